@@ -1,0 +1,69 @@
+# Cloison: one entry point for build, run, tests, lint and benchmarks.
+#   make deps   install what is missing (Debian 12, root)
+#   make        build/cloison (arm64 Image), test guests, host unit tests
+#   make run    boot the demo in QEMU
+#   make check  lint + host unit tests + integration tests
+#   make bench  benchmarks, printed side by side with baselines
+.DEFAULT_GOAL := all
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules
+
+BUILD   ?= build
+CROSS   ?= aarch64-linux-gnu-
+CC      := $(CROSS)gcc
+LD      := $(CROSS)ld
+OBJCOPY := $(CROSS)objcopy
+HOSTCC  ?= gcc
+PYTEST  := /usr/bin/python3 -m pytest
+
+include config/warnings.mk
+
+# libfdt headers are architecture-independent; copy them apart from /usr/include
+# so the freestanding builds never see the host libc headers.
+FDTINC  := $(BUILD)/fdtinc
+LIBFDT_A := /usr/lib/aarch64-linux-gnu/libfdt.a
+GCC_INC := $(shell $(CC) -print-file-name=include 2>/dev/null)
+
+# Flags for every freestanding AArch64 build (hypervisor and test guests).
+FREESTANDING_CFLAGS := -std=c11 -O2 -g -ffreestanding -nostdinc -isystem $(GCC_INC) \
+    -fno-pic -fno-pie -fno-stack-protector -fno-strict-aliasing -mno-outline-atomics -fno-omit-frame-pointer -fno-common \
+    -mstrict-align -mgeneral-regs-only -mcpu=cortex-a57 \
+    -Ihypervisor/lib/include -Iinclude -I$(FDTINC) $(WARN)
+
+$(FDTINC)/.stamp:
+	@mkdir -p $(FDTINC)
+	cp /usr/include/libfdt.h /usr/include/fdt.h /usr/include/libfdt_env.h $(FDTINC)/
+	@touch $@
+
+include hypervisor/build.mk
+-include tests/guests/build.mk
+-include tests/unit/build.mk
+
+all: $(BUILD)/cloison $(ALL_EXTRA)
+
+.PHONY: all deps run check lint unit integration bench clean
+deps:
+	@sh scripts/deps.sh
+
+run: deps
+	$(MAKE) all
+	/usr/bin/python3 scripts/demo.py
+
+lint: deps
+	sh scripts/lint.sh
+
+check: deps
+	$(MAKE) all
+	$(MAKE) lint
+	$(MAKE) unit
+	$(MAKE) integration
+
+integration: all
+	$(PYTEST) -v tests/integration
+
+bench: deps
+	$(MAKE) all
+	/usr/bin/python3 bench/run.py
+
+clean:
+	rm -rf $(BUILD)

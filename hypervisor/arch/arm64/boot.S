@@ -1,0 +1,73 @@
+/*
+ * Entry points. The image starts with the arm64 Linux Image header so any
+ * Linux-capable loader (QEMU -kernel, U-Boot booti) starts it at EL2 with
+ * x0 = DTB physical address, MMU and D-cache off.
+ *
+ * Boot CPU:       _head -> start -> boot_cpu_main(dtb)          (C, never returns)
+ * Secondary CPUs: secondary_entry (PSCI CPU_ON, x0 = cpu index)
+ *                 -> secondary_cpu_main(index)                 (C, never returns)
+ */
+#include <asm-offsets.h>
+
+#define BOOT_STACK_SIZE 16384
+
+    .section .text.head, "ax"
+    .global _head_code
+_head_code:
+    b       start                   /* code0 */
+    .long   0                       /* code1 */
+    .quad   0x200000                /* text_offset: RAM base + 2 MiB */
+    .quad   __image_size            /* image_size, from the linker script */
+    .quad   0x2                     /* flags: little-endian, 4 KiB pages */
+    .quad   0, 0, 0                 /* reserved */
+    .ascii  "ARM\x64"               /* magic */
+    .long   0                       /* PE header offset: none */
+
+start:
+    mov     x19, x0                 /* keep the DTB address */
+    msr     daifset, #0xf
+    ldr     x1, =boot_stacks + BOOT_STACK_SIZE
+    mov     sp, x1
+    mov     x29, xzr
+    /* zero BSS (the boot stacks live in .bss: clear below our own frame only
+     * matters for the boot stack, which holds nothing yet) */
+    ldr     x1, =__bss_start
+    ldr     x2, =__bss_end
+1:  cmp     x1, x2
+    b.hs    2f
+    stp     xzr, xzr, [x1], #16
+    b       1b
+2:  adr     x1, hyp_vectors
+    msr     vbar_el2, x1
+    isb
+    mov     x0, x19
+    adr     x1, _head_code          /* where we actually run ... */
+    ldr     x2, =_head_code         /* ... and where we were linked */
+    bl      boot_cpu_main
+3:  wfe
+    b       3b
+
+    .text
+    .global secondary_entry
+secondary_entry:
+    msr     daifset, #0xf
+    mov     x19, x0                 /* pCPU index */
+    ldr     x1, =boot_stacks
+    add     x2, x0, #1
+    mov     x3, #BOOT_STACK_SIZE
+    madd    x1, x2, x3, x1          /* stack top of cpu n = base + (n+1)*size */
+    mov     sp, x1
+    mov     x29, xzr
+    adr     x1, hyp_vectors
+    msr     vbar_el2, x1
+    isb
+    mov     x0, x19
+    bl      secondary_cpu_main
+4:  wfe
+    b       4b
+
+    .bss
+    .balign 16
+    .global boot_stacks
+boot_stacks:
+    .space  BOOT_STACK_SIZE * 8     /* MAX_PCPUS */

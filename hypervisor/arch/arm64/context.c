@@ -1,0 +1,125 @@
+/*
+ * Loading and saving a vCPU's EL1 state on the pCPU (vCPU switch).
+ * GPRs, ELR/SPSR are saved on every trap by vectors.S; everything here is
+ * switched only when a pCPU changes vCPU.
+ */
+#include <cloison/context.h>
+#include <cloison/domain.h>
+#include <cloison/vcpu.h>
+#include <asm/sysreg.h>
+
+#define CNT_CTL_ENABLE BIT(0)
+
+static void save_fp(struct fp_regs *fp)
+{
+    __asm__ volatile("stp q0, q1, [%0, #0]\n stp q2, q3, [%0, #32]\n"
+                     "stp q4, q5, [%0, #64]\n stp q6, q7, [%0, #96]\n"
+                     "stp q8, q9, [%0, #128]\n stp q10, q11, [%0, #160]\n"
+                     "stp q12, q13, [%0, #192]\n stp q14, q15, [%0, #224]\n"
+                     "stp q16, q17, [%0, #256]\n stp q18, q19, [%0, #288]\n"
+                     "stp q20, q21, [%0, #320]\n stp q22, q23, [%0, #352]\n"
+                     "stp q24, q25, [%0, #384]\n stp q26, q27, [%0, #416]\n"
+                     "stp q28, q29, [%0, #448]\n stp q30, q31, [%0, #480]\n"
+                     : : "r"(fp->q) : "memory");
+    fp->fpsr = read_sysreg(fpsr);
+    fp->fpcr = read_sysreg(fpcr);
+}
+
+static void load_fp(const struct fp_regs *fp)
+{
+    __asm__ volatile("ldp q0, q1, [%0, #0]\n ldp q2, q3, [%0, #32]\n"
+                     "ldp q4, q5, [%0, #64]\n ldp q6, q7, [%0, #96]\n"
+                     "ldp q8, q9, [%0, #128]\n ldp q10, q11, [%0, #160]\n"
+                     "ldp q12, q13, [%0, #192]\n ldp q14, q15, [%0, #224]\n"
+                     "ldp q16, q17, [%0, #256]\n ldp q18, q19, [%0, #288]\n"
+                     "ldp q20, q21, [%0, #320]\n ldp q22, q23, [%0, #352]\n"
+                     "ldp q24, q25, [%0, #384]\n ldp q26, q27, [%0, #416]\n"
+                     "ldp q28, q29, [%0, #448]\n ldp q30, q31, [%0, #480]\n"
+                     : : "r"(fp->q) : "memory");
+    write_sysreg(fpsr, fp->fpsr);
+    write_sysreg(fpcr, fp->fpcr);
+}
+
+void context_save(struct vcpu *v)
+{
+    struct el1_sysregs *s = &v->sys;
+    s->sctlr = read_sysreg(sctlr_el1);
+    s->actlr = read_sysreg(actlr_el1);
+    s->cpacr = read_sysreg(cpacr_el1);
+    s->ttbr0 = read_sysreg(ttbr0_el1);
+    s->ttbr1 = read_sysreg(ttbr1_el1);
+    s->tcr = read_sysreg(tcr_el1);
+    s->mair = read_sysreg(mair_el1);
+    s->amair = read_sysreg(amair_el1);
+    s->vbar = read_sysreg(vbar_el1);
+    s->contextidr = read_sysreg(contextidr_el1);
+    s->tpidr_el0 = read_sysreg(tpidr_el0);
+    s->tpidrro_el0 = read_sysreg(tpidrro_el0);
+    s->tpidr_el1 = read_sysreg(tpidr_el1);
+    s->sp_el0 = read_sysreg(sp_el0);
+    s->sp_el1 = read_sysreg(sp_el1);
+    s->elr_el1 = read_sysreg(elr_el1);
+    s->spsr_el1 = read_sysreg(spsr_el1);
+    s->esr = read_sysreg(esr_el1);
+    s->far = read_sysreg(far_el1);
+    s->afsr0 = read_sysreg(afsr0_el1);
+    s->afsr1 = read_sysreg(afsr1_el1);
+    s->par = read_sysreg(par_el1);
+    s->cntkctl = read_sysreg(cntkctl_el1);
+    s->csselr = read_sysreg(csselr_el1);
+    s->mdscr = read_sysreg(mdscr_el1);
+    /* The virtual timer: keep its state, and stop it firing for whoever
+     * runs next (a descheduled vCPU's timer is a software timer). */
+    s->cntv_ctl = read_sysreg(cntv_ctl_el0);
+    s->cntv_cval = read_sysreg(cntv_cval_el0);
+    write_sysreg(cntv_ctl_el0, 0);
+    isb();
+    save_fp(&v->fp);
+}
+
+void context_load(struct vcpu *v)
+{
+    const struct el1_sysregs *s = &v->sys;
+    write_sysreg(vttbr_el2, v->domain->p2m.vttbr);
+    write_sysreg(vmpidr_el2, s->vmpidr);
+    write_sysreg(cntvoff_el2, v->domain->cntvoff);
+    write_sysreg(sctlr_el1, s->sctlr);
+    write_sysreg(actlr_el1, s->actlr);
+    write_sysreg(cpacr_el1, s->cpacr);
+    write_sysreg(ttbr0_el1, s->ttbr0);
+    write_sysreg(ttbr1_el1, s->ttbr1);
+    write_sysreg(tcr_el1, s->tcr);
+    write_sysreg(mair_el1, s->mair);
+    write_sysreg(amair_el1, s->amair);
+    write_sysreg(vbar_el1, s->vbar);
+    write_sysreg(contextidr_el1, s->contextidr);
+    write_sysreg(tpidr_el0, s->tpidr_el0);
+    write_sysreg(tpidrro_el0, s->tpidrro_el0);
+    write_sysreg(tpidr_el1, s->tpidr_el1);
+    write_sysreg(sp_el0, s->sp_el0);
+    write_sysreg(sp_el1, s->sp_el1);
+    write_sysreg(elr_el1, s->elr_el1);
+    write_sysreg(spsr_el1, s->spsr_el1);
+    write_sysreg(esr_el1, s->esr);
+    write_sysreg(far_el1, s->far);
+    write_sysreg(afsr0_el1, s->afsr0);
+    write_sysreg(afsr1_el1, s->afsr1);
+    write_sysreg(par_el1, s->par);
+    write_sysreg(cntkctl_el1, s->cntkctl);
+    write_sysreg(csselr_el1, s->csselr);
+    write_sysreg(mdscr_el1, s->mdscr);
+    write_sysreg(cntv_cval_el0, s->cntv_cval);
+    write_sysreg(cntv_ctl_el0, s->cntv_ctl);
+    load_fp(&v->fp);
+    isb();
+}
+
+/* Virtual timer condition of a saved vCPU: enabled, unmasked, deadline in
+ * CNTPCT terms (0 if it will not fire). */
+uint64_t context_vtimer_deadline(const struct vcpu *v)
+{
+    uint64_t ctl = v->sys.cntv_ctl;
+    if (!(ctl & CNT_CTL_ENABLE) || (ctl & BIT(1)))
+        return 0;
+    return v->sys.cntv_cval + v->domain->cntvoff;
+}

@@ -1,0 +1,72 @@
+/*
+ * PSCI calls to the firmware below Cloison (host PSCI): secondary CPU
+ * bring-up and system power-off/reset. The conduit (smc or hvc) comes from
+ * the host device tree's psci node; at EL2 only smc makes sense, but we
+ * follow the tree.
+ */
+#include <cloison/printk.h>
+#include <cloison/host_psci.h>
+#include <libfdt.h>
+#include <string.h>
+
+#define PSCI_0_2_FN64_CPU_ON 0xC4000003UL
+#define PSCI_0_2_FN_SYSTEM_OFF 0x84000008UL
+#define PSCI_0_2_FN_SYSTEM_RESET 0x84000009UL
+#define PSCI_0_2_FN_PSCI_VERSION 0x84000000UL
+
+static bool use_hvc;
+static bool have_psci;
+
+static uint64_t psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    register uint64_t x0 __asm__("x0") = fn;
+    register uint64_t x1 __asm__("x1") = a1;
+    register uint64_t x2 __asm__("x2") = a2;
+    register uint64_t x3 __asm__("x3") = a3;
+    if (use_hvc)
+        __asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
+    else
+        __asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
+    return x0;
+}
+
+int host_psci_init(const void *fdt)
+{
+    int node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-0.2");
+    if (node < 0)
+        node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-1.0");
+    if (node < 0) {
+        printk("psci: no PSCI 0.2+ node in the device tree: single CPU, no power-off");
+        return -1;
+    }
+    const char *method = fdt_getprop(fdt, node, "method", NULL);
+    use_hvc = method && strcmp(method, "hvc") == 0;
+    have_psci = true;
+    uint64_t v = psci_call(PSCI_0_2_FN_PSCI_VERSION, 0, 0, 0);
+    printk("psci: host PSCI %lu.%lu via %s", (v >> 16) & 0xffff, v & 0xffff,
+           use_hvc ? "hvc" : "smc");
+    return 0;
+}
+
+int64_t host_psci_cpu_on(uint64_t mpidr, paddr_t entry, uint64_t context)
+{
+    if (!have_psci)
+        return -1;
+    return (int64_t)psci_call(PSCI_0_2_FN64_CPU_ON, mpidr, entry, context);
+}
+
+__noreturn void host_system_off(void)
+{
+    if (have_psci)
+        psci_call(PSCI_0_2_FN_SYSTEM_OFF, 0, 0, 0);
+    printk("psci: SYSTEM_OFF failed; halting");
+    for (;;)
+        __asm__ volatile("wfi");
+}
+
+__noreturn void host_system_reset(void)
+{
+    if (have_psci)
+        psci_call(PSCI_0_2_FN_SYSTEM_RESET, 0, 0, 0);
+    host_system_off();
+}

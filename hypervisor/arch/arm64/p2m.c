@@ -1,0 +1,181 @@
+/* Stage-2 page tables and VMIDs (see cloison/p2m.h). */
+#include <cloison/errno.h>
+#include <cloison/mm.h>
+#include <cloison/p2m.h>
+#include <cloison/printk.h>
+#include <asm/pgtable.h>
+#include <asm/sysreg.h>
+#include <lib/bitmap.h>
+
+#define VTCR_RES1 BIT(31)
+#define VTCR_VS BIT(19)
+
+struct ipa_config {
+    unsigned int pa_bits, t0sz, sl0, start_level, root_order;
+};
+
+/* One row per ID_AA64MMFR0_EL1.PARange value. */
+static const struct ipa_config ipa_configs[] = {
+    {32, 32, 1, 1, 0}, {36, 28, 1, 1, 0}, {40, 24, 1, 1, 1},
+    {42, 22, 1, 1, 3}, {44, 20, 2, 0, 0}, {48, 16, 2, 0, 0},
+};
+
+static const struct ipa_config *cfg;
+static uint64_t vtcr;
+static unsigned int vmid_bits;
+static uint64_t vmid_map[65536 / 64];
+static spinlock_t vmid_lock = SPINLOCK_INIT;
+
+void p2m_arch_init(void)
+{
+    uint64_t mmfr0 = read_sysreg(id_aa64mmfr0_el1);
+    uint64_t mmfr1 = read_sysreg(id_aa64mmfr1_el1);
+    unsigned int pa_range = mmfr0 & 0xf;
+    if (pa_range >= ARRAY_SIZE(ipa_configs))
+        pa_range = ARRAY_SIZE(ipa_configs) - 1; /* 52-bit needs LPA2: stay at 48 */
+    cfg = &ipa_configs[pa_range];
+    vmid_bits = ((mmfr1 >> 4) & 0xf) == 2 ? 16 : 8;
+    vtcr = VTCR_RES1 | cfg->t0sz | ((uint64_t)cfg->sl0 << 6) | (1UL << 8) | (1UL << 10) |
+           (3UL << 12) | ((uint64_t)pa_range << 16) | (vmid_bits == 16 ? VTCR_VS : 0);
+    bitmap_set(vmid_map, 0); /* VMID 0 is never given to a guest */
+}
+
+unsigned int p2m_ipa_bits(void) { return cfg->pa_bits; }
+unsigned int p2m_vmid_bits(void) { return vmid_bits; }
+
+void p2m_cpu_init(void)
+{
+    write_sysreg(vtcr_el2, vtcr);
+    isb();
+}
+
+int p2m_init(struct p2m *p)
+{
+    spin_lock(&vmid_lock);
+    size_t id = bitmap_find_first_zero(vmid_map, 1UL << vmid_bits);
+    if (id < (1UL << vmid_bits))
+        bitmap_set(vmid_map, id);
+    spin_unlock(&vmid_lock);
+    if (id >= (1UL << vmid_bits))
+        return -EBUSY;
+    p->root = page_alloc(cfg->root_order);
+    if (!p->root) {
+        spin_lock(&vmid_lock);
+        bitmap_clear(vmid_map, id);
+        spin_unlock(&vmid_lock);
+        return -ENOMEM;
+    }
+    p->vmid = (uint16_t)id;
+    p->vttbr = p->root | ((uint64_t)p->vmid << 48);
+    p->table_pages = 1UL << cfg->root_order;
+    p->lock = (spinlock_t)SPINLOCK_INIT;
+    return 0;
+}
+
+static uint64_t s2_attrs(enum p2m_type t)
+{
+    uint64_t a = PTE_VALID | PTE_AF | S2_AP_R | S2_AP_W;
+    if (t == P2M_DEVICE)
+        return a | S2_MEMATTR_DEVICE_nGnRE | S2_XN;
+    return a | S2_MEMATTR_NORMAL_WB | PTE_SH_INNER;
+}
+
+static uint64_t index_at(ipa_t ipa, unsigned int level)
+{
+    uint64_t idx = ipa >> LEVEL_SHIFT(level);
+    return level == cfg->start_level ? idx : (idx & (PT_ENTRIES - 1));
+}
+
+int p2m_map(struct p2m *p, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type t)
+{
+    if (!IS_ALIGNED(ipa | pa | size, PAGE_SIZE) || ipa + size < ipa ||
+        ipa + size > (1UL << cfg->pa_bits))
+        return -EINVAL;
+    uint64_t attrs = s2_attrs(t);
+    int rc = 0;
+    spin_lock(&p->lock);
+    while (size) {
+        uint64_t *table = phys_to_virt(p->root);
+        for (unsigned int level = cfg->start_level;; level++) {
+            uint64_t *e = &table[index_at(ipa, level)];
+            uint64_t bsize = LEVEL_SIZE(level);
+            if (level == 3) {
+                *e = pa | attrs | PTE_PAGE;
+                break;
+            }
+            if (level >= 1 && IS_ALIGNED(ipa | pa, bsize) && size >= bsize &&
+                !(*e & PTE_VALID)) {
+                *e = pa | attrs; /* block */
+                break;
+            }
+            if (!(*e & PTE_VALID)) {
+                paddr_t next = page_alloc(0);
+                if (!next) {
+                    rc = -ENOMEM;
+                    goto out;
+                }
+                p->table_pages++;
+                dsb(ishst);
+                *e = next | PTE_VALID | PTE_TABLE;
+            } else if (!(*e & PTE_TABLE)) {
+                rc = -EEXIST; /* already mapped by a block */
+                goto out;
+            }
+            table = phys_to_virt(*e & PTE_ADDR_MASK);
+        }
+        uint64_t step = 0;
+        /* advance by what the loop mapped: find the level actually used */
+        for (unsigned int level = cfg->start_level; level <= 3; level++) {
+            uint64_t bsize = LEVEL_SIZE(level);
+            if (level == 3 || (level >= 1 && IS_ALIGNED(ipa | pa, bsize) && size >= bsize)) {
+                step = bsize;
+                break;
+            }
+        }
+        ipa += step;
+        pa += step;
+        size -= step;
+    }
+out:
+    dsb(ishst);
+    spin_unlock(&p->lock);
+    return rc;
+}
+
+/* Free a table and every table below it (mapped pages belong to the domain). */
+static void free_table_pages(paddr_t table, unsigned int level, size_t entries, unsigned int order)
+{
+    uint64_t *t = phys_to_virt(table);
+    if (level < 3)
+        for (size_t i = 0; i < entries; i++)
+            if ((t[i] & PTE_VALID) && (t[i] & PTE_TABLE))
+                free_table_pages(t[i] & PTE_ADDR_MASK, level + 1, PT_ENTRIES, 0);
+    page_free(table, order);
+}
+
+static void flush_vmid(uint64_t vttbr)
+{
+    uint64_t f = local_irq_save();
+    uint64_t old = read_sysreg(vttbr_el2);
+    write_sysreg(vttbr_el2, vttbr);
+    isb();
+    __asm__ volatile("tlbi vmalls12e1is" ::: "memory");
+    dsb(ish);
+    isb();
+    write_sysreg(vttbr_el2, old);
+    isb();
+    local_irq_restore(f);
+}
+
+void p2m_destroy(struct p2m *p)
+{
+    if (!p->root)
+        return;
+    flush_vmid(p->vttbr);
+    size_t root_entries = (PT_ENTRIES << cfg->root_order);
+    free_table_pages(p->root, cfg->start_level, root_entries, cfg->root_order);
+    p->root = 0;
+    spin_lock(&vmid_lock);
+    bitmap_clear(vmid_map, p->vmid);
+    spin_unlock(&vmid_lock);
+}

@@ -1,0 +1,27 @@
+/* Architectural reset state of a vCPU (Linux arm64 boot protocol, PSCI CPU_ON). */
+#include <cloison/vcpu.h>
+#include <asm/sysreg.h>
+#include <string.h>
+
+/* SCTLR_EL1 with MMU and caches off and the ARMv8.0 RES1 bits set. */
+#define SCTLR_EL1_RESET 0x30d00800UL
+
+uint64_t vcpu_mpidr(unsigned int id)
+{
+    /* Aff0 = id % 16, Aff1 = id / 16 (GICv3 target lists cover 16 CPUs). */
+    return BIT(31) | ((uint64_t)(id >> 4) << 8) | (id & 0xf);
+}
+
+void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0)
+{
+    memset(&v->regs, 0, sizeof(v->regs));
+    memset(&v->fp, 0, sizeof(v->fp));
+    struct el1_sysregs *s = &v->sys;
+    memset(s, 0, sizeof(*s));
+    s->sctlr = SCTLR_EL1_RESET;
+    s->vmpidr = vcpu_mpidr(v->id);
+    v->regs.x[0] = x0;
+    v->regs.elr = pc;
+    v->regs.spsr = PSR_MODE_EL1h | PSR_DAIF;
+}
+

@@ -1,0 +1,24 @@
+/*
+ * Host stand-ins for what the vGIC uses from the machine and the core, so
+ * tests/unit/test_vgic runs the real vdev/vgic*.c: a fake GIC virtual
+ * interface (the "hardware" LRs are an array the test plays the guest on),
+ * irqchip_info(), vCPU kicks, heap and single-threaded spinlocks.
+ */
+#ifndef HOST_VGIC_FAKE_H
+#define HOST_VGIC_FAKE_H
+
+#include <cloison/irqchip.h>
+#include <cloison/types.h>
+
+struct vcpu;
+
+extern struct irqchip_info fake_irqchip; /* version, nr_lrs, pri_bits */
+extern uint64_t fake_lr[16];
+extern uint32_t fake_hcr, fake_vmcr;
+extern uint32_t fake_apr0[4], fake_apr1[4];
+extern unsigned int fake_kicks[8];        /* vcpu_kick() calls per vCPU id */
+extern struct vcpu *fake_current;         /* what current_vcpu() returns */
+
+void fake_vgic_reset(enum gic_version version, unsigned int nr_lrs);
+
+#endif

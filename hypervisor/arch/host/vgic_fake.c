@@ -1,0 +1,81 @@
+/* Host stand-ins for tests/unit/test_vgic; see host/vgic_fake.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cloison/gic_vif.h>
+#include <cloison/mm.h>
+#include <cloison/spinlock.h>
+#include <cloison/vcpu.h>
+#include <host/vgic_fake.h>
+
+struct irqchip_info fake_irqchip;
+uint64_t fake_lr[16];
+uint32_t fake_hcr, fake_vmcr;
+uint32_t fake_apr0[4], fake_apr1[4];
+unsigned int fake_kicks[8];
+struct vcpu *fake_current;
+
+void fake_vgic_reset(enum gic_version version, unsigned int nr_lrs)
+{
+    memset(&fake_irqchip, 0, sizeof(fake_irqchip));
+    fake_irqchip.version = version;
+    fake_irqchip.nr_lrs = nr_lrs;
+    fake_irqchip.pri_bits = 5;
+    memset(fake_lr, 0, sizeof(fake_lr));
+    memset(fake_kicks, 0, sizeof(fake_kicks));
+    memset(fake_apr0, 0, sizeof(fake_apr0));
+    memset(fake_apr1, 0, sizeof(fake_apr1));
+    fake_hcr = GIC_VIF_HCR_EN;
+    fake_vmcr = 0;
+    fake_current = NULL;
+}
+
+const struct irqchip_info *irqchip_info(void) { return &fake_irqchip; }
+
+unsigned int gic_vif_nr_lrs(void) { return fake_irqchip.nr_lrs; }
+uint64_t gic_vif_read_lr(unsigned int n) { return n < 16 ? fake_lr[n] : 0; }
+void gic_vif_write_lr(unsigned int n, uint64_t val)
+{
+    if (n < fake_irqchip.nr_lrs)
+        fake_lr[n] = val;
+}
+void gic_vif_write_hcr(uint32_t val) { fake_hcr = val; }
+uint32_t gic_vif_read_vmcr(void) { return fake_vmcr; }
+void gic_vif_write_vmcr(uint32_t val) { fake_vmcr = val; }
+void gic_vif_save_apr(uint32_t apr0[4], uint32_t apr1[4])
+{
+    memcpy(apr0, fake_apr0, sizeof(fake_apr0));
+    memcpy(apr1, fake_apr1, sizeof(fake_apr1));
+}
+void gic_vif_restore_apr(const uint32_t apr0[4], const uint32_t apr1[4])
+{
+    memcpy(fake_apr0, apr0, sizeof(fake_apr0));
+    memcpy(fake_apr1, apr1, sizeof(fake_apr1));
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+    if (v->id < 8)
+        fake_kicks[v->id]++;
+}
+struct vcpu *current_vcpu(void) { return fake_current; }
+/* As arch/arm64/vcpu_reset.c: Aff0 = id % 16, Aff1 = id / 16. */
+uint64_t vcpu_mpidr(unsigned int id) { return BIT(31) | ((uint64_t)(id >> 4) << 8) | (id & 0xf); }
+
+void *xzalloc(size_t size) { return calloc(1, size); }
+void xfree(void *p) { free(p); }
+
+/* Single-threaded tests: a lock is a flag that must never be taken twice. */
+void spin_lock(spinlock_t *l)
+{
+    if (l->owner != l->next)
+        abort();
+    l->next++;
+}
+void spin_unlock(spinlock_t *l) { l->owner++; }
+uint64_t spin_lock_irqsave(spinlock_t *l)
+{
+    spin_lock(l);
+    return 0;
+}
+void spin_unlock_irqrestore(spinlock_t *l, uint64_t flags) { spin_unlock(l); }

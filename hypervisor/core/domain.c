@@ -1,0 +1,203 @@
+/*
+ * Domain lifecycle: create from a boot description, shut down, crash, and
+ * reap (free everything once no pCPU holds any of its vCPUs). When the last
+ * domain is gone Cloison powers the machine off, so a test run ends by itself.
+ *
+ * Lock order: domlist_lock -> domain->lock -> pCPU runq_lock.
+ */
+#include <cloison/arch.h>
+#include <cloison/console.h>
+#include <cloison/domain.h>
+#include <cloison/domain_build.h>
+#include <cloison/domain_cfg.h>
+#include <cloison/errno.h>
+#include <cloison/host_psci.h>
+#include <cloison/irqchip.h>
+#include <cloison/mm.h>
+#include <cloison/percpu.h>
+#include <cloison/printk.h>
+#include <cloison/sched.h>
+#include <cloison/vcpu.h>
+#include <string.h>
+
+struct vcpu *vcpu_create(struct domain *d, unsigned int id);
+void domain_reap(void);
+
+static spinlock_t domlist_lock = SPINLOCK_INIT;
+static struct domain *domlist;
+static unsigned int nr_domains;
+static uint16_t next_domid = 1;
+static bool any_domain_started;
+
+static const char *const reason_names[] = {"poweroff", "reboot", "suspend",
+                                           "crash",    "watchdog", "soft_reset"};
+
+static const char *reason_name(shutdown_reason_t r)
+{
+    return r < ARRAY_SIZE(reason_names) ? reason_names[r] : "unknown";
+}
+
+static void domain_free(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        if (d->vcpus[i]) {
+            __atomic_fetch_sub(&pcpus[d->vcpus[i]->pcpu].nr_vcpus, 1, __ATOMIC_RELAXED);
+            xfree(d->vcpus[i]);
+        }
+    }
+    if (d->vgic)
+        vgic_domain_destroy(d);
+    p2m_destroy(&d->p2m);
+    domain_free_ram(d);
+    console_log_free(&d->con);
+    xfree(d);
+}
+
+static int create_vcpus(struct domain *d, unsigned int n)
+{
+    d->nr_vcpus = n;
+    for (unsigned int i = 0; i < n; i++) {
+        d->vcpus[i] = vcpu_create(d, i);
+        if (!d->vcpus[i])
+            return -ENOMEM;
+    }
+    int rc = vgic_domain_init(d, 32);
+    if (rc)
+        return rc;
+    for (unsigned int i = 0; i < n; i++)
+        vgic_vcpu_init(d->vcpus[i]);
+    if (irqchip_info()->version == GIC_V2)
+        return p2m_map(&d->p2m, VGIC_V2_GICC_BASE, irqchip_info()->gicv_base, VGIC_V2_GICC_SIZE,
+                       P2M_DEVICE);
+    return 0;
+}
+
+struct domain *domain_create(const struct domain_cfg *cfg)
+{
+    struct domain *d = xzalloc(sizeof(*d));
+    if (!d) {
+        printk("%s: out of memory for the domain structure", cfg->name);
+        return NULL;
+    }
+    spin_lock(&domlist_lock);
+    d->id = next_domid++;
+    spin_unlock(&domlist_lock);
+    strlcpy(d->name, cfg->name, sizeof(d->name));
+    d->lock = (spinlock_t)SPINLOCK_INIT;
+    d->xen_enhanced = cfg->enhanced != XEN_ENHANCED_NONE;
+    d->vpl011 = cfg->vpl011;
+    d->ram_base = GUEST_RAM0_BASE;
+    uint64_t entry, dtb;
+    int rc;
+    uint64_t bytes = ALIGN_UP(cfg->memory_kib * 1024, PAGE_SIZE);
+    if (bytes > GUEST_RAM0_MAX) {
+        printk("%s: memory %lu KiB is more than the %lu KiB RAM bank 0 holds", cfg->name,
+               cfg->memory_kib, GUEST_RAM0_MAX >> 10);
+        rc = -EINVAL;
+        goto fail;
+    }
+    if ((rc = console_log_init(&d->con)) != 0 || (rc = p2m_init(&d->p2m)) != 0)
+        goto fail;
+    if ((rc = domain_alloc_ram(d, bytes)) != 0) {
+        printk("%s: cannot allocate %lu KiB of RAM (%lu KiB free)", cfg->name, cfg->memory_kib,
+               (uint64_t)mm_free_pages() * 4);
+        goto fail;
+    }
+    if ((rc = create_vcpus(d, cfg->vcpus)) != 0)
+        goto fail;
+    if ((rc = domain_load_images(d, cfg, &entry, &dtb)) != 0)
+        goto fail;
+
+    d->cntvoff = arch_counter(); /* the guest's virtual counter starts at its boot */
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        sched_add_vcpu(d->vcpus[i]);
+    vcpu_reset(d->vcpus[0], entry, dtb);
+
+    spin_lock(&domlist_lock);
+    d->next = domlist;
+    domlist = d;
+    nr_domains++;
+    any_domain_started = true;
+    spin_unlock(&domlist_lock);
+    printk("d%u (%s): %lu MiB RAM, %u vCPU%s, entry 0x%lx, dtb 0x%lx%s", d->id, d->name,
+           d->ram_size >> 20, d->nr_vcpus, d->nr_vcpus > 1 ? "s" : "", entry, dtb,
+           d->xen_enhanced ? ", Xen interface" : "");
+    vcpu_wake(d->vcpus[0]);
+    return d;
+fail:
+    printk("%s: domain not created (error %d)", cfg->name, rc);
+    domain_free(d);
+    return NULL;
+}
+
+void domain_shutdown(struct domain *d, shutdown_reason_t reason)
+{
+    spin_lock(&d->lock);
+    if (d->state != DOM_RUNNING) {
+        spin_unlock(&d->lock);
+        return;
+    }
+    d->state = DOM_DYING;
+    d->shutdown_reason = reason;
+    spin_unlock(&d->lock);
+    console_guest_flush(d);
+    printk("d%u (%s): shut down: %s", d->id, d->name, reason_name(reason));
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        sched_kill_vcpu(d->vcpus[i]);
+}
+
+void domain_crash(struct domain *d, const char *why, uint64_t addr)
+{
+    printk("d%u (%s): crashed: %s at 0x%lx", d->id, d->name, why, addr);
+    domain_shutdown(d, SHUTDOWN_crash);
+}
+
+static bool reapable(const struct domain *d)
+{
+    if (d->state != DOM_DYING)
+        return false;
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        if (__atomic_load_n(&d->vcpus[i]->loaded, __ATOMIC_ACQUIRE))
+            return false;
+    return true;
+}
+
+/* Called by every pCPU's scheduler loop: free dying domains nobody runs. */
+void domain_reap(void)
+{
+    if (!any_domain_started)
+        return;
+    struct domain *victim = NULL;
+    spin_lock(&domlist_lock);
+    for (struct domain **pp = &domlist; *pp; pp = &(*pp)->next) {
+        if (reapable(*pp)) {
+            victim = *pp;
+            *pp = victim->next;
+            nr_domains--;
+            break;
+        }
+    }
+    bool none_left = nr_domains == 0;
+    spin_unlock(&domlist_lock);
+    if (!victim)
+        return;
+    uint16_t id = victim->id;
+    domain_free(victim);
+    printk("d%u: destroyed, %lu KiB free", id, (uint64_t)mm_free_pages() * 4);
+    if (none_left) {
+        printk("no domains left: powering off");
+        host_system_off();
+    }
+}
+
+struct domain *domain_by_id(uint16_t id)
+{
+    spin_lock(&domlist_lock);
+    struct domain *d = domlist;
+    while (d && d->id != id)
+        d = d->next;
+    spin_unlock(&domlist_lock);
+    return d;
+}
+
+unsigned int domain_count(void) { return nr_domains; }

@@ -1,0 +1,145 @@
+/*
+ * A domain's RAM and boot images: RAM in 2 MiB chunks where possible (mapped
+ * with stage-2 blocks), the kernel at RAM base + text_offset, the initrd and
+ * the generated device tree at the top of RAM, all written through the
+ * domain's own RAM chunks and cleaned to the point of coherency so a guest
+ * starting with its MMU and caches off sees them.
+ */
+#include <cloison/domain.h>
+#include <cloison/domain_build.h>
+#include <cloison/domain_cfg.h>
+#include <cloison/errno.h>
+#include <cloison/guestdt.h>
+#include <cloison/image.h>
+#include <cloison/irqchip.h>
+#include <cloison/mm.h>
+#include <cloison/printk.h>
+#include <cloison/timer.h>
+#include <string.h>
+
+#define CHUNK_ORDER 9 /* 2 MiB */
+#define DTB_MAX (64 * 1024)
+
+static void clean_dcache(const void *p, uint64_t len)
+{
+    uint64_t line = 64, a = ALIGN_DOWN((uint64_t)(uintptr_t)p, line);
+    for (; a < (uint64_t)(uintptr_t)p + len; a += line)
+        __asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+    __asm__ volatile("dsb ish" ::: "memory");
+}
+
+int domain_alloc_ram(struct domain *d, uint64_t bytes)
+{
+    size_t max_chunks = (size_t)(bytes >> (PAGE_SHIFT + CHUNK_ORDER)) + 512;
+    d->ram_chunks = xzalloc(max_chunks * sizeof(struct ram_chunk));
+    if (!d->ram_chunks)
+        return -ENOMEM;
+    uint64_t done = 0;
+    while (done < bytes) {
+        unsigned int order = (bytes - done >= (PAGE_SIZE << CHUNK_ORDER)) ? CHUNK_ORDER : 0;
+        paddr_t pa = page_alloc(order);
+        if (!pa && order) {
+            order = 0;
+            pa = page_alloc(0);
+        }
+        if (!pa || d->nr_ram_chunks == max_chunks)
+            goto fail;
+        d->ram_chunks[d->nr_ram_chunks].pa = pa;
+        d->ram_chunks[d->nr_ram_chunks].order = order;
+        d->nr_ram_chunks++;
+        if (p2m_map(&d->p2m, d->ram_base + done, pa, PAGE_SIZE << order, P2M_RAM) != 0)
+            goto fail;
+        done += PAGE_SIZE << order;
+    }
+    d->ram_size = bytes;
+    return 0;
+fail:
+    domain_free_ram(d);
+    return -ENOMEM;
+}
+
+void domain_free_ram(struct domain *d)
+{
+    for (size_t i = 0; i < d->nr_ram_chunks; i++)
+        page_free(d->ram_chunks[i].pa, d->ram_chunks[i].order);
+    xfree(d->ram_chunks);
+    d->ram_chunks = NULL;
+    d->nr_ram_chunks = 0;
+}
+
+int domain_write_ipa(struct domain *d, ipa_t ipa, const void *src, uint64_t len)
+{
+    if (ipa < d->ram_base || ipa + len < ipa || ipa + len > d->ram_base + d->ram_size)
+        return -EINVAL;
+    uint64_t off = ipa - d->ram_base, chunk_start = 0;
+    const uint8_t *s = src;
+    for (size_t i = 0; i < d->nr_ram_chunks && len; i++) {
+        uint64_t csize = PAGE_SIZE << d->ram_chunks[i].order;
+        if (off < chunk_start + csize) {
+            uint64_t in = off - chunk_start;
+            uint64_t n = MIN(len, csize - in);
+            void *dst = phys_to_virt(d->ram_chunks[i].pa + in);
+            memcpy(dst, s, n);
+            clean_dcache(dst, n);
+            s += n;
+            off += n;
+            len -= n;
+        }
+        chunk_start += csize;
+    }
+    return len ? -EINVAL : 0;
+}
+
+int domain_load_images(struct domain *d, const struct domain_cfg *cfg, uint64_t *entry,
+                       uint64_t *dtb)
+{
+    const void *kimg = phys_to_virt(cfg->kernel.start);
+    struct image_info info;
+    if (image_probe(kimg, cfg->kernel.size, &info) != 0) {
+        printk("d%u: kernel image at 0x%lx is not loadable", d->id, cfg->kernel.start);
+        return -EINVAL;
+    }
+    uint64_t kbase = d->ram_base + info.text_offset;
+    uint64_t kend = kbase + MAX(info.image_size, cfg->kernel.size);
+    uint64_t top = d->ram_base + d->ram_size;
+    /* DTB in the top 2 MiB-aligned slot, initrd just below it. */
+    uint64_t dtb_ipa = ALIGN_DOWN(top - DTB_MAX, SZ_2M);
+    uint64_t initrd_ipa = ALIGN_DOWN(dtb_ipa - cfg->ramdisk.size, PAGE_SIZE);
+    if (dtb_ipa < kend || (cfg->ramdisk.size && (initrd_ipa < kend || initrd_ipa > dtb_ipa))) {
+        printk("d%u: %lu KiB of RAM cannot hold the kernel (%lu KiB)%s", d->id, d->ram_size >> 10,
+               (kend - d->ram_base) >> 10, cfg->ramdisk.size ? " and its ramdisk" : "");
+        return -ENOMEM;
+    }
+    int rc = domain_write_ipa(d, kbase, kimg, cfg->kernel.size);
+    if (!rc && cfg->ramdisk.size)
+        rc = domain_write_ipa(d, initrd_ipa, phys_to_virt(cfg->ramdisk.start), cfg->ramdisk.size);
+    if (rc)
+        return rc;
+
+    void *buf = xzalloc(DTB_MAX);
+    if (!buf)
+        return -ENOMEM;
+    struct guestdt_params p = {
+        .gic_version = irqchip_info()->version,
+        .nr_vcpus = d->nr_vcpus,
+        .ram_base = d->ram_base,
+        .ram_size = d->ram_size,
+        .bootargs = cfg->bootargs,
+        .initrd_start = cfg->ramdisk.size ? initrd_ipa : 0,
+        .initrd_size = cfg->ramdisk.size,
+        .vpl011 = cfg->vpl011,
+        .hypervisor_node = d->xen_enhanced,
+        .timer_freq = 0,
+    };
+    rc = guestdt_build(buf, DTB_MAX, &p);
+    if (rc) {
+        printk("d%u: cannot build the guest device tree (libfdt error %d)", d->id, rc);
+    } else {
+        rc = domain_write_ipa(d, dtb_ipa, buf, DTB_MAX);
+    }
+    xfree(buf);
+    *entry = kbase;
+    *dtb = dtb_ipa;
+    __asm__ volatile("ic ialluis\n dsb ish\n isb" ::: "memory");
+    return rc;
+}

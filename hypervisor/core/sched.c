@@ -1,0 +1,256 @@
+/*
+ * Round-robin scheduler (see cloison/sched.h).
+ *
+ * Invariant: a pCPU's run queue holds the RUNNABLE vCPUs assigned to it that
+ * are not its current one. Only the owning pCPU switches vCPU state in and
+ * out (context_load/save); other pCPUs change a vCPU's scheduling state
+ * under the owner's runq_lock and then kick the owner with an SGI.
+ */
+#include <cloison/arch.h>
+#include <cloison/context.h>
+#include <cloison/domain.h>
+#include <cloison/irqchip.h>
+#include <cloison/percpu.h>
+#include <cloison/printk.h>
+#include <cloison/sched.h>
+#include <cloison/timer.h>
+#include <cloison/vcpu.h>
+
+void return_to_guest(struct guest_regs *regs) __noreturn;
+void domain_reap(void);
+
+static struct timer slice_timers[MAX_PCPUS];
+static struct guest_regs idle_regs[MAX_PCPUS]; /* trap frame target while idle */
+static spinlock_t placement_lock = SPINLOCK_INIT;
+
+static void slice_expired(struct timer *t)
+{
+    (void)t;
+    this_pcpu()->need_resched = true;
+}
+
+void sched_init_cpu(unsigned int cpu)
+{
+    timer_init(&slice_timers[cpu], slice_expired, NULL);
+    pcpus[cpu].cur_regs = &idle_regs[cpu];
+}
+
+void sched_add_vcpu(struct vcpu *v)
+{
+    spin_lock(&placement_lock);
+    unsigned int best = 0;
+    for (unsigned int c = 1; c < nr_pcpus; c++)
+        if (pcpus[c].online && pcpus[c].nr_vcpus < pcpus[best].nr_vcpus)
+            best = c;
+    v->pcpu = best;
+    __atomic_fetch_add(&pcpus[best].nr_vcpus, 1, __ATOMIC_RELAXED);
+    spin_unlock(&placement_lock);
+}
+
+/* runq_lock of v's pCPU held */
+static void enqueue(struct pcpu *p, struct vcpu *v)
+{
+    if (v->on_runq || p->current == v)
+        return;
+    v->runq_next = NULL;
+    if (p->runq_tail)
+        p->runq_tail->runq_next = v;
+    else
+        p->runq_head = v;
+    p->runq_tail = v;
+    v->on_runq = true;
+}
+
+static struct vcpu *dequeue(struct pcpu *p)
+{
+    struct vcpu *v = p->runq_head;
+    if (v) {
+        p->runq_head = v->runq_next;
+        if (!p->runq_head)
+            p->runq_tail = NULL;
+        v->on_runq = false;
+        v->runq_next = NULL;
+    }
+    return v;
+}
+
+void sched_resched_cpu(unsigned int cpu)
+{
+    pcpus[cpu].need_resched = true;
+    if (cpu != this_cpu_id())
+        irqchip_send_sgi(cpu, IRQ_SGI_KICK);
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+    struct pcpu *p = &pcpus[v->pcpu];
+    uint64_t f = spin_lock_irqsave(&p->runq_lock);
+    bool woke = false;
+    if (v->state == VCPU_BLOCKED || v->state == VCPU_OFF) {
+        v->state = VCPU_RUNNABLE;
+        woke = true;
+    }
+    if (v->state == VCPU_RUNNABLE && !v->paused)
+        enqueue(p, v);
+    spin_unlock_irqrestore(&p->runq_lock, f);
+    if (woke || p->current == v)
+        sched_resched_cpu(v->pcpu);
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+    if (v->state == VCPU_BLOCKED)
+        vcpu_wake(v);
+    else if (v->state == VCPU_RUNNABLE && v->pcpu != this_cpu_id())
+        irqchip_send_sgi(v->pcpu, IRQ_SGI_KICK); /* make it exit and see new interrupts */
+    /* A runnable vCPU of this pCPU sees new interrupts at its next entry. */
+}
+
+void vcpu_block(struct vcpu *v)
+{
+    struct pcpu *p = &pcpus[v->pcpu];
+    uint64_t f = spin_lock_irqsave(&p->runq_lock);
+    /* Checked under the lock: an injection after this point takes the same
+     * lock in vcpu_kick and finds the vCPU BLOCKED. */
+    if (v->state == VCPU_RUNNABLE && !vgic_vcpu_pending(v))
+        v->state = VCPU_BLOCKED;
+    spin_unlock_irqrestore(&p->runq_lock, f);
+}
+
+void vcpu_yield(struct vcpu *v)
+{
+    (void)v;
+    this_pcpu()->need_resched = true;
+}
+
+void vcpu_stop(struct vcpu *v)
+{
+    struct pcpu *p = &pcpus[v->pcpu];
+    uint64_t f = spin_lock_irqsave(&p->runq_lock);
+    if (v->state != VCPU_DEAD)
+        v->state = VCPU_OFF;
+    spin_unlock_irqrestore(&p->runq_lock, f);
+    sched_resched_cpu(v->pcpu);
+}
+
+void sched_kill_vcpu(struct vcpu *v)
+{
+    struct pcpu *p = &pcpus[v->pcpu];
+    uint64_t f = spin_lock_irqsave(&p->runq_lock);
+    v->state = VCPU_DEAD;
+    if (v->on_runq) { /* unlink */
+        struct vcpu **pp = &p->runq_head;
+        struct vcpu *prev = NULL;
+        while (*pp && *pp != v) {
+            prev = *pp;
+            pp = &(*pp)->runq_next;
+        }
+        if (*pp) {
+            *pp = v->runq_next;
+            if (p->runq_tail == v)
+                p->runq_tail = prev;
+        }
+        v->on_runq = false;
+    }
+    spin_unlock_irqrestore(&p->runq_lock, f);
+    timer_cancel(&v->vtimer_wake);
+    sched_resched_cpu(v->pcpu);
+}
+
+static void vtimer_wake_fn(struct timer *t)
+{
+    struct vcpu *v = t->data;
+    /* As on the physical path: mask the guest's timer, then inject. */
+    v->sys.cntv_ctl |= BIT(1);
+    vgic_inject(v, IRQ_PPI_VTIMER);
+}
+
+/* Switch this pCPU from its current vCPU (maybe none) to next (maybe none). */
+static void switch_to(struct pcpu *p, struct vcpu *next)
+{
+    struct vcpu *prev = p->current;
+    if (prev == next)
+        return;
+    uint64_t now = arch_counter();
+    if (prev) {
+        context_save(prev);
+        vgic_save(prev);
+        prev->runtime += now - prev->slice_start;
+        uint64_t deadline = context_vtimer_deadline(prev);
+        if (prev->state == VCPU_BLOCKED && deadline) {
+            if (!prev->vtimer_wake.fn)
+                timer_init(&prev->vtimer_wake, vtimer_wake_fn, prev);
+            timer_set(&prev->vtimer_wake, p->id, deadline);
+        }
+        /* Last touch: once clear, the reaper may free a dead vCPU. */
+        __atomic_store_n(&prev->loaded, false, __ATOMIC_RELEASE);
+    }
+    p->current = next;
+    if (next) {
+        timer_cancel(&next->vtimer_wake);
+        context_load(next);
+        vgic_restore(next);
+        next->loaded = true;
+        next->slice_start = now;
+        p->cur_regs = &next->regs;
+    } else {
+        p->cur_regs = &idle_regs[p->id];
+    }
+}
+
+/* Choose the next vCPU for this pCPU (runq_lock held). */
+static struct vcpu *pick(struct pcpu *p)
+{
+    struct vcpu *cur = p->current;
+    bool cur_ok = cur && cur->state == VCPU_RUNNABLE && !cur->paused;
+    if (cur_ok && !p->need_resched)
+        return cur;
+    struct vcpu *next;
+    while ((next = dequeue(p)) != NULL) {
+        if (next->state == VCPU_RUNNABLE && !next->paused)
+            break;
+    }
+    if (!next)
+        return cur_ok ? cur : NULL;
+    if (cur_ok) {
+        p->current = NULL; /* so enqueue() accepts it */
+        enqueue(p, cur);
+        p->current = cur;
+    }
+    return next;
+}
+
+__noreturn void sched_return_to_guest(void)
+{
+    struct pcpu *p = this_pcpu();
+    for (;;) {
+        uint64_t f = spin_lock_irqsave(&p->runq_lock);
+        struct vcpu *next = pick(p);
+        p->need_resched = false;
+        bool others = p->runq_head != NULL;
+        spin_unlock_irqrestore(&p->runq_lock, f);
+
+        switch_to(p, next);
+        domain_reap();
+        if (others)
+            timer_set(&slice_timers[p->id], p->id, arch_counter() + ms_to_ticks(SCHED_SLICE_MS));
+        else
+            timer_cancel(&slice_timers[p->id]);
+        timer_sync_local();
+
+        if (next) {
+            vgic_flush(next);
+            return_to_guest(&next->regs);
+        }
+        /* Idle: wait for an interrupt with IRQs open at EL2 only here. */
+        p->idle_ticks++;
+        while (!p->need_resched)
+            arch_idle_wait();
+    }
+}
+
+__noreturn void sched_start_cpu(void)
+{
+    this_pcpu()->need_resched = true;
+    sched_return_to_guest();
+}

@@ -1,0 +1,82 @@
+/*
+ * PL011 UART: the hypervisor console. Polled output; input is read by the
+ * console multiplexer. The UART is found from /chosen/stdout-path (falling
+ * back to the first "arm,pl011" node) and must not be given to any guest.
+ */
+#include <cloison/types.h>
+#include <cloison/uart.h>
+#include <libfdt.h>
+#include <string.h>
+
+#define UART_DR 0x00
+#define UART_FR 0x18
+#define UART_FR_TXFF BIT(5)
+#define UART_FR_RXFE BIT(4)
+#define UART_FR_BUSY BIT(3)
+
+static volatile uint32_t *uart_base; /* registers are 32-bit; offsets in bytes */
+static paddr_t uart_pa;
+
+static inline uint32_t rd(unsigned int off)
+{
+    return uart_base[off / 4];
+}
+static inline void wr(unsigned int off, uint32_t v)
+{
+    uart_base[off / 4] = v;
+}
+
+static int find_uart_node(const void *fdt)
+{
+    int chosen = fdt_path_offset(fdt, "/chosen");
+    if (chosen >= 0) {
+        int len;
+        const char *path = fdt_getprop(fdt, chosen, "stdout-path", &len);
+        if (path && len > 0) {
+            /* "serial0:115200n8" or a path; strip the options */
+            const char *colon = memchr(path, ':', (size_t)len);
+            int plen = colon ? (int)(colon - path) : (int)strnlen(path, (size_t)len);
+            int off = fdt_path_offset_namelen(fdt, path, plen);
+            if (off < 0) {
+                const char *alias = fdt_get_alias_namelen(fdt, path, plen);
+                if (alias)
+                    off = fdt_path_offset(fdt, alias);
+            }
+            if (off >= 0 && fdt_node_check_compatible(fdt, off, "arm,pl011") == 0)
+                return off;
+        }
+    }
+    return fdt_node_offset_by_compatible(fdt, -1, "arm,pl011");
+}
+
+int uart_init(const void *fdt)
+{
+    int node = find_uart_node(fdt);
+    if (node < 0)
+        return -1;
+    int len;
+    const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+    if (!reg || len < 16)
+        return -1;
+    uart_pa = ((uint64_t)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1]);
+    uart_base = (volatile uint32_t *)(uintptr_t)uart_pa;
+    return 0;
+}
+
+paddr_t uart_phys_base(void) { return uart_pa; }
+
+void uart_putc(char c)
+{
+    if (!uart_base)
+        return;
+    while (rd(UART_FR) & UART_FR_TXFF)
+        ;
+    wr(UART_DR, (uint8_t)c);
+}
+
+int uart_getc(void)
+{
+    if (!uart_base || (rd(UART_FR) & UART_FR_RXFE))
+        return -1;
+    return (int)(rd(UART_DR) & 0xff);
+}

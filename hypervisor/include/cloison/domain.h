@@ -1,0 +1,58 @@
+/*
+ * Domains: creation from a boot description, lifecycle, and teardown.
+ * Lifecycle: created -> running <-> paused -> shutdown(reason) -> dying -> freed.
+ */
+#ifndef CLOISON_DOMAIN_H
+#define CLOISON_DOMAIN_H
+
+#include <cloison/types.h>
+#include <cloison/spinlock.h>
+#include <cloison/p2m.h>
+#include <cloison/console.h>
+#include <public/sched.h>
+
+#define DOMAIN_MAX_VCPUS 8
+#define DOMAIN_NAME_LEN 32
+#define GUEST_RAM0_BASE 0x40000000UL
+#define GUEST_RAM0_MAX 0xC0000000UL
+
+/* Shutdown reasons are Xen's SHUTDOWN_* numbers (public/sched.h). */
+typedef unsigned int shutdown_reason_t;
+
+enum domain_state { DOM_RUNNING, DOM_SHUTDOWN, DOM_DYING };
+
+struct vcpu;
+struct domain_cfg;
+struct ram_chunk;
+struct vgic_dist;
+
+struct domain {
+    uint16_t id;
+    char name[DOMAIN_NAME_LEN];
+    spinlock_t lock;
+    enum domain_state state;
+    shutdown_reason_t shutdown_reason;
+    bool xen_enhanced;     /* has the hypervisor node and Xen interface */
+    bool is_privileged;    /* control domain */
+    bool vpl011;           /* has the emulated SBSA UART */
+    unsigned int nr_vcpus;
+    struct vcpu *vcpus[DOMAIN_MAX_VCPUS];
+    struct p2m p2m;
+    uint64_t ram_base, ram_size;  /* IPA range of RAM bank 0 */
+    struct ram_chunk *ram_chunks; /* host pages backing RAM, in IPA order */
+    size_t nr_ram_chunks;
+    struct vgic_dist *vgic;
+    struct console_log con;
+    uint64_t cntvoff;             /* CNTVOFF_EL2: guest sees time from its boot */
+    struct domain *next;
+};
+
+struct domain *domain_create(const struct domain_cfg *cfg);
+/* Record the shutdown reason and stop the domain's vCPUs; teardown follows. */
+void domain_shutdown(struct domain *d, shutdown_reason_t reason);
+/* Guest caused an unrecoverable fault: one log line, then shutdown(crash). */
+void domain_crash(struct domain *d, const char *why, uint64_t addr);
+struct domain *domain_by_id(uint16_t id);
+unsigned int domain_count(void);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * Guest kernel image formats: what must be known about a kernel before it is
+ * copied into a domain's RAM.
+ */
+#ifndef CLOISON_IMAGE_H
+#define CLOISON_IMAGE_H
+
+#include <cloison/types.h>
+
+/* Linux arm64 Image header (Documentation/arch/arm64/booting.rst). */
+#define IMAGE_ARM64_HDR_SIZE 64
+#define IMAGE_ARM64_MAGIC 0x644D5241U      /* "ARM\x64" at offset 0x38 */
+#define IMAGE_ARM64_LEGACY_TEXT_OFFSET 0x80000
+/* No sane kernel claims more: larger sizes are corrupt headers. */
+#define IMAGE_MAX_SIZE (4ULL << 30)
+
+struct image_info {
+    uint64_t text_offset; /* load at 2 MiB-aligned base + text_offset */
+    uint64_t image_size;  /* bytes the kernel occupies once loaded (>= file size) */
+    uint64_t flags;       /* arm64 header flags (0 for raw binaries) */
+    bool is_arm64_image;  /* Linux arm64 Image header ("ARM\x64" at 0x38) */
+};
+
+enum image_result {
+    IMAGE_OK = 0,
+    IMAGE_EMPTY,          /* size 0 */
+    IMAGE_TOO_BIG,        /* file or image_size above IMAGE_MAX_SIZE */
+    IMAGE_BAD_OFFSET,     /* text_offset not below 2 MiB / not 4 KiB aligned */
+    IMAGE_BIG_ENDIAN,     /* header flags bit 0: big-endian kernel */
+};
+
+/*
+ * Inspect a kernel of `size` bytes at `img` (never read beyond size):
+ *  - an arm64 Image (magic at 0x38; an EFI "MZ" stub keeps the same header):
+ *    text_offset and image_size from the header; image_size 0 (kernels before
+ *    3.17) means text_offset 0x80000 and image_size = file size; an
+ *    image_size below the file size (trailing data such as an appended
+ *    signature) is raised to the file size, since the loader copies it all;
+ *  - anything else is a raw binary: text_offset 0, image_size = file size.
+ * On failure *out is left untouched.
+ */
+enum image_result image_probe(const void *img, uint64_t size, struct image_info *out);
+
+/* Human-readable reason, for "domU1: kernel: <reason>" messages. */
+const char *image_result_str(enum image_result r);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * Host interrupt controller (the physical GIC), as Cloison drives it.
+ * Implemented by drivers/gic-v3.c and drivers/gic-v2.c behind one front
+ * (drivers/irqchip.c picks the driver from the device tree).
+ *
+ * Cloison runs the GIC with EOImode 0 (EOI = priority drop + deactivate) for
+ * its own interrupts. All physical interrupts are Group 1 non-secure.
+ */
+#ifndef CLOISON_IRQCHIP_H
+#define CLOISON_IRQCHIP_H
+
+#include <cloison/types.h>
+
+enum gic_version { GIC_V2 = 2, GIC_V3 = 3 };
+
+/* Physical interrupt numbers Cloison itself uses (architected PPIs on virt). */
+#define IRQ_SGI_KICK 0      /* "re-run your scheduler" between pCPUs */
+#define IRQ_SGI_CALL 1      /* "run your mailbox" between pCPUs */
+#define IRQ_PPI_MAINT 25    /* GIC virtual interface maintenance */
+#define IRQ_PPI_HYPTIMER 26 /* CNTHP: Cloison's scheduler / timer queue */
+#define IRQ_PPI_VTIMER 27   /* guest virtual timer while a guest runs */
+#define IRQ_PPI_PTIMER 30   /* EL1 physical timer */
+#define IRQ_SPURIOUS 1023
+
+struct irqchip_info {
+    enum gic_version version;
+    paddr_t gicd_base;      /* distributor */
+    paddr_t gicr_base;      /* v3: first redistributor region */
+    paddr_t gicc_base;      /* v2: CPU interface */
+    paddr_t gich_base;      /* v2: virtual interface control */
+    paddr_t gicv_base;      /* v2: virtual CPU interface (mapped as guest GICC) */
+    size_t gicv_size;
+    unsigned int nr_lrs;    /* list registers per CPU */
+    unsigned int nr_irqs;   /* INTIDs supported by the distributor (32..1020) */
+    unsigned int pri_bits;  /* virtual priority bits (ICH_VTR_EL2.PRIbits+1, 5 on v2) */
+};
+
+/* Boot CPU: find the GIC in the host DT, map it, reset the distributor.
+ * Returns 0, or a negative errno after printing why. */
+int irqchip_init(const void *fdt);
+/* Every pCPU (boot CPU included, after irqchip_init): redistributor / CPU
+ * interface on, and the EL2 virtual interface enabled with empty LRs. */
+void irqchip_cpu_init(unsigned int cpu);
+const struct irqchip_info *irqchip_info(void);
+
+uint32_t irqchip_ack(void);              /* INTID of the highest pending, or 1023 */
+void irqchip_eoi(uint32_t intid);        /* priority drop + deactivate */
+void irqchip_enable(uint32_t intid, bool level); /* PPIs: on the calling CPU */
+void irqchip_disable(uint32_t intid);
+void irqchip_send_sgi(unsigned int cpu, unsigned int sgi); /* cpu = pCPU index */
+
+#endif

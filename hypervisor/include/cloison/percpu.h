@@ -1,0 +1,43 @@
+/*
+ * Per-physical-CPU state, reached through TPIDR_EL2 (one mrs away).
+ * Fields other pCPUs may touch are marked "shared" and accessed under
+ * runq_lock or atomically.
+ */
+#ifndef CLOISON_PERCPU_H
+#define CLOISON_PERCPU_H
+
+#include <cloison/types.h>
+#include <cloison/spinlock.h>
+
+#define MAX_PCPUS 8
+
+struct vcpu;
+struct guest_regs;
+
+struct pcpu {
+    struct guest_regs *cur_regs; /* first: guest_entry.S saves the trap frame here */
+    uint64_t stack_top;
+    unsigned int id;
+    uint64_t mpidr;
+    struct vcpu *current;        /* NULL while idle */
+    bool online;
+    /* shared: */
+    spinlock_t runq_lock;
+    struct vcpu *runq_head, *runq_tail;
+    unsigned int nr_vcpus;       /* vCPUs assigned here (load balancing at create) */
+    volatile bool need_resched;
+    uint64_t idle_ticks, busy_since;
+};
+
+extern struct pcpu pcpus[MAX_PCPUS];
+extern unsigned int nr_pcpus;
+
+static inline struct pcpu *this_pcpu(void)
+{
+    struct pcpu *p;
+    __asm__ volatile("mrs %0, tpidr_el2" : "=r"(p));
+    return p;
+}
+static inline unsigned int this_cpu_id(void) { return this_pcpu()->id; }
+
+#endif

@@ -1,0 +1,23 @@
+/* Hypervisor console output. Every line Cloison prints starts with "(cloison) "
+ * except guest console lines, which start with "(d<id>) ". */
+#ifndef CLOISON_PRINTK_H
+#define CLOISON_PRINTK_H
+
+#include <cloison/types.h>
+#include <stdarg.h>
+
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vprintk(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+/* Raw bytes to the console device, under the console lock. */
+void console_puts_raw(const char *s, size_t len);
+/* Break the console lock when this CPU panics while holding it. */
+void printk_force_unlock(void);
+__noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define BUG_ON(c)                                                                                  \
+    do {                                                                                           \
+        if (unlikely(c))                                                                           \
+            panic("BUG: %s at %s:%d", #c, __FILE__, __LINE__);                                     \
+    } while (0)
+
+#endif

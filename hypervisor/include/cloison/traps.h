@@ -1,0 +1,16 @@
+/* Guest trap handling helpers shared by arch/arm64/traps*.c and xen/. */
+#ifndef CLOISON_TRAPS_H
+#define CLOISON_TRAPS_H
+#include <cloison/types.h>
+struct vcpu;
+
+/* Skip the trapped instruction (ESR.IL says 2 or 4 bytes). */
+void advance_pc(struct vcpu *v, uint64_t esr);
+/* Inject exceptions into the current vCPU's EL1 (its state is live). */
+void inject_undef(struct vcpu *v);
+void inject_dabt(struct vcpu *v, uint64_t far);
+void inject_pabt(struct vcpu *v, uint64_t far);
+/* Read/write guest register n (31 = xzr). */
+uint64_t guest_reg(const struct vcpu *v, unsigned int n);
+void set_guest_reg(struct vcpu *v, unsigned int n, uint64_t val);
+#endif

@@ -1,0 +1,68 @@
+/* Guest virtual address copies for hypercalls (see cloison/guest_copy.h). */
+#include <cloison/domain.h>
+#include <cloison/domain_build.h>
+#include <cloison/errno.h>
+#include <cloison/guest_copy.h>
+#include <cloison/mm.h>
+#include <cloison/vcpu.h>
+#include <asm/sysreg.h>
+#include <string.h>
+
+#define PAR_F BIT(0)
+#define PAR_PA_MASK 0x0000fffffffff000UL
+
+/* Translate one guest VA; 0 on failure. PAR_EL1 is guest state: preserved. */
+static paddr_t translate(vaddr_t va, bool write)
+{
+    uint64_t saved = read_sysreg(par_el1);
+    if (write)
+        __asm__ volatile("at s12e1w, %0" : : "r"(va));
+    else
+        __asm__ volatile("at s12e1r, %0" : : "r"(va));
+    isb();
+    uint64_t par = read_sysreg(par_el1);
+    write_sysreg(par_el1, saved);
+    if (par & PAR_F)
+        return 0;
+    return (par & PAR_PA_MASK) | (va & (PAGE_SIZE - 1));
+}
+
+/* The page must be RAM of the calling domain (never MMIO such as GICV). */
+static bool owns(const struct domain *d, paddr_t pa)
+{
+    for (size_t i = 0; i < d->nr_ram_chunks; i++) {
+        paddr_t s = d->ram_chunks[i].pa;
+        if (pa >= s && pa < s + (PAGE_SIZE << d->ram_chunks[i].order))
+            return true;
+    }
+    return false;
+}
+
+static int copy(struct vcpu *v, vaddr_t gva, void *hbuf, size_t len, bool to_guest)
+{
+    uint8_t *h = hbuf;
+    while (len) {
+        size_t n = MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
+        paddr_t pa = translate(gva, to_guest);
+        if (!pa || !owns(v->domain, pa))
+            return -EFAULT;
+        if (to_guest)
+            memcpy(phys_to_virt(pa), h, n);
+        else
+            memcpy(h, phys_to_virt(pa), n);
+        gva += n;
+        h += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int copy_from_guest(struct vcpu *v, void *dst, vaddr_t src, size_t len)
+{
+    return copy(v, src, dst, len, false);
+}
+
+int copy_to_guest(struct vcpu *v, vaddr_t dst, const void *src, size_t len)
+{
+    return copy(v, dst, (void *)src, len, true);
+}

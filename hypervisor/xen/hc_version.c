@@ -1,0 +1,89 @@
+/*
+ * xen_version: Cloison reports a Xen-compatible version (Linux prints it and
+ * gates features on it) and names itself in the extraversion.
+ */
+#include <cloison/errno.h>
+#include <cloison/guest_copy.h>
+#include <cloison/domain.h>
+#include <cloison/vcpu.h>
+#include <public/version.h>
+#include <string.h>
+#include "hypercall.h"
+
+#define XEN_COMPAT_MAJOR 4
+#define XEN_COMPAT_MINOR 17
+
+static uint32_t feature_submap(const struct vcpu *v, uint32_t idx)
+{
+    if (idx != 0)
+        return 0;
+    uint32_t f = BIT(XENFEAT_writable_page_tables) | BIT(XENFEAT_auto_translated_physmap) |
+                 BIT(XENFEAT_supervisor_mode_kernel) | BIT(XENFEAT_hvm_callback_vector) |
+                 BIT(XENFEAT_hvm_safe_pvclock);
+    if (v->domain->is_privileged)
+        f |= BIT(XENFEAT_dom0) | BIT(XENFEAT_direct_mapped);
+    else
+        f |= BIT(XENFEAT_not_direct_mapped);
+    return f;
+}
+
+int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,
+                       uint64_t a4)
+{
+    (void)a2, (void)a3, (void)a4;
+    switch (cmd) {
+    case XENVER_version:
+        return (XEN_COMPAT_MAJOR << 16) | XEN_COMPAT_MINOR;
+    case XENVER_extraversion: {
+        xen_extraversion_t ev = {0};
+        strlcpy(ev, "-cloison", sizeof(ev));
+        return copy_to_guest(v, arg, ev, sizeof(ev)) ? -EFAULT : 0;
+    }
+    case XENVER_compile_info: {
+        struct xen_compile_info ci;
+        memset(&ci, 0, sizeof(ci));
+        strlcpy(ci.compiler, "gcc", sizeof(ci.compiler));
+        strlcpy(ci.compile_by, "cloison", sizeof(ci.compile_by));
+        strlcpy(ci.compile_domain, "cloison", sizeof(ci.compile_domain));
+        strlcpy(ci.compile_date, __DATE__, sizeof(ci.compile_date));
+        return copy_to_guest(v, arg, &ci, sizeof(ci)) ? -EFAULT : 0;
+    }
+    case XENVER_capabilities: {
+        static const char caps[] = "xen-3.0-aarch64 xen-3.0-armv7l ";
+        xen_capabilities_info_t buf;
+        memset(buf, 0, sizeof(buf));
+        memcpy(buf, caps, sizeof(caps));
+        return copy_to_guest(v, arg, buf, sizeof(buf)) ? -EFAULT : 0;
+    }
+    case XENVER_changeset: {
+        xen_changeset_info_t cs;
+        memset(cs, 0, sizeof(cs));
+        strlcpy(cs, "cloison " CLOISON_VERSION, sizeof(cs));
+        return copy_to_guest(v, arg, cs, sizeof(cs)) ? -EFAULT : 0;
+    }
+    case XENVER_platform_parameters: {
+        struct xen_platform_parameters pp = {.virt_start = 0};
+        return copy_to_guest(v, arg, &pp, sizeof(pp)) ? -EFAULT : 0;
+    }
+    case XENVER_get_features: {
+        struct xen_feature_info fi;
+        if (copy_from_guest(v, &fi, arg, sizeof(fi)))
+            return -EFAULT;
+        fi.submap = feature_submap(v, fi.submap_idx);
+        return copy_to_guest(v, arg, &fi, sizeof(fi)) ? -EFAULT : 0;
+    }
+    case XENVER_pagesize:
+        return 4096;
+    case XENVER_guest_handle: {
+        uint8_t handle[16] = {0};
+        return copy_to_guest(v, arg, handle, sizeof(handle)) ? -EFAULT : 0;
+    }
+    case XENVER_commandline: {
+        xen_commandline_t cl;
+        memset(cl, 0, sizeof(cl));
+        return copy_to_guest(v, arg, cl, sizeof(cl)) ? -EFAULT : 0;
+    }
+    default:
+        return -ENOSYS;
+    }
+}

@@ -1,0 +1,26 @@
+/*
+ * Xen hypercall entry: HVC #0xEA1 with the number in x16 and up to five
+ * arguments in x0..x4; the result goes to x0. Numbers without a handler
+ * return -ENOSYS, as on Xen.
+ */
+#include <cloison/errno.h>
+#include <cloison/hypercall.h>
+#include <cloison/vcpu.h>
+#include <public/xen.h>
+#include "hypercall.h"
+
+static const hypercall_fn table[XEN_NR_HYPERCALLS] = {
+    [__HYPERVISOR_xen_version] = do_xen_version,
+    [__HYPERVISOR_console_io] = do_console_io,
+    [__HYPERVISOR_sched_op] = do_sched_op,
+};
+
+void hypercall_dispatch(struct vcpu *v)
+{
+    uint64_t nr = v->regs.x[16];
+    uint64_t *x = v->regs.x;
+    hypercall_fn fn = nr < XEN_NR_HYPERCALLS ? table[nr] : NULL;
+    int64_t ret = fn ? fn(v, x[0], x[1], x[2], x[3], x[4]) : -ENOSYS;
+    /* A handler that ended the domain or blocked leaves x0 to be seen on resume. */
+    v->regs.x[0] = (uint64_t)ret;
+}

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Install every build/test dependency on Debian 12 (run as root). Idempotent:
+# when everything is present it only checks and returns.
+set -eu
+PKGS="gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm device-tree-compiler \
+libfdt-dev:arm64 libfdt1 python3-pytest cpio clang lld make"
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+    echo "deps: missing:$missing (run 'make deps' as root)" >&2
+    exit 1
+fi
+dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing

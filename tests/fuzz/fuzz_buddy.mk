@@ -1,0 +1,1 @@
+FUZZ_SRCS_fuzz_buddy := hypervisor/lib/buddy.c

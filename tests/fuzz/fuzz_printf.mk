@@ -1,0 +1,1 @@
+FUZZ_SRCS_fuzz_printf := hypervisor/lib/printf.c

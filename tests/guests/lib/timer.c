@@ -1,0 +1,18 @@
+/* EL1 virtual timer (CNTV_*), delivered as PPI 27. */
+#include "guest.h"
+
+#define CNTV_CTL_ENABLE (1u << 0)
+#define CNTV_CTL_IMASK  (1u << 1)
+
+void vtimer_arm_at(uint64_t cval)
+{
+    write_sysreg(cntv_cval_el0, cval);
+    write_sysreg(cntv_ctl_el0, CNTV_CTL_ENABLE);
+    isb();
+}
+
+void vtimer_stop(void)
+{
+    write_sysreg(cntv_ctl_el0, CNTV_CTL_IMASK);
+    isb();
+}

@@ -1,0 +1,70 @@
+"""Shared fixtures for the QEMU integration tests.
+
+Nothing is skipped silently: a missing build artefact (build/cloison, a guest image)
+or a missing Xen download is a test failure that says which command fixes it.
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import qemu  # noqa: E402
+
+CASES_DIR = qemu.REPO / "tests" / "guests" / "cases"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "xen: needs Xen 4.17 from scripts/fetch-xen.sh")
+
+
+def all_cases():
+    return sorted(p.stem for p in CASES_DIR.glob("*.c"))
+
+
+@pytest.fixture(scope="session")
+def guests():
+    """The built guest images; fails (not skips) when any case lacks its image."""
+    missing = [c for c in all_cases() if not (qemu.GUESTS / f"{c}.img").is_file()]
+    if missing:
+        pytest.fail(f"guest images missing in {qemu.GUESTS}: {missing}; run `make`")
+    return qemu.GUESTS
+
+
+@pytest.fixture(scope="session")
+def cloison(guests):
+    if not qemu.CLOISON_BIN.is_file():
+        pytest.fail(f"{qemu.CLOISON_BIN} is missing; run `make`")
+    return qemu.CLOISON_BIN
+
+
+@pytest.fixture(scope="session")
+def xen(guests):
+    if not qemu.XEN_BIN.is_file():
+        pytest.fail(f"{qemu.XEN_BIN} is missing; run scripts/fetch-xen.sh "
+                    "(downloads Debian's xen-hypervisor-4.17-arm64)")
+    return qemu.XEN_BIN
+
+
+def final_by_case(res):
+    """{case: [final verdicts]}; a case with several domains has several entries."""
+    out = {}
+    for v in res.final():
+        out.setdefault(v.case, []).append(v)
+    return out
+
+
+def assert_all_pass(res, cases):
+    """Every listed case (with multiplicity) printed exactly its PASS verdict, no FAIL."""
+    by_case = final_by_case(res)
+    problems = []
+    for case in set(cases):
+        want = cases.count(case)
+        got = by_case.get(case, [])
+        fails = [v.line for v in got if v.status != "PASS"]
+        if fails:
+            problems.append(f"{case}: {fails}")
+        elif len(got) < want:
+            problems.append(f"{case}: {len(got)} of {want} verdicts")
+    assert not problems, "; ".join(problems) + "\n" + res.describe()

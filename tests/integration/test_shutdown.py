@@ -1,0 +1,33 @@
+"""Domain shutdown: reported by the hypervisor, and QEMU powers off after the last domain."""
+
+import re
+
+import pytest
+
+import qemu
+
+GUEST_LINE = re.compile(r"\(d\d+\)|DOM\d+:|TEST ")
+
+
+def reported(res, domid, word):
+    pat = re.compile(rf"\b(?:d|dom|domain\s*){domid}\b.*{word}|{word}.*\b(?:d|dom|domain\s*){domid}\b",
+                     re.I)
+    return [line for _, line in res.lines if not GUEST_LINE.search(line) and pat.search(line)]
+
+
+@pytest.mark.parametrize("case,word", [("poweroff", "power ?off"), ("reboot", "reboot")])
+def test_shutdown_reason_and_exit(cloison, case, word):
+    res = qemu.run([qemu.Domain(case)], "cloison", timeout=40)
+    assert any(v.case == case and v.status == "RUN" for v in res.verdicts), res.describe()
+    assert not [v for v in res.verdicts if v.status == "FAIL"], res.describe()
+    assert reported(res, 1, word), f"no hypervisor line reporting d1 {word}\n" + res.describe()
+    assert res.exited and res.returncode == 0, "QEMU did not power off by itself\n" + \
+        res.describe()
+
+
+def test_exit_waits_for_last_domain(cloison):
+    # d1 powers off at once; d2 works for ~0.5 s first. QEMU must outlive d1.
+    res = qemu.run([qemu.Domain("poweroff"), qemu.Domain("worker")], "cloison", timeout=60)
+    workers = [v for v in res.final() if v.case == "worker"]
+    assert workers and workers[0].status == "PASS", res.describe()
+    assert res.exited and res.returncode == 0, res.describe()

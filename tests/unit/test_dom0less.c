@@ -1,0 +1,328 @@
+/* dom0less_parse() and dom0less_hv_bootargs() on trees from tests/unit/data. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libfdt.h>
+#include <cloison/domain_cfg.h>
+#include "harness.h"
+
+#define MAX_MSGS 128
+static char msgs[MAX_MSGS][256];
+static int msg_count;
+
+static void collect(const char *msg)
+{
+    if (msg_count < MAX_MSGS)
+        snprintf(msgs[msg_count++], sizeof(msgs[0]), "%s", msg);
+}
+
+/* Is there a message containing both substrings? */
+static bool said(const char *a, const char *b)
+{
+    for (int i = 0; i < msg_count; i++)
+        if (strstr(msgs[i], a) && (!b || strstr(msgs[i], b)))
+            return true;
+    return false;
+}
+
+static void *load_dtb(const char *name)
+{
+    char path[256];
+    FILE *f;
+    long n;
+    void *buf;
+
+    snprintf(path, sizeof(path), "%s/%s", UNIT_DATA_DIR, name);
+    f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    rewind(f);
+    buf = malloc((size_t)n + 4096); /* room for fdt_open_into edits */
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    if (buf)
+        fdt_open_into(buf, buf, (int)n + 4096);
+    return buf;
+}
+
+static struct domain_cfg cfg[DOMCFG_MAX_DOMAINS];
+
+static int parse(const void *fdt, int max)
+{
+    msg_count = 0;
+    memset(cfg, 0xa5, sizeof(cfg));
+    return dom0less_parse(fdt, cfg, max, collect);
+}
+
+TEST(good_domains_all_fields)
+{
+    void *fdt = load_dtb("dom0less_good.dtb");
+
+    REQUIRE(fdt);
+    REQUIRE(parse(fdt, DOMCFG_MAX_DOMAINS) == 6);
+
+    CHECK_STR_EQ(cfg[0].name, "domU1");
+    CHECK_EQ(cfg[0].memory_kib, 131072);
+    CHECK_EQ(cfg[0].vcpus, 2);
+    CHECK(cfg[0].vpl011);
+    CHECK_EQ(cfg[0].enhanced, XEN_ENHANCED_NONE);
+    CHECK_EQ(cfg[0].kernel.start, 0x4a000000);
+    CHECK_EQ(cfg[0].kernel.size, 0xffffff);
+    CHECK_EQ(cfg[0].ramdisk.start, 0x4b000000);
+    CHECK_EQ(cfg[0].ramdisk.size, 0x800000);
+    CHECK_STR_EQ(cfg[0].bootargs, "console=ttyAMA0 init=/bin/sh");
+
+    CHECK_STR_EQ(cfg[1].name, "domU2");
+    CHECK_EQ(cfg[1].memory_kib, 65536);
+    CHECK_EQ(cfg[1].vcpus, 1);
+    CHECK(!cfg[1].vpl011);
+    CHECK_EQ(cfg[1].enhanced, XEN_ENHANCED_NO_XENSTORE);
+    CHECK_EQ(cfg[1].kernel.start, 0x4c000000);
+    CHECK_EQ(cfg[1].kernel.size, 0x200000);
+    CHECK_EQ(cfg[1].ramdisk.size, 0);
+    CHECK_STR_EQ(cfg[1].bootargs, "");
+
+    CHECK_STR_EQ(cfg[2].name, "domU3");
+    CHECK_EQ(cfg[2].memory_kib, 0x40000);
+    CHECK_EQ(cfg[2].vcpus, 8);
+    CHECK_EQ(cfg[2].enhanced, XEN_ENHANCED_ENABLED);
+    CHECK_EQ(cfg[2].kernel.start, 0x120000000ULL);
+    CHECK_EQ(cfg[2].kernel.size, 0x3000000);
+    CHECK_EQ(cfg[2].ramdisk.start, 0x150000000ULL);
+    CHECK_EQ(cfg[2].ramdisk.size, 0x1000);
+    CHECK_STR_EQ(cfg[2].bootargs, "from-ramdisk");
+
+    CHECK_STR_EQ(cfg[3].name, "domU4");
+    CHECK_EQ(cfg[3].memory_kib, 2048);
+    CHECK_EQ(cfg[3].enhanced, XEN_ENHANCED_NONE);
+
+    CHECK_STR_EQ(cfg[4].name, "domU5");
+    CHECK_EQ(cfg[4].enhanced, XEN_ENHANCED_NONE);
+    CHECK_EQ(cfg[4].kernel.start, 0x4e000000);
+    CHECK_STR_EQ(cfg[4].bootargs, "");
+
+    CHECK_STR_EQ(cfg[5].name, "domU6");
+    CHECK_EQ(cfg[5].enhanced, XEN_ENHANCED_ENABLED);
+    free(fdt);
+}
+
+TEST(good_domains_warnings)
+{
+    void *fdt = load_dtb("dom0less_good.dtb");
+
+    REQUIRE(fdt);
+    parse(fdt, DOMCFG_MAX_DOMAINS);
+    /* Only domU5 deserves remarks. */
+    for (int i = 0; i < msg_count; i++)
+        CHECK(strstr(msgs[i], "dom0less: /chosen/domU5"));
+    CHECK(said("/chosen/domU5: property 'xen,enhanced'", "bogus"));
+    CHECK(said("/chosen/domU5: property 'direct-map' not supported", NULL));
+    CHECK(said("/chosen/domU5: property 'bootargs' not supported", "kernel module"));
+    CHECK(said("/chosen/domU5: property '#address-cells' missing", "using 2"));
+    CHECK(said("/chosen/domU5: property '#size-cells' missing", "using 2"));
+    CHECK(said("/chosen/domU5/module@4f000000: property 'compatible'", "ignored"));
+    CHECK(!said("skipped", NULL));
+    free(fdt);
+}
+
+TEST(too_many_domains)
+{
+    void *fdt = load_dtb("dom0less_good.dtb");
+
+    REQUIRE(fdt);
+    CHECK_EQ(parse(fdt, 2), 2);
+    CHECK_STR_EQ(cfg[0].name, "domU1");
+    CHECK_STR_EQ(cfg[1].name, "domU2");
+    CHECK(said("/chosen/domU3: too many domains (at most 2)", NULL));
+    CHECK(said("/chosen/domU6: too many domains", NULL));
+    CHECK_EQ(parse(fdt, 0), 0);
+    free(fdt);
+}
+
+static const struct {
+    const char *node, *needle;
+} bad_cases[] = {
+    {"nomem", "property 'memory' missing"},
+    {"memlen", "property 'memory' must be 1 or 2 cells"},
+    {"memalign", "property 'memory' (65537 KiB) is not a multiple of 4 KiB"},
+    {"memsmall", "property 'memory' (1024 KiB) outside"},
+    {"memhuge", "property 'memory' (4194304 KiB) outside"},
+    {"memkernel", "property 'memory' (2048 KiB) smaller than kernel"},
+    {"nocpus", "property 'cpus' missing"},
+    {"cpus0", "property 'cpus' (0) outside 1..8"},
+    {"cpus9", "property 'cpus' (9) outside 1..8"},
+    {"cpuslen", "property 'cpus' must be one cell"},
+    {"nokernel", "no module compatible \"multiboot,kernel\""},
+    {"ramdiskonly", "\"multiboot,ramdisk\" module without a \"multiboot,kernel\""},
+    {"twokernels/k2", "second \"multiboot,kernel\" module"},
+    {"tworamdisks/r2", "second \"multiboot,ramdisk\" module"},
+    {"kernsize0/k", "property 'reg' gives size 0"},
+    {"noreg/k", "property 'reg' missing"},
+    {"regshort/k", "property 'reg' has 12 bytes, expected a multiple of 16"},
+    {"regwrap/k", "property 'reg' range 0xfffffffffffff000 + 0x2000 wraps"},
+    {"cells3", "property '#address-cells' = 3 not supported"},
+    {"cellslen", "property '#size-cells' must be one cell"},
+    {"argsnotstr/k", "property 'bootargs' is not a NUL-terminated string"},
+    {"this-node-name-is-far-too-long-for-cloison", "node name longer than 31"},
+};
+
+TEST(bad_domains_skipped_good_kept)
+{
+    void *fdt = load_dtb("dom0less_bad.dtb");
+    char path[128];
+
+    REQUIRE(fdt);
+    REQUIRE(parse(fdt, DOMCFG_MAX_DOMAINS) == 2);
+    CHECK_STR_EQ(cfg[0].name, "good1");
+    CHECK_STR_EQ(cfg[1].name, "good2");
+    CHECK_EQ(cfg[1].vcpus, 3);
+    CHECK_EQ(cfg[1].kernel.start, 0x60000000);
+    for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+        snprintf(path, sizeof(path), "dom0less: /chosen/%s: %s", bad_cases[i].node,
+                 bad_cases[i].needle);
+        if (!said(path, NULL))
+            HARNESS_FAIL("no message \"%s\"", path);
+        /* The domain part of the path, for the "skipped" line. */
+        snprintf(path, sizeof(path), "/chosen/%s", bad_cases[i].node);
+        if (strchr(path + 8, '/'))
+            *strchr(path + 8, '/') = '\0';
+        if (!said(path, "domain skipped"))
+            HARNESS_FAIL("%s not reported as skipped", path);
+    }
+    CHECK(!said("/chosen/good", NULL));
+    free(fdt);
+}
+
+/* Mutations of the good tree with libfdt. */
+TEST(bootargs_too_long)
+{
+    void *fdt = load_dtb("dom0less_good.dtb");
+    char longargs[600];
+    int node;
+
+    REQUIRE(fdt);
+    memset(longargs, 'x', sizeof(longargs) - 1);
+    longargs[sizeof(longargs) - 1] = '\0';
+    node = fdt_path_offset(fdt, "/chosen/domU1/module@4a000000");
+    REQUIRE(node >= 0);
+    REQUIRE(fdt_setprop_string(fdt, node, "bootargs", longargs) == 0);
+    CHECK_EQ(parse(fdt, DOMCFG_MAX_DOMAINS), 5);
+    CHECK(said("/chosen/domU1/module@4a000000: property 'bootargs' is 599 bytes", NULL));
+
+    /* 511 characters is the most that fits. */
+    longargs[DOMCFG_BOOTARGS_LEN - 1] = '\0';
+    node = fdt_path_offset(fdt, "/chosen/domU1/module@4a000000");
+    REQUIRE(fdt_setprop_string(fdt, node, "bootargs", longargs) == 0);
+    CHECK_EQ(parse(fdt, DOMCFG_MAX_DOMAINS), 6);
+    CHECK_EQ(strlen(cfg[0].bootargs), DOMCFG_BOOTARGS_LEN - 1);
+    free(fdt);
+}
+
+TEST(enhanced_not_a_string)
+{
+    void *fdt = load_dtb("dom0less_good.dtb");
+    int node;
+
+    REQUIRE(fdt);
+    node = fdt_path_offset(fdt, "/chosen/domU1");
+    REQUIRE(fdt_setprop(fdt, node, "xen,enhanced", "ab", 2) == 0);
+    CHECK_EQ(parse(fdt, DOMCFG_MAX_DOMAINS), 6);
+    CHECK_EQ(cfg[0].enhanced, XEN_ENHANCED_ENABLED);
+    CHECK(said("/chosen/domU1: property 'xen,enhanced' is not a string", NULL));
+    free(fdt);
+}
+
+TEST(no_chosen_bad_header_null_report)
+{
+    char buf[256];
+    void *fdt = load_dtb("dom0less_good.dtb");
+
+    REQUIRE(fdt_create_empty_tree(buf, sizeof(buf)) == 0);
+    CHECK_EQ(parse(buf, DOMCFG_MAX_DOMAINS), 0);
+    memset(buf, 0, sizeof(buf));
+    CHECK(parse(buf, DOMCFG_MAX_DOMAINS) < 0);
+    CHECK(dom0less_hv_bootargs(buf) == NULL);
+    /* Without a report callback the parse still works. */
+    REQUIRE(fdt);
+    CHECK_EQ(dom0less_parse(fdt, cfg, DOMCFG_MAX_DOMAINS, NULL), 6);
+    free(fdt);
+}
+
+/* A /chosen built from the given properties (name, value pairs, NULL-ended)
+ * and an optional dom0 module (compatible list, bootargs or NULL). */
+static void build_chosen(void *buf, const char *const *props, const char *mod_compat,
+                         size_t compat_len, const char *mod_args)
+{
+    fdt_create(buf, 4096);
+    fdt_finish_reservemap(buf);
+    fdt_begin_node(buf, "");
+    fdt_begin_node(buf, "chosen");
+    for (; props && props[0]; props += 2)
+        fdt_property_string(buf, props[0], props[1]);
+    if (mod_compat) {
+        fdt_begin_node(buf, "module@40000000");
+        fdt_property(buf, "compatible", mod_compat, (int)compat_len);
+        if (mod_args)
+            fdt_property_string(buf, "bootargs", mod_args);
+        fdt_end_node(buf);
+    }
+    fdt_end_node(buf);
+    fdt_end_node(buf);
+    fdt_finish(buf);
+}
+
+#define KERNEL_COMPAT "multiboot,kernel\0multiboot,module"
+#define LEGACY_COMPAT "multiboot,module"
+#define RAMDISK_COMPAT "multiboot,ramdisk\0multiboot,module"
+
+static const char *hv(const char *const *props, const char *compat, size_t clen, const char *args)
+{
+    static _Alignas(8) char buf[4096];
+
+    build_chosen(buf, props, compat, clen, args);
+    return dom0less_hv_bootargs(buf);
+}
+
+TEST(hv_bootargs_rules)
+{
+    static const char *const xen_and_bootargs[] = {"xen,xen-bootargs", "XEN", "bootargs", "B",
+                                                   NULL};
+    static const char *const dom0_and_bootargs[] = {"xen,dom0-bootargs", "D0", "bootargs", "B",
+                                                    NULL};
+    static const char *const only_bootargs[] = {"bootargs", "B", NULL};
+    const char *s;
+
+    s = hv(xen_and_bootargs, NULL, 0, NULL);
+    CHECK(s && !strcmp(s, "XEN"));
+    s = hv(dom0_and_bootargs, NULL, 0, NULL);
+    CHECK(s && !strcmp(s, "B"));
+    /* bootargs alone is dom0's. */
+    CHECK(hv(only_bootargs, NULL, 0, NULL) == NULL);
+    CHECK(hv(only_bootargs, KERNEL_COMPAT, sizeof(KERNEL_COMPAT), NULL) == NULL);
+    CHECK(hv(only_bootargs, KERNEL_COMPAT, sizeof(KERNEL_COMPAT), "") == NULL);
+    /* ... unless the dom0 kernel carries its own command line. */
+    s = hv(only_bootargs, KERNEL_COMPAT, sizeof(KERNEL_COMPAT), "root=/dev/vda");
+    CHECK(s && !strcmp(s, "B"));
+    /* The first untyped module is the kernel (Xen's legacy rule)... */
+    s = hv(only_bootargs, LEGACY_COMPAT, sizeof(LEGACY_COMPAT), "root=/dev/vda");
+    CHECK(s && !strcmp(s, "B"));
+    /* ... a ramdisk's bootargs do not count. */
+    CHECK(hv(only_bootargs, RAMDISK_COMPAT, sizeof(RAMDISK_COMPAT), "x") == NULL);
+    CHECK(hv(NULL, NULL, 0, NULL) == NULL);
+}
+
+TEST(hv_bootargs_from_good_tree)
+{
+    void *fdt = load_dtb("dom0less_good.dtb");
+    const char *s;
+
+    REQUIRE(fdt);
+    s = dom0less_hv_bootargs(fdt);
+    CHECK(s && !strcmp(s, "console=dtuart loglvl=all"));
+    free(fdt);
+}

@@ -1,0 +1,1 @@
+UNIT_SRCS_test_heap := hypervisor/lib/heap.c

@@ -1,0 +1,1 @@
+UNIT_SRCS_test_printf := hypervisor/lib/printf.c
