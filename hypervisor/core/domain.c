@@ -23,6 +23,8 @@
 struct vcpu *vcpu_create(struct domain *d, unsigned int id);
 void domain_reap(void);
 
+_Static_assert(DOMCFG_MAX_VCPUS == DOMAIN_MAX_VCPUS, "boot descriptions and domains agree");
+
 static spinlock_t domlist_lock = SPINLOCK_INIT;
 static struct domain *domlist;
 static unsigned int nr_domains;

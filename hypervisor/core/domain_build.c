@@ -95,8 +95,10 @@ int domain_load_images(struct domain *d, const struct domain_cfg *cfg, uint64_t 
 {
     const void *kimg = phys_to_virt(cfg->kernel.start);
     struct image_info info;
-    if (image_probe(kimg, cfg->kernel.size, &info) != 0) {
-        printk("d%u: kernel image at 0x%lx is not loadable", d->id, cfg->kernel.start);
+    enum image_result ir = image_probe(kimg, cfg->kernel.size, &info);
+    if (ir != IMAGE_OK) {
+        printk("d%u: kernel image at 0x%lx is not loadable: %s", d->id, cfg->kernel.start,
+               image_result_str(ir));
         return -EINVAL;
     }
     uint64_t kbase = d->ram_base + info.text_offset;

@@ -4,6 +4,7 @@
  * secondary CPUs, then the dom0less domains from the device tree.
  */
 #include <cloison/arch.h>
+#include <cloison/bootargs.h>
 #include <cloison/domain.h>
 #include <cloison/domain_cfg.h>
 #include <cloison/host_psci.h>
@@ -26,6 +27,7 @@ void secondary_cpu_main(unsigned int id) __noreturn;
 extern char boot_stacks[], secondary_entry[];
 
 static struct domain_cfg boot_cfgs[DOMCFG_MAX_DOMAINS];
+struct hv_options hv_opts;
 
 static void percpu_setup(unsigned int id)
 {
@@ -133,6 +135,11 @@ void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
         panic("loaded at 0x%lx but linked at 0x%lx: use a loader that honours the Image "
               "header's text_offset at the RAM base",
               load_addr, link_addr);
+    bootargs_defaults(&hv_opts);
+    const char *cmdline = dom0less_hv_bootargs(fdt);
+    if (cmdline)
+        printk("command line: %s", cmdline);
+    bootargs_parse(cmdline, &hv_opts, report_cfg_error);
     mm_init(fdt);
     if (irqchip_init(fdt) != 0)
         panic("no usable interrupt controller");

@@ -15,9 +15,17 @@ __noreturn void arch_halt(void)
         wfe();
 }
 
+/*
+ * Called with IRQs masked after the caller found nothing to do. WFI wakes on
+ * a pending interrupt even while PSTATE.I masks it, so sleeping first and
+ * unmasking afterwards cannot lose a wake-up that arrives between the
+ * caller's check and the WFI (unmasking first would let the handler run
+ * before the WFI, which would then sleep with the work already queued).
+ */
 void arch_idle_wait(void)
 {
-    local_irq_enable();
     wfi();
+    local_irq_enable();
+    isb();
     local_irq_disable();
 }

@@ -26,10 +26,10 @@ void test_main(void)
     long console_refused = console_io_probe_result == -XEN_EPERM;
     struct trap_record rec;
 
-    expect_rc("extraversion@unmapped_va",
-              xen_hypercall(HYPERVISOR_xen_version, XENVER_extraversion, GUEST_UNMAPPED_VA, 0, 0,
-                            0),
-              -XEN_EFAULT);
+    expect_rc(
+        "extraversion@unmapped_va",
+        xen_hypercall(HYPERVISOR_xen_version, XENVER_extraversion, GUEST_UNMAPPED_VA, 0, 0, 0),
+        -XEN_EFAULT);
     expect_rc("extraversion@hole_ipa",
               xen_hypercall(HYPERVISOR_xen_version, XENVER_extraversion, GUEST_HOLE_IPA, 0, 0, 0),
               -XEN_EFAULT);

@@ -9,7 +9,7 @@
 const char test_name[] = "smp";
 
 #define CONTEXT_ID 0x5eed0000cafe1234ull
-#define MPIDR_AFF  0xff00ffffffull
+#define MPIDR_AFF 0xff00ffffffull
 
 static volatile uint64_t seen_mpidr, seen_ctx;
 static volatile bool started, may_stop;
@@ -44,8 +44,8 @@ void test_main(void)
         test_fail("CPU_ON(0x%llx) ret=%ld", (unsigned long long)target, rc);
     wait_for(&started, "vCPU 1");
     if ((seen_mpidr & MPIDR_AFF) != target)
-        test_fail("vCPU 1 mpidr=0x%llx expected affinity 0x%llx",
-                  (unsigned long long)seen_mpidr, (unsigned long long)target);
+        test_fail("vCPU 1 mpidr=0x%llx expected affinity 0x%llx", (unsigned long long)seen_mpidr,
+                  (unsigned long long)target);
     if (seen_ctx != CONTEXT_ID)
         test_fail("vCPU 1 context=0x%llx expected 0x%llx", (unsigned long long)seen_ctx,
                   CONTEXT_ID);

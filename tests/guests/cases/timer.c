@@ -10,8 +10,8 @@
 
 const char test_name[] = "timer";
 
-#define HZ      100
-#define TICKS   100
+#define HZ 100
+#define TICKS 100
 
 static uint64_t period, start;
 static volatile unsigned count;

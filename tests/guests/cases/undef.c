@@ -17,8 +17,10 @@ void test_main(void)
 
     trap_expect(&rec);
     __asm__ volatile("adr %0, 1f\n"
-                     "1: mrs %1, S2_0_C7_C9_6\n"       /* DBGCLAIMCLR_EL1 */
-                     : "=&r"(at), "+r"(val) : : "memory");
+                     "1: mrs %1, S2_0_C7_C9_6\n" /* DBGCLAIMCLR_EL1 */
+                     : "=&r"(at), "+r"(val)
+                     :
+                     : "memory");
     if (!rec.taken)
         test_fail("DBGCLAIMCLR_EL1 read did not trap, value=0x%llx", (unsigned long long)val);
     if (ESR_EC(rec.esr) != 0)

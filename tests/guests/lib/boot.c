@@ -36,6 +36,5 @@ void guest_secondary(uint64_t context_id)
 
 __attribute__((weak)) void test_secondary(uint64_t context_id)
 {
-    test_fail("unexpected secondary vCPU start, context=0x%llx",
-              (unsigned long long)context_id);
+    test_fail("unexpected secondary vCPU start, context=0x%llx", (unsigned long long)context_id);
 }

@@ -11,8 +11,8 @@
 
 #include "guest.h"
 
-#define UART_DR   0x00
-#define UART_FR   0x18
+#define UART_DR 0x00
+#define UART_FR 0x18
 #define UART_FR_TXFF (1u << 5)
 
 long console_io_probe_result;

@@ -59,7 +59,8 @@ static void parse_cpus(const void *fdt)
 
     if (cpus < 0)
         return;
-    fdt_for_each_subnode(node, fdt, cpus) {
+    fdt_for_each_subnode(node, fdt, cpus)
+    {
         const char *type = fdt_getprop(fdt, node, "device_type", NULL);
         uint64_t mpidr, unused;
 

@@ -4,6 +4,12 @@
  */
 #include "guest_asm.h"
 
+/* PC-relative address of a symbol anywhere within +-4 GiB. */
+.macro adr_l reg, sym
+    adrp    \reg, \sym
+    add     \reg, \reg, :lo12:\sym
+.endm
+
     .section .text.head, "ax"
     .globl _head_code
 _head_code:

@@ -5,26 +5,26 @@
  */
 #include "guest.h"
 
-#define GICD_CTLR        0x0000
-#define GICD_ISENABLER0  0x0100
-#define GICD_IPRIORITYR  0x0400
-#define GICC_CTLR        0x0000
-#define GICC_PMR         0x0004
-#define GICC_IAR         0x000c
-#define GICC_EOIR        0x0010
+#define GICD_CTLR 0x0000
+#define GICD_ISENABLER0 0x0100
+#define GICD_IPRIORITYR 0x0400
+#define GICC_CTLR 0x0000
+#define GICC_PMR 0x0004
+#define GICC_IAR 0x000c
+#define GICC_EOIR 0x0010
 
-#define GICR_FRAME       0x20000   /* RD_base + SGI_base per redistributor */
-#define GICR_WAKER       0x0014
-#define GICR_TYPER       0x0008
-#define GICR_SGI         0x10000
-#define GICR_IGROUPR0    (GICR_SGI + 0x0080)
-#define GICR_ISENABLER0  (GICR_SGI + 0x0100)
-#define GICR_IPRIORITYR  (GICR_SGI + 0x0400)
-#define WAKER_SLEEP      (1u << 1)
-#define WAKER_ASLEEP     (1u << 2)
-#define TYPER_LAST       (1u << 4)
+#define GICR_FRAME 0x20000 /* RD_base + SGI_base per redistributor */
+#define GICR_WAKER 0x0014
+#define GICR_TYPER 0x0008
+#define GICR_SGI 0x10000
+#define GICR_IGROUPR0 (GICR_SGI + 0x0080)
+#define GICR_ISENABLER0 (GICR_SGI + 0x0100)
+#define GICR_IPRIORITYR (GICR_SGI + 0x0400)
+#define WAKER_SLEEP (1u << 1)
+#define WAKER_ASLEEP (1u << 2)
+#define TYPER_LAST (1u << 4)
 
-#define MAX_REDISTS      128
+#define MAX_REDISTS 128
 
 static uintptr_t my_gicr[GUEST_MAX_CPUS];
 
@@ -62,12 +62,12 @@ static int v3_cpu_init(void)
     for (int spin = 0; mmio_read32(rd + GICR_WAKER) & WAKER_ASLEEP; spin++)
         if (spin > 1000000)
             return -2;
-    mmio_write32(rd + GICR_IGROUPR0, 0xffffffffu);      /* SGIs/PPIs to group 1 */
-    write_sysreg(S3_0_C12_C12_5, read_sysreg(S3_0_C12_C12_5) | 1);   /* ICC_SRE_EL1.SRE */
+    mmio_write32(rd + GICR_IGROUPR0, 0xffffffffu);                 /* SGIs/PPIs to group 1 */
+    write_sysreg(S3_0_C12_C12_5, read_sysreg(S3_0_C12_C12_5) | 1); /* ICC_SRE_EL1.SRE */
     isb();
-    write_sysreg(S3_0_C4_C6_0, 0xff);                   /* ICC_PMR_EL1: let all through */
-    write_sysreg(S3_0_C12_C12_3, 0);                    /* ICC_BPR1_EL1 */
-    write_sysreg(S3_0_C12_C12_7, 1);                    /* ICC_IGRPEN1_EL1 */
+    write_sysreg(S3_0_C4_C6_0, 0xff); /* ICC_PMR_EL1: let all through */
+    write_sysreg(S3_0_C12_C12_3, 0);  /* ICC_BPR1_EL1 */
+    write_sysreg(S3_0_C12_C12_7, 1);  /* ICC_IGRPEN1_EL1 */
     isb();
     return 0;
 }
@@ -116,7 +116,7 @@ void gic_enable_ppi(unsigned intid)
 unsigned gic_ack(void)
 {
     if (plat.gic_version == 3) {
-        unsigned id = (unsigned)read_sysreg(S3_0_C12_C12_0) & 0xffffff;  /* ICC_IAR1_EL1 */
+        unsigned id = (unsigned)read_sysreg(S3_0_C12_C12_0) & 0xffffff; /* ICC_IAR1_EL1 */
         __asm__ volatile("dsb sy" ::: "memory");
         return id;
     }
@@ -126,7 +126,7 @@ unsigned gic_ack(void)
 void gic_eoi(unsigned intid)
 {
     if (plat.gic_version == 3) {
-        write_sysreg(S3_0_C12_C12_1, intid);           /* ICC_EOIR1_EL1 */
+        write_sysreg(S3_0_C12_C12_1, intid); /* ICC_EOIR1_EL1 */
         isb();
     } else {
         mmio_write32(plat.gicc + GICC_EOIR, intid);

@@ -8,13 +8,13 @@
  */
 #include "guest.h"
 
-#define L1_ENTRIES  512             /* T0SZ = 25: 39-bit VA, walk starts at level 1 */
-#define BLK_VALID   0x1ull          /* block descriptor at level 1 */
+#define L1_ENTRIES 512   /* T0SZ = 25: 39-bit VA, walk starts at level 1 */
+#define BLK_VALID 0x1ull /* block descriptor at level 1 */
 #define BLK_ATTR(i) ((uint64_t)(i) << 2)
-#define BLK_SH_IS   (3ull << 8)
-#define BLK_AF      (1ull << 10)
-#define BLK_XN      (3ull << 53)    /* PXN | UXN */
-#define MAIR_VALUE  0xff00ull       /* attr0 Device-nGnRnE, attr1 Normal WB RW-alloc */
+#define BLK_SH_IS (3ull << 8)
+#define BLK_AF (1ull << 10)
+#define BLK_XN (3ull << 53)  /* PXN | UXN */
+#define MAIR_VALUE 0xff00ull /* attr0 Device-nGnRnE, attr1 Normal WB RW-alloc */
 
 static uint64_t l1_table[L1_ENTRIES] __attribute__((aligned(4096)));
 static volatile bool table_ready;
@@ -50,14 +50,14 @@ void mmu_enable(void)
         build_table();
     write_sysreg(mair_el1, MAIR_VALUE);
     /* T0SZ=25, IRGN0/ORGN0 write-back, SH0 inner, TG0 4K, EPD1 (no TTBR1), IPS 40 bits. */
-    write_sysreg(tcr_el1, 25ull | (1ull << 8) | (1ull << 10) | (3ull << 12) | (1ull << 23) |
-                              (2ull << 32));
+    write_sysreg(tcr_el1,
+                 25ull | (1ull << 8) | (1ull << 10) | (3ull << 12) | (1ull << 23) | (2ull << 32));
     write_sysreg(ttbr0_el1, (uintptr_t)l1_table);
     isb();
     __asm__ volatile("tlbi vmalle1\n dsb nsh\n isb" ::: "memory");
     uint64_t sctlr = read_sysreg(sctlr_el1);
-    sctlr |= (1u << 0) | (1u << 2) | (1u << 12);   /* M, C, I */
-    sctlr &= ~(uint64_t)(1u << 1);                  /* A: unaligned Normal accesses allowed */
+    sctlr |= (1u << 0) | (1u << 2) | (1u << 12); /* M, C, I */
+    sctlr &= ~(uint64_t)(1u << 1);               /* A: unaligned Normal accesses allowed */
     write_sysreg(sctlr_el1, sctlr);
     isb();
 }

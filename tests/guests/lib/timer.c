@@ -2,7 +2,7 @@
 #include "guest.h"
 
 #define CNTV_CTL_ENABLE (1u << 0)
-#define CNTV_CTL_IMASK  (1u << 1)
+#define CNTV_CTL_IMASK (1u << 1)
 
 void vtimer_arm_at(uint64_t cval)
 {

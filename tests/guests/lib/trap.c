@@ -2,8 +2,8 @@
 #include "guest.h"
 
 #define VEC_CUR_SPX_SYNC 4
-#define VEC_CUR_SPX_IRQ  5
-#define MAX_INTID        64
+#define VEC_CUR_SPX_IRQ 5
+#define MAX_INTID 64
 
 void trap_dispatch(unsigned long idx, struct trap_frame *f);
 
@@ -35,9 +35,8 @@ static void handle_sync(struct trap_frame *f)
     uint64_t far = read_sysreg(far_el1);
 
     if (!rec)
-        test_fail("unexpected exception esr=0x%llx elr=0x%llx far=0x%llx",
-                  (unsigned long long)esr, (unsigned long long)f->elr,
-                  (unsigned long long)far);
+        test_fail("unexpected exception esr=0x%llx elr=0x%llx far=0x%llx", (unsigned long long)esr,
+                  (unsigned long long)f->elr, (unsigned long long)far);
     expected[this_cpu()] = NULL;
     rec->esr = esr;
     rec->far = far;
@@ -52,7 +51,7 @@ static void handle_irq(void)
 {
     unsigned intid = gic_ack();
 
-    if (intid >= 1020)              /* spurious */
+    if (intid >= 1020) /* spurious */
         return;
     if (intid < MAX_INTID && irq_handlers[intid])
         irq_handlers[intid](intid);

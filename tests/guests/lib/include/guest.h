@@ -19,33 +19,33 @@ void test_secondary(uint64_t context_id); /* weak default: reports FAIL */
 
 /* ---- Xen ABI subset the guests use (numbers from Xen's public headers) ---- */
 #define HYPERVISOR_xen_version 17
-#define HYPERVISOR_console_io  18
-#define HYPERVISOR_sched_op    29
-#define XENVER_version         0
-#define XENVER_extraversion    1
-#define CONSOLEIO_write        0
-#define SCHEDOP_shutdown       2
-#define SHUTDOWN_poweroff      0
-#define SHUTDOWN_reboot        1
-#define XEN_EPERM              1
-#define XEN_EFAULT             14
-#define XEN_ENOSYS             38
+#define HYPERVISOR_console_io 18
+#define HYPERVISOR_sched_op 29
+#define XENVER_version 0
+#define XENVER_extraversion 1
+#define CONSOLEIO_write 0
+#define SCHEDOP_shutdown 2
+#define SHUTDOWN_poweroff 0
+#define SHUTDOWN_reboot 1
+#define XEN_EPERM 1
+#define XEN_EFAULT 14
+#define XEN_ENOSYS 38
 
-#define PSCI_VERSION           0x84000000u
-#define PSCI_CPU_OFF           0x84000002u
-#define PSCI_CPU_ON64          0xC4000003u
-#define PSCI_AFFINITY_INFO64   0xC4000004u
-#define PSCI_SYSTEM_OFF        0x84000008u
-#define PSCI_SYSTEM_RESET      0x84000009u
+#define PSCI_VERSION 0x84000000u
+#define PSCI_CPU_OFF 0x84000002u
+#define PSCI_CPU_ON64 0xC4000003u
+#define PSCI_AFFINITY_INFO64 0xC4000004u
+#define PSCI_SYSTEM_OFF 0x84000008u
+#define PSCI_SYSTEM_RESET 0x84000009u
 #define PSCI_INVALID_PARAMETERS (-2)
-#define PSCI_ALREADY_ON         (-4)
+#define PSCI_ALREADY_ON (-4)
 
 long xen_hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
                    unsigned long a3, unsigned long a4);
 unsigned long smccc_hvc(unsigned long fid, unsigned long a1, unsigned long a2, unsigned long a3);
 unsigned long smccc_smc(unsigned long fid, unsigned long a1, unsigned long a2, unsigned long a3);
 void hvc_bad_imm(void);
-extern const uint32_t hvc_bad_imm_insn[];   /* address of its HVC */
+extern const uint32_t hvc_bad_imm_insn[]; /* address of its HVC */
 void secondary_entry(void);
 
 /* PSCI through the conduit the DT's psci node names; result sign-extended. */
@@ -55,15 +55,36 @@ long console_io_write(const void *buf, size_t len);
 long sched_shutdown(uint32_t reason);
 
 /* ---- system registers ---- */
-#define read_sysreg(r) ({ uint64_t v_; __asm__ volatile("mrs %0, " #r : "=r"(v_)); v_; })
+#define read_sysreg(r)                              \
+    ({                                              \
+        uint64_t v_;                                \
+        __asm__ volatile("mrs %0, " #r : "=r"(v_)); \
+        v_;                                         \
+    })
 #define write_sysreg(r, v) __asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)))
 #define isb() __asm__ volatile("isb" ::: "memory")
 #define dsb_sy() __asm__ volatile("dsb sy" ::: "memory")
-static inline void irq_enable(void) { __asm__ volatile("msr daifclr, #2" ::: "memory"); }
-static inline void irq_disable(void) { __asm__ volatile("msr daifset, #2" ::: "memory"); }
-static inline void wfi(void) { __asm__ volatile("wfi" ::: "memory"); }
-static inline uint64_t cntvct(void) { isb(); return read_sysreg(cntvct_el0); }
-static inline uint64_t cntfrq(void) { return read_sysreg(cntfrq_el0); }
+static inline void irq_enable(void)
+{
+    __asm__ volatile("msr daifclr, #2" ::: "memory");
+}
+static inline void irq_disable(void)
+{
+    __asm__ volatile("msr daifset, #2" ::: "memory");
+}
+static inline void wfi(void)
+{
+    __asm__ volatile("wfi" ::: "memory");
+}
+static inline uint64_t cntvct(void)
+{
+    isb();
+    return read_sysreg(cntvct_el0);
+}
+static inline uint64_t cntfrq(void)
+{
+    return read_sysreg(cntfrq_el0);
+}
 
 /* MMIO with plain LDR/STR so a trapping hypervisor always gets a valid syndrome. */
 static inline uint32_t mmio_read32(uintptr_t a)
@@ -88,14 +109,14 @@ struct platform {
     uint64_t ram_base, ram_size;
     unsigned cpu_count;
     uint64_t cpu_mpidr[GUEST_MAX_CPUS * 4];
-    int gic_version;                     /* 2 or 3; 0 = none found */
-    uint64_t gicd, gicr, gicc;           /* gicr for v3, gicc for v2 */
-    uint64_t uart;                       /* vPL011 (arm,sbsa-uart), 0 = none */
-    bool psci_smc;                       /* psci method = "smc" */
-    bool xen_node;                       /* /hypervisor "xen,xen" present */
+    int gic_version;           /* 2 or 3; 0 = none found */
+    uint64_t gicd, gicr, gicc; /* gicr for v3, gicc for v2 */
+    uint64_t uart;             /* vPL011 (arm,sbsa-uart), 0 = none */
+    bool psci_smc;             /* psci method = "smc" */
+    bool xen_node;             /* /hypervisor "xen,xen" present */
 };
 extern struct platform plat;
-int dt_parse(const void *fdt);           /* 0 or a negative reason code */
+int dt_parse(const void *fdt); /* 0 or a negative reason code */
 
 /* ---- console and verdicts (lib/console.c, lib/report.c) ---- */
 void console_init(void);
@@ -119,7 +140,7 @@ _Static_assert(sizeof(struct trap_frame) == FRAME_SIZE, "entry.S frame layout");
 struct trap_record {
     bool taken;
     uint64_t esr, far, elr;
-    uint64_t resume;        /* where to continue; 0 = the instruction after ELR */
+    uint64_t resume; /* where to continue; 0 = the instruction after ELR */
 };
 /* Arm a one-shot catch: the next synchronous exception is recorded into *rec
  * and execution resumes at rec->resume (or skips the faulting instruction),
@@ -130,7 +151,7 @@ void irq_register(unsigned intid, irq_handler_t h);
 #define ESR_EC(esr) (((esr) >> 26) & 0x3f)
 
 /* ---- GIC (lib/gic.c) and virtual timer (lib/timer.c) ---- */
-int gic_init(void);                      /* 0 or negative; per-CPU part included */
+int gic_init(void); /* 0 or negative; per-CPU part included */
 int gic_cpu_init(void);
 void gic_enable_ppi(unsigned intid);
 unsigned gic_ack(void);
@@ -143,7 +164,7 @@ void vtimer_stop(void);
 /* A VA the guest's stage 1 leaves unmapped (for -EFAULT checks). */
 #define GUEST_UNMAPPED_VA 0x400000000ull
 /* An IPA outside guest RAM and every device on Xen's domU map and Cloison's. */
-#define GUEST_HOLE_IPA    0x800000000ull
+#define GUEST_HOLE_IPA 0x800000000ull
 void mmu_enable(void);
 
 #endif
