@@ -17,8 +17,8 @@ enum opt_kind { OPT_BOOL, OPT_UINT, OPT_SIZE, OPT_STR, OPT_CUSTOM };
 struct opt {
     const char *name;
     enum opt_kind kind;
-    size_t off;                                        /* into struct hv_options */
-    size_t len;                                        /* OPT_STR: buffer size */
+    size_t off;                                           /* into struct hv_options */
+    size_t len;                                           /* OPT_STR: buffer size */
     bool (*parse)(const char *val, struct hv_options *o); /* OPT_CUSTOM */
 };
 
@@ -110,8 +110,8 @@ static bool parse_size(const char *s, uint64_t *out)
 /* Xen's parse_bool. Returns 1, 0 or -1 (not a boolean). */
 static int parse_bool(const char *s)
 {
-    static const char *const yes[] = { "yes", "on", "true", "enable", "1" };
-    static const char *const no[] = { "no", "off", "false", "disable", "0" };
+    static const char *const yes[] = {"yes", "on", "true", "enable", "1"};
+    static const char *const no[] = {"no", "off", "false", "disable", "0"};
 
     for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
         if (!strcmp(s, yes[i]))
@@ -124,7 +124,7 @@ static int parse_bool(const char *s)
 
 static int loglvl_value(const char *s, size_t n)
 {
-    static const char *const names[] = { "none", "error", "warning", "info", "debug", "all" };
+    static const char *const names[] = {"none", "error", "warning", "info", "debug", "all"};
 
     for (size_t i = 0; i < ARRAY_SIZE(names); i++)
         if (strlen(names[i]) == n && !strncmp(s, names[i], n))
@@ -182,8 +182,8 @@ static bool parse_sched(const char *s, struct hv_options *o)
         const char *name;
         enum hv_sched sched;
     } names[] = {
-        { "credit2", HV_SCHED_CREDIT2 }, { "credit", HV_SCHED_CREDIT }, { "null", HV_SCHED_NULL },
-        { "arinc653", HV_SCHED_ARINC653 }, { "rtds", HV_SCHED_RTDS },
+        {"credit2", HV_SCHED_CREDIT2},   {"credit", HV_SCHED_CREDIT}, {"null", HV_SCHED_NULL},
+        {"arinc653", HV_SCHED_ARINC653}, {"rtds", HV_SCHED_RTDS},
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
@@ -218,18 +218,18 @@ static bool parse_vwfi(const char *s, struct hv_options *o)
 
 #define F(field) offsetof(struct hv_options, field)
 static const struct opt opts[] = {
-    { "console", OPT_CUSTOM, 0, 0, parse_console },
-    { "dtuart", OPT_STR, F(dtuart), HV_DTUART_LEN, NULL },
-    { "loglvl", OPT_CUSTOM, 0, 0, parse_loglvl },
-    { "guest_loglvl", OPT_CUSTOM, 0, 0, parse_guest_loglvl },
-    { "sched", OPT_CUSTOM, 0, 0, parse_sched },
-    { "dom0_mem", OPT_SIZE, F(dom0_mem), 0, NULL },
-    { "dom0_max_vcpus", OPT_UINT, F(dom0_max_vcpus), 0, NULL },
-    { "sync_console", OPT_BOOL, F(sync_console), 0, NULL },
-    { "conswitch", OPT_CUSTOM, 0, 0, parse_conswitch },
-    { "vwfi", OPT_CUSTOM, 0, 0, parse_vwfi },
-    { "gnttab_max_frames", OPT_UINT, F(gnttab_max_frames), 0, NULL },
-    { "ext_regions", OPT_BOOL, F(ext_regions), 0, NULL },
+    {"console", OPT_CUSTOM, 0, 0, parse_console},
+    {"dtuart", OPT_STR, F(dtuart), HV_DTUART_LEN, NULL},
+    {"loglvl", OPT_CUSTOM, 0, 0, parse_loglvl},
+    {"guest_loglvl", OPT_CUSTOM, 0, 0, parse_guest_loglvl},
+    {"sched", OPT_CUSTOM, 0, 0, parse_sched},
+    {"dom0_mem", OPT_SIZE, F(dom0_mem), 0, NULL},
+    {"dom0_max_vcpus", OPT_UINT, F(dom0_max_vcpus), 0, NULL},
+    {"sync_console", OPT_BOOL, F(sync_console), 0, NULL},
+    {"conswitch", OPT_CUSTOM, 0, 0, parse_conswitch},
+    {"vwfi", OPT_CUSTOM, 0, 0, parse_vwfi},
+    {"gnttab_max_frames", OPT_UINT, F(gnttab_max_frames), 0, NULL},
+    {"ext_regions", OPT_BOOL, F(ext_regions), 0, NULL},
 };
 #undef F
 

@@ -65,8 +65,8 @@ size_t console_guest_write(struct domain *d, const char *buf, size_t len)
                 c->tokens -= c->line_len + 1;
                 if (c->dropped) {
                     char note[64];
-                    int n = snprintf(note, sizeof(note), "[%lu bytes dropped: rate limit]",
-                                     c->dropped);
+                    int n =
+                        snprintf(note, sizeof(note), "[%lu bytes dropped: rate limit]", c->dropped);
                     emit_line(d, note, (size_t)n);
                     c->dropped = 0;
                 }

@@ -35,7 +35,8 @@ struct parse_ctx {
     const char *path; /* node the next message is about, "/chosen/domU1[/module@x]" */
 };
 
-static void __attribute__((format(printf, 2, 3))) say(const struct parse_ctx *c, const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3)))
+say(const struct parse_ctx *c, const char *fmt, ...)
 {
     char msg[MSG_LEN];
     int n;
@@ -196,8 +197,10 @@ static bool parse_reg(const struct parse_ctx *c, int mod, struct cells cells, st
         return false;
     }
     if (len < entry || len % entry) {
-        say(c, "property 'reg' has %d bytes, expected a multiple of %d (#address-cells %u, "
-               "#size-cells %u)", len, entry, cells.addr, cells.size);
+        say(c,
+            "property 'reg' has %d bytes, expected a multiple of %d (#address-cells %u, "
+            "#size-cells %u)",
+            len, entry, cells.addr, cells.size);
         return false;
     }
     if (len > entry)
@@ -209,8 +212,8 @@ static bool parse_reg(const struct parse_ctx *c, int mod, struct cells cells, st
         return false;
     }
     if (m->start + m->size < m->start) {
-        say(c, "property 'reg' range 0x%llx + 0x%llx wraps past 2^64",
-            (unsigned long long)m->start, (unsigned long long)m->size);
+        say(c, "property 'reg' range 0x%llx + 0x%llx wraps past 2^64", (unsigned long long)m->start,
+            (unsigned long long)m->size);
         return false;
     }
     return true;
@@ -289,7 +292,8 @@ static bool parse_modules(struct parse_ctx *c, int node, struct domain_cfg *cfg)
         !get_cells(c, node, "#size-cells", 1, &cells.size))
         return false;
 
-    fdt_for_each_subnode(mod, c->fdt, node) {
+    fdt_for_each_subnode(mod, c->fdt, node)
+    {
         const char *name = fdt_get_name(c->fdt, mod, NULL);
 
         snprintf(path, sizeof(path), "%s/%s", dom_path, name ? name : "?");
@@ -317,7 +321,7 @@ static bool parse_modules(struct parse_ctx *c, int node, struct domain_cfg *cfg)
 /* Properties of Xen's binding that Cloison does not implement: a DTB written
  * for Xen still boots, the user learns what is not honoured. */
 static const char *const unsupported_props[] = {
-    "xen,static-mem", "direct-map", "nr_spis", "domain-cpupool", "passthrough",
+    "xen,static-mem",        "direct-map", "nr_spis",  "domain-cpupool", "passthrough",
     "xen,domain-p2m-mem-mb", "llc-colors", "bootargs",
 };
 
@@ -365,7 +369,7 @@ static bool parse_domain(struct parse_ctx *c, int node, struct domain_cfg *cfg)
 int dom0less_parse(const void *fdt, struct domain_cfg *out, int max,
                    void (*report)(const char *msg))
 {
-    struct parse_ctx c = { .fdt = fdt, .report = report };
+    struct parse_ctx c = {.fdt = fdt, .report = report};
     char path[128];
     int rc, chosen, node, n = 0;
 
@@ -376,7 +380,8 @@ int dom0less_parse(const void *fdt, struct domain_cfg *out, int max,
     if (chosen < 0)
         return 0;
 
-    fdt_for_each_subnode(node, fdt, chosen) {
+    fdt_for_each_subnode(node, fdt, chosen)
+    {
         const char *name;
 
         if (fdt_node_check_compatible(fdt, node, "xen,domain"))
@@ -399,12 +404,13 @@ int dom0less_parse(const void *fdt, struct domain_cfg *out, int max,
 static int dom0_kernel_module(const void *fdt, int chosen)
 {
     static const char *const specific[] = {
-        "multiboot,kernel", "xen,linux-zimage", "multiboot,ramdisk", "xen,linux-initrd",
-        "xen,xsm-policy", "multiboot,device-tree",
+        "multiboot,kernel", "xen,linux-zimage", "multiboot,ramdisk",
+        "xen,linux-initrd", "xen,xsm-policy",   "multiboot,device-tree",
     };
     int node, first_unknown = -1;
 
-    fdt_for_each_subnode(node, fdt, chosen) {
+    fdt_for_each_subnode(node, fdt, chosen)
+    {
         bool known = false;
 
         if (fdt_node_check_compatible(fdt, node, "multiboot,module") &&

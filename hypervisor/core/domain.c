@@ -31,7 +31,7 @@ static unsigned int nr_domains;
 static uint16_t next_domid = 1;
 static bool any_domain_started;
 
-static const char *const reason_names[] = {"poweroff", "reboot", "suspend",
+static const char *const reason_names[] = {"poweroff", "reboot",   "suspend",
                                            "crash",    "watchdog", "soft_reset"};
 
 static const char *reason_name(shutdown_reason_t r)
@@ -202,4 +202,7 @@ struct domain *domain_by_id(uint16_t id)
     return d;
 }
 
-unsigned int domain_count(void) { return nr_domains; }
+unsigned int domain_count(void)
+{
+    return nr_domains;
+}

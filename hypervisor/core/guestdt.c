@@ -12,11 +12,11 @@
 #include <lib/printf.h>
 #include <cloison/guestdt.h>
 
-#define TRY(x)                   \
-    do {                         \
-        int err_ = (x);          \
-        if (err_)                \
-            return err_;         \
+#define TRY(x)           \
+    do {                 \
+        int err_ = (x);  \
+        if (err_)        \
+            return err_; \
     } while (0)
 
 /* GIC interrupt specifier <type number flags>. Xen describes its virtual
@@ -122,7 +122,7 @@ static int make_psci(void *fdt)
 
 static int make_memory(void *fdt, const struct guestdt_params *p)
 {
-    struct range r = { p->ram_base, p->ram_size };
+    struct range r = {p->ram_base, p->ram_size};
 
     TRY(begin_node_at(fdt, "memory", p->ram_base));
     TRY(fdt_property_string(fdt, "device_type", "memory"));
@@ -133,12 +133,12 @@ static int make_memory(void *fdt, const struct guestdt_params *p)
 static int make_gic(void *fdt, unsigned int version)
 {
     static const struct range v2[] = {
-        { GUESTDT_GICD_BASE, GUESTDT_GICV2_GICD_SIZE },
-        { GUESTDT_GICV2_GICC_BASE, GUESTDT_GICV2_GICC_SIZE },
+        {GUESTDT_GICD_BASE, GUESTDT_GICV2_GICD_SIZE},
+        {GUESTDT_GICV2_GICC_BASE, GUESTDT_GICV2_GICC_SIZE},
     };
     static const struct range v3[] = {
-        { GUESTDT_GICD_BASE, GUESTDT_GICV3_GICD_SIZE },
-        { GUESTDT_GICV3_GICR_BASE, GUESTDT_GICV3_GICR_SIZE },
+        {GUESTDT_GICD_BASE, GUESTDT_GICV3_GICD_SIZE},
+        {GUESTDT_GICV3_GICR_BASE, GUESTDT_GICV3_GICR_SIZE},
     };
 
     TRY(begin_node_at(fdt, "interrupt-controller", GUESTDT_GICD_BASE));
@@ -163,9 +163,9 @@ static int make_timer(void *fdt, uint32_t freq)
 {
     /* Secure phys (29), non-secure phys (30), virtual (27): no hyp timer. */
     static const uint32_t irqs[3][3] = {
-        { IRQ_PPI, 13, IRQ_PPI_FLAGS },
-        { IRQ_PPI, 14, IRQ_PPI_FLAGS },
-        { IRQ_PPI, 11, IRQ_PPI_FLAGS },
+        {IRQ_PPI, 13, IRQ_PPI_FLAGS},
+        {IRQ_PPI, 14, IRQ_PPI_FLAGS},
+        {IRQ_PPI, 11, IRQ_PPI_FLAGS},
     };
 
     TRY(fdt_begin_node(fdt, "timer"));
@@ -180,8 +180,8 @@ static int make_timer(void *fdt, uint32_t freq)
 
 static int make_vpl011(void *fdt)
 {
-    static const struct range r = { GUESTDT_VPL011_BASE, GUESTDT_VPL011_SIZE };
-    static const uint32_t irq[1][3] = { { IRQ_SPI, GUESTDT_VPL011_SPI - 32, IRQ_SPI_FLAGS } };
+    static const struct range r = {GUESTDT_VPL011_BASE, GUESTDT_VPL011_SIZE};
+    static const uint32_t irq[1][3] = {{IRQ_SPI, GUESTDT_VPL011_SPI - 32, IRQ_SPI_FLAGS}};
 
     TRY(begin_node_at(fdt, "sbsa-uart", GUESTDT_VPL011_BASE));
     TRY(fdt_property_string(fdt, "compatible", "arm,sbsa-uart"));
@@ -196,8 +196,8 @@ static int make_vpl011(void *fdt)
  * version in the first compatible string. */
 static int make_hypervisor(void *fdt)
 {
-    static const struct range gnttab = { GUESTDT_GNTTAB_BASE, GUESTDT_GNTTAB_SIZE };
-    static const uint32_t irq[1][3] = { { IRQ_PPI, GUESTDT_EVTCHN_PPI - 16, IRQ_PPI_FLAGS } };
+    static const struct range gnttab = {GUESTDT_GNTTAB_BASE, GUESTDT_GNTTAB_SIZE};
+    static const uint32_t irq[1][3] = {{IRQ_PPI, GUESTDT_EVTCHN_PPI - 16, IRQ_PPI_FLAGS}};
 
     TRY(fdt_begin_node(fdt, "hypervisor"));
     TRY(prop_strings(fdt, "compatible", "xen,xen-4.17\0xen,xen"));

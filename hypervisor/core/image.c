@@ -21,8 +21,7 @@ static uint64_t le_read(const uint8_t *p, unsigned int bytes)
     return v;
 }
 
-static enum image_result probe_arm64(const uint8_t *hdr, uint64_t size,
-                                     struct image_info *out)
+static enum image_result probe_arm64(const uint8_t *hdr, uint64_t size, struct image_info *out)
 {
     uint64_t text_offset = le_read(hdr + HDR_TEXT_OFFSET, 8);
     uint64_t image_size = le_read(hdr + HDR_IMAGE_SIZE, 8);

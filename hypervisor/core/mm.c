@@ -50,7 +50,8 @@ static void reserve_modules(const void *fdt, int node, int depth)
 {
     int ac = fdt_address_cells(fdt, node), sc = fdt_size_cells(fdt, node);
     int child;
-    fdt_for_each_subnode(child, fdt, node) {
+    fdt_for_each_subnode(child, fdt, node)
+    {
         if (fdt_node_check_compatible(fdt, child, "multiboot,module") == 0) {
             int len;
             const fdt32_t *reg = fdt_getprop(fdt, child, "reg", &len);
@@ -66,7 +67,8 @@ static void find_memory(const void *fdt)
 {
     int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
     int node;
-    fdt_for_each_subnode(node, fdt, 0) {
+    fdt_for_each_subnode(node, fdt, 0)
+    {
         const char *type = fdt_getprop(fdt, node, "device_type", NULL);
         if (!type || strcmp(type, "memory") != 0)
             continue;
@@ -101,7 +103,8 @@ static void find_reserved(const void *fdt)
     int rm = fdt_path_offset(fdt, "/reserved-memory");
     if (rm >= 0) {
         int ac = fdt_address_cells(fdt, rm), sc = fdt_size_cells(fdt, rm), child;
-        fdt_for_each_subnode(child, fdt, rm) {
+        fdt_for_each_subnode(child, fdt, rm)
+        {
             int len;
             const fdt32_t *reg = fdt_getprop(fdt, child, "reg", &len);
             if (reg && ac > 0 && ac <= 2 && sc > 0 && sc <= 2 && len >= 4 * (ac + sc))

@@ -1,5 +1,7 @@
 /* printk: formatted hypervisor messages, one whole line at a time. */
+#include <cloison/domain.h>
 #include <cloison/printk.h>
+#include <cloison/vcpu.h>
 #include <cloison/spinlock.h>
 #include <cloison/uart.h>
 #include <lib/printf.h>
@@ -49,4 +51,22 @@ void printk(const char *fmt, ...)
 void printk_force_unlock(void)
 {
     console_lock.owner = console_lock.next;
+}
+
+void guest_log(struct vcpu *v, const char *fmt, ...)
+{
+    struct domain *d = v->domain;
+    unsigned int n = __atomic_fetch_add(&d->nr_logged, 1, __ATOMIC_RELAXED);
+    if (n > GUEST_LOG_MAX)
+        return;
+    if (n == GUEST_LOG_MAX) {
+        printk("d%uv%u: further messages about this domain suppressed", d->id, v->id);
+        return;
+    }
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    printk("d%uv%u: %s", d->id, v->id, buf);
 }

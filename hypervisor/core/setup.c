@@ -71,7 +71,8 @@ static void start_secondaries(const void *fdt)
     uint64_t self = arch_cpu_mpidr();
     if (cpus < 0)
         return;
-    fdt_for_each_subnode(node, fdt, cpus) {
+    fdt_for_each_subnode(node, fdt, cpus)
+    {
         const char *type = fdt_getprop(fdt, node, "device_type", NULL);
         uint64_t mpidr = cpu_reg(fdt, node);
         if (!type || strcmp(type, "cpu") != 0 || mpidr == self || mpidr == ~0UL)

@@ -12,9 +12,15 @@ struct timer_queue {
 
 static struct timer_queue queues[MAX_PCPUS];
 
-uint64_t timer_freq(void) { return arch_counter_freq(); }
+uint64_t timer_freq(void)
+{
+    return arch_counter_freq();
+}
 
-uint64_t ms_to_ticks(uint64_t ms) { return timer_freq() * ms / 1000; }
+uint64_t ms_to_ticks(uint64_t ms)
+{
+    return timer_freq() * ms / 1000;
+}
 
 void timer_init(struct timer *t, void (*fn)(struct timer *t), void *data)
 {

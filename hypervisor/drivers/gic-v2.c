@@ -38,7 +38,7 @@ static struct {
     uint8_t cpu_mask[MAX_PCPUS];  /* GICD_ITARGETSR bit of each pCPU */
     uint32_t last_iar[MAX_PCPUS]; /* SGIs need their source CPU back on EOI */
     unsigned int nr_irqs, nr_lrs;
-    spinlock_t lock;              /* read-modify-write of GICD_ICFGR */
+    spinlock_t lock; /* read-modify-write of GICD_ICFGR */
 } gicv2;
 
 /* ITARGETSR0..7 read as the reading CPU's own bit (0 on a uniprocessor GIC). */

@@ -62,7 +62,7 @@ static struct {
     uintptr_t rdist[MAX_PCPUS]; /* this CPU's RD_base */
     uint64_t mpidr[MAX_PCPUS];
     unsigned int nr_irqs, nr_lrs, nr_apr;
-    spinlock_t lock;            /* read-modify-write of shared GICD registers */
+    spinlock_t lock; /* read-modify-write of shared GICD registers */
 } gicv3;
 
 /* Affinity as GICR_TYPER[63:32] packs it: Aff3.Aff2.Aff1.Aff0. */
@@ -119,7 +119,8 @@ static int gicv3_init(const void *fdt, int node, struct irqchip_info *info)
     const fdt32_t *p = fdt_getprop(fdt, node, "#redistributor-regions", &len);
     unsigned int nr_regions = p && len == 4 ? fdt32_to_cpu(*p) : 1;
 
-    if (gic_dt_reg(fdt, node, 0, &base, &size) < 0 || !(gicv3.gicd = (uintptr_t)ioremap(base, size)))
+    if (gic_dt_reg(fdt, node, 0, &base, &size) < 0 ||
+        !(gicv3.gicd = (uintptr_t)ioremap(base, size)))
         return -1;
     info->gicd_base = base;
     nr_regions = MIN(nr_regions, (unsigned int)GICV3_MAX_RDIST_REGIONS);
@@ -284,18 +285,26 @@ static void gicv3_send_sgi(unsigned int cpu, unsigned int sgi)
 /* ---- virtual interface (ICH_*_EL2) ---- */
 
 /* ICH_LR<n>_EL2 is encoded in the instruction: one accessor per register. */
-#define GICV3_LR(n, crm, op2)                                                                      \
-    static uint64_t gicv3_lr_rd##n(void) { return read_sysreg(S3_4_C12_C##crm##_##op2); }          \
-    static void gicv3_lr_wr##n(uint64_t v) { write_sysreg(S3_4_C12_C##crm##_##op2, v); }
-GICV3_LR(0, 12, 0) GICV3_LR(1, 12, 1) GICV3_LR(2, 12, 2) GICV3_LR(3, 12, 3)
-GICV3_LR(4, 12, 4) GICV3_LR(5, 12, 5) GICV3_LR(6, 12, 6) GICV3_LR(7, 12, 7)
-GICV3_LR(8, 13, 0) GICV3_LR(9, 13, 1) GICV3_LR(10, 13, 2) GICV3_LR(11, 13, 3)
-GICV3_LR(12, 13, 4) GICV3_LR(13, 13, 5) GICV3_LR(14, 13, 6) GICV3_LR(15, 13, 7)
+#define GICV3_LR(n, crm, op2)                        \
+    static uint64_t gicv3_lr_rd##n(void)             \
+    {                                                \
+        return read_sysreg(S3_4_C12_C##crm##_##op2); \
+    }                                                \
+    static void gicv3_lr_wr##n(uint64_t v)           \
+    {                                                \
+        write_sysreg(S3_4_C12_C##crm##_##op2, v);    \
+    }
+GICV3_LR(0, 12, 0)
+GICV3_LR(1, 12, 1)
+GICV3_LR(2, 12, 2) GICV3_LR(3, 12, 3) GICV3_LR(4, 12, 4) GICV3_LR(5, 12, 5) GICV3_LR(6, 12, 6)
+    GICV3_LR(7, 12, 7) GICV3_LR(8, 13, 0) GICV3_LR(9, 13, 1) GICV3_LR(10, 13, 2) GICV3_LR(11, 13, 3)
+        GICV3_LR(12, 13, 4) GICV3_LR(13, 13, 5) GICV3_LR(14, 13, 6) GICV3_LR(15, 13, 7)
 
-static uint64_t (*const gicv3_lr_read_fn[16])(void) = {
-    gicv3_lr_rd0,  gicv3_lr_rd1,  gicv3_lr_rd2,  gicv3_lr_rd3,  gicv3_lr_rd4,  gicv3_lr_rd5,
-    gicv3_lr_rd6,  gicv3_lr_rd7,  gicv3_lr_rd8,  gicv3_lr_rd9,  gicv3_lr_rd10, gicv3_lr_rd11,
-    gicv3_lr_rd12, gicv3_lr_rd13, gicv3_lr_rd14, gicv3_lr_rd15,
+            static uint64_t (*const gicv3_lr_read_fn[16])(void) = {
+                gicv3_lr_rd0,  gicv3_lr_rd1,  gicv3_lr_rd2,  gicv3_lr_rd3,
+                gicv3_lr_rd4,  gicv3_lr_rd5,  gicv3_lr_rd6,  gicv3_lr_rd7,
+                gicv3_lr_rd8,  gicv3_lr_rd9,  gicv3_lr_rd10, gicv3_lr_rd11,
+                gicv3_lr_rd12, gicv3_lr_rd13, gicv3_lr_rd14, gicv3_lr_rd15,
 };
 static void (*const gicv3_lr_write_fn[16])(uint64_t) = {
     gicv3_lr_wr0,  gicv3_lr_wr1,  gicv3_lr_wr2,  gicv3_lr_wr3,  gicv3_lr_wr4,  gicv3_lr_wr5,
@@ -304,15 +313,23 @@ static void (*const gicv3_lr_write_fn[16])(uint64_t) = {
 };
 
 /* ICH_AP0R<n>_EL2 / ICH_AP1R<n>_EL2, likewise. */
-#define GICV3_APR(g, n, crm)                                                                       \
-    static uint32_t gicv3_ap##g##r_rd##n(void) { return (uint32_t)read_sysreg(S3_4_C12_C##crm##_##n); } \
-    static void gicv3_ap##g##r_wr##n(uint32_t v) { write_sysreg(S3_4_C12_C##crm##_##n, v); }
-GICV3_APR(0, 0, 8) GICV3_APR(0, 1, 8) GICV3_APR(0, 2, 8) GICV3_APR(0, 3, 8)
-GICV3_APR(1, 0, 9) GICV3_APR(1, 1, 9) GICV3_APR(1, 2, 9) GICV3_APR(1, 3, 9)
+#define GICV3_APR(g, n, crm)                                 \
+    static uint32_t gicv3_ap##g##r_rd##n(void)               \
+    {                                                        \
+        return (uint32_t)read_sysreg(S3_4_C12_C##crm##_##n); \
+    }                                                        \
+    static void gicv3_ap##g##r_wr##n(uint32_t v)             \
+    {                                                        \
+        write_sysreg(S3_4_C12_C##crm##_##n, v);              \
+    }
+GICV3_APR(0, 0, 8)
+GICV3_APR(0, 1, 8)
+GICV3_APR(0, 2, 8) GICV3_APR(0, 3, 8) GICV3_APR(1, 0, 9) GICV3_APR(1, 1, 9) GICV3_APR(1, 2, 9)
+    GICV3_APR(1, 3, 9)
 
-static uint32_t (*const gicv3_apr_read_fn[2][4])(void) = {
-    {gicv3_ap0r_rd0, gicv3_ap0r_rd1, gicv3_ap0r_rd2, gicv3_ap0r_rd3},
-    {gicv3_ap1r_rd0, gicv3_ap1r_rd1, gicv3_ap1r_rd2, gicv3_ap1r_rd3},
+        static uint32_t (*const gicv3_apr_read_fn[2][4])(void) = {
+            {gicv3_ap0r_rd0, gicv3_ap0r_rd1, gicv3_ap0r_rd2, gicv3_ap0r_rd3},
+            {gicv3_ap1r_rd0, gicv3_ap1r_rd1, gicv3_ap1r_rd2, gicv3_ap1r_rd3},
 };
 static void (*const gicv3_apr_write_fn[2][4])(uint32_t) = {
     {gicv3_ap0r_wr0, gicv3_ap0r_wr1, gicv3_ap0r_wr2, gicv3_ap0r_wr3},

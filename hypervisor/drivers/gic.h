@@ -39,10 +39,22 @@ int gic_dt_reg(const void *fdt, int node, int index, paddr_t *base, size_t *size
 
 /* Device register access: the mapping is Device-nGnRE, so accesses to one
  * GIC frame stay in program order; volatile keeps the compiler from merging. */
-static inline uint32_t gic_read32(uintptr_t addr) { return *(volatile uint32_t *)addr; }
-static inline void gic_write32(uintptr_t addr, uint32_t v) { *(volatile uint32_t *)addr = v; }
-static inline uint64_t gic_read64(uintptr_t addr) { return *(volatile uint64_t *)addr; }
-static inline void gic_write64(uintptr_t addr, uint64_t v) { *(volatile uint64_t *)addr = v; }
+static inline uint32_t gic_read32(uintptr_t addr)
+{
+    return *(volatile uint32_t *)addr;
+}
+static inline void gic_write32(uintptr_t addr, uint32_t v)
+{
+    *(volatile uint32_t *)addr = v;
+}
+static inline uint64_t gic_read64(uintptr_t addr)
+{
+    return *(volatile uint64_t *)addr;
+}
+static inline void gic_write64(uintptr_t addr, uint64_t v)
+{
+    *(volatile uint64_t *)addr = v;
+}
 
 /* Distributor registers GICv2 and GICv3 place alike (and the v3
  * redistributor SGI frame for INTIDs 0..31). */

@@ -68,8 +68,8 @@ int irqchip_init(const void *fdt)
                    irqchip_hw.gicd_base, irqchip_hw.gicr_base, irqchip_hw.nr_irqs,
                    irqchip_hw.nr_lrs);
         else
-            printk("irqchip: %s GICD %lx GICC %lx GICH %lx GICV %lx, %u IRQs, %u LRs",
-                   drv->name, irqchip_hw.gicd_base, irqchip_hw.gicc_base, irqchip_hw.gich_base,
+            printk("irqchip: %s GICD %lx GICC %lx GICH %lx GICV %lx, %u IRQs, %u LRs", drv->name,
+                   irqchip_hw.gicd_base, irqchip_hw.gicc_base, irqchip_hw.gich_base,
                    irqchip_hw.gicv_base, irqchip_hw.nr_irqs, irqchip_hw.nr_lrs);
         return 0;
     }

@@ -63,7 +63,10 @@ int uart_init(const void *fdt)
     return 0;
 }
 
-paddr_t uart_phys_base(void) { return uart_pa; }
+paddr_t uart_phys_base(void)
+{
+    return uart_pa;
+}
 
 void uart_putc(char c)
 {

@@ -92,7 +92,7 @@ static bool vgic_fill_v2_sgi(struct vgic_dist *dist, struct vgic_irq *irq, struc
         return false;
     lr->pending = true;
     lr->source = irq->source_mask ? (uint8_t)__builtin_ctz(irq->source_mask) : 0;
-    irq->source_mask &= (uint8_t)~(1U << lr->source);
+    irq->source_mask &= (uint8_t) ~(1U << lr->source);
     irq->lr_latch = true;
     irq->pending = irq->source_mask != 0;
     return irq->pending; /* the next sender once this one is acknowledged */

@@ -130,9 +130,11 @@ static void vgic_set_config(struct vgic_mmio_ctx *c, struct vgic_irq *irq, uint3
         irq->config = (uint8_t)((f >> 1) & 1);
 }
 
-#define VGIC_IRQ_REG(off, len_, bits_, sizes_, get_, set_)                                         \
-    {.offset = (off), .len = (len_), .bits = (bits_), .sizes = (sizes_), .get = (get_),            \
-     .set = (set_)}
+#define VGIC_IRQ_REG(off, len_, bits_, sizes_, get_, set_)                                 \
+    {                                                                                      \
+        .offset = (off), .len = (len_), .bits = (bits_), .sizes = (sizes_), .get = (get_), \
+        .set = (set_)                                                                      \
+    }
 
 static const struct vgic_reg vgic_common_regs[] = {
     VGIC_IRQ_REG(0x080, 0x80, 1, VGIC_SZ_32, vgic_get_group, vgic_set_group),       /* IGROUPR */
@@ -143,8 +145,8 @@ static const struct vgic_reg vgic_common_regs[] = {
     VGIC_IRQ_REG(0x300, 0x80, 1, VGIC_SZ_32, vgic_get_active, vgic_set_active),     /* ISACTIVER */
     VGIC_IRQ_REG(0x380, 0x80, 1, VGIC_SZ_32, vgic_get_active, vgic_clear_active),   /* ICACTIVER */
     VGIC_IRQ_REG(0x400, 0x400, 8, VGIC_SZ_8 | VGIC_SZ_32, vgic_get_priority,
-                 vgic_set_priority),                                                /* IPRIORITYR */
-    VGIC_IRQ_REG(0xc00, 0x100, 2, VGIC_SZ_32, vgic_get_config, vgic_set_config),    /* ICFGR */
+                 vgic_set_priority),                                             /* IPRIORITYR */
+    VGIC_IRQ_REG(0xc00, 0x100, 2, VGIC_SZ_32, vgic_get_config, vgic_set_config), /* ICFGR */
 };
 
 const struct vgic_reg_table vgic_mmio_common = {vgic_common_regs, ARRAY_SIZE(vgic_common_regs)};

@@ -17,9 +17,9 @@ struct vgic_lr {
     uint32_t intid;
     uint8_t priority;
     uint8_t group;
-    uint8_t source;   /* v2 SGIs: requesting vCPU */
+    uint8_t source; /* v2 SGIs: requesting vCPU */
     bool pending, active;
-    bool eoi_maint;   /* maintenance interrupt when the guest deactivates it */
+    bool eoi_maint; /* maintenance interrupt when the guest deactivates it */
 };
 
 /* What differs between GICv2 and GICv3 guests. */
@@ -70,8 +70,8 @@ bool vgic_irq_pending_state(const struct vgic_irq *irq);
 void vgic_irq_set_pending_locked(struct vgic_dist *dist, struct vgic_irq *irq, bool pend,
                                  uint32_t *kick);
 /* SGI sgi from src to every vCPU in targets (bit i = vCPU i). Lock held. */
-void vgic_send_sgi_locked(struct vgic_dist *dist, struct vcpu *src, uint32_t targets,
-                          uint32_t sgi, uint32_t *kick);
+void vgic_send_sgi_locked(struct vgic_dist *dist, struct vcpu *src, uint32_t targets, uint32_t sgi,
+                          uint32_t *kick);
 /* Wake the vCPUs in mask; call without the lock. */
 void vgic_kick_mask(struct domain *d, uint32_t mask);
 
@@ -80,10 +80,10 @@ void vgic_kick_mask(struct domain *d, uint32_t mask);
 /* What one guest access is about. */
 struct vgic_mmio_ctx {
     struct vgic_dist *dist;
-    struct vcpu *v;         /* the accessing vCPU */
-    struct vcpu *priv;      /* whose INTIDs 0..31 the frame shows, or NULL */
-    bool spis;              /* the frame shows INTIDs >= 32 */
-    uint32_t kick;          /* vCPUs to kick once the lock is dropped */
+    struct vcpu *v;    /* the accessing vCPU */
+    struct vcpu *priv; /* whose INTIDs 0..31 the frame shows, or NULL */
+    bool spis;         /* the frame shows INTIDs >= 32 */
+    uint32_t kick;     /* vCPUs to kick once the lock is dropped */
 };
 
 /* Access sizes a register accepts. */
@@ -124,7 +124,7 @@ enum mmio_result vgic_mmio_access(struct vgic_mmio_ctx *c, const struct vgic_reg
                                   uint64_t *val);
 
 /* Registers both front-ends return alike. */
-#define VGIC_IIDR 0x0000043bU  /* implementer ARM */
+#define VGIC_IIDR 0x0000043bU /* implementer ARM */
 uint64_t vgic_mmio_raz(struct vgic_mmio_ctx *c, uint32_t off, unsigned int size);
 void vgic_mmio_wi(struct vgic_mmio_ctx *c, uint32_t off, unsigned int size, uint64_t val);
 

@@ -136,22 +136,27 @@ static void vgic_v2_sgir_write(struct vgic_mmio_ctx *c, uint32_t off, unsigned i
     default:
         return; /* reserved filter: no SGI */
     }
-    vgic_send_sgi_locked(c->dist, c->v, targets & vgic_v2_cpu_mask(c->dist), val & 0xf,
-                         &c->kick);
+    vgic_send_sgi_locked(c->dist, c->v, targets & vgic_v2_cpu_mask(c->dist), val & 0xf, &c->kick);
 }
 
-#define VGIC_REG(off, len_, sizes_, rd, wr)                                                        \
-    {.offset = (off), .len = (len_), .sizes = (sizes_), .read = (rd), .write = (wr)}
+#define VGIC_REG(off, len_, sizes_, rd, wr)                                            \
+    {                                                                                  \
+        .offset = (off), .len = (len_), .sizes = (sizes_), .read = (rd), .write = (wr) \
+    }
 
 static const struct vgic_reg vgic_v2_gicd_regs[] = {
     VGIC_REG(0x000, 4, VGIC_SZ_32, vgic_v2_ctlr_read, vgic_v2_ctlr_write), /* CTLR */
     VGIC_REG(0x004, 4, VGIC_SZ_32, vgic_v2_typer_read, vgic_mmio_wi),      /* TYPER */
     VGIC_REG(0x008, 4, VGIC_SZ_32, vgic_v2_iidr_read, vgic_mmio_wi),       /* IIDR */
-    {.offset = 0x800, .len = 0x400, .bits = 8, .sizes = VGIC_SZ_8 | VGIC_SZ_32,
-     .get = vgic_v2_get_target, .set = vgic_v2_set_target},                /* ITARGETSR */
-    VGIC_REG(0xf00, 4, VGIC_SZ_32, vgic_mmio_raz, vgic_v2_sgir_write),     /* SGIR */
+    {.offset = 0x800,
+     .len = 0x400,
+     .bits = 8,
+     .sizes = VGIC_SZ_8 | VGIC_SZ_32,
+     .get = vgic_v2_get_target,
+     .set = vgic_v2_set_target},                                       /* ITARGETSR */
+    VGIC_REG(0xf00, 4, VGIC_SZ_32, vgic_mmio_raz, vgic_v2_sgir_write), /* SGIR */
     /* CPENDSGIR/SPENDSGIR (0xf10..0xf2f) are RAZ/WI: not in the table. */
-    VGIC_REG(0xfe8, 4, VGIC_SZ_32, vgic_v2_pidr2_read, vgic_mmio_wi),      /* PIDR2 */
+    VGIC_REG(0xfe8, 4, VGIC_SZ_32, vgic_v2_pidr2_read, vgic_mmio_wi), /* PIDR2 */
 };
 
 static enum mmio_result vgic_v2_mmio(struct vcpu *v, ipa_t addr, unsigned int size, bool write,

@@ -130,16 +130,18 @@ static void vgic_v3_irouter_write(struct vgic_mmio_ctx *c, uint32_t off, unsigne
     vgic_irq_update_locked(c->dist, irq, &c->kick);
 }
 
-#define VGIC_REG(off, len_, sizes_, rd, wr)                                                        \
-    {.offset = (off), .len = (len_), .sizes = (sizes_), .read = (rd), .write = (wr)}
+#define VGIC_REG(off, len_, sizes_, rd, wr)                                            \
+    {                                                                                  \
+        .offset = (off), .len = (len_), .sizes = (sizes_), .read = (rd), .write = (wr) \
+    }
 
 static const struct vgic_reg vgic_v3_gicd_regs[] = {
-    VGIC_REG(0x0000, 4, VGIC_SZ_32, vgic_v3_ctlr_read, vgic_v3_ctlr_write),   /* CTLR */
-    VGIC_REG(0x0004, 4, VGIC_SZ_32, vgic_v3_typer_read, vgic_mmio_wi),        /* TYPER */
-    VGIC_REG(0x0008, 4, VGIC_SZ_32, vgic_v3_iidr_read, vgic_mmio_wi),         /* IIDR */
+    VGIC_REG(0x0000, 4, VGIC_SZ_32, vgic_v3_ctlr_read, vgic_v3_ctlr_write), /* CTLR */
+    VGIC_REG(0x0004, 4, VGIC_SZ_32, vgic_v3_typer_read, vgic_mmio_wi),      /* TYPER */
+    VGIC_REG(0x0008, 4, VGIC_SZ_32, vgic_v3_iidr_read, vgic_mmio_wi),       /* IIDR */
     VGIC_REG(0x6000, 0x2000, VGIC_SZ_32 | VGIC_SZ_64, vgic_v3_irouter_read,
-             vgic_v3_irouter_write),                                          /* IROUTER */
-    VGIC_REG(0xffe8, 4, VGIC_SZ_32, vgic_v3_pidr2_read, vgic_mmio_wi),        /* PIDR2 */
+             vgic_v3_irouter_write),                                   /* IROUTER */
+    VGIC_REG(0xffe8, 4, VGIC_SZ_32, vgic_v3_pidr2_read, vgic_mmio_wi), /* PIDR2 */
 };
 
 /* ---- redistributor, RD_base frame (c->priv is the frame's vCPU) ---- */
@@ -174,13 +176,11 @@ static void vgic_v3_gicr_waker_write(struct vgic_mmio_ctx *c, uint32_t off, unsi
 }
 
 static const struct vgic_reg vgic_v3_gicr_regs[] = {
-    VGIC_REG(0x0000, 4, VGIC_SZ_32, vgic_mmio_raz, vgic_mmio_wi),             /* CTLR: no LPIs */
-    VGIC_REG(0x0004, 4, VGIC_SZ_32, vgic_v3_iidr_read, vgic_mmio_wi),         /* IIDR */
-    VGIC_REG(0x0008, 8, VGIC_SZ_32 | VGIC_SZ_64, vgic_v3_gicr_typer_read,
-             vgic_mmio_wi),                                                   /* TYPER */
-    VGIC_REG(0x0014, 4, VGIC_SZ_32, vgic_v3_gicr_waker_read,
-             vgic_v3_gicr_waker_write),                                       /* WAKER */
-    VGIC_REG(0xffe8, 4, VGIC_SZ_32, vgic_v3_pidr2_read, vgic_mmio_wi),        /* PIDR2 */
+    VGIC_REG(0x0000, 4, VGIC_SZ_32, vgic_mmio_raz, vgic_mmio_wi),     /* CTLR: no LPIs */
+    VGIC_REG(0x0004, 4, VGIC_SZ_32, vgic_v3_iidr_read, vgic_mmio_wi), /* IIDR */
+    VGIC_REG(0x0008, 8, VGIC_SZ_32 | VGIC_SZ_64, vgic_v3_gicr_typer_read, vgic_mmio_wi), /* TYPER */
+    VGIC_REG(0x0014, 4, VGIC_SZ_32, vgic_v3_gicr_waker_read, vgic_v3_gicr_waker_write),  /* WAKER */
+    VGIC_REG(0xffe8, 4, VGIC_SZ_32, vgic_v3_pidr2_read, vgic_mmio_wi),                   /* PIDR2 */
 };
 
 #define GICR_SGI_FRAME 0x10000U
@@ -208,15 +208,15 @@ static enum mmio_result vgic_v3_mmio(struct vcpu *v, ipa_t addr, unsigned int si
         return vgic_mmio_access(&c, &rd, 1, (uint32_t)off, size, write, val);
     }
     /* SGI_base: the distributor's per-interrupt registers for INTIDs 0..31. */
-    return vgic_mmio_access(&c, &vgic_mmio_common, 1, (uint32_t)(off - GICR_SGI_FRAME), size,
-                            write, val);
+    return vgic_mmio_access(&c, &vgic_mmio_common, 1, (uint32_t)(off - GICR_SGI_FRAME), size, write,
+                            val);
 }
 
 /* ---- trapped system registers (EC 0x18) ---- */
 
 /* ISS fields Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], CRm [4:1]. */
-#define VGIC_ISS(op0, op1, crn, crm, op2)                                                          \
-    ((uint32_t)(op0) << 20 | (uint32_t)(op2) << 17 | (uint32_t)(op1) << 14 |                       \
+#define VGIC_ISS(op0, op1, crn, crm, op2)                                    \
+    ((uint32_t)(op0) << 20 | (uint32_t)(op2) << 17 | (uint32_t)(op1) << 14 | \
      (uint32_t)(crn) << 10 | (uint32_t)(crm) << 1)
 #define VGIC_ISS_MASK VGIC_ISS(3, 7, 15, 15, 7)
 
@@ -226,8 +226,8 @@ static enum mmio_result vgic_v3_mmio(struct vcpu *v, ipa_t addr, unsigned int si
  * everyone but the sender with IRM. */
 static uint32_t vgic_v3_sgi_targets(struct vcpu *src, uint64_t val)
 {
-    uint64_t want = ((val >> 48) & 0xff) << 32 | ((val >> 32) & 0xff) << 16 |
-                    ((val >> 16) & 0xff) << 8;
+    uint64_t want =
+        ((val >> 48) & 0xff) << 32 | ((val >> 32) & 0xff) << 16 | ((val >> 16) & 0xff) << 8;
     unsigned int rs = (val >> 44) & 0xf;
     uint32_t mask = 0;
 

@@ -135,8 +135,8 @@ void vgic_irq_set_pending_locked(struct vgic_dist *dist, struct vgic_irq *irq, b
     vgic_irq_update_locked(dist, irq, kick);
 }
 
-void vgic_send_sgi_locked(struct vgic_dist *dist, struct vcpu *src, uint32_t targets,
-                          uint32_t sgi, uint32_t *kick)
+void vgic_send_sgi_locked(struct vgic_dist *dist, struct vcpu *src, uint32_t targets, uint32_t sgi,
+                          uint32_t *kick)
 {
     struct domain *d = dist->d;
 
@@ -265,8 +265,7 @@ void vgic_vcpu_init(struct vcpu *v)
     struct vgic_cpu *vc = &v->vgic;
 
     *vc = (struct vgic_cpu){
-        .hcr = 0,
-        .gicr_waker = BIT(1), /* ProcessorSleep: the guest wakes its redistributor */
+        .hcr = 0, .gicr_waker = BIT(1), /* ProcessorSleep: the guest wakes its redistributor */
     };
     for (uint32_t n = 0; n < VGIC_NR_PRIVATE; n++) {
         vgic_irq_reset(v->domain->vgic, &vc->priv[n], n);
@@ -274,8 +273,7 @@ void vgic_vcpu_init(struct vcpu *v)
     }
 }
 
-enum mmio_result vgic_mmio(struct vcpu *v, ipa_t addr, unsigned int size, bool write,
-                           uint64_t *val)
+enum mmio_result vgic_mmio(struct vcpu *v, ipa_t addr, unsigned int size, bool write, uint64_t *val)
 {
     return v->domain->vgic->ops->mmio(v, addr, size, write, val);
 }

@@ -5,8 +5,8 @@
 struct vcpu;
 
 /* Handlers get the raw argument registers and return the value for x0. */
-typedef int64_t (*hypercall_fn)(struct vcpu *v, uint64_t a0, uint64_t a1, uint64_t a2,
-                                uint64_t a3, uint64_t a4);
+typedef int64_t (*hypercall_fn)(struct vcpu *v, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                                uint64_t a4);
 
 int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
 int64_t do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf, uint64_t,

@@ -18,7 +18,7 @@ def test_fault_beside_workers(cloison):
     res = qemu.run(doms, "cloison", qemu.Machine(gic=3, smp=4), timeout=60,
                    until=qemu.verdicts_for(["fault", "worker", "worker"]), linger=0.5)
     assert_all_pass(res, ["fault", "worker", "worker"])
-    naming = re.compile(r"\b(?:d|dom|domain\s*)(\d+)\b", re.I)
+    naming = re.compile(r"\b(?:d|dom|domain\s*)(\d+)(?:v\d+)?\b", re.I)
     abort = re.compile(r"abort|fault", re.I)
     logged = [line for line in hypervisor_lines(res)
               if abort.search(line) and any(m == "1" for m in naming.findall(line))]

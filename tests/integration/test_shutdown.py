@@ -10,8 +10,8 @@ GUEST_LINE = re.compile(r"\(d\d+\)|DOM\d+:|TEST ")
 
 
 def reported(res, domid, word):
-    pat = re.compile(rf"\b(?:d|dom|domain\s*){domid}\b.*{word}|{word}.*\b(?:d|dom|domain\s*){domid}\b",
-                     re.I)
+    dom = rf"\b(?:d|dom|domain\s*){domid}(?:v\d+)?\b"   # d1, dom1, domain 1, d1v0
+    pat = re.compile(rf"{dom}.*{word}|{word}.*{dom}", re.I)
     return [line for _, line in res.lines if not GUEST_LINE.search(line) and pat.search(line)]
 
 

@@ -45,7 +45,8 @@ TEST(defaults)
 TEST(typical_xen_command_line)
 {
     CHECK_EQ(parse("console=dtuart dtuart=serial0 dom0_mem=1G loglvl=all guest_loglvl=all "
-                   "sync_console sched=null conswitch=bx dom0_max_vcpus=2 vwfi=native"), 0);
+                   "sync_console sched=null conswitch=bx dom0_max_vcpus=2 vwfi=native"),
+             0);
     CHECK_EQ(msg_count, 0);
     CHECK_EQ(o.console, HV_CONSOLE_DTUART);
     CHECK_STR_EQ(o.dtuart, "serial0");
@@ -68,11 +69,11 @@ TEST(sizes)
         const char *arg;
         unsigned long long bytes;
     } ok[] = {
-        { "dom0_mem=512M", 512ULL << 20 }, { "dom0_mem=512m", 512ULL << 20 },
-        { "dom0_mem=1024", 1024ULL << 10 }, /* no unit = KiB, as Xen */
-        { "dom0_mem=4096k", 4096ULL << 10 }, { "dom0_mem=2T", 2ULL << 40 },
-        { "dom0_mem=1048576B", 1048576 }, { "dom0_mem=1b", 1 },
-        { "dom0_mem=0x400", 0x400ULL << 10 }, /* hex eats a B: no unit, KiB (as Xen) */
+        {"dom0_mem=512M", 512ULL << 20},    {"dom0_mem=512m", 512ULL << 20},
+        {"dom0_mem=1024", 1024ULL << 10}, /* no unit = KiB, as Xen */
+        {"dom0_mem=4096k", 4096ULL << 10},  {"dom0_mem=2T", 2ULL << 40},
+        {"dom0_mem=1048576B", 1048576},     {"dom0_mem=1b", 1},
+        {"dom0_mem=0x400", 0x400ULL << 10}, /* hex eats a B: no unit, KiB (as Xen) */
     };
 
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {

@@ -12,9 +12,16 @@ static _Alignas(8) unsigned char buf[GUESTDT_SIZE];
 static struct guestdt_params base(unsigned int gic, unsigned int vcpus, bool hyp)
 {
     return (struct guestdt_params){
-        .gic_version = gic, .nr_vcpus = vcpus, .ram_base = 0x40000000, .ram_size = 0x8000000,
-        .bootargs = "console=hvc0", .initrd_start = 0x48000000, .initrd_size = 0x1000,
-        .vpl011 = true, .hypervisor_node = hyp, .timer_freq = 62500000,
+        .gic_version = gic,
+        .nr_vcpus = vcpus,
+        .ram_base = 0x40000000,
+        .ram_size = 0x8000000,
+        .bootargs = "console=hvc0",
+        .initrd_start = 0x48000000,
+        .initrd_size = 0x1000,
+        .vpl011 = true,
+        .hypervisor_node = hyp,
+        .timer_freq = 62500000,
     };
 }
 
@@ -40,9 +47,9 @@ static bool str_eq(const char *path, const char *prop, const char *want, int wan
     return p && len == want_len && !memcmp(p, want, (size_t)len);
 }
 #define STR_EQ(path, prop, lit) str_eq(path, prop, lit, (int)sizeof(lit))
-#define CELLS_EQ(path, prop, ...)                                                  \
-    cells_eq(path, prop, (const uint32_t[]){ __VA_ARGS__ },                        \
-             (int)(sizeof((const uint32_t[]){ __VA_ARGS__ }) / 4))
+#define CELLS_EQ(path, prop, ...)                         \
+    cells_eq(path, prop, (const uint32_t[]){__VA_ARGS__}, \
+             (int)(sizeof((const uint32_t[]){__VA_ARGS__}) / 4))
 
 static void check_common(const struct guestdt_params *p)
 {
@@ -115,8 +122,8 @@ TEST(gicv3_8_vcpus_hypervisor)
     check_common(&p);
     CHECK(STR_EQ("/interrupt-controller@3001000", "compatible", "arm,gic-v3"));
     CHECK(CELLS_EQ("/interrupt-controller@3001000", "#redistributor-regions", 1));
-    CHECK(CELLS_EQ("/interrupt-controller@3001000", "reg", 0, 0x03001000, 0, 0x10000, 0,
-                   0x03020000, 0, 0x01000000));
+    CHECK(CELLS_EQ("/interrupt-controller@3001000", "reg", 0, 0x03001000, 0, 0x10000, 0, 0x03020000,
+                   0, 0x01000000));
 }
 
 TEST(gicv2_1_vcpu_plain)
@@ -126,8 +133,8 @@ TEST(gicv2_1_vcpu_plain)
     REQUIRE(guestdt_build(buf, sizeof(buf), &p) == 0);
     check_common(&p);
     CHECK(STR_EQ("/interrupt-controller@3001000", "compatible", "arm,gic-400"));
-    CHECK(CELLS_EQ("/interrupt-controller@3001000", "reg", 0, 0x03001000, 0, 0x1000, 0,
-                   0x03002000, 0, 0x2000));
+    CHECK(CELLS_EQ("/interrupt-controller@3001000", "reg", 0, 0x03001000, 0, 0x1000, 0, 0x03002000,
+                   0, 0x2000));
 }
 
 TEST(optional_parts_absent)

@@ -90,7 +90,7 @@ TEST(raw_binaries)
 
 TEST(rejected)
 {
-    struct image_info info = { 1, 2, 3, true };
+    struct image_info info = {1, 2, 3, true};
     unsigned char *p;
 
     CHECK_EQ(image_probe("", 0, &info), IMAGE_EMPTY);

@@ -120,8 +120,7 @@ static unsigned int lrs_valid(void)
 {
     unsigned int n = 0;
     for (unsigned int i = 0; i < fake_irqchip.nr_lrs; i++)
-        n += fake_irqchip.version == GIC_V3 ? V3_STATE(fake_lr[i]) != 0
-                                            : V2_STATE(fake_lr[i]) != 0;
+        n += fake_irqchip.version == GIC_V3 ? V3_STATE(fake_lr[i]) != 0 : V2_STATE(fake_lr[i]) != 0;
     return n;
 }
 
@@ -220,7 +219,7 @@ TEST(disabled_interrupts_stay_pending_but_masked)
     CHECK_EQ(fake_kicks[0], 1);
     vgic_flush(vc[0]);
     CHECK_EQ(V3_INTID(fake_lr[0]), 27);
-    vgic_sync(vc[0]); /* guest did not take it yet */
+    vgic_sync(vc[0]);                               /* guest did not take it yet */
     mmio_w(vc[0], GICR_SGI(0, 0x180), 4, 1U << 27); /* disable */
     vgic_flush(vc[0]);
     CHECK_EQ(lrs_valid(), 0);
@@ -382,7 +381,7 @@ TEST(v3_register_readback)
     CHECK(!(typer0 & (1U << 4)));
     CHECK(typer1 & (1U << 4)); /* Last */
     CHECK_EQ((typer1 >> 8) & 0xffff, 1);
-    CHECK_EQ(typer1 >> 32, 1); /* Aff0 = 1 */
+    CHECK_EQ(typer1 >> 32, 1);                      /* Aff0 = 1 */
     CHECK_EQ(mmio_r(vc[0], GICR_RD(1, 0xc), 4), 1); /* upper half */
     CHECK_EQ(mmio_r(vc[0], GICR_RD(0, 0xffe8), 4) & 0xf0, 0x30);
     CHECK_EQ(mmio_r(vc[0], GICR_RD(0, 0x14), 4), 6); /* asleep */
@@ -429,7 +428,7 @@ TEST(bad_accesses_are_refused)
     CHECK_EQ(mmio_r(vc[0], GICD(0x6000 + 1019 * 8), 8), 0);
     CHECK_EQ(mmio_r(vc[0], GICD(0x6000 + 5 * 8), 8), 0); /* no IROUTER for PPIs */
     CHECK_EQ(mmio_r(vc[0], GICD(0xfffc), 4), 0);
-    CHECK_EQ(mmio_r(vc[0], GICR_SGI(0, 0x104), 4), 0);  /* SGI frame: INTIDs 0..31 only */
+    CHECK_EQ(mmio_r(vc[0], GICR_SGI(0, 0x104), 4), 0); /* SGI frame: INTIDs 0..31 only */
     /* Outside every frame: not ours. */
     CHECK_EQ(vgic_mmio(vc[0], VGIC_GICD_BASE - 4, 4, false, &val), MMIO_UNHANDLED);
     CHECK_EQ(vgic_mmio(vc[0], GICR_RD(2, 0), 4, false, &val), MMIO_UNHANDLED);
@@ -492,7 +491,7 @@ TEST(v2_distributor_registers)
     CHECK_EQ(mmio_r(vc[0], GICD(0x4), 4), (NR_SPIS / 32) | 1U << 5);
     CHECK_EQ(mmio_r(vc[0], GICD(0xfe8), 4) & 0xf0, 0x20);
     CHECK_EQ(mmio_r(vc[1], GICD(0x800), 4), 0x02020202U); /* own CPU, banked */
-    CHECK_EQ(mmio_r(vc[0], GICD(0x800 + 32), 1), 1);     /* SPIs default to vCPU 0 */
+    CHECK_EQ(mmio_r(vc[0], GICD(0x800 + 32), 1), 1);      /* SPIs default to vCPU 0 */
     mmio_w(vc[0], GICD(0), 4, 1);
     enable_spi(vc[0], 34, 0x80);
     mmio_w(vc[0], GICD(0x800 + 34), 1, 0xfe); /* only vCPU 1 exists of those */
@@ -506,7 +505,7 @@ TEST(v2_distributor_registers)
     CHECK(!(fake_lr[0] & (1ULL << 30))); /* Group 0, as Linux leaves it */
     vgic_sync(vc[1]);
     CHECK_EQ(mmio_w(vc[0], GICD(0x1000), 4, 1), MMIO_UNHANDLED); /* past GICD: the GICC page */
-    CHECK_EQ(mmio_r(vc[0], GICD(0xf10), 4), 0);                   /* CPENDSGIR RAZ */
+    CHECK_EQ(mmio_r(vc[0], GICD(0xf10), 4), 0);                  /* CPENDSGIR RAZ */
     teardown();
 }
 

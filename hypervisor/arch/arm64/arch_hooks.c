@@ -2,11 +2,26 @@
 #include <cloison/arch.h>
 #include <asm/sysreg.h>
 
-uint64_t arch_counter(void) { return cntpct(); }
-uint64_t arch_counter_freq(void) { return read_sysreg(cntfrq_el0); }
-uint64_t arch_irq_save(void) { return local_irq_save(); }
-void arch_irq_restore(uint64_t flags) { local_irq_restore(flags); }
-uint64_t arch_cpu_mpidr(void) { return read_sysreg(mpidr_el1) & 0xff00ffffffUL; }
+uint64_t arch_counter(void)
+{
+    return cntpct();
+}
+uint64_t arch_counter_freq(void)
+{
+    return read_sysreg(cntfrq_el0);
+}
+uint64_t arch_irq_save(void)
+{
+    return local_irq_save();
+}
+void arch_irq_restore(uint64_t flags)
+{
+    local_irq_restore(flags);
+}
+uint64_t arch_cpu_mpidr(void)
+{
+    return read_sysreg(mpidr_el1) & 0xff00ffffffUL;
+}
 
 __noreturn void arch_halt(void)
 {

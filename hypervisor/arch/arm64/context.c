@@ -20,7 +20,9 @@ static void save_fp(struct fp_regs *fp)
                      "stp q20, q21, [%0, #320]\n stp q22, q23, [%0, #352]\n"
                      "stp q24, q25, [%0, #384]\n stp q26, q27, [%0, #416]\n"
                      "stp q28, q29, [%0, #448]\n stp q30, q31, [%0, #480]\n"
-                     : : "r"(fp->q) : "memory");
+                     :
+                     : "r"(fp->q)
+                     : "memory");
     fp->fpsr = read_sysreg(fpsr);
     fp->fpcr = read_sysreg(fpcr);
 }
@@ -35,7 +37,9 @@ static void load_fp(const struct fp_regs *fp)
                      "ldp q20, q21, [%0, #320]\n ldp q22, q23, [%0, #352]\n"
                      "ldp q24, q25, [%0, #384]\n ldp q26, q27, [%0, #416]\n"
                      "ldp q28, q29, [%0, #448]\n ldp q30, q31, [%0, #480]\n"
-                     : : "r"(fp->q) : "memory");
+                     :
+                     : "r"(fp->q)
+                     : "memory");
     write_sysreg(fpsr, fp->fpsr);
     write_sysreg(fpcr, fp->fpcr);
 }

@@ -13,8 +13,8 @@
 #include <asm/cpu.h>
 #include <asm/sysreg.h>
 
-#define HCR_GUEST                                                                                  \
-    (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE |  \
+#define HCR_GUEST                                                                                \
+    (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE | \
      HCR_TSC | HCR_TIDCP | HCR_TSW | HCR_RW)
 
 #define MDCR_TPMCR BIT(5)

@@ -48,8 +48,8 @@ static uint64_t tcr_value(void)
     uint64_t pa_range = read_sysreg(id_aa64mmfr0_el1) & 0xf;
     if (pa_range > 5)
         pa_range = 5; /* 48 bits is plenty for a 39-bit VA identity map */
-    return TCR_EL2_RES1 | TCR_T0SZ(64 - VA_BITS) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
-           TCR_SH0_INNER | TCR_TG0_4K | (pa_range << TCR_PS_SHIFT);
+    return TCR_EL2_RES1 | TCR_T0SZ(64 - VA_BITS) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER |
+           TCR_TG0_4K | (pa_range << TCR_PS_SHIFT);
 }
 
 static uint64_t block_attrs(enum map_type t)
@@ -73,8 +73,8 @@ void mmu_early_enable(void)
     /* Boot CPU only builds the table; every CPU loads it in mmu_load(). */
     early_l1[0] = 0 | PTE_VALID | PTE_AF | S1_ATTRIDX(MAIR_IDX_DEVICE_nGnRE) | S1_XN;
     for (unsigned int i = 1; i < 256; i++)
-        early_l1[i] = ((uint64_t)i << 30) | PTE_VALID | PTE_AF | PTE_SH_INNER |
-                      S1_ATTRIDX(MAIR_IDX_NORMAL);
+        early_l1[i] =
+            ((uint64_t)i << 30) | PTE_VALID | PTE_AF | PTE_SH_INNER | S1_ATTRIDX(MAIR_IDX_NORMAL);
     mmu_load(early_l1, false);
 }
 

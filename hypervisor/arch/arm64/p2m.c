@@ -40,8 +40,14 @@ void p2m_arch_init(void)
     bitmap_set(vmid_map, 0); /* VMID 0 is never given to a guest */
 }
 
-unsigned int p2m_ipa_bits(void) { return cfg->pa_bits; }
-unsigned int p2m_vmid_bits(void) { return vmid_bits; }
+unsigned int p2m_ipa_bits(void)
+{
+    return cfg->pa_bits;
+}
+unsigned int p2m_vmid_bits(void)
+{
+    return vmid_bits;
+}
 
 void p2m_cpu_init(void)
 {
@@ -103,8 +109,7 @@ int p2m_map(struct p2m *p, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type t
                 *e = pa | attrs | PTE_PAGE;
                 break;
             }
-            if (level >= 1 && IS_ALIGNED(ipa | pa, bsize) && size >= bsize &&
-                !(*e & PTE_VALID)) {
+            if (level >= 1 && IS_ALIGNED(ipa | pa, bsize) && size >= bsize && !(*e & PTE_VALID)) {
                 *e = pa | attrs; /* block */
                 break;
             }

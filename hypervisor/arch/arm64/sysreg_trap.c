@@ -28,7 +28,10 @@ static struct sysreg_id decode(uint64_t iss)
     return id;
 }
 
-static bool is_debug(struct sysreg_id r) { return r.op0 == 2; }
+static bool is_debug(struct sysreg_id r)
+{
+    return r.op0 == 2;
+}
 
 static bool is_pmu(struct sysreg_id r)
 {

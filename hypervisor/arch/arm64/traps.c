@@ -24,7 +24,8 @@ typedef void (*trap_fn)(struct vcpu *v, uint64_t esr);
 
 static void trap_undef(struct vcpu *v, uint64_t esr)
 {
-    (void)esr;
+    guest_log(v, "unhandled trap (ESR 0x%lx) at pc 0x%lx: undefined instruction injected", esr,
+              v->regs.elr);
     inject_undef(v);
 }
 
@@ -63,12 +64,16 @@ static void trap_dabt(struct vcpu *v, uint64_t esr)
     if (mmio_dispatch(v, esr, ipa))
         return;
     /* Outside RAM and every emulated device: an external abort, as Xen. */
+    guest_log(v, "data abort at IPA 0x%lx (pc 0x%lx): outside its memory, abort injected", ipa,
+              v->regs.elr);
     inject_dabt(v, far);
 }
 
 static void trap_iabt(struct vcpu *v, uint64_t esr)
 {
     (void)esr;
+    guest_log(v, "instruction abort at 0x%lx: outside its memory, abort injected",
+              read_sysreg(far_el2));
     inject_pabt(v, read_sysreg(far_el2));
 }
 
@@ -79,9 +84,9 @@ static void trap_serror(struct vcpu *v, uint64_t esr)
 }
 
 static const trap_fn ec_table[64] = {
-    [EC_WFX] = trap_wfx,          [EC_HVC64] = trap_hvc,     [EC_HVC32] = trap_hvc,
-    [EC_SMC64] = trap_smc,        [EC_SMC32] = trap_smc,     [EC_SYSREG] = trap_sysreg,
-    [EC_DABT_LOW] = trap_dabt,    [EC_IABT_LOW] = trap_iabt, [EC_SERROR] = trap_serror,
+    [EC_WFX] = trap_wfx,       [EC_HVC64] = trap_hvc,     [EC_HVC32] = trap_hvc,
+    [EC_SMC64] = trap_smc,     [EC_SMC32] = trap_smc,     [EC_SYSREG] = trap_sysreg,
+    [EC_DABT_LOW] = trap_dabt, [EC_IABT_LOW] = trap_iabt, [EC_SERROR] = trap_serror,
 };
 
 void guest_sync_entry(struct guest_regs *regs)

@@ -24,4 +24,3 @@ void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0)
     v->regs.elr = pc;
     v->regs.spsr = PSR_MODE_EL1h | PSR_DAIF;
 }
-

@@ -65,17 +65,25 @@ static int64_t affinity_info(struct vcpu *v, uint64_t target, uint64_t level)
         if ((vcpu_mpidr(i) & masks[level]) == (target & masks[level]) &&
             d->vcpus[i]->state != VCPU_OFF)
             return 0; /* ON */
-    return 1; /* OFF */
+    return 1;         /* OFF */
 }
 
 static int64_t features(uint32_t fn)
 {
     switch (fn) {
-    case PSCI_VERSION: case PSCI_CPU_SUSPEND: case PSCI_CPU_SUSPEND | SMC64:
-    case PSCI_CPU_OFF: case PSCI_CPU_ON: case PSCI_CPU_ON | SMC64:
-    case PSCI_AFFINITY_INFO: case PSCI_AFFINITY_INFO | SMC64:
-    case PSCI_MIGRATE_INFO_TYPE: case PSCI_SYSTEM_OFF: case PSCI_SYSTEM_RESET:
-    case PSCI_FEATURES: case SMCCC_VERSION:
+    case PSCI_VERSION:
+    case PSCI_CPU_SUSPEND:
+    case PSCI_CPU_SUSPEND | SMC64:
+    case PSCI_CPU_OFF:
+    case PSCI_CPU_ON:
+    case PSCI_CPU_ON | SMC64:
+    case PSCI_AFFINITY_INFO:
+    case PSCI_AFFINITY_INFO | SMC64:
+    case PSCI_MIGRATE_INFO_TYPE:
+    case PSCI_SYSTEM_OFF:
+    case PSCI_SYSTEM_RESET:
+    case PSCI_FEATURES:
+    case SMCCC_VERSION:
         return 0;
     default:
         return PSCI_NOT_SUPPORTED;

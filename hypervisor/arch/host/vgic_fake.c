@@ -30,18 +30,36 @@ void fake_vgic_reset(enum gic_version version, unsigned int nr_lrs)
     fake_current = NULL;
 }
 
-const struct irqchip_info *irqchip_info(void) { return &fake_irqchip; }
+const struct irqchip_info *irqchip_info(void)
+{
+    return &fake_irqchip;
+}
 
-unsigned int gic_vif_nr_lrs(void) { return fake_irqchip.nr_lrs; }
-uint64_t gic_vif_read_lr(unsigned int n) { return n < 16 ? fake_lr[n] : 0; }
+unsigned int gic_vif_nr_lrs(void)
+{
+    return fake_irqchip.nr_lrs;
+}
+uint64_t gic_vif_read_lr(unsigned int n)
+{
+    return n < 16 ? fake_lr[n] : 0;
+}
 void gic_vif_write_lr(unsigned int n, uint64_t val)
 {
     if (n < fake_irqchip.nr_lrs)
         fake_lr[n] = val;
 }
-void gic_vif_write_hcr(uint32_t val) { fake_hcr = val; }
-uint32_t gic_vif_read_vmcr(void) { return fake_vmcr; }
-void gic_vif_write_vmcr(uint32_t val) { fake_vmcr = val; }
+void gic_vif_write_hcr(uint32_t val)
+{
+    fake_hcr = val;
+}
+uint32_t gic_vif_read_vmcr(void)
+{
+    return fake_vmcr;
+}
+void gic_vif_write_vmcr(uint32_t val)
+{
+    fake_vmcr = val;
+}
 void gic_vif_save_apr(uint32_t apr0[4], uint32_t apr1[4])
 {
     memcpy(apr0, fake_apr0, sizeof(fake_apr0));
@@ -58,12 +76,24 @@ void vcpu_kick(struct vcpu *v)
     if (v->id < 8)
         fake_kicks[v->id]++;
 }
-struct vcpu *current_vcpu(void) { return fake_current; }
+struct vcpu *current_vcpu(void)
+{
+    return fake_current;
+}
 /* As arch/arm64/vcpu_reset.c: Aff0 = id % 16, Aff1 = id / 16. */
-uint64_t vcpu_mpidr(unsigned int id) { return BIT(31) | ((uint64_t)(id >> 4) << 8) | (id & 0xf); }
+uint64_t vcpu_mpidr(unsigned int id)
+{
+    return BIT(31) | ((uint64_t)(id >> 4) << 8) | (id & 0xf);
+}
 
-void *xzalloc(size_t size) { return calloc(1, size); }
-void xfree(void *p) { free(p); }
+void *xzalloc(size_t size)
+{
+    return calloc(1, size);
+}
+void xfree(void *p)
+{
+    free(p);
+}
 
 /* Single-threaded tests: a lock is a flag that must never be taken twice. */
 void spin_lock(spinlock_t *l)
@@ -72,10 +102,16 @@ void spin_lock(spinlock_t *l)
         abort();
     l->next++;
 }
-void spin_unlock(spinlock_t *l) { l->owner++; }
+void spin_unlock(spinlock_t *l)
+{
+    l->owner++;
+}
 uint64_t spin_lock_irqsave(spinlock_t *l)
 {
     spin_lock(l);
     return 0;
 }
-void spin_unlock_irqrestore(spinlock_t *l, uint64_t flags) { spin_unlock(l); }
+void spin_unlock_irqrestore(spinlock_t *l, uint64_t flags)
+{
+    spin_unlock(l);
+}

@@ -14,7 +14,7 @@ void arch_irq_restore(uint64_t flags);
 /* Idle until an interrupt arrives: IRQs are opened only inside. */
 void arch_idle_wait(void);
 uint64_t arch_cpu_mpidr(void);
-__noreturn void arch_halt(void);   /* stop this CPU for good */
+__noreturn void arch_halt(void);      /* stop this CPU for good */
 void cpu_early_init(unsigned int id); /* TPIDR_EL2 and FP access, before anything */
 void cpu_init_el2(void);              /* trap configuration for running guests */
 #endif

@@ -12,31 +12,44 @@
 
 /* Xen log levels; a message prints if its level <= lower, and up to upper
  * when the rate limit allows. */
-enum hv_loglvl { LOGLVL_NONE = -1, LOGLVL_ERROR, LOGLVL_WARNING, LOGLVL_INFO, LOGLVL_DEBUG, LOGLVL_ALL };
+enum hv_loglvl {
+    LOGLVL_NONE = -1,
+    LOGLVL_ERROR,
+    LOGLVL_WARNING,
+    LOGLVL_INFO,
+    LOGLVL_DEBUG,
+    LOGLVL_ALL
+};
 
 /* console= names (a comma-separated list in Xen). */
-#define HV_CONSOLE_DTUART BIT(0)  /* the UART named by dtuart= / stdout-path */
+#define HV_CONSOLE_DTUART BIT(0) /* the UART named by dtuart= / stdout-path */
 #define HV_CONSOLE_NONE 0
 
-enum hv_sched { HV_SCHED_CREDIT2, HV_SCHED_CREDIT, HV_SCHED_NULL, HV_SCHED_ARINC653, HV_SCHED_RTDS };
+enum hv_sched {
+    HV_SCHED_CREDIT2,
+    HV_SCHED_CREDIT,
+    HV_SCHED_NULL,
+    HV_SCHED_ARINC653,
+    HV_SCHED_RTDS
+};
 
 #define HV_DTUART_LEN 64
 
 struct hv_options {
-    unsigned long console;              /* console=  HV_CONSOLE_* bits; default dtuart */
-    char dtuart[HV_DTUART_LEN];         /* dtuart=   DT path/alias; "" = /chosen/stdout-path */
-    enum hv_loglvl loglvl, loglvl_upper;             /* loglvl=<l>[/<u>]; warning/warning */
+    unsigned long console;               /* console=  HV_CONSOLE_* bits; default dtuart */
+    char dtuart[HV_DTUART_LEN];          /* dtuart=   DT path/alias; "" = /chosen/stdout-path */
+    enum hv_loglvl loglvl, loglvl_upper; /* loglvl=<l>[/<u>]; warning/warning */
     enum hv_loglvl guest_loglvl, guest_loglvl_upper; /* guest_loglvl=; none/warning */
-    enum hv_sched sched;                /* sched=    default credit2 (Xen 4.17) */
-    uint64_t dom0_mem;                  /* dom0_mem= bytes; size with K/M/G/T, default unit K */
-    bool dom0_mem_set;                  /* false: dom0 gets the default (512 MiB, warned) */
-    unsigned int dom0_max_vcpus;        /* dom0_max_vcpus= 0 = one per pCPU */
-    bool sync_console;                  /* sync_console: print synchronously (debug) */
-    char conswitch;                     /* conswitch=<c>[x]: Ctrl-<c> x3 switches input; 'a' */
-    bool conswitch_to_dom0;             /* false when 'x' given: input stays with Xen at boot */
-    bool vwfi_native;                   /* vwfi=native|trap: WFI/WFE not trapped; default trap */
-    unsigned int gnttab_max_frames;     /* gnttab_max_frames= default 64 */
-    bool ext_regions;                   /* ext_regions=<bool>: advertise extended regions */
+    enum hv_sched sched;                             /* sched=    default credit2 (Xen 4.17) */
+    uint64_t dom0_mem;              /* dom0_mem= bytes; size with K/M/G/T, default unit K */
+    bool dom0_mem_set;              /* false: dom0 gets the default (512 MiB, warned) */
+    unsigned int dom0_max_vcpus;    /* dom0_max_vcpus= 0 = one per pCPU */
+    bool sync_console;              /* sync_console: print synchronously (debug) */
+    char conswitch;                 /* conswitch=<c>[x]: Ctrl-<c> x3 switches input; 'a' */
+    bool conswitch_to_dom0;         /* false when 'x' given: input stays with Xen at boot */
+    bool vwfi_native;               /* vwfi=native|trap: WFI/WFE not trapped; default trap */
+    unsigned int gnttab_max_frames; /* gnttab_max_frames= default 64 */
+    bool ext_regions;               /* ext_regions=<bool>: advertise extended regions */
 };
 
 /* Xen's defaults. */

@@ -20,11 +20,11 @@ struct console_log {
     spinlock_t lock;
     char line[CONSOLE_LINE_MAX];
     size_t line_len;
-    char *ring;            /* CONSOLE_LOG_SIZE bytes, allocated at domain creation */
-    size_t ring_head;      /* total bytes ever written (index = head % size) */
-    uint64_t tokens;       /* bytes allowed right now */
-    uint64_t last_refill;  /* CNTPCT of the last refill */
-    uint64_t dropped;      /* bytes dropped by the rate limit since last report */
+    char *ring;           /* CONSOLE_LOG_SIZE bytes, allocated at domain creation */
+    size_t ring_head;     /* total bytes ever written (index = head % size) */
+    uint64_t tokens;      /* bytes allowed right now */
+    uint64_t last_refill; /* CNTPCT of the last refill */
+    uint64_t dropped;     /* bytes dropped by the rate limit since last report */
 };
 
 struct domain;

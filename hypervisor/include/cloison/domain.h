@@ -32,9 +32,9 @@ struct domain {
     spinlock_t lock;
     enum domain_state state;
     shutdown_reason_t shutdown_reason;
-    bool xen_enhanced;     /* has the hypervisor node and Xen interface */
-    bool is_privileged;    /* control domain */
-    bool vpl011;           /* has the emulated SBSA UART */
+    bool xen_enhanced;  /* has the hypervisor node and Xen interface */
+    bool is_privileged; /* control domain */
+    bool vpl011;        /* has the emulated SBSA UART */
     unsigned int nr_vcpus;
     struct vcpu *vcpus[DOMAIN_MAX_VCPUS];
     struct p2m p2m;
@@ -43,7 +43,8 @@ struct domain {
     size_t nr_ram_chunks;
     struct vgic_dist *vgic;
     struct console_log con;
-    uint64_t cntvoff;             /* CNTVOFF_EL2: guest sees time from its boot */
+    unsigned int nr_logged; /* guest-caused log lines so far (rate limit) */
+    uint64_t cntvoff;       /* CNTVOFF_EL2: guest sees time from its boot */
     struct domain *next;
 };
 

@@ -9,7 +9,7 @@
 #include <cloison/types.h>
 
 #define DOMCFG_MAX_DOMAINS 64
-#define DOMCFG_NAME_LEN 32        /* == DOMAIN_NAME_LEN */
+#define DOMCFG_NAME_LEN 32 /* == DOMAIN_NAME_LEN */
 #define DOMCFG_BOOTARGS_LEN 512
 /* == DOMAIN_MAX_VCPUS (cloison/domain.h); kept here so the parser and its host
  * tests need none of domain.h's dependencies. domain.c should assert equality. */
@@ -25,18 +25,18 @@
 enum xen_enhanced { XEN_ENHANCED_NONE, XEN_ENHANCED_ENABLED, XEN_ENHANCED_NO_XENSTORE };
 
 struct boot_module {
-    paddr_t start;  /* host physical address of the image */
-    uint64_t size;  /* bytes; 0 = absent */
+    paddr_t start; /* host physical address of the image */
+    uint64_t size; /* bytes; 0 = absent */
 };
 
 struct domain_cfg {
     char name[DOMCFG_NAME_LEN]; /* DT node name, e.g. "domU1" */
-    uint64_t memory_kib;      /* "memory": multiple of 4, within the limits above */
-    uint32_t vcpus;           /* "cpus": 1..DOMCFG_MAX_VCPUS */
-    bool vpl011;              /* "vpl011" present */
+    uint64_t memory_kib;        /* "memory": multiple of 4, within the limits above */
+    uint32_t vcpus;             /* "cpus": 1..DOMCFG_MAX_VCPUS */
+    bool vpl011;                /* "vpl011" present */
     enum xen_enhanced enhanced;
-    struct boot_module kernel;   /* multiboot,kernel (size > 0) */
-    struct boot_module ramdisk;  /* multiboot,ramdisk (optional) */
+    struct boot_module kernel;  /* multiboot,kernel (size > 0) */
+    struct boot_module ramdisk; /* multiboot,ramdisk (optional) */
     /* "bootargs" of the first module child that has one (normally the kernel),
      * as Xen does; "" if none. */
     char bootargs[DOMCFG_BOOTARGS_LEN];

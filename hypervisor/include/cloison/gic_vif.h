@@ -12,8 +12,8 @@
 
 /* ICH_HCR_EL2 and GICH_HCR share these bits. */
 #define GIC_VIF_HCR_EN BIT(0)
-#define GIC_VIF_HCR_UIE BIT(1)   /* maintenance when 0 or 1 LRs are valid */
-#define GIC_VIF_HCR_NPIE BIT(3)  /* maintenance when no LR is pending */
+#define GIC_VIF_HCR_UIE BIT(1)  /* maintenance when 0 or 1 LRs are valid */
+#define GIC_VIF_HCR_NPIE BIT(3) /* maintenance when no LR is pending */
 
 unsigned int gic_vif_nr_lrs(void);
 uint64_t gic_vif_read_lr(unsigned int n);

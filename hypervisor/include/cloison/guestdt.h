@@ -29,14 +29,14 @@
 #define GUESTDT_SIZE (64 * 1024)
 
 struct guestdt_params {
-    unsigned int gic_version;     /* 2 or 3 */
-    unsigned int nr_vcpus;        /* 1..GUESTDT_MAX_VCPUS */
-    uint64_t ram_base, ram_size;  /* one bank; size > 0 */
-    const char *bootargs;         /* NULL or "" = none */
+    unsigned int gic_version;           /* 2 or 3 */
+    unsigned int nr_vcpus;              /* 1..GUESTDT_MAX_VCPUS */
+    uint64_t ram_base, ram_size;        /* one bank; size > 0 */
+    const char *bootargs;               /* NULL or "" = none */
     uint64_t initrd_start, initrd_size; /* IPA; size 0 = none */
     bool vpl011;
-    bool hypervisor_node;         /* xen,enhanced */
-    uint32_t timer_freq;          /* 0 = omit clock-frequency */
+    bool hypervisor_node; /* xen,enhanced */
+    uint32_t timer_freq;  /* 0 = omit clock-frequency */
 };
 
 /*

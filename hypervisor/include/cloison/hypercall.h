@@ -4,5 +4,5 @@
 #include <cloison/types.h>
 struct vcpu;
 #define XEN_HYPERCALL_TAG 0xEA1
-void hypercall_dispatch(struct vcpu *v);  /* x16 = number, x0.. = args, x0 = result */
+void hypercall_dispatch(struct vcpu *v); /* x16 = number, x0.. = args, x0 = result */
 #endif

@@ -9,7 +9,7 @@
 
 /* Linux arm64 Image header (Documentation/arch/arm64/booting.rst). */
 #define IMAGE_ARM64_HDR_SIZE 64
-#define IMAGE_ARM64_MAGIC 0x644D5241U      /* "ARM\x64" at offset 0x38 */
+#define IMAGE_ARM64_MAGIC 0x644D5241U /* "ARM\x64" at offset 0x38 */
 #define IMAGE_ARM64_LEGACY_TEXT_OFFSET 0x80000
 /* No sane kernel claims more: larger sizes are corrupt headers. */
 #define IMAGE_MAX_SIZE (4ULL << 30)
@@ -23,10 +23,10 @@ struct image_info {
 
 enum image_result {
     IMAGE_OK = 0,
-    IMAGE_EMPTY,          /* size 0 */
-    IMAGE_TOO_BIG,        /* file or image_size above IMAGE_MAX_SIZE */
-    IMAGE_BAD_OFFSET,     /* text_offset not below 2 MiB / not 4 KiB aligned */
-    IMAGE_BIG_ENDIAN,     /* header flags bit 0: big-endian kernel */
+    IMAGE_EMPTY,      /* size 0 */
+    IMAGE_TOO_BIG,    /* file or image_size above IMAGE_MAX_SIZE */
+    IMAGE_BAD_OFFSET, /* text_offset not below 2 MiB / not 4 KiB aligned */
+    IMAGE_BIG_ENDIAN, /* header flags bit 0: big-endian kernel */
 };
 
 /*

@@ -24,15 +24,15 @@ enum gic_version { GIC_V2 = 2, GIC_V3 = 3 };
 
 struct irqchip_info {
     enum gic_version version;
-    paddr_t gicd_base;      /* distributor */
-    paddr_t gicr_base;      /* v3: first redistributor region */
-    paddr_t gicc_base;      /* v2: CPU interface */
-    paddr_t gich_base;      /* v2: virtual interface control */
-    paddr_t gicv_base;      /* v2: virtual CPU interface (mapped as guest GICC) */
+    paddr_t gicd_base; /* distributor */
+    paddr_t gicr_base; /* v3: first redistributor region */
+    paddr_t gicc_base; /* v2: CPU interface */
+    paddr_t gich_base; /* v2: virtual interface control */
+    paddr_t gicv_base; /* v2: virtual CPU interface (mapped as guest GICC) */
     size_t gicv_size;
-    unsigned int nr_lrs;    /* list registers per CPU */
-    unsigned int nr_irqs;   /* INTIDs supported by the distributor (32..1020) */
-    unsigned int pri_bits;  /* virtual priority bits (ICH_VTR_EL2.PRIbits+1, 5 on v2) */
+    unsigned int nr_lrs;   /* list registers per CPU */
+    unsigned int nr_irqs;  /* INTIDs supported by the distributor (32..1020) */
+    unsigned int pri_bits; /* virtual priority bits (ICH_VTR_EL2.PRIbits+1, 5 on v2) */
 };
 
 /* Boot CPU: find the GIC in the host DT, map it, reset the distributor.
@@ -43,8 +43,8 @@ int irqchip_init(const void *fdt);
 void irqchip_cpu_init(unsigned int cpu);
 const struct irqchip_info *irqchip_info(void);
 
-uint32_t irqchip_ack(void);              /* INTID of the highest pending, or 1023 */
-void irqchip_eoi(uint32_t intid);        /* priority drop + deactivate */
+uint32_t irqchip_ack(void);                      /* INTID of the highest pending, or 1023 */
+void irqchip_eoi(uint32_t intid);                /* priority drop + deactivate */
 void irqchip_enable(uint32_t intid, bool level); /* PPIs: on the calling CPU */
 void irqchip_disable(uint32_t intid);
 void irqchip_send_sgi(unsigned int cpu, unsigned int sgi); /* cpu = pCPU index */

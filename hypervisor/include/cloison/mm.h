@@ -13,10 +13,10 @@ struct mem_range {
     uint64_t size;
 };
 
-void mm_init(const void *fdt);            /* boot CPU, MMU still off */
-void mm_enable_mmu(void);                 /* every CPU */
+void mm_init(const void *fdt); /* boot CPU, MMU still off */
+void mm_enable_mmu(void);      /* every CPU */
 
-paddr_t page_alloc(unsigned int order);   /* 2^order pages, zeroed; 0 if none */
+paddr_t page_alloc(unsigned int order); /* 2^order pages, zeroed; 0 if none */
 void page_free(paddr_t pa, unsigned int order);
 size_t mm_free_pages(void);
 size_t mm_total_pages(void);
@@ -29,11 +29,17 @@ void xfree(void *p);
  * EL2 virtual address (== pa), or NULL if the range cannot be mapped. */
 void *ioremap(paddr_t pa, size_t size);
 
-static inline void *phys_to_virt(paddr_t pa) { return (void *)(uintptr_t)pa; }
-static inline paddr_t virt_to_phys(const void *va) { return (paddr_t)(uintptr_t)va; }
+static inline void *phys_to_virt(paddr_t pa)
+{
+    return (void *)(uintptr_t)pa;
+}
+static inline paddr_t virt_to_phys(const void *va)
+{
+    return (paddr_t)(uintptr_t)va;
+}
 
 /* Arch hooks for the hypervisor's own page tables (arch/arm64/mmu.c). */
-void mmu_early_enable(void);   /* boot CPU, first thing: caches on, RAM mapped */
+void mmu_early_enable(void); /* boot CPU, first thing: caches on, RAM mapped */
 void mmu_final(const struct mem_range *ram, unsigned int nr_ram); /* W^X tables */
 void mmu_secondary_enable(void);
 

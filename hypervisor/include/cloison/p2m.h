@@ -21,13 +21,13 @@ struct p2m {
     size_t table_pages;
 };
 
-void p2m_arch_init(void);           /* once: VTCR_EL2 from the CPU's features */
+void p2m_arch_init(void); /* once: VTCR_EL2 from the CPU's features */
 unsigned int p2m_ipa_bits(void);
 unsigned int p2m_vmid_bits(void);
-void p2m_cpu_init(void);            /* every pCPU: load VTCR_EL2 */
+void p2m_cpu_init(void); /* every pCPU: load VTCR_EL2 */
 
-int p2m_init(struct p2m *p);        /* allocate root + VMID; -ENOMEM / -EBUSY */
+int p2m_init(struct p2m *p); /* allocate root + VMID; -ENOMEM / -EBUSY */
 int p2m_map(struct p2m *p, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type t);
-void p2m_destroy(struct p2m *p);    /* TLB flush for the VMID, free tables and VMID */
+void p2m_destroy(struct p2m *p); /* TLB flush for the VMID, free tables and VMID */
 
 #endif

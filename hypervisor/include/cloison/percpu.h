@@ -19,12 +19,12 @@ struct pcpu {
     uint64_t stack_top;
     unsigned int id;
     uint64_t mpidr;
-    struct vcpu *current;        /* NULL while idle */
+    struct vcpu *current; /* NULL while idle */
     bool online;
     /* shared: */
     spinlock_t runq_lock;
     struct vcpu *runq_head, *runq_tail;
-    unsigned int nr_vcpus;       /* vCPUs assigned here (load balancing at create) */
+    unsigned int nr_vcpus; /* vCPUs assigned here (load balancing at create) */
     volatile bool need_resched;
     uint64_t idle_ticks, busy_since;
 };
@@ -38,6 +38,9 @@ static inline struct pcpu *this_pcpu(void)
     __asm__ volatile("mrs %0, tpidr_el2" : "=r"(p));
     return p;
 }
-static inline unsigned int this_cpu_id(void) { return this_pcpu()->id; }
+static inline unsigned int this_cpu_id(void)
+{
+    return this_pcpu()->id;
+}
 
 #endif

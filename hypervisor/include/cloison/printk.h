@@ -12,12 +12,17 @@ void vprintk(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 void console_puts_raw(const char *s, size_t len);
 /* Break the console lock when this CPU panics while holding it. */
 void printk_force_unlock(void);
+struct vcpu;
+/* A line about something a guest did, prefixed "d<id>v<n>: "; at most
+ * GUEST_LOG_MAX per domain so a hostile guest cannot flood the console. */
+#define GUEST_LOG_MAX 16
+void guest_log(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 __noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-#define BUG_ON(c)                                                                                  \
-    do {                                                                                           \
-        if (unlikely(c))                                                                           \
-            panic("BUG: %s at %s:%d", #c, __FILE__, __LINE__);                                     \
+#define BUG_ON(c)                                              \
+    do {                                                       \
+        if (unlikely(c))                                       \
+            panic("BUG: %s at %s:%d", #c, __FILE__, __LINE__); \
     } while (0)
 
 #endif

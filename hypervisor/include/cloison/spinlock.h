@@ -12,7 +12,10 @@ typedef union {
     };
 } spinlock_t;
 
-#define SPINLOCK_INIT {0}
+#define SPINLOCK_INIT \
+    {                 \
+        0             \
+    }
 
 void spin_lock(spinlock_t *l);
 void spin_unlock(spinlock_t *l);

@@ -51,16 +51,16 @@ struct vcpu {
     struct vgic_cpu vgic;
 
     struct domain *domain;
-    unsigned int id;      /* vCPU index in the domain */
-    unsigned int pcpu;    /* pCPU this vCPU runs on */
+    unsigned int id;   /* vCPU index in the domain */
+    unsigned int pcpu; /* pCPU this vCPU runs on */
     enum vcpu_state state;
-    bool paused;          /* not eligible to run while set */
+    bool paused; /* not eligible to run while set */
     bool on_runq;
     struct vcpu *runq_next;
-    bool loaded;          /* its state is live on v->pcpu (it is that pCPU's current) */
+    bool loaded;              /* its state is live on v->pcpu (it is that pCPU's current) */
     struct timer vtimer_wake; /* fires the vtimer of a descheduled vCPU */
     uint64_t slice_start;
-    uint64_t runtime;     /* CNTPCT ticks consumed */
+    uint64_t runtime; /* CNTPCT ticks consumed */
     uint64_t nr_traps;
 };
 

@@ -30,8 +30,8 @@
 #define VGIC_V2_GICC_SIZE 0x2000UL
 
 #define VGIC_NR_SGIS 16
-#define VGIC_NR_PRIVATE 32   /* SGIs + PPIs, per vCPU */
-#define VGIC_MAX_SPIS 988    /* INTIDs 32..1019 */
+#define VGIC_NR_PRIVATE 32 /* SGIs + PPIs, per vCPU */
+#define VGIC_MAX_SPIS 988  /* INTIDs 32..1019 */
 #define VGIC_MAX_LRS 16
 
 struct vcpu;
@@ -42,18 +42,18 @@ struct vgic_dist;
 struct vgic_irq {
     uint32_t intid;
     uint8_t priority;
-    uint8_t config;       /* 0 level, 1 edge (ICFGR encoding >> 1) */
+    uint8_t config; /* 0 level, 1 edge (ICFGR encoding >> 1) */
     uint8_t group;
     bool enabled;
-    bool pending;         /* latch: injected or ISPENDR, not yet in an LR */
-    bool line_level;      /* level-sensitive input line (vgic_set_level) */
+    bool pending;    /* latch: injected or ISPENDR, not yet in an LR */
+    bool line_level; /* level-sensitive input line (vgic_set_level) */
     bool active;
-    bool in_lr;           /* written to an LR at the last flush */
-    bool lr_latch;        /* ...as pending, from the latch (not the line alone) */
-    uint8_t source_mask;  /* v2 SGIs: requesting vCPUs, one bit per vCPU id */
+    bool in_lr;            /* written to an LR at the last flush */
+    bool lr_latch;         /* ...as pending, from the latch (not the line alone) */
+    uint8_t source_mask;   /* v2 SGIs: requesting vCPUs, one bit per vCPU id */
     uint8_t active_source; /* v2 SGIs: the sender of the copy the guest has active */
-    int8_t list_vcpu;     /* vCPU whose pending list holds it, or -1 */
-    uint64_t route;       /* SPIs: v3 IROUTER / v2 ITARGETSR byte; private: owner vCPU id */
+    int8_t list_vcpu;      /* vCPU whose pending list holds it, or -1 */
+    uint64_t route;        /* SPIs: v3 IROUTER / v2 ITARGETSR byte; private: owner vCPU id */
     struct vgic_irq *next_pending; /* link in that vCPU's pending list */
 };
 
@@ -65,11 +65,11 @@ struct vgic_cpu {
     /* What the last flush wrote, so the sync knows what to read back. */
     uint32_t lr_intid[VGIC_MAX_LRS];
     uint8_t lr_used;
-    uint32_t hcr;         /* virtual interface HCR as the last flush/sync left it */
+    uint32_t hcr; /* virtual interface HCR as the last flush/sync left it */
     /* Saved virtual interface while the vCPU is not running. */
     uint32_t vmcr;
     uint32_t apr0[4], apr1[4];
-    uint32_t gicr_waker;  /* v3: ProcessorSleep as the guest set it */
+    uint32_t gicr_waker; /* v3: ProcessorSleep as the guest set it */
 };
 
 enum mmio_result { MMIO_HANDLED, MMIO_UNHANDLED, MMIO_ABORT };

@@ -5,6 +5,6 @@
 
 enum map_type { MAP_RW, MAP_TEXT, MAP_RODATA, MAP_DEVICE };
 
-void mmu_load(uint64_t *root, bool wxn);  /* install tables + enable on this CPU */
+void mmu_load(uint64_t *root, bool wxn); /* install tables + enable on this CPU */
 
 #endif

@@ -5,8 +5,8 @@
 #include <cloison/types.h>
 
 #define PTE_VALID BIT(0)
-#define PTE_TABLE BIT(1)      /* levels 0-2: next-level table */
-#define PTE_PAGE BIT(1)       /* level 3: page */
+#define PTE_TABLE BIT(1) /* levels 0-2: next-level table */
+#define PTE_PAGE BIT(1)  /* level 3: page */
 #define PTE_AF BIT(10)
 #define PTE_SH_INNER (3UL << 8)
 #define PTE_ADDR_MASK 0x0000fffffffff000UL
@@ -14,7 +14,7 @@
 /* Stage 1 (EL2 regime: no user/kernel split, AP[2] = read-only) */
 #define S1_ATTRIDX(n) ((uint64_t)(n) << 2)
 #define S1_AP_RO BIT(7)
-#define S1_XN BIT(54)         /* EL2 regime: XN */
+#define S1_XN BIT(54) /* EL2 regime: XN */
 
 #define MAIR_IDX_DEVICE_nGnRnE 0
 #define MAIR_IDX_DEVICE_nGnRE 1

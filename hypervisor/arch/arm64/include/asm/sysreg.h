@@ -4,16 +4,16 @@
 
 #include <cloison/types.h>
 
-#define read_sysreg(r)                                                                             \
-    ({                                                                                             \
-        uint64_t __rv;                                                                              \
-        __asm__ volatile("mrs %0, " #r : "=r"(__rv));                                               \
-        __rv;                                                                                      \
+#define read_sysreg(r)                                \
+    ({                                                \
+        uint64_t __rv;                                \
+        __asm__ volatile("mrs %0, " #r : "=r"(__rv)); \
+        __rv;                                         \
     })
-#define write_sysreg(r, v)                                                                         \
-    do {                                                                                           \
-        uint64_t __v = (uint64_t)(v);                                                              \
-        __asm__ volatile("msr " #r ", %x0" : : "rZ"(__v));                                         \
+#define write_sysreg(r, v)                                 \
+    do {                                                   \
+        uint64_t __v = (uint64_t)(v);                      \
+        __asm__ volatile("msr " #r ", %x0" : : "rZ"(__v)); \
     } while (0)
 
 #define isb() __asm__ volatile("isb" ::: "memory")
@@ -23,15 +23,24 @@
 #define wfe() __asm__ volatile("wfe" ::: "memory")
 #define sev() __asm__ volatile("sev" ::: "memory")
 
-static inline void local_irq_enable(void) { __asm__ volatile("msr daifclr, #2" ::: "memory"); }
-static inline void local_irq_disable(void) { __asm__ volatile("msr daifset, #2" ::: "memory"); }
+static inline void local_irq_enable(void)
+{
+    __asm__ volatile("msr daifclr, #2" ::: "memory");
+}
+static inline void local_irq_disable(void)
+{
+    __asm__ volatile("msr daifset, #2" ::: "memory");
+}
 static inline uint64_t local_irq_save(void)
 {
     uint64_t f = read_sysreg(daif);
     local_irq_disable();
     return f;
 }
-static inline void local_irq_restore(uint64_t f) { write_sysreg(daif, f); }
+static inline void local_irq_restore(uint64_t f)
+{
+    write_sysreg(daif, f);
+}
 
 static inline uint64_t cntpct(void)
 {

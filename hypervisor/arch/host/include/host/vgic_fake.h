@@ -16,8 +16,8 @@ extern struct irqchip_info fake_irqchip; /* version, nr_lrs, pri_bits */
 extern uint64_t fake_lr[16];
 extern uint32_t fake_hcr, fake_vmcr;
 extern uint32_t fake_apr0[4], fake_apr1[4];
-extern unsigned int fake_kicks[8];        /* vcpu_kick() calls per vCPU id */
-extern struct vcpu *fake_current;         /* what current_vcpu() returns */
+extern unsigned int fake_kicks[8]; /* vcpu_kick() calls per vCPU id */
+extern struct vcpu *fake_current;  /* what current_vcpu() returns */
 
 void fake_vgic_reset(enum gic_version version, unsigned int nr_lrs);
 
