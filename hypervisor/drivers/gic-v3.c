@@ -294,17 +294,29 @@ static void gicv3_send_sgi(unsigned int cpu, unsigned int sgi)
     {                                                \
         write_sysreg(S3_4_C12_C##crm##_##op2, v);    \
     }
+/* clang-format off */
 GICV3_LR(0, 12, 0)
 GICV3_LR(1, 12, 1)
-GICV3_LR(2, 12, 2) GICV3_LR(3, 12, 3) GICV3_LR(4, 12, 4) GICV3_LR(5, 12, 5) GICV3_LR(6, 12, 6)
-    GICV3_LR(7, 12, 7) GICV3_LR(8, 13, 0) GICV3_LR(9, 13, 1) GICV3_LR(10, 13, 2) GICV3_LR(11, 13, 3)
-        GICV3_LR(12, 13, 4) GICV3_LR(13, 13, 5) GICV3_LR(14, 13, 6) GICV3_LR(15, 13, 7)
+GICV3_LR(2, 12, 2)
+GICV3_LR(3, 12, 3)
+GICV3_LR(4, 12, 4)
+GICV3_LR(5, 12, 5)
+GICV3_LR(6, 12, 6)
+GICV3_LR(7, 12, 7)
+GICV3_LR(8, 13, 0)
+GICV3_LR(9, 13, 1)
+GICV3_LR(10, 13, 2)
+GICV3_LR(11, 13, 3)
+GICV3_LR(12, 13, 4)
+GICV3_LR(13, 13, 5)
+GICV3_LR(14, 13, 6)
+GICV3_LR(15, 13, 7)
+/* clang-format on */
 
-            static uint64_t (*const gicv3_lr_read_fn[16])(void) = {
-                gicv3_lr_rd0,  gicv3_lr_rd1,  gicv3_lr_rd2,  gicv3_lr_rd3,
-                gicv3_lr_rd4,  gicv3_lr_rd5,  gicv3_lr_rd6,  gicv3_lr_rd7,
-                gicv3_lr_rd8,  gicv3_lr_rd9,  gicv3_lr_rd10, gicv3_lr_rd11,
-                gicv3_lr_rd12, gicv3_lr_rd13, gicv3_lr_rd14, gicv3_lr_rd15,
+static uint64_t (*const gicv3_lr_read_fn[16])(void) = {
+    gicv3_lr_rd0,  gicv3_lr_rd1,  gicv3_lr_rd2,  gicv3_lr_rd3,  gicv3_lr_rd4,  gicv3_lr_rd5,
+    gicv3_lr_rd6,  gicv3_lr_rd7,  gicv3_lr_rd8,  gicv3_lr_rd9,  gicv3_lr_rd10, gicv3_lr_rd11,
+    gicv3_lr_rd12, gicv3_lr_rd13, gicv3_lr_rd14, gicv3_lr_rd15,
 };
 static void (*const gicv3_lr_write_fn[16])(uint64_t) = {
     gicv3_lr_wr0,  gicv3_lr_wr1,  gicv3_lr_wr2,  gicv3_lr_wr3,  gicv3_lr_wr4,  gicv3_lr_wr5,
@@ -322,14 +334,20 @@ static void (*const gicv3_lr_write_fn[16])(uint64_t) = {
     {                                                        \
         write_sysreg(S3_4_C12_C##crm##_##n, v);              \
     }
+/* clang-format off */
 GICV3_APR(0, 0, 8)
 GICV3_APR(0, 1, 8)
-GICV3_APR(0, 2, 8) GICV3_APR(0, 3, 8) GICV3_APR(1, 0, 9) GICV3_APR(1, 1, 9) GICV3_APR(1, 2, 9)
-    GICV3_APR(1, 3, 9)
+GICV3_APR(0, 2, 8)
+GICV3_APR(0, 3, 8)
+GICV3_APR(1, 0, 9)
+GICV3_APR(1, 1, 9)
+GICV3_APR(1, 2, 9)
+GICV3_APR(1, 3, 9)
+/* clang-format on */
 
-        static uint32_t (*const gicv3_apr_read_fn[2][4])(void) = {
-            {gicv3_ap0r_rd0, gicv3_ap0r_rd1, gicv3_ap0r_rd2, gicv3_ap0r_rd3},
-            {gicv3_ap1r_rd0, gicv3_ap1r_rd1, gicv3_ap1r_rd2, gicv3_ap1r_rd3},
+static uint32_t (*const gicv3_apr_read_fn[2][4])(void) = {
+    {gicv3_ap0r_rd0, gicv3_ap0r_rd1, gicv3_ap0r_rd2, gicv3_ap0r_rd3},
+    {gicv3_ap1r_rd0, gicv3_ap1r_rd1, gicv3_ap1r_rd2, gicv3_ap1r_rd3},
 };
 static void (*const gicv3_apr_write_fn[2][4])(uint32_t) = {
     {gicv3_ap0r_wr0, gicv3_ap0r_wr1, gicv3_ap0r_wr2, gicv3_ap0r_wr3},
