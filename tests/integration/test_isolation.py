@@ -36,3 +36,18 @@ def test_spin_beside_workers(cloison):
                    until=qemu.verdicts_for(["worker", "worker"]), linger=0.5)
     assert any(v.case == "spin" and v.status == "RUN" for v in res.verdicts), res.describe()
     assert_all_pass(res, ["worker", "worker"])
+
+
+def test_crash_beside_worker(cloison):
+    # d1 faults with no usable vector table: it cannot go on, so it is crashed
+    # (one line naming it, the reason and the address) and freed; d2 finishes.
+    doms = [qemu.Domain("crash"), qemu.Domain("worker")]
+    res = qemu.run(doms, "cloison", qemu.Machine(gic=3, smp=2), timeout=60,
+                   until=qemu.verdicts_for(["worker"]), linger=0.5)
+    assert_all_pass(res, ["worker"])
+    assert not any(v.case == "crash" and v.status != "RUN" for v in res.verdicts), res.describe()
+    crashed = [line for line in hypervisor_lines(res)
+               if re.search(r"\bd1\b.*crashed: .*0x800000200", line)]
+    assert len(crashed) == 1, res.describe()
+    assert any(re.search(r"\bd1: destroyed", line) for line in hypervisor_lines(res)), \
+        res.describe()

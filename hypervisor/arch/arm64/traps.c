@@ -72,8 +72,7 @@ static void trap_dabt(struct vcpu *v, uint64_t esr)
 static void trap_iabt(struct vcpu *v, uint64_t esr)
 {
     (void)esr;
-    guest_log(v, "instruction abort at 0x%lx: outside its memory, abort injected",
-              read_sysreg(far_el2));
+    guest_log(v, "instruction fetch from 0x%lx: outside its memory", read_sysreg(far_el2));
     inject_pabt(v, read_sysreg(far_el2));
 }
 
