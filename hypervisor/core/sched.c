@@ -165,10 +165,13 @@ static void vtimer_wake_fn(struct timer *t)
     vgic_inject(v, IRQ_PPI_VTIMER);
 }
 
-/* Switch this pCPU from its current vCPU (maybe none) to next (maybe none). */
-static void switch_to(struct pcpu *p, struct vcpu *next)
+/*
+ * Switch this pCPU's hardware state from prev to next (either may be NULL).
+ * p->current was already set to next under the run-queue lock, so a remote
+ * wake-up of prev from now on queues it instead of assuming it still runs.
+ */
+static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next)
 {
-    struct vcpu *prev = p->current;
     if (prev == next)
         return;
     uint64_t now = arch_counter();
@@ -185,7 +188,6 @@ static void switch_to(struct pcpu *p, struct vcpu *next)
         /* Last touch: once clear, the reaper may free a dead vCPU. */
         __atomic_store_n(&prev->loaded, false, __ATOMIC_RELEASE);
     }
-    p->current = next;
     if (next) {
         timer_cancel(&next->vtimer_wake);
         context_load(next);
@@ -225,17 +227,22 @@ __noreturn void sched_return_to_guest(void)
     struct pcpu *p = this_pcpu();
     for (;;) {
         uint64_t f = spin_lock_irqsave(&p->runq_lock);
+        struct vcpu *prev = p->current;
         struct vcpu *next = pick(p);
+        p->current = next;
         p->need_resched = false;
         bool others = p->runq_head != NULL;
         spin_unlock_irqrestore(&p->runq_lock, f);
 
-        switch_to(p, next);
+        switch_to(p, prev, next);
         domain_reap();
-        if (others)
-            timer_set(&slice_timers[p->id], p->id, arch_counter() + ms_to_ticks(SCHED_SLICE_MS));
-        else
-            timer_cancel(&slice_timers[p->id]);
+        /* A slice starts when a vCPU is switched in (or when a competitor
+         * appears); traps and interrupts inside the slice do not extend it. */
+        struct timer *slice = &slice_timers[p->id];
+        if (others && (prev != next || !slice->armed))
+            timer_set(slice, p->id, arch_counter() + ms_to_ticks(SCHED_SLICE_MS));
+        else if (!others)
+            timer_cancel(slice);
         timer_sync_local();
 
         if (next) {

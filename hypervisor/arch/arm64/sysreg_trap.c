@@ -7,6 +7,7 @@
  * registers (HCR_EL2.TIDCP) and anything else are undefined in the guest.
  */
 #include <cloison/irq.h>
+#include <cloison/printk.h>
 #include <cloison/traps.h>
 #include <cloison/vcpu.h>
 #include <cloison/vgic.h>
@@ -63,6 +64,10 @@ void trap_sysreg(struct vcpu *v, uint64_t esr)
     } else if (is_set_way(r)) {
         /* nothing to do */
     } else {
+        guest_log(v,
+                  "%s of unhandled system register op0=%u op1=%u CRn=%u CRm=%u op2=%u at pc "
+                  "0x%lx: undefined instruction injected",
+                  read ? "read" : "write", r.op0, r.op1, r.crn, r.crm, r.op2, v->regs.elr);
         inject_undef(v);
         return;
     }
