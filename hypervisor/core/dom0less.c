@@ -348,6 +348,31 @@ static bool parse_name(const struct parse_ctx *c, int node, struct domain_cfg *c
     return true;
 }
 
+/* on_poweroff / on_reboot / on_crash: a Cloison extension with xl.cfg's values. */
+static bool parse_action(const struct parse_ctx *c, int node, const char *prop,
+                         enum domain_action dflt, enum domain_action *out)
+{
+    static const struct {
+        const char *name;
+        enum domain_action action;
+    } actions[] = {
+        {"destroy", ACTION_DESTROY}, {"restart", ACTION_RESTART}, {"preserve", ACTION_PRESERVE}};
+    int len;
+    const char *s = get_string(c->fdt, node, prop, &len);
+
+    *out = dflt;
+    if (len < 0)
+        return true;
+    for (size_t i = 0; s && i < sizeof(actions) / sizeof(actions[0]); i++) {
+        if (!strcmp(s, actions[i].name)) {
+            *out = actions[i].action;
+            return true;
+        }
+    }
+    say(c, "property '%s' must be \"destroy\", \"restart\" or \"preserve\"", prop);
+    return false;
+}
+
 /* All checks run even after a failure, so one boot shows every mistake. */
 static bool parse_domain(struct parse_ctx *c, int node, struct domain_cfg *cfg)
 {
@@ -359,6 +384,9 @@ static bool parse_domain(struct parse_ctx *c, int node, struct domain_cfg *cfg)
     ok = parse_cpus(c, node, cfg) && ok;
     cfg->vpl011 = fdt_getprop(c->fdt, node, "vpl011", NULL) != NULL;
     parse_enhanced(c, node, cfg);
+    ok = parse_action(c, node, "on_poweroff", ACTION_DESTROY, &cfg->on_poweroff) && ok;
+    ok = parse_action(c, node, "on_reboot", ACTION_DESTROY, &cfg->on_reboot) && ok;
+    ok = parse_action(c, node, "on_crash", ACTION_DESTROY, &cfg->on_crash) && ok;
     warn_unsupported(c, node);
     ok = parse_modules(c, node, cfg) && ok;
     if (!ok)

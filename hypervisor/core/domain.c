@@ -21,7 +21,6 @@
 #include <string.h>
 
 struct vcpu *vcpu_create(struct domain *d, unsigned int id);
-void domain_reap(void);
 
 _Static_assert(DOMCFG_MAX_VCPUS == DOMAIN_MAX_VCPUS, "boot descriptions and domains agree");
 
@@ -30,6 +29,7 @@ static struct domain *domlist;
 static unsigned int nr_domains;
 static uint16_t next_domid = 1;
 static bool any_domain_started;
+static bool boot_done; /* the boot description has been fully processed */
 
 static const char *const reason_names[] = {"poweroff", "reboot",   "suspend",
                                            "crash",    "watchdog", "soft_reset"};
@@ -85,6 +85,7 @@ struct domain *domain_create(const struct domain_cfg *cfg)
     d->id = next_domid++;
     spin_unlock(&domlist_lock);
     strlcpy(d->name, cfg->name, sizeof(d->name));
+    d->cfg = *cfg;
     d->lock = (spinlock_t)SPINLOCK_INIT;
     d->xen_enhanced = cfg->enhanced != XEN_ENHANCED_NONE;
     d->vpl011 = cfg->vpl011;
@@ -132,20 +133,41 @@ fail:
     return NULL;
 }
 
+static enum domain_action action_for(const struct domain *d, shutdown_reason_t reason)
+{
+    switch (reason) {
+    case SHUTDOWN_poweroff:
+        return d->cfg.on_poweroff;
+    case SHUTDOWN_reboot:
+        return d->cfg.on_reboot;
+    case SHUTDOWN_crash:
+    case SHUTDOWN_watchdog:
+        return d->cfg.on_crash;
+    default:
+        return ACTION_DESTROY;
+    }
+}
+
+static const char *const action_names[] = {"destroying it", "restarting it", "preserving it"};
+
 void domain_shutdown(struct domain *d, shutdown_reason_t reason)
 {
+    enum domain_action action = action_for(d, reason);
     spin_lock(&d->lock);
     if (d->state != DOM_RUNNING) {
         spin_unlock(&d->lock);
         return;
     }
-    d->state = DOM_DYING;
+    d->state = action == ACTION_PRESERVE ? DOM_PRESERVED : DOM_DYING;
     d->shutdown_reason = reason;
     spin_unlock(&d->lock);
     console_guest_flush(d);
-    printk("d%u (%s): shut down: %s", d->id, d->name, reason_name(reason));
+    printk("d%u (%s): shut down: %s; %s", d->id, d->name, reason_name(reason),
+           action_names[action]);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         sched_kill_vcpu(d->vcpus[i]);
+    if (action == ACTION_PRESERVE)
+        domain_reap(); /* it may have been the last one running */
 }
 
 void domain_crash(struct domain *d, const char *why, uint64_t addr)
@@ -164,10 +186,25 @@ static bool reapable(const struct domain *d)
     return true;
 }
 
-/* Called by every pCPU's scheduler loop: free dying domains nobody runs. */
+/* Domains still running or about to be rebuilt (preserved ones do not count). */
+static unsigned int live_domains(void)
+{
+    unsigned int n = 0;
+    for (struct domain *d = domlist; d; d = d->next)
+        n += d->state != DOM_PRESERVED;
+    return n;
+}
+
+/*
+ * Called by every pCPU's scheduler loop: free dying domains nobody runs, and
+ * rebuild those whose policy says restart. When nothing is left running, the
+ * machine powers off so a test run ends by itself.
+ */
 void domain_reap(void)
 {
-    if (!any_domain_started)
+    static struct domain_cfg restart_cfg; /* under reap_lock */
+    static spinlock_t reap_lock = SPINLOCK_INIT;
+    if (!any_domain_started || !boot_done)
         return;
     struct domain *victim = NULL;
     spin_lock(&domlist_lock);
@@ -179,17 +216,31 @@ void domain_reap(void)
             break;
         }
     }
-    bool none_left = nr_domains == 0;
+    bool restart = victim && action_for(victim, victim->shutdown_reason) == ACTION_RESTART;
+    bool none_left = !restart && live_domains() == 0;
     spin_unlock(&domlist_lock);
-    if (!victim)
-        return;
-    uint16_t id = victim->id;
-    domain_free(victim);
-    printk("d%u: destroyed, %lu KiB free", id, (uint64_t)mm_free_pages() * 4);
+    if (victim) {
+        uint16_t id = victim->id;
+        spin_lock(&reap_lock);
+        if (restart)
+            restart_cfg = victim->cfg;
+        domain_free(victim);
+        printk("d%u: destroyed, %lu KiB free", id, (uint64_t)mm_free_pages() * 4);
+        struct domain *d = restart ? domain_create(&restart_cfg) : NULL;
+        spin_unlock(&reap_lock);
+        if (restart && !d)
+            none_left = domain_count() == 0;
+    }
     if (none_left) {
-        printk("no domains left: powering off");
+        printk("no domains left running: powering off");
         host_system_off();
     }
+}
+
+/* All boot domains exist: from now on an empty machine powers off. */
+void domain_boot_done(void)
+{
+    boot_done = true;
 }
 
 struct domain *domain_by_id(uint16_t id)

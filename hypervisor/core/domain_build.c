@@ -5,7 +5,9 @@
  * domain's own RAM chunks and cleaned to the point of coherency so a guest
  * starting with its MMU and caches off sees them.
  */
+#include <cloison/arch.h>
 #include <cloison/domain.h>
+#include <cloison/vcpu.h>
 #include <cloison/domain_build.h>
 #include <cloison/domain_cfg.h>
 #include <cloison/errno.h>
@@ -133,7 +135,16 @@ int domain_load_images(struct domain *d, const struct domain_cfg *cfg, uint64_t 
         .hypervisor_node = d->xen_enhanced,
         .timer_freq = 0,
     };
+    /* libfdt clobbers FP/SIMD registers, which may hold a running vCPU's state. */
+    struct fp_regs *fp = xmalloc(sizeof(*fp));
+    if (!fp) {
+        xfree(buf);
+        return -ENOMEM;
+    }
+    arch_fp_save(fp);
     rc = guestdt_build(buf, DTB_MAX, &p);
+    arch_fp_restore(fp);
+    xfree(fp);
     if (rc) {
         printk("d%u: cannot build the guest device tree (libfdt error %d)", d->id, rc);
     } else {

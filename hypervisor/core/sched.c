@@ -17,7 +17,6 @@
 #include <cloison/vcpu.h>
 
 void return_to_guest(struct guest_regs *regs) __noreturn;
-void domain_reap(void);
 
 static struct timer slice_timers[MAX_PCPUS];
 static struct guest_regs idle_regs[MAX_PCPUS]; /* trap frame target while idle */

@@ -123,6 +123,7 @@ static void create_boot_domains(const void *fdt)
         printk("no domain to run: powering off");
         host_system_off();
     }
+    domain_boot_done();
 }
 
 void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)

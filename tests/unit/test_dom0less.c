@@ -237,6 +237,36 @@ TEST(enhanced_not_a_string)
     free(fdt);
 }
 
+TEST(shutdown_actions)
+{
+    void *fdt = load_dtb("dom0less_good.dtb");
+    int node;
+
+    REQUIRE(fdt);
+    /* Defaults: destroy for every reason, as Xen does without a toolstack. */
+    CHECK_EQ(parse(fdt, DOMCFG_MAX_DOMAINS), 6);
+    CHECK_EQ(cfg[0].on_poweroff, ACTION_DESTROY);
+    CHECK_EQ(cfg[0].on_reboot, ACTION_DESTROY);
+    CHECK_EQ(cfg[0].on_crash, ACTION_DESTROY);
+
+    node = fdt_path_offset(fdt, "/chosen/domU1");
+    REQUIRE(fdt_setprop_string(fdt, node, "on_reboot", "restart") == 0);
+    node = fdt_path_offset(fdt, "/chosen/domU1");
+    REQUIRE(fdt_setprop_string(fdt, node, "on_crash", "preserve") == 0);
+    CHECK_EQ(parse(fdt, DOMCFG_MAX_DOMAINS), 6);
+    CHECK_EQ(cfg[0].on_reboot, ACTION_RESTART);
+    CHECK_EQ(cfg[0].on_crash, ACTION_PRESERVE);
+    CHECK_EQ(cfg[0].on_poweroff, ACTION_DESTROY);
+
+    /* A bad value names the property and skips the domain. */
+    node = fdt_path_offset(fdt, "/chosen/domU2");
+    REQUIRE(fdt_setprop_string(fdt, node, "on_poweroff", "explode") == 0);
+    CHECK_EQ(parse(fdt, DOMCFG_MAX_DOMAINS), 5);
+    CHECK(said("/chosen/domU2: property 'on_poweroff' must be", NULL));
+    CHECK(said("/chosen/domU2: domain skipped", NULL));
+    free(fdt);
+}
+
 TEST(no_chosen_bad_header_null_report)
 {
     char buf[256];

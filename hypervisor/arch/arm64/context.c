@@ -3,6 +3,7 @@
  * GPRs, ELR/SPSR are saved on every trap by vectors.S; everything here is
  * switched only when a pCPU changes vCPU.
  */
+#include <cloison/arch.h>
 #include <cloison/context.h>
 #include <cloison/domain.h>
 #include <cloison/vcpu.h>
@@ -10,7 +11,7 @@
 
 #define CNT_CTL_ENABLE BIT(0)
 
-static void save_fp(struct fp_regs *fp)
+void arch_fp_save(struct fp_regs *fp)
 {
     __asm__ volatile("stp q0, q1, [%0, #0]\n stp q2, q3, [%0, #32]\n"
                      "stp q4, q5, [%0, #64]\n stp q6, q7, [%0, #96]\n"
@@ -27,7 +28,7 @@ static void save_fp(struct fp_regs *fp)
     fp->fpcr = read_sysreg(fpcr);
 }
 
-static void load_fp(const struct fp_regs *fp)
+void arch_fp_restore(const struct fp_regs *fp)
 {
     __asm__ volatile("ldp q0, q1, [%0, #0]\n ldp q2, q3, [%0, #32]\n"
                      "ldp q4, q5, [%0, #64]\n ldp q6, q7, [%0, #96]\n"
@@ -78,7 +79,7 @@ void context_save(struct vcpu *v)
     s->cntv_cval = read_sysreg(cntv_cval_el0);
     write_sysreg(cntv_ctl_el0, 0);
     isb();
-    save_fp(&v->fp);
+    arch_fp_save(&v->fp);
 }
 
 void context_load(struct vcpu *v)
@@ -114,7 +115,7 @@ void context_load(struct vcpu *v)
     write_sysreg(mdscr_el1, s->mdscr);
     write_sysreg(cntv_cval_el0, s->cntv_cval);
     write_sysreg(cntv_ctl_el0, s->cntv_ctl);
-    load_fp(&v->fp);
+    arch_fp_restore(&v->fp);
     isb();
 }
 

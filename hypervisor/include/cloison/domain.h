@@ -9,6 +9,7 @@
 #include <cloison/spinlock.h>
 #include <cloison/p2m.h>
 #include <cloison/console.h>
+#include <cloison/domain_cfg.h>
 #include <public/sched.h>
 
 #define DOMAIN_MAX_VCPUS 8
@@ -19,7 +20,9 @@
 /* Shutdown reasons are Xen's SHUTDOWN_* numbers (public/sched.h). */
 typedef unsigned int shutdown_reason_t;
 
-enum domain_state { DOM_RUNNING, DOM_SHUTDOWN, DOM_DYING };
+/* RUNNING -> DYING (vCPUs stopping, then reaped: freed, maybe rebuilt)
+ *         -> PRESERVED (stopped for good, memory and console log kept) */
+enum domain_state { DOM_RUNNING, DOM_DYING, DOM_PRESERVED };
 
 struct vcpu;
 struct domain_cfg;
@@ -45,6 +48,7 @@ struct domain {
     struct console_log con;
     unsigned int nr_logged; /* guest-caused log lines so far (rate limit) */
     uint64_t cntvoff;       /* CNTVOFF_EL2: guest sees time from its boot */
+    struct domain_cfg cfg;  /* its boot description, to restart it */
     struct domain *next;
 };
 
@@ -54,6 +58,9 @@ void domain_shutdown(struct domain *d, shutdown_reason_t reason);
 /* Guest caused an unrecoverable fault: one log line, then shutdown(crash). */
 void domain_crash(struct domain *d, const char *why, uint64_t addr);
 struct domain *domain_by_id(uint16_t id);
+void domain_boot_done(void);
+/* Free dying domains, restart those whose policy says so, power off when none runs. */
+void domain_reap(void);
 unsigned int domain_count(void);
 
 #endif

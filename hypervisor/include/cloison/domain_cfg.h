@@ -24,6 +24,15 @@
  * value or "enabled" = Xen interface with xenstore; "no-xenstore" = without. */
 enum xen_enhanced { XEN_ENHANCED_NONE, XEN_ENHANCED_ENABLED, XEN_ENHANCED_NO_XENSTORE };
 
+/* What happens when a domain shuts down for a given reason (xl.cfg's
+ * on_poweroff / on_reboot / on_crash, which Cloison also reads from dom0less
+ * nodes as an extension of Xen's binding). */
+enum domain_action {
+    ACTION_DESTROY,  /* free everything (default for poweroff and crash) */
+    ACTION_RESTART,  /* destroy, then build it again from this description */
+    ACTION_PRESERVE, /* keep it (memory, console log) for inspection, not running */
+};
+
 struct boot_module {
     paddr_t start; /* host physical address of the image */
     uint64_t size; /* bytes; 0 = absent */
@@ -40,8 +49,11 @@ struct domain_cfg {
     /* "bootargs" of the first module child that has one (normally the kernel),
      * as Xen does; "" if none. */
     char bootargs[DOMCFG_BOOTARGS_LEN];
-    /* "on_poweroff"/"on_reboot"/"on_crash" are not part of Xen's binding; the
-     * default (destroy) applies until the toolstack sets policies. */
+    /* "on_poweroff", "on_reboot", "on_crash" = "destroy" | "restart" |
+     * "preserve" (Cloison extension; Xen's dom0less nodes have no such
+     * property). Default: destroy for all three, which is what Xen does for
+     * a dom0less domain when no toolstack handles its shutdown. */
+    enum domain_action on_poweroff, on_reboot, on_crash;
 };
 
 /*
