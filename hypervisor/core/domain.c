@@ -18,6 +18,7 @@
 #include <cloison/printk.h>
 #include <cloison/sched.h>
 #include <cloison/vcpu.h>
+#include <cloison/vpl011.h>
 #include <string.h>
 
 struct vcpu *vcpu_create(struct domain *d, unsigned int id);
@@ -47,6 +48,7 @@ static void domain_free(struct domain *d)
             xfree(d->vcpus[i]);
         }
     }
+    vpl011_domain_destroy(d);
     if (d->vgic)
         vgic_domain_destroy(d);
     p2m_destroy(&d->p2m);
@@ -93,9 +95,9 @@ struct domain *domain_create(const struct domain_cfg *cfg)
     uint64_t entry, dtb;
     int rc;
     uint64_t bytes = ALIGN_UP(cfg->memory_kib * 1024, PAGE_SIZE);
-    if (bytes > GUEST_RAM0_MAX) {
-        printk("%s: memory %lu KiB is more than the %lu KiB RAM bank 0 holds", cfg->name,
-               cfg->memory_kib, GUEST_RAM0_MAX >> 10);
+    if (bytes > GUEST_RAM0_MAX + GUEST_RAM1_MAX) {
+        printk("%s: memory %lu KiB is more than the guest RAM banks hold", cfg->name,
+               cfg->memory_kib);
         rc = -EINVAL;
         goto fail;
     }
@@ -106,7 +108,7 @@ struct domain *domain_create(const struct domain_cfg *cfg)
                (uint64_t)mm_free_pages() * 4);
         goto fail;
     }
-    if ((rc = create_vcpus(d, cfg->vcpus)) != 0)
+    if ((rc = create_vcpus(d, cfg->vcpus)) != 0 || (rc = vpl011_domain_init(d)) != 0)
         goto fail;
     if ((rc = domain_load_images(d, cfg, &entry, &dtb)) != 0)
         goto fail;
@@ -123,7 +125,7 @@ struct domain *domain_create(const struct domain_cfg *cfg)
     any_domain_started = true;
     spin_unlock(&domlist_lock);
     printk("d%u (%s): %lu MiB RAM, %u vCPU%s, entry 0x%lx, dtb 0x%lx%s", d->id, d->name,
-           d->ram_size >> 20, d->nr_vcpus, d->nr_vcpus > 1 ? "s" : "", entry, dtb,
+           (d->ram_size + d->ram1_size) >> 20, d->nr_vcpus, d->nr_vcpus > 1 ? "s" : "", entry, dtb,
            d->xen_enhanced ? ", Xen interface" : "");
     vcpu_wake(d->vcpus[0]);
     return d;

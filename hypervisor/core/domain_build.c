@@ -30,12 +30,9 @@ static void clean_dcache(const void *p, uint64_t len)
     __asm__ volatile("dsb ish" ::: "memory");
 }
 
-int domain_alloc_ram(struct domain *d, uint64_t bytes)
+/* Back [ipa, ipa + bytes) with fresh pages, 2 MiB at a time where possible. */
+static int alloc_bank(struct domain *d, ipa_t ipa, uint64_t bytes, size_t max_chunks)
 {
-    size_t max_chunks = (size_t)(bytes >> (PAGE_SHIFT + CHUNK_ORDER)) + 512;
-    d->ram_chunks = xzalloc(max_chunks * sizeof(struct ram_chunk));
-    if (!d->ram_chunks)
-        return -ENOMEM;
     uint64_t done = 0;
     while (done < bytes) {
         unsigned int order = (bytes - done >= (PAGE_SIZE << CHUNK_ORDER)) ? CHUNK_ORDER : 0;
@@ -44,20 +41,41 @@ int domain_alloc_ram(struct domain *d, uint64_t bytes)
             order = 0;
             pa = page_alloc(0);
         }
-        if (!pa || d->nr_ram_chunks == max_chunks)
-            goto fail;
-        d->ram_chunks[d->nr_ram_chunks].pa = pa;
-        d->ram_chunks[d->nr_ram_chunks].order = order;
-        d->nr_ram_chunks++;
-        if (p2m_map(&d->p2m, d->ram_base + done, pa, PAGE_SIZE << order, P2M_RAM) != 0)
-            goto fail;
+        if (!pa)
+            return -ENOMEM;
+        if (d->nr_ram_chunks == max_chunks) {
+            page_free(pa, order);
+            return -ENOMEM;
+        }
+        d->ram_chunks[d->nr_ram_chunks++] = (struct ram_chunk){ipa + done, pa, order};
+        if (p2m_map(&d->p2m, ipa + done, pa, PAGE_SIZE << order, P2M_RAM) != 0)
+            return -ENOMEM;
         done += PAGE_SIZE << order;
     }
-    d->ram_size = bytes;
     return 0;
-fail:
-    domain_free_ram(d);
-    return -ENOMEM;
+}
+
+/* Bank 0 takes the first 3 GiB, bank 1 the rest (Xen's domU layout). */
+int domain_alloc_ram(struct domain *d, uint64_t bytes)
+{
+    uint64_t bank0 = MIN(bytes, GUEST_RAM0_MAX), bank1 = bytes - bank0;
+    if (bank1 > GUEST_RAM1_MAX)
+        return -EINVAL;
+    /* Worst case every 2 MiB chunk falls back to single pages: count both. */
+    size_t max_chunks = (size_t)(bytes >> (PAGE_SHIFT + CHUNK_ORDER)) + 1024;
+    d->ram_chunks = xzalloc(max_chunks * sizeof(struct ram_chunk));
+    if (!d->ram_chunks)
+        return -ENOMEM;
+    int rc = alloc_bank(d, d->ram_base, bank0, max_chunks);
+    if (!rc && bank1)
+        rc = alloc_bank(d, GUEST_RAM1_BASE, bank1, max_chunks);
+    if (rc) {
+        domain_free_ram(d);
+        return rc;
+    }
+    d->ram_size = bank0;
+    d->ram1_size = bank1;
+    return 0;
 }
 
 void domain_free_ram(struct domain *d)
@@ -71,23 +89,22 @@ void domain_free_ram(struct domain *d)
 
 int domain_write_ipa(struct domain *d, ipa_t ipa, const void *src, uint64_t len)
 {
-    if (ipa < d->ram_base || ipa + len < ipa || ipa + len > d->ram_base + d->ram_size)
-        return -EINVAL;
-    uint64_t off = ipa - d->ram_base, chunk_start = 0;
     const uint8_t *s = src;
+    if (ipa + len < ipa)
+        return -EINVAL;
+    /* Chunks are in IPA order within each bank. */
     for (size_t i = 0; i < d->nr_ram_chunks && len; i++) {
-        uint64_t csize = PAGE_SIZE << d->ram_chunks[i].order;
-        if (off < chunk_start + csize) {
-            uint64_t in = off - chunk_start;
-            uint64_t n = MIN(len, csize - in);
-            void *dst = phys_to_virt(d->ram_chunks[i].pa + in);
-            memcpy(dst, s, n);
-            clean_dcache(dst, n);
-            s += n;
-            off += n;
-            len -= n;
-        }
-        chunk_start += csize;
+        const struct ram_chunk *c = &d->ram_chunks[i];
+        uint64_t csize = PAGE_SIZE << c->order;
+        if (ipa < c->ipa || ipa >= c->ipa + csize)
+            continue;
+        uint64_t n = MIN(len, c->ipa + csize - ipa);
+        void *dst = phys_to_virt(c->pa + (ipa - c->ipa));
+        memcpy(dst, s, n);
+        clean_dcache(dst, n);
+        s += n;
+        ipa += n;
+        len -= n;
     }
     return len ? -EINVAL : 0;
 }
@@ -128,6 +145,8 @@ int domain_load_images(struct domain *d, const struct domain_cfg *cfg, uint64_t 
         .nr_vcpus = d->nr_vcpus,
         .ram_base = d->ram_base,
         .ram_size = d->ram_size,
+        .ram1_base = GUEST_RAM1_BASE,
+        .ram1_size = d->ram1_size,
         .bootargs = cfg->bootargs,
         .initrd_start = cfg->ramdisk.size ? initrd_ipa : 0,
         .initrd_size = cfg->ramdisk.size,

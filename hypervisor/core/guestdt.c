@@ -120,14 +120,23 @@ static int make_psci(void *fdt)
     return fdt_end_node(fdt);
 }
 
-static int make_memory(void *fdt, const struct guestdt_params *p)
+/* One memory node per populated bank, as libxl does. */
+static int make_memory_bank(void *fdt, uint64_t base, uint64_t size)
 {
-    struct range r = {p->ram_base, p->ram_size};
+    struct range r = {base, size};
 
-    TRY(begin_node_at(fdt, "memory", p->ram_base));
+    TRY(begin_node_at(fdt, "memory", base));
     TRY(fdt_property_string(fdt, "device_type", "memory"));
     TRY(prop_reg(fdt, &r, 1));
     return fdt_end_node(fdt);
+}
+
+static int make_memory(void *fdt, const struct guestdt_params *p)
+{
+    TRY(make_memory_bank(fdt, p->ram_base, p->ram_size));
+    if (p->ram1_size)
+        TRY(make_memory_bank(fdt, p->ram1_base, p->ram1_size));
+    return 0;
 }
 
 static int make_gic(void *fdt, unsigned int version)
@@ -212,6 +221,8 @@ static bool params_valid(const struct guestdt_params *p)
     if (p->gic_version != 2 && p->gic_version != 3)
         return false;
     if (p->nr_vcpus < 1 || p->nr_vcpus > GUESTDT_MAX_VCPUS)
+        return false;
+    if (p->ram1_size && p->ram1_base + p->ram1_size < p->ram1_base)
         return false;
     if (p->ram_size == 0 || p->ram_base + p->ram_size < p->ram_base)
         return false;

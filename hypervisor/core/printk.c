@@ -7,6 +7,9 @@
 #include <lib/printf.h>
 
 static spinlock_t console_lock = SPINLOCK_INIT;
+/* Domain whose partial line is on the UART without its newline (0: none):
+ * anything else printed first ends that line (core/console.c). */
+static unsigned int open_line_owner;
 
 static void puts_locked(const char *s, size_t len)
 {
@@ -17,10 +20,34 @@ static void puts_locked(const char *s, size_t len)
     }
 }
 
+static void end_open_line_locked(void)
+{
+    if (open_line_owner) {
+        puts_locked("\n", 1);
+        open_line_owner = 0;
+    }
+}
+
 void console_puts_raw(const char *s, size_t len)
 {
     uint64_t f = spin_lock_irqsave(&console_lock);
+    end_open_line_locked();
     puts_locked(s, len);
+    spin_unlock_irqrestore(&console_lock, f);
+}
+
+void console_puts_line_part(unsigned int owner, const char *prefix, size_t plen, const char *s,
+                            size_t len, bool end)
+{
+    uint64_t f = spin_lock_irqsave(&console_lock);
+    if (open_line_owner != owner) {
+        end_open_line_locked();
+        puts_locked(prefix, plen);
+    }
+    puts_locked(s, len);
+    if (end)
+        puts_locked("\n", 1);
+    open_line_owner = end ? 0 : owner;
     spin_unlock_irqrestore(&console_lock, f);
 }
 
@@ -33,6 +60,7 @@ void vprintk(const char *fmt, va_list ap)
         return;
     size_t len = (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
     uint64_t f = spin_lock_irqsave(&console_lock);
+    end_open_line_locked();
     puts_locked(prefix, sizeof(prefix) - 1);
     puts_locked(buf, len);
     if (len == 0 || buf[len - 1] != '\n')

@@ -5,6 +5,7 @@
  */
 #include <cloison/arch.h>
 #include <cloison/bootargs.h>
+#include <cloison/console.h>
 #include <cloison/domain.h>
 #include <cloison/domain_cfg.h>
 #include <cloison/host_psci.h>
@@ -148,6 +149,7 @@ void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
     p2m_arch_init();
     host_psci_init(fdt);
     cpu_common_init(0);
+    console_input_init();
     start_secondaries(fdt);
     printk("RAM %lu MiB (%lu MiB free), %u CPUs, GICv%u, VMID %u bits, IPA %u bits, "
            "timer %lu Hz",

@@ -1,7 +1,9 @@
 /*
- * PL011 UART: the hypervisor console. Polled output; input is read by the
- * console multiplexer. The UART is found from /chosen/stdout-path (falling
- * back to the first "arm,pl011" node) and must not be given to any guest.
+ * PL011 UART: the hypervisor console. Polled output; input arrives by the
+ * receive interrupt and is read by the console multiplexer
+ * (core/console_input.c). The UART is found from /chosen/stdout-path
+ * (falling back to the first "arm,pl011" node) and must not be given to any
+ * guest.
  */
 #include <cloison/types.h>
 #include <cloison/uart.h>
@@ -13,9 +15,20 @@
 #define UART_FR_TXFF BIT(5)
 #define UART_FR_RXFE BIT(4)
 #define UART_FR_BUSY BIT(3)
+#define UART_CR 0x30
+#define UART_CR_EN (BIT(0) | BIT(8) | BIT(9)) /* UARTEN, TXE, RXE */
+#define UART_IMSC 0x38
+#define UART_ICR 0x44
+#define UART_INT_RX BIT(4)
+#define UART_INT_RT BIT(6)
+#define UART_INT_ERR (0xfU << 7) /* framing, parity, break, overrun */
+/* Interrupt specifier of the GIC binding: <type number flags>. */
+#define GIC_SPI_TYPE 0
+#define GIC_PPI_TYPE 1
 
 static volatile uint32_t *uart_base; /* registers are 32-bit; offsets in bytes */
 static paddr_t uart_pa;
+static uint32_t uart_intid; /* receive interrupt, 0 if the DT gives none */
 
 static inline uint32_t rd(unsigned int off)
 {
@@ -49,6 +62,21 @@ static int find_uart_node(const void *fdt)
     return fdt_node_offset_by_compatible(fdt, -1, "arm,pl011");
 }
 
+/* The first interrupt of the node as a GIC INTID (3-cell GIC binding). */
+static uint32_t dt_interrupt(const void *fdt, int node)
+{
+    int len;
+    const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &len);
+    if (!irq || len < 12)
+        return 0;
+    uint32_t type = fdt32_to_cpu(irq[0]), nr = fdt32_to_cpu(irq[1]);
+    if (type == GIC_SPI_TYPE && nr < 988)
+        return 32 + nr;
+    if (type == GIC_PPI_TYPE && nr < 16)
+        return 16 + nr;
+    return 0;
+}
+
 int uart_init(const void *fdt)
 {
     int node = find_uart_node(fdt);
@@ -60,6 +88,7 @@ int uart_init(const void *fdt)
         return -1;
     uart_pa = ((uint64_t)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1]);
     uart_base = (volatile uint32_t *)(uintptr_t)uart_pa;
+    uart_intid = dt_interrupt(fdt, node);
     return 0;
 }
 
@@ -82,4 +111,24 @@ int uart_getc(void)
     if (!uart_base || (rd(UART_FR) & UART_FR_RXFE))
         return -1;
     return (int)(rd(UART_DR) & 0xff);
+}
+
+uint32_t uart_rx_irq(void)
+{
+    return uart_base ? uart_intid : 0;
+}
+
+void uart_rx_irq_enable(void)
+{
+    if (!uart_base)
+        return;
+    wr(UART_ICR, UART_INT_RX | UART_INT_RT | UART_INT_ERR);
+    wr(UART_CR, rd(UART_CR) | UART_CR_EN); /* no firmware may have enabled it */
+    wr(UART_IMSC, rd(UART_IMSC) | UART_INT_RX | UART_INT_RT);
+}
+
+void uart_rx_irq_ack(void)
+{
+    if (uart_base)
+        wr(UART_ICR, UART_INT_RX | UART_INT_RT | UART_INT_ERR);
 }

@@ -1,32 +1,104 @@
 /*
- * vPL011: the SBSA subset of a PL011 at Xen's guest address (0x22000000),
- * for domains whose boot description has `vpl011`. Transmit only for now:
- * bytes written to DR go to the domain's console; FR reports an empty,
- * never-full FIFO; every other register reads as zero and ignores writes.
- * (Receive and interrupts come with the console multiplexer.)
+ * vPL011 device: one register model (vpl011-regs.c) per domain behind a
+ * lock, its interrupt line (level SPI 32, high while RIS & IMSC) and its two
+ * ends: DR writes go to the domain's console, received bytes come from the
+ * console input multiplexer.
+ *
+ * Lock order: console input lock -> vpl011 lock -> vGIC lock. The console
+ * output path is entered only after the vpl011 lock is dropped.
  */
 #include <cloison/console.h>
 #include <cloison/domain.h>
+#include <cloison/errno.h>
+#include <cloison/mm.h>
+#include <cloison/spinlock.h>
+#include <cloison/vcpu.h>
+#include <cloison/vgic.h>
 #include <cloison/vpl011.h>
 
-#define UARTDR 0x000
-#define UARTFR 0x018
-#define FR_RXFE (1U << 4)
-#define FR_TXFE (1U << 7)
+#include "vpl011-priv.h"
 
+struct vpl011 {
+    spinlock_t lock;
+    struct vpl011_model m;
+    bool line; /* level last given to the vGIC */
+};
+
+/* Follow the model's interrupt output; lock held. */
+static void update_line(struct domain *d, struct vpl011 *u)
+{
+    bool level = vpl011_model_irq(&u->m);
+    if (level == u->line || !d->vgic || !d->vcpus[0])
+        return;
+    u->line = level;
+    vgic_set_level(d->vcpus[0], VPL011_SPI, level);
+}
+
+static size_t vpl011_rx(struct domain *d, const char *buf, size_t len)
+{
+    struct vpl011 *u = d->vuart;
+    size_t taken = 0;
+    uint64_t f = spin_lock_irqsave(&u->lock);
+    for (size_t i = 0; i < len; i++)
+        taken += vpl011_model_rx(&u->m, (uint8_t)buf[i]);
+    update_line(d, u);
+    spin_unlock_irqrestore(&u->lock, f);
+    return taken;
+}
+
+int vpl011_domain_init(struct domain *d)
+{
+    if (!d->vpl011)
+        return 0;
+    struct vpl011 *u = xzalloc(sizeof(*u));
+    if (!u)
+        return -ENOMEM;
+    u->lock = (spinlock_t)SPINLOCK_INIT;
+    vpl011_model_reset(&u->m);
+    d->vuart = u;
+    console_input_attach(d, vpl011_rx);
+    return 0;
+}
+
+void vpl011_domain_destroy(struct domain *d)
+{
+    if (!d->vuart)
+        return;
+    console_input_detach(d); /* no input can arrive after this */
+    xfree(d->vuart);
+    d->vuart = NULL;
+}
+
+/* Register access of `size` bytes at `off`: the 32-bit register holding it,
+ * read and shifted (byte reads of FR work); writes only at a register's
+ * start (a byte write of DR is how earlycon may send). Anything wider than
+ * a register, or crossing one, reads as zero and is ignored. */
 bool vpl011_mmio(struct domain *d, ipa_t ipa, unsigned int size, bool write, uint64_t *val)
 {
     if (!d->vpl011 || ipa < VPL011_BASE || ipa >= VPL011_BASE + VPL011_SIZE)
         return false;
-    uint64_t off = ipa - VPL011_BASE;
-    if (write) {
-        if (off == UARTDR) {
-            char c = (char)(*val & 0xff);
-            console_guest_write(d, &c, 1);
-        }
+    struct vpl011 *u = d->vuart;
+    uint32_t off = (uint32_t)(ipa - VPL011_BASE);
+    uint32_t word = off & ~3U, shift = (off & 3U) * 8;
+    bool fits = size <= 4 && (off & 3U) + size <= 4;
+
+    if (!write)
+        *val = 0;
+    if (!u || !fits || (write && shift))
         return true;
+    struct vpl011_effect eff = {0};
+    uint64_t f = spin_lock_irqsave(&u->lock);
+    if (write) {
+        vpl011_model_write(&u->m, word, (uint32_t)*val, &eff);
+    } else {
+        uint32_t v = vpl011_model_read(&u->m, word) >> shift;
+        *val = size == 4 ? v : v & ((1U << (size * 8)) - 1);
     }
-    (void)size;
-    *val = off == UARTFR ? (FR_RXFE | FR_TXFE) : 0;
+    update_line(d, u);
+    spin_unlock_irqrestore(&u->lock, f);
+    if (eff.tx) {
+        char c = (char)eff.tx_byte;
+        console_guest_write(d, &c, 1);
+    }
     return true;
 }

@@ -151,7 +151,7 @@ static const struct {
     {"memlen", "property 'memory' must be 1 or 2 cells"},
     {"memalign", "property 'memory' (65537 KiB) is not a multiple of 4 KiB"},
     {"memsmall", "property 'memory' (1024 KiB) outside"},
-    {"memhuge", "property 'memory' (4194304 KiB) outside"},
+    {"memhuge", "property 'memory' (4294967296 KiB) outside"},
     {"memkernel", "property 'memory' (2048 KiB) smaller than kernel"},
     {"nocpus", "property 'cpus' missing"},
     {"cpus0", "property 'cpus' (0) outside 1..8"},

@@ -3,6 +3,7 @@
  * maintenance) and the guest virtual timer, which fires while its vCPU runs
  * and is forwarded as a virtual interrupt.
  */
+#include <cloison/console.h>
 #include <cloison/irq.h>
 #include <cloison/irqchip.h>
 #include <cloison/percpu.h>
@@ -56,6 +57,8 @@ void irq_handle_all(void)
             vgic_maintenance();
             break;
         default:
+            if (console_irq(intid)) /* the console UART's receive interrupt */
+                break;
             printk("irq: unexpected interrupt %u on pCPU%u, disabled", intid, this_cpu_id());
             irqchip_disable(intid);
             break;

@@ -14,8 +14,11 @@
 
 #define DOMAIN_MAX_VCPUS 8
 #define DOMAIN_NAME_LEN 32
+/* Guest RAM banks at Xen's domU addresses: bank 0 first, then bank 1. */
 #define GUEST_RAM0_BASE 0x40000000UL
 #define GUEST_RAM0_MAX 0xC0000000UL
+#define GUEST_RAM1_BASE 0x200000000UL
+#define GUEST_RAM1_MAX 0xFE00000000UL
 
 /* Shutdown reasons are Xen's SHUTDOWN_* numbers (public/sched.h). */
 typedef unsigned int shutdown_reason_t;
@@ -28,6 +31,7 @@ struct vcpu;
 struct domain_cfg;
 struct ram_chunk;
 struct vgic_dist;
+struct vpl011;
 
 struct domain {
     uint16_t id;
@@ -42,9 +46,11 @@ struct domain {
     struct vcpu *vcpus[DOMAIN_MAX_VCPUS];
     struct p2m p2m;
     uint64_t ram_base, ram_size;  /* IPA range of RAM bank 0 */
+    uint64_t ram1_size;           /* RAM bank 1 at GUEST_RAM1_BASE, 0 if unused */
     struct ram_chunk *ram_chunks; /* host pages backing RAM, in IPA order */
     size_t nr_ram_chunks;
     struct vgic_dist *vgic;
+    struct vpl011 *vuart; /* vPL011 state (vdev/vpl011.c), NULL without vpl011 */
     struct console_log con;
     unsigned int nr_logged; /* guest-caused log lines so far (rate limit) */
     uint64_t cntvoff;       /* CNTVOFF_EL2: guest sees time from its boot */

@@ -6,6 +6,7 @@ struct domain;
 struct domain_cfg;
 
 struct ram_chunk {
+    ipa_t ipa;
     paddr_t pa;
     unsigned int order;
 };

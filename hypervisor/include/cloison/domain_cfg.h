@@ -15,10 +15,11 @@
  * tests need none of domain.h's dependencies. domain.c should assert equality. */
 #define DOMCFG_MAX_VCPUS 8
 /* Memory limits for "memory" (KiB). The floor holds a kernel at a 2 MiB-aligned
- * base plus its DTB; the ceiling is guest RAM bank 0 (0x40000000, 3 GiB), the
- * only bank Cloison maps for now. */
+ * base plus its DTB; the ceiling is a sanity bound (the host's free memory
+ * is the real one): 3 GiB go to guest RAM bank 0 at 0x40000000, the rest to
+ * bank 1 at 0x200000000, as on Xen. */
 #define DOMCFG_MIN_MEMORY_KIB (2ULL * 1024)
-#define DOMCFG_MAX_MEMORY_KIB (3ULL * 1024 * 1024)
+#define DOMCFG_MAX_MEMORY_KIB (256ULL * 1024 * 1024)
 
 /* Xen's "xen,enhanced": absent or "disabled" = plain VM; present without a
  * value or "enabled" = Xen interface with xenstore; "no-xenstore" = without. */

@@ -31,7 +31,8 @@
 struct guestdt_params {
     unsigned int gic_version;           /* 2 or 3 */
     unsigned int nr_vcpus;              /* 1..GUESTDT_MAX_VCPUS */
-    uint64_t ram_base, ram_size;        /* one bank; size > 0 */
+    uint64_t ram_base, ram_size;        /* bank 0; size > 0 */
+    uint64_t ram1_base, ram1_size;      /* bank 1; size 0 = none */
     const char *bootargs;               /* NULL or "" = none */
     uint64_t initrd_start, initrd_size; /* IPA; size 0 = none */
     bool vpl011;

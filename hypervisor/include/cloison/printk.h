@@ -10,6 +10,11 @@ void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vprintk(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 /* Raw bytes to the console device, under the console lock. */
 void console_puts_raw(const char *s, size_t len);
+/* Part of guest `owner`'s (non-zero) line: the prefix goes first unless this
+ * continues owner's own unterminated line; `end` adds the newline. Any other
+ * output first ends an unterminated line. */
+void console_puts_line_part(unsigned int owner, const char *prefix, size_t plen, const char *s,
+                            size_t len, bool end);
 /* Break the console lock when this CPU panics while holding it. */
 void printk_force_unlock(void);
 struct vcpu;
