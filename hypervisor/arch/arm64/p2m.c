@@ -92,6 +92,53 @@ static uint64_t index_at(ipa_t ipa, unsigned int level)
     return level == cfg->start_level ? idx : (idx & (PT_ENTRIES - 1));
 }
 
+static void flush_vmid(uint64_t vttbr)
+{
+    uint64_t f = local_irq_save();
+    uint64_t old = read_sysreg(vttbr_el2);
+    write_sysreg(vttbr_el2, vttbr);
+    isb();
+    __asm__ volatile("tlbi vmalls12e1is" ::: "memory");
+    dsb(ish);
+    isb();
+    write_sysreg(vttbr_el2, old);
+    isb();
+    local_irq_restore(f);
+}
+
+/* Map the largest block that fits at ipa; returns its size, or 0 with *rc set. */
+static uint64_t map_one(struct p2m *p, ipa_t ipa, paddr_t pa, uint64_t size, uint64_t attrs,
+                        int *rc)
+{
+    uint64_t *table = phys_to_virt(p->root);
+    for (unsigned int level = cfg->start_level;; level++) {
+        uint64_t *e = &table[index_at(ipa, level)];
+        uint64_t bsize = LEVEL_SIZE(level);
+        if (level == 3) {
+            *e = pa | attrs | PTE_PAGE;
+            return bsize;
+        }
+        if (level >= 1 && IS_ALIGNED(ipa | pa, bsize) && size >= bsize && !(*e & PTE_VALID)) {
+            *e = pa | attrs; /* block */
+            return bsize;
+        }
+        if (!(*e & PTE_VALID)) {
+            paddr_t next = page_alloc(0);
+            if (!next) {
+                *rc = -ENOMEM;
+                return 0;
+            }
+            p->table_pages++;
+            dsb(ishst);
+            *e = next | PTE_VALID | PTE_TABLE;
+        } else if (!(*e & PTE_TABLE)) {
+            *rc = -EEXIST; /* already mapped by a block */
+            return 0;
+        }
+        table = phys_to_virt(*e & PTE_ADDR_MASK);
+    }
+}
+
 int p2m_map(struct p2m *p, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type t)
 {
     if (!IS_ALIGNED(ipa | pa | size, PAGE_SIZE) || ipa + size < ipa ||
@@ -101,47 +148,13 @@ int p2m_map(struct p2m *p, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type t
     int rc = 0;
     spin_lock(&p->lock);
     while (size) {
-        uint64_t *table = phys_to_virt(p->root);
-        for (unsigned int level = cfg->start_level;; level++) {
-            uint64_t *e = &table[index_at(ipa, level)];
-            uint64_t bsize = LEVEL_SIZE(level);
-            if (level == 3) {
-                *e = pa | attrs | PTE_PAGE;
-                break;
-            }
-            if (level >= 1 && IS_ALIGNED(ipa | pa, bsize) && size >= bsize && !(*e & PTE_VALID)) {
-                *e = pa | attrs; /* block */
-                break;
-            }
-            if (!(*e & PTE_VALID)) {
-                paddr_t next = page_alloc(0);
-                if (!next) {
-                    rc = -ENOMEM;
-                    goto out;
-                }
-                p->table_pages++;
-                dsb(ishst);
-                *e = next | PTE_VALID | PTE_TABLE;
-            } else if (!(*e & PTE_TABLE)) {
-                rc = -EEXIST; /* already mapped by a block */
-                goto out;
-            }
-            table = phys_to_virt(*e & PTE_ADDR_MASK);
-        }
-        uint64_t step = 0;
-        /* advance by what the loop mapped: find the level actually used */
-        for (unsigned int level = cfg->start_level; level <= 3; level++) {
-            uint64_t bsize = LEVEL_SIZE(level);
-            if (level == 3 || (level >= 1 && IS_ALIGNED(ipa | pa, bsize) && size >= bsize)) {
-                step = bsize;
-                break;
-            }
-        }
+        uint64_t step = map_one(p, ipa, pa, size, attrs, &rc);
+        if (!step)
+            break;
         ipa += step;
         pa += step;
         size -= step;
     }
-out:
     dsb(ishst);
     spin_unlock(&p->lock);
     return rc;
@@ -158,18 +171,100 @@ static void free_table_pages(paddr_t table, unsigned int level, size_t entries, 
     page_free(table, order);
 }
 
-static void flush_vmid(uint64_t vttbr)
+/*
+ * Break-before-make for a live entry: invalidate, flush every TLB entry of
+ * this VMID on every pCPU (vCPUs of the domain may run elsewhere), then write
+ * the new value. Rare (add_to_physmap and friends), so a whole-VMID flush is
+ * simpler than tracking which IPAs a block covered.
+ */
+static void bbm_write(struct p2m *p, uint64_t *e, uint64_t val)
 {
-    uint64_t f = local_irq_save();
-    uint64_t old = read_sysreg(vttbr_el2);
-    write_sysreg(vttbr_el2, vttbr);
-    isb();
-    __asm__ volatile("tlbi vmalls12e1is" ::: "memory");
-    dsb(ish);
-    isb();
-    write_sysreg(vttbr_el2, old);
-    isb();
-    local_irq_restore(f);
+    if (*e & PTE_VALID) {
+        WRITE_ONCE(*e, 0);
+        dsb(ishst);
+        flush_vmid(p->vttbr);
+    }
+    WRITE_ONCE(*e, val);
+    dsb(ishst);
+}
+
+/* The level-3 entry for ipa, creating tables and splitting blocks on the way. */
+static uint64_t *leaf_entry(struct p2m *p, ipa_t ipa, int *rc)
+{
+    uint64_t *table = phys_to_virt(p->root);
+    for (unsigned int level = cfg->start_level; level < 3; level++) {
+        uint64_t *e = &table[index_at(ipa, level)];
+        if (!(*e & PTE_VALID) || !(*e & PTE_TABLE)) {
+            paddr_t next = page_alloc(0);
+            if (!next) {
+                *rc = -ENOMEM;
+                return NULL;
+            }
+            p->table_pages++;
+            if (*e & PTE_VALID) { /* a block: the new table repeats it, finer */
+                uint64_t *t = phys_to_virt(next), sub = LEVEL_SIZE(level + 1);
+                uint64_t base = *e & PTE_ADDR_MASK & ~(LEVEL_SIZE(level) - 1);
+                uint64_t attrs = *e & ~PTE_ADDR_MASK;
+                for (unsigned int i = 0; i < PT_ENTRIES; i++)
+                    t[i] = (base + i * sub) | attrs | (level + 1 == 3 ? PTE_PAGE : 0);
+            }
+            dsb(ishst);
+            bbm_write(p, e, next | PTE_VALID | PTE_TABLE);
+        }
+        table = phys_to_virt(*e & PTE_ADDR_MASK);
+    }
+    return &table[index_at(ipa, 3)];
+}
+
+int p2m_set_page(struct p2m *p, ipa_t ipa, paddr_t pa, enum p2m_type t)
+{
+    if (!IS_ALIGNED(ipa | pa, PAGE_SIZE) || ipa >= (1UL << cfg->pa_bits))
+        return -EINVAL;
+    int rc = 0;
+    spin_lock(&p->lock);
+    uint64_t *e = leaf_entry(p, ipa, &rc);
+    if (e)
+        bbm_write(p, e, pa | s2_attrs(t) | PTE_PAGE);
+    spin_unlock(&p->lock);
+    return rc;
+}
+
+int p2m_clear_page(struct p2m *p, ipa_t ipa)
+{
+    if (!IS_ALIGNED(ipa, PAGE_SIZE) || ipa >= (1UL << cfg->pa_bits))
+        return -EINVAL;
+    int rc = 0;
+    spin_lock(&p->lock);
+    uint64_t *e = leaf_entry(p, ipa, &rc);
+    if (e)
+        bbm_write(p, e, 0);
+    spin_unlock(&p->lock);
+    return rc;
+}
+
+bool p2m_lookup(struct p2m *p, ipa_t ipa, paddr_t *pa, enum p2m_type *t)
+{
+    if (ipa >= (1UL << cfg->pa_bits))
+        return false;
+    bool found = false;
+    spin_lock(&p->lock);
+    uint64_t *table = phys_to_virt(p->root);
+    for (unsigned int level = cfg->start_level; level <= 3; level++) {
+        uint64_t e = table[index_at(ipa, level)];
+        if (!(e & PTE_VALID))
+            break;
+        if (level < 3 && (e & PTE_TABLE)) {
+            table = phys_to_virt(e & PTE_ADDR_MASK);
+            continue;
+        }
+        uint64_t bsize = LEVEL_SIZE(level);
+        *pa = (e & PTE_ADDR_MASK & ~(bsize - 1)) | (ipa & (bsize - 1));
+        *t = (e & S2_XN) ? P2M_DEVICE : P2M_RAM;
+        found = true;
+        break;
+    }
+    spin_unlock(&p->lock);
+    return found;
 }
 
 void p2m_destroy(struct p2m *p)

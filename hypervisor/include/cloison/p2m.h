@@ -1,9 +1,9 @@
 /*
  * Stage-2 translation (guest physical -> host physical) of one domain.
  * 4 KiB granule, IPA size from the CPU (capped at 48 bits), 2 MiB and 1 GiB
- * blocks where both addresses are aligned. Mappings are made while the
- * domain is built and only torn down whole, so there is no break-before-make
- * on live tables yet.
+ * blocks where both addresses are aligned. Bulk mappings are made while the
+ * domain is built; single pages of a live domain change with break-before-make
+ * (p2m_set_page / p2m_clear_page).
  */
 #ifndef CLOISON_P2M_H
 #define CLOISON_P2M_H
@@ -28,6 +28,15 @@ void p2m_cpu_init(void); /* every pCPU: load VTCR_EL2 */
 
 int p2m_init(struct p2m *p); /* allocate root + VMID; -ENOMEM / -EBUSY */
 int p2m_map(struct p2m *p, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type t);
+/*
+ * Change one 4 KiB mapping of a live domain (add_to_physmap and friends):
+ * break-before-make with a TLB flush of the domain's VMID on every pCPU,
+ * splitting a block if needed. Safe while the domain's vCPUs run.
+ */
+int p2m_set_page(struct p2m *p, ipa_t ipa, paddr_t pa, enum p2m_type t);
+int p2m_clear_page(struct p2m *p, ipa_t ipa);
+/* What ipa maps to now; false if nothing. */
+bool p2m_lookup(struct p2m *p, ipa_t ipa, paddr_t *pa, enum p2m_type *t);
 void p2m_destroy(struct p2m *p); /* TLB flush for the VMID, free tables and VMID */
 
 #endif
