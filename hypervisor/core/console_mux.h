@@ -15,8 +15,8 @@ struct console_mux {
 };
 
 struct console_mux_out {
-    bool do_switch;  /* the third Ctrl-a: move the focus */
-    size_t len;      /* bytes to deliver to the focus, in order */
+    bool do_switch; /* the third Ctrl-a: move the focus */
+    size_t len;     /* bytes to deliver to the focus, in order */
     char buf[CONSOLE_SWITCH_COUNT];
 };
 

@@ -475,3 +475,70 @@ const char *dom0less_hv_bootargs(const void *fdt)
         return get_string(fdt, chosen, "bootargs", NULL);
     return NULL;
 }
+
+/* The first /chosen child with this compatible, or -1. */
+static int chosen_module(const void *fdt, int chosen, const char *compat)
+{
+    int node;
+    fdt_for_each_subnode(node, fdt, chosen)
+    {
+        if (!fdt_node_check_compatible(fdt, node, compat))
+            return node;
+    }
+    return -1;
+}
+
+/* dom0's command line, by booting.txt's precedence. */
+static bool dom0_bootargs(const struct parse_ctx *c, int chosen, int kernel, struct domain_cfg *cfg)
+{
+    const char *s = get_string(c->fdt, chosen, "xen,dom0-bootargs", NULL);
+    if (!s) {
+        int len;
+        const char *k = get_string(c->fdt, kernel, "bootargs", &len);
+        s = (k && k[0]) ? k : NULL;
+    }
+    if (!s && fdt_getprop(c->fdt, chosen, "xen,xen-bootargs", NULL))
+        s = get_string(c->fdt, chosen, "bootargs", NULL);
+    if (!s)
+        return true;
+    if (strlen(s) >= sizeof(cfg->bootargs)) {
+        say(c, "dom0 command line longer than %zu bytes", sizeof(cfg->bootargs) - 1);
+        return false;
+    }
+    snprintf(cfg->bootargs, sizeof(cfg->bootargs), "%s", s);
+    return true;
+}
+
+int dom0_parse(const void *fdt, struct domain_cfg *cfg, void (*report)(const char *msg))
+{
+    struct parse_ctx c = {.fdt = fdt, .report = report, .path = "/chosen"};
+    struct cells cells;
+    int chosen, kernel, ramdisk;
+
+    if (fdt_check_header(fdt))
+        return -1;
+    chosen = fdt_path_offset(fdt, "/chosen");
+    if (chosen < 0 || (kernel = dom0_kernel_module(fdt, chosen)) < 0)
+        return 0;
+    memset(cfg, 0, sizeof(*cfg));
+    snprintf(cfg->name, sizeof(cfg->name), "%s", "Domain-0");
+    cfg->is_dom0 = true;
+    cfg->enhanced = XEN_ENHANCED_ENABLED;
+    /* QEMU's guest-loader writes module reg with the root's cell counts and
+     * no #address-cells in /chosen: inherit them quietly, as Xen does. */
+    struct parse_ctx quiet = c;
+    quiet.report = NULL;
+    if (!get_cells(&quiet, chosen, "#address-cells", 2, &cells.addr) ||
+        !get_cells(&quiet, chosen, "#size-cells", 1, &cells.size)) {
+        say(&c, "unusable #address-cells/#size-cells for the dom0 modules");
+        return -1;
+    }
+    c.path = "/chosen (dom0 kernel)";
+    if (!parse_reg(&c, kernel, cells, &cfg->kernel) || !dom0_bootargs(&c, chosen, kernel, cfg))
+        return -1;
+    ramdisk = chosen_module(fdt, chosen, "multiboot,ramdisk");
+    c.path = "/chosen (dom0 ramdisk)";
+    if (ramdisk >= 0 && !parse_reg(&c, ramdisk, cells, &cfg->ramdisk))
+        return -1;
+    return 1;
+}

@@ -10,7 +10,11 @@
 #include <cloison/domain.h>
 #include <cloison/domain_build.h>
 #include <cloison/domain_cfg.h>
+#include <cloison/dom0_build.h>
+#include <cloison/setup.h>
 #include <cloison/errno.h>
+#include <cloison/grant.h>
+#include <cloison/pvconsole.h>
 #include <cloison/host_psci.h>
 #include <cloison/irqchip.h>
 #include <cloison/mm.h>
@@ -19,6 +23,7 @@
 #include <cloison/sched.h>
 #include <cloison/vcpu.h>
 #include <cloison/vpl011.h>
+#include <cloison/xen_domain.h>
 #include <string.h>
 
 struct vcpu *vcpu_create(struct domain *d, unsigned int id);
@@ -48,6 +53,9 @@ static void domain_free(struct domain *d)
             xfree(d->vcpus[i]);
         }
     }
+    gnttab_domain_destroy(d); /* before the p2m and RAM: others may map its pages */
+    pvconsole_domain_destroy(d);
+    xen_domain_destroy(d); /* first: unbinds event channels of peers */
     vpl011_domain_destroy(d);
     if (d->vgic)
         vgic_domain_destroy(d);
@@ -55,6 +63,21 @@ static void domain_free(struct domain *d)
     domain_free_ram(d);
     console_log_free(&d->con);
     xfree(d);
+}
+
+/* dom0 sees the host's GIC addresses, domUs Xen's guest layout. */
+static void gic_layout(const struct domain *d, ipa_t *gicd, ipa_t *gicr, ipa_t *gicc)
+{
+    const struct irqchip_info *gic = irqchip_info();
+    if (d->is_privileged) {
+        *gicd = gic->gicd_base;
+        *gicr = gic->gicr_base;
+        *gicc = gic->gicc_base;
+    } else {
+        *gicd = VGIC_GICD_BASE;
+        *gicr = VGIC_V3_GICR_BASE;
+        *gicc = VGIC_V2_GICC_BASE;
+    }
 }
 
 static int create_vcpus(struct domain *d, unsigned int n)
@@ -68,11 +91,14 @@ static int create_vcpus(struct domain *d, unsigned int n)
     int rc = vgic_domain_init(d, 32);
     if (rc)
         return rc;
+    ipa_t gicd, gicr, gicc;
+    gic_layout(d, &gicd, &gicr, &gicc);
+    if (d->is_privileged)
+        vgic_domain_set_base(d, gicd, gicr);
     for (unsigned int i = 0; i < n; i++)
         vgic_vcpu_init(d->vcpus[i]);
     if (irqchip_info()->version == GIC_V2)
-        return p2m_map(&d->p2m, VGIC_V2_GICC_BASE, irqchip_info()->gicv_base, VGIC_V2_GICC_SIZE,
-                       P2M_DEVICE);
+        return p2m_map(&d->p2m, gicc, irqchip_info()->gicv_base, VGIC_V2_GICC_SIZE, P2M_DEVICE);
     return 0;
 }
 
@@ -84,8 +110,9 @@ struct domain *domain_create(const struct domain_cfg *cfg)
         return NULL;
     }
     spin_lock(&domlist_lock);
-    d->id = next_domid++;
+    d->id = cfg->is_dom0 ? 0 : next_domid++;
     spin_unlock(&domlist_lock);
+    d->is_privileged = cfg->is_dom0;
     strlcpy(d->name, cfg->name, sizeof(d->name));
     d->cfg = *cfg;
     d->lock = (spinlock_t)SPINLOCK_INIT;
@@ -103,6 +130,12 @@ struct domain *domain_create(const struct domain_cfg *cfg)
     }
     if ((rc = console_log_init(&d->con)) != 0 || (rc = p2m_init(&d->p2m)) != 0)
         goto fail;
+    if (cfg->is_dom0) {
+        if ((rc = create_vcpus(d, cfg->vcpus)) != 0 || (rc = vpl011_domain_init(d)) != 0 ||
+            (rc = dom0_build(d, cfg, host_fdt, &hv_opts, &entry, &dtb)) != 0)
+            goto fail;
+        goto built;
+    }
     if ((rc = domain_alloc_ram(d, bytes)) != 0) {
         printk("%s: cannot allocate %lu KiB of RAM (%lu KiB free)", cfg->name, cfg->memory_kib,
                (uint64_t)mm_free_pages() * 4);
@@ -110,7 +143,12 @@ struct domain *domain_create(const struct domain_cfg *cfg)
     }
     if ((rc = create_vcpus(d, cfg->vcpus)) != 0 || (rc = vpl011_domain_init(d)) != 0)
         goto fail;
+    if (d->xen_enhanced && (rc = xen_domain_init(d)) != 0)
+        goto fail;
     if ((rc = domain_load_images(d, cfg, &entry, &dtb)) != 0)
+        goto fail;
+built:
+    if ((rc = gnttab_domain_init(d)) != 0 || (rc = pvconsole_domain_init(d)) != 0)
         goto fail;
 
     d->cntvoff = arch_counter(); /* the guest's virtual counter starts at its boot */

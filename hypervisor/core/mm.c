@@ -230,6 +230,14 @@ size_t mm_free_pages(void)
     return n;
 }
 
+bool mm_overlaps_ram(paddr_t pa, uint64_t size)
+{
+    for (unsigned int i = 0; i < nr_ram; i++)
+        if (pa < ram[i].start + ram[i].size && pa + size > ram[i].start)
+            return true;
+    return false;
+}
+
 size_t mm_total_pages(void)
 {
     size_t n = 0;

@@ -15,6 +15,7 @@
 #include <cloison/sched.h>
 #include <cloison/timer.h>
 #include <cloison/vcpu.h>
+#include <cloison/xen_domain.h>
 
 void return_to_guest(struct guest_regs *regs) __noreturn;
 
@@ -98,9 +99,17 @@ void vcpu_wake(struct vcpu *v)
 
 void vcpu_kick(struct vcpu *v)
 {
-    if (v->state == VCPU_BLOCKED)
+    /* Read the state under the run-queue lock: vcpu_block() checks for
+     * pending interrupts and sets BLOCKED under it, so a kick either sees
+     * BLOCKED or its interrupt was visible to that check. */
+    struct pcpu *p = &pcpus[v->pcpu];
+    uint64_t f = spin_lock_irqsave(&p->runq_lock);
+    enum vcpu_state state = v->state;
+    spin_unlock_irqrestore(&p->runq_lock, f);
+
+    if (state == VCPU_BLOCKED)
         vcpu_wake(v);
-    else if (v->state == VCPU_RUNNABLE && v->pcpu != this_cpu_id())
+    else if (state == VCPU_RUNNABLE && v->pcpu != this_cpu_id())
         irqchip_send_sgi(v->pcpu, IRQ_SGI_KICK); /* make it exit and see new interrupts */
     /* A runnable vCPU of this pCPU sees new interrupts at its next entry. */
 }
@@ -153,6 +162,7 @@ void sched_kill_vcpu(struct vcpu *v)
     }
     spin_unlock_irqrestore(&p->runq_lock, f);
     timer_cancel(&v->vtimer_wake);
+    timer_cancel(&v->ptimer.timer); /* the emulated EL1 physical timer (vptimer.c) */
     sched_resched_cpu(v->pcpu);
 }
 
@@ -245,6 +255,7 @@ __noreturn void sched_return_to_guest(void)
         timer_sync_local();
 
         if (next) {
+            xen_vcpu_before_entry(next); /* upcall line, runstate area */
             vgic_flush(next);
             return_to_guest(&next->regs);
         }

@@ -8,6 +8,8 @@
 #include <cloison/console.h>
 #include <cloison/domain.h>
 #include <cloison/domain_cfg.h>
+#include <cloison/dom0_build.h>
+#include <cloison/setup.h>
 #include <cloison/host_psci.h>
 #include <cloison/irq.h>
 #include <cloison/irqchip.h>
@@ -28,7 +30,9 @@ void secondary_cpu_main(unsigned int id) __noreturn;
 extern char boot_stacks[], secondary_entry[];
 
 static struct domain_cfg boot_cfgs[DOMCFG_MAX_DOMAINS];
+static struct domain_cfg dom0_cfg;
 struct hv_options hv_opts;
+const void *host_fdt;
 
 static void percpu_setup(unsigned int id)
 {
@@ -112,12 +116,16 @@ static void report_cfg_error(const char *msg)
 
 static void create_boot_domains(const void *fdt)
 {
+    unsigned int created = 0;
+    if (dom0_parse(fdt, &dom0_cfg, report_cfg_error) == 1) {
+        dom0_cfg.vcpus = dom0_nr_vcpus(&hv_opts);
+        created += domain_create(&dom0_cfg) != NULL;
+    }
     int n = dom0less_parse(fdt, boot_cfgs, DOMCFG_MAX_DOMAINS, report_cfg_error);
     if (n < 0) {
         printk("dom0less: the device tree cannot be used (%d)", n);
         n = 0;
     }
-    unsigned int created = 0;
     for (int i = 0; i < n; i++)
         created += domain_create(&boot_cfgs[i]) != NULL;
     if (!created) {
@@ -143,6 +151,7 @@ void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
     if (cmdline)
         printk("command line: %s", cmdline);
     bootargs_parse(cmdline, &hv_opts, report_cfg_error);
+    host_fdt = fdt;
     mm_init(fdt);
     if (irqchip_init(fdt) != 0)
         panic("no usable interrupt controller");

@@ -282,3 +282,15 @@ bool vgic_sysreg(struct vcpu *v, uint32_t iss, uint64_t *val, bool write)
 {
     return v->domain->vgic->ops->sysreg(v, iss, val, write);
 }
+
+bool vgic_owns_ipa(const struct domain *d, ipa_t ipa)
+{
+    const struct vgic_dist *dist = d->vgic;
+    if (!dist)
+        return false;
+    if (dist->ops->version == GIC_V2)
+        return ipa >= dist->gicd_base && ipa < dist->gicd_base + VGIC_V2_GICD_SIZE;
+    return (ipa >= dist->gicd_base && ipa < dist->gicd_base + VGIC_V3_GICD_SIZE) ||
+           (ipa >= dist->gicr_base &&
+            ipa < dist->gicr_base + (uint64_t)d->nr_vcpus * VGIC_V3_GICR_STRIDE);
+}

@@ -56,7 +56,7 @@ struct vpl011_model {
 
 /* What a register write asks of the device wrapper. */
 struct vpl011_effect {
-    bool tx;     /* tx_byte goes to the domain's console */
+    bool tx; /* tx_byte goes to the domain's console */
     uint8_t tx_byte;
 };
 

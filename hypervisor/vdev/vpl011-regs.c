@@ -121,7 +121,7 @@ static const struct vpl011_reg {
     uint32_t (*read)(struct vpl011_model *m);
     void (*write)(struct vpl011_model *m, uint32_t v, struct vpl011_effect *eff);
 } regs[] = {
-    {UARTDR, rd_dr, wr_dr},     {UARTRSR, rd_rsr, wr_ecr}, {UARTFR, rd_fr, NULL},
+    {UARTDR, rd_dr, wr_dr},       {UARTRSR, rd_rsr, wr_ecr}, {UARTFR, rd_fr, NULL},
     {UARTIMSC, rd_imsc, wr_imsc}, {UARTRIS, rd_ris, NULL},   {UARTMIS, rd_mis, NULL},
     {UARTICR, NULL, wr_icr},
 };

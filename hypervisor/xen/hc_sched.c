@@ -3,6 +3,7 @@
 #include <cloison/domain.h>
 #include <cloison/errno.h>
 #include <cloison/guest_copy.h>
+#include <cloison/pvconsole.h>
 #include <cloison/sched.h>
 #include <cloison/vcpu.h>
 #include <public/sched.h>
@@ -15,6 +16,7 @@ int64_t do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uin
     struct sched_shutdown sd;
     switch (cmd) {
     case SCHEDOP_yield:
+        pvconsole_poll(v->domain); /* a guest with a full console ring yields until drained */
         vcpu_yield(v);
         return 0;
     case SCHEDOP_block:

@@ -13,6 +13,12 @@ static const hypercall_fn table[XEN_NR_HYPERCALLS] = {
     [__HYPERVISOR_xen_version] = do_xen_version,
     [__HYPERVISOR_console_io] = do_console_io,
     [__HYPERVISOR_sched_op] = do_sched_op,
+    [__HYPERVISOR_grant_table_op] = do_grant_table_op,
+    [__HYPERVISOR_memory_op] = do_memory_op,
+    [__HYPERVISOR_vm_assist] = do_vm_assist,
+    [__HYPERVISOR_vcpu_op] = do_vcpu_op,
+    [__HYPERVISOR_event_channel_op] = do_event_channel_op,
+    [__HYPERVISOR_hvm_op] = do_hvm_op,
 };
 
 void hypercall_dispatch(struct vcpu *v)

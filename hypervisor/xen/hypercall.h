@@ -12,4 +12,12 @@ int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t, uin
 int64_t do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf, uint64_t,
                       uint64_t);
 int64_t do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
+int64_t do_vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type, uint64_t, uint64_t, uint64_t);
+int64_t do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t, uint64_t);
+int64_t do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t, uint64_t,
+                            uint64_t);
+int64_t do_hvm_op(struct vcpu *v, uint64_t op, uint64_t arg, uint64_t, uint64_t, uint64_t);
+int64_t do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t uop, uint64_t count, uint64_t,
+                          uint64_t);
 #endif

@@ -47,7 +47,9 @@ _Static_assert(sizeof(struct xen_feature_info) == 8, "xen_feature_info layout");
 #define XENFEAT_hvm_callback_vector 8
 #define XENFEAT_hvm_safe_pvclock 9
 #define XENFEAT_dom0 11
+#define XENFEAT_memory_op_vnode_supported 13
+#define XENFEAT_ARM_SMCCC_supported 14
+#define XENFEAT_not_direct_mapped 16
 #define XENFEAT_direct_mapped 17
-#define XENFEAT_not_direct_mapped 18
 
 #endif

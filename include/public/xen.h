@@ -40,5 +40,8 @@ typedef uint16_t domid_t;
 
 #define DOMID_FIRST_RESERVED 0x7FF0
 #define DOMID_SELF 0x7FF0
+#define DOMID_IO 0x7FF1
+#define DOMID_XEN 0x7FF2
+#define DOMID_INVALID 0x7FF4
 
 #endif

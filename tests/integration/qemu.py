@@ -71,12 +71,44 @@ class Domain:
     mem_kib: int = 64 * 1024
     cpus: int = 1
     vpl011: bool = True   # Xen 4.17 refuses console_io to domUs; the vPL011 carries output
-    enhanced: bool = False
+    enhanced: bool | str = False  # True = "enabled", or the property's value ("no-xenstore")
     bootargs: str = ""
     image: Optional[Path] = None
+    ramdisk: Optional[Path] = None   # multiboot,ramdisk module, in a slot of its own
+    # xl.cfg-style policies (destroy|restart|preserve); None leaves the property out.
+    on_poweroff: Optional[str] = None
+    on_reboot: Optional[str] = None
+    on_crash: Optional[str] = None
 
     def image_path(self) -> Path:
         return Path(self.image) if self.image else GUESTS / f"{self.case}.img"
+
+    def modules(self) -> list[tuple[str, Path, str]]:
+        """[(compatible kind, file, hint when missing)] in slot order."""
+        out = [("kernel", self.image_path(), "run `make` (guests are built into build/guests)")]
+        if self.ramdisk:
+            out.append(("ramdisk", Path(self.ramdisk), "run " + FETCH_HINT))
+        return out
+
+
+# Debian's stock kernel (scripts/fetch-guests.sh) and the busybox initramfs built
+# from busybox-static (scripts/mkinitramfs.py). The vPL011 sits at Xen's address.
+LINUX_IMAGE = REPO / ".cache" / "linux" / "Image"
+INITRAMFS = BUILD / "linux" / "initramfs.cpio.gz"
+LINUX_BOOTARGS = "console=ttyAMA0 earlycon=pl011,0x22000000"
+FETCH_HINT = "scripts/fetch-guests.sh && /usr/bin/python3 scripts/mkinitramfs.py"
+# Printed by the initramfs' /init once userspace runs (scripts/mkinitramfs.py).
+LINUX_UP_RE = r"CLOISON-LINUX-UP nproc=(\d+)"
+
+
+@dataclass
+class LinuxDomain(Domain):
+    """Debian's cloud-arm64 kernel with the busybox initramfs, as a plain VM."""
+    case: str = "linux"
+    mem_kib: int = 256 * 1024
+    bootargs: str = LINUX_BOOTARGS
+    image: Optional[Path] = LINUX_IMAGE
+    ramdisk: Optional[Path] = INITRAMFS
 
 
 def hv_binary(hv: str) -> Path:
@@ -101,15 +133,25 @@ def _dump_board_dtb(machine: Machine, out: Path) -> None:
     subprocess.run(cmd, check=True, capture_output=True, timeout=60)
 
 
+def module_layout(domains: list[Domain]) -> list[list[tuple[str, Path, int, int]]]:
+    """Per domain, [(kind, file, address, size)]: consecutive slots of at least
+    MODULE_SLOT (a larger file takes several, rounded to 2 MiB)."""
+    addr = MODULE_BASE
+    out = []
+    for dom in domains:
+        mods = []
+        for kind, path, hint in dom.modules():
+            size = _need(path, hint).stat().st_size
+            mods.append((kind, path, addr, size))
+            addr += max(MODULE_SLOT, (size + 0x1FFFFF) & ~0x1FFFFF)
+        out.append(mods)
+    return out
+
+
 def _chosen_block(domains: list[Domain], bootargs: str) -> str:
     lines = ["/ {", "\tchosen {", "\t\t#address-cells = <2>;", "\t\t#size-cells = <2>;",
              f'\t\txen,xen-bootargs = "{bootargs}";']
-    for i, dom in enumerate(domains):
-        img = _need(dom.image_path(), "run `make` (guests are built into build/guests)")
-        addr = MODULE_BASE + i * MODULE_SLOT
-        size = img.stat().st_size
-        if size > MODULE_SLOT:
-            raise ValueError(f"{img} is larger than a module slot")
+    for i, (dom, mods) in enumerate(zip(domains, module_layout(domains))):
         lines += [f"\t\tdomU{i + 1} {{",
                   '\t\t\tcompatible = "xen,domain";',
                   "\t\t\t#address-cells = <2>;", "\t\t\t#size-cells = <2>;",
@@ -118,23 +160,29 @@ def _chosen_block(domains: list[Domain], bootargs: str) -> str:
         if dom.vpl011:
             lines.append("\t\t\tvpl011;")
         if dom.enhanced:
-            lines.append('\t\t\txen,enhanced = "enabled";')
-        lines += [f"\t\t\tmodule@{addr:x} {{",
-                  '\t\t\t\tcompatible = "multiboot,kernel", "multiboot,module";',
-                  f"\t\t\t\treg = <0x0 {addr:#x} 0x0 {size:#x}>;"]
-        if dom.bootargs:
-            lines.append(f'\t\t\t\tbootargs = "{dom.bootargs}";')
-        lines += ["\t\t\t};", "\t\t};"]
+            value = dom.enhanced if isinstance(dom.enhanced, str) else "enabled"
+            lines.append(f'\t\t\txen,enhanced = "{value}";')
+        for prop in ("on_poweroff", "on_reboot", "on_crash"):
+            if getattr(dom, prop):
+                lines.append(f'\t\t\t{prop} = "{getattr(dom, prop)}";')
+        for kind, _, addr, size in mods:
+            lines += [f"\t\t\tmodule@{addr:x} {{",
+                      f'\t\t\t\tcompatible = "multiboot,{kind}", "multiboot,module";',
+                      f"\t\t\t\treg = <0x0 {addr:#x} 0x0 {size:#x}>;"]
+            if kind == "kernel" and dom.bootargs:
+                lines.append(f'\t\t\t\tbootargs = "{dom.bootargs}";')
+            lines.append("\t\t\t};")
+        lines.append("\t\t};")
     lines += ["\t};", "};", ""]
     return "\n".join(lines)
 
 
 def module_loaders(domains: list[Domain]) -> list[str]:
-    """QEMU arguments that place each domain's image at its module address."""
+    """QEMU arguments that place each domain's modules at their addresses."""
     args = []
-    for i, dom in enumerate(domains):
-        addr = MODULE_BASE + i * MODULE_SLOT
-        args += ["-device", f"loader,file={dom.image_path()},addr={addr:#x},force-raw=on"]
+    for mods in module_layout(domains):
+        for _, path, addr, _ in mods:
+            args += ["-device", f"loader,file={path},addr={addr:#x},force-raw=on"]
     return args
 
 
@@ -234,6 +282,32 @@ def verdicts_for(cases: Iterable[str]) -> Callable[[Result], bool]:
     return cond
 
 
+def native_command(machine: Machine, dom: Domain, extra_args: Iterable[str] = ()) -> list[str]:
+    """The same kernel and initramfs booted by QEMU directly (no EL2), dom.cpus CPUs and
+    dom.mem_kib of RAM, console on the board's own PL011: the boot-time baseline."""
+    kernel = _need(dom.image_path(), "run " + FETCH_HINT)
+    board = Machine(machine.gic, machine.cpu, dom.cpus, max(dom.mem_kib // 1024, 64),
+                    machine.icount_shift)
+    args = [a.replace("virtualization=on,", "") for a in board.qemu_args()]
+    cmd = [QEMU, *args, "-nodefaults", "-display", "none", "-serial", "stdio",
+           "-monitor", "none", "-kernel", str(kernel),
+           "-append", dom.bootargs.replace("0x22000000", "0x9000000")]
+    if dom.ramdisk:
+        cmd += ["-initrd", str(_need(Path(dom.ramdisk), "run " + FETCH_HINT))]
+    return cmd + list(extra_args)
+
+
+def hv_command(domains: list[Domain], hv: str, machine: Machine, workdir: Path,
+               bootargs: Optional[str] = None, extra_args: Iterable[str] = ()) -> list[str]:
+    """The QEMU command line booting hv with these dom0less domains (DTB in workdir)."""
+    binary = _need(hv_binary(hv), "run scripts/fetch-xen.sh" if hv == "xen" else "run `make`")
+    dtb = host_dtb(machine, domains, Path(workdir) / "host.dtb", bootargs, hv)
+    return [QEMU, *machine.qemu_args(), "-nodefaults", "-display", "none",
+            "-serial", "stdio", "-monitor", "none",
+            "-kernel", str(binary), "-dtb", str(dtb),
+            *module_loaders(domains), *extra_args]
+
+
 def run(domains: list[Domain], hv: str = "cloison", machine: Optional[Machine] = None,
         timeout: float = 60.0, until: Optional[Callable[[Result], bool]] = None,
         linger: float = 0.0, send: Iterable[tuple[str, bytes]] = (),
@@ -245,75 +319,228 @@ def run(domains: list[Domain], hv: str = "cloison", machine: Optional[Machine] =
     `linger` more seconds (to catch late lines) and then killed. send is a list of
     (regex, bytes): when regex first matches the output, bytes go to the console.
     """
-    machine = machine or Machine()
-    binary = _need(hv_binary(hv), "run scripts/fetch-xen.sh" if hv == "xen" else "run `make`")
-    tmp = None
-    if workdir is None:
-        tmp = tempfile.TemporaryDirectory(prefix="cloison-it-")
-        workdir = Path(tmp.name)
-    try:
-        dtb = host_dtb(machine, domains, Path(workdir) / "host.dtb", bootargs, hv)
-        cmd = [QEMU, *machine.qemu_args(), "-nodefaults", "-display", "none",
-               "-serial", "stdio", "-monitor", "none",
-               "-kernel", str(binary), "-dtb", str(dtb),
-               *module_loaders(domains), *extra_args]
-        return _run_qemu(cmd, hv, timeout, until, linger, list(send))
-    finally:
-        if tmp is not None:
-            tmp.cleanup()
+    with Console(domains, hv, machine, bootargs, workdir, extra_args) as con:
+        con.drive(timeout, until, linger, list(send))
+    return con.res
 
 
-def _run_qemu(cmd, hv, timeout, until, linger, send) -> Result:
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    res = Result(hv, "", [], None, False, False, False, 0.0, cmd)
-    partial = ""
-    pending = list(send)
-    stop_at = start + timeout
-    sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ)
-    try:
+class Expired(AssertionError):
+    """Console.expect gave up: the message carries the console's last lines."""
+
+
+# Which domain receives console input: Cloison prints "(cloison) console input: d1"
+# (or a name that is not dN for itself); Xen "*** Serial input to DOM1" / "... to Xen".
+# The name must be complete: followed by " (" or the end of the line, so a
+# half-received "console input: d" never matches.
+FOCUS_RE = re.compile(r"\(cloison\) console input: (?P<c>\S+)(?= \(|\r?\n)|"
+                      r"\*\*\* Serial input to (?P<x>DOM\d+|Xen)")
+SWITCH_INPUT = b"\x01\x01\x01"   # Ctrl-a three times, for both hypervisors
+
+
+def _focus_of(m: re.Match) -> Optional[int]:
+    name = m.group("c") or m.group("x")
+    d = re.fullmatch(r"(?:d|DOM)(\d+)", name)
+    return int(d.group(1)) if d else None
+
+
+class Console:
+    """One QEMU run driven through its serial console, for interactive scenarios.
+
+        with qemu.Console([qemu.LinuxDomain(cpus=2)]) as con:
+            m = con.expect(qemu.LINUX_UP_RE, timeout=120)
+            con.focus(1)
+            con.line("echo ANS-$((6*7))-END")
+            con.expect(r"ANS-42-END")
+        con.res   # the Result: everything printed, exit status, ...
+
+    expect() searches the output after the previous match; QEMU is killed (by
+    process group) when the block ends.
+    """
+
+    def __init__(self, domains: list[Domain], hv: str = "cloison",
+                 machine: Optional[Machine] = None, bootargs: Optional[str] = None,
+                 workdir: Optional[Path] = None, extra_args: Iterable[str] = (),
+                 cmd: Optional[list[str]] = None):
+        """cmd: run this QEMU command line instead (domains and machine unused)."""
+        self._tmp = None
+        if cmd is None and workdir is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="cloison-it-")
+            workdir = Path(self._tmp.name)
+        try:
+            if cmd is None:
+                cmd = hv_command(domains, hv, machine or Machine(), workdir, bootargs,
+                                 extra_args)
+        except BaseException:
+            self._cleanup_tmp()
+            raise
+        self.start = time.monotonic()
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.res = Result(hv, "", [], None, False, False, False, 0.0, cmd)
+        self.pos = 0          # expect() searches res.output from here
+        self.eof = False
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._partial = ""
+        self._sel = selectors.DefaultSelector()
+        self._sel.register(self.proc.stdout, selectors.EVENT_READ)
+
+    def __enter__(self) -> "Console":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _cleanup_tmp(self) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def pump(self, wait: float) -> bool:
+        """Read what QEMU printed within `wait` seconds; False once it has gone."""
+        if self.eof:
+            return False
+        if not self._sel.select(timeout=max(0.0, wait)):
+            if self.proc.poll() is not None:
+                self.eof = True
+            return not self.eof
+        chunk = os.read(self.proc.stdout.fileno(), 65536)
+        if not chunk:
+            self.eof = True
+            return False
+        text = self._decoder.decode(chunk)
+        self.res.output += text
+        t = time.monotonic() - self.start
+        self._partial += text
+        *complete, self._partial = self._partial.replace("\r", "").split("\n")
+        self.res.lines += [(t, line) for line in complete]
+        return True
+
+    def write(self, data: bytes) -> None:
+        try:
+            self.proc.stdin.write(data)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            pass   # QEMU has gone; the next expect() reports it
+
+    def line(self, text: str, chunk: int = 8, pause: float = 0.03) -> None:
+        """Type one command line into whichever domain has console input, a few
+        bytes at a time as a person would: a whole line at once can overrun a
+        guest's UART FIFO (seen under Xen 4.17: characters past 32 lost)."""
+        data = text.encode() + b"\n"
+        for i in range(0, len(data), chunk):
+            self.write(data[i:i + chunk])
+            end = time.monotonic() + pause
+            while i + chunk < len(data) and time.monotonic() < end:
+                if not self.pump(end - time.monotonic()):
+                    break
+
+    def expect(self, pattern, timeout: float = 30.0, since: Optional[int] = None) -> re.Match:
+        """Wait until pattern matches the output after `since` (default: after the
+        furthest match so far); return the match. Raises Expired on timeout or QEMU exit."""
+        rx = re.compile(pattern, re.M) if isinstance(pattern, str) else pattern
+        start = self.pos if since is None else since
+        deadline = time.monotonic() + timeout
+        while True:
+            m = rx.search(self.res.output, start)
+            if m:
+                self.pos = max(self.pos, m.end())
+                return m
+            left = deadline - time.monotonic()
+            if left <= 0 or not self.pump(min(0.2, left)) and self.eof:
+                self.res.timed_out = left <= 0
+                raise Expired(f"waited {timeout:.0f}s for {rx.pattern!r} "
+                              f"({'timeout' if left <= 0 else 'QEMU exited'})\n"
+                              + self.describe())
+
+    def wait_exit(self, timeout: float) -> bool:
+        """Let QEMU run until it exits by itself (True) or timeout passes (False)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.pump(min(0.2, deadline - time.monotonic())) and self.eof:
+                self.proc.wait(timeout=10)
+                return True
+        return False
+
+    def ask(self, command: str, answer, timeout: float = 30.0) -> re.Match:
+        """Type command, wait for answer: a regex the echo of the typed line cannot
+        match (e.g. "echo ANS-$((6*7))-END" -> r"ANS-42-END")."""
+        mark = len(self.res.output)
+        self.line(command)
+        return self.expect(answer, timeout, since=mark)
+
+    def wait_shell(self, timeout: float = 60.0, tag: str = "") -> None:
+        """Until a shell in the focused domain answers (retyping a probe every 5 s)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.ask(f"echo RDY{tag}-$((2+3))", rf"RDY{tag}-5\r*\n", 5.0)
+                return
+            except Expired:
+                if self.eof or time.monotonic() >= deadline:
+                    raise
+
+    def focus_now(self) -> Optional[int]:
+        """The domain the last input-switch line named (None: the hypervisor or none yet)."""
+        last = None
+        for last in FOCUS_RE.finditer(self.res.output):
+            pass
+        return _focus_of(last) if last else None
+
+    def focus(self, domid: int, timeout: float = 10.0) -> None:
+        """Direct console input to domid: Ctrl-a x3 until the hypervisor names it."""
+        for _ in range(16):
+            if self.focus_now() == domid:
+                return
+            mark = len(self.res.output)
+            self.write(SWITCH_INPUT)
+            try:
+                self.expect(FOCUS_RE, timeout, since=mark)
+            except Expired as e:
+                raise Expired(f"no console input switch after Ctrl-a x3 (wanted d{domid})\n"
+                              + str(e)) from None
+        raise Expired(f"console input never reached d{domid}\n" + self.describe())
+
+    def drive(self, timeout: float, until: Optional[Callable[[Result], bool]] = None,
+              linger: float = 0.0, send: list = ()) -> None:
+        """run()'s loop: pump until until(res) (then `linger` s more), exit or timeout."""
+        pending = list(send)
+        stop_at = time.monotonic() + timeout
         while True:
             now = time.monotonic()
             if now >= stop_at:
-                res.timed_out = not res.condition_met
+                self.res.timed_out = not self.res.condition_met
                 break
-            events = sel.select(timeout=min(0.2, stop_at - now))
-            if not events:
-                if proc.poll() is not None:
-                    break
-                continue
-            chunk = os.read(proc.stdout.fileno(), 65536)
-            if not chunk:
+            if not self.pump(min(0.2, stop_at - now)):
                 break
-            text = decoder.decode(chunk)
-            res.output += text
-            t = time.monotonic() - start
-            partial += text
-            *complete, partial = partial.replace("\r", "").split("\n")
-            res.lines += [(t, line) for line in complete]
             for item in list(pending):
-                if re.search(item[0], res.output):
-                    proc.stdin.write(item[1])
-                    proc.stdin.flush()
+                if re.search(item[0], self.res.output):
+                    self.write(item[1])
                     pending.remove(item)
-            if until and not res.condition_met and until(res):
-                res.condition_met = True
+            if until and not self.res.condition_met and until(self.res):
+                self.res.condition_met = True
                 stop_at = min(stop_at, time.monotonic() + linger)
-    finally:
-        _kill_group(proc)
-        res.output += decoder.decode(b"", final=True)
-        if partial:
-            res.lines.append((time.monotonic() - start, partial))
-        res.duration = time.monotonic() - start
-        sel.close()
-    rc = proc.returncode
-    # We only kill with SIGKILL; a negative code means the exit was ours.
-    res.exited = rc is not None and rc >= 0
-    res.returncode = rc if res.exited else None
-    return res
+
+    def describe(self) -> str:
+        self.res.duration = time.monotonic() - self.start
+        return self.res.describe()
+
+    def close(self) -> Result:
+        if self._sel is None:
+            return self.res
+        _kill_group(self.proc)
+        self.res.output += self._decoder.decode(b"", final=True)
+        if self._partial:
+            self.res.lines.append((time.monotonic() - self.start, self._partial))
+            self._partial = ""
+        self.res.duration = time.monotonic() - self.start
+        self._sel.close()
+        self._sel = None
+        self._cleanup_tmp()
+        rc = self.proc.returncode
+        # We only kill with SIGKILL; a negative code means the exit was ours.
+        self.res.exited = rc is not None and rc >= 0
+        self.res.returncode = rc if self.res.exited else None
+        return self.res
 
 
 def _kill_group(proc: subprocess.Popen) -> None:

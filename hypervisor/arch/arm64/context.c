@@ -1,13 +1,16 @@
 /*
  * Loading and saving a vCPU's EL1 state on the pCPU (vCPU switch).
  * GPRs, ELR/SPSR are saved on every trap by vectors.S; everything here is
- * switched only when a pCPU changes vCPU.
+ * switched only when a pCPU changes vCPU. ACTLR_EL1 is not switched: guests
+ * reach it only through a trap (HCR_EL2.TACR) that ignores writes. The PAuth
+ * keys are, when the CPU has PAuth: guests use it directly (HCR_EL2.API/APK).
  */
 #include <cloison/arch.h>
 #include <cloison/context.h>
 #include <cloison/domain.h>
 #include <cloison/vcpu.h>
 #include <asm/sysreg.h>
+#include <asm/vsysreg.h>
 
 #define CNT_CTL_ENABLE BIT(0)
 
@@ -45,11 +48,39 @@ void arch_fp_restore(const struct fp_regs *fp)
     write_sysreg(fpcr, fp->fpcr);
 }
 
+/* The five 128-bit keys, as lo/hi pairs in APIA, APIB, APDA, APDB, APGA order. */
+static void save_pauth(uint64_t k[10])
+{
+    k[0] = read_sysreg(s3_0_c2_c1_0);
+    k[1] = read_sysreg(s3_0_c2_c1_1);
+    k[2] = read_sysreg(s3_0_c2_c1_2);
+    k[3] = read_sysreg(s3_0_c2_c1_3);
+    k[4] = read_sysreg(s3_0_c2_c2_0);
+    k[5] = read_sysreg(s3_0_c2_c2_1);
+    k[6] = read_sysreg(s3_0_c2_c2_2);
+    k[7] = read_sysreg(s3_0_c2_c2_3);
+    k[8] = read_sysreg(s3_0_c2_c3_0);
+    k[9] = read_sysreg(s3_0_c2_c3_1);
+}
+
+static void load_pauth(const uint64_t k[10])
+{
+    write_sysreg(s3_0_c2_c1_0, k[0]);
+    write_sysreg(s3_0_c2_c1_1, k[1]);
+    write_sysreg(s3_0_c2_c1_2, k[2]);
+    write_sysreg(s3_0_c2_c1_3, k[3]);
+    write_sysreg(s3_0_c2_c2_0, k[4]);
+    write_sysreg(s3_0_c2_c2_1, k[5]);
+    write_sysreg(s3_0_c2_c2_2, k[6]);
+    write_sysreg(s3_0_c2_c2_3, k[7]);
+    write_sysreg(s3_0_c2_c3_0, k[8]);
+    write_sysreg(s3_0_c2_c3_1, k[9]);
+}
+
 void context_save(struct vcpu *v)
 {
     struct el1_sysregs *s = &v->sys;
     s->sctlr = read_sysreg(sctlr_el1);
-    s->actlr = read_sysreg(actlr_el1);
     s->cpacr = read_sysreg(cpacr_el1);
     s->ttbr0 = read_sysreg(ttbr0_el1);
     s->ttbr1 = read_sysreg(ttbr1_el1);
@@ -79,6 +110,8 @@ void context_save(struct vcpu *v)
     s->cntv_cval = read_sysreg(cntv_cval_el0);
     write_sysreg(cntv_ctl_el0, 0);
     isb();
+    if (cpu_caps.pauth)
+        save_pauth(s->pauth_keys);
     arch_fp_save(&v->fp);
 }
 
@@ -89,7 +122,6 @@ void context_load(struct vcpu *v)
     write_sysreg(vmpidr_el2, s->vmpidr);
     write_sysreg(cntvoff_el2, v->domain->cntvoff);
     write_sysreg(sctlr_el1, s->sctlr);
-    write_sysreg(actlr_el1, s->actlr);
     write_sysreg(cpacr_el1, s->cpacr);
     write_sysreg(ttbr0_el1, s->ttbr0);
     write_sysreg(ttbr1_el1, s->ttbr1);
@@ -115,6 +147,8 @@ void context_load(struct vcpu *v)
     write_sysreg(mdscr_el1, s->mdscr);
     write_sysreg(cntv_cval_el0, s->cntv_cval);
     write_sysreg(cntv_ctl_el0, s->cntv_ctl);
+    if (cpu_caps.pauth)
+        load_pauth(s->pauth_keys);
     arch_fp_restore(&v->fp);
     isb();
 }

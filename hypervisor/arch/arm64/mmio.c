@@ -20,18 +20,9 @@
 #define ISS_SF BIT(15)
 #define ISS_WNR BIT(6)
 
-static bool in_vgic(ipa_t ipa, unsigned int nr_vcpus)
-{
-    if (irqchip_info()->version == GIC_V3)
-        return (ipa >= VGIC_GICD_BASE && ipa < VGIC_GICD_BASE + VGIC_V3_GICD_SIZE) ||
-               (ipa >= VGIC_V3_GICR_BASE &&
-                ipa < VGIC_V3_GICR_BASE + (uint64_t)nr_vcpus * VGIC_V3_GICR_STRIDE);
-    return ipa >= VGIC_GICD_BASE && ipa < VGIC_GICD_BASE + VGIC_V2_GICD_SIZE;
-}
-
 static bool is_emulated(const struct domain *d, ipa_t ipa)
 {
-    return in_vgic(ipa, d->nr_vcpus) ||
+    return vgic_owns_ipa(d, ipa) ||
            (d->vpl011 && ipa >= VPL011_BASE && ipa < VPL011_BASE + VPL011_SIZE);
 }
 

@@ -80,7 +80,7 @@ int p2m_init(struct p2m *p)
 
 static uint64_t s2_attrs(enum p2m_type t)
 {
-    uint64_t a = PTE_VALID | PTE_AF | S2_AP_R | S2_AP_W;
+    uint64_t a = PTE_VALID | PTE_AF | S2_AP_R | (t == P2M_RAM_RO ? 0 : S2_AP_W);
     if (t == P2M_DEVICE)
         return a | S2_MEMATTR_DEVICE_nGnRE | S2_XN;
     return a | S2_MEMATTR_NORMAL_WB | PTE_SH_INNER;

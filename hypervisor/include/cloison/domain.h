@@ -32,6 +32,7 @@ struct domain_cfg;
 struct ram_chunk;
 struct vgic_dist;
 struct vpl011;
+struct xen_dom;
 
 struct domain {
     uint16_t id;
@@ -50,7 +51,10 @@ struct domain {
     struct ram_chunk *ram_chunks; /* host pages backing RAM, in IPA order */
     size_t nr_ram_chunks;
     struct vgic_dist *vgic;
-    struct vpl011 *vuart; /* vPL011 state (vdev/vpl011.c), NULL without vpl011 */
+    struct vpl011 *vuart;       /* vPL011 state (vdev/vpl011.c), NULL without vpl011 */
+    struct grant_table *gnttab; /* core/grant_table.c; NULL once destroyed */
+    struct pvconsole *pvcons;   /* core/pvconsole.c: Cloison-served PV console, or NULL */
+    struct xen_dom *xen;        /* Xen ABI state (core/xen_domain.c), NULL without the interface */
     struct console_log con;
     unsigned int nr_logged; /* guest-caused log lines so far (rate limit) */
     uint64_t cntvoff;       /* CNTVOFF_EL2: guest sees time from its boot */

@@ -55,6 +55,9 @@ struct domain_cfg {
      * property). Default: destroy for all three, which is what Xen does for
      * a dom0less domain when no toolstack handles its shutdown. */
     enum domain_action on_poweroff, on_reboot, on_crash;
+    /* dom0: the control domain, built from /chosen's own modules, RAM
+     * direct-mapped, device tree derived from the host's. */
+    bool is_dom0;
 };
 
 /*
@@ -79,5 +82,15 @@ int dom0less_parse(const void *fdt, struct domain_cfg *out, int max,
  * NUL-terminated string counts as absent.
  */
 const char *dom0less_hv_bootargs(const void *fdt);
+
+/*
+ * dom0's boot description: the kernel module among /chosen's direct children
+ * (Xen's rules), its ramdisk, and its command line (xen,dom0-bootargs, else
+ * the kernel module's bootargs, else /chosen/bootargs when the hypervisor has
+ * its own xen,xen-bootargs). Memory and vCPUs come from dom0_mem= and
+ * dom0_max_vcpus=, filled by the caller. Returns 1 if there is a dom0, 0 if
+ * not, -1 after reporting a malformed module.
+ */
+int dom0_parse(const void *fdt, struct domain_cfg *cfg, void (*report)(const char *msg));
 
 #endif

@@ -19,6 +19,8 @@ void mm_enable_mmu(void);      /* every CPU */
 paddr_t page_alloc(unsigned int order); /* 2^order pages, zeroed; 0 if none */
 void page_free(paddr_t pa, unsigned int order);
 size_t mm_free_pages(void);
+/* Does [pa, pa + size) touch host RAM? (Never hand RAM out as MMIO.) */
+bool mm_overlaps_ram(paddr_t pa, uint64_t size);
 size_t mm_total_pages(void);
 
 void *xmalloc(size_t size);

@@ -11,7 +11,8 @@
 #include <cloison/types.h>
 #include <cloison/spinlock.h>
 
-enum p2m_type { P2M_RAM, P2M_DEVICE };
+/* P2M_RAM_RO: read-only guest RAM (read-only grant mappings); lookups report it as P2M_RAM. */
+enum p2m_type { P2M_RAM, P2M_DEVICE, P2M_RAM_RO };
 
 struct p2m {
     spinlock_t lock;

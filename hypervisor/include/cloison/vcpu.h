@@ -24,12 +24,23 @@ struct guest_regs {
 
 /* EL1/EL0 system registers switched when a pCPU changes vCPU. */
 struct el1_sysregs {
-    uint64_t sctlr, actlr, cpacr, ttbr0, ttbr1, tcr, mair, amair;
+    uint64_t sctlr, cpacr, ttbr0, ttbr1, tcr, mair, amair;
     uint64_t vbar, contextidr, tpidr_el0, tpidrro_el0, tpidr_el1;
     uint64_t sp_el0, sp_el1, elr_el1, spsr_el1, esr, far, afsr0, afsr1;
     uint64_t par, cntkctl, csselr, mdscr;
     uint64_t cntv_ctl, cntv_cval;
     uint64_t vmpidr;
+    /* PAuth keys APIA, APIB, APDA, APDB, APGA (lo, hi), when the CPU has them */
+    uint64_t pauth_keys[10];
+    bool os_unlocked; /* emulated OS lock (OSLAR_EL1): starts locked */
+};
+
+/* The emulated EL1 physical timer (arch/arm64/vptimer.c): CNTP_* trap and a
+ * software timer raises PPI 30 at CVAL, whether the vCPU runs or not. */
+struct vptimer {
+    uint64_t ctl; /* ENABLE and IMASK as the guest wrote them */
+    uint64_t cval;
+    struct timer timer;
 };
 
 struct fp_regs {
@@ -59,6 +70,7 @@ struct vcpu {
     struct vcpu *runq_next;
     bool loaded;              /* its state is live on v->pcpu (it is that pCPU's current) */
     struct timer vtimer_wake; /* fires the vtimer of a descheduled vCPU */
+    struct vptimer ptimer;
     uint64_t slice_start;
     uint64_t runtime; /* CNTPCT ticks consumed */
     uint64_t nr_traps;

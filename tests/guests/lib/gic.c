@@ -1,7 +1,7 @@
 /*
  * Minimal GIC driver for the guest's virtual GIC: v3 (system-register CPU
  * interface, redistributor SGI frame for PPIs) and v2 (GICD + GICC MMIO).
- * Only PPIs are used, so only per-CPU state is touched after init.
+ * Cases configure SGIs, PPIs and SPIs with the per-interrupt helpers below.
  */
 #include "guest.h"
 
@@ -113,6 +113,96 @@ void gic_enable_ppi(unsigned intid)
     mmio_write32(en, 1u << intid);
 }
 
+/* ---- per-interrupt configuration and generation (stress and benchmark cases) ---- */
+
+#define GICD_ISENABLER 0x0100
+#define GICD_ISPENDR 0x0200
+#define GICD_ICFGR 0x0c00
+#define GICD_ITARGETSR 0x0800
+#define GICD_SGIR 0x0f00
+#define GICD_IROUTER 0x6000
+#define GICD_TYPER 0x0004
+
+static uint32_t last_iar[GUEST_MAX_CPUS]; /* v2: the EOI must name the SGI's sender */
+
+/* Frame holding intid's per-interrupt registers: the redistributor SGI frame
+ * for v3 private INTIDs, the distributor otherwise (v2 banks 0..31 there). */
+static uintptr_t irq_frame(unsigned intid)
+{
+    if (plat.gic_version == 3 && intid < 32)
+        return my_gicr[this_cpu()] + GICR_SGI;
+    return plat.gicd;
+}
+
+void gic_set_priority(unsigned intid, uint8_t prio)
+{
+    uintptr_t reg = irq_frame(intid) + GICD_IPRIORITYR + (intid & ~3u);
+    uint32_t shift = (intid & 3u) * 8;
+
+    mmio_write32(reg, (mmio_read32(reg) & ~(0xffu << shift)) | (uint32_t)prio << shift);
+}
+
+void gic_enable(unsigned intid)
+{
+    mmio_write32(irq_frame(intid) + GICD_ISENABLER + (intid / 32) * 4, 1u << (intid % 32));
+}
+
+void gic_set_pending(unsigned intid)
+{
+    mmio_write32(irq_frame(intid) + GICD_ISPENDR + (intid / 32) * 4, 1u << (intid % 32));
+}
+
+void gic_set_edge(unsigned intid)
+{
+    uintptr_t reg = irq_frame(intid) + GICD_ICFGR + (intid / 16) * 4;
+
+    mmio_write32(reg, mmio_read32(reg) | 2u << ((intid % 16) * 2));
+}
+
+/* SPI intid to vCPU cpu: IROUTER with that vCPU's affinity (v3), or the
+ * one-hot ITARGETSR byte (v2, CPU interface number = vCPU index). */
+void gic_route_spi(unsigned intid, unsigned cpu)
+{
+    if (plat.gic_version == 3) {
+        uint64_t aff = plat.cpu_mpidr[cpu] & 0xff00ffffffull;
+        uintptr_t reg = plat.gicd + GICD_IROUTER + intid * 8;
+        mmio_write32(reg, (uint32_t)aff);
+        mmio_write32(reg + 4, (uint32_t)(aff >> 32));
+        return;
+    }
+    uintptr_t reg = plat.gicd + GICD_ITARGETSR + (intid & ~3u);
+    uint32_t shift = (intid & 3u) * 8;
+
+    mmio_write32(reg, (mmio_read32(reg) & ~(0xffu << shift)) | (1u << cpu) << shift);
+}
+
+unsigned gic_nr_intids(void)
+{
+    unsigned n = ((mmio_read32(plat.gicd + GICD_TYPER) & 0x1f) + 1) * 32;
+
+    return n > 1020 ? 1020 : n;
+}
+
+void gic_send_sgi(unsigned cpu, unsigned sgi)
+{
+    dsb_sy(); /* the receiver must see our shared-memory writes first */
+    if (plat.gic_version == 3) {
+        uint64_t mpidr = plat.cpu_mpidr[cpu];
+        uint64_t v = ((mpidr >> 32) & 0xff) << 48 | ((mpidr >> 16) & 0xff) << 32 |
+                     ((mpidr >> 8) & 0xff) << 16 | ((mpidr >> 4) & 0xf) << 44 |
+                     (uint64_t)(sgi & 0xf) << 24 | 1u << (mpidr & 0xf);
+        write_sysreg(S3_0_C12_C11_5, v); /* ICC_SGI1R_EL1 */
+        isb();
+        return;
+    }
+    mmio_write32(plat.gicd + GICD_SGIR, (1u << cpu) << 16 | (sgi & 0xf));
+}
+
+unsigned gic_last_source(void)
+{
+    return (last_iar[this_cpu()] >> 10) & 7;
+}
+
 unsigned gic_ack(void)
 {
     if (plat.gic_version == 3) {
@@ -120,7 +210,10 @@ unsigned gic_ack(void)
         __asm__ volatile("dsb sy" ::: "memory");
         return id;
     }
-    return mmio_read32(plat.gicc + GICC_IAR) & 0x3ff;
+    uint32_t iar = mmio_read32(plat.gicc + GICC_IAR);
+
+    last_iar[this_cpu()] = iar;
+    return iar & 0x3ff;
 }
 
 void gic_eoi(unsigned intid)
@@ -129,6 +222,8 @@ void gic_eoi(unsigned intid)
         write_sysreg(S3_0_C12_C12_1, intid); /* ICC_EOIR1_EL1 */
         isb();
     } else {
-        mmio_write32(plat.gicc + GICC_EOIR, intid);
+        uint32_t iar = last_iar[this_cpu()];
+        /* An SGI's EOI carries the CPUID the IAR gave, or it deactivates nothing. */
+        mmio_write32(plat.gicc + GICC_EOIR, (iar & 0x3ff) == intid ? iar : intid);
     }
 }

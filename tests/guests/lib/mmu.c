@@ -61,3 +61,28 @@ void mmu_enable(void)
     write_sysreg(sctlr_el1, sctlr);
     isb();
 }
+
+/*
+ * Make one 2 MiB block of the first gigabyte (otherwise Device memory) Normal
+ * write-back: Xen's grant-table window (0x38000000) and magic pages
+ * (0x39000000) must be mapped cacheable, as the ABI requires of every page
+ * shared with the hypervisor. The gigabyte is split into a level-2 table the
+ * first time (break-before-make on the live entry).
+ */
+static uint64_t l2_low[L1_ENTRIES] __attribute__((aligned(4096)));
+
+void mmu_map_normal_2m(uint64_t pa)
+{
+    if (!(l1_table[0] & 2)) {
+        for (uint64_t i = 0; i < L1_ENTRIES; i++)
+            l2_low[i] = (i << 21) | BLK_VALID | BLK_ATTR(0) | BLK_AF | BLK_XN;
+        dsb_sy();
+        l1_table[0] = 0;
+        __asm__ volatile("dsb sy\n tlbi vmalle1\n dsb sy\n isb" ::: "memory");
+        l1_table[0] = (uintptr_t)l2_low | 3; /* table descriptor */
+        dsb_sy();
+    }
+    l2_low[(pa >> 21) & (L1_ENTRIES - 1)] =
+        (pa & ~((1ull << 21) - 1)) | BLK_VALID | BLK_ATTR(1) | BLK_SH_IS | BLK_AF | BLK_XN;
+    __asm__ volatile("dsb sy\n tlbi vmalle1\n dsb sy\n isb" ::: "memory");
+}

@@ -156,6 +156,15 @@ int gic_cpu_init(void);
 void gic_enable_ppi(unsigned intid);
 unsigned gic_ack(void);
 void gic_eoi(unsigned intid);
+/* Per-interrupt helpers (private INTIDs are this vCPU's). */
+void gic_set_priority(unsigned intid, uint8_t prio);
+void gic_enable(unsigned intid);
+void gic_set_pending(unsigned intid); /* ISPENDR: software-pending */
+void gic_set_edge(unsigned intid);    /* ICFGR: edge-triggered (PPIs/SPIs) */
+void gic_route_spi(unsigned intid, unsigned cpu);
+unsigned gic_nr_intids(void); /* from GICD_TYPER.ITLinesNumber */
+void gic_send_sgi(unsigned cpu, unsigned sgi); /* to vCPU index cpu (plat.cpu_mpidr) */
+unsigned gic_last_source(void); /* v2: CPUID of the SGI this vCPU last acknowledged */
 #define VTIMER_PPI 27
 void vtimer_arm_at(uint64_t cval);
 void vtimer_stop(void);
@@ -166,5 +175,7 @@ void vtimer_stop(void);
 /* An IPA outside guest RAM and every device on Xen's domU map and Cloison's. */
 #define GUEST_HOLE_IPA 0x800000000ull
 void mmu_enable(void);
+/* Map the 2 MiB block holding pa (< 1 GiB) as Normal memory (grant window, magic pages). */
+void mmu_map_normal_2m(uint64_t pa);
 
 #endif

@@ -1,0 +1,61 @@
+/*
+ * Emulated system registers (EC 0x18 traps), shared by the dispatcher
+ * (sysreg_trap.c) and the files that own one group each: idregs.c (the
+ * sanitised ID space and what the host CPU has), vdebug.c (debug registers
+ * trapped by MDCR_EL2), vptimer.c (the EL1 physical timer).
+ */
+#ifndef ASM_VSYSREG_H
+#define ASM_VSYSREG_H
+
+#include <cloison/types.h>
+
+struct vcpu;
+
+/* An encoding packed as op0:op1:CRn:CRm:op2 (2+3+4+4+3 bits). */
+#define SYSREG(op0, op1, crn, crm, op2) \
+    ((uint16_t)(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2)))
+#define SYSREG_OP0(k) (((k) >> 14) & 3)
+#define SYSREG_OP1(k) (((k) >> 11) & 7)
+#define SYSREG_CRN(k) (((k) >> 7) & 0xf)
+#define SYSREG_CRM(k) (((k) >> 3) & 0xf)
+#define SYSREG_OP2(k) ((k)&7)
+
+/* One trapped access. For a write, val holds the guest's value; a read
+ * handler stores the result in val. */
+struct sysreg_access {
+    uint16_t key;
+    bool write;
+    uint64_t val;
+};
+
+/* A handler returns false when the access is undefined for the guest (the
+ * dispatcher then logs it and injects UNDEF). */
+typedef bool (*sysreg_fn)(struct vcpu *v, struct sysreg_access *a);
+
+/* What the host CPU implements that changes how Cloison configures EL2
+ * (read once on the boot CPU; Cloison assumes symmetric CPUs). */
+struct cpu_caps {
+    bool pauth; /* any of FEAT_PAuth: keys switched, HCR_EL2.API/APK set */
+    bool lor;   /* FEAT_LOR: HCR_EL2.TLOR */
+    bool ras;   /* FEAT_RAS: HCR_EL2.TERR */
+    bool amu;   /* FEAT_AMUv1: CPTR_EL2.TAM */
+    bool hcx;   /* FEAT_HCX: HCRX_EL2 must be written */
+    bool fgt;   /* FEAT_FGT: the HFG*TR_EL2/HDFG*TR_EL2 traps must be written */
+    bool spe;   /* FEAT_SPE: MDCR_EL2.TPMS */
+    bool trf;   /* FEAT_TRF: MDCR_EL2.TTRF */
+    bool pmu;   /* PMUv3: PMCR_EL0 readable (MDCR_EL2.HPMN) */
+};
+extern struct cpu_caps cpu_caps;
+
+/* Boot CPU, once, after irqchip_init(): read the host's ID registers, build
+ * the guests' view and fill cpu_caps. */
+void idregs_init(void);
+
+bool idregs_access(struct vcpu *v, struct sysreg_access *a);  /* ID space, REVIDR, AIDR */
+bool vdebug_access(struct vcpu *v, struct sysreg_access *a);  /* op0 == 2 */
+bool vptimer_access(struct vcpu *v, struct sysreg_access *a); /* CNTP_{CTL,CVAL,TVAL}_EL0 */
+
+/* Host value of ACTLR_EL1 at boot: what guests read (writes are ignored). */
+uint64_t idregs_host_actlr(void);
+
+#endif

@@ -1,0 +1,402 @@
+/*
+ * Event channels: the per-domain port table and the bindings between ports,
+ * with Xen 4.17's semantics and error codes (see cloison/evtchn.h for the
+ * locking scheme). Delivery itself is evtchn_2l.c.
+ */
+#include <cloison/errno.h>
+#include <cloison/evtchn.h>
+#include <cloison/mm.h>
+#include <cloison/spinlock.h>
+#include <cloison/xen_domain.h>
+#include <public/xen.h>
+#include <string.h>
+
+enum evtchn_state {
+    ECS_FREE,
+    ECS_RESERVED, /* port 0: never handed out (Linux relies on it) */
+    ECS_UNBOUND,
+    ECS_INTERDOMAIN,
+    ECS_VIRQ,
+    ECS_IPI,
+    ECS_XEN, /* consumed by a hypervisor-side backend */
+};
+
+struct evtchn {
+    uint8_t state;
+    uint8_t notify_vcpu;
+    uint16_t remote_domid;  /* UNBOUND: the only domain allowed to bind it */
+    uint32_t remote_port;   /* INTERDOMAIN: the peer's port; VIRQ: the virq */
+    struct xen_dom *remote; /* INTERDOMAIN: the peer (unbinds before it is freed) */
+    evtchn_xen_notify_fn xen_notify;
+};
+
+static spinlock_t evtchn_lock = SPINLOCK_INIT;
+static struct xen_dom *registry;
+
+/* Per-vCPU VIRQs; every other VIRQ is global and bound on vCPU 0 only. */
+static bool virq_is_global(uint32_t virq)
+{
+    return virq != VIRQ_TIMER && virq != VIRQ_DEBUG && virq != VIRQ_XENOPROF && virq != VIRQ_XENPMU;
+}
+
+static bool port_valid(const struct xen_dom *x, uint32_t port)
+{
+    return port < x->max_ports && x->buckets[port / EVTCHN_BUCKET_PORTS];
+}
+
+static struct evtchn *chan(struct xen_dom *x, uint32_t port)
+{
+    return &x->buckets[port / EVTCHN_BUCKET_PORTS][port % EVTCHN_BUCKET_PORTS];
+}
+
+static struct xen_dom *lookup_locked(uint16_t domid)
+{
+    for (struct xen_dom *x = registry; x; x = x->evtchn_next)
+        if (x->domid == domid)
+            return x;
+    return NULL;
+}
+
+/* Xen's rcu_lock_domain_by_any_id then the XSM_TARGET check: -ESRCH for no
+ * such domain, -EPERM for someone else's unless privileged. */
+static int target_locked(struct xen_dom *caller, uint16_t dom, struct xen_dom **out)
+{
+    struct xen_dom *t = dom == DOMID_SELF ? caller : lookup_locked(dom);
+    if (!t)
+        return -ESRCH;
+    if (t != caller && !caller->privileged)
+        return -EPERM;
+    *out = t;
+    return 0;
+}
+
+/* Lowest free port, allocating its bucket on first use; -ENOSPC when full. */
+static int get_free_port(struct xen_dom *x, uint32_t *out)
+{
+    for (uint32_t p = x->free_hint; p < x->max_ports; p++) {
+        struct evtchn **b = &x->buckets[p / EVTCHN_BUCKET_PORTS];
+        if (!*b) {
+            *b = xzalloc(EVTCHN_BUCKET_PORTS * sizeof(struct evtchn));
+            if (!*b)
+                return -ENOMEM;
+            if (p == 0)
+                (*b)[0].state = ECS_RESERVED;
+        }
+        if (chan(x, p)->state == ECS_FREE) {
+            x->free_hint = p;
+            *out = p;
+            return 0;
+        }
+    }
+    return -ENOSPC;
+}
+
+/* A port from get_free_port() gets its state: it is now in use. */
+static struct evtchn *take_port(struct xen_dom *x, uint32_t port, uint8_t state, uint32_t vcpu)
+{
+    struct evtchn *c = chan(x, port);
+    memset(c, 0, sizeof(*c));
+    c->state = state;
+    c->notify_vcpu = (uint8_t)vcpu;
+    x->free_hint = port + 1;
+    x->ports_used++;
+    return c;
+}
+
+static void free_port(struct xen_dom *x, uint32_t port)
+{
+    struct evtchn *c = chan(x, port);
+    /* A later binding of this port must not see a stale event. */
+    evtchn_2l_clear_pending(x, port);
+    memset(c, 0, sizeof(*c));
+    if (port < x->free_hint)
+        x->free_hint = port;
+    x->ports_used--;
+}
+
+int evtchn_init(struct xen_dom *x)
+{
+    x->max_ports = EVTCHN_2L_NR_CHANNELS;
+    x->free_hint = 0;
+    uint32_t zero;
+    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    int rc = get_free_port(x, &zero); /* bucket 0, with port 0 reserved */
+    if (!rc) {
+        x->evtchn_next = registry;
+        registry = x;
+    }
+    spin_unlock_irqrestore(&evtchn_lock, f);
+    return rc;
+}
+
+static int close_locked(struct xen_dom *x, uint32_t port)
+{
+    if (!port_valid(x, port))
+        return -EINVAL;
+    struct evtchn *c = chan(x, port);
+    switch (c->state) {
+    case ECS_FREE:
+    case ECS_RESERVED:
+        return -EINVAL;
+    case ECS_VIRQ:
+        for (unsigned int v = 0; v < XEN_DOM_MAX_VCPUS; v++)
+            if (c->remote_port < NR_VIRQS && x->virq_port[v][c->remote_port] == port)
+                x->virq_port[v][c->remote_port] = 0;
+        break;
+    case ECS_INTERDOMAIN: {
+        /* The peer goes back to unbound, bindable again by the closer. */
+        struct evtchn *r = chan(c->remote, c->remote_port);
+        r->state = ECS_UNBOUND;
+        r->remote_domid = x->domid;
+        r->remote = NULL;
+        break;
+    }
+    default:
+        break;
+    }
+    free_port(x, port);
+    return 0;
+}
+
+void evtchn_destroy(struct xen_dom *x)
+{
+    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    for (struct xen_dom **pp = &registry; *pp; pp = &(*pp)->evtchn_next) {
+        if (*pp == x) {
+            *pp = x->evtchn_next;
+            break;
+        }
+    }
+    for (uint32_t p = 1; p < x->max_ports; p++)
+        if (port_valid(x, p) && chan(x, p)->state != ECS_FREE)
+            close_locked(x, p);
+    spin_unlock_irqrestore(&evtchn_lock, f);
+    for (unsigned int b = 0; b < EVTCHN_NR_BUCKETS; b++) {
+        xfree(x->buckets[b]);
+        x->buckets[b] = NULL;
+    }
+}
+
+int evtchn_alloc_unbound(struct xen_dom *caller, uint16_t dom, uint16_t remote_dom, uint32_t *port)
+{
+    struct xen_dom *x;
+    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    int rc = target_locked(caller, dom, &x);
+    if (!rc)
+        rc = get_free_port(x, port);
+    if (!rc) {
+        /* Xen does not check that remote_dom exists: it may be created later. */
+        struct evtchn *c = take_port(x, *port, ECS_UNBOUND, 0);
+        c->remote_domid = remote_dom == DOMID_SELF ? caller->domid : remote_dom;
+    }
+    spin_unlock_irqrestore(&evtchn_lock, f);
+    return rc;
+}
+
+int evtchn_bind_interdomain(struct xen_dom *ld, uint16_t remote_dom, uint32_t rport,
+                            uint32_t *lport)
+{
+    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    struct xen_dom *rd = remote_dom == DOMID_SELF ? ld : lookup_locked(remote_dom);
+    int rc = rd ? get_free_port(ld, lport) : -ESRCH;
+    if (rc)
+        goto out;
+    /* Only an unbound port reserved for us; a second bind finds it bound. */
+    if (!port_valid(rd, rport) || chan(rd, rport)->state != ECS_UNBOUND ||
+        chan(rd, rport)->remote_domid != ld->domid) {
+        rc = -EINVAL;
+        goto out;
+    }
+    struct evtchn *l = take_port(ld, *lport, ECS_INTERDOMAIN, 0);
+    struct evtchn *r = chan(rd, rport);
+    l->remote = rd;
+    l->remote_port = rport;
+    r->state = ECS_INTERDOMAIN;
+    r->remote = ld;
+    r->remote_port = *lport;
+    /* The peer may have signalled before we bound: Xen marks the new port
+     * pending so no notification is lost. */
+    evtchn_2l_set_pending(ld, l->notify_vcpu, *lport);
+out:
+    spin_unlock_irqrestore(&evtchn_lock, f);
+    return rc;
+}
+
+int evtchn_bind_virq(struct xen_dom *x, uint32_t virq, uint32_t vcpu, uint32_t *port)
+{
+    if (virq >= NR_VIRQS || (virq_is_global(virq) && vcpu != 0))
+        return -EINVAL;
+    if (vcpu >= x->nr_vcpus)
+        return -ENOENT;
+    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    int rc = x->virq_port[vcpu][virq] ? -EEXIST : get_free_port(x, port);
+    if (!rc) {
+        struct evtchn *c = take_port(x, *port, ECS_VIRQ, vcpu);
+        c->remote_port = virq;
+        x->virq_port[vcpu][virq] = (uint16_t)*port;
+    }
+    spin_unlock_irqrestore(&evtchn_lock, f);
+    return rc;
+}
+
+int evtchn_bind_ipi(struct xen_dom *x, uint32_t vcpu, uint32_t *port)
+{
+    if (vcpu >= x->nr_vcpus)
+        return -ENOENT;
+    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    int rc = get_free_port(x, port);
+    if (!rc)
+        take_port(x, *port, ECS_IPI, vcpu);
+    spin_unlock_irqrestore(&evtchn_lock, f);
+    return rc;
+}
+
+int evtchn_bind_vcpu(struct xen_dom *x, uint32_t port, uint32_t vcpu)
+{
+    if (vcpu >= x->nr_vcpus)
+        return -ENOENT;
+    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    int rc = -EINVAL;
+    if (port_valid(x, port)) {
+        struct evtchn *c = chan(x, port);
+        /* Per-vCPU VIRQs and IPIs stay where they were bound. */
+        bool movable = c->state == ECS_UNBOUND || c->state == ECS_INTERDOMAIN ||
+                       c->state == ECS_XEN ||
+                       (c->state == ECS_VIRQ && virq_is_global(c->remote_port));
+        if (movable) {
+            c->notify_vcpu = (uint8_t)vcpu;
+            rc = 0;
+        }
+    }
+    spin_unlock_irqrestore(&evtchn_lock, f);
+    return rc;
+}
+
+int evtchn_close(struct xen_dom *x, uint32_t port)
+{
+    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    int rc = close_locked(x, port);
+    spin_unlock_irqrestore(&evtchn_lock, f);
+    return rc;
+}
+
+int evtchn_send(struct xen_dom *x, uint32_t port)
+{
+    evtchn_xen_notify_fn notify = NULL;
+    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    int rc = 0;
+    if (!port_valid(x, port)) {
+        rc = -EINVAL;
+    } else {
+        struct evtchn *c = chan(x, port);
+        switch (c->state) {
+        case ECS_INTERDOMAIN: {
+            struct evtchn *r = chan(c->remote, c->remote_port);
+            evtchn_2l_set_pending(c->remote, r->notify_vcpu, c->remote_port);
+            break;
+        }
+        case ECS_IPI:
+            evtchn_2l_set_pending(x, c->notify_vcpu, port);
+            break;
+        case ECS_UNBOUND: /* nobody listens yet: silently dropped, as on Xen */
+            break;
+        case ECS_XEN:
+            notify = c->xen_notify;
+            break;
+        default:
+            rc = -EINVAL;
+        }
+    }
+    spin_unlock_irqrestore(&evtchn_lock, f);
+    /* Outside the lock: the backend may raise events itself. */
+    if (notify)
+        notify(x->d, port);
+    return rc;
+}
+
+static const uint32_t status_of[] = {
+    [ECS_FREE] = EVTCHNSTAT_closed,     [ECS_RESERVED] = EVTCHNSTAT_closed,
+    [ECS_UNBOUND] = EVTCHNSTAT_unbound, [ECS_INTERDOMAIN] = EVTCHNSTAT_interdomain,
+    [ECS_VIRQ] = EVTCHNSTAT_virq,       [ECS_IPI] = EVTCHNSTAT_ipi,
+    [ECS_XEN] = EVTCHNSTAT_interdomain,
+};
+
+int evtchn_status(struct xen_dom *caller, struct evtchn_status *st)
+{
+    struct xen_dom *x;
+    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    int rc = target_locked(caller, st->dom, &x);
+    if (!rc && !port_valid(x, st->port))
+        rc = -EINVAL;
+    if (!rc) {
+        const struct evtchn *c = chan(x, st->port);
+        memset(&st->u, 0, sizeof(st->u));
+        st->status = status_of[c->state];
+        st->vcpu = c->notify_vcpu;
+        if (c->state == ECS_UNBOUND) {
+            st->u.unbound.dom = c->remote_domid;
+        } else if (c->state == ECS_INTERDOMAIN) {
+            st->u.interdomain.dom = c->remote->domid;
+            st->u.interdomain.port = c->remote_port;
+        } else if (c->state == ECS_XEN) {
+            st->u.interdomain.dom = DOMID_XEN; /* the peer is the hypervisor */
+            st->u.interdomain.port = st->port;
+        } else if (c->state == ECS_VIRQ) {
+            st->u.virq = c->remote_port;
+        }
+    }
+    spin_unlock_irqrestore(&evtchn_lock, f);
+    return rc;
+}
+
+int evtchn_unmask(struct xen_dom *x, uint32_t port)
+{
+    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    int rc = port_valid(x, port) ? 0 : -EINVAL;
+    if (!rc)
+        evtchn_2l_unmask(x, chan(x, port)->notify_vcpu, port);
+    spin_unlock_irqrestore(&evtchn_lock, f);
+    return rc;
+}
+
+int evtchn_reset(struct xen_dom *caller, uint16_t dom)
+{
+    struct xen_dom *x;
+    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    int rc = target_locked(caller, dom, &x);
+    /* Ports of hypervisor backends survive: the backend still holds them. */
+    for (uint32_t p = 1; !rc && p < x->max_ports; p++)
+        if (port_valid(x, p) && chan(x, p)->state != ECS_FREE && chan(x, p)->state != ECS_XEN)
+            close_locked(x, p);
+    spin_unlock_irqrestore(&evtchn_lock, f);
+    return rc;
+}
+
+int evtchn_xen_port(struct xen_dom *x, evtchn_xen_notify_fn notify, uint32_t *port)
+{
+    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    int rc = get_free_port(x, port);
+    if (!rc)
+        take_port(x, *port, ECS_XEN, 0)->xen_notify = notify;
+    spin_unlock_irqrestore(&evtchn_lock, f);
+    return rc;
+}
+
+void evtchn_raise(struct xen_dom *x, uint32_t port)
+{
+    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    if (port_valid(x, port) && chan(x, port)->state == ECS_XEN)
+        evtchn_2l_set_pending(x, chan(x, port)->notify_vcpu, port);
+    spin_unlock_irqrestore(&evtchn_lock, f);
+}
+
+void evtchn_send_virq(struct xen_dom *x, uint32_t virq, uint32_t vcpu)
+{
+    if (virq >= NR_VIRQS || vcpu >= XEN_DOM_MAX_VCPUS)
+        return;
+    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    uint32_t port = x->virq_port[vcpu][virq];
+    if (port)
+        evtchn_2l_set_pending(x, chan(x, port)->notify_vcpu, port);
+    spin_unlock_irqrestore(&evtchn_lock, f);
+}

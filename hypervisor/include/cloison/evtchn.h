@@ -1,0 +1,54 @@
+/*
+ * Xen event channels, 2-level ABI (core/evtchn.c: port table and bindings;
+ * core/evtchn_2l.c: pending/mask bits in shared_info and the upcall).
+ *
+ * Every port table is under one lock (evtchn.c): an interdomain binding links
+ * two domains' tables, and with one lock a sender can follow the link to the
+ * peer while the peer cannot be torn down under it (destruction unbinds under
+ * the same lock). Domains are found by id in evtchn.c's own registry, under
+ * that lock, for the same reason. Return values are Xen's negated errno
+ * values. `caller` is the calling domain; `dom` may be DOMID_SELF.
+ */
+#ifndef CLOISON_EVTCHN_H
+#define CLOISON_EVTCHN_H
+
+#include <cloison/types.h>
+#include <public/event_channel.h>
+
+struct xen_dom;
+struct domain;
+
+/* Hypervisor-side consumers (PV console backend): a port of d that the guest
+ * may send on (notify is called, from the sending vCPU's hypercall), and a way
+ * to raise it in the guest. */
+typedef void (*evtchn_xen_notify_fn)(struct domain *d, uint32_t port);
+int evtchn_alloc_xen_port(struct domain *d, evtchn_xen_notify_fn notify, uint32_t *port);
+void evtchn_send_to_guest(struct domain *d, uint32_t port);
+
+/* Operations on the caller's (or a target's) xen_dom. */
+int evtchn_init(struct xen_dom *x);     /* empty table, registered for lookups */
+void evtchn_destroy(struct xen_dom *x); /* unregister, close everything, free */
+int evtchn_alloc_unbound(struct xen_dom *caller, uint16_t dom, uint16_t remote_dom, uint32_t *port);
+int evtchn_bind_interdomain(struct xen_dom *caller, uint16_t remote_dom, uint32_t rport,
+                            uint32_t *lport);
+int evtchn_bind_virq(struct xen_dom *x, uint32_t virq, uint32_t vcpu, uint32_t *port);
+int evtchn_bind_ipi(struct xen_dom *x, uint32_t vcpu, uint32_t *port);
+int evtchn_bind_vcpu(struct xen_dom *x, uint32_t port, uint32_t vcpu);
+int evtchn_close(struct xen_dom *x, uint32_t port);
+int evtchn_send(struct xen_dom *x, uint32_t port);
+int evtchn_status(struct xen_dom *caller, struct evtchn_status *st); /* dom, port in st */
+int evtchn_unmask(struct xen_dom *x, uint32_t port);
+int evtchn_reset(struct xen_dom *caller, uint16_t dom);
+int evtchn_xen_port(struct xen_dom *x, evtchn_xen_notify_fn notify, uint32_t *port);
+void evtchn_raise(struct xen_dom *x, uint32_t port); /* hypervisor-originated */
+/* Raise a VIRQ bound on vCPU `vcpu` of x (no-op if unbound). */
+void evtchn_send_virq(struct xen_dom *x, uint32_t virq, uint32_t vcpu);
+
+/* 2-level delivery on x's shared_info (evtchn_2l.c). */
+void evtchn_2l_set_pending(struct xen_dom *x, uint32_t vcpu, uint32_t port);
+void evtchn_2l_clear_pending(struct xen_dom *x, uint32_t port);
+void evtchn_2l_unmask(struct xen_dom *x, uint32_t vcpu, uint32_t port);
+/* A vCPU's vcpu_info moved: flag every word so the guest rescans (Xen does). */
+void evtchn_2l_kick_all(struct xen_dom *x, uint32_t vcpu);
+
+#endif

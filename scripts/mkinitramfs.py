@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+"""Build the busybox initramfs the Linux guest tests boot (cpio "newc", gzip).
+
+  /usr/bin/python3 scripts/mkinitramfs.py [--busybox .cache/busybox/busybox]
+                                          [-o build/linux/initramfs.cpio.gz]
+
+Input: Debian's busybox-static:arm64 (scripts/fetch-guests.sh). The archive is
+written directly (no root, no mknod, no cpio tool): every entry is owned by root,
+with a fixed mtime, so the same busybox gives the same bytes.
+
+At boot /init mounts proc, sysfs and devtmpfs, prints one marker line the tests
+parse, then runs a shell on the console in a loop (setsid + cttyhack, so the shell
+has a controlling tty and Ctrl-C works); exiting the shell starts a new one.
+
+  CLOISON-LINUX-UP nproc=<online CPUs> cpus=<online list> name=<tag> kernel=<release> mem_kib=<MemTotal>
+
+<tag> is `cloison_name=<tag>` from the kernel command line (Linux hands unknown
+name=value parameters to init's environment; the shell inherits it), so tests can
+tell several domains apart by what they print: `echo $cloison_name`.
+
+/bin/irqcount prints the per-CPU arch_timer interrupt counts from /proc/interrupts:
+
+  IRQCOUNT ncpu=<N> arch_timer=<count cpu0>,<count cpu1>,...
+"""
+
+import argparse
+import gzip
+import io
+import os
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BUILD = Path(os.environ.get("BUILD", REPO / "build"))
+if not BUILD.is_absolute():
+    BUILD = REPO / BUILD
+
+INIT = r"""#!/bin/busybox sh
+/bin/busybox mkdir -p /proc /sys /dev /tmp /sbin /usr/bin /usr/sbin
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mem=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
+echo "CLOISON-LINUX-UP nproc=$(nproc) cpus=$(cat /sys/devices/system/cpu/online) name=${cloison_name:-none} kernel=$(uname -r) mem_kib=$mem"
+export PS1='~ # ' HOME=/root PATH=/sbin:/usr/sbin:/bin:/usr/bin
+while true; do
+    setsid cttyhack sh
+    echo "CLOISON-LINUX-SHELL-EXIT"
+    sleep 1
+done
+"""
+
+IRQCOUNT = r"""#!/bin/sh
+# Per-CPU arch_timer interrupt counts: IRQCOUNT ncpu=N arch_timer=c0,c1,...
+awk 'NR == 1 { n = NF }
+     /arch_timer/ { s = $2; for (i = 3; i <= n + 1; i++) s = s "," $i; t = s }
+     END { print "IRQCOUNT ncpu=" n " arch_timer=" (t == "" ? "none" : t) }' /proc/interrupts
+"""
+
+S_IFDIR, S_IFREG, S_IFLNK, S_IFCHR = 0o040000, 0o100000, 0o120000, 0o020000
+MTIME = 0
+
+
+class Cpio:
+    """A minimal newc writer: directories, regular files, symlinks, char devices."""
+
+    def __init__(self):
+        self.buf = io.BytesIO()
+        self.ino = 1
+
+    def _entry(self, name: str, mode: int, data: bytes = b"", rdev=(0, 0)):
+        namez = name.encode() + b"\0"
+        fields = [self.ino, mode, 0, 0, 2 if mode & S_IFDIR else 1, MTIME, len(data),
+                  0, 0, rdev[0], rdev[1], len(namez), 0]
+        self.ino += 1
+        hdr = b"070701" + b"".join(b"%08X" % f for f in fields)
+        self.buf.write(hdr + namez)
+        self._pad()
+        self.buf.write(data)
+        self._pad()
+
+    def _pad(self):
+        self.buf.write(b"\0" * (-self.buf.tell() % 4))
+
+    def dir(self, name, perm=0o755):
+        self._entry(name, S_IFDIR | perm)
+
+    def file(self, name, data: bytes, perm=0o644):
+        self._entry(name, S_IFREG | perm, data)
+
+    def symlink(self, name, target):
+        self._entry(name, S_IFLNK | 0o777, target.encode())
+
+    def chardev(self, name, major, minor, perm=0o600):
+        self._entry(name, S_IFCHR | perm, rdev=(major, minor))
+
+    def finish(self) -> bytes:
+        self._entry("TRAILER!!!", 0)
+        self.buf.write(b"\0" * (-self.buf.tell() % 512))
+        return self.buf.getvalue()
+
+
+def build(busybox: Path) -> bytes:
+    data = busybox.read_bytes()
+    if data[:4] != b"\x7fELF" or data[18:20] != b"\xb7\x00":   # EM_AARCH64
+        raise SystemExit(f"mkinitramfs: {busybox} is not an AArch64 ELF binary")
+    c = Cpio()
+    for d in ["bin", "sbin", "usr", "usr/bin", "usr/sbin", "etc", "proc", "sys", "dev",
+              "tmp", "root"]:
+        c.dir(d, 0o1777 if d == "tmp" else 0o755)
+    # The kernel opens /dev/console for init before devtmpfs is mounted.
+    c.chardev("dev/console", 5, 1)
+    c.chardev("dev/null", 1, 3, 0o666)
+    c.file("bin/busybox", data, 0o755)
+    c.symlink("bin/sh", "busybox")
+    c.file("init", INIT.encode(), 0o755)
+    c.file("bin/irqcount", IRQCOUNT.encode(), 0o755)
+    c.file("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n")
+    return c.finish()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--busybox", type=Path, default=REPO / ".cache" / "busybox" / "busybox")
+    ap.add_argument("-o", "--output", type=Path, default=BUILD / "linux" / "initramfs.cpio.gz")
+    a = ap.parse_args()
+    if not a.busybox.is_file():
+        sys.exit(f"mkinitramfs: {a.busybox} is missing: run scripts/fetch-guests.sh")
+    archive = build(a.busybox)
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", mtime=0, compresslevel=9) as gz:
+        gz.write(archive)
+    a.output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = a.output.with_suffix(".tmp")
+    tmp.write_bytes(out.getvalue())
+    tmp.replace(a.output)
+    print(f"mkinitramfs: {a.output} ({len(out.getvalue())} bytes)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+/* dom0's device tree: derived from QEMU virt's real trees (see test_dom0_dt.mk). */
+#include <libfdt.h>
+#include <stdlib.h>
+
+#include "harness.h"
+#include <cloison/dom0_dt.h>
+
+#define BUF_SIZE (256 * 1024)
+
+static void *load(const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "%s/%s", UNIT_DATA_DIR, name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    void *buf = calloc(1, BUF_SIZE);
+    size_t n = fread(buf, 1, BUF_SIZE, f);
+    fclose(f);
+    if (!n) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static struct dom0_dt_params params(void)
+{
+    struct dom0_dt_params p = {
+        .nr_vcpus = 2,
+        .nr_banks = 2,
+        .bank_base = {0x60000000, 0x80000000},
+        .bank_size = {0x10000000, 0x10000000},
+        .bootargs = "console=hvc0 root=/dev/vda",
+        .initrd_start = 0x68000000,
+        .initrd_size = 0x100000,
+        .gnttab_base = 0x40200000,
+        .gnttab_size = 0x40000,
+        .evtchn_ppi = 31,
+        .hv_uart = 0x09000000,
+    };
+    return p;
+}
+
+static int count_compatible(const void *fdt, const char *compat)
+{
+    int n = 0, node = -1;
+    while ((node = fdt_node_offset_by_compatible(fdt, node, compat)) >= 0)
+        n++;
+    return n;
+}
+
+static void mmio_cb(void *ctx, uint64_t base, uint64_t size)
+{
+    uint64_t *seen = ctx;
+    if (base == 0x0a000000 && size)
+        seen[0]++; /* a virtio-mmio transport */
+    if (base == 0x09000000)
+        seen[1]++; /* Cloison's UART must not be passed through */
+    if (base >= 0x40000000 && base < 0x80000000 && base != 0x3eff0000)
+        seen[2]++; /* nothing in RAM, not even the grant window (Cloison's image) */
+}
+
+static void check_tree(const char *name, bool v3)
+{
+    void *host = load(name), *out = calloc(1, BUF_SIZE);
+    struct dom0_dt_params p = params();
+    REQUIRE(host && out);
+    CHECK_EQ(dom0_dt_build(host, out, BUF_SIZE, &p), 0);
+    CHECK_EQ(fdt_check_full(out, fdt_totalsize(out)), 0);
+
+    /* /chosen: dom0's command line and initrd; Cloison's modules and domains gone. */
+    int chosen = fdt_path_offset(out, "/chosen");
+    REQUIRE(chosen >= 0);
+    CHECK_STR_EQ(fdt_getprop(out, chosen, "bootargs", NULL), "console=hvc0 root=/dev/vda");
+    CHECK(fdt_getprop(out, chosen, "xen,xen-bootargs", NULL) == NULL);
+    CHECK(fdt_getprop(out, chosen, "stdout-path", NULL) == NULL);
+    const void *start = fdt_getprop(out, chosen, "linux,initrd-start", NULL);
+    const void *end = fdt_getprop(out, chosen, "linux,initrd-end", NULL);
+    REQUIRE(start && end);
+    CHECK_EQ(fdt64_ld(start), 0x68000000ULL);
+    CHECK_EQ(fdt64_ld(end), 0x68100000ULL);
+    CHECK_EQ(count_compatible(out, "multiboot,module"), 0);
+    CHECK_EQ(count_compatible(out, "xen,domain"), 0);
+
+    /* Owned by Cloison: its UART, PSCI (rebuilt), PMU (PPI), memory (rebuilt). */
+    CHECK_EQ(fdt_path_offset(out, "/pl011@9000000"), -FDT_ERR_NOTFOUND);
+    CHECK_EQ(count_compatible(out, "arm,armv8-pmuv3"), 0);
+    CHECK_EQ(count_compatible(out, "arm,psci-0.2"), 1);
+    const char *method = fdt_getprop(out, fdt_path_offset(out, "/psci"), "method", NULL);
+    CHECK_STR_EQ(method, "hvc");
+
+    /* Devices stay: virtio-mmio, PCIe, RTC, fw_cfg, GPIO. */
+    CHECK(count_compatible(out, "virtio,mmio") >= 1);
+    CHECK_EQ(count_compatible(out, "pci-host-ecam-generic"), 1);
+    CHECK_EQ(count_compatible(out, "arm,pl031"), 1);
+    CHECK_EQ(count_compatible(out, "qemu,fw-cfg-mmio"), 1);
+    CHECK_EQ(count_compatible(out, "arm,pl061"), 1);
+
+    /* cpus, memory, hypervisor. */
+    int cpus = fdt_path_offset(out, "/cpus");
+    REQUIRE(cpus >= 0);
+    CHECK(fdt_subnode_offset(out, cpus, "cpu@0") >= 0);
+    CHECK(fdt_subnode_offset(out, cpus, "cpu@1") >= 0);
+    CHECK_EQ(fdt_subnode_offset(out, cpus, "cpu@2"), -FDT_ERR_NOTFOUND);
+    int mem = fdt_path_offset(out, "/memory@60000000");
+    REQUIRE(mem >= 0);
+    int len;
+    const fdt32_t *reg = fdt_getprop(out, mem, "reg", &len);
+    CHECK_EQ(len, 32);
+    CHECK_EQ(fdt32_to_cpu(reg[5]), 0x80000000U);
+    int hv = fdt_path_offset(out, "/hypervisor");
+    REQUIRE(hv >= 0);
+    CHECK_EQ(fdt_node_check_compatible(out, hv, "xen,xen"), 0);
+    CHECK_STR_EQ(fdt_getprop(out, hv, "compatible", NULL), "xen,xen-4.17");
+    const fdt32_t *irq = fdt_getprop(out, hv, "interrupts", &len);
+    REQUIRE(irq && len == 12);
+    CHECK_EQ(fdt32_to_cpu(irq[0]), 1U);
+    CHECK_EQ(fdt32_to_cpu(irq[1]), 15U);
+
+    /* GIC: keeps its phandle; no virtualisation frames, ITS or v2m, no maintenance IRQ. */
+    int gic = fdt_node_offset_by_compatible(out, -1, v3 ? "arm,gic-v3" : "arm,cortex-a15-gic");
+    REQUIRE(gic >= 0);
+    CHECK(fdt_get_phandle(out, gic) != 0);
+    CHECK(fdt_getprop(out, gic, "interrupts", NULL) == NULL);
+    fdt_getprop(out, gic, "reg", &len);
+    CHECK_EQ(len, 2 * 16);
+    CHECK_EQ(count_compatible(out, "arm,gic-v3-its"), 0);
+    CHECK_EQ(count_compatible(out, "arm,gic-v2m-frame"), 0);
+
+    /* MMIO handed to dom0: devices yes, Cloison's UART and RAM no. */
+    uint64_t seen[3] = {0, 0, 0};
+    CHECK(dom0_dt_for_each_mmio(out, mmio_cb, seen) > 30);
+    CHECK_EQ(seen[0], 1ULL);
+    CHECK_EQ(seen[1], 0ULL);
+    CHECK_EQ(seen[2], 0ULL);
+    free(host);
+    free(out);
+}
+
+TEST(gicv3_host)
+{
+    check_tree("virt-gicv3-boot.dtb", true);
+}
+
+TEST(gicv2_host)
+{
+    check_tree("virt-gicv2-boot.dtb", false);
+}
+
+TEST(bad_params_rejected)
+{
+    void *host = load("virt-gicv3-boot.dtb"), *out = calloc(1, BUF_SIZE);
+    struct dom0_dt_params p = params();
+    REQUIRE(host && out);
+    p.nr_banks = 0;
+    CHECK(dom0_dt_build(host, out, BUF_SIZE, &p) < 0);
+    p = params();
+    p.evtchn_ppi = 40;
+    CHECK(dom0_dt_build(host, out, BUF_SIZE, &p) < 0);
+    p = params();
+    CHECK(dom0_dt_build(host, out, 1024, &p) < 0); /* too small */
+    memset(host, 0, 64);                           /* not a device tree */
+    CHECK(dom0_dt_build(host, out, BUF_SIZE, &p) < 0);
+    free(host);
+    free(out);
+}
