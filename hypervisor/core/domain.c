@@ -130,13 +130,8 @@ struct domain *domain_create(const struct domain_cfg *cfg)
     }
     if ((rc = console_log_init(&d->con)) != 0 || (rc = p2m_init(&d->p2m)) != 0)
         goto fail;
-    if (cfg->is_dom0) {
-        if ((rc = create_vcpus(d, cfg->vcpus)) != 0 || (rc = vpl011_domain_init(d)) != 0 ||
-            (rc = dom0_build(d, cfg, host_fdt, &hv_opts, &entry, &dtb)) != 0)
-            goto fail;
-        goto built;
-    }
-    if ((rc = domain_alloc_ram(d, bytes)) != 0) {
+    /* dom0's RAM is direct-mapped and allocated by dom0_build below. */
+    if (!cfg->is_dom0 && (rc = domain_alloc_ram(d, bytes)) != 0) {
         printk("%s: cannot allocate %lu KiB of RAM (%lu KiB free)", cfg->name, cfg->memory_kib,
                (uint64_t)mm_free_pages() * 4);
         goto fail;
@@ -145,9 +140,10 @@ struct domain *domain_create(const struct domain_cfg *cfg)
         goto fail;
     if (d->xen_enhanced && (rc = xen_domain_init(d)) != 0)
         goto fail;
-    if ((rc = domain_load_images(d, cfg, &entry, &dtb)) != 0)
+    rc = cfg->is_dom0 ? dom0_build(d, cfg, host_fdt, &hv_opts, &entry, &dtb)
+                      : domain_load_images(d, cfg, &entry, &dtb);
+    if (rc)
         goto fail;
-built:
     if ((rc = gnttab_domain_init(d)) != 0 || (rc = pvconsole_domain_init(d)) != 0)
         goto fail;
 

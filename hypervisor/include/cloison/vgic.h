@@ -97,10 +97,10 @@ void vgic_save(struct vcpu *v);    /* context switch out: virtual interface regs
 void vgic_restore(struct vcpu *v); /* context switch in */
 void vgic_maintenance(void);       /* maintenance interrupt on this pCPU */
 
-/* Guest MMIO access in the vGIC frames; *val holds the value (zero-extended).
- * MMIO_UNHANDLED: the address is not in a vGIC frame. */
 /* Is ipa inside this domain's emulated GIC frames (wherever they are placed)? */
 bool vgic_owns_ipa(const struct domain *d, ipa_t ipa);
+/* Guest MMIO access in the vGIC frames; *val holds the value (zero-extended).
+ * MMIO_UNHANDLED: the address is not in a vGIC frame. */
 enum mmio_result vgic_mmio(struct vcpu *v, ipa_t addr, unsigned int size, bool write,
                            uint64_t *val);
 /* Trapped GIC system register (ICC_SGI1R_EL1 etc.); iss = ESR_EL2.ISS of EC 0x18.

@@ -23,7 +23,7 @@ const char test_name[] = "vgic_stress";
 
 #define NCPU 4
 #define STORM_SGIS 3 /* SGIs per sender: 4 x 3 = 12 numbers */
-#define STORM_N 50 /* per (sender, receiver, SGI number): 1800 IPIs in all */
+#define STORM_N 50   /* per (sender, receiver, SGI number): 1800 IPIs in all */
 #define MULTI_SGI 5
 #define ORDER_N 12
 #define ROUTE_SPI 48 /* 4 SPIs from here */
@@ -154,11 +154,11 @@ static void storm_stuck(unsigned me)
                 if (s != r)
                     test_fail("storm timeout on cpu%u: cpu%u->cpu%u sgi=%u sent=%u received=%u "
                               "total_sent=%u irqs=%u,%u,%u,%u",
-                              me, a, t, a * STORM_SGIS + k, s, r, total, irqs[0], irqs[1],
-                              irqs[2], irqs[3]);
+                              me, a, t, a * STORM_SGIS + k, s, r, total, irqs[0], irqs[1], irqs[2],
+                              irqs[3]);
             }
-    test_fail("storm timeout cpu=%u total_sent=%u loops=%u,%u,%u,%u", me, total, loops[0],
-              loops[1], loops[2], loops[3]);
+    test_fail("storm timeout cpu=%u total_sent=%u loops=%u,%u,%u,%u", me, total, loops[0], loops[1],
+              loops[2], loops[3]);
 }
 
 /* Send while the receiver has counted the previous SGI of that slot. */
@@ -289,7 +289,8 @@ static void check_order(unsigned expected_multi)
             multi++;
             seen_src |= 1u << arrival_src[n];
         }
-        if (n && id < 64 && arrival_id[n - 1] < 64 && order_prio[arrival_id[n - 1]] > order_prio[id])
+        if (n && id < 64 && arrival_id[n - 1] < 64 &&
+            order_prio[arrival_id[n - 1]] > order_prio[id])
             test_fail("backlog out of priority order: intid %u (prio 0x%x) after %u (prio 0x%x)",
                       id, order_prio[id], arrival_id[n - 1], order_prio[arrival_id[n - 1]]);
     }

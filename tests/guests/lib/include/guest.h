@@ -162,7 +162,7 @@ void gic_enable(unsigned intid);
 void gic_set_pending(unsigned intid); /* ISPENDR: software-pending */
 void gic_set_edge(unsigned intid);    /* ICFGR: edge-triggered (PPIs/SPIs) */
 void gic_route_spi(unsigned intid, unsigned cpu);
-unsigned gic_nr_intids(void); /* from GICD_TYPER.ITLinesNumber */
+unsigned gic_nr_intids(void);                  /* from GICD_TYPER.ITLinesNumber */
 void gic_send_sgi(unsigned cpu, unsigned sgi); /* to vCPU index cpu (plat.cpu_mpidr) */
 unsigned gic_last_source(void); /* v2: CPUID of the SGI this vCPU last acknowledged */
 #define VTIMER_PPI 27
