@@ -41,7 +41,7 @@ include hypervisor/build.mk
 
 all: $(BUILD)/cloison $(ALL_EXTRA)
 
-.PHONY: all deps run check lint unit integration bench clean
+.PHONY: all deps run check lint unit integration bench clean guests-fetch
 deps:
 	@sh scripts/deps.sh
 
@@ -60,14 +60,22 @@ check: deps
 
 # Xen 4.17 (Debian's package) is the reference the parity tests and benchmarks
 # compare against; fetched into .cache/, never committed.
-integration: all
+# Guests nobody here wrote (Debian's kernel and busybox) are fetched into
+# .cache/ and the initramfs built, before the suite runs.
+guests-fetch:
+	sh scripts/fetch-guests.sh
+	/usr/bin/python3 scripts/mkinitramfs.py
+
+integration: all guests-fetch
 	sh scripts/fetch-xen.sh
 	$(PYTEST) -v tests/integration
 
 bench: deps
 	$(MAKE) all
+	$(MAKE) guests-fetch
 	sh scripts/fetch-xen.sh
 	/usr/bin/python3 bench/run.py
+	/usr/bin/python3 bench/micro.py
 
 clean:
 	rm -rf $(BUILD)
