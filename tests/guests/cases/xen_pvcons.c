@@ -96,7 +96,8 @@ static size_t read_input(char *buf, size_t cap)
 void test_main(void)
 {
     uint64_t pfn = 0, evtchn = 0;
-    long rc1 = get_param(HVM_PARAM_CONSOLE_PFN, &pfn), rc2 = get_param(HVM_PARAM_CONSOLE_EVTCHN, &evtchn);
+    long rc1 = get_param(HVM_PARAM_CONSOLE_PFN, &pfn),
+         rc2 = get_param(HVM_PARAM_CONSOLE_EVTCHN, &evtchn);
     if (rc1 || rc2)
         test_fail("get_param rc=%ld,%ld", rc1, rc2);
     if (!pfn || !evtchn)
@@ -109,8 +110,8 @@ void test_main(void)
     port = (uint32_t)evtchn;
     char line[64];
     for (int i = 0; i < LINES; i++) {
-        int n = snprintf(line, sizeof(line), "pvcons line %02d of %d: the quick brown fox\n", i,
-                         LINES);
+        int n =
+            snprintf(line, sizeof(line), "pvcons line %02d of %d: the quick brown fox\n", i, LINES);
         pv_write(line, (size_t)n);
     }
     /* Everything must be consumed: the backend drains on every send. */
