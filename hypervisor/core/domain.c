@@ -11,8 +11,10 @@
 #include <cloison/domain_build.h>
 #include <cloison/domain_cfg.h>
 #include <cloison/dom0_build.h>
+#include <cloison/dom0_console.h>
 #include <cloison/setup.h>
 #include <cloison/errno.h>
+#include <cloison/evtchn.h>
 #include <cloison/grant.h>
 #include <cloison/pvconsole.h>
 #include <cloison/host_psci.h>
@@ -45,20 +47,30 @@ static const char *reason_name(shutdown_reason_t r)
     return r < ARRAY_SIZE(reason_names) ? reason_names[r] : "unknown";
 }
 
+/*
+ * Teardown, in the reverse order of what depends on what: the Xen interface
+ * first (it unbinds peers' event channels into this domain), then grants
+ * (before the p2m and RAM: other domains may map its pages), the consoles and
+ * emulated devices, the vGIC (which still looks at the vCPUs), and only then
+ * the vCPUs, stage 2 and RAM. Also used to unwind a half-built domain.
+ */
 static void domain_free(struct domain *d)
 {
-    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-        if (d->vcpus[i]) {
-            __atomic_fetch_sub(&pcpus[d->vcpus[i]->pcpu].nr_vcpus, 1, __ATOMIC_RELAXED);
-            xfree(d->vcpus[i]);
-        }
-    }
-    gnttab_domain_destroy(d); /* before the p2m and RAM: others may map its pages */
+    xen_domain_destroy(d);
+    gnttab_domain_destroy(d);
+    dom0_console_destroy(d);
     pvconsole_domain_destroy(d);
-    xen_domain_destroy(d); /* first: unbinds event channels of peers */
     vpl011_domain_destroy(d);
     if (d->vgic)
         vgic_domain_destroy(d);
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = d->vcpus[i];
+        if (!v)
+            continue;
+        if (v->placed) /* counted on its pCPU by sched_add_vcpu */
+            __atomic_fetch_sub(&pcpus[v->pcpu].nr_vcpus, 1, __ATOMIC_RELAXED);
+        xfree(v);
+    }
     p2m_destroy(&d->p2m);
     domain_free_ram(d);
     console_log_free(&d->con);
@@ -146,6 +158,7 @@ struct domain *domain_create(const struct domain_cfg *cfg)
         goto fail;
     if ((rc = gnttab_domain_init(d)) != 0 || (rc = pvconsole_domain_init(d)) != 0)
         goto fail;
+    dom0_console_init(d);
 
     d->cntvoff = arch_counter(); /* the guest's virtual counter starts at its boot */
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
@@ -202,6 +215,7 @@ void domain_shutdown(struct domain *d, shutdown_reason_t reason)
            action_names[action]);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         sched_kill_vcpu(d->vcpus[i]);
+    evtchn_send_global_virq(VIRQ_DOM_EXC); /* as Xen: xenstored/xl watch for it */
     if (action == ACTION_PRESERVE)
         domain_reap(); /* it may have been the last one running */
 }
@@ -262,6 +276,7 @@ void domain_reap(void)
             restart_cfg = victim->cfg;
         domain_free(victim);
         printk("d%u: destroyed, %lu KiB free", id, (uint64_t)mm_free_pages() * 4);
+        evtchn_send_global_virq(VIRQ_DOM_EXC); /* gone for good: Xen tells dom0 again */
         struct domain *d = restart ? domain_create(&restart_cfg) : NULL;
         spin_unlock(&reap_lock);
         if (restart && !d)
@@ -287,6 +302,14 @@ struct domain *domain_by_id(uint16_t id)
         d = d->next;
     spin_unlock(&domlist_lock);
     return d;
+}
+
+void domain_for_each(void (*fn)(struct domain *d))
+{
+    spin_lock(&domlist_lock);
+    for (struct domain *d = domlist; d; d = d->next)
+        fn(d);
+    spin_unlock(&domlist_lock);
 }
 
 unsigned int domain_count(void)

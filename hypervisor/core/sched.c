@@ -43,6 +43,7 @@ void sched_add_vcpu(struct vcpu *v)
         if (pcpus[c].online && pcpus[c].nr_vcpus < pcpus[best].nr_vcpus)
             best = c;
     v->pcpu = best;
+    v->placed = true;
     __atomic_fetch_add(&pcpus[best].nr_vcpus, 1, __ATOMIC_RELAXED);
     spin_unlock(&placement_lock);
 }

@@ -67,6 +67,7 @@ struct vcpu {
     enum vcpu_state state;
     bool paused; /* not eligible to run while set */
     bool on_runq;
+    bool placed; /* given a pCPU by sched_add_vcpu (counted there) */
     struct vcpu *runq_next;
     bool loaded;              /* its state is live on v->pcpu (it is that pCPU's current) */
     struct timer vtimer_wake; /* fires the vtimer of a descheduled vCPU */
