@@ -11,7 +11,6 @@
 #include <cloison/domain_build.h>
 #include <cloison/domain_cfg.h>
 #include <cloison/dom0_build.h>
-#include <cloison/dom0_console.h>
 #include <cloison/setup.h>
 #include <cloison/errno.h>
 #include <cloison/evtchn.h>
@@ -58,7 +57,6 @@ static void domain_free(struct domain *d)
 {
     xen_domain_destroy(d);
     gnttab_domain_destroy(d);
-    dom0_console_destroy(d);
     pvconsole_domain_destroy(d);
     vpl011_domain_destroy(d);
     if (d->vgic)
@@ -158,7 +156,6 @@ struct domain *domain_create(const struct domain_cfg *cfg)
         goto fail;
     if ((rc = gnttab_domain_init(d)) != 0 || (rc = pvconsole_domain_init(d)) != 0)
         goto fail;
-    dom0_console_init(d);
 
     d->cntvoff = arch_counter(); /* the guest's virtual counter starts at its boot */
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
