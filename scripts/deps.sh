@@ -3,7 +3,7 @@
 # when everything is present it only checks and returns.
 set -eu
 PKGS="gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm device-tree-compiler \
-libfdt-dev:arm64 libfdt1 python3-pytest cpio clang lld make"
+libfdt-dev:arm64 libfdt1 python3-pytest cpio clang lld make e2fsprogs"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -18,6 +18,13 @@ has a controlling tty and Ctrl-C works); exiting the shell starts a new one.
 name=value parameters to init's environment; the shell inherits it), so tests can
 tell several domains apart by what they print: `echo $cloison_name`.
 
+With `cloison.disktest=<disk>` on the kernel command line (e.g. vda), /init first
+loads the virtio block modules, virtio-mmio and virtio-pci (copied from the kernel's
+modules tree when it is there), mounts /dev/<disk> read-only and prints
+
+  DISKTEST sha256=<sha256 of /disktest on that disk>     (or DISKTEST error=mount)
+  DISKTEST irqs=<interrupt count of each virtio line in /proc/interrupts> ...
+
 /bin/irqcount prints the per-CPU arch_timer interrupt counts from /proc/interrupts:
 
   IRQCOUNT ncpu=<N> arch_timer=<count cpu0>,<count cpu1>,...
@@ -43,6 +50,25 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mem=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
 echo "CLOISON-LINUX-UP nproc=$(nproc) cpus=$(cat /sys/devices/system/cpu/online) name=${cloison_name:-none} kernel=$(uname -r) mem_kib=$mem"
+# cloison.disktest=<disk> (tests/integration/test_dom0_disk.py): load the virtio
+# block driver (virtio-mmio or virtio-pci), mount the disk read-only, print its sum.
+dt=$(sed -n 's/.*cloison\.disktest=\([a-z0-9]*\).*/\1/p' /proc/cmdline)
+if [ -n "$dt" ]; then
+    for m in virtio_ring virtio virtio_mmio virtio_pci_modern_dev virtio_pci_legacy_dev \
+        virtio_pci virtio_blk; do
+        [ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko
+    done
+    i=0
+    while [ ! -b /dev/$dt ] && [ $i -lt 30 ]; do sleep 1; i=$((i + 1)); done
+    mkdir -p /mnt
+    if mount -o ro /dev/$dt /mnt; then
+        echo "DISKTEST sha256=$(sha256sum /mnt/disktest | cut -d' ' -f1)"
+        umount /mnt
+    else
+        echo "DISKTEST error=mount"
+    fi
+    echo "DISKTEST irqs=$(awk '/virtio/ {s = 0; for (i = 2; $i ~ /^[0-9]+$/; i++) s += $i; printf "%s ", s}' /proc/interrupts)"
+fi
 export PS1='~ # ' HOME=/root PATH=/sbin:/usr/sbin:/bin:/usr/bin
 while true; do
     setsid cttyhack sh
@@ -101,7 +127,15 @@ class Cpio:
         return self.buf.getvalue()
 
 
-def build(busybox: Path) -> bytes:
+# Loaded in this order by the disk test hook (no modules.dep in the cache: the
+# order is the dependency order).
+VIRTIO_MODULES = ["drivers/virtio/virtio_ring.ko", "drivers/virtio/virtio.ko",
+                  "drivers/virtio/virtio_mmio.ko", "drivers/virtio/virtio_pci_modern_dev.ko",
+                  "drivers/virtio/virtio_pci_legacy_dev.ko", "drivers/virtio/virtio_pci.ko",
+                  "drivers/block/virtio_blk.ko"]
+
+
+def build(busybox: Path, modules: Path = None) -> bytes:
     data = busybox.read_bytes()
     if data[:4] != b"\x7fELF" or data[18:20] != b"\xb7\x00":   # EM_AARCH64
         raise SystemExit(f"mkinitramfs: {busybox} is not an AArch64 ELF binary")
@@ -117,17 +151,26 @@ def build(busybox: Path) -> bytes:
     c.file("init", INIT.encode(), 0o755)
     c.file("bin/irqcount", IRQCOUNT.encode(), 0o755)
     c.file("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n")
+    if modules and (modules / "kernel").is_dir():
+        c.dir("lib")
+        c.dir("lib/modules")
+        for m in VIRTIO_MODULES:
+            ko = modules / "kernel" / m
+            if ko.is_file():
+                c.file("lib/modules/" + ko.name, ko.read_bytes())
     return c.finish()
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--busybox", type=Path, default=REPO / ".cache" / "busybox" / "busybox")
+    ap.add_argument("--modules", type=Path, default=REPO / ".cache" / "linux" / "modules",
+                    help="the kernel's lib/modules/<release> (virtio block modules)")
     ap.add_argument("-o", "--output", type=Path, default=BUILD / "linux" / "initramfs.cpio.gz")
     a = ap.parse_args()
     if not a.busybox.is_file():
         sys.exit(f"mkinitramfs: {a.busybox} is missing: run scripts/fetch-guests.sh")
-    archive = build(a.busybox)
+    archive = build(a.busybox, a.modules)
     out = io.BytesIO()
     with gzip.GzipFile(fileobj=out, mode="wb", mtime=0, compresslevel=9) as gz:
         gz.write(archive)

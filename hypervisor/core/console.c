@@ -48,12 +48,14 @@ void console_log_free(struct console_log *c)
     c->ring = NULL;
 }
 
-/* Part of d's current line to the UART; `end` completes it. */
+/* Part of d's current line to the UART; `end` completes it. dom0's console
+ * is the machine's, shown untagged as Xen does; owners are domid + 1 because
+ * owner 0 means "no line open". */
 static void emit(struct domain *d, const char *s, size_t len, bool end)
 {
     char prefix[16];
-    int n = snprintf(prefix, sizeof(prefix), "(d%u) ", d->id);
-    console_puts_line_part(d->id, prefix, (size_t)n, s, len, end);
+    int n = d->is_privileged ? 0 : snprintf(prefix, sizeof(prefix), "(d%u) ", d->id);
+    console_puts_line_part(d->id + 1u, prefix, (size_t)n, s, len, end);
 }
 
 /* Refill the token bucket; lock held. */

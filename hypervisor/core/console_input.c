@@ -6,6 +6,10 @@
  * Everything here runs under input_lock with IRQs masked. A domain's
  * receive callback runs under it too, and console_input_detach() takes it,
  * so a domain is never freed while bytes are being delivered to it.
+ *
+ * The focus is kept as a slot, domain id + 1, so that dom0 (id 0) and
+ * Cloison (slot 0) stay apart; the order Cloison -> dom0 -> d1 -> ... is
+ * Xen's.
  */
 #include <cloison/console.h>
 #include <cloison/domain.h>
@@ -28,14 +32,21 @@ struct input_dom {
 static spinlock_t input_lock = SPINLOCK_INIT;
 static struct input_dom doms[CONSOLE_INPUT_MAX]; /* ascending domain id */
 static size_t nr_doms;
-static uint16_t focus; /* 0: Cloison; read lock-free by the output side */
+static uint32_t focus; /* slot: 0 Cloison, else domid + 1; read lock-free */
 static bool focus_chosen;
+static bool focus_by_user; /* Ctrl-a x3 was used: dom0 no longer takes it */
 static struct console_mux mux;
 static uint32_t uart_irq;
 
+static uint32_t slot_of(uint16_t id)
+{
+    return (uint32_t)id + 1;
+}
+
 uint16_t console_input_focus(void)
 {
-    return __atomic_load_n(&focus, __ATOMIC_RELAXED);
+    uint32_t slot = __atomic_load_n(&focus, __ATOMIC_RELAXED);
+    return slot ? (uint16_t)(slot - 1) : CONSOLE_FOCUS_CLOISON;
 }
 
 static struct input_dom *find_locked(uint16_t id)
@@ -46,25 +57,28 @@ static struct input_dom *find_locked(uint16_t id)
     return NULL;
 }
 
-/* Move the focus to `id` (0 = Cloison) and say so; lock held. */
-static void set_focus_locked(uint16_t id)
+/* Move the focus to `slot` (0 = Cloison) and say so; lock held. */
+static void set_focus_locked(uint32_t slot)
 {
-    __atomic_store_n(&focus, id, __ATOMIC_RELAXED);
-    struct input_dom *e = id ? find_locked(id) : NULL;
+    struct input_dom *e = slot ? find_locked((uint16_t)(slot - 1)) : NULL;
+    if (!e)
+        slot = 0;
+    __atomic_store_n(&focus, slot, __ATOMIC_RELAXED);
     if (!e) {
         printk("console input: cloison (type Ctrl-a three times to switch)");
         return;
     }
-    printk("console input: d%u (%s) (type Ctrl-a three times to switch)", id, e->d->name);
+    printk("console input: d%u (%s) (type Ctrl-a three times to switch)", e->d->id, e->d->name);
     console_guest_show(e->d); /* its prompt, now */
 }
 
-static uint16_t next_focus_locked(uint16_t cur)
+/* Domain ids are below DOMID_FIRST_RESERVED (0x7ff0), so slots fit 16 bits. */
+static uint32_t next_focus_locked(uint32_t cur)
 {
-    uint16_t ids[CONSOLE_INPUT_MAX];
+    uint16_t slots[CONSOLE_INPUT_MAX];
     for (size_t i = 0; i < nr_doms; i++)
-        ids[i] = doms[i].d->id;
-    return console_mux_next(cur, ids, nr_doms);
+        slots[i] = (uint16_t)slot_of(doms[i].d->id);
+    return console_mux_next((uint16_t)cur, slots, nr_doms);
 }
 
 void console_input_attach(struct domain *d, console_rx_fn rx)
@@ -80,9 +94,11 @@ void console_input_attach(struct domain *d, console_rx_fn rx)
     for (; i > 0 && doms[i - 1].d->id > d->id; i--)
         doms[i] = doms[i - 1];
     doms[i] = (struct input_dom){d, rx};
-    if (!focus_chosen) {
+    /* As Xen: dom0 has the input once it exists (unless the user moved it);
+     * without dom0, the first domain that can take input. */
+    if (!focus_chosen || (d->id == 0 && !focus_by_user)) {
         focus_chosen = true;
-        set_focus_locked(d->id);
+        set_focus_locked(slot_of(d->id));
     }
     spin_unlock_irqrestore(&input_lock, f);
 }
@@ -97,8 +113,8 @@ void console_input_detach(struct domain *d)
         for (; i + 1 < nr_doms; i++)
             doms[i] = doms[i + 1];
         nr_doms--;
-        if (focus == d->id)
-            set_focus_locked(next_focus_locked(d->id));
+        if (focus == slot_of(d->id))
+            set_focus_locked(next_focus_locked(slot_of(d->id)));
     }
     spin_unlock_irqrestore(&input_lock, f);
 }
@@ -119,9 +135,10 @@ static char input_byte(char c)
     uint64_t f = spin_lock_irqsave(&input_lock);
     console_mux_feed(&mux, c, &out);
     if (out.do_switch) {
+        focus_by_user = true;
         set_focus_locked(next_focus_locked(focus));
     } else if (out.len && focus) {
-        struct input_dom *e = find_locked(focus);
+        struct input_dom *e = find_locked((uint16_t)(focus - 1));
         if (e)
             e->rx(e->d, out.buf, out.len);
     } else if (out.len) {

@@ -2,7 +2,8 @@
  * dom0: the control domain. Its RAM is direct-mapped (guest physical ==
  * host physical, so DMA by passed-through devices works without an IOMMU),
  * its device tree is the host's minus what Cloison owns, and every device
- * left in that tree is mapped 1:1 into its stage 2.
+ * left in that tree is mapped 1:1 into its stage 2, its SPIs routed to dom0's
+ * vGIC (vdev/vgic-hw.c).
  */
 #include <cloison/arch.h>
 #include <cloison/bootargs.h>
@@ -18,6 +19,7 @@
 #include <cloison/printk.h>
 #include <cloison/uart.h>
 #include <cloison/vcpu.h>
+#include <cloison/vgic.h>
 #include <libfdt.h>
 #include <string.h>
 
@@ -96,6 +98,53 @@ static void map_mmio(void *ctx, uint64_t base, uint64_t size)
         printk("d0: cannot pass through MMIO 0x%lx+0x%lx (%d)", base, size, rc);
 }
 
+static void route_spi(void *ctx, uint32_t intid)
+{
+    struct domain *d = ctx;
+    /* The hypervisor console's UART node is not in dom0's tree; this is the
+     * belt to those braces. */
+    if (intid == uart_rx_irq())
+        return;
+    int rc = vgic_route_spi(d, intid);
+    if (rc)
+        printk("d0: cannot pass through SPI %u (%d)", intid, rc);
+}
+
+static uint32_t dt_u32(const void *fdt, int node, const char *name, uint32_t dflt)
+{
+    int len;
+    const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+    return p && len == 4 ? fdt32_to_cpu(*p) : dflt;
+}
+
+/* SPIs a PCIe host bridge's INTx lines use: its interrupt-map entries (child
+ * unit address, child specifier, parent phandle, parent unit address, parent
+ * specifier) whose parent is a 3-cell GIC specifier of type SPI. */
+static void for_each_map_spi(const void *fdt, void (*fn)(void *ctx, uint32_t intid), void *ctx)
+{
+    int node = -1;
+    while ((node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "pci", 4)) >= 0) {
+        int len;
+        const fdt32_t *map = fdt_getprop(fdt, node, "interrupt-map", &len);
+        if (!map)
+            continue;
+        unsigned int n = (unsigned int)len / 4, i = 0;
+        uint32_t child =
+            dt_u32(fdt, node, "#address-cells", 3) + dt_u32(fdt, node, "#interrupt-cells", 1);
+        while (i + child + 1 <= n) {
+            int parent = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(map[i + child]));
+            if (parent < 0 || !fdt_getprop(fdt, parent, "interrupt-controller", NULL))
+                break; /* an entry we cannot size ends the walk */
+            uint32_t pac = dt_u32(fdt, parent, "#address-cells", 0);
+            uint32_t pic = dt_u32(fdt, parent, "#interrupt-cells", 0);
+            const fdt32_t *spec = map + i + child + 1 + pac;
+            i += child + 1 + pac + pic;
+            if (pic == 3 && i <= n && fdt32_to_cpu(spec[0]) == 0 && fdt32_to_cpu(spec[1]) < 988)
+                fn(ctx, fdt32_to_cpu(spec[1]) + 32);
+        }
+    }
+}
+
 /* The bank that holds the kernel: the first one large enough. */
 static int pick_bank(const struct dom0_dt_params *p, uint64_t need)
 {
@@ -163,8 +212,13 @@ int dom0_build(struct domain *d, const struct domain_cfg *cfg, const void *host_
     rc = dom0_dt_build(host_fdt, buf, dtb_room, &p);
     if (!rc && fdt_totalsize(buf) > DOM0_DTB_MAX)
         rc = -FDT_ERR_NOSPACE;
-    if (!rc)
+    if (!rc) {
         dom0_dt_for_each_mmio(buf, map_mmio, d);
+        /* Their interrupts follow the devices; the INTx of a PCIe bridge
+         * are only in its interrupt-map. */
+        dom0_dt_for_each_spi(buf, route_spi, d);
+        for_each_map_spi(buf, route_spi, d);
+    }
     arch_fp_restore(fp);
     xfree(fp);
     if (rc) {

@@ -11,8 +11,10 @@
 #include <cloison/domain_build.h>
 #include <cloison/domain_cfg.h>
 #include <cloison/dom0_build.h>
+#include <cloison/dom0_console.h>
 #include <cloison/setup.h>
 #include <cloison/errno.h>
+#include <cloison/evtchn.h>
 #include <cloison/grant.h>
 #include <cloison/pvconsole.h>
 #include <cloison/host_psci.h>
@@ -56,6 +58,7 @@ static void domain_free(struct domain *d)
 {
     xen_domain_destroy(d);
     gnttab_domain_destroy(d);
+    dom0_console_destroy(d);
     pvconsole_domain_destroy(d);
     vpl011_domain_destroy(d);
     if (d->vgic)
@@ -155,6 +158,7 @@ struct domain *domain_create(const struct domain_cfg *cfg)
         goto fail;
     if ((rc = gnttab_domain_init(d)) != 0 || (rc = pvconsole_domain_init(d)) != 0)
         goto fail;
+    dom0_console_init(d);
 
     d->cntvoff = arch_counter(); /* the guest's virtual counter starts at its boot */
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
@@ -211,6 +215,7 @@ void domain_shutdown(struct domain *d, shutdown_reason_t reason)
            action_names[action]);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         sched_kill_vcpu(d->vcpus[i]);
+    evtchn_send_global_virq(VIRQ_DOM_EXC); /* as Xen: xenstored/xl watch for it */
     if (action == ACTION_PRESERVE)
         domain_reap(); /* it may have been the last one running */
 }
@@ -271,6 +276,7 @@ void domain_reap(void)
             restart_cfg = victim->cfg;
         domain_free(victim);
         printk("d%u: destroyed, %lu KiB free", id, (uint64_t)mm_free_pages() * 4);
+        evtchn_send_global_virq(VIRQ_DOM_EXC); /* gone for good: Xen tells dom0 again */
         struct domain *d = restart ? domain_create(&restart_cfg) : NULL;
         spin_unlock(&reap_lock);
         if (restart && !d)
@@ -296,6 +302,14 @@ struct domain *domain_by_id(uint16_t id)
         d = d->next;
     spin_unlock(&domlist_lock);
     return d;
+}
+
+void domain_for_each(void (*fn)(struct domain *d))
+{
+    spin_lock(&domlist_lock);
+    for (struct domain *d = domlist; d; d = d->next)
+        fn(d);
+    spin_unlock(&domlist_lock);
 }
 
 unsigned int domain_count(void)

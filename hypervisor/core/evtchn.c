@@ -400,3 +400,16 @@ void evtchn_send_virq(struct xen_dom *x, uint32_t virq, uint32_t vcpu)
         evtchn_2l_set_pending(x, chan(x, port)->notify_vcpu, port);
     spin_unlock_irqrestore(&evtchn_lock, f);
 }
+
+void evtchn_send_global_virq(uint32_t virq)
+{
+    if (virq >= NR_VIRQS || !virq_is_global(virq))
+        return;
+    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    /* Looked up under the lock: dom0 cannot be torn down meanwhile. */
+    struct xen_dom *x = lookup_locked(0);
+    uint32_t port = x ? x->virq_port[0][virq] : 0;
+    if (port)
+        evtchn_2l_set_pending(x, chan(x, port)->notify_vcpu, port);
+    spin_unlock_irqrestore(&evtchn_lock, f);
+}

@@ -115,9 +115,9 @@ void gnttab_map_ref(struct domain *cur, struct gnttab_map_grant_ref *op)
     else
         rc = acquire(rgt, op->ref, cur->id, ro, true, &pa);
     if (rc == GNTST_okay) {
-        /* Xen/ARM refuses x86 cache attributes and any flag beyond host_map|readonly. */
-        uint16_t cache = shared_entry(rgt, op->ref)->flags & (GTF_PAT | GTF_PWT | GTF_PCD);
-        if (cache || (flags & ~GNTMAP_readonly) != GNTMAP_host_map ||
+        /* Only host_map[|readonly] exists on ARM. The entry's x86 cache
+         * attributes (GTF_PAT/PCD/PWT) are ignored for RAM, as on Xen. */
+        if ((flags & ~GNTMAP_readonly) != GNTMAP_host_map ||
             p2m_set_page(&cur->p2m, op->host_addr & PAGE_MASK, pa, ro ? P2M_RAM_RO : P2M_RAM)) {
             gnttab_unpin(rgt, op->ref, ro);
             rc = GNTST_general_error;

@@ -13,6 +13,7 @@
 #include <cloison/percpu.h>
 #include <cloison/vcpu.h>
 #include <cloison/vgic.h>
+#include <cloison/wallclock.h>
 #include <cloison/xen_domain.h>
 #include <public/vcpu.h>
 #include <string.h>
@@ -27,17 +28,6 @@ static uint64_t ticks_to_ns(uint64_t t)
 {
     uint64_t f = arch_counter_freq();
     return (t / f) * 1000000000ULL + (t % f) * 1000000000ULL / f;
-}
-
-/* Xen: wc = host wallclock base (0 until dom0's settime64) + whole seconds the
- * host had been up when the domain's virtual counter started at 0. */
-static void set_wallclock(struct shared_info *s, uint64_t sec, uint32_t nsec)
-{
-    __atomic_fetch_add(&s->wc_version, 1, __ATOMIC_SEQ_CST); /* odd: being written */
-    s->wc_sec = (uint32_t)sec;
-    s->wc_sec_hi = (uint32_t)(sec >> 32);
-    s->wc_nsec = nsec;
-    __atomic_fetch_add(&s->wc_version, 1, __ATOMIC_SEQ_CST);
 }
 
 int xen_domain_init(struct domain *d)
@@ -58,8 +48,6 @@ int xen_domain_init(struct domain *d)
     x->shinfo_gfn = GFN_INVALID;
     /* HVM_PARAM_CALLBACK_IRQ stays 0: Xen 4.17 leaves it unset for dom0less
      * domUs (only libxl fills it); the DT names the upcall PPI. */
-    set_wallclock(x->shinfo, ticks_to_ns(d->cntvoff ? d->cntvoff : arch_counter()) / 1000000000ULL,
-                  0);
     int rc = evtchn_init(x);
     if (rc) {
         page_free(pa, 0);
@@ -67,6 +55,7 @@ int xen_domain_init(struct domain *d)
         return rc;
     }
     d->xen = x;
+    wallclock_update_domain(d); /* core/wallclock.c: base (settime64) + its offset */
     return 0;
 }
 

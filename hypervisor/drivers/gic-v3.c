@@ -4,7 +4,8 @@
  *
  * Every physical interrupt is Group 1 non-secure, priority GIC_DEFAULT_PRIO,
  * SPIs routed to the boot CPU; EOImode 0 (EOIR drops priority and
- * deactivates). Guests' own devices are not routed to them yet.
+ * deactivates). The SPIs of devices passed through to a guest stay so: the
+ * vGIC masks one while the guest handles it (vdev/vgic-hw.c).
  */
 #include <libfdt.h>
 

@@ -109,6 +109,9 @@ static bool vgic_fill_lr(struct vgic_dist *dist, struct vcpu *v, unsigned int n,
         .priority = irq->priority,
         .group = irq->group,
         .active = irq->active,
+        /* A forwarded physical SPI is unmasked when the guest deactivates it:
+         * exit at once then, not at the next unrelated exit. */
+        .eoi_maint = irq->hw,
     };
     bool more = false;
 

@@ -63,8 +63,10 @@ static void vgic_set_enable(struct vgic_mmio_ctx *c, struct vgic_irq *irq, uint3
 /* A disabled interrupt leaves the LRs at the next flush. */
 static void vgic_clear_enable(struct vgic_mmio_ctx *c, struct vgic_irq *irq, uint32_t f)
 {
-    if (f)
+    if (f) {
         irq->enabled = false;
+        vgic_hw_update_locked(irq); /* a passed-through SPI is masked at once */
+    }
 }
 
 static uint32_t vgic_get_pending(struct vgic_mmio_ctx *c, struct vgic_irq *irq)
@@ -126,8 +128,10 @@ static uint32_t vgic_get_config(struct vgic_mmio_ctx *c, struct vgic_irq *irq)
 /* SGIs are always edge-triggered (read-only). */
 static void vgic_set_config(struct vgic_mmio_ctx *c, struct vgic_irq *irq, uint32_t f)
 {
-    if (irq->intid >= VGIC_NR_SGIS)
-        irq->config = (uint8_t)((f >> 1) & 1);
+    if (irq->intid < VGIC_NR_SGIS)
+        return;
+    irq->config = (uint8_t)((f >> 1) & 1);
+    vgic_hw_reconfig_locked(irq);
 }
 
 #define VGIC_IRQ_REG(off, len_, bits_, sizes_, get_, set_)                                 \

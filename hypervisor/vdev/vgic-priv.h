@@ -75,6 +75,17 @@ void vgic_send_sgi_locked(struct vgic_dist *dist, struct vcpu *src, uint32_t tar
 /* Wake the vCPUs in mask; call without the lock. */
 void vgic_kick_mask(struct domain *d, uint32_t mask);
 
+/* --- physical SPI passthrough (vgic-hw.c) --- */
+
+/* A passed-through SPI's state changed: unmask the physical SPI once the
+ * guest has completed the forwarded one and while it has it enabled, mask it
+ * otherwise. No-op for virtual-only interrupts. Lock held. */
+void vgic_hw_update_locked(struct vgic_irq *irq);
+/* The guest changed its trigger type: apply it to the physical SPI. */
+void vgic_hw_reconfig_locked(struct vgic_irq *irq);
+/* Mask and forget every physical SPI routed to d (domain teardown). */
+void vgic_hw_release(struct domain *d);
+
 /* --- register tables (vgic-mmio.c) --- */
 
 /* What one guest access is about. */

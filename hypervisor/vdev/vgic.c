@@ -96,6 +96,7 @@ void vgic_irq_update_locked(struct vgic_dist *dist, struct vgic_irq *irq, uint32
     struct domain *d = dist->d;
     int t = vgic_irq_target(dist, irq);
 
+    vgic_hw_update_locked(irq);
     /* Re-routed: move it, unless the old target's LRs still hold it (its
      * sync will call us again) or the guest there has it active. */
     if (irq->list_vcpu >= 0 && irq->list_vcpu != t && !irq->in_lr && !irq->active)
@@ -224,6 +225,11 @@ static void vgic_irq_reset(struct vgic_dist *dist, struct vgic_irq *irq, uint32_
 int vgic_domain_init(struct domain *d, unsigned int nr_spis)
 {
     const struct irqchip_info *hw = irqchip_info();
+
+    /* dom0 owns the host's devices: its vGIC has every SPI the host GIC has,
+     * so their INTIDs can be passed through unchanged. */
+    if (d->is_privileged && hw->nr_irqs > VGIC_NR_PRIVATE)
+        nr_spis = MAX(nr_spis, hw->nr_irqs - VGIC_NR_PRIVATE);
     /* ITLinesNumber counts 32 at a time; INTIDs 1020+ are special. */
     unsigned int spis = ALIGN_UP(MIN(nr_spis, VGIC_MAX_SPIS), 32U);
     unsigned int pri_bits = hw->pri_bits >= 4 && hw->pri_bits <= 8 ? hw->pri_bits : 5;
@@ -256,6 +262,9 @@ void vgic_domain_set_base(struct domain *d, ipa_t gicd, ipa_t gicr)
 
 void vgic_domain_destroy(struct domain *d)
 {
+    if (!d->vgic)
+        return;
+    vgic_hw_release(d);
     xfree(d->vgic);
     d->vgic = NULL;
 }

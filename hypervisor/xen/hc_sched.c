@@ -1,13 +1,82 @@
-/* sched_op: yield, block, shutdown (and shutdown_code, which ARM guests use
- * to record a reason before a shutdown). */
+/*
+ * sched_op: yield, block, shutdown (and shutdown_code, which ARM guests use
+ * to record a reason before a shutdown), poll, and remote_shutdown for the
+ * control domain. Checks and error codes follow Xen 4.17's do_sched_op.
+ */
 #include <cloison/domain.h>
 #include <cloison/errno.h>
 #include <cloison/guest_copy.h>
 #include <cloison/pvconsole.h>
 #include <cloison/sched.h>
 #include <cloison/vcpu.h>
+#include <cloison/xen_domain.h>
 #include <public/sched.h>
+#include <public/xen.h>
 #include "hypercall.h"
+
+#define POLL_MAX_PORTS 128 /* Xen's "fairly arbitrary limit" */
+
+static bool port_bit(const uint64_t *words, uint32_t port)
+{
+    return __atomic_load_n(&words[port / 64], __ATOMIC_SEQ_CST) & (1ULL << (port % 64));
+}
+
+/*
+ * Xen returns 0 as soon as one port is pending or the vCPU has events to
+ * take, and may return 0 early whenever the vCPU is woken: callers loop.
+ * Cloison blocks only when a wake-up is certain to come through the upcall
+ * (no timeout, every port unmasked); otherwise it yields and returns 0,
+ * which is a legal early return. Masked ports and timeouts therefore poll by
+ * yielding rather than sleeping (no per-vCPU poll timer yet).
+ */
+static int64_t sched_poll(struct vcpu *v, uint64_t arg)
+{
+    struct sched_poll p;
+    uint32_t ports[POLL_MAX_PORTS];
+    struct xen_dom *x = v->domain->xen;
+    if (copy_from_guest(v, &p, arg, sizeof(p)))
+        return -EFAULT;
+    if (p.nr_ports > POLL_MAX_PORTS)
+        return -EINVAL;
+    if (p.nr_ports && copy_from_guest(v, ports, p.ports, p.nr_ports * sizeof(uint32_t)))
+        return -EFAULT;
+    if (!x)
+        return -ENOSYS; /* not reached: only Xen-enhanced domains get here */
+    struct vcpu_info *vi = xen_vcpu_info(x, v->id);
+    bool any_masked = false;
+    if (__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
+        return 0;
+    for (uint32_t i = 0; i < p.nr_ports; i++) {
+        if (ports[i] >= x->max_ports)
+            return -EINVAL;
+        if (port_bit(x->shinfo->evtchn_pending, ports[i]))
+            return 0;
+        any_masked |= port_bit(x->shinfo->evtchn_mask, ports[i]);
+    }
+    if (p.timeout == 0 && !any_masked)
+        vcpu_block(v);
+    else
+        vcpu_yield(v);
+    return 0;
+}
+
+/* Xen: -ESRCH for no such domain (DOMID_SELF included), then -EPERM unless
+ * the caller is the control domain. */
+static int64_t sched_remote_shutdown(struct vcpu *v, uint64_t arg)
+{
+    struct sched_remote_shutdown rs;
+    if (copy_from_guest(v, &rs, arg, sizeof(rs)))
+        return -EFAULT;
+    struct domain *d = rs.domain_id < DOMID_FIRST_RESERVED ? domain_by_id(rs.domain_id) : NULL;
+    if (!d)
+        return -ESRCH;
+    if (!v->domain->is_privileged)
+        return -EPERM;
+    if (rs.reason > SHUTDOWN_MAX)
+        return -EINVAL; /* as SCHEDOP_shutdown here */
+    domain_shutdown(d, rs.reason);
+    return 0;
+}
 
 int64_t do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,
                     uint64_t a4)
@@ -36,7 +105,14 @@ int64_t do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uin
             return -EINVAL;
         v->domain->shutdown_reason = sd.reason;
         return 0;
+    case SCHEDOP_poll:
+        return sched_poll(v, arg);
+    case SCHEDOP_remote_shutdown:
+        return sched_remote_shutdown(v, arg);
     default:
+        /* SCHEDOP_watchdog: no per-domain watchdog timers yet. -ENOSYS makes
+         * Linux's xen_wdt decline to probe instead of trusting a watchdog
+         * that would never fire. */
         return -ENOSYS;
     }
 }

@@ -19,6 +19,8 @@ static const hypercall_fn table[XEN_NR_HYPERCALLS] = {
     [__HYPERVISOR_vcpu_op] = do_vcpu_op,
     [__HYPERVISOR_event_channel_op] = do_event_channel_op,
     [__HYPERVISOR_hvm_op] = do_hvm_op,
+    [__HYPERVISOR_platform_op] = do_platform_op,
+    [__HYPERVISOR_physdev_op] = do_physdev_op,
 };
 
 void hypercall_dispatch(struct vcpu *v)

@@ -18,6 +18,8 @@ int64_t do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpuid, uint64_t arg, 
 int64_t do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t, uint64_t,
                             uint64_t);
 int64_t do_hvm_op(struct vcpu *v, uint64_t op, uint64_t arg, uint64_t, uint64_t, uint64_t);
+int64_t do_platform_op(struct vcpu *v, uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
+int64_t do_physdev_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
 int64_t do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t uop, uint64_t count, uint64_t,
                           uint64_t);
 #endif

@@ -36,3 +36,27 @@ def test_dom0_boots_to_userspace(cloison, gic):
     assert "Kernel panic" not in text and "kernel BUG" not in text, con.res.describe()
     # The memory Linux found is dom0's direct-mapped RAM, all of it.
     assert "Machine model: linux,dummy-virt" in text  # the host's tree, not a XENVM one
+
+
+def test_dom0_console_input(cloison):
+    """Typing into dom0's hvc0 as on Xen: dom0 has the input from boot,
+    CONSOLEIO_read hands it the bytes and VIRQ_CONSOLE wakes it; its output is
+    not tagged "(d0) " (Xen prints the control domain's console raw)."""
+    machine = qemu.Machine(gic=3, smp=2, mem_mib=2048)
+    with qemu.Console([], machine=machine, cmd=dom0_command(machine)) as con:
+        con.expect(qemu.LINUX_UP_RE, timeout=300)
+        assert con.focus_now() == 0, "dom0 should have the console input at boot"
+        con.wait_shell(120)
+        con.ask("cat /sys/hypervisor/type", r"\nxen\r*\n")
+        con.ask("echo V-$(cat /sys/hypervisor/version/major)-"
+                "$(cat /sys/hypervisor/version/minor)-END", r"V-4-17-END")
+        m = con.ask("echo ANS-$((6*7))-END", r"\n(.*)ANS-42-END")
+        assert "(d0)" not in m.group(1), m.group(0)
+        # Ctrl-a x3 moves the input to Cloison, which then takes debug keys...
+        con.focus(None)
+        con.ask("q", r"\(cloison\) \d+ domains?; those with console input")
+        # ...and back to dom0 (Cloison -> d0), whose shell still answers.
+        con.focus(0)
+        con.ask("echo BACK-$((40+2))-END", r"BACK-42-END")
+    text = con.res.output
+    assert "(d0) " not in text, "dom0's console output is tagged"

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.xen
 
 # xen_priv needs a second Xen-enhanced domain that stays up: spin.
 GROUPS = {"abi": (["xen_evtchn", "xen_shinfo", "xen_memory"], []),
-          "priv": (["xen_priv"], ["spin"])}
+          "priv": (["xen_priv"], ["spin"]),
+          "sched": (["xen_sched"], ["spin"])}
 DIFFERS = {"ports"}  # checked per hypervisor below
 GICS = [pytest.param(3, id="gicv3"), pytest.param(2, id="gicv2")]
 

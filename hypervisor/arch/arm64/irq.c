@@ -1,7 +1,8 @@
 /*
  * Physical interrupts at EL2: Cloison's own (scheduler timer, IPIs,
- * maintenance) and the guest virtual timer, which fires while its vCPU runs
- * and is forwarded as a virtual interrupt.
+ * maintenance, console UART), the guest virtual timer, which fires while its
+ * vCPU runs and is forwarded as a virtual interrupt, and the SPIs of devices
+ * passed through to a domain (vdev/vgic-hw.c masks and forwards them).
  */
 #include <cloison/console.h>
 #include <cloison/irq.h>
@@ -10,6 +11,7 @@
 #include <cloison/printk.h>
 #include <cloison/timer.h>
 #include <cloison/vcpu.h>
+#include <cloison/vgic.h>
 #include <asm/sysreg.h>
 
 #define CNT_CTL_IMASK BIT(1)
@@ -58,6 +60,8 @@ void irq_handle_all(void)
             break;
         default:
             if (console_irq(intid)) /* the console UART's receive interrupt */
+                break;
+            if (vgic_hw_irq(intid)) /* a passed-through device's SPI */
                 break;
             printk("irq: unexpected interrupt %u on pCPU%u, disabled", intid, this_cpu_id());
             irqchip_disable(intid);

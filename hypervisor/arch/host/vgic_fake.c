@@ -14,6 +14,9 @@ uint32_t fake_hcr, fake_vmcr;
 uint32_t fake_apr0[4], fake_apr1[4];
 unsigned int fake_kicks[8];
 struct vcpu *fake_current;
+bool fake_pirq_enabled[1020];
+bool fake_pirq_level[1020];
+unsigned int fake_pirq_writes;
 
 void fake_vgic_reset(enum gic_version version, unsigned int nr_lrs)
 {
@@ -28,11 +31,32 @@ void fake_vgic_reset(enum gic_version version, unsigned int nr_lrs)
     fake_hcr = GIC_VIF_HCR_EN;
     fake_vmcr = 0;
     fake_current = NULL;
+    memset(fake_pirq_enabled, 0, sizeof(fake_pirq_enabled));
+    memset(fake_pirq_level, 0, sizeof(fake_pirq_level));
+    fake_pirq_writes = 0;
 }
 
 const struct irqchip_info *irqchip_info(void)
 {
     return &fake_irqchip;
+}
+
+/* The physical distributor, as far as passthrough drives it. Configuring
+ * an enabled SPI is UNPREDICTABLE on a real GIC: the fake refuses it. */
+void irqchip_enable(uint32_t intid, bool level)
+{
+    if (intid >= 1020 || fake_pirq_enabled[intid])
+        abort();
+    fake_pirq_enabled[intid] = true;
+    fake_pirq_level[intid] = level;
+    fake_pirq_writes++;
+}
+void irqchip_disable(uint32_t intid)
+{
+    if (intid >= 1020)
+        abort();
+    fake_pirq_enabled[intid] = false;
+    fake_pirq_writes++;
 }
 
 unsigned int gic_vif_nr_lrs(void)

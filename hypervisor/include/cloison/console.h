@@ -13,10 +13,11 @@
  * Input (core/console_input.c, as Xen): the UART's receive interrupt feeds a
  * multiplexer. Ctrl-a typed three times in a row moves the input focus
  * Cloison -> d1 -> d2 -> ... -> Cloison over the domains that can take input
- * (those with a vPL011 today), printing "console input: ...". Focus starts on
- * the first such domain (Xen gives it to dom0; a dom0less system's first
- * domU is the closest thing, and it makes a lone Linux guest usable without
- * typing Ctrl-a first). When the focused domain goes away, focus moves on.
+ * (a vPL011, a Cloison-served PV console, or dom0's console_io), printing
+ * "console input: ...". As Xen, dom0 gets the focus when there is one; a
+ * dom0less system starts on its first such domain (the closest thing, and
+ * it makes a lone Linux guest usable without typing Ctrl-a first). When the
+ * focused domain goes away, focus moves on.
  * Keys typed while Cloison has the focus are debug keys ('h' lists them).
  */
 #ifndef CLOISON_CONSOLE_H
@@ -68,7 +69,9 @@ typedef size_t (*console_rx_fn)(struct domain *d, const char *buf, size_t len);
  * delivery to d is in progress). */
 void console_input_attach(struct domain *d, console_rx_fn rx);
 void console_input_detach(struct domain *d);
-/* Id of the domain with the input focus, 0 for Cloison itself. */
+/* Id of the domain with the input focus, CONSOLE_FOCUS_CLOISON for Cloison
+ * itself (dom0 is id 0). */
+#define CONSOLE_FOCUS_CLOISON 0xffffu
 uint16_t console_input_focus(void);
 /* Boot CPU, once the interrupt controller is up: enable the UART's receive
  * interrupt (routed to the boot CPU). */

@@ -72,5 +72,7 @@ void domain_boot_done(void);
 /* Free dying domains, restart those whose policy says so, power off when none runs. */
 void domain_reap(void);
 unsigned int domain_count(void);
+/* fn(d) for every domain on the list, under its lock (fn must not take it). */
+void domain_for_each(void (*fn)(struct domain *d));
 
 #endif

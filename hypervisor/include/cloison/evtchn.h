@@ -43,6 +43,9 @@ int evtchn_xen_port(struct xen_dom *x, evtchn_xen_notify_fn notify, uint32_t *po
 void evtchn_raise(struct xen_dom *x, uint32_t port); /* hypervisor-originated */
 /* Raise a VIRQ bound on vCPU `vcpu` of x (no-op if unbound). */
 void evtchn_send_virq(struct xen_dom *x, uint32_t virq, uint32_t vcpu);
+/* Raise a global VIRQ (VIRQ_DOM_EXC, ...) in the hardware domain, dom0, if
+ * it exists and bound it (Xen's send_global_virq with the default handler). */
+void evtchn_send_global_virq(uint32_t virq);
 
 /* 2-level delivery on x's shared_info (evtchn_2l.c). */
 void evtchn_2l_set_pending(struct xen_dom *x, uint32_t vcpu, uint32_t port);

@@ -4,7 +4,9 @@
  * (drivers/irqchip.c picks the driver from the device tree).
  *
  * Cloison runs the GIC with EOImode 0 (EOI = priority drop + deactivate) for
- * its own interrupts. All physical interrupts are Group 1 non-secure.
+ * its own interrupts and for passed-through SPIs alike (those are masked with
+ * irqchip_disable() until the guest is done: vdev/vgic-hw.c). All physical
+ * interrupts are Group 1 non-secure.
  */
 #ifndef CLOISON_IRQCHIP_H
 #define CLOISON_IRQCHIP_H
@@ -43,9 +45,11 @@ int irqchip_init(const void *fdt);
 void irqchip_cpu_init(unsigned int cpu);
 const struct irqchip_info *irqchip_info(void);
 
-uint32_t irqchip_ack(void);                      /* INTID of the highest pending, or 1023 */
-void irqchip_eoi(uint32_t intid);                /* priority drop + deactivate */
-void irqchip_enable(uint32_t intid, bool level); /* PPIs: on the calling CPU */
+uint32_t irqchip_ack(void);       /* INTID of the highest pending, or 1023 */
+void irqchip_eoi(uint32_t intid); /* priority drop + deactivate */
+/* Sets the trigger type (SPIs; only while disabled), then enables. PPIs: on
+ * the calling CPU. */
+void irqchip_enable(uint32_t intid, bool level);
 void irqchip_disable(uint32_t intid);
 void irqchip_send_sgi(unsigned int cpu, unsigned int sgi); /* cpu = pCPU index */
 

@@ -52,6 +52,9 @@ struct vgic_irq {
     bool lr_latch;         /* ...as pending, from the latch (not the line alone) */
     uint8_t source_mask;   /* v2 SGIs: requesting vCPUs, one bit per vCPU id */
     uint8_t active_source; /* v2 SGIs: the sender of the copy the guest has active */
+    bool hw;               /* SPIs: the physical SPI of the same INTID is passed through */
+    bool hw_inflight;      /* ...it fired and stays masked until the guest completes this one */
+    bool hw_enabled;       /* ...it is unmasked at the physical distributor */
     int8_t list_vcpu;      /* vCPU whose pending list holds it, or -1 */
     uint64_t route;        /* SPIs: v3 IROUTER / v2 ITARGETSR byte; private: owner vCPU id */
     struct vgic_irq *next_pending; /* link in that vCPU's pending list */
@@ -96,6 +99,21 @@ void vgic_sync(struct vcpu *v);    /* after leaving the guest: fold LR state bac
 void vgic_save(struct vcpu *v);    /* context switch out: virtual interface regs */
 void vgic_restore(struct vcpu *v); /* context switch in */
 void vgic_maintenance(void);       /* maintenance interrupt on this pCPU */
+
+/*
+ * Physical SPI passthrough (vdev/vgic-hw.c). A routed SPI keeps its INTID:
+ * when it fires at EL2 it is masked at the physical distributor, the virtual
+ * SPI is made pending (with an EOI maintenance request in its LR), and it is
+ * unmasked once the guest has acknowledged and deactivated the virtual one.
+ * Physical SPIs stay targeted at the boot pCPU; the virtual one goes wherever
+ * the guest's IROUTER/ITARGETSR says.
+ */
+/* Give d the SPI intid. Returns 0, -EINVAL (not an SPI the host GIC or d's
+ * vGIC has), or -EBUSY (already another domain's). Before d runs. */
+int vgic_route_spi(struct domain *d, uint32_t intid);
+/* Physical interrupt intid was acknowledged at EL2: forward it if routed.
+ * Returns false if no domain owns it. The caller EOIs it. */
+bool vgic_hw_irq(uint32_t intid);
 
 /* Is ipa inside this domain's emulated GIC frames (wherever they are placed)? */
 bool vgic_owns_ipa(const struct domain *d, ipa_t ipa);

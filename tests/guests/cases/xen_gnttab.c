@@ -8,7 +8,7 @@
  *    mapped again (-EBUSY), setup_table's frame list
  *  - map_grant_ref of an own page at another GFN: data visible both ways,
  *    GTF_reading|GTF_writing set while mapped and cleared after unmap; a
- *    read-only mapping refuses writes; after unmap the GFN is a hole
+ *    read-only mapping reads the page; after unmap the GFN is a hole
  *  - error statuses: flags, domains (DOMID_SELF is not accepted by map),
  *    refs, grantee, read-only grant, frame outside RAM, cache attributes,
  *    handles, host addresses
@@ -84,7 +84,7 @@ static int16_t unmap(uint32_t handle, void *where)
     return u.status;
 }
 
-static bool write_faults(volatile uint8_t *p, bool write)
+static bool access_faults(volatile uint8_t *p, bool write)
 {
     struct trap_record rec;
     trap_expect(&rec);
@@ -191,10 +191,9 @@ static void mapping(void)
     struct gnttab_map_grant_ref r = map(8, self, GNTMAP_host_map | GNTMAP_readonly, target_ro);
     expect("map readonly status", r.status, GNTST_okay);
     expect("readonly read", *(volatile uint8_t *)&target_ro[10], 0xee);
-    if (!write_faults(&target_ro[0], true))
-        test_fail("write to a read-only grant mapping did not abort (now %u)",
-                  *(volatile uint8_t *)&src_page[0]);
-
+    /* No write through it: Xen 4.17 neither completes nor reports such a
+     * write (the vCPU retries the faulting store forever); Cloison injects a
+     * data abort. Not a parity point. */
     expect("unmap wrong host_addr", unmap(m.handle, spare), GNTST_general_error);
     expect("unmap", unmap(m.handle, target), GNTST_okay);
     expect("unmap again", unmap(m.handle, target), GNTST_bad_handle);
@@ -202,7 +201,7 @@ static void mapping(void)
     expect("unmap readonly", unmap(r.handle, target_ro), GNTST_okay);
     expect("flags after unmap", gnt[8].flags, GTF_permit_access);
     expect("unmap handle 0xffff", unmap(0xffff, target), GNTST_bad_handle);
-    if (!write_faults(&target[0], false))
+    if (!access_faults(&target[0], false))
         test_fail("unmapped GFN still readable");
 }
 
@@ -230,7 +229,6 @@ static void map_errors(void)
         {"other grantee", 10, self, GNTMAP_host_map, GNTST_general_error},
         {"rw map of ro grant", 11, self, GNTMAP_host_map, GNTST_general_error},
         {"frame outside RAM", 12, self, GNTMAP_host_map, GNTST_bad_page},
-        {"cache attributes", 13, self, GNTMAP_host_map, GNTST_general_error},
         {"unknown flag bit", 8, self, GNTMAP_host_map | (1u << 8), GNTST_general_error},
     };
     for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -239,7 +237,11 @@ static void map_errors(void)
     }
     expect("flags untouched by failures", gnt[8].flags, GTF_permit_access);
     expect("ro grant untouched", gnt[11].flags, GTF_permit_access | GTF_readonly);
-    struct gnttab_map_grant_ref m = map(11, self, GNTMAP_host_map | GNTMAP_readonly, spare);
+    /* x86 cache attributes in the entry are ignored for RAM. */
+    struct gnttab_map_grant_ref m = map(13, self, GNTMAP_host_map, spare);
+    expect("cache attributes", m.status, GNTST_okay);
+    expect("unmap cache attributes", unmap(m.handle, spare), GNTST_okay);
+    m = map(11, self, GNTMAP_host_map | GNTMAP_readonly, spare);
     expect("ro map of ro grant", m.status, GNTST_okay);
     expect("unmap ro grant", unmap(m.handle, spare), GNTST_okay);
 }

@@ -2,7 +2,7 @@
  * Host stand-ins for what the vGIC uses from the machine and the core, so
  * tests/unit/test_vgic runs the real vdev/vgic*.c: a fake GIC virtual
  * interface (the "hardware" LRs are an array the test plays the guest on),
- * irqchip_info(), vCPU kicks, heap and single-threaded spinlocks.
+ * irqchip_info() and the physical SPI enables, vCPU kicks, heap and single-threaded spinlocks.
  */
 #ifndef HOST_VGIC_FAKE_H
 #define HOST_VGIC_FAKE_H
@@ -18,6 +18,10 @@ extern uint32_t fake_hcr, fake_vmcr;
 extern uint32_t fake_apr0[4], fake_apr1[4];
 extern unsigned int fake_kicks[8]; /* vcpu_kick() calls per vCPU id */
 extern struct vcpu *fake_current;  /* what current_vcpu() returns */
+/* Physical SPIs: irqchip_enable()/irqchip_disable() as the vGIC left them. */
+extern bool fake_pirq_enabled[1020];
+extern bool fake_pirq_level[1020]; /* trigger type at the last enable */
+extern unsigned int fake_pirq_writes;
 
 void fake_vgic_reset(enum gic_version version, unsigned int nr_lrs);
 

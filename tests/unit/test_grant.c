@@ -1,0 +1,291 @@
+/*
+ * Grant tables against a fake stage 2 and allocator: frames and growth, map
+ * and unmap between two domains with the GTF flags, status codes, copy, and
+ * lifetimes (a granter destroyed while mapped becomes a zombie that keeps
+ * exactly the pinned RAM chunk until the last unmap).
+ */
+#include "harness.h"
+#include <stdlib.h>
+#include <cloison/domain.h>
+#include <cloison/domain_build.h>
+#include <cloison/grant.h>
+#include <cloison/errno.h>
+#include <cloison/mm.h>
+#include <cloison/p2m.h>
+#include <cloison/printk.h>
+#include <cloison/spinlock.h>
+#include <public/xen.h>
+
+/* ---- fakes ---- */
+#define MAXMAP 64
+struct fmap {
+    ipa_t ipa[MAXMAP];
+    paddr_t pa[MAXMAP];
+    int n;
+};
+static struct fmap maps[4];
+static int pages_freed;
+static paddr_t last_freed;
+
+paddr_t page_alloc(unsigned int order)
+{
+    void *p = aligned_alloc(PAGE_SIZE, PAGE_SIZE << order);
+    memset(p, 0, PAGE_SIZE << order);
+    return (paddr_t)(uintptr_t)p;
+}
+void page_free(paddr_t pa, unsigned int order)
+{
+    (void)order;
+    pages_freed++;
+    last_freed = pa;
+    free((void *)(uintptr_t)pa);
+}
+void *xzalloc(size_t size)
+{
+    return calloc(1, size);
+}
+void xfree(void *p)
+{
+    free(p);
+}
+void spin_lock(spinlock_t *l)
+{
+    l->val++;
+}
+void spin_unlock(spinlock_t *l)
+{
+    l->val--;
+}
+void printk(const char *fmt, ...)
+{
+    (void)fmt;
+}
+static struct fmap *fm(struct p2m *p)
+{
+    return &maps[p->root];
+}
+int p2m_set_page(struct p2m *p, ipa_t ipa, paddr_t pa, enum p2m_type t)
+{
+    (void)t;
+    struct fmap *m = fm(p);
+    if (ipa >= (1ULL << 40))
+        return -EINVAL;
+    for (int i = 0; i < m->n; i++)
+        if (m->ipa[i] == ipa) {
+            m->pa[i] = pa;
+            return 0;
+        }
+    m->ipa[m->n] = ipa;
+    m->pa[m->n++] = pa;
+    return 0;
+}
+int p2m_clear_page(struct p2m *p, ipa_t ipa)
+{
+    struct fmap *m = fm(p);
+    for (int i = 0; i < m->n; i++)
+        if (m->ipa[i] == ipa)
+            m->pa[i] = 0;
+    return 0;
+}
+bool p2m_lookup(struct p2m *p, ipa_t ipa, paddr_t *pa, enum p2m_type *t)
+{
+    struct fmap *m = fm(p);
+    for (int i = 0; i < m->n; i++)
+        if (m->ipa[i] == (ipa & PAGE_MASK) && m->pa[i]) {
+            *pa = m->pa[i];
+            *t = P2M_RAM;
+            return true;
+        }
+    return false;
+}
+static struct domain *doms[4];
+struct domain *domain_by_id(uint16_t id)
+{
+    return id < 4 ? doms[id] : NULL;
+}
+
+/* A domain with two 4-page RAM chunks at IPA 0x40000000. */
+static struct domain *mkdom(uint16_t id)
+{
+    struct domain *d = calloc(1, sizeof(*d));
+    d->id = id;
+    d->p2m.root = id;
+    maps[id].n = 0;
+    d->ram_chunks = calloc(2, sizeof(struct ram_chunk));
+    d->nr_ram_chunks = 2;
+    for (int c = 0; c < 2; c++) {
+        d->ram_chunks[c] = (struct ram_chunk){0x40000000 + c * 4 * PAGE_SIZE, page_alloc(2), 2};
+        for (int i = 0; i < 4; i++)
+            p2m_set_page(&d->p2m, d->ram_chunks[c].ipa + i * PAGE_SIZE,
+                         d->ram_chunks[c].pa + i * PAGE_SIZE, P2M_RAM);
+    }
+    if (gnttab_domain_init(d) != 0)
+        abort();
+    doms[id] = d;
+    return d;
+}
+
+static void destroy(struct domain *d)
+{
+    gnttab_domain_destroy(d);
+    for (size_t i = 0; i < d->nr_ram_chunks; i++)
+        page_free(d->ram_chunks[i].pa, d->ram_chunks[i].order);
+    free(d->ram_chunks);
+    doms[d->id] = NULL;
+    free(d);
+}
+
+static struct grant_entry_v1 *table(struct domain *d)
+{
+    uint64_t fl[1];
+    struct gnttab_setup_table st = {.dom = DOMID_SELF, .nr_frames = 1};
+    gnttab_setup_table(d, &st, fl);
+    paddr_t pa;
+    enum p2m_type t;
+    if (fl[0] == GNTTAB_GFN_INVALID || !p2m_lookup(&d->p2m, fl[0] << PAGE_SHIFT, &pa, &t))
+        return NULL;
+    return (struct grant_entry_v1 *)(uintptr_t)pa;
+}
+
+static int16_t map(struct domain *d, uint16_t dom, grant_ref_t ref, uint32_t flags, ipa_t at,
+                   grant_handle_t *h)
+{
+    struct gnttab_map_grant_ref op = {.host_addr = at, .flags = flags, .ref = ref, .dom = dom};
+    gnttab_map_ref(d, &op);
+    if (h)
+        *h = op.handle;
+    return op.status;
+}
+
+TEST(frames_grow_and_stay_put)
+{
+    struct domain *a = mkdom(1);
+    struct gnttab_query_size q = {.dom = DOMID_SELF};
+    gnttab_query_size(a, &q);
+    CHECK_EQ(q.status, GNTST_okay);
+    CHECK_EQ(q.nr_frames, 1);
+    CHECK_EQ(q.max_nr_frames, 64);
+    CHECK_EQ(gnttab_map_frame(a, 0, 0x38000), 0);
+    CHECK_EQ(gnttab_map_frame(a, 0, 0x38000), -EBUSY);
+    CHECK_EQ(gnttab_map_frame(a, 0, 0x38005), -EBUSY);
+    CHECK_EQ(gnttab_map_frame(a, 64, 0x38040), -EINVAL);
+    CHECK_EQ(gnttab_map_frame(a, 0x80000000UL, 0x38040), -EINVAL);
+    CHECK_EQ(gnttab_map_frame(a, 3, 0x38003), 0);
+    gnttab_query_size(a, &q);
+    CHECK_EQ(q.nr_frames, 4);
+    /* The guest put something else over frame 0: it may be mapped again. */
+    p2m_set_page(&a->p2m, 0x38000ULL << 12, 0x1234000, P2M_RAM);
+    CHECK_EQ(gnttab_map_frame(a, 0, 0x38001), 0);
+    q.dom = 3; /* nobody */
+    gnttab_query_size(a, &q);
+    CHECK_EQ(q.status, GNTST_bad_domain);
+    destroy(a);
+}
+
+TEST(map_unmap_between_domains)
+{
+    struct domain *a = mkdom(1), *b = mkdom(2);
+    gnttab_map_frame(a, 0, 0x38000);
+    struct grant_entry_v1 *g = table(a);
+    REQUIRE(g);
+    g[8] = (struct grant_entry_v1){GTF_permit_access, 2, 0x40001};
+    grant_handle_t h;
+    CHECK_EQ(map(b, 1, 8, GNTMAP_host_map, 0x50000000, &h), GNTST_okay);
+    CHECK_EQ(g[8].flags, GTF_permit_access | GTF_reading | GTF_writing);
+    paddr_t pa;
+    enum p2m_type t;
+    CHECK(p2m_lookup(&b->p2m, 0x50000000, &pa, &t));
+    CHECK_EQ(pa, a->ram_chunks[0].pa + PAGE_SIZE);
+    /* Errors in Xen's order. */
+    CHECK_EQ(map(b, 1, 8, 0, 0x50001000, NULL), GNTST_bad_gntref);
+    CHECK_EQ(map(b, DOMID_SELF, 8, GNTMAP_host_map, 0x50001000, NULL), GNTST_bad_domain);
+    CHECK_EQ(map(b, 1, 512, GNTMAP_host_map, 0x50001000, NULL), GNTST_bad_gntref);
+    CHECK_EQ(map(a, 1, 8, GNTMAP_host_map, 0x50001000, NULL),
+             GNTST_general_error); /* pinned by d2 */
+    g[9] = (struct grant_entry_v1){GTF_permit_access, 2, 0x90000};
+    CHECK_EQ(map(b, 1, 9, GNTMAP_host_map, 0x50001000, NULL), GNTST_bad_page);
+    CHECK_EQ(g[9].flags, GTF_permit_access);
+    g[10] = (struct grant_entry_v1){GTF_permit_access, 2, 0x38000}; /* its own grant frame */
+    CHECK_EQ(map(b, 1, 10, GNTMAP_host_map | GNTMAP_readonly, 0x50002000, &h), GNTST_okay);
+    CHECK_EQ(gnttab_unmap_ref(b, 0x50002000, 0, 0, h), GNTST_okay);
+    CHECK_EQ(gnttab_unmap_ref(b, 0x50000000, 0, 0, 99), GNTST_bad_handle);
+    CHECK_EQ(gnttab_unmap_ref(b, 0x50001000, 0, 0, 0), GNTST_general_error); /* wrong place */
+    CHECK_EQ(gnttab_unmap_ref(b, 0x50000000, 0, 0, 0), GNTST_okay);
+    CHECK_EQ(g[8].flags, GTF_permit_access);
+    CHECK(!p2m_lookup(&b->p2m, 0x50000000, &pa, &t));
+    destroy(b);
+    destroy(a);
+}
+
+TEST(granter_destroyed_while_mapped_becomes_zombie)
+{
+    struct domain *a = mkdom(1), *b = mkdom(2);
+    gnttab_map_frame(a, 0, 0x38000);
+    struct grant_entry_v1 *g = table(a);
+    REQUIRE(g);
+    g[8] = (struct grant_entry_v1){GTF_permit_access, 2, 0x40005}; /* in chunk 1 */
+    grant_handle_t h;
+    CHECK_EQ(map(b, 1, 8, GNTMAP_host_map, 0x50000000, &h), GNTST_okay);
+    paddr_t chunk1 = a->ram_chunks[1].pa;
+    int before = pages_freed;
+    destroy(a); /* frees chunk 0 (by the zombie) only; chunk 1 is kept */
+    CHECK_EQ(pages_freed - before, 1);
+    /* The mapper still sees the page, and cannot map new grants of a dead domain. */
+    CHECK_EQ(map(b, 1, 8, GNTMAP_host_map, 0x50001000, NULL), GNTST_bad_domain);
+    before = pages_freed;
+    CHECK_EQ(gnttab_unmap_ref(b, 0x50000000, 0, 0, h), GNTST_okay);
+    CHECK_EQ(pages_freed - before, 2); /* the table's frame, then the kept chunk */
+    CHECK_EQ(last_freed, chunk1);
+    destroy(b);
+}
+
+TEST(mapper_destroyed_releases_pins)
+{
+    struct domain *a = mkdom(1), *b = mkdom(2);
+    gnttab_map_frame(a, 0, 0x38000);
+    struct grant_entry_v1 *g = table(a);
+    REQUIRE(g);
+    g[8] = (struct grant_entry_v1){GTF_permit_access, 2, 0x40000};
+    CHECK_EQ(map(b, 1, 8, GNTMAP_host_map | GNTMAP_readonly, 0x50000000, NULL), GNTST_okay);
+    CHECK_EQ(g[8].flags, GTF_permit_access | GTF_reading);
+    destroy(b);
+    CHECK_EQ(g[8].flags, GTF_permit_access);
+    destroy(a);
+}
+
+TEST(copy_checks)
+{
+    struct domain *a = mkdom(1);
+    gnttab_map_frame(a, 0, 0x38000);
+    struct grant_entry_v1 *g = table(a);
+    REQUIRE(g);
+    g[8] = (struct grant_entry_v1){GTF_permit_access, 1, 0x40002};
+    char *src = (char *)(uintptr_t)a->ram_chunks[0].pa, *dst = src + 2 * PAGE_SIZE;
+    strcpy(src + 10, "granted");
+    struct gnttab_copy c = {.len = 8, .flags = GNTCOPY_dest_gref};
+    c.source.u.gmfn = 0x40000;
+    c.source.domid = DOMID_SELF;
+    c.source.offset = 10;
+    c.dest.u.ref = 8;
+    c.dest.domid = 1;
+    c.dest.offset = 100;
+    gnttab_copy(a, &c);
+    CHECK_EQ(c.status, GNTST_okay);
+    CHECK_STR_EQ(dst + 100, "granted");
+    CHECK_EQ(g[8].flags, GTF_permit_access);
+    c.dest.offset = 4090;
+    gnttab_copy(a, &c);
+    CHECK_EQ(c.status, GNTST_bad_copy_arg);
+    c.dest.offset = 0;
+    c.source.domid = 1; /* a frame by number needs DOMID_SELF */
+    gnttab_copy(a, &c);
+    CHECK_EQ(c.status, GNTST_permission_denied);
+    c.source.domid = DOMID_SELF;
+    c.source.u.gmfn = 0x38000; /* own grant frame: allowed */
+    gnttab_copy(a, &c);
+    CHECK_EQ(c.status, GNTST_okay);
+    c.source.u.gmfn = ~0ULL;
+    gnttab_copy(a, &c);
+    CHECK_EQ(c.status, GNTST_bad_page);
+    destroy(a);
+}
