@@ -69,6 +69,20 @@ if [ -n "$dt" ]; then
     fi
     echo "DISKTEST irqs=$(awk '/virtio/ {s = 0; for (i = 2; $i ~ /^[0-9]+$/; i++) s += $i; printf "%s ", s}' /proc/interrupts)"
 fi
+# cloison.xenmods (tests/integration/test_dom0.py): load the Xen driver modules
+# a toolstack needs in dom0, mount xenfs, and report what the kernel made of it.
+if grep -q 'cloison\.xenmods' /proc/cmdline; then
+    for m in xen-privcmd xen-evtchn xen-gntdev xenfs; do
+        if insmod /lib/modules/$m.ko 2>/tmp/insmod.err; then
+            echo "XENMOD $m ok"
+        else
+            echo "XENMOD $m fail $(cat /tmp/insmod.err)"
+        fi
+    done
+    mkdir -p /proc/xen
+    mount -t xenfs xenfs /proc/xen && echo "XENFS capabilities=$(cat /proc/xen/capabilities)"
+    echo "XENDEV $(ls /dev/xen | tr '\n' ' ')"
+fi
 export PS1='~ # ' HOME=/root PATH=/sbin:/usr/sbin:/bin:/usr/bin
 while true; do
     setsid cttyhack sh
@@ -133,6 +147,9 @@ VIRTIO_MODULES = ["drivers/virtio/virtio_ring.ko", "drivers/virtio/virtio.ko",
                   "drivers/virtio/virtio_mmio.ko", "drivers/virtio/virtio_pci_modern_dev.ko",
                   "drivers/virtio/virtio_pci_legacy_dev.ko", "drivers/virtio/virtio_pci.ko",
                   "drivers/block/virtio_blk.ko"]
+# dom0's Xen drivers (cloison.xenmods hook): privcmd first, xenfs uses it.
+XEN_MODULES = ["drivers/xen/xen-privcmd.ko", "drivers/xen/xen-evtchn.ko",
+               "drivers/xen/xen-gntdev.ko", "drivers/xen/xenfs/xenfs.ko"]
 
 
 def build(busybox: Path, modules: Path = None) -> bytes:
@@ -154,7 +171,7 @@ def build(busybox: Path, modules: Path = None) -> bytes:
     if modules and (modules / "kernel").is_dir():
         c.dir("lib")
         c.dir("lib/modules")
-        for m in VIRTIO_MODULES:
+        for m in VIRTIO_MODULES + XEN_MODULES:
             ko = modules / "kernel" / m
             if ko.is_file():
                 c.file("lib/modules/" + ko.name, ko.read_bytes())

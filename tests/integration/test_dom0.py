@@ -9,7 +9,8 @@ import qemu
 DOM0_BOOTARGS = "console=hvc0 earlycon=xen"
 
 
-def dom0_command(machine: qemu.Machine, dom0_mem: str = "512M") -> list[str]:
+def dom0_command(machine: qemu.Machine, dom0_mem: str = "512M",
+                 extra_bootargs: str = "") -> list[str]:
     kernel = qemu._need(qemu.LINUX_IMAGE, "run " + qemu.FETCH_HINT)
     initrd = qemu._need(qemu.INITRAMFS, "run " + qemu.FETCH_HINT)
     cloison = qemu._need(qemu.CLOISON_BIN, "run `make`")
@@ -19,7 +20,8 @@ def dom0_command(machine: qemu.Machine, dom0_mem: str = "512M") -> list[str]:
     return [qemu.QEMU, *machine.qemu_args(), "-nodefaults", "-display", "none",
             "-serial", "stdio", "-monitor", "none", "-kernel", str(cloison),
             "-append", f"console=dtuart dom0_mem={dom0_mem}",
-            "-device", f"guest-loader,addr=0x50000000,kernel={kernel},bootargs={DOM0_BOOTARGS}",
+            "-device", f"guest-loader,addr=0x50000000,kernel={kernel},"
+                       f"bootargs={DOM0_BOOTARGS}{extra_bootargs}",
             "-device", f"guest-loader,addr=0x52000000,initrd={initrd}"]
 
 
@@ -60,3 +62,21 @@ def test_dom0_console_input(cloison):
         con.ask("echo BACK-$((40+2))-END", r"BACK-42-END")
     text = con.res.output
     assert "(d0) " not in text, "dom0's console output is tagged"
+
+
+def test_dom0_loads_xen_drivers(cloison):
+    """The toolstack's kernel side: xen-privcmd, xen-evtchn, xen-gntdev and xenfs
+    from the same kernel package load in dom0, and xenfs says it is the control
+    domain (XENFEAT_dom0)."""
+    machine = qemu.Machine(gic=3, smp=2, mem_mib=2048)
+    cmd = dom0_command(machine, extra_bootargs=" cloison.xenmods")
+    with qemu.Console([], machine=machine, cmd=cmd) as con:
+        con.expect(qemu.LINUX_UP_RE, timeout=300)
+        for m in ("xen-privcmd", "xen-evtchn", "xen-gntdev", "xenfs"):
+            line = con.expect(rf"XENMOD {m} (\S+)[^\n]*", timeout=60)
+            assert line.group(1) == "ok", line.group(0)
+        caps = con.expect(r"XENFS capabilities=(\S*)", timeout=60)
+        assert caps.group(1) == "control_d", caps.group(0)
+        devs = con.expect(r"XENDEV ([^\r\n]*)", timeout=60).group(1).split()
+    for dev in ("evtchn", "privcmd", "gntdev"):
+        assert dev in devs, f"/dev/xen/{dev} missing: {devs}\n" + con.res.describe()
