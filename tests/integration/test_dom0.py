@@ -73,10 +73,11 @@ def test_dom0_loads_xen_drivers(cloison):
     with qemu.Console([], machine=machine, cmd=cmd) as con:
         con.expect(qemu.LINUX_UP_RE, timeout=300)
         for m in ("xen-privcmd", "xen-evtchn", "xen-gntdev", "xenfs"):
-            line = con.expect(rf"XENMOD {m} (\S+)[^\n]*", timeout=60)
+            # Whole lines only: the console may deliver a line in pieces.
+            line = con.expect(rf"XENMOD {m} (\S+)[^\n]*\n", timeout=60)
             assert line.group(1) == "ok", line.group(0)
-        caps = con.expect(r"XENFS capabilities=(\S*)", timeout=60)
+        caps = con.expect(r"XENFS capabilities=(\S*)\r*\n", timeout=60)
         assert caps.group(1) == "control_d", caps.group(0)
-        devs = con.expect(r"XENDEV ([^\r\n]*)", timeout=60).group(1).split()
+        devs = con.expect(r"XENDEV ([^\r\n]*)\r*\n", timeout=60).group(1).split()
     for dev in ("evtchn", "privcmd", "gntdev"):
         assert dev in devs, f"/dev/xen/{dev} missing: {devs}\n" + con.res.describe()
