@@ -11,6 +11,16 @@
       kernel as a 1-vCPU dom0less domU, and for the same kernel and initramfs booted
       natively by the same QEMU (-M virt without EL2, same CPU count and RAM); median of
       N boots each, with the ratios Cloison/native (target <= 1.3) and Cloison/Xen.
+  (d) dom0 boot: wall clock from QEMU start to the same shell marker for that kernel
+      and initramfs as dom0 (tests/integration/test_dom0.py's guest-loader modules,
+      dom0_mem=512M dom0_max_vcpus=1, one pCPU), under Cloison and Xen 4.17, and
+      natively with 512 MiB; median of N boots each, with the ratios.
+  (e) event channel round trip between two domains (evtchn_pingpong guest: d1 sends,
+      d2's upcall sends back, d1's upcall; 2000 rounds; both wait in WFI), on one pCPU
+      so each round trip includes two domain switches: CNTVCT ticks per round trip
+      free-running, and instructions per round trip under -icount. Xen 4.17's default
+      XSM policy (SILO) forbids domU<->domU channels (alloc_unbound -> -EPERM), so its
+      figure is taken with `xsm=dummy` added to Xen's command line (marked so).
 
 Run: /usr/bin/python3 bench/run.py [--runs N]. Needs `make` (build/cloison, guests),
 scripts/fetch-xen.sh, scripts/fetch-guests.sh and scripts/mkinitramfs.py; a hypervisor
@@ -26,6 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "integration"))
 import qemu  # noqa: E402
+from test_dom0 import dom0_command  # noqa: E402
 
 HVS = ["cloison", "xen"]
 ICOUNT_SHIFT = 0
@@ -63,6 +74,45 @@ def linux_boot(hv, runs):
     return statistics.median(times)
 
 
+DOM0_MACHINE = qemu.Machine(gic=3, smp=1, mem_mib=2048)
+
+
+def dom0_boot(hv, runs):
+    """Seconds from QEMU start to the shell marker with the kernel as a 1-vCPU dom0;
+    hv "native" boots it without EL2 with dom0's 512 MiB."""
+    times = []
+    for _ in range(runs):
+        if hv == "native":
+            cmd = qemu.native_command(DOM0_MACHINE, qemu.LinuxDomain(cpus=1, mem_kib=512 * 1024))
+        else:
+            cmd = dom0_command(DOM0_MACHINE, hv=hv, hv_bootargs="dom0_max_vcpus=1")
+        with qemu.Console([], hv, cmd=cmd) as con:
+            try:
+                con.expect(qemu.LINUX_UP_RE, timeout=300)
+            except qemu.Expired as e:
+                raise RuntimeError(f"no dom0 shell marker under {hv}: {str(e).splitlines()[0]}")
+            times.append(time.monotonic() - con.start)
+    return statistics.median(times)
+
+
+# Xen 4.17's default XSM SILO policy refuses event channels between two domUs.
+EVTCHN_XEN_BOOTARGS = qemu.XEN_BOOTARGS + " xsm=dummy"
+
+
+def evtchn_rt(hv, icount):
+    """(CNTVCT ticks per round trip, CNTFRQ) from the evtchn_pingpong pair."""
+    machine = qemu.Machine(gic=3, smp=1, icount_shift=ICOUNT_SHIFT if icount else None)
+    doms = [qemu.Domain("evtchn_pingpong", enhanced="no-xenstore") for _ in range(2)]
+    res = qemu.run(doms, hv, machine, timeout=300, linger=0.3,
+                   until=qemu.verdicts_for(["evtchn_pingpong"] * 2),
+                   bootargs=EVTCHN_XEN_BOOTARGS if hv == "xen" else None)
+    ping = next((v for v in res.final() if v.kv.get("role") == "ping"), None)
+    bad = [v.line for v in res.final() if v.status != "PASS"]
+    if ping is None or bad:
+        raise RuntimeError(f"evtchn_pingpong under {hv}: {bad or 'no ping verdict'}")
+    return int(ping.kv["per_rt_milli"]) / 1000.0, int(ping.kv["cntfrq"])
+
+
 def hcall(hv, icount):
     # One pCPU: under -icount the virtual clock counts the instructions of every
     # vCPU QEMU runs, so other pCPUs (idle loops, timers) must not add to it.
@@ -90,9 +140,12 @@ def measure(hv, runs):
     steps = [("boot_s", lambda: boot_time(hv, runs)),
              ("ticks", lambda: hcall(hv, icount=False)[0]),
              ("insns", lambda: insns_per_call(*hcall(hv, icount=True))),
-             ("linux_s", lambda: linux_boot(hv, runs))]
+             ("linux_s", lambda: linux_boot(hv, runs)),
+             ("dom0_s", lambda: dom0_boot(hv, runs)),
+             ("evtchn_ticks", lambda: evtchn_rt(hv, icount=False)[0]),
+             ("evtchn_insns", lambda: insns_per_call(*evtchn_rt(hv, icount=True)))]
     if hv == "native":
-        steps = steps[-1:]
+        steps = [s for s in steps if s[0] in ("linux_s", "dom0_s")]
     for key, fn in steps:
         try:
             out[key] = fn()
@@ -119,7 +172,12 @@ def main():
             ("null hypercall, CNTVCT ticks/call", "ticks", ".1f"),
             (f"null hypercall, instructions/call (-icount shift={ICOUNT_SHIFT})", "insns", ".0f"),
             (f"Linux domU boot to shell marker, s (1 vCPU, median of {args.runs})", "linux_s",
-             ".2f")]
+             ".2f"),
+            (f"dom0 boot to shell marker, s (1 vCPU, median of {args.runs})", "dom0_s", ".2f"),
+            ("evtchn round trip d1->d2->d1, CNTVCT ticks (1 pCPU) [xen: xsm=dummy]",
+             "evtchn_ticks", ".0f"),
+            (f"evtchn round trip, instructions (-icount shift={ICOUNT_SHIFT}) [xen: xsm=dummy]",
+             "evtchn_insns", ".0f")]
     width = max(len(r[0]) for r in rows)
     print(f"{'':{width}}  {'cloison':>10}  {'xen-4.17':>10}  {'native':>10}")
     for label, key, spec in rows:
@@ -129,6 +187,10 @@ def main():
     c, x, n = (results[h]["linux_s"] for h in ("cloison", "xen", "native"))
     print(f"Linux boot ratio Cloison/native: {ratio(c, n)} (target <= 1.3); "
           f"Cloison/Xen 4.17: {ratio(c, x)}")
+    c, x, n = (results[h]["dom0_s"] for h in ("cloison", "xen", "native"))
+    print(f"dom0 boot ratio Cloison/native: {ratio(c, n)}; Cloison/Xen 4.17: {ratio(c, x)}")
+    print("evtchn: Xen 4.17's default XSM (SILO) refuses domU<->domU channels; its "
+          "figures are with xsm=dummy on Xen's command line.")
 
 
 if __name__ == "__main__":

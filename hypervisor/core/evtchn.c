@@ -1,7 +1,8 @@
 /*
  * Event channels: the per-domain port table and the bindings between ports,
  * with Xen 4.17's semantics and error codes (see cloison/evtchn.h for the
- * locking scheme). Delivery itself is evtchn_2l.c.
+ * locking scheme). Delivery itself is evtchn_2l.c or, for a domain that has
+ * switched ABI, evtchn_fifo.c.
  */
 #include <cloison/errno.h>
 #include <cloison/evtchn.h>
@@ -10,27 +11,9 @@
 #include <cloison/xen_domain.h>
 #include <public/xen.h>
 #include <string.h>
+#include "evtchn_priv.h"
 
-enum evtchn_state {
-    ECS_FREE,
-    ECS_RESERVED, /* port 0: never handed out (Linux relies on it) */
-    ECS_UNBOUND,
-    ECS_INTERDOMAIN,
-    ECS_VIRQ,
-    ECS_IPI,
-    ECS_XEN, /* consumed by a hypervisor-side backend */
-};
-
-struct evtchn {
-    uint8_t state;
-    uint8_t notify_vcpu;
-    uint16_t remote_domid;  /* UNBOUND: the only domain allowed to bind it */
-    uint32_t remote_port;   /* INTERDOMAIN: the peer's port; VIRQ: the virq */
-    struct xen_dom *remote; /* INTERDOMAIN: the peer (unbinds before it is freed) */
-    evtchn_xen_notify_fn xen_notify;
-};
-
-static spinlock_t evtchn_lock = SPINLOCK_INIT;
+spinlock_t evtchn_lock = SPINLOCK_INIT; /* also taken by evtchn_fifo.c */
 static struct xen_dom *registry;
 
 /* Per-vCPU VIRQs; every other VIRQ is global and bound on vCPU 0 only. */
@@ -39,14 +22,16 @@ static bool virq_is_global(uint32_t virq)
     return virq != VIRQ_TIMER && virq != VIRQ_DEBUG && virq != VIRQ_XENOPROF && virq != VIRQ_XENPMU;
 }
 
-static bool port_valid(const struct xen_dom *x, uint32_t port)
-{
-    return port < x->max_ports && x->buckets[port / EVTCHN_BUCKET_PORTS];
-}
+#define port_valid evtchn_port_valid
+#define chan evtchn_chan
 
-static struct evtchn *chan(struct xen_dom *x, uint32_t port)
+/* Delivery goes to whichever ABI the domain uses now. */
+static void set_pending(struct xen_dom *x, uint32_t port)
 {
-    return &x->buckets[port / EVTCHN_BUCKET_PORTS][port % EVTCHN_BUCKET_PORTS];
+    if (x->fifo)
+        evtchn_fifo_set_pending(x, port);
+    else
+        evtchn_2l_set_pending(x, chan(x, port)->notify_vcpu, port);
 }
 
 static struct xen_dom *lookup_locked(uint16_t domid)
@@ -91,12 +76,22 @@ static int get_free_port(struct xen_dom *x, uint32_t *out)
     return -ENOSPC;
 }
 
+/* Forget the binding but not the FIFO queue the port may still be linked on. */
+static void clear_binding(struct evtchn *c)
+{
+    uint8_t lv = c->last_vcpu, lp = c->last_priority;
+    memset(c, 0, sizeof(*c));
+    c->last_vcpu = lv;
+    c->last_priority = lp;
+}
+
 /* A port from get_free_port() gets its state: it is now in use. */
 static struct evtchn *take_port(struct xen_dom *x, uint32_t port, uint8_t state, uint32_t vcpu)
 {
     struct evtchn *c = chan(x, port);
-    memset(c, 0, sizeof(*c));
+    clear_binding(c);
     c->state = state;
+    c->priority = EVTCHN_FIFO_PRIORITY_DEFAULT; /* as Xen, for either ABI */
     c->notify_vcpu = (uint8_t)vcpu;
     x->free_hint = port + 1;
     x->ports_used++;
@@ -107,8 +102,11 @@ static void free_port(struct xen_dom *x, uint32_t port)
 {
     struct evtchn *c = chan(x, port);
     /* A later binding of this port must not see a stale event. */
-    evtchn_2l_clear_pending(x, port);
-    memset(c, 0, sizeof(*c));
+    if (x->fifo)
+        evtchn_fifo_clear_pending(x, port);
+    else
+        evtchn_2l_clear_pending(x, port);
+    clear_binding(c);
     if (port < x->free_hint)
         x->free_hint = port;
     x->ports_used--;
@@ -170,6 +168,8 @@ void evtchn_destroy(struct xen_dom *x)
     for (uint32_t p = 1; p < x->max_ports; p++)
         if (port_valid(x, p) && chan(x, p)->state != ECS_FREE)
             close_locked(x, p);
+    if (x->fifo)
+        evtchn_fifo_free(x);
     spin_unlock_irqrestore(&evtchn_lock, f);
     for (unsigned int b = 0; b < EVTCHN_NR_BUCKETS; b++) {
         xfree(x->buckets[b]);
@@ -216,7 +216,7 @@ int evtchn_bind_interdomain(struct xen_dom *ld, uint16_t remote_dom, uint32_t rp
     r->remote_port = *lport;
     /* The peer may have signalled before we bound: Xen marks the new port
      * pending so no notification is lost. */
-    evtchn_2l_set_pending(ld, l->notify_vcpu, *lport);
+    set_pending(ld, *lport);
 out:
     spin_unlock_irqrestore(&evtchn_lock, f);
     return rc;
@@ -291,12 +291,11 @@ int evtchn_send(struct xen_dom *x, uint32_t port)
         struct evtchn *c = chan(x, port);
         switch (c->state) {
         case ECS_INTERDOMAIN: {
-            struct evtchn *r = chan(c->remote, c->remote_port);
-            evtchn_2l_set_pending(c->remote, r->notify_vcpu, c->remote_port);
+            set_pending(c->remote, c->remote_port);
             break;
         }
         case ECS_IPI:
-            evtchn_2l_set_pending(x, c->notify_vcpu, port);
+            set_pending(x, port);
             break;
         case ECS_UNBOUND: /* nobody listens yet: silently dropped, as on Xen */
             break;
@@ -353,10 +352,32 @@ int evtchn_unmask(struct xen_dom *x, uint32_t port)
 {
     uint64_t f = spin_lock_irqsave(&evtchn_lock);
     int rc = port_valid(x, port) ? 0 : -EINVAL;
-    if (!rc)
+    if (!rc && x->fifo)
+        evtchn_fifo_unmask(x, port);
+    else if (!rc)
         evtchn_2l_unmask(x, chan(x, port)->notify_vcpu, port);
     spin_unlock_irqrestore(&evtchn_lock, f);
     return rc;
+}
+
+static unsigned int bit_flag(const uint64_t *words, uint32_t port, unsigned int flag)
+{
+    return __atomic_load_n(&words[port / 64], __ATOMIC_SEQ_CST) & (1ULL << (port % 64)) ? flag : 0;
+}
+
+unsigned int evtchn_port_flags(struct xen_dom *x, uint32_t port)
+{
+    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    unsigned int r = 0;
+    if (!port_valid(x, port))
+        r = 0;
+    else if (x->fifo)
+        r = evtchn_fifo_port_flags(x, port);
+    else
+        r = bit_flag(x->shinfo->evtchn_pending, port, EVTCHN_PORT_PENDING) |
+            bit_flag(x->shinfo->evtchn_mask, port, EVTCHN_PORT_MASKED);
+    spin_unlock_irqrestore(&evtchn_lock, f);
+    return r;
 }
 
 int evtchn_reset(struct xen_dom *caller, uint16_t dom)
@@ -368,6 +389,9 @@ int evtchn_reset(struct xen_dom *caller, uint16_t dom)
     for (uint32_t p = 1; !rc && p < x->max_ports; p++)
         if (port_valid(x, p) && chan(x, p)->state != ECS_FREE && chan(x, p)->state != ECS_XEN)
             close_locked(x, p);
+    /* Xen switches a reset domain back to the 2-level ABI. */
+    if (!rc && x->fifo)
+        evtchn_fifo_free(x);
     spin_unlock_irqrestore(&evtchn_lock, f);
     return rc;
 }
@@ -386,7 +410,7 @@ void evtchn_raise(struct xen_dom *x, uint32_t port)
 {
     uint64_t f = spin_lock_irqsave(&evtchn_lock);
     if (port_valid(x, port) && chan(x, port)->state == ECS_XEN)
-        evtchn_2l_set_pending(x, chan(x, port)->notify_vcpu, port);
+        set_pending(x, port);
     spin_unlock_irqrestore(&evtchn_lock, f);
 }
 
@@ -397,7 +421,7 @@ void evtchn_send_virq(struct xen_dom *x, uint32_t virq, uint32_t vcpu)
     uint64_t f = spin_lock_irqsave(&evtchn_lock);
     uint32_t port = x->virq_port[vcpu][virq];
     if (port)
-        evtchn_2l_set_pending(x, chan(x, port)->notify_vcpu, port);
+        set_pending(x, port);
     spin_unlock_irqrestore(&evtchn_lock, f);
 }
 
@@ -410,6 +434,6 @@ void evtchn_send_global_virq(uint32_t virq)
     struct xen_dom *x = lookup_locked(0);
     uint32_t port = x ? x->virq_port[0][virq] : 0;
     if (port)
-        evtchn_2l_set_pending(x, chan(x, port)->notify_vcpu, port);
+        set_pending(x, port);
     spin_unlock_irqrestore(&evtchn_lock, f);
 }

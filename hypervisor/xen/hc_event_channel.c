@@ -6,7 +6,11 @@
 #include <cloison/domain.h>
 #include <cloison/errno.h>
 #include <cloison/evtchn.h>
+#include <cloison/domain_build.h>
 #include <cloison/guest_copy.h>
+#include <cloison/mm.h>
+#include <cloison/p2m.h>
+#include <cloison/shared_info.h>
 #include <cloison/vcpu.h>
 #include <cloison/xen_domain.h>
 #include <public/event_channel.h>
@@ -22,6 +26,8 @@ union evtchn_arg {
     struct evtchn_status status;
     struct evtchn_reset reset;
     struct evtchn_init_control init_control;
+    struct evtchn_expand_array expand_array;
+    struct evtchn_set_priority set_priority;
 };
 
 typedef int (*evtchn_op_fn)(struct xen_dom *x, union evtchn_arg *a);
@@ -79,11 +85,43 @@ static int op_reset(struct xen_dom *x, union evtchn_arg *a)
     return evtchn_reset(x, a->reset.dom);
 }
 
-/* FIFO ABI not yet: Linux falls back to 2-level on any error. */
-static int op_fifo(struct xen_dom *x, union evtchn_arg *a)
+/* A control block or event array page must be the domain's own RAM: never
+ * MMIO, never a grant-mapped page of another domain (which could be freed
+ * while the hypervisor still writes event words into it). */
+static void *map_own_ram(struct xen_dom *x, uint64_t gfn)
 {
-    (void)x, (void)a;
-    return -ENOSYS;
+    struct domain *d = x->d;
+    paddr_t pa;
+    enum p2m_type t;
+    if (!xen_gfn_in_ipa_space(gfn) || !p2m_lookup(&d->p2m, gfn << PAGE_SHIFT, &pa, &t) ||
+        t != P2M_RAM)
+        return NULL;
+    pa &= PAGE_MASK;
+    for (size_t i = 0; i < d->nr_ram_chunks; i++) {
+        paddr_t s = d->ram_chunks[i].pa;
+        if (pa >= s && pa < s + (PAGE_SIZE << d->ram_chunks[i].order))
+            return phys_to_virt(pa);
+    }
+    return NULL;
+}
+
+static int op_init_control(struct xen_dom *x, union evtchn_arg *a)
+{
+    struct evtchn_init_control *ic = &a->init_control;
+    int rc = evtchn_fifo_init_control(x, ic->control_gfn, ic->offset, ic->vcpu, map_own_ram);
+    if (!rc)
+        ic->link_bits = EVTCHN_FIFO_LINK_BITS;
+    return rc;
+}
+
+static int op_expand_array(struct xen_dom *x, union evtchn_arg *a)
+{
+    return evtchn_fifo_expand_array(x, a->expand_array.array_gfn, map_own_ram);
+}
+
+static int op_set_priority(struct xen_dom *x, union evtchn_arg *a)
+{
+    return evtchn_set_priority(x, a->set_priority.port, a->set_priority.priority);
 }
 
 static const struct {
@@ -102,9 +140,9 @@ static const struct {
     [EVTCHNOP_bind_vcpu] = {op_bind_vcpu, sizeof(struct evtchn_bind_vcpu), false},
     [EVTCHNOP_unmask] = {op_unmask, sizeof(struct evtchn_port_arg), false},
     [EVTCHNOP_reset] = {op_reset, sizeof(struct evtchn_reset), false},
-    [EVTCHNOP_init_control] = {op_fifo, 0, false},
-    [EVTCHNOP_expand_array] = {op_fifo, 0, false},
-    [EVTCHNOP_set_priority] = {op_fifo, 0, false},
+    [EVTCHNOP_init_control] = {op_init_control, sizeof(struct evtchn_init_control), true},
+    [EVTCHNOP_expand_array] = {op_expand_array, sizeof(struct evtchn_expand_array), false},
+    [EVTCHNOP_set_priority] = {op_set_priority, sizeof(struct evtchn_set_priority), false},
 };
 
 int64_t do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,

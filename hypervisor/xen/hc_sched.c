@@ -5,6 +5,7 @@
  */
 #include <cloison/domain.h>
 #include <cloison/errno.h>
+#include <cloison/evtchn.h>
 #include <cloison/guest_copy.h>
 #include <cloison/pvconsole.h>
 #include <cloison/sched.h>
@@ -15,11 +16,6 @@
 #include "hypercall.h"
 
 #define POLL_MAX_PORTS 128 /* Xen's "fairly arbitrary limit" */
-
-static bool port_bit(const uint64_t *words, uint32_t port)
-{
-    return __atomic_load_n(&words[port / 64], __ATOMIC_SEQ_CST) & (1ULL << (port % 64));
-}
 
 /*
  * Xen returns 0 as soon as one port is pending or the vCPU has events to
@@ -49,9 +45,10 @@ static int64_t sched_poll(struct vcpu *v, uint64_t arg)
     for (uint32_t i = 0; i < p.nr_ports; i++) {
         if (ports[i] >= x->max_ports)
             return -EINVAL;
-        if (port_bit(x->shinfo->evtchn_pending, ports[i]))
+        unsigned int st = evtchn_port_flags(x, ports[i]); /* 2-level or FIFO */
+        if (st & EVTCHN_PORT_PENDING)
             return 0;
-        any_masked |= port_bit(x->shinfo->evtchn_mask, ports[i]);
+        any_masked |= st & EVTCHN_PORT_MASKED;
     }
     if (p.timeout == 0 && !any_masked)
         vcpu_block(v);

@@ -101,6 +101,41 @@ struct evtchn_init_control {
     uint8_t pad[7];
 };
 _Static_assert(sizeof(struct evtchn_init_control) == 24, "init_control layout");
+_Static_assert(offsetof(struct evtchn_init_control, link_bits) == 16, "layout");
+
+struct evtchn_expand_array {
+    uint64_t array_gfn;
+};
+_Static_assert(sizeof(struct evtchn_expand_array) == 8, "expand_array layout");
+
+struct evtchn_set_priority {
+    evtchn_port_t port;
+    uint32_t priority;
+};
+_Static_assert(sizeof(struct evtchn_set_priority) == 8, "set_priority layout");
+
+/* FIFO ABI: one 32-bit event word per port in guest-supplied array pages. */
+typedef uint32_t event_word_t;
+#define EVTCHN_FIFO_PENDING 31
+#define EVTCHN_FIFO_MASKED 30
+#define EVTCHN_FIFO_LINKED 29
+#define EVTCHN_FIFO_BUSY 28
+#define EVTCHN_FIFO_LINK_BITS 17
+#define EVTCHN_FIFO_LINK_MASK ((1u << EVTCHN_FIFO_LINK_BITS) - 1)
+#define EVTCHN_FIFO_NR_CHANNELS (1u << EVTCHN_FIFO_LINK_BITS)
+#define EVTCHN_FIFO_PRIORITY_MAX 0
+#define EVTCHN_FIFO_PRIORITY_DEFAULT 7
+#define EVTCHN_FIFO_PRIORITY_MIN 15
+#define EVTCHN_FIFO_MAX_QUEUES (EVTCHN_FIFO_PRIORITY_MIN + 1)
+
+/* Per-vCPU control block, placed by EVTCHNOP_init_control. */
+struct evtchn_fifo_control_block {
+    uint32_t ready; /* bit q: queue q is non-empty */
+    uint32_t _rsvd;
+    uint32_t head[EVTCHN_FIFO_MAX_QUEUES];
+};
+_Static_assert(sizeof(struct evtchn_fifo_control_block) == 72, "fifo control block layout");
+_Static_assert(offsetof(struct evtchn_fifo_control_block, head) == 8, "fifo control block");
 
 /* VIRQs. Per-vCPU ones: TIMER, DEBUG, XENOPROF, XENPMU; the rest are global. */
 #define VIRQ_TIMER 0

@@ -18,7 +18,7 @@ def test_xen_domu_on_hvc0(cloison_hv, cpus):  # noqa: F811
     with qemu.Console([xen_linux("xd", cpus)], "cloison",
                       qemu.Machine(gic=3, smp=2)) as con:
         con.expect(r"Xen 4\.17 support found", BOOT_TIMEOUT)
-        con.expect(r"xen:events: Using 2-level ABI", BOOT_TIMEOUT)
+        con.expect(r"xen:events: Using FIFO-based ABI", BOOT_TIMEOUT)
         m = con.expect(up_re("xd"), BOOT_TIMEOUT)
         assert int(m.group(1)) == cpus, con.describe()
         con.focus(1)

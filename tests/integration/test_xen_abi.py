@@ -15,6 +15,7 @@ pytestmark = pytest.mark.xen
 
 # xen_priv needs a second Xen-enhanced domain that stays up: spin.
 GROUPS = {"abi": (["xen_evtchn", "xen_shinfo", "xen_memory"], []),
+          "fifo": (["xen_fifo"], []),
           "priv": (["xen_priv"], ["spin"]),
           "sched": (["xen_sched"], ["spin"])}
 DIFFERS = {"ports"}  # checked per hypervisor below

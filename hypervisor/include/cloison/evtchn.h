@@ -1,6 +1,7 @@
 /*
- * Xen event channels, 2-level ABI (core/evtchn.c: port table and bindings;
- * core/evtchn_2l.c: pending/mask bits in shared_info and the upcall).
+ * Xen event channels (core/evtchn.c: port table and bindings; delivery by
+ * core/evtchn_2l.c, pending/mask bits in shared_info, or, once the guest has
+ * set up a FIFO control block, core/evtchn_fifo.c, event words and queues).
  *
  * Every port table is under one lock (evtchn.c): an interdomain binding links
  * two domains' tables, and with one lock a sender can follow the link to the
@@ -46,6 +47,20 @@ void evtchn_send_virq(struct xen_dom *x, uint32_t virq, uint32_t vcpu);
 /* Raise a global VIRQ (VIRQ_DOM_EXC, ...) in the hardware domain, dom0, if
  * it exists and bound it (Xen's send_global_virq with the default handler). */
 void evtchn_send_global_virq(uint32_t virq);
+
+/* SCHEDOP_poll: whether `port` is pending / masked, in whichever ABI x uses. */
+#define EVTCHN_PORT_PENDING 1u
+#define EVTCHN_PORT_MASKED 2u
+unsigned int evtchn_port_flags(struct xen_dom *x, uint32_t port);
+
+/* FIFO ABI (evtchn_fifo.c). `map` gives the hypervisor VA of the guest frame
+ * gfn if it is ordinary RAM of x, else NULL; the page stays the domain's for
+ * its lifetime (ballooning only unmaps it), so it may be kept. */
+typedef void *(*evtchn_map_fn)(struct xen_dom *x, uint64_t gfn);
+int evtchn_fifo_init_control(struct xen_dom *x, uint64_t gfn, uint32_t offset, uint32_t vcpu,
+                             evtchn_map_fn map);
+int evtchn_fifo_expand_array(struct xen_dom *x, uint64_t gfn, evtchn_map_fn map);
+int evtchn_set_priority(struct xen_dom *x, uint32_t port, uint32_t priority);
 
 /* 2-level delivery on x's shared_info (evtchn_2l.c). */
 void evtchn_2l_set_pending(struct xen_dom *x, uint32_t vcpu, uint32_t port);

@@ -22,6 +22,7 @@
 
 struct domain;
 struct evtchn;
+struct evtchn_fifo;
 
 struct xen_vcpu {
     struct vcpu_info *vi; /* registered vcpu_info (hypervisor VA), NULL = default */
@@ -52,6 +53,7 @@ struct xen_dom {
     uint32_t free_hint;  /* no free port below this one */
     uint32_t ports_used; /* allocated ports (port 0 excluded) */
     uint16_t virq_port[XEN_DOM_MAX_VCPUS][NR_VIRQS];
+    struct evtchn_fifo *fifo; /* FIFO ABI state (evtchn_fifo.c), NULL = 2-level */
 };
 
 /* Called by the core domain code (hooks in core/domain.c). */
