@@ -70,7 +70,10 @@ static void on_uart(unsigned intid)
             cur[cur_len++] = c;
         }
     }
-    if (reg(RIS) & (INT_RX | INT_RT) || reg(MIS) & (INT_RX | INT_RT))
+    /* RX/RT status with an empty FIFO is wrong; with bytes typed meanwhile
+     * (the FIFO is no longer empty: FR read last) it is right. */
+    uint32_t status = reg(RIS) | reg(MIS);
+    if ((status & (INT_RX | INT_RT)) && (reg(FR) & FR_RXFE))
         not_drained++;
 }
 
