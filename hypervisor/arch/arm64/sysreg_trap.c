@@ -42,7 +42,7 @@ static uint16_t iss_key(uint64_t iss)
                   (iss >> 17) & 7);
 }
 
-static bool raz_wi(struct vcpu *v, struct sysreg_access *a)
+bool sysreg_raz_wi(struct vcpu *v, struct sysreg_access *a)
 {
     (void)v;
     if (!a->write)
@@ -50,7 +50,7 @@ static bool raz_wi(struct vcpu *v, struct sysreg_access *a)
     return true;
 }
 
-static bool raz_ro(struct vcpu *v, struct sysreg_access *a)
+bool sysreg_raz_ro(struct vcpu *v, struct sysreg_access *a)
 {
     (void)v;
     a->val = 0;
@@ -93,18 +93,20 @@ static const struct sysreg_entry table[] = {
     {SYSREG(3, 0, 0, 1, 0), M_OP0 | M_OP1 | M_CRN | M_CRM, idregs_access}, /* CRm 1 */
     {SYSREG(3, 0, 0, 2, 0), M_OP0 | M_OP1 | M_CRN | (M_CRM & ~(1U << 3)), idregs_access},
     {SYSREG(3, 0, 0, 4, 0), M_OP0 | M_OP1 | M_CRN | (M_CRM & ~(3U << 3)), idregs_access},
-    {SYSREG(3, 0, 0, 0, 6), M_ALL, idregs_access},                          /* REVIDR_EL1 */
-    {SYSREG(3, 1, 0, 0, 7), M_ALL, idregs_access},                          /* AIDR_EL1 */
-    {SYSREG(3, 0, 1, 0, 1), M_ALL, actlr},                                  /* ACTLR_EL1 */
-    {SYSREG(3, 0, 10, 4, 0), M_ALL & ~3U, raz_wi},                          /* LORSA..LORC */
-    {SYSREG(3, 0, 10, 4, 7), M_ALL, raz_ro},                                /* LORID_EL1 */
-    {SYSREG(3, 3, 14, 2, 0), M_ALL & ~3U, vptimer_access},                  /* CNTP_* (op2 0-3) */
-    {SYSREG(3, 0, 9, 12, 0), M_OP0 | M_CRN | (M_CRM & ~(3U << 3)), raz_wi}, /* PM*, CRm 12-15 */
-    {SYSREG(3, 3, 14, 8, 0), M_OP0 | M_OP1 | M_CRN | (1U << 6), raz_wi},    /* PMEV*, CRm 8-15 */
-    {SYSREG(1, 0, 7, 6, 2), M_ALL, nop},                                    /* DC ISW */
-    {SYSREG(1, 0, 7, 10, 2), M_ALL, nop},                                   /* DC CSW */
-    {SYSREG(1, 0, 7, 14, 2), M_ALL, nop},                                   /* DC CISW */
-    {SYSREG(2, 0, 0, 0, 0), M_OP0, vdebug_access},                          /* op0 == 2 */
+    {SYSREG(3, 0, 0, 0, 6), M_ALL, idregs_access},         /* REVIDR_EL1 */
+    {SYSREG(3, 1, 0, 0, 7), M_ALL, idregs_access},         /* AIDR_EL1 */
+    {SYSREG(3, 0, 1, 0, 1), M_ALL, actlr},                 /* ACTLR_EL1 */
+    {SYSREG(3, 0, 10, 4, 0), M_ALL & ~3U, sysreg_raz_wi},  /* LORSA..LORC */
+    {SYSREG(3, 0, 10, 4, 7), M_ALL, sysreg_raz_ro},        /* LORID_EL1 */
+    {SYSREG(3, 3, 14, 2, 0), M_ALL & ~3U, vptimer_access}, /* CNTP_* (op2 0-3) */
+    {SYSREG(3, 0, 9, 12, 0), M_OP0 | M_CRN | (M_CRM & ~(3U << 3)),
+     sysreg_raz_wi}, /* PM*, CRm 12-15 */
+    {SYSREG(3, 3, 14, 8, 0), M_OP0 | M_OP1 | M_CRN | (1U << 6),
+     sysreg_raz_wi},                               /* PMEV*, CRm 8-15 */
+    {SYSREG(1, 0, 7, 6, 2), M_ALL, nop},           /* DC ISW */
+    {SYSREG(1, 0, 7, 10, 2), M_ALL, nop},          /* DC CSW */
+    {SYSREG(1, 0, 7, 14, 2), M_ALL, nop},          /* DC CISW */
+    {SYSREG(2, 0, 0, 0, 0), M_OP0, vdebug_access}, /* op0 == 2 */
 };
 
 void trap_sysreg(struct vcpu *v, uint64_t esr)

@@ -23,21 +23,6 @@
 #define OSLSR_OSLM_IMPL (1UL << 3) /* OSLM = 0b10 */
 #define OSLSR_OSLK (1UL << 1)
 
-static bool raz_wi(struct vcpu *v, struct sysreg_access *a)
-{
-    (void)v;
-    if (!a->write)
-        a->val = 0;
-    return true;
-}
-
-static bool raz_ro(struct vcpu *v, struct sysreg_access *a)
-{
-    (void)v;
-    a->val = 0;
-    return !a->write;
-}
-
 static bool oslar(struct vcpu *v, struct sysreg_access *a)
 {
     if (!a->write) /* write-only */
@@ -60,20 +45,20 @@ struct dbg_entry {
 };
 
 static const struct dbg_entry dbg_table[] = {
-    {SYSREG(2, 0, 0, 0, 4), MASK_OP2_HI, raz_wi}, /* DBG{B,W}{V,C}R<n>_EL1 */
-    {SYSREG(2, 0, 0, 2, 2), MASK_ALL, raz_wi},    /* MDSCR_EL1 */
-    {SYSREG(2, 0, 0, 2, 0), MASK_ALL, raz_wi},    /* MDCCINT_EL1 */
-    {SYSREG(2, 0, 0, 0, 2), MASK_ALL, raz_wi},    /* OSDTRRX_EL1 */
-    {SYSREG(2, 0, 0, 3, 2), MASK_ALL, raz_wi},    /* OSDTRTX_EL1 */
-    {SYSREG(2, 0, 0, 6, 2), MASK_ALL, raz_wi},    /* OSECCR_EL1 */
-    {SYSREG(2, 3, 0, 1, 0), MASK_ALL, raz_ro},    /* MDCCSR_EL0 */
-    {SYSREG(2, 3, 0, 4, 0), MASK_ALL, raz_wi},    /* DBGDTR_EL0 */
-    {SYSREG(2, 3, 0, 5, 0), MASK_ALL, raz_wi},    /* DBGDTRRX_EL0 / DBGDTRTX_EL0 */
-    {SYSREG(2, 0, 1, 0, 0), MASK_ALL, raz_ro},    /* MDRAR_EL1 */
-    {SYSREG(2, 0, 1, 0, 4), MASK_ALL, oslar},     /* OSLAR_EL1 */
-    {SYSREG(2, 0, 1, 1, 4), MASK_ALL, oslsr},     /* OSLSR_EL1 */
-    {SYSREG(2, 0, 1, 3, 4), MASK_ALL, raz_wi},    /* OSDLR_EL1 */
-    {SYSREG(2, 0, 1, 4, 4), MASK_ALL, raz_wi},    /* DBGPRCR_EL1 */
+    {SYSREG(2, 0, 0, 0, 4), MASK_OP2_HI, sysreg_raz_wi}, /* DBG{B,W}{V,C}R<n>_EL1 */
+    {SYSREG(2, 0, 0, 2, 2), MASK_ALL, sysreg_raz_wi},    /* MDSCR_EL1 */
+    {SYSREG(2, 0, 0, 2, 0), MASK_ALL, sysreg_raz_wi},    /* MDCCINT_EL1 */
+    {SYSREG(2, 0, 0, 0, 2), MASK_ALL, sysreg_raz_wi},    /* OSDTRRX_EL1 */
+    {SYSREG(2, 0, 0, 3, 2), MASK_ALL, sysreg_raz_wi},    /* OSDTRTX_EL1 */
+    {SYSREG(2, 0, 0, 6, 2), MASK_ALL, sysreg_raz_wi},    /* OSECCR_EL1 */
+    {SYSREG(2, 3, 0, 1, 0), MASK_ALL, sysreg_raz_ro},    /* MDCCSR_EL0 */
+    {SYSREG(2, 3, 0, 4, 0), MASK_ALL, sysreg_raz_wi},    /* DBGDTR_EL0 */
+    {SYSREG(2, 3, 0, 5, 0), MASK_ALL, sysreg_raz_wi},    /* DBGDTRRX_EL0 / DBGDTRTX_EL0 */
+    {SYSREG(2, 0, 1, 0, 0), MASK_ALL, sysreg_raz_ro},    /* MDRAR_EL1 */
+    {SYSREG(2, 0, 1, 0, 4), MASK_ALL, oslar},            /* OSLAR_EL1 */
+    {SYSREG(2, 0, 1, 1, 4), MASK_ALL, oslsr},            /* OSLSR_EL1 */
+    {SYSREG(2, 0, 1, 3, 4), MASK_ALL, sysreg_raz_wi},    /* OSDLR_EL1 */
+    {SYSREG(2, 0, 1, 4, 4), MASK_ALL, sysreg_raz_wi},    /* DBGPRCR_EL1 */
 };
 
 bool vdebug_access(struct vcpu *v, struct sysreg_access *a)

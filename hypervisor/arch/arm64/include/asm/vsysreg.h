@@ -32,6 +32,10 @@ struct sysreg_access {
  * dispatcher then logs it and injects UNDEF). */
 typedef bool (*sysreg_fn)(struct vcpu *v, struct sysreg_access *a);
 
+/* Generic handlers shared by the register groups (sysreg_trap.c). */
+bool sysreg_raz_wi(struct vcpu *v, struct sysreg_access *a); /* reads 0, writes ignored */
+bool sysreg_raz_ro(struct vcpu *v, struct sysreg_access *a); /* reads 0, writes UNDEF */
+
 /* What the host CPU implements that changes how Cloison configures EL2
  * (read once on the boot CPU; Cloison assumes symmetric CPUs). */
 struct cpu_caps {
