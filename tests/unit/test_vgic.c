@@ -42,18 +42,8 @@ static void setup(enum gic_version ver, unsigned int nr_vcpus, unsigned int nr_l
     fake_vgic_reset(ver, nr_lrs);
     if (dom.vgic)
         vgic_domain_destroy(&dom);
-    for (unsigned int i = 0; i < 4; i++)
-        free(vc[i]);
-    memset(&dom, 0, sizeof(dom));
-    memset(vc, 0, sizeof(vc));
-    dom.nr_vcpus = nr_vcpus;
-    for (unsigned int i = 0; i < nr_vcpus; i++) {
-        vc[i] = calloc(1, sizeof(struct vcpu));
-        vc[i]->id = i;
-        vc[i]->domain = &dom;
-        vc[i]->state = VCPU_RUNNABLE;
-        dom.vcpus[i] = vc[i];
-    }
+    fake_vcpus_free(vc, 4);
+    fake_domain_make(&dom, vc, nr_vcpus);
     CHECK_EQ(vgic_domain_init(&dom, NR_SPIS), 0);
     for (unsigned int i = 0; i < nr_vcpus; i++)
         vgic_vcpu_init(vc[i]);
@@ -62,10 +52,7 @@ static void setup(enum gic_version ver, unsigned int nr_vcpus, unsigned int nr_l
 static void teardown(void)
 {
     vgic_domain_destroy(&dom);
-    for (unsigned int i = 0; i < 4; i++) {
-        free(vc[i]);
-        vc[i] = NULL;
-    }
+    fake_vcpus_free(vc, 4);
 }
 
 static enum mmio_result mmio_w(struct vcpu *v, ipa_t addr, unsigned int size, uint64_t val)

@@ -37,16 +37,8 @@ static void setup(enum gic_version ver, unsigned int nr_vcpus)
 {
     fake_vgic_reset(ver, 4);
     fake_irqchip.nr_irqs = HOST_IRQS;
-    memset(&dom, 0, sizeof(dom));
     memset(vc, 0, sizeof(vc));
-    dom.nr_vcpus = nr_vcpus;
-    for (unsigned int i = 0; i < nr_vcpus; i++) {
-        vc[i] = calloc(1, sizeof(struct vcpu));
-        vc[i]->id = i;
-        vc[i]->domain = &dom;
-        vc[i]->state = VCPU_RUNNABLE;
-        dom.vcpus[i] = vc[i];
-    }
+    fake_domain_make(&dom, vc, nr_vcpus);
     CHECK_EQ(vgic_domain_init(&dom, NR_SPIS), 0);
     for (unsigned int i = 0; i < nr_vcpus; i++)
         vgic_vcpu_init(vc[i]);
@@ -55,10 +47,7 @@ static void setup(enum gic_version ver, unsigned int nr_vcpus)
 static void teardown(void)
 {
     vgic_domain_destroy(&dom);
-    for (unsigned int i = 0; i < 2; i++) {
-        free(vc[i]);
-        vc[i] = NULL;
-    }
+    fake_vcpus_free(vc, 2);
 }
 
 static void mmio_w(struct vcpu *v, uint32_t off, unsigned int size, uint64_t val)

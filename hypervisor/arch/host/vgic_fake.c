@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cloison/domain.h>
 #include <cloison/gic_vif.h>
 #include <cloison/mm.h>
 #include <cloison/spinlock.h>
@@ -138,4 +139,25 @@ uint64_t spin_lock_irqsave(spinlock_t *l)
 void spin_unlock_irqrestore(spinlock_t *l, uint64_t flags)
 {
     spin_unlock(l);
+}
+
+void fake_domain_make(struct domain *d, struct vcpu **vc, unsigned int nr_vcpus)
+{
+    memset(d, 0, sizeof(*d));
+    d->nr_vcpus = nr_vcpus;
+    for (unsigned int i = 0; i < nr_vcpus; i++) {
+        vc[i] = calloc(1, sizeof(struct vcpu));
+        vc[i]->id = i;
+        vc[i]->domain = d;
+        vc[i]->state = VCPU_RUNNABLE;
+        d->vcpus[i] = vc[i];
+    }
+}
+
+void fake_vcpus_free(struct vcpu **vc, unsigned int n)
+{
+    for (unsigned int i = 0; i < n; i++) {
+        free(vc[i]);
+        vc[i] = NULL;
+    }
 }

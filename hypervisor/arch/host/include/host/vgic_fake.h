@@ -25,4 +25,12 @@ extern unsigned int fake_pirq_writes;
 
 void fake_vgic_reset(enum gic_version version, unsigned int nr_lrs);
 
+struct domain;
+struct vcpu;
+/* A bare domain with nr_vcpus runnable vCPUs (calloc'd into vc[] and
+ * d->vcpus[]), nothing else initialised: the vGIC tests add the vGIC. */
+void fake_domain_make(struct domain *d, struct vcpu **vc, unsigned int nr_vcpus);
+/* Free vc[0..n-1] (NULL entries allowed) and clear them. */
+void fake_vcpus_free(struct vcpu **vc, unsigned int n);
+
 #endif
