@@ -15,6 +15,7 @@
 #include <cloison/setup.h>
 #include <cloison/errno.h>
 #include <cloison/evtchn.h>
+#include <cloison/foreign_map.h>
 #include <cloison/grant.h>
 #include <cloison/pvconsole.h>
 #include <cloison/host_psci.h>
@@ -72,6 +73,7 @@ static void domain_free(struct domain *d)
         xfree(v);
     }
     p2m_destroy(&d->p2m);
+    foreign_domain_destroy(d); /* after its stage 2 is gone: nothing maps them now */
     domain_free_ram(d);
     console_log_free(&d->con);
     xfree(d);
@@ -228,8 +230,8 @@ void domain_crash(struct domain *d, const char *why, uint64_t addr)
 
 static bool reapable(const struct domain *d)
 {
-    if (d->state != DOM_DYING)
-        return false;
+    if (d->state != DOM_DYING || __atomic_load_n(&d->refs, __ATOMIC_ACQUIRE))
+        return false; /* a hypercall still looks at it: the next pass frees it */
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         if (__atomic_load_n(&d->vcpus[i]->loaded, __ATOMIC_ACQUIRE))
             return false;
@@ -302,6 +304,25 @@ struct domain *domain_by_id(uint16_t id)
         d = d->next;
     spin_unlock(&domlist_lock);
     return d;
+}
+
+struct domain *domain_get(uint16_t id)
+{
+    spin_lock(&domlist_lock);
+    struct domain *d = domlist;
+    while (d && d->id != id)
+        d = d->next;
+    /* Under domlist_lock, as the reaper's unlinking: a domain found here has
+     * not been picked for freeing, and now will not be until the put. */
+    if (d)
+        __atomic_fetch_add(&d->refs, 1, __ATOMIC_ACQ_REL);
+    spin_unlock(&domlist_lock);
+    return d;
+}
+
+void domain_put(struct domain *d)
+{
+    __atomic_fetch_sub(&d->refs, 1, __ATOMIC_ACQ_REL);
 }
 
 void domain_for_each(void (*fn)(struct domain *d))

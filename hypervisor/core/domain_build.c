@@ -11,6 +11,7 @@
 #include <cloison/domain_build.h>
 #include <cloison/domain_cfg.h>
 #include <cloison/errno.h>
+#include <cloison/foreign_map.h>
 #include <cloison/guestdt.h>
 #include <cloison/image.h>
 #include <cloison/irqchip.h>
@@ -80,8 +81,7 @@ int domain_alloc_ram(struct domain *d, uint64_t bytes)
 
 void domain_free_ram(struct domain *d)
 {
-    for (size_t i = 0; i < d->nr_ram_chunks; i++)
-        page_free(d->ram_chunks[i].pa, d->ram_chunks[i].order);
+    foreign_release_chunks(d->id, d->ram_chunks, d->nr_ram_chunks);
     xfree(d->ram_chunks);
     d->ram_chunks = NULL;
     d->nr_ram_chunks = 0;

@@ -6,6 +6,7 @@
 #include <cloison/domain.h>
 #include <cloison/domain_build.h>
 #include <cloison/errno.h>
+#include <cloison/foreign_map.h>
 #include <cloison/mm.h>
 #include <cloison/p2m.h>
 #include <cloison/printk.h>
@@ -43,8 +44,7 @@ static void free_table(struct grant_table *gt)
         page_free(gt->frames[i], 0);
         xfree(gt->active[i]);
     }
-    for (size_t i = 0; i < gt->nr_kept; i++)
-        page_free(gt->kept[i].pa, gt->kept[i].order);
+    foreign_release_chunks(gt->domid, gt->kept, gt->nr_kept);
     xfree(gt->kept);
     xfree(gt);
 }
@@ -149,7 +149,7 @@ static void become_zombie(struct grant_table *gt, struct domain *d)
             if (keep[i])
                 gt->kept[gt->nr_kept++] = d->ram_chunks[i];
             else
-                page_free(d->ram_chunks[i].pa, d->ram_chunks[i].order);
+                foreign_release_chunks(d->id, &d->ram_chunks[i], 1);
         }
         xfree(d->ram_chunks);
     }
@@ -208,23 +208,6 @@ bool gnttab_may_target(const struct domain *cur, const struct domain *d)
     return cur == d || cur->is_privileged;
 }
 
-/* The chunk backing ipa, by binary search (chunks are in IPA order). */
-static const struct ram_chunk *chunk_of_ipa(const struct domain *d, ipa_t ipa)
-{
-    size_t lo = 0, hi = d->nr_ram_chunks;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const struct ram_chunk *c = &d->ram_chunks[mid];
-        if (ipa < c->ipa)
-            hi = mid;
-        else if (ipa >= c->ipa + (PAGE_SIZE << c->order))
-            lo = mid + 1;
-        else
-            return c;
-    }
-    return NULL;
-}
-
 int gnttab_granter_page(struct grant_table *gt, uint64_t gfn, paddr_t *pa)
 {
     struct domain *d = gt->d;
@@ -237,10 +220,7 @@ int gnttab_granter_page(struct grant_table *gt, uint64_t gfn, paddr_t *pa)
             return GNTST_okay;
     /* Only the domain's own RAM, where it was put: never a page it maps from
      * elsewhere (a grant of a grant) nor one Cloison put over its RAM. */
-    const struct ram_chunk *c = chunk_of_ipa(d, gfn << PAGE_SHIFT);
-    if (c && c->pa + ((gfn << PAGE_SHIFT) - c->ipa) == *pa)
-        return GNTST_okay;
-    return GNTST_bad_page;
+    return domain_own_ram_page(d, gfn, pa, NULL) ? GNTST_okay : GNTST_bad_page;
 }
 
 int gnttab_map_frame(struct domain *d, unsigned long idx, uint64_t gfn)

@@ -4,7 +4,9 @@
  * checks and error codes.
  */
 #include <cloison/domain.h>
+#include <cloison/domain_build.h>
 #include <cloison/errno.h>
+#include <cloison/foreign_map.h>
 #include <cloison/evtchn.h>
 #include <cloison/mm.h>
 #include <cloison/p2m.h>
@@ -44,10 +46,13 @@ int xen_remove_from_physmap(struct domain *d, uint64_t gfn)
     struct xen_dom *x = d->xen;
     paddr_t pa;
     enum p2m_type t;
+    int rc;
+    if (foreign_unmap_gfn(d, gfn, &rc))
+        return rc; /* a page of another domain: drops its reference too */
     if (!xen_gfn_in_ipa_space(gfn) || !p2m_lookup(&d->p2m, gfn << PAGE_SHIFT, &pa, &t) ||
         t != P2M_RAM)
         return -ENOENT;
-    int rc = p2m_clear_page(&d->p2m, gfn << PAGE_SHIFT);
+    rc = p2m_clear_page(&d->p2m, gfn << PAGE_SHIFT);
     if (!rc && x && gfn == x->shinfo_gfn)
         x->shinfo_gfn = GFN_INVALID;
     return rc;
@@ -58,7 +63,6 @@ int xen_register_vcpu_info(struct vcpu *caller, unsigned int vcpu, uint64_t gfn,
     struct domain *d = caller->domain;
     struct xen_dom *x = d->xen;
     paddr_t pa;
-    enum p2m_type t;
     if (offset > PAGE_SIZE - sizeof(struct vcpu_info) || (offset & 7))
         return -ENXIO;
     if (x->vcpu[vcpu].vi)
@@ -66,8 +70,9 @@ int xen_register_vcpu_info(struct vcpu *caller, unsigned int vcpu, uint64_t gfn,
     /* The caller's own vCPU, or one that is not running. */
     if (d->vcpus[vcpu] != caller && d->vcpus[vcpu]->state != VCPU_OFF)
         return -EINVAL;
-    if (!xen_gfn_in_ipa_space(gfn) || !p2m_lookup(&d->p2m, gfn << PAGE_SHIFT, &pa, &t) ||
-        t != P2M_RAM)
+    /* The hypervisor writes into it from now on: only the domain's own RAM,
+     * never a page mapped from another domain that could be freed first. */
+    if (!xen_gfn_in_ipa_space(gfn) || !domain_own_ram_page(d, gfn, &pa, NULL))
         return -EINVAL;
     struct vcpu_info *nvi = phys_to_virt((pa & PAGE_MASK) + offset);
     struct vcpu_info *old = xen_vcpu_info(x, vcpu);

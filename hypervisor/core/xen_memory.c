@@ -36,11 +36,14 @@ int xen_decrease_extent(struct domain *d, uint64_t gfn, unsigned int order)
 {
     uint64_t n = 1ULL << order;
     for (uint64_t i = 0; i < n; i++) {
+        /* Only the domain's own pages count as given back (it may populate
+         * that many again); a page it maps from elsewhere is just unmapped. */
+        bool own = domain_own_ram_page(d, gfn + i, NULL, NULL);
         /* Anything but a present RAM page (e.g. a hole) fails the extent. */
         int rc = xen_remove_from_physmap(d, gfn + i);
         if (rc)
             return -EINVAL;
-        d->xen->released_pages++;
+        d->xen->released_pages += own;
     }
     return 0;
 }

@@ -39,19 +39,23 @@ int64_t do_hvm_op(struct vcpu *v, uint64_t op, uint64_t arg, uint64_t a2, uint64
     struct xen_hvm_param p;
     if (copy_from_guest(v, &p, arg, sizeof(p)))
         return -EFAULT;
-    struct domain *t = p.domid == DOMID_SELF ? v->domain : domain_by_id(p.domid);
-    if (!t || !t->xen)
-        return -ESRCH;
-    if (t != v->domain && !v->domain->is_privileged)
-        return -EPERM;
+    /* Referenced for the call: a concurrent teardown waits for the put. */
+    struct domain *t = domain_get(p.domid == DOMID_SELF ? v->domain->id : p.domid);
     bool set = op == HVMOP_set_param;
-    int rc = allowed(v->domain, t, p.index, set);
-    if (rc)
-        return rc;
-    if (set) {
+    int rc = 0;
+    if (!t || !t->xen)
+        rc = -ESRCH;
+    else if (t != v->domain && !v->domain->is_privileged)
+        rc = -EPERM;
+    else
+        rc = allowed(v->domain, t, p.index, set);
+    if (!rc && set)
         t->xen->hvm_params[p.index] = p.value;
-        return 0;
-    }
-    p.value = t->xen->hvm_params[p.index];
-    return copy_to_guest(v, arg, &p, sizeof(p)) ? -EFAULT : 0;
+    else if (!rc)
+        p.value = t->xen->hvm_params[p.index];
+    if (t)
+        domain_put(t);
+    if (!rc && !set && copy_to_guest(v, arg, &p, sizeof(p)))
+        rc = -EFAULT;
+    return rc;
 }

@@ -1,12 +1,15 @@
 /*
- * memory_op: add_to_physmap (shared_info, grant table frames),
- * remove_from_physmap, the reservation operations (which return a count of
- * extents done, never an error), and the reservation/maximum_gpfn queries.
- * Xen's checks, in Xen's order; the work is in core/shared_info.c and
- * core/xen_memory.c.
+ * memory_op: add_to_physmap (shared_info, grant table frames) and its batch
+ * form (also foreign pages, for the control domain), remove_from_physmap,
+ * the reservation operations (which return a count of extents done, never an
+ * error), and the reservation/maximum_gpfn queries. Xen's checks, in Xen's
+ * order; the work is in core/shared_info.c, core/xen_memory.c and
+ * core/foreign_map.c. Every domain looked up by id is referenced until the
+ * operation ends (domain_get/put), so a concurrent teardown waits for it.
  */
 #include <cloison/domain.h>
 #include <cloison/errno.h>
+#include <cloison/foreign_map.h>
 #include <cloison/grant.h>
 #include <cloison/guest_copy.h>
 #include <cloison/shared_info.h>
@@ -19,47 +22,142 @@
 
 #define DOMU_MAX_ORDER 9 /* largest extent a domU may ask for (Xen/ARM) */
 
-/* rcu_lock_domain_by_any_id + XSM_TARGET: NULL with *rc = -ESRCH / -EPERM. */
+/*
+ * rcu_lock_domain_by_any_id + XSM_TARGET: the domain referenced (release it
+ * with domain_put), or NULL with *rc = -ESRCH / -EPERM.
+ */
 static struct domain *target(struct vcpu *v, uint16_t domid, int *rc)
 {
-    struct domain *t = domid == DOMID_SELF ? v->domain : domain_by_id(domid);
+    struct domain *t = domain_get(domid == DOMID_SELF ? v->domain->id : domid);
     *rc = 0;
     if (!t || !t->xen)
         *rc = -ESRCH;
     else if (t != v->domain && !v->domain->is_privileged)
         *rc = -EPERM;
-    return *rc ? NULL : t;
+    if (*rc && t) {
+        domain_put(t);
+        t = NULL;
+    }
+    return t;
 }
 
-static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
+static int64_t put_rc(struct domain *d, int64_t rc)
 {
-    struct xen_add_to_physmap a;
+    domain_put(d);
+    return rc;
+}
+
+/*
+ * XENMAPSPACE_gmfn_foreign, Xen's get_pg_owner + xsm_map_gmfn_foreign: d
+ * (which gets the mapping) must be the control domain, the owner another
+ * domain. DOMID_IO/DOMID_XEN pages are not offered (-ESRCH).
+ */
+static int map_foreign(struct vcpu *v, struct domain *d, uint16_t foreign, uint64_t idx,
+                       uint64_t gfn)
+{
+    if (foreign == v->domain->id)
+        return -ESRCH; /* "cannot specify itself as foreign domain" */
+    struct domain *od = domain_get(foreign == DOMID_SELF ? v->domain->id : foreign);
+    if (!od)
+        return -ESRCH;
     int rc;
-    if (copy_from_guest(v, &a, arg, sizeof(a)))
-        return -EFAULT;
-    struct domain *d = target(v, a.domid, &rc);
-    if (!d)
-        return rc;
-    switch (a.space) {
+    if (od == d)
+        rc = -EINVAL;
+    else if (!d->is_privileged)
+        rc = -EPERM;
+    else
+        rc = foreign_map_page(d, od, idx, gfn);
+    domain_put(od);
+    return rc;
+}
+
+/* Xen/ARM's xenmem_add_to_physmap_one. */
+static int add_one(struct vcpu *v, struct domain *d, unsigned int space, uint16_t foreign,
+                   uint64_t idx, uint64_t gfn)
+{
+    switch (space) {
     case XENMAPSPACE_shared_info:
-        return a.idx != 0 ? -EINVAL : xen_map_shared_info(d, a.gpfn);
+        return idx != 0 ? -EINVAL : xen_map_shared_info(d, gfn);
     case XENMAPSPACE_grant_table:
-        return gnttab_map_frame(d, a.idx, a.gpfn);
-    case XENMAPSPACE_gmfn_foreign: /* batch only */
-        return -EINVAL;
+        return gnttab_map_frame(d, idx, gfn);
+    case XENMAPSPACE_gmfn_foreign:
+        return map_foreign(v, d, foreign, idx, gfn);
     default:
-        return -ENOSYS;
+        return -ENOSYS; /* gmfn, gmfn_range: not on ARM; dev_mmio: not offered */
     }
 }
 
-static int64_t remove_from_physmap(struct vcpu *v, uint64_t arg)
+static int64_t add_to_physmap(struct vcpu *v, uint64_t start, uint64_t arg)
+{
+    struct xen_add_to_physmap a;
+    int rc;
+    if (start > UINT16_MAX)
+        return -EDOM;
+    if (copy_from_guest(v, &a, arg, sizeof(a)))
+        return -EFAULT;
+    if (a.space == XENMAPSPACE_gmfn_foreign)
+        return -ENOSYS; /* foreign pages only through the batch form */
+    struct domain *d = target(v, a.domid, &rc);
+    if (!d)
+        return rc;
+    if (a.space == XENMAPSPACE_dev_mmio && (!v->domain->is_privileged || d != v->domain))
+        return put_rc(d, -EACCES);
+    return put_rc(d, add_one(v, d, a.space, 0, a.idx, a.gpfn));
+}
+
+/*
+ * One result per page in errs[]; the call itself fails only for the request
+ * as a whole (bad header, bad handles). Resumable from `start` (the extent in
+ * cmd's upper bits), as a continuation would, so its range is checked.
+ */
+static int64_t add_to_physmap_batch(struct vcpu *v, uint64_t start, uint64_t arg)
+{
+    struct xen_add_to_physmap_batch b;
+    int rc;
+    if (start > UINT16_MAX)
+        return -EDOM;
+    if (copy_from_guest(v, &b, arg, sizeof(b)))
+        return -EFAULT;
+    if (b.space == XENMAPSPACE_gmfn_range)
+        return -EOPNOTSUPP;
+    struct domain *d = target(v, b.domid, &rc);
+    if (!d)
+        return rc;
+    /* Xen's xatp_permission_check: device memory only for dom0, into itself. */
+    if (b.space == XENMAPSPACE_dev_mmio && (!v->domain->is_privileged || d != v->domain))
+        return put_rc(d, -EACCES);
+    if (b.size < start)
+        return put_rc(d, -EILSEQ);
+    if (b.size == start)
+        return put_rc(d, start ? -EILSEQ : 0);
+    /* Never device memory in a batch. (Xen 4.17 does not check that other
+     * spaces leave foreign_domid zero; neither does Cloison.) */
+    if (b.space == XENMAPSPACE_dev_mmio)
+        return put_rc(d, -EOPNOTSUPP);
+    for (uint64_t i = start; i < b.size; i++) {
+        uint64_t idx, gfn;
+        if (copy_from_guest(v, &idx, b.idxs + i * sizeof(idx), sizeof(idx)) ||
+            copy_from_guest(v, &gfn, b.gpfns + i * sizeof(gfn), sizeof(gfn)))
+            return put_rc(d, -EFAULT);
+        int32_t err = add_one(v, d, b.space, b.foreign_domid, idx, gfn);
+        if (copy_to_guest(v, b.errs + i * sizeof(err), &err, sizeof(err)))
+            return put_rc(d, -EFAULT);
+    }
+    return put_rc(d, 0);
+}
+
+static int64_t remove_from_physmap(struct vcpu *v, uint64_t start, uint64_t arg)
 {
     struct xen_remove_from_physmap r;
     int rc;
+    if (start)
+        return -EINVAL;
     if (copy_from_guest(v, &r, arg, sizeof(r)))
         return -EFAULT;
     struct domain *d = target(v, r.domid, &rc);
-    return d ? xen_remove_from_physmap(d, r.gpfn) : rc;
+    if (!d)
+        return rc;
+    return put_rc(d, xen_remove_from_physmap(d, r.gpfn));
 }
 
 enum resv_op { RESV_INCREASE, RESV_DECREASE, RESV_POPULATE };
@@ -92,6 +190,7 @@ static int64_t reservation(struct vcpu *v, enum resv_op op, uint64_t start, uint
         if (rc)
             break;
     }
+    domain_put(d);
     return (int64_t)i;
 }
 
@@ -103,7 +202,7 @@ static int64_t query(struct vcpu *v, uint64_t arg, uint64_t (*fn)(const struct d
     if (copy_from_guest(v, &domid, arg, sizeof(domid)))
         return -EFAULT;
     struct domain *d = target(v, domid, &rc);
-    return d ? (int64_t)fn(d) : rc;
+    return d ? put_rc(d, (int64_t)fn(d)) : rc;
 }
 
 int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,
@@ -127,9 +226,11 @@ int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, ui
     case XENMEM_maximum_gpfn:
         return query(v, arg, xen_max_gpfn);
     case XENMEM_add_to_physmap:
-        return add_to_physmap(v, arg);
+        return add_to_physmap(v, start, arg);
+    case XENMEM_add_to_physmap_batch:
+        return add_to_physmap_batch(v, start, arg);
     case XENMEM_remove_from_physmap:
-        return remove_from_physmap(v, arg);
+        return remove_from_physmap(v, start, arg);
     default:
         return -ENOSYS; /* memory_map and the rest are not on ARM */
     }

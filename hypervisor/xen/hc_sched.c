@@ -64,15 +64,18 @@ static int64_t sched_remote_shutdown(struct vcpu *v, uint64_t arg)
     struct sched_remote_shutdown rs;
     if (copy_from_guest(v, &rs, arg, sizeof(rs)))
         return -EFAULT;
-    struct domain *d = rs.domain_id < DOMID_FIRST_RESERVED ? domain_by_id(rs.domain_id) : NULL;
+    struct domain *d = rs.domain_id < DOMID_FIRST_RESERVED ? domain_get(rs.domain_id) : NULL;
+    int64_t rc = 0;
     if (!d)
         return -ESRCH;
     if (!v->domain->is_privileged)
-        return -EPERM;
-    if (rs.reason > SHUTDOWN_MAX)
-        return -EINVAL; /* as SCHEDOP_shutdown here */
-    domain_shutdown(d, rs.reason);
-    return 0;
+        rc = -EPERM;
+    else if (rs.reason > SHUTDOWN_MAX)
+        rc = -EINVAL; /* as SCHEDOP_shutdown here */
+    else
+        domain_shutdown(d, rs.reason);
+    domain_put(d);
+    return rc;
 }
 
 int64_t do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,

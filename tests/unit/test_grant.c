@@ -9,6 +9,7 @@
 #include <cloison/domain.h>
 #include <cloison/domain_build.h>
 #include <cloison/grant.h>
+#include <cloison/shared_info.h>
 #include <cloison/errno.h>
 #include <cloison/mm.h>
 #include <cloison/p2m.h>
@@ -97,6 +98,10 @@ bool p2m_lookup(struct p2m *p, ipa_t ipa, paddr_t *pa, enum p2m_type *t)
             return true;
         }
     return false;
+}
+bool xen_gfn_in_ipa_space(uint64_t gfn)
+{
+    return gfn < (1ULL << 28);
 }
 static struct domain *doms[4];
 struct domain *domain_by_id(uint16_t id)

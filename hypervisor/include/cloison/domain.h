@@ -10,6 +10,7 @@
 #include <cloison/p2m.h>
 #include <cloison/console.h>
 #include <cloison/domain_cfg.h>
+#include <lib/u64map.h>
 #include <public/sched.h>
 
 #define DOMAIN_MAX_VCPUS 8
@@ -56,9 +57,11 @@ struct domain {
     struct pvconsole *pvcons;   /* core/pvconsole.c: Cloison-served PV console, or NULL */
     struct xen_dom *xen;        /* Xen ABI state (core/xen_domain.c), NULL without the interface */
     struct console_log con;
-    unsigned int nr_logged; /* guest-caused log lines so far (rate limit) */
-    uint64_t cntvoff;       /* CNTVOFF_EL2: guest sees time from its boot */
-    struct domain_cfg cfg;  /* its boot description, to restart it */
+    unsigned int nr_logged;     /* guest-caused log lines so far (rate limit) */
+    uint64_t cntvoff;           /* CNTVOFF_EL2: guest sees time from its boot */
+    struct domain_cfg cfg;      /* its boot description, to restart it */
+    struct u64map foreign_maps; /* core/foreign_map.c: GFNs mapping others' pages */
+    unsigned int refs;          /* domain_get() holders: not freed while > 0 */
     struct domain *next;
 };
 
@@ -67,6 +70,12 @@ struct domain *domain_create(const struct domain_cfg *cfg);
 void domain_shutdown(struct domain *d, shutdown_reason_t reason);
 /* Guest caused an unrecoverable fault: one log line, then shutdown(crash). */
 void domain_crash(struct domain *d, const char *why, uint64_t addr);
+/* The domain with this id, referenced (NULL if none): it is not freed
+ * before the matching domain_put(), though it may be shutting down. */
+struct domain *domain_get(uint16_t id);
+void domain_put(struct domain *d);
+/* Unreferenced lookup: the pointer is only good while the caller holds a
+ * lock the domain's teardown also takes (gnttab_lock). Prefer domain_get. */
 struct domain *domain_by_id(uint16_t id);
 void domain_boot_done(void);
 /* Free dying domains, restart those whose policy says so, power off when none runs. */

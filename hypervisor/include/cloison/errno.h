@@ -18,7 +18,9 @@
 #define ENODEV 19
 #define EINVAL 22
 #define ENOSPC 28
+#define EDOM 33
 #define ERANGE 34
 #define ENOSYS 38
+#define EILSEQ 84
 #define EOPNOTSUPP 95
 #endif

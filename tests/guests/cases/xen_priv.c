@@ -8,6 +8,11 @@
  *  - own HVM params: setting any -> -EPERM, MONITOR_RING_PFN unreadable
  *    (-EPERM), an index that is no param -> -EINVAL
  *  - bind_interdomain to a port of its own reserved for another -> -EINVAL
+ *  - foreign mappings (add_to_physmap_batch, gmfn_foreign): a domU gets
+ *    -EPERM per page for another domain's page, -ESRCH naming itself or no
+ *    domain, -EINVAL for DOMID_SELF; the batch's own checks (-EOPNOTSUPP,
+ *    -EACCES, -EILSEQ, -EDOM, -EFAULT); add_to_physmap refuses the space
+ *    (-ENOSYS)
  */
 #include "xen_guest.h"
 
@@ -44,6 +49,56 @@ static void against(uint16_t dom, long want, long want_count)
     expect("decrease_reservation", memory_op(XENMEM_decrease_reservation, &res), want_count);
 }
 
+static long batch(uint16_t space, uint16_t foreign, uint16_t size, unsigned long start,
+                  uint64_t idx, int *err)
+{
+    static uint64_t idxs[1], gpfns[1] = {0x7F000}; /* a hole: never mapped here */
+    idxs[0] = idx;
+    struct xen_add_to_physmap_batch b = {.domid = DOMID_SELF,
+                                         .space = space,
+                                         .size = size,
+                                         .foreign_domid = foreign,
+                                         .idxs = (uintptr_t)idxs,
+                                         .gpfns = (uintptr_t)gpfns,
+                                         .errs = (uintptr_t)err};
+    return memory_op(XENMEM_add_to_physmap_batch | (start << MEMOP_EXTENT_SHIFT), &b);
+}
+
+/* One page of `foreign`'s RAM at GFN 0x40000: the call succeeds, errs says. */
+static void foreign_page(const char *what, uint16_t foreign, long want)
+{
+    int err = 12345;
+    expect(what, batch(XENMAPSPACE_gmfn_foreign, foreign, 1, 0, 0x40000, &err), 0);
+    expect(what, err, want);
+}
+
+static void foreign_batches(uint16_t self, uint16_t other)
+{
+    int err = 0;
+    foreign_page("foreign other", other, -XEN_EPERM);
+    foreign_page("foreign self id", self, -XEN_ESRCH);
+    foreign_page("foreign DOMID_SELF", DOMID_SELF, -XEN_EINVAL);
+    foreign_page("foreign no such dom", NO_SUCH_DOM, -XEN_ESRCH);
+    expect("batch gmfn_range", batch(XENMAPSPACE_gmfn_range, 0, 1, 0, 0, &err), -XEN_EOPNOTSUPP);
+    expect("batch dev_mmio", batch(XENMAPSPACE_dev_mmio, 0, 1, 0, 0, &err), -XEN_EACCES);
+    expect("batch size 0", batch(XENMAPSPACE_gmfn_foreign, other, 0, 0, 0, &err), 0);
+    expect("batch start == size", batch(XENMAPSPACE_gmfn_foreign, other, 1, 1, 0, &err),
+           -XEN_EILSEQ);
+    expect("batch start > size", batch(XENMAPSPACE_gmfn_foreign, other, 1, 2, 0, &err),
+           -XEN_EILSEQ);
+    expect("batch start > 65535", batch(XENMAPSPACE_gmfn_foreign, other, 1, 0x10000, 0, &err),
+           -XEN_EDOM);
+    expect("batch bad errs", batch(XENMAPSPACE_gmfn_foreign, other, 1, 0, 0x40000, (int *)8),
+           -XEN_EFAULT);
+    struct xen_add_to_physmap ap = {
+        .domid = DOMID_SELF, .space = XENMAPSPACE_gmfn_foreign, .idx = 0x40000, .gpfn = 0x7F000};
+    expect("add_to_physmap gmfn_foreign", memory_op(XENMEM_add_to_physmap, &ap), -XEN_ENOSYS);
+    struct xen_remove_from_physmap rm = {.domid = DOMID_SELF, .gpfn = 0x7F000};
+    expect("remove_from_physmap start", memory_op(XENMEM_remove_from_physmap | (1 << 6), &rm),
+           -XEN_EINVAL);
+    expect("remove_from_physmap hole", memory_op(XENMEM_remove_from_physmap, &rm), -XEN_ENOENT);
+}
+
 void test_main(void)
 {
     uint32_t mine, port;
@@ -77,5 +132,6 @@ void test_main(void)
     expect("get own MONITOR_RING_PFN", hvm_get_param(DOMID_SELF, HVM_PARAM_MONITOR_RING_PFN, &val),
            -XEN_EPERM);
     expect("get own param 1000", hvm_get_param(DOMID_SELF, 1000, &val), -XEN_EINVAL);
-    test_pass("eperm=ok esrch=ok");
+    foreign_batches(self, other);
+    test_pass("eperm=ok esrch=ok foreign=ok");
 }

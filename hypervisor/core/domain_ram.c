@@ -1,0 +1,44 @@
+/*
+ * Which host pages are a domain's own RAM. Anything that keeps a pointer into
+ * guest memory beyond one hypercall (event words, vcpu_info, grants, foreign
+ * mappings) must point into RAM the domain owns, never into a page it only
+ * maps from someone else, which could be freed under the hypervisor's feet.
+ */
+#include <cloison/domain.h>
+#include <cloison/domain_build.h>
+#include <cloison/p2m.h>
+
+const struct ram_chunk *domain_ram_chunk(const struct domain *d, ipa_t ipa)
+{
+    size_t lo = 0, hi = d->nr_ram_chunks;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct ram_chunk *c = &d->ram_chunks[mid];
+        if (ipa < c->ipa)
+            hi = mid;
+        else if (ipa >= c->ipa + (PAGE_SIZE << c->order))
+            lo = mid + 1;
+        else
+            return c;
+    }
+    return NULL;
+}
+
+bool domain_own_ram_page(struct domain *d, uint64_t gfn, paddr_t *pa, const struct ram_chunk **c)
+{
+    paddr_t mapped;
+    enum p2m_type t;
+    if (gfn >= (1ULL << (64 - PAGE_SHIFT)) ||
+        !p2m_lookup(&d->p2m, gfn << PAGE_SHIFT, &mapped, &t) || t != P2M_RAM)
+        return false;
+    ipa_t ipa = gfn << PAGE_SHIFT;
+    const struct ram_chunk *ch = domain_ram_chunk(d, ipa);
+    mapped &= PAGE_MASK;
+    if (!ch || ch->pa + (ipa - ch->ipa) != mapped)
+        return false;
+    if (pa)
+        *pa = mapped;
+    if (c)
+        *c = ch;
+    return true;
+}

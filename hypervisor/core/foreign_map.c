@@ -1,0 +1,166 @@
+/*
+ * Foreign mappings and the lifetime of the pages they show.
+ *
+ * A page the control domain maps must stay allocated as long as it is mapped,
+ * even when its owner is destroyed meanwhile (Xen holds a page reference for
+ * each foreign p2m entry). Cloison has no per-page structure: it counts
+ * references per RAM chunk (the buddy block, 2 MiB for domUs, that holds the
+ * page) in one table keyed by the chunk's address. Every path that frees
+ * domain RAM goes through foreign_release_chunks(), which leaves referenced
+ * chunks allocated and marks them orphans; the last unmap frees an orphan.
+ *
+ * Each mapper remembers its foreign GFNs (gfn -> chunk), so an unmap or its
+ * own destruction drops exactly the references it took. Such a record may
+ * outlive its p2m entry (a later mapping over the GFN replaced it): it then
+ * only keeps a chunk a little longer, never too short.
+ *
+ * One lock for all of it: foreign mapping is a control-plane operation.
+ * Lock order: gnttab_lock -> foreign_lock -> p2m lock.
+ */
+#include <cloison/domain.h>
+#include <cloison/domain_build.h>
+#include <cloison/errno.h>
+#include <cloison/foreign_map.h>
+#include <cloison/mm.h>
+#include <cloison/p2m.h>
+#include <cloison/printk.h>
+#include <cloison/shared_info.h>
+#include <cloison/spinlock.h>
+#include <cloison/xen_domain.h>
+
+/* Chunk table values: reference count, the chunk's order, orphan flag. */
+#define REFS_MASK 0xFFFFFFFFULL
+#define ORDER_SHIFT 32
+#define ORDER_MASK 0xFFULL
+#define ORPHAN (1ULL << 40)
+
+static spinlock_t foreign_lock = SPINLOCK_INIT;
+static struct u64map chunk_refs = U64MAP_INIT; /* chunk pa -> refs | order | orphan */
+
+static unsigned int order_of(uint64_t v)
+{
+    return (unsigned int)((v >> ORDER_SHIFT) & ORDER_MASK);
+}
+
+/* Mapper records: gfn -> chunk pa | order (chunks are page aligned). */
+static uint64_t record(const struct ram_chunk *c)
+{
+    return c->pa | c->order;
+}
+
+static bool chunk_get(paddr_t pa, unsigned int order)
+{
+    uint64_t v = (uint64_t)order << ORDER_SHIFT;
+    if (u64map_get(&chunk_refs, pa, &v) && (v & REFS_MASK) == REFS_MASK)
+        return false; /* 4 billion mappings of one chunk: refuse, never wrap */
+    return u64map_put(&chunk_refs, pa, v + 1);
+}
+
+static void chunk_put(uint64_t rec)
+{
+    paddr_t pa = rec & PAGE_MASK;
+    uint64_t v;
+    if (!u64map_get(&chunk_refs, pa, &v))
+        return; /* cannot happen: every record holds a reference */
+    if ((v & REFS_MASK) > 1) {
+        u64map_put(&chunk_refs, pa, v - 1); /* existing key: never allocates */
+        return;
+    }
+    u64map_del(&chunk_refs, pa, NULL);
+    if (v & ORPHAN) {
+        page_free(pa, order_of(v));
+        printk("foreign-mapped RAM of a destroyed domain freed: %lu KiB",
+               (PAGE_SIZE << order_of(v)) >> 10);
+    }
+}
+
+int foreign_map_page(struct domain *d, struct domain *od, uint64_t idx, uint64_t gfn)
+{
+    paddr_t pa;
+    const struct ram_chunk *c;
+    if (!xen_gfn_in_ipa_space(gfn) || !domain_own_ram_page(od, idx, &pa, &c))
+        return -EINVAL;
+    spin_lock(&foreign_lock);
+    uint64_t old;
+    bool had_old = u64map_get(&d->foreign_maps, gfn, &old);
+    int rc = -ENOMEM;
+    if (!chunk_get(c->pa, c->order))
+        goto out;
+    if (!u64map_put(&d->foreign_maps, gfn, record(c))) {
+        chunk_put(record(c));
+        goto out;
+    }
+    rc = p2m_set_page(&d->p2m, gfn << PAGE_SHIFT, pa, P2M_RAM);
+    if (rc) {
+        /* The old entry, if any, is still in place: so is its record. */
+        if (had_old)
+            u64map_put(&d->foreign_maps, gfn, old);
+        else
+            u64map_del(&d->foreign_maps, gfn, NULL);
+        chunk_put(record(c));
+        goto out;
+    }
+    if (had_old)
+        chunk_put(old);
+    if (d->xen && gfn > d->xen->max_mapped_gfn)
+        d->xen->max_mapped_gfn = gfn;
+out:
+    spin_unlock(&foreign_lock);
+    return rc;
+}
+
+bool foreign_unmap_gfn(struct domain *d, uint64_t gfn, int *rc)
+{
+    uint64_t rec;
+    spin_lock(&foreign_lock);
+    bool found = u64map_get(&d->foreign_maps, gfn, &rec);
+    if (found) {
+        /* Whatever is mapped at gfn now goes: the foreign page, or what
+         * replaced it (as Xen, which removes the entry it finds). */
+        paddr_t pa;
+        enum p2m_type t;
+        *rc = 0;
+        if (p2m_lookup(&d->p2m, gfn << PAGE_SHIFT, &pa, &t))
+            *rc = p2m_clear_page(&d->p2m, gfn << PAGE_SHIFT);
+        if (*rc == 0) {
+            u64map_del(&d->foreign_maps, gfn, NULL);
+            chunk_put(rec);
+        }
+    }
+    spin_unlock(&foreign_lock);
+    return found;
+}
+
+static void put_record(uint64_t gfn, uint64_t rec, void *ctx)
+{
+    (void)gfn, (void)ctx;
+    chunk_put(rec);
+}
+
+void foreign_domain_destroy(struct domain *d)
+{
+    spin_lock(&foreign_lock);
+    if (u64map_count(&d->foreign_maps))
+        printk("d%u: dropping %lu foreign mapping(s)", d->id, u64map_count(&d->foreign_maps));
+    u64map_for_each(&d->foreign_maps, put_record, NULL);
+    u64map_free(&d->foreign_maps);
+    spin_unlock(&foreign_lock);
+}
+
+void foreign_release_chunks(uint16_t domid, const struct ram_chunk *c, size_t n)
+{
+    uint64_t kept_kib = 0;
+    spin_lock(&foreign_lock);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t v;
+        if (u64map_get(&chunk_refs, c[i].pa, &v)) {
+            u64map_put(&chunk_refs, c[i].pa, v | ORPHAN);
+            kept_kib += (PAGE_SIZE << c[i].order) >> 10;
+        } else {
+            page_free(c[i].pa, c[i].order);
+        }
+    }
+    spin_unlock(&foreign_lock);
+    if (kept_kib)
+        printk("d%u: %lu KiB of its RAM kept while foreign-mapped", domid, kept_kib);
+}
