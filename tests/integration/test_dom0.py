@@ -62,6 +62,13 @@ def test_dom0_console_input(cloison):
         con.ask("cat /sys/hypervisor/type", r"\nxen\r*\n")
         con.ask("echo V-$(cat /sys/hypervisor/version/major)-"
                 "$(cat /sys/hypervisor/version/minor)-END", r"V-4-17-END")
+        # Xen detected (the version above) and nothing Xen-related went wrong.
+        errs = con.ask("echo XENERRS=$(dmesg | grep -iE 'xen|grant|evtchn|hvc' | "
+                       "grep -ciE 'error|fail|warn|unable|cannot|bug')-END",
+                       r"XENERRS=(\d+)-END\r*\n")
+        if errs.group(1) != "0":
+            con.ask("dmesg | grep -iE 'xen|grant|evtchn|hvc'; echo DM-DONE", r"\nDM-DONE\r*\n")
+        assert errs.group(1) == "0", "Xen errors in dom0's dmesg\n" + con.res.describe()
         m = con.ask("echo ANS-$((6*7))-END", r"\n(.*)ANS-42-END")
         assert "(d0)" not in m.group(1), m.group(0)
         # Ctrl-a x3 moves the input to Cloison, which then takes debug keys...
