@@ -38,6 +38,7 @@ $(FDTINC)/.stamp:
 include hypervisor/build.mk
 -include tests/guests/build.mk
 -include tests/unit/build.mk
+-include tests/dom0/build.mk
 
 all: $(BUILD)/cloison $(ALL_EXTRA)
 
@@ -62,9 +63,10 @@ check: deps
 # compare against; fetched into .cache/, never committed.
 # Guests nobody here wrote (Debian's kernel and busybox) are fetched into
 # .cache/ and the initramfs built, before the suite runs.
-guests-fetch:
+# The initramfs carries the dom0 test tools (tests/dom0): build them first.
+guests-fetch: $(DOM0_TOOLS)
 	sh scripts/fetch-guests.sh
-	/usr/bin/python3 scripts/mkinitramfs.py
+	BUILD=$(BUILD) /usr/bin/python3 scripts/mkinitramfs.py --dom0-tools $(DOM0_OUT)
 
 integration: all guests-fetch
 	sh scripts/fetch-xen.sh

@@ -2,6 +2,7 @@
 """Build the busybox initramfs the Linux guest tests boot (cpio "newc", gzip).
 
   /usr/bin/python3 scripts/mkinitramfs.py [--busybox .cache/busybox/busybox]
+                                          [--dom0-tools build/dom0]
                                           [-o build/linux/initramfs.cpio.gz]
 
 Input: Debian's busybox-static:arm64 (scripts/fetch-guests.sh). The archive is
@@ -28,6 +29,11 @@ modules tree when it is there), mounts /dev/<disk> read-only and prints
 /bin/irqcount prints the per-CPU arch_timer interrupt counts from /proc/interrupts:
 
   IRQCOUNT ncpu=<N> arch_timer=<count cpu0>,<count cpu1>,...
+
+The dom0 test tools (tests/dom0, built by `make` into build/dom0) go in as
+/bin/<name with - for _>: /bin/xen-foreign maps another domain's page through
+/dev/xen/privcmd (needs `cloison.xenmods`). A missing tool is an error naming
+the command that builds it: the tests rely on it being there.
 """
 
 import argparse
@@ -147,14 +153,20 @@ VIRTIO_MODULES = ["drivers/virtio/virtio_ring.ko", "drivers/virtio/virtio.ko",
                   "drivers/virtio/virtio_mmio.ko", "drivers/virtio/virtio_pci_modern_dev.ko",
                   "drivers/virtio/virtio_pci_legacy_dev.ko", "drivers/virtio/virtio_pci.ko",
                   "drivers/block/virtio_blk.ko"]
+# Static arm64 programs from tests/dom0 (build/dom0/<name>), as /bin/<name with - for _>.
+DOM0_TOOLS = ["xen_foreign"]
 # dom0's Xen drivers (cloison.xenmods hook): privcmd first, xenfs uses it.
 XEN_MODULES = ["drivers/xen/xen-privcmd.ko", "drivers/xen/xen-evtchn.ko",
                "drivers/xen/xen-gntdev.ko", "drivers/xen/xenfs/xenfs.ko"]
 
 
-def build(busybox: Path, modules: Path = None) -> bytes:
+def is_aarch64_elf(data: bytes) -> bool:
+    return data[:4] == b"\x7fELF" and data[18:20] == b"\xb7\x00"   # EM_AARCH64
+
+
+def build(busybox: Path, modules: Path = None, dom0_tools: Path = None) -> bytes:
     data = busybox.read_bytes()
-    if data[:4] != b"\x7fELF" or data[18:20] != b"\xb7\x00":   # EM_AARCH64
+    if not is_aarch64_elf(data):
         raise SystemExit(f"mkinitramfs: {busybox} is not an AArch64 ELF binary")
     c = Cpio()
     for d in ["bin", "sbin", "usr", "usr/bin", "usr/sbin", "etc", "proc", "sys", "dev",
@@ -167,6 +179,14 @@ def build(busybox: Path, modules: Path = None) -> bytes:
     c.symlink("bin/sh", "busybox")
     c.file("init", INIT.encode(), 0o755)
     c.file("bin/irqcount", IRQCOUNT.encode(), 0o755)
+    for tool in DOM0_TOOLS if dom0_tools else []:
+        path = dom0_tools / tool
+        if not path.is_file():
+            raise SystemExit(f"mkinitramfs: {path} is missing: run `make` (tests/dom0)")
+        exe = path.read_bytes()
+        if not is_aarch64_elf(exe):
+            raise SystemExit(f"mkinitramfs: {path} is not an AArch64 ELF binary")
+        c.file("bin/" + tool.replace("_", "-"), exe, 0o755)
     c.file("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n")
     if modules and (modules / "kernel").is_dir():
         c.dir("lib")
@@ -183,16 +203,19 @@ def main():
     ap.add_argument("--busybox", type=Path, default=REPO / ".cache" / "busybox" / "busybox")
     ap.add_argument("--modules", type=Path, default=REPO / ".cache" / "linux" / "modules",
                     help="the kernel's lib/modules/<release> (virtio block modules)")
+    ap.add_argument("--dom0-tools", type=Path, default=BUILD / "dom0",
+                    help="where `make` put the tests/dom0 tools (build/dom0)")
     ap.add_argument("-o", "--output", type=Path, default=BUILD / "linux" / "initramfs.cpio.gz")
     a = ap.parse_args()
     if not a.busybox.is_file():
         sys.exit(f"mkinitramfs: {a.busybox} is missing: run scripts/fetch-guests.sh")
-    archive = build(a.busybox, a.modules)
+    archive = build(a.busybox, a.modules, a.dom0_tools)
     out = io.BytesIO()
     with gzip.GzipFile(fileobj=out, mode="wb", mtime=0, compresslevel=9) as gz:
         gz.write(archive)
     a.output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = a.output.with_suffix(".tmp")
+    # Per-process temporary name: `make -j integration` may run two builds at once.
+    tmp = a.output.with_suffix(f".tmp{os.getpid()}")
     tmp.write_bytes(out.getvalue())
     tmp.replace(a.output)
     print(f"mkinitramfs: {a.output} ({len(out.getvalue())} bytes)")

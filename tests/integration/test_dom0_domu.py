@@ -11,9 +11,13 @@ from test_dom0 import DOM0_BOOTARGS
 DOM0_KERNEL, DOM0_RAMDISK = 0x60000000, 0x62000000   # after the domU module slots
 
 
-def host_dtb_with_dom0(machine, domu, workdir: Path) -> Path:
-    """QEMU's tree + the dom0less block for domu (the harness) + dom0's modules."""
-    base = qemu.host_dtb(machine, [domu], workdir / "domu.dtb", "console=dtuart dom0_mem=512M")
+def host_dtb_with_dom0(machine, domu, workdir: Path, dom0_bootargs: str = DOM0_BOOTARGS,
+                       hv: str = "cloison") -> Path:
+    """QEMU's tree + the dom0less block for domu (the harness) + dom0's modules.
+    hv="xen": Xen 4.17 boots the same tree (console by path, every guest line printed)."""
+    console = qemu.XEN_BOOTARGS if hv == "xen" else "console=dtuart"
+    base = qemu.host_dtb(machine, [domu], workdir / "domu.dtb", f"{console} dom0_mem=512M",
+                         hv)
     dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", str(base)], check=True,
                          capture_output=True, text=True).stdout
     kernel, ramdisk = qemu.LINUX_IMAGE, qemu.INITRAMFS
@@ -22,7 +26,7 @@ def host_dtb_with_dom0(machine, domu, workdir: Path) -> Path:
     module@{DOM0_KERNEL:x} {{
         compatible = "multiboot,kernel", "multiboot,module";
         reg = <0x0 {DOM0_KERNEL:#x} 0x0 {kernel.stat().st_size:#x}>;
-        bootargs = "{DOM0_BOOTARGS}";
+        bootargs = "{dom0_bootargs}";
     }};
     module@{DOM0_RAMDISK:x} {{
         compatible = "multiboot,ramdisk", "multiboot,module";
