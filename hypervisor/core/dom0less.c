@@ -10,6 +10,8 @@
  *           cpus = <2>;
  *           vpl011;                optional, empty
  *           xen,enhanced = "enabled" | "no-xenstore" | "disabled";  optional
+ *           cloison,event-channels = <8192>;   optional, Cloison's own: ports
+ *                                              the domain may use (default 4096)
  *           module@4a000000 { compatible = "multiboot,kernel", "multiboot,module";
  *                             reg = <...>; bootargs = "..."; };
  *           module@4b000000 { compatible = "multiboot,ramdisk", "multiboot,module";
@@ -151,6 +153,33 @@ static void parse_enhanced(const struct parse_ctx *c, int node, struct domain_cf
     } else if (strcmp(s, "disabled")) {
         say(c, "property 'xen,enhanced' = \"%.32s\" unknown, treated as \"disabled\" (as Xen)", s);
     }
+}
+
+/* Cloison's "cloison,event-channels" = <N>: the domain may use ports 0..N-1
+ * (xl.cfg's event_channels); absent = the default (0 here). */
+static bool parse_event_channels(const struct parse_ctx *c, int node, struct domain_cfg *cfg)
+{
+    int len;
+    const fdt32_t *p = fdt_getprop(c->fdt, node, "cloison,event-channels", &len);
+    uint32_t n;
+
+    if (!p)
+        return true;
+    if (len != 4) {
+        say(c, "property 'cloison,event-channels' must be one cell, has %d bytes", len);
+        return false;
+    }
+    n = fdt32_ld(p);
+    if (n == 0 || n > DOMCFG_MAX_EVENT_CHANNELS) {
+        say(c, "property 'cloison,event-channels' (%u) outside 1..%u", n,
+            DOMCFG_MAX_EVENT_CHANNELS);
+        return false;
+    }
+    /* Called after parse_enhanced: a plain VM has no event channels at all. */
+    if (cfg->enhanced == XEN_ENHANCED_NONE)
+        say(c, "property 'cloison,event-channels' ignored without 'xen,enhanced'");
+    cfg->event_channels = n;
+    return true;
 }
 
 /* Cell counts for the modules' reg: the domain node's own, else inherited
@@ -384,6 +413,7 @@ static bool parse_domain(struct parse_ctx *c, int node, struct domain_cfg *cfg)
     ok = parse_cpus(c, node, cfg) && ok;
     cfg->vpl011 = fdt_getprop(c->fdt, node, "vpl011", NULL) != NULL;
     parse_enhanced(c, node, cfg);
+    ok = parse_event_channels(c, node, cfg) && ok;
     ok = parse_action(c, node, "on_poweroff", ACTION_DESTROY, &cfg->on_poweroff) && ok;
     ok = parse_action(c, node, "on_reboot", ACTION_DESTROY, &cfg->on_reboot) && ok;
     ok = parse_action(c, node, "on_crash", ACTION_DESTROY, &cfg->on_crash) && ok;

@@ -55,17 +55,30 @@ static int target_locked(struct xen_dom *caller, uint16_t dom, struct xen_dom **
     return 0;
 }
 
-/* Lowest free port, allocating its bucket on first use; -ENOSPC when full. */
+/* The bucket of `port`, and its group if that is missing too. A group left
+ * empty by a failed bucket allocation is freed by trim_table or destroy. */
+static int alloc_bucket(struct xen_dom *x, uint32_t port)
+{
+    struct evtchn ***g = &x->groups[port / EVTCHN_GROUP_PORTS];
+    if (!*g && !(*g = xzalloc(EVTCHN_GROUP_BUCKETS * sizeof(**g))))
+        return -ENOMEM;
+    struct evtchn **b = &(*g)[port / EVTCHN_BUCKET_PORTS % EVTCHN_GROUP_BUCKETS];
+    if (!(*b = xzalloc(EVTCHN_BUCKET_PORTS * sizeof(**b))))
+        return -ENOMEM;
+    if (port == 0)
+        (*b)[0].state = ECS_RESERVED;
+    return 0;
+}
+
+/* Lowest free port below the domain's limit for its ABI, allocating its
+ * bucket on first use; -ENOSPC when full (Xen's error for the limit too). */
 static int get_free_port(struct xen_dom *x, uint32_t *out)
 {
     for (uint32_t p = x->free_hint; p < x->max_ports; p++) {
-        struct evtchn **b = &x->buckets[p / EVTCHN_BUCKET_PORTS];
-        if (!*b) {
-            *b = xzalloc(EVTCHN_BUCKET_PORTS * sizeof(struct evtchn));
-            if (!*b)
-                return -ENOMEM;
-            if (p == 0)
-                (*b)[0].state = ECS_RESERVED;
+        if (!evtchn_bucket(x, p)) {
+            int rc = alloc_bucket(x, p);
+            if (rc)
+                return rc;
         }
         if (chan(x, p)->state == ECS_FREE) {
             x->free_hint = p;
@@ -101,10 +114,11 @@ static struct evtchn *take_port(struct xen_dom *x, uint32_t port, uint8_t state,
 static void free_port(struct xen_dom *x, uint32_t port)
 {
     struct evtchn *c = chan(x, port);
-    /* A later binding of this port must not see a stale event. */
+    /* A later binding of this port must not see a stale event. A backend's
+     * port above 4095 may outlive a reset to 2-level: it has no bit there. */
     if (x->fifo)
         evtchn_fifo_clear_pending(x, port);
-    else
+    else if (port < EVTCHN_2L_NR_CHANNELS)
         evtchn_2l_clear_pending(x, port);
     clear_binding(c);
     if (port < x->free_hint)
@@ -112,9 +126,51 @@ static void free_port(struct xen_dom *x, uint32_t port)
     x->ports_used--;
 }
 
+static bool bucket_in_use(const struct evtchn *b)
+{
+    for (unsigned int i = 0; i < EVTCHN_BUCKET_PORTS; i++)
+        if (b[i].state != ECS_FREE)
+            return true;
+    return false;
+}
+
+/* Free buckets with no port in use (bucket 0 holds reserved port 0) and the
+ * groups they leave empty: after a reset, a domain that once used many ports
+ * costs only what it still uses. `all` frees everything (destroy). */
+static void trim_table(struct xen_dom *x, bool all)
+{
+    for (unsigned int g = 0; g < EVTCHN_NR_GROUPS; g++) {
+        struct evtchn **grp = x->groups[g];
+        bool empty = true;
+        for (unsigned int b = 0; grp && b < EVTCHN_GROUP_BUCKETS; b++) {
+            if (grp[b] && !all && bucket_in_use(grp[b])) {
+                empty = false;
+            } else {
+                xfree(grp[b]);
+                grp[b] = NULL;
+            }
+        }
+        if (empty) {
+            xfree(grp);
+            x->groups[g] = NULL;
+        }
+    }
+}
+
+/* Xen gives dom0 no limit beyond the ABI's; a domU has what its boot
+ * description says, else the 2-level space. */
+static uint32_t port_limit(const struct xen_dom *x)
+{
+    uint32_t n = evtchn_configured_ports(x);
+    if (x->privileged)
+        return EVTCHN_FIFO_NR_CHANNELS;
+    return n && n <= EVTCHN_FIFO_NR_CHANNELS ? n : EVTCHN_DEFAULT_PORTS;
+}
+
 int evtchn_init(struct xen_dom *x)
 {
-    x->max_ports = EVTCHN_2L_NR_CHANNELS;
+    x->port_limit = port_limit(x);
+    evtchn_abi_changed(x); /* 2-level until the guest sets up FIFO */
     x->free_hint = 0;
     uint32_t zero;
     uint64_t f = spin_lock_irqsave(&evtchn_lock);
@@ -124,18 +180,16 @@ int evtchn_init(struct xen_dom *x)
         registry = x;
     }
     spin_unlock_irqrestore(&evtchn_lock, f);
+    if (rc)
+        trim_table(x, true); /* the caller frees x without evtchn_destroy */
     return rc;
 }
 
-static int close_locked(struct xen_dom *x, uint32_t port)
+/* Undo the binding of a port in use and free it. */
+static void unbind_locked(struct xen_dom *x, uint32_t port)
 {
-    if (!port_valid(x, port))
-        return -EINVAL;
     struct evtchn *c = chan(x, port);
     switch (c->state) {
-    case ECS_FREE:
-    case ECS_RESERVED:
-        return -EINVAL;
     case ECS_VIRQ:
         for (unsigned int v = 0; v < XEN_DOM_MAX_VCPUS; v++)
             if (c->remote_port < NR_VIRQS && x->virq_port[v][c->remote_port] == port)
@@ -145,15 +199,36 @@ static int close_locked(struct xen_dom *x, uint32_t port)
         /* The peer goes back to unbound, bindable again by the closer. */
         struct evtchn *r = chan(c->remote, c->remote_port);
         r->state = ECS_UNBOUND;
+        r->remote = NULL; /* remote_domid shares its bytes */
         r->remote_domid = x->domid;
-        r->remote = NULL;
         break;
     }
     default:
         break;
     }
     free_port(x, port);
+}
+
+static int close_locked(struct xen_dom *x, uint32_t port)
+{
+    if (!port_valid(x, port) || chan(x, port)->state == ECS_FREE ||
+        chan(x, port)->state == ECS_RESERVED)
+        return -EINVAL;
+    unbind_locked(x, port);
     return 0;
+}
+
+/* Close every port in use, whatever the ABI's limit now (a backend's port
+ * may lie above it after a reset), but those of hypervisor backends unless
+ * `all`. */
+static void close_all_locked(struct xen_dom *x, bool all)
+{
+    for (uint32_t p = evtchn_next_allocated(x, 1); p < EVTCHN_FIFO_NR_CHANNELS;
+         p = evtchn_next_allocated(x, p + 1)) {
+        struct evtchn *c = chan(x, p);
+        if (c->state != ECS_FREE && c->state != ECS_RESERVED && (all || c->state != ECS_XEN))
+            unbind_locked(x, p);
+    }
 }
 
 void evtchn_destroy(struct xen_dom *x)
@@ -165,16 +240,12 @@ void evtchn_destroy(struct xen_dom *x)
             break;
         }
     }
-    for (uint32_t p = 1; p < x->max_ports; p++)
-        if (port_valid(x, p) && chan(x, p)->state != ECS_FREE)
-            close_locked(x, p);
+    close_all_locked(x, true);
     if (x->fifo)
         evtchn_fifo_free(x);
     spin_unlock_irqrestore(&evtchn_lock, f);
-    for (unsigned int b = 0; b < EVTCHN_NR_BUCKETS; b++) {
-        xfree(x->buckets[b]);
-        x->buckets[b] = NULL;
-    }
+    /* Unregistered and unbound: nobody reaches the table any more. */
+    trim_table(x, true);
 }
 
 int evtchn_alloc_unbound(struct xen_dom *caller, uint16_t dom, uint16_t remote_dom, uint32_t *port)
@@ -233,7 +304,7 @@ int evtchn_bind_virq(struct xen_dom *x, uint32_t virq, uint32_t vcpu, uint32_t *
     if (!rc) {
         struct evtchn *c = take_port(x, *port, ECS_VIRQ, vcpu);
         c->remote_port = virq;
-        x->virq_port[vcpu][virq] = (uint16_t)*port;
+        x->virq_port[vcpu][virq] = *port;
     }
     spin_unlock_irqrestore(&evtchn_lock, f);
     return rc;
@@ -386,12 +457,13 @@ int evtchn_reset(struct xen_dom *caller, uint16_t dom)
     uint64_t f = spin_lock_irqsave(&evtchn_lock);
     int rc = target_locked(caller, dom, &x);
     /* Ports of hypervisor backends survive: the backend still holds them. */
-    for (uint32_t p = 1; !rc && p < x->max_ports; p++)
-        if (port_valid(x, p) && chan(x, p)->state != ECS_FREE && chan(x, p)->state != ECS_XEN)
-            close_locked(x, p);
+    if (!rc)
+        close_all_locked(x, false);
     /* Xen switches a reset domain back to the 2-level ABI. */
     if (!rc && x->fifo)
         evtchn_fifo_free(x);
+    if (!rc)
+        trim_table(x, false);
     spin_unlock_irqrestore(&evtchn_lock, f);
     return rc;
 }

@@ -159,21 +159,22 @@ void evtchn_fifo_free(struct xen_dom *x)
 {
     xfree(x->fifo);
     x->fifo = NULL;
+    evtchn_abi_changed(x);
 }
 
 /* First control block: from now on the domain uses FIFO. Ports pending in
  * shared_info keep their event, delivered once their event word exists. */
 static void switch_to_fifo(struct xen_dom *x, struct evtchn_fifo *f)
 {
-    for (uint32_t p = 1; p < x->max_ports; p++) {
-        if (!evtchn_port_valid(x, p))
-            continue;
+    for (uint32_t p = evtchn_next_allocated(x, 1); p < x->max_ports;
+         p = evtchn_next_allocated(x, p + 1)) {
         struct evtchn *c = evtchn_chan(x, p);
         const uint64_t *pend = &x->shinfo->evtchn_pending[p / 64];
-        c->fifo_pending = __atomic_load_n(pend, __ATOMIC_SEQ_CST) & (1ULL << (p % 64));
+        c->fifo_pending = (__atomic_load_n(pend, __ATOMIC_SEQ_CST) >> (p % 64)) & 1;
         c->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
     }
     x->fifo = f;
+    evtchn_abi_changed(x); /* ports up to the domain's own limit from now on */
 }
 
 int evtchn_fifo_init_control(struct xen_dom *x, uint64_t gfn, uint32_t offset, uint32_t vcpu,
@@ -215,7 +216,7 @@ int evtchn_fifo_expand_array(struct xen_dom *x, uint64_t gfn, evtchn_map_fn map)
     if (!f)
         rc = -EOPNOTSUPP;
     else if (f->nr_words / WORDS_PER_PAGE >= MAX_ARRAY_PAGES)
-        rc = -ENOSPC;
+        rc = -ENOSPC; /* as Xen: the ABI's 2^17 words, whatever the domain's port limit */
     else if (!(page = map(x, gfn)))
         rc = -EINVAL;
     if (!rc) {

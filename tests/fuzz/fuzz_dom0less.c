@@ -3,6 +3,7 @@
  * fdt_check_header() first and so does the parser; libfdt then trusts offsets
  * only within totalsize, so the input is copied into a buffer of exactly that
  * size (ASan sees any read beyond it) and 8-byte aligned like a real DTB.
+ * Every accepted domain must have values within the documented bounds.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -36,8 +37,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(fdt, data, total);
 
-    if (dom0less_parse(fdt, cfg, 4, report) > 0)
+    int n = dom0less_parse(fdt, cfg, 4, report);
+    if (n > 0)
         report_bytes += strlen(cfg[0].bootargs) + cfg[0].vcpus;
+    /* What the parser accepted is within the bounds the domain builder and
+     * the event-channel core rely on. */
+    for (int i = 0; i < n; i++) {
+        if (cfg[i].vcpus < 1 || cfg[i].vcpus > DOMCFG_MAX_VCPUS ||
+            cfg[i].event_channels > DOMCFG_MAX_EVENT_CHANNELS)
+            abort();
+    }
     args = dom0less_hv_bootargs(fdt);
     if (args)
         report_bytes += strlen(args);

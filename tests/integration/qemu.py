@@ -79,6 +79,9 @@ class Domain:
     on_poweroff: Optional[str] = None
     on_reboot: Optional[str] = None
     on_crash: Optional[str] = None
+    # Ports the domain may use: Cloison's `cloison,event-channels` (as xl.cfg's
+    # event_channels), written for Cloison only so Xen's tree stays its own binding.
+    event_channels: Optional[int] = None
 
     def image_path(self) -> Path:
         return Path(self.image) if self.image else GUESTS / f"{self.case}.img"
@@ -148,7 +151,7 @@ def module_layout(domains: list[Domain]) -> list[list[tuple[str, Path, int, int]
     return out
 
 
-def _chosen_block(domains: list[Domain], bootargs: str) -> str:
+def _chosen_block(domains: list[Domain], bootargs: str, hv: str = "cloison") -> str:
     lines = ["/ {", "\tchosen {", "\t\t#address-cells = <2>;", "\t\t#size-cells = <2>;",
              f'\t\txen,xen-bootargs = "{bootargs}";']
     for i, (dom, mods) in enumerate(zip(domains, module_layout(domains))):
@@ -165,6 +168,8 @@ def _chosen_block(domains: list[Domain], bootargs: str) -> str:
         for prop in ("on_poweroff", "on_reboot", "on_crash"):
             if getattr(dom, prop):
                 lines.append(f'\t\t\t{prop} = "{getattr(dom, prop)}";')
+        if dom.event_channels is not None and hv == "cloison":
+            lines.append(f"\t\t\tcloison,event-channels = <{dom.event_channels}>;")
         for kind, _, addr, size in mods:
             lines += [f"\t\t\tmodule@{addr:x} {{",
                       f'\t\t\t\tcompatible = "multiboot,{kind}", "multiboot,module";',
@@ -197,7 +202,7 @@ def host_dtb(machine: Machine, domains: list[Domain], out: Path,
     dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", str(board)],
                          check=True, capture_output=True, text=True).stdout
     # dtc merges a second root node into the first, so /chosen gains our children.
-    dts += "\n" + _chosen_block(domains, bootargs)
+    dts += "\n" + _chosen_block(domains, bootargs, hv)
     src = out.with_suffix(".dts")
     src.write_text(dts)
     subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", str(out), str(src)],

@@ -71,6 +71,7 @@ TEST(good_domains_all_fields)
     CHECK_EQ(cfg[0].vcpus, 2);
     CHECK(cfg[0].vpl011);
     CHECK_EQ(cfg[0].enhanced, XEN_ENHANCED_NONE);
+    CHECK_EQ(cfg[0].event_channels, 0); /* not given: the default */
     CHECK_EQ(cfg[0].kernel.start, 0x4a000000);
     CHECK_EQ(cfg[0].kernel.size, 0xffffff);
     CHECK_EQ(cfg[0].ramdisk.start, 0x4b000000);
@@ -91,6 +92,7 @@ TEST(good_domains_all_fields)
     CHECK_EQ(cfg[2].memory_kib, 0x40000);
     CHECK_EQ(cfg[2].vcpus, 8);
     CHECK_EQ(cfg[2].enhanced, XEN_ENHANCED_ENABLED);
+    CHECK_EQ(cfg[2].event_channels, 8192);
     CHECK_EQ(cfg[2].kernel.start, 0x120000000ULL);
     CHECK_EQ(cfg[2].kernel.size, 0x3000000);
     CHECK_EQ(cfg[2].ramdisk.start, 0x150000000ULL);
@@ -168,6 +170,10 @@ static const struct {
     {"cells3", "property '#address-cells' = 3 not supported"},
     {"cellslen", "property '#size-cells' must be one cell"},
     {"argsnotstr/k", "property 'bootargs' is not a NUL-terminated string"},
+    {"evchan0", "property 'cloison,event-channels' (0) outside 1..131072"},
+    {"evchanbig", "property 'cloison,event-channels' (131073) outside 1..131072"},
+    {"evchanlen", "property 'cloison,event-channels' must be one cell, has 8 bytes"},
+    {"evchanempty", "property 'cloison,event-channels' must be one cell, has 0 bytes"},
     {"this-node-name-is-far-too-long-for-cloison", "node name longer than 31"},
 };
 
@@ -264,6 +270,31 @@ TEST(shutdown_actions)
     CHECK_EQ(parse(fdt, DOMCFG_MAX_DOMAINS), 5);
     CHECK(said("/chosen/domU2: property 'on_poweroff' must be", NULL));
     CHECK(said("/chosen/domU2: domain skipped", NULL));
+    free(fdt);
+}
+
+TEST(event_channels_bounds_and_plain_vm)
+{
+    void *fdt = load_dtb("dom0less_good.dtb");
+    int node;
+
+    REQUIRE(fdt);
+    /* 1 and 2^17 (the FIFO ABI's whole space) are the extremes. */
+    node = fdt_path_offset(fdt, "/chosen/domU2");
+    REQUIRE(fdt_setprop_u32(fdt, node, "cloison,event-channels", 1) == 0);
+    node = fdt_path_offset(fdt, "/chosen/domU6");
+    REQUIRE(fdt_setprop_u32(fdt, node, "cloison,event-channels", 131072) == 0);
+    CHECK_EQ(parse(fdt, DOMCFG_MAX_DOMAINS), 6);
+    CHECK_EQ(cfg[1].event_channels, 1);
+    CHECK_EQ(cfg[5].event_channels, 131072);
+    CHECK(!said("cloison,event-channels", NULL));
+    /* A plain VM has no event channels: kept, with a warning. */
+    node = fdt_path_offset(fdt, "/chosen/domU1");
+    REQUIRE(fdt_setprop_u32(fdt, node, "cloison,event-channels", 64) == 0);
+    CHECK_EQ(parse(fdt, DOMCFG_MAX_DOMAINS), 6);
+    CHECK_EQ(cfg[0].event_channels, 64);
+    CHECK(said("/chosen/domU1: property 'cloison,event-channels' ignored without", NULL));
+    CHECK(!said("skipped", NULL));
     free(fdt);
 }
 

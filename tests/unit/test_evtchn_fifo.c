@@ -6,39 +6,9 @@
  * own event words and control block.
  */
 #include "harness.h"
-#include <stdlib.h>
 #include <cloison/errno.h>
-#include <cloison/evtchn.h>
-#include <cloison/mm.h>
-#include <cloison/spinlock.h>
-#include <cloison/xen_domain.h>
 #include <public/xen.h>
-
-/* ---- fakes ---- */
-void *xzalloc(size_t size)
-{
-    return calloc(1, size);
-}
-void xfree(void *p)
-{
-    free(p);
-}
-uint64_t spin_lock_irqsave(spinlock_t *l)
-{
-    l->val++;
-    return 0;
-}
-void spin_unlock_irqrestore(spinlock_t *l, uint64_t flags)
-{
-    (void)flags;
-    l->val--;
-}
-static int raised[XEN_DOM_MAX_VCPUS];
-void xen_upcall_raise(struct xen_dom *x, unsigned int vcpu)
-{
-    (void)x;
-    raised[vcpu]++;
-}
+#include "evtchn_fakes.h"
 
 /* Guest frames 1..NPAGES are RAM; anything else is not. */
 #define NPAGES 4
@@ -56,20 +26,12 @@ static struct xen_dom *new_dom(uint16_t id)
 {
     memset(guest, 0, sizeof(guest));
     memset(raised, 0, sizeof(raised));
-    struct xen_dom *x = calloc(1, sizeof(*x));
-    x->domid = id;
-    x->nr_vcpus = 2;
-    x->shinfo = aligned_alloc(4096, 4096);
-    memset(x->shinfo, 0, 4096);
-    evtchn_init(x);
-    return x;
+    return fake_dom(id, false, 0);
 }
 
 static void free_dom(struct xen_dom *x)
 {
-    evtchn_destroy(x);
-    free(x->shinfo);
-    free(x);
+    fake_dom_free(x);
 }
 
 static struct evtchn_fifo_control_block *cb_at(uint32_t offset)

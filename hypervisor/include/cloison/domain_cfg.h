@@ -20,6 +20,9 @@
  * bank 1 at 0x200000000, as on Xen. */
 #define DOMCFG_MIN_MEMORY_KIB (2ULL * 1024)
 #define DOMCFG_MAX_MEMORY_KIB (256ULL * 1024 * 1024)
+/* Most event-channel ports a domain may be given: the FIFO ABI's 2^17
+ * (== EVTCHN_FIFO_NR_CHANNELS, checked in core/evtchn_cfg.c). */
+#define DOMCFG_MAX_EVENT_CHANNELS 131072u
 
 /* Xen's "xen,enhanced": absent or "disabled" = plain VM; present without a
  * value or "enabled" = Xen interface with xenstore; "no-xenstore" = without. */
@@ -55,6 +58,11 @@ struct domain_cfg {
      * property). Default: destroy for all three, which is what Xen does for
      * a dom0less domain when no toolstack handles its shutdown. */
     enum domain_action on_poweroff, on_reboot, on_crash;
+    /* "cloison,event-channels" (Cloison extension, as xl.cfg's event_channels):
+     * how many ports the domain may use, 1..DOMCFG_MAX_EVENT_CHANNELS (ports
+     * 0..N-1; above 4096 only with the FIFO ABI). 0 = not given: a domU gets
+     * 4096 (the whole 2-level space), dom0 the FIFO maximum. */
+    uint32_t event_channels;
     /* dom0: the control domain, built from /chosen's own modules, RAM
      * direct-mapped, device tree derived from the host's. */
     bool is_dom0;

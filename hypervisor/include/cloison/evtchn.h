@@ -26,7 +26,14 @@ typedef void (*evtchn_xen_notify_fn)(struct domain *d, uint32_t port);
 int evtchn_alloc_xen_port(struct domain *d, evtchn_xen_notify_fn notify, uint32_t *port);
 void evtchn_send_to_guest(struct domain *d, uint32_t port);
 
-/* Operations on the caller's (or a target's) xen_dom. */
+/* How many ports x's domain was configured with (its boot description's
+ * "cloison,event-channels"), 0 = not set. Defined by evtchn_cfg.c, which
+ * knows struct domain; host tests supply their own. */
+uint32_t evtchn_configured_ports(const struct xen_dom *x);
+
+/* Operations on the caller's (or a target's) xen_dom. A domain may use ports
+ * below its limit (dom0: 2^17; a domU: its configured count, else 4096), and
+ * below 4096 while it uses the 2-level ABI. */
 int evtchn_init(struct xen_dom *x);     /* empty table, registered for lookups */
 void evtchn_destroy(struct xen_dom *x); /* unregister, close everything, free */
 int evtchn_alloc_unbound(struct xen_dom *caller, uint16_t dom, uint16_t remote_dom, uint32_t *port);

@@ -16,8 +16,17 @@
 #include <public/hvm/params.h>
 
 #define XEN_DOM_MAX_VCPUS 8 /* == DOMAIN_MAX_VCPUS (checked in xen_domain.c) */
+/* The port table has two levels, both allocated when a port in them is first
+ * used: buckets of 64 ports, and groups of 64 bucket pointers. One group spans
+ * the whole 2-level ABI (4096 ports); 32 of them the FIFO ABI's 2^17. So a
+ * domain with a few ports holds one group (512 B) and one bucket (1 KiB). */
 #define EVTCHN_BUCKET_PORTS 64
-#define EVTCHN_NR_BUCKETS (EVTCHN_2L_NR_CHANNELS / EVTCHN_BUCKET_PORTS)
+#define EVTCHN_GROUP_BUCKETS 64
+#define EVTCHN_GROUP_PORTS (EVTCHN_BUCKET_PORTS * EVTCHN_GROUP_BUCKETS)
+#define EVTCHN_NR_GROUPS (EVTCHN_FIFO_NR_CHANNELS / EVTCHN_GROUP_PORTS)
+/* Ports of a domU whose boot description sets no limit: the 2-level ABI's
+ * whole space, in either ABI (Xen 4.17 gives a dom0less domU 1024). */
+#define EVTCHN_DEFAULT_PORTS EVTCHN_2L_NR_CHANNELS
 #define GFN_INVALID (~0ULL)
 
 struct domain;
@@ -45,14 +54,14 @@ struct xen_dom {
     uint64_t released_pages; /* RAM pages given back (decrease), not yet repopulated */
     uint64_t max_mapped_gfn; /* highest GFN ever mapped (XENMEM_maximum_gpfn) */
 
-    /* Event channels (under evtchn.c's lock): buckets of 64 ports, allocated
-     * when first used. */
+    /* Event channels (under evtchn.c's lock), see EVTCHN_BUCKET_PORTS. */
     struct xen_dom *evtchn_next; /* registry of live domains, for lookups by id */
-    struct evtchn *buckets[EVTCHN_NR_BUCKETS];
-    uint32_t max_ports;  /* 2-level: 4096 */
+    struct evtchn **groups[EVTCHN_NR_GROUPS];
+    uint32_t port_limit; /* ports the domain may use: dom0 2^17, else configured */
+    uint32_t max_ports;  /* valid ports now: port_limit, capped at 4096 while 2-level */
     uint32_t free_hint;  /* no free port below this one */
     uint32_t ports_used; /* allocated ports (port 0 excluded) */
-    uint16_t virq_port[XEN_DOM_MAX_VCPUS][NR_VIRQS];
+    uint32_t virq_port[XEN_DOM_MAX_VCPUS][NR_VIRQS];
     struct evtchn_fifo *fifo; /* FIFO ABI state (evtchn_fifo.c), NULL = 2-level */
 };
 
