@@ -230,6 +230,7 @@ static const struct opt opts[] = {
     {"vwfi", OPT_CUSTOM, 0, 0, parse_vwfi},
     {"gnttab_max_frames", OPT_UINT, F(gnttab_max_frames), 0, NULL},
     {"ext_regions", OPT_BOOL, F(ext_regions), 0, NULL},
+    {"vmid_bits", OPT_UINT, F(vmid_bits), 0, NULL}, /* Cloison's own (not Xen's) */
 };
 #undef F
 

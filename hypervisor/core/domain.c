@@ -21,6 +21,7 @@
 #include <cloison/host_psci.h>
 #include <cloison/irqchip.h>
 #include <cloison/mm.h>
+#include <cloison/p2m.h>
 #include <cloison/percpu.h>
 #include <cloison/printk.h>
 #include <cloison/sched.h>
@@ -285,7 +286,7 @@ void domain_reap(void)
             none_left = domain_count() == 0;
     }
     if (none_left) {
-        printk("no domains left running: powering off");
+        printk("no domains left running: powering off (%lu VMID rollovers)", p2m_vmid_rollovers());
         host_system_off();
     }
 }

@@ -155,7 +155,7 @@ void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
     mm_init(fdt);
     if (irqchip_init(fdt) != 0)
         panic("no usable interrupt controller");
-    p2m_arch_init();
+    p2m_arch_init(hv_opts.vmid_bits);
     host_psci_init(fdt);
     cpu_common_init(0);
     console_input_init();

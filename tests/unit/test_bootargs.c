@@ -168,6 +168,11 @@ TEST(unknown_and_long_options_reported_rest_applied)
     CHECK_EQ(parse("gnttab_max_frames=4294967296"), 1);
     CHECK_EQ(parse("gnttab_max_frames=128"), 0);
     CHECK_EQ(o.gnttab_max_frames, 128);
+    CHECK_EQ(o.vmid_bits, 0); /* default: the CPU's width */
+    CHECK_EQ(parse("vmid_bits=4"), 0);
+    CHECK_EQ(o.vmid_bits, 4);
+    CHECK_EQ(parse("vmid_bits=four"), 1);
+    CHECK_EQ(o.vmid_bits, 0); /* reported, left at the default */
     /* No report callback: still parsed, problems still counted. */
     bootargs_defaults(&o);
     CHECK_EQ(bootargs_parse("bogus sync_console", &o, NULL), 1);

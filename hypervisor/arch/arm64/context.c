@@ -8,6 +8,8 @@
 #include <cloison/arch.h>
 #include <cloison/context.h>
 #include <cloison/domain.h>
+#include <cloison/p2m.h>
+#include <cloison/percpu.h>
 #include <cloison/vcpu.h>
 #include <asm/sysreg.h>
 #include <asm/vsysreg.h>
@@ -118,7 +120,7 @@ void context_save(struct vcpu *v)
 void context_load(struct vcpu *v)
 {
     const struct el1_sysregs *s = &v->sys;
-    write_sysreg(vttbr_el2, v->domain->p2m.vttbr);
+    p2m_enter(&v->domain->p2m, this_pcpu()->id); /* VMID + VTTBR_EL2: AT below needs them */
     write_sysreg(vmpidr_el2, s->vmpidr);
     write_sysreg(cntvoff_el2, v->domain->cntvoff);
     write_sysreg(sctlr_el1, s->sctlr);

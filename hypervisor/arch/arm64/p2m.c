@@ -5,7 +5,8 @@
 #include <cloison/printk.h>
 #include <asm/pgtable.h>
 #include <asm/sysreg.h>
-#include <lib/bitmap.h>
+#include <cloison/percpu.h>
+#include <lib/idgen.h>
 
 #define VTCR_RES1 BIT(31)
 #define VTCR_VS BIT(19)
@@ -23,10 +24,23 @@ static const struct ipa_config ipa_configs[] = {
 static const struct ipa_config *cfg;
 static uint64_t vtcr;
 static unsigned int vmid_bits;
-static uint64_t vmid_map[65536 / 64];
+/* VMIDs by generation: any number of domains on 8-bit VMID hardware. The
+ * lock covers the allocator's slow path and every VMID-targeted TLB flush, so
+ * a flush never races a domain changing VMID. */
+static struct idgen vmids;
 static spinlock_t vmid_lock = SPINLOCK_INIT;
 
-void p2m_arch_init(void)
+/* Rollover: stale entries of every recycled VMID go, on every pCPU. */
+static void flush_all_vmids(void)
+{
+    dsb(ishst);
+    __asm__ volatile("tlbi alle1is" ::: "memory");
+    __asm__ volatile("ic ialluis" ::: "memory");
+    dsb(ish);
+    isb();
+}
+
+void p2m_arch_init(unsigned int vmid_bits_cap)
 {
     uint64_t mmfr0 = read_sysreg(id_aa64mmfr0_el1);
     uint64_t mmfr1 = read_sysreg(id_aa64mmfr1_el1);
@@ -34,10 +48,18 @@ void p2m_arch_init(void)
     if (pa_range >= ARRAY_SIZE(ipa_configs))
         pa_range = ARRAY_SIZE(ipa_configs) - 1; /* 52-bit needs LPA2: stay at 48 */
     cfg = &ipa_configs[pa_range];
-    vmid_bits = ((mmfr1 >> 4) & 0xf) == 2 ? 16 : 8;
+    unsigned int hw_bits = ((mmfr1 >> 4) & 0xf) == 2 ? 16 : 8;
     vtcr = VTCR_RES1 | cfg->t0sz | ((uint64_t)cfg->sl0 << 6) | (1UL << 8) | (1UL << 10) |
-           (3UL << 12) | ((uint64_t)pa_range << 16) | (vmid_bits == 16 ? VTCR_VS : 0);
-    bitmap_set(vmid_map, 0); /* VMID 0 is never given to a guest */
+           (3UL << 12) | ((uint64_t)pa_range << 16) | (hw_bits == 16 ? VTCR_VS : 0);
+    /* A cap needs more VMIDs than pCPUs (each pCPU may keep one across a
+     * rollover): at least 4 bits. */
+    vmid_bits = vmid_bits_cap ? MIN(MAX(vmid_bits_cap, 4U), hw_bits) : hw_bits;
+    idgen_init(&vmids, vmid_bits, MAX_PCPUS, flush_all_vmids);
+}
+
+unsigned long p2m_vmid_rollovers(void)
+{
+    return vmids.rollovers;
 }
 
 unsigned int p2m_ipa_bits(void)
@@ -57,25 +79,34 @@ void p2m_cpu_init(void)
 
 int p2m_init(struct p2m *p)
 {
-    spin_lock(&vmid_lock);
-    size_t id = bitmap_find_first_zero(vmid_map, 1UL << vmid_bits);
-    if (id < (1UL << vmid_bits))
-        bitmap_set(vmid_map, id);
-    spin_unlock(&vmid_lock);
-    if (id >= (1UL << vmid_bits))
-        return -EBUSY;
     p->root = page_alloc(cfg->root_order);
-    if (!p->root) {
-        spin_lock(&vmid_lock);
-        bitmap_clear(vmid_map, id);
-        spin_unlock(&vmid_lock);
+    if (!p->root)
         return -ENOMEM;
-    }
-    p->vmid = (uint16_t)id;
-    p->vttbr = p->root | ((uint64_t)p->vmid << 48);
+    p->vmid_tag = 0; /* a VMID comes with the first entry */
     p->table_pages = 1UL << cfg->root_order;
     p->lock = (spinlock_t)SPINLOCK_INIT;
     return 0;
+}
+
+static uint64_t vttbr_of(const struct p2m *p, uint64_t tag)
+{
+    return p->root | ((uint64_t)idgen_id(&vmids, tag) << 48);
+}
+
+void p2m_enter(struct p2m *p, unsigned int cpu)
+{
+    /* Nearly always: this pCPU last entered this domain with a VMID still
+     * current, and VTTBR_EL2 still holds it (flushes restore it). */
+    uint64_t tag = __atomic_load_n(&p->vmid_tag, __ATOMIC_ACQUIRE);
+    if (tag == __atomic_load_n(&vmids.active[cpu], __ATOMIC_ACQUIRE) && idgen_current(&vmids, tag))
+        return;
+    if (!idgen_enter_fast(&vmids, cpu, &p->vmid_tag)) {
+        spin_lock(&vmid_lock);
+        idgen_enter_slow(&vmids, cpu, &p->vmid_tag);
+        spin_unlock(&vmid_lock);
+    }
+    write_sysreg(vttbr_el2, vttbr_of(p, __atomic_load_n(&p->vmid_tag, __ATOMIC_ACQUIRE)));
+    isb();
 }
 
 static uint64_t s2_attrs(enum p2m_type t)
@@ -92,10 +123,22 @@ static uint64_t index_at(ipa_t ipa, unsigned int level)
     return level == cfg->start_level ? idx : (idx & (PT_ENTRIES - 1));
 }
 
-static void flush_vmid(uint64_t vttbr)
+/*
+ * Invalidate p's TLB entries on every pCPU. Under vmid_lock, so p cannot
+ * change VMID meanwhile; a VMID of an older generation has nothing left to
+ * flush (the rollover flushed everything, and p gets a new one on entry).
+ */
+static void flush_vmid(const struct p2m *p)
 {
     uint64_t f = local_irq_save();
-    uint64_t old = read_sysreg(vttbr_el2);
+    spin_lock(&vmid_lock);
+    uint64_t tag = __atomic_load_n(&p->vmid_tag, __ATOMIC_ACQUIRE);
+    if (!tag || !idgen_current(&vmids, tag)) {
+        spin_unlock(&vmid_lock);
+        local_irq_restore(f);
+        return;
+    }
+    uint64_t vttbr = vttbr_of(p, tag), old = read_sysreg(vttbr_el2);
     write_sysreg(vttbr_el2, vttbr);
     isb();
     __asm__ volatile("tlbi vmalls12e1is" ::: "memory");
@@ -103,6 +146,7 @@ static void flush_vmid(uint64_t vttbr)
     isb();
     write_sysreg(vttbr_el2, old);
     isb();
+    spin_unlock(&vmid_lock);
     local_irq_restore(f);
 }
 
@@ -182,7 +226,7 @@ static void bbm_write(struct p2m *p, uint64_t *e, uint64_t val)
     if (*e & PTE_VALID) {
         WRITE_ONCE(*e, 0);
         dsb(ishst);
-        flush_vmid(p->vttbr);
+        flush_vmid(p);
     }
     WRITE_ONCE(*e, val);
     dsb(ishst);
@@ -271,11 +315,13 @@ void p2m_destroy(struct p2m *p)
 {
     if (!p->root)
         return;
-    flush_vmid(p->vttbr);
+    flush_vmid(p);
     size_t root_entries = (PT_ENTRIES << cfg->root_order);
     free_table_pages(p->root, cfg->start_level, root_entries, cfg->root_order);
     p->root = 0;
+    uint64_t f = local_irq_save();
     spin_lock(&vmid_lock);
-    bitmap_clear(vmid_map, p->vmid);
+    idgen_release(&vmids, p->vmid_tag);
     spin_unlock(&vmid_lock);
+    local_irq_restore(f);
 }

@@ -50,6 +50,9 @@ struct hv_options {
     bool vwfi_native;               /* vwfi=native|trap: WFI/WFE not trapped; default trap */
     unsigned int gnttab_max_frames; /* gnttab_max_frames= default 64 */
     bool ext_regions;               /* ext_regions=<bool>: advertise extended regions */
+    /* vmid_bits=N (Cloison extension, for tests): use at most N-bit VMIDs
+     * (min 4), so VMID rollovers happen with a handful of domains. 0 = all. */
+    unsigned int vmid_bits;
 };
 
 /* Xen's defaults. */

@@ -17,17 +17,27 @@ enum p2m_type { P2M_RAM, P2M_DEVICE, P2M_RAM_RO };
 struct p2m {
     spinlock_t lock;
     paddr_t root;
-    uint16_t vmid;
-    uint64_t vttbr;
+    uint64_t vmid_tag; /* generation | VMID (lib/idgen.h); 0 until first entered */
     size_t table_pages;
 };
 
-void p2m_arch_init(void); /* once: VTCR_EL2 from the CPU's features */
+/* Once: VTCR_EL2 from the CPU's features; VMIDs of at most vmid_bits_cap bits
+ * (0 = what the CPU has; the vmid_bits= option, to exercise rollovers). */
+void p2m_arch_init(unsigned int vmid_bits_cap);
 unsigned int p2m_ipa_bits(void);
 unsigned int p2m_vmid_bits(void);
+unsigned long p2m_vmid_rollovers(void);
 void p2m_cpu_init(void); /* every pCPU: load VTCR_EL2 */
 
-int p2m_init(struct p2m *p); /* allocate root + VMID; -ENOMEM / -EBUSY */
+int p2m_init(struct p2m *p); /* allocate the root table; -ENOMEM */
+/*
+ * Switching this pCPU to a vCPU of this p2m (context_load, IRQs masked): give
+ * it a VMID of the current generation and load VTTBR_EL2. Lock-free when its
+ * VMID is still current, which is nearly always. Not needed on entries
+ * without a switch: a rollover elsewhere keeps the VMID a pCPU is running
+ * reserved, so the vCPU it runs may go on using it.
+ */
+void p2m_enter(struct p2m *p, unsigned int cpu);
 int p2m_map(struct p2m *p, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type t);
 /*
  * Change one 4 KiB mapping of a live domain (add_to_physmap and friends):
@@ -38,6 +48,6 @@ int p2m_set_page(struct p2m *p, ipa_t ipa, paddr_t pa, enum p2m_type t);
 int p2m_clear_page(struct p2m *p, ipa_t ipa);
 /* What ipa maps to now; false if nothing. */
 bool p2m_lookup(struct p2m *p, ipa_t ipa, paddr_t *pa, enum p2m_type *t);
-void p2m_destroy(struct p2m *p); /* TLB flush for the VMID, free tables and VMID */
+void p2m_destroy(struct p2m *p); /* TLB flush for the VMID, free tables, release the VMID */
 
 #endif
