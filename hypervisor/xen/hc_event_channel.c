@@ -90,19 +90,10 @@ static int op_reset(struct xen_dom *x, union evtchn_arg *a)
  * while the hypervisor still writes event words into it). */
 static void *map_own_ram(struct xen_dom *x, uint64_t gfn)
 {
-    struct domain *d = x->d;
     paddr_t pa;
-    enum p2m_type t;
-    if (!xen_gfn_in_ipa_space(gfn) || !p2m_lookup(&d->p2m, gfn << PAGE_SHIFT, &pa, &t) ||
-        t != P2M_RAM)
+    if (!xen_gfn_in_ipa_space(gfn) || !domain_own_ram_page(x->d, gfn, &pa, NULL))
         return NULL;
-    pa &= PAGE_MASK;
-    for (size_t i = 0; i < d->nr_ram_chunks; i++) {
-        paddr_t s = d->ram_chunks[i].pa;
-        if (pa >= s && pa < s + (PAGE_SIZE << d->ram_chunks[i].order))
-            return phys_to_virt(pa);
-    }
-    return NULL;
+    return phys_to_virt(pa);
 }
 
 static int op_init_control(struct xen_dom *x, union evtchn_arg *a)
