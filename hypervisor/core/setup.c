@@ -7,6 +7,7 @@
 #include <cloison/bootargs.h>
 #include <cloison/console.h>
 #include <cloison/domain.h>
+#include <cloison/fdt_validate.h>
 #include <cloison/domain_cfg.h>
 #include <cloison/dom0_build.h>
 #include <cloison/setup.h>
@@ -139,8 +140,11 @@ void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
 {
     percpu_setup(0);
     mmu_early_enable();
-    if (fdt_check_header(fdt) != 0 || uart_init(fdt) != 0)
-        arch_halt(); /* no device tree or no console: nothing can be reported */
+    /* The whole tree is checked before libfdt walks it (a crafted one can
+     * make libfdt loop). Without a sound tree or a console nothing can be
+     * reported: halt. 2 MiB is Linux's limit for a boot DTB too. */
+    if (fdt_validate(fdt, 2 * 1024 * 1024) != 0 || uart_init(fdt) != 0)
+        arch_halt();
     printk("Cloison %s (Xen 4.17 guest ABI) starting", CLOISON_VERSION);
     if (load_addr != link_addr)
         panic("loaded at 0x%lx but linked at 0x%lx: use a loader that honours the Image "

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include <cloison/domain_cfg.h>
+#include <cloison/fdt_validate.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -36,6 +37,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!fdt)
         return 0;
     memcpy(fdt, data, total);
+    /* As at boot: only a tree fdt_validate() accepts reaches libfdt. */
+    if (fdt_validate(fdt, total) != 0) {
+        free(fdt);
+        return 0;
+    }
 
     int n = dom0less_parse(fdt, cfg, 4, report);
     if (n > 0)
