@@ -28,6 +28,8 @@
 #include <cloison/vcpu.h>
 #include <cloison/vpl011.h>
 #include <cloison/xen_domain.h>
+#include <lib/bitmap.h>
+#include <public/xen.h>
 #include <string.h>
 
 struct vcpu *vcpu_create(struct domain *d, unsigned int id);
@@ -37,12 +39,30 @@ _Static_assert(DOMCFG_MAX_VCPUS == DOMAIN_MAX_VCPUS, "boot descriptions and doma
 static spinlock_t domlist_lock = SPINLOCK_INIT;
 static struct domain *domlist;
 static unsigned int nr_domains;
+/* Domain ids 1..DOMID_FIRST_RESERVED-1 (0 is dom0's), handed out in
+ * increasing order and wrapping, as Xen does, never one still in use (a
+ * domain being torn down included). Under domlist_lock. */
+static uint64_t domid_used[BITMAP_WORDS(DOMID_FIRST_RESERVED)] = {1}; /* id 0 */
 static uint16_t next_domid = 1;
 static bool any_domain_started;
 static bool boot_done; /* the boot description has been fully processed */
 
 static const char *const reason_names[] = {"poweroff", "reboot",   "suspend",
                                            "crash",    "watchdog", "soft_reset"};
+
+static int alloc_domid(bool dom0)
+{
+    if (dom0)
+        return 0;
+    size_t id = bitmap_find_next_zero(domid_used, DOMID_FIRST_RESERVED, next_domid);
+    if (id >= DOMID_FIRST_RESERVED)
+        id = bitmap_find_next_zero(domid_used, DOMID_FIRST_RESERVED, 1);
+    if (id >= DOMID_FIRST_RESERVED)
+        return -1;
+    bitmap_set(domid_used, id);
+    next_domid = (uint16_t)(id + 1 < DOMID_FIRST_RESERVED ? id + 1 : 1);
+    return (int)id;
+}
 
 static const char *reason_name(shutdown_reason_t r)
 {
@@ -77,6 +97,11 @@ static void domain_free(struct domain *d)
     foreign_domain_destroy(d); /* after its stage 2 is gone: nothing maps them now */
     domain_free_ram(d);
     console_log_free(&d->con);
+    if (d->id != 0) {
+        spin_lock(&domlist_lock);
+        bitmap_clear(domid_used, d->id);
+        spin_unlock(&domlist_lock);
+    }
     xfree(d);
 }
 
@@ -125,8 +150,14 @@ struct domain *domain_create(const struct domain_cfg *cfg)
         return NULL;
     }
     spin_lock(&domlist_lock);
-    d->id = cfg->is_dom0 ? 0 : next_domid++;
+    int id = alloc_domid(cfg->is_dom0);
     spin_unlock(&domlist_lock);
+    if (id < 0) {
+        printk("%s: no free domain id (%u domains)", cfg->name, nr_domains);
+        xfree(d);
+        return NULL;
+    }
+    d->id = (uint16_t)id;
     d->is_privileged = cfg->is_dom0;
     strlcpy(d->name, cfg->name, sizeof(d->name));
     d->cfg = *cfg;
