@@ -20,10 +20,16 @@
 
 #define CHUNK 128
 
-static int64_t console_write(struct vcpu *v, uint32_t left, uint64_t buf)
+/* CHUNKS_PER_CALL * CHUNK bytes now, the rest as a continuation: a domain
+ * writing gigabytes holds its pCPU only in short stretches. */
+#define CHUNKS_PER_CALL 16
+
+static int64_t console_write(struct vcpu *v, uint64_t cmd, uint32_t left, uint64_t buf)
 {
     char tmp[CHUNK];
-    while (left) {
+    for (int chunks = 0; left; chunks++) {
+        if (chunks == CHUNKS_PER_CALL)
+            return hypercall_continue(v, cmd, left, buf, 0, 0);
         uint32_t n = left < CHUNK ? left : CHUNK;
         if (copy_from_guest(v, tmp, buf, n))
             return -EFAULT;
@@ -56,7 +62,7 @@ int64_t do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf
     /* cmd and count are unsigned ints in the ABI; upper halves are ignored. */
     switch ((uint32_t)cmd) {
     case CONSOLEIO_write:
-        return console_write(v, (uint32_t)count, buf);
+        return console_write(v, cmd, (uint32_t)count, buf);
     case CONSOLEIO_read:
         if (!v->domain->is_privileged)
             return 0;

@@ -140,6 +140,7 @@ int64_t do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t
                             uint64_t a4)
 {
     (void)a2, (void)a3, (void)a4;
+    cmd = (uint32_t)cmd; /* an int in Xen's prototype: upper bits ignored */
     struct xen_dom *x = v->domain->xen;
     if (!x || cmd >= ARRAY_SIZE(ops) || !ops[cmd].fn)
         return -ENOSYS;

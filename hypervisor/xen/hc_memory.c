@@ -21,6 +21,10 @@
 #include "hypercall.h"
 
 #define DOMU_MAX_ORDER 9 /* largest extent a domU may ask for (Xen/ARM) */
+/* Extents (or batch entries) done per call; the rest is a continuation, with
+ * the next extent in cmd's upper bits as on Xen. Bounds the time one call
+ * keeps the pCPU (an extent may be 512 pages). */
+#define EXTENTS_PER_CALL 64
 
 /*
  * rcu_lock_domain_by_any_id + XSM_TARGET: the domain referenced (release it
@@ -107,8 +111,9 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t start, uint64_t arg)
 
 /*
  * One result per page in errs[]; the call itself fails only for the request
- * as a whole (bad header, bad handles). Resumable from `start` (the extent in
- * cmd's upper bits), as a continuation would, so its range is checked.
+ * as a whole (bad header, bad handles). Resumes from `start` (the extent in
+ * cmd's upper bits), which its own continuations use too, so its range is
+ * checked.
  */
 static int64_t add_to_physmap_batch(struct vcpu *v, uint64_t start, uint64_t arg)
 {
@@ -135,6 +140,11 @@ static int64_t add_to_physmap_batch(struct vcpu *v, uint64_t start, uint64_t arg
     if (b.space == XENMAPSPACE_dev_mmio)
         return put_rc(d, -EOPNOTSUPP);
     for (uint64_t i = start; i < b.size; i++) {
+        if (i - start == EXTENTS_PER_CALL) {
+            domain_put(d);
+            return hypercall_continue(v, XENMEM_add_to_physmap_batch | (i << MEMOP_EXTENT_SHIFT),
+                                      arg, 0, 0, 0);
+        }
         uint64_t idx, gfn;
         if (copy_from_guest(v, &idx, b.idxs + i * sizeof(idx), sizeof(idx)) ||
             copy_from_guest(v, &gfn, b.gpfns + i * sizeof(gfn), sizeof(gfn)))
@@ -160,10 +170,8 @@ static int64_t remove_from_physmap(struct vcpu *v, uint64_t start, uint64_t arg)
     return put_rc(d, xen_remove_from_physmap(d, r.gpfn));
 }
 
-enum resv_op { RESV_INCREASE, RESV_DECREASE, RESV_POPULATE };
-
 /* Errors stop the loop; the result is the number of extents done. */
-static int64_t reservation(struct vcpu *v, enum resv_op op, uint64_t start, uint64_t arg)
+static int64_t reservation(struct vcpu *v, uint64_t op, uint64_t start, uint64_t arg)
 {
     struct xen_memory_reservation r;
     int rc;
@@ -177,13 +185,17 @@ static int64_t reservation(struct vcpu *v, enum resv_op op, uint64_t start, uint
         return (int64_t)start;
     uint64_t i;
     for (i = start; i < r.nr_extents; i++) {
+        if (i - start == EXTENTS_PER_CALL) {
+            domain_put(d);
+            return hypercall_continue(v, op | (i << MEMOP_EXTENT_SHIFT), arg, 0, 0, 0);
+        }
         uint64_t gfn = 0;
-        if (op != RESV_INCREASE &&
+        if (op != XENMEM_increase_reservation &&
             copy_from_guest(v, &gfn, r.extent_start + i * sizeof(gfn), sizeof(gfn)))
             break;
-        if (op == RESV_DECREASE)
+        if (op == XENMEM_decrease_reservation)
             rc = xen_decrease_extent(d, gfn, r.extent_order);
-        else if (op == RESV_POPULATE)
+        else if (op == XENMEM_populate_physmap)
             rc = xen_populate_extent(d, gfn, r.extent_order);
         else
             rc = xen_increase_extent(d, r.extent_order);
@@ -214,11 +226,11 @@ int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, ui
         return -ENOSYS;
     switch (op) {
     case XENMEM_increase_reservation:
-        return reservation(v, RESV_INCREASE, start, arg);
+        return reservation(v, op, start, arg);
     case XENMEM_decrease_reservation:
-        return reservation(v, RESV_DECREASE, start, arg);
+        return reservation(v, op, start, arg);
     case XENMEM_populate_physmap:
-        return reservation(v, RESV_POPULATE, start, arg);
+        return reservation(v, op, start, arg);
     case XENMEM_current_reservation:
         return query(v, arg, xen_tot_pages);
     case XENMEM_maximum_reservation:

@@ -83,7 +83,7 @@ int64_t do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uin
 {
     (void)a2, (void)a3, (void)a4;
     struct sched_shutdown sd;
-    switch (cmd) {
+    switch ((uint32_t)cmd) { /* an int in Xen's prototype: upper bits ignored */
     case SCHEDOP_yield:
         pvconsole_poll(v->domain); /* a guest with a full console ring yields until drained */
         vcpu_yield(v);

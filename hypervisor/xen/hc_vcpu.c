@@ -42,6 +42,7 @@ int64_t do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpuid, uint64_t arg, 
                    uint64_t a4)
 {
     (void)a3, (void)a4;
+    cmd = (uint32_t)cmd, vcpuid = (uint32_t)vcpuid; /* int, unsigned int on Xen */
     if (!v->domain->xen)
         return -ENOSYS;
     if (vcpuid >= v->domain->nr_vcpus)

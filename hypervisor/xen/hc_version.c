@@ -31,7 +31,7 @@ int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, 
                        uint64_t a4)
 {
     (void)a2, (void)a3, (void)a4;
-    switch (cmd) {
+    switch ((uint32_t)cmd) { /* an int in Xen's prototype: upper bits ignored */
     case XENVER_version:
         return (XEN_COMPAT_MAJOR << 16) | XEN_COMPAT_MINOR;
     case XENVER_extraversion: {

@@ -10,6 +10,7 @@ int64_t do_vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type, uint64_t a2, u
                      uint64_t a4)
 {
     (void)a2, (void)a3, (void)a4;
+    cmd = (uint32_t)cmd, type = (uint32_t)type; /* unsigned ints on Xen */
     struct xen_dom *x = v->domain->xen;
     if (!x || type != VMASST_TYPE_runstate_update_flag)
         return -EINVAL;

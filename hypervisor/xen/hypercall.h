@@ -8,6 +8,16 @@ struct vcpu;
 typedef int64_t (*hypercall_fn)(struct vcpu *v, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
                                 uint64_t a4);
 
+/*
+ * Continuation (Xen's hypercall_create_continuation): stop here and have the
+ * guest re-issue the same hypercall with these arguments; the HVC is executed
+ * again when the vCPU next runs, after any interrupt or reschedule that was
+ * waiting, so a long request costs the pCPU only bounded stretches. The guest
+ * sees one call. A handler returns what this returns.
+ */
+int64_t hypercall_continue(struct vcpu *v, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                           uint64_t a4);
+
 int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
 int64_t do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf, uint64_t,
                       uint64_t);

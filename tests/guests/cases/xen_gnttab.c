@@ -14,6 +14,8 @@
  *    handles, host addresses
  *  - GNTTABOP_copy between a frame and a grant, bounds and permissions
  *  - hypercall-level errors: unknown ops, continuation bits, counts, -EFAULT
+ *  - 1000 unmaps of unknown handles in one call: every status is bad_handle
+ *    (the hypervisor may split the array into continuations; one call here)
  */
 #include "guest.h"
 #include <public/grant_table.h>
@@ -283,6 +285,17 @@ static void copying(void)
     expect("cache_flush offset", gnttab(GNTTABOP_cache_flush, &cf, 1), -EINVAL_);
 }
 
+static void long_array(void)
+{
+    static struct gnttab_unmap_grant_ref u[1000];
+    for (int i = 0; i < 1000; i++)
+        u[i] = (struct gnttab_unmap_grant_ref){.host_addr = 0, .handle = 0x70000 + i, .status = 99};
+    expect("unmap x1000 rc", gnttab(GNTTABOP_unmap_grant_ref, u, 1000), 0);
+    for (int i = 0; i < 1000; i++)
+        if (u[i].status != GNTST_bad_handle)
+            test_fail("unmap x1000: element %d status=%d", i, u[i].status);
+}
+
 void test_main(void)
 {
     struct gnttab_query_size q;
@@ -291,5 +304,6 @@ void test_main(void)
     mapping();
     map_errors();
     copying();
+    long_array();
     test_pass("domid=%u nr_frames=1 max_frames=64 map=ok ro=ok copy=ok errors=ok", self);
 }

@@ -5,12 +5,18 @@
  *    (nothing left to give) -> 0
  *  - nr_extents 0, extent array at an unmapped VA, reservation at an unmapped
  *    VA, order 10 -> 0; current_reservation follows; memory_map -> -ENOSYS
+ *  - 300 pages in one call each way (longer than one stretch of work: the
+ *    hypervisor may continue the call), and a bad GFN at index 200 of 300
+ *    stops the decrease there
  */
 #include "xen_guest.h"
 
 const char test_name[] = "xen_memory";
 
 static uint64_t pages[6][512] __attribute__((aligned(4096)));
+#define MANY 300
+static uint64_t many[MANY][512] __attribute__((aligned(4096)));
+static uint64_t many_gfns[MANY];
 
 static void expect(const char *what, long got, long want)
 {
@@ -67,5 +73,22 @@ void test_main(void)
            memory_op(XENMEM_decrease_reservation, (void *)GUEST_UNMAPPED_VA), 0);
     expect("decrease order 10", resv(XENMEM_decrease_reservation, g, 1, 10), 0);
     expect("memory_map", memory_op(XENMEM_memory_map, pages[5]), -XEN_ENOSYS);
+
+    long now = cur_resv();
+    for (int i = 0; i < MANY; i++)
+        many_gfns[i] = (uintptr_t)many[i] >> 12;
+    expect("decrease 300", resv(XENMEM_decrease_reservation, many_gfns, MANY, 0), MANY);
+    expect("current after decrease 300", cur_resv(), now - MANY);
+    expect("populate 300", resv(XENMEM_populate_physmap, many_gfns, MANY, 0), MANY);
+    for (int i = 0; i < MANY; i++)
+        many[i][511] = (uint64_t)i; /* usable RAM again */
+    for (int i = 0; i < MANY; i++)
+        if (many[i][511] != (uint64_t)i)
+            test_fail("page %d of 300 lost its data", i);
+    many_gfns[200] = 1ULL << 40; /* beyond the IPA space */
+    expect("decrease 300, bad at 200", resv(XENMEM_decrease_reservation, many_gfns, MANY, 0), 200);
+    many_gfns[200] = (uintptr_t)many[200] >> 12;
+    expect("populate the 200", resv(XENMEM_populate_physmap, many_gfns, 200, 0), 200);
+    expect("current back", cur_resv(), now);
     test_pass("counts=ok");
 }
