@@ -5,6 +5,7 @@
  *  - console_io write from an unmapped buffer -> -EFAULT (or -EPERM when the
  *    hypervisor refuses console_io to this domain altogether, as Xen 4.17
  *    release builds do; the probe at boot tells which)
+ *  - xen_version with bit 32 set in the command: same as without (int cmd)
  *  - unknown hypercall numbers (1: x86-only, 99, 0x7fffffff)          -> -ENOSYS
  *  - unknown SMCCC function over HVC #0                               -> -1
  *  - HVC with an immediate other than 0 / 0xEA1 -> UNDEFINED exception (EC 0)
@@ -36,6 +37,10 @@ void test_main(void)
     expect_rc("console_io@unmapped_va",
               xen_hypercall(HYPERVISOR_console_io, CONSOLEIO_write, 16, GUEST_UNMAPPED_VA, 0, 0),
               console_refused ? -XEN_EPERM : -XEN_EFAULT);
+    /* Sub-commands are ints in Xen's prototypes: the upper 32 bits are ignored. */
+    expect_rc("xen_version(1 << 32 | XENVER_version)",
+              xen_hypercall(HYPERVISOR_xen_version, (1ULL << 32) | XENVER_version, 0, 0, 0, 0),
+              xen_hypercall(HYPERVISOR_xen_version, XENVER_version, 0, 0, 0, 0));
     expect_rc("hypercall 1", xen_hypercall(1, 0, 0, 0, 0, 0), -XEN_ENOSYS);
     expect_rc("hypercall 99", xen_hypercall(99, 0, 0, 0, 0, 0), -XEN_ENOSYS);
     expect_rc("hypercall 0x7fffffff", xen_hypercall(0x7fffffff, 0, 0, 0, 0, 0), -XEN_ENOSYS);
