@@ -32,3 +32,23 @@ def test_hcall_null_reports_xen_version(cloison):
     v = [v for v in res.final() if v.case == "hcall_null"][0]
     assert v.kv.get("calls") == "100000"
     assert v.kv.get("version") == "4.17", v.line
+
+
+@pytest.mark.parametrize("vwfi", ["trap", "native"])
+def test_vwfi_option(cloison, vwfi):
+    """vwfi= (Xen's option): by default a vCPU waiting in WFI is blocked and
+    gives its pCPU up; with vwfi=native the WFI runs in the guest, which keeps
+    its pCPU. foreign_target waits in WFI (timer armed far ahead): Cloison's
+    'q' key shows that vCPU blocked, or not. Guests pass either way."""
+    doms = [qemu.Domain("foreign_target"), qemu.Domain("timer"), qemu.Domain("smp", cpus=2)]
+    with qemu.Console(doms, machine=qemu.Machine(gic=3, smp=4),
+                      bootargs=f"{qemu.CLOISON_BOOTARGS} vwfi={vwfi}") as con:
+        con.expect(r"\(d1\) TEST foreign_target RUN gfn=", timeout=30)
+        for case in ("timer", "smp"):
+            con.expect(rf"TEST {case} (PASS|FAIL)", timeout=60, since=0)
+        con.focus(None)
+        state = con.ask("q", r"d1v0: (\w+) on pCPU\d+").group(1)
+    assert_all_pass(con.res, ["timer", "smp"])
+    # Native: on its pCPU ("running"), or "runnable" when the key is handled on that pCPU.
+    want = {"blocked"} if vwfi == "trap" else {"running", "runnable"}
+    assert state in want, con.describe()

@@ -23,6 +23,8 @@
  *    not have (TPIDR2_EL0, SMPRI_EL1, ACCDATA_EL1...), which then trap.
  */
 #include <cloison/percpu.h>
+#include <cloison/bootargs.h>
+#include <cloison/setup.h>
 #include <asm/cpu.h>
 #include <asm/sysreg.h>
 #include <asm/vsysreg.h>
@@ -34,9 +36,9 @@
 #define HCR_APK BIT(40)
 #define HCR_API BIT(41)
 
-#define HCR_GUEST                                                                                \
-    (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE | \
-     HCR_TSC | HCR_TIDCP | HCR_TSW | HCR_RW | HCR_TID1 | HCR_TID3 | HCR_TACR)
+#define HCR_GUEST                                                                                  \
+    (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TSC | HCR_TIDCP | \
+     HCR_TSW | HCR_RW | HCR_TID1 | HCR_TID3 | HCR_TACR)
 
 #define MDCR_TPMCR BIT(5)
 #define MDCR_TPM BIT(6)
@@ -74,6 +76,11 @@ static uint64_t hcr_guest(void)
         hcr |= HCR_TERR;
     if (cpu_caps.pauth)
         hcr |= HCR_API | HCR_APK;
+    /* WFI blocks the vCPU and WFE yields its pCPU, unless vwfi=native (Xen's
+     * option): then both run in the guest, which keeps its pCPU while it
+     * waits (lowest wake-up latency for a pCPU given to one vCPU). */
+    if (!hv_opts.vwfi_native)
+        hcr |= HCR_TWI | HCR_TWE;
     return hcr;
 }
 
