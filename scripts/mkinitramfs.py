@@ -25,6 +25,7 @@ modules tree when it is there), mounts /dev/<disk> read-only and prints
 
   DISKTEST sha256=<sha256 of /disktest on that disk>     (or DISKTEST error=mount)
   DISKTEST irqs=<interrupt count of each virtio line in /proc/interrupts> ...
+  DISKTEST msi=<how many of those lines are MSIs>
 
 /bin/irqcount prints the per-CPU arch_timer interrupt counts from /proc/interrupts:
 
@@ -74,6 +75,7 @@ if [ -n "$dt" ]; then
         echo "DISKTEST error=mount"
     fi
     echo "DISKTEST irqs=$(awk '/virtio/ {s = 0; for (i = 2; $i ~ /^[0-9]+$/; i++) s += $i; printf "%s ", s}' /proc/interrupts)"
+    echo "DISKTEST msi=$(awk '/virtio/ {for (i = 2; $i ~ /^[0-9]+$/; i++); if ($i ~ /MSI/) n++} END {print n + 0}' /proc/interrupts)"
 fi
 # cloison.xenmods (tests/integration/test_dom0.py): load the Xen driver modules
 # a toolstack needs in dom0, mount xenfs, and report what the kernel made of it.

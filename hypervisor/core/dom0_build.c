@@ -110,6 +110,37 @@ static void route_spi(void *ctx, uint32_t intid)
         printk("d0: cannot pass through SPI %u (%d)", intid, rc);
 }
 
+#define V2M_MSI_TYPER 0x008 /* [25:16] first SPI, [9:0] number of SPIs */
+
+/* A GICv2m frame: dom0 gets its registers and every SPI it can raise, so
+ * MSIs of dom0's PCI devices arrive as those SPIs (edge, configured by dom0
+ * through its vGIC like any routed SPI). */
+static void pass_v2m(void *ctx, const struct dom0_v2m *f)
+{
+    struct domain *d = ctx;
+    uint32_t first = f->base_spi, n = f->nr_spis;
+    if (!n) {
+        const volatile uint32_t *frame = ioremap(f->base, PAGE_SIZE);
+        if (!frame) {
+            printk("d0: GICv2m frame at 0x%lx: cannot read it, not passed through", f->base);
+            return;
+        }
+        uint32_t typer = frame[V2M_MSI_TYPER / 4];
+        first = (typer >> 16) & 0x3ff;
+        n = typer & 0x3ff;
+    }
+    if (first < 32 || n == 0 || first + n > irqchip_info()->nr_irqs) {
+        printk("d0: GICv2m frame at 0x%lx: SPIs %u+%u outside the GIC, not passed through", f->base,
+               first, n);
+        return;
+    }
+    map_mmio(d, f->base, f->size);
+    for (uint32_t i = 0; i < n; i++)
+        route_spi(d, first + i);
+    printk("d0: GICv2m frame at 0x%lx passed through, MSIs on SPIs %u-%u", f->base, first,
+           first + n - 1);
+}
+
 static uint32_t dt_u32(const void *fdt, int node, const char *name, uint32_t dflt)
 {
     int len;
@@ -218,6 +249,7 @@ int dom0_build(struct domain *d, const struct domain_cfg *cfg, const void *host_
          * are only in its interrupt-map. */
         dom0_dt_for_each_spi(buf, route_spi, d);
         for_each_map_spi(buf, route_spi, d);
+        dom0_dt_for_each_v2m(buf, pass_v2m, d);
     }
     arch_fp_restore(fp);
     xfree(fp);

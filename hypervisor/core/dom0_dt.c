@@ -27,8 +27,7 @@ static const char *const dropped_compatibles[] = {
     "arm,cortex-a7-pmu",
     "arm,cortex-a53-edac",
     "arm,armv7-timer-mem",
-    "arm,gic-v3-its",
-    "arm,gic-v2m-frame",
+    "arm,gic-v3-its", /* no ITS emulation yet: dom0's PCI falls back to INTx */
 };
 
 static const char *const chosen_props_dropped[] = {
@@ -340,6 +339,39 @@ int dom0_dt_for_each_spi(const void *fdt, void (*fn)(void *ctx, uint32_t intid),
                 n++;
             }
         }
+    }
+    return n;
+}
+
+/*
+ * GICv2m frames stay in dom0's tree, as on Xen: the frame is passed through
+ * and the SPIs it raises are routed to dom0, so dom0's PCI devices get MSIs
+ * (a device's write to MSI_SETSPI_NS raises the SPI it names). They are
+ * children of the GIC node, in the root's address space when the GIC's
+ * `ranges` is empty (QEMU, and the boards Xen supports); other layouts are
+ * skipped.
+ */
+int dom0_dt_for_each_v2m(const void *fdt, void (*fn)(void *ctx, const struct dom0_v2m *f),
+                         void *ctx)
+{
+    int n = 0, node = -1;
+    while ((node = fdt_node_offset_by_compatible(fdt, node, "arm,gic-v2m-frame")) >= 0) {
+        int parent = fdt_parent_offset(fdt, node), len;
+        if (parent < 0 || !fdt_getprop(fdt, parent, "ranges", &len) || len != 0)
+            continue;
+        int ac = fdt_address_cells(fdt, parent), sc = fdt_size_cells(fdt, parent);
+        const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+        if (!reg || ac < 1 || ac > 2 || sc < 1 || sc > 2 || len < 4 * (ac + sc))
+            continue;
+        struct dom0_v2m f = {.base = read_cells(reg, ac), .size = read_cells(reg + ac, sc)};
+        const fdt32_t *b = fdt_getprop(fdt, node, "arm,msi-base-spi", &len);
+        const fdt32_t *c = b && len == 4 ? fdt_getprop(fdt, node, "arm,msi-num-spis", &len) : NULL;
+        if (c && len == 4) { /* overrides MSI_TYPER, as in Linux */
+            f.base_spi = fdt32_to_cpu(*b);
+            f.nr_spis = fdt32_to_cpu(*c);
+        }
+        fn(ctx, &f);
+        n++;
     }
     return n;
 }

@@ -61,6 +61,11 @@ static void mmio_cb(void *ctx, uint64_t base, uint64_t size)
         seen[2]++; /* nothing in RAM, not even the grant window (Cloison's image) */
 }
 
+static void v2m_cb(void *ctx, const struct dom0_v2m *f)
+{
+    *(struct dom0_v2m *)ctx = *f;
+}
+
 static void check_tree(const char *name, bool v3)
 {
     void *host = load(name), *out = calloc(1, BUF_SIZE);
@@ -118,7 +123,8 @@ static void check_tree(const char *name, bool v3)
     CHECK_EQ(fdt32_to_cpu(irq[0]), 1U);
     CHECK_EQ(fdt32_to_cpu(irq[1]), 15U);
 
-    /* GIC: keeps its phandle; no virtualisation frames, ITS or v2m, no maintenance IRQ. */
+    /* GIC: keeps its phandle; no virtualisation frames, no ITS, no maintenance IRQ; a
+     * GICv2m frame stays (dom0 gets it, for MSIs). */
     int gic = fdt_node_offset_by_compatible(out, -1, v3 ? "arm,gic-v3" : "arm,cortex-a15-gic");
     REQUIRE(gic >= 0);
     CHECK(fdt_get_phandle(out, gic) != 0);
@@ -126,7 +132,14 @@ static void check_tree(const char *name, bool v3)
     fdt_getprop(out, gic, "reg", &len);
     CHECK_EQ(len, 2 * 16);
     CHECK_EQ(count_compatible(out, "arm,gic-v3-its"), 0);
-    CHECK_EQ(count_compatible(out, "arm,gic-v2m-frame"), 0);
+    CHECK_EQ(count_compatible(out, "arm,gic-v2m-frame"), v3 ? 0 : 1);
+    struct dom0_v2m frame = {0};
+    CHECK_EQ(dom0_dt_for_each_v2m(out, v2m_cb, &frame), v3 ? 0 : 1);
+    if (!v3) { /* QEMU's frame, SPIs left to MSI_TYPER */
+        CHECK_EQ(frame.base, 0x8020000ULL);
+        CHECK_EQ(frame.size, 0x1000ULL);
+        CHECK_EQ(frame.nr_spis, 0U);
+    }
 
     /* MMIO handed to dom0: devices yes, Cloison's UART and RAM no. */
     uint64_t seen[3] = {0, 0, 0};

@@ -3,7 +3,7 @@
  * xen-arm-abi.md §2.3): host devices stay (they are passed through), while
  * what Cloison owns or virtualises is removed or rebuilt: boot modules and
  * dom0less domains under /chosen, memory, cpus, psci, PMU, Cloison's own UART,
- * nodes using PPIs, the GIC's virtualisation frames and MSI controllers. The
+ * nodes using PPIs, the GIC's virtualisation frames and the GICv3 ITS. The
  * hypervisor node, psci, cpus and memory are added for dom0.
  */
 #ifndef CLOISON_DOM0_DT_H
@@ -32,6 +32,16 @@ int dom0_dt_build(const void *host, void *buf, size_t size, const struct dom0_dt
  * bus's ranges, e.g. PCIe windows and ECAM). Returns the number of ranges. */
 int dom0_dt_for_each_mmio(const void *fdt, void (*fn)(void *ctx, uint64_t base, uint64_t size),
                           void *ctx);
+
+/* A GICv2m MSI frame dom0 gets: its MMIO, and the SPIs it raises when the
+ * tree says (arm,msi-base-spi / arm,msi-num-spis); nr_spis 0 = ask the
+ * frame's MSI_TYPER register. */
+struct dom0_v2m {
+    uint64_t base, size;
+    uint32_t base_spi, nr_spis;
+};
+int dom0_dt_for_each_v2m(const void *fdt, void (*fn)(void *ctx, const struct dom0_v2m *f),
+                         void *ctx);
 
 /* Call fn(spi_intid) for every SPI a device node in dom0's tree uses. */
 int dom0_dt_for_each_spi(const void *fdt, void (*fn)(void *ctx, uint32_t intid), void *ctx);
