@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 import qemu
 from conftest import assert_all_pass
 
@@ -78,3 +80,18 @@ def test_hypercall_fuzzer_harms_nobody(cloison):
     assert last_free_kib(res) == last_free_kib(calm), (
         f"{last_free_kib(calm) - last_free_kib(res)} KiB missing after the fuzzer\n"
         + res.describe())
+
+
+@pytest.mark.parametrize("gic", [3, 2], ids=["gicv3", "gicv2"])
+def test_trap_fuzzer_harms_nobody(cloison, gic):
+    """trap_fuzz (2 vCPUs): 20,000 random MMIO accesses to the emulated GIC,
+    vPL011 and IPA holes (all widths, pairs without a syndrome) and 20,000
+    MRS/MSR with random encodings (ICC_* SGIs included) beside a worker: the
+    worker passes and Cloison stays up until it powers off by itself."""
+    pair = ["trap_fuzz", "worker"]
+    doms = [qemu.Domain("trap_fuzz", cpus=2), qemu.Domain("worker")]
+    res = qemu.run(doms, "cloison", qemu.Machine(gic=gic, smp=2), timeout=240)
+    assert_all_pass(res, pair)
+    assert res.exited and res.returncode == 0, res.describe()
+    assert not [l for l in hypervisor_lines(res) if re.search(r"panic|BUG|assert", l)], \
+        res.describe()
