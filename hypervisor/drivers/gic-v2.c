@@ -165,6 +165,18 @@ static void gicv2_disable(uint32_t intid)
         gic_write32(gicv2.gicd + GICD_ICENABLER + (intid / 32) * 4, 1U << (intid % 32));
 }
 
+static void gicv2_set_target(uint32_t intid, unsigned int cpu)
+{
+    if (intid < 32 || intid >= gicv2.nr_irqs || cpu >= MAX_PCPUS || !gicv2.cpu_mask[cpu])
+        return;
+    uintptr_t reg = gicv2.gicd + GICD_ITARGETSR + (intid & ~3U);
+    unsigned int shift = (intid % 4) * 8;
+    uint64_t flags = spin_lock_irqsave(&gicv2.lock);
+    uint32_t v = gic_read32(reg) & ~(0xffU << shift);
+    gic_write32(reg, v | (uint32_t)gicv2.cpu_mask[cpu] << shift);
+    spin_unlock_irqrestore(&gicv2.lock, flags);
+}
+
 static void gicv2_send_sgi(unsigned int cpu, unsigned int sgi)
 {
     if (cpu >= MAX_PCPUS)
@@ -230,6 +242,7 @@ const struct gic_driver gicv2_driver = {
     .enable = gicv2_enable,
     .disable = gicv2_disable,
     .send_sgi = gicv2_send_sgi,
+    .set_target = gicv2_set_target,
     .read_lr = gicv2_read_lr,
     .write_lr = gicv2_write_lr,
     .write_hcr = gicv2_write_hcr,

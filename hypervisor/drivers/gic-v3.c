@@ -255,6 +255,13 @@ static void gicv3_enable(uint32_t intid, bool level)
     gic_write32(f + GICD_ISENABLER + (intid / 32) * 4, 1U << (intid % 32));
 }
 
+static void gicv3_set_target(uint32_t intid, unsigned int cpu)
+{
+    if (intid < 32 || intid >= gicv3.nr_irqs || cpu >= MAX_PCPUS || !gicv3.mpidr[cpu])
+        return;
+    gic_write64(gicv3.gicd + GICD_IROUTER + intid * 8, gicv3.mpidr[cpu] & 0xff00ffffffULL);
+}
+
 static void gicv3_disable(uint32_t intid)
 {
     uintptr_t f = gicv3_irq_frame(intid);
@@ -419,6 +426,7 @@ const struct gic_driver gicv3_driver = {
     .enable = gicv3_enable,
     .disable = gicv3_disable,
     .send_sgi = gicv3_send_sgi,
+    .set_target = gicv3_set_target,
     .read_lr = gicv3_read_lr,
     .write_lr = gicv3_write_lr,
     .write_hcr = gicv3_write_hcr,

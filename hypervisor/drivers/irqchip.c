@@ -107,6 +107,11 @@ void irqchip_disable(uint32_t intid)
     irqchip_drv->disable(intid);
 }
 
+void irqchip_set_target(uint32_t intid, unsigned int cpu)
+{
+    irqchip_drv->set_target(intid, cpu);
+}
+
 void irqchip_send_sgi(unsigned int cpu, unsigned int sgi)
 {
     irqchip_drv->send_sgi(cpu, sgi);

@@ -19,9 +19,10 @@
  *
  * The physical SPI is unmasked only while the guest has the virtual one
  * enabled, and its trigger type follows the guest's GICD_ICFGR (Linux writes
- * what the device tree says the device does). Physical SPIs stay targeted at
- * the boot pCPU (as the drivers reset them); the virtual SPI is delivered to
- * the vCPU the guest's IROUTER/ITARGETSR names, kicked from there.
+ * what the device tree says the device does). The physical SPI is targeted
+ * at the pCPU of the vCPU the guest's IROUTER/ITARGETSR names, so a device's
+ * interrupts land where its owner runs, never on pCPUs given to other
+ * domains (a storm from dom0's devices cannot steal another domain's time).
  *
  * Locks: vgic_hw_lock (the owner table) is taken before dist->lock, and held
  * across the kick so the owner cannot be freed under us; the GIC drivers'
@@ -65,6 +66,15 @@ void vgic_hw_reconfig_locked(struct vgic_irq *irq)
     irqchip_enable(irq->intid, irq->config == 0);
 }
 
+void vgic_hw_retarget_locked(struct vgic_irq *irq, unsigned int pcpu)
+{
+    /* vCPUs never migrate, so this changes only when the guest re-routes. */
+    if (irq->hw_pcpu == (int16_t)pcpu)
+        return;
+    irq->hw_pcpu = (int16_t)pcpu;
+    irqchip_set_target(irq->intid, pcpu);
+}
+
 int vgic_route_spi(struct domain *d, uint32_t intid)
 {
     struct vgic_dist *dist = d->vgic;
@@ -82,8 +92,11 @@ int vgic_route_spi(struct domain *d, uint32_t intid)
         irq->hw = true;
         irq->hw_inflight = false;
         irq->hw_enabled = false;
+        irq->hw_pcpu = -1;      /* the vGIC update below targets its vCPU's pCPU */
         irqchip_disable(intid); /* until the guest enables its virtual SPI */
-        vgic_hw_update_locked(irq);
+        uint32_t kick = 0;      /* nothing is pending yet: no vCPU to kick */
+        vgic_irq_update_locked(dist, irq, &kick);
+        (void)kick;
         spin_unlock_irqrestore(&dist->lock, f2);
         vgic_hw_owner[intid] = d;
     }

@@ -81,6 +81,8 @@ void vgic_kick_mask(struct domain *d, uint32_t mask);
  * guest has completed the forwarded one and while it has it enabled, mask it
  * otherwise. No-op for virtual-only interrupts. Lock held. */
 void vgic_hw_update_locked(struct vgic_irq *irq);
+/* Target the physical SPI at pcpu (where the vCPU it is routed to runs). */
+void vgic_hw_retarget_locked(struct vgic_irq *irq, unsigned int pcpu);
 /* The guest changed its trigger type: apply it to the physical SPI. */
 void vgic_hw_reconfig_locked(struct vgic_irq *irq);
 /* Mask and forget every physical SPI routed to d (domain teardown). */

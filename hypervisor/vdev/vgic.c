@@ -96,6 +96,8 @@ void vgic_irq_update_locked(struct vgic_dist *dist, struct vgic_irq *irq, uint32
     struct domain *d = dist->d;
     int t = vgic_irq_target(dist, irq);
 
+    if (irq->hw && t >= 0)
+        vgic_hw_retarget_locked(irq, d->vcpus[t]->pcpu);
     vgic_hw_update_locked(irq);
     /* Re-routed: move it, unless the old target's LRs still hold it (its
      * sync will call us again) or the guest there has it active. */

@@ -222,9 +222,13 @@ TEST(fired_while_guest_disabled_waits_for_enable)
 TEST(delivered_where_the_guest_routes_it)
 {
     setup(GIC_V3, 2);
+    vc[0]->pcpu = 2; /* where the scheduler placed them */
+    vc[1]->pcpu = 3;
     CHECK_EQ(vgic_route_spi(&dom, SPI), 0);
+    CHECK_EQ(fake_pirq_target[SPI], 2); /* the physical SPI follows vCPU 0 at first */
     guest_enable(SPI);
     mmio_w(vc[0], 0x6000 + SPI * 8, 8, 1); /* IROUTER: Aff0 = 1, vCPU 1 */
+    CHECK_EQ(fake_pirq_target[SPI], 3);    /* ...and moves with the guest's routing */
     unsigned int kicks = fake_kicks[1];
     CHECK(vgic_hw_irq(SPI));
     CHECK(!vgic_vcpu_pending(vc[0]));

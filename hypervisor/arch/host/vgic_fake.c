@@ -17,6 +17,7 @@ unsigned int fake_kicks[8];
 struct vcpu *fake_current;
 bool fake_pirq_enabled[1020];
 bool fake_pirq_level[1020];
+int fake_pirq_target[1020];
 unsigned int fake_pirq_writes;
 
 void fake_vgic_reset(enum gic_version version, unsigned int nr_lrs)
@@ -34,6 +35,7 @@ void fake_vgic_reset(enum gic_version version, unsigned int nr_lrs)
     fake_current = NULL;
     memset(fake_pirq_enabled, 0, sizeof(fake_pirq_enabled));
     memset(fake_pirq_level, 0, sizeof(fake_pirq_level));
+    memset(fake_pirq_target, 0xff, sizeof(fake_pirq_target));
     fake_pirq_writes = 0;
 }
 
@@ -51,6 +53,12 @@ void irqchip_enable(uint32_t intid, bool level)
     fake_pirq_enabled[intid] = true;
     fake_pirq_level[intid] = level;
     fake_pirq_writes++;
+}
+void irqchip_set_target(uint32_t intid, unsigned int cpu)
+{
+    if (intid >= 1020)
+        abort();
+    fake_pirq_target[intid] = (int)cpu;
 }
 void irqchip_disable(uint32_t intid)
 {

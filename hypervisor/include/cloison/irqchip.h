@@ -52,5 +52,7 @@ void irqchip_eoi(uint32_t intid); /* priority drop + deactivate */
 void irqchip_enable(uint32_t intid, bool level);
 void irqchip_disable(uint32_t intid);
 void irqchip_send_sgi(unsigned int cpu, unsigned int sgi); /* cpu = pCPU index */
+/* Deliver SPI intid to pCPU cpu from now on (passthrough follows its vCPU). */
+void irqchip_set_target(uint32_t intid, unsigned int cpu);
 
 #endif

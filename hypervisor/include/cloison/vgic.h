@@ -55,6 +55,7 @@ struct vgic_irq {
     bool hw;               /* SPIs: the physical SPI of the same INTID is passed through */
     bool hw_inflight;      /* ...it fired and stays masked until the guest completes this one */
     bool hw_enabled;       /* ...it is unmasked at the physical distributor */
+    int16_t hw_pcpu;       /* ...the pCPU it is targeted at, -1 = not set yet */
     int8_t list_vcpu;      /* vCPU whose pending list holds it, or -1 */
     uint64_t route;        /* SPIs: v3 IROUTER / v2 ITARGETSR byte; private: owner vCPU id */
     struct vgic_irq *next_pending; /* link in that vCPU's pending list */

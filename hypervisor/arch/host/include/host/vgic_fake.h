@@ -21,6 +21,7 @@ extern struct vcpu *fake_current;  /* what current_vcpu() returns */
 /* Physical SPIs: irqchip_enable()/irqchip_disable() as the vGIC left them. */
 extern bool fake_pirq_enabled[1020];
 extern bool fake_pirq_level[1020]; /* trigger type at the last enable */
+extern int fake_pirq_target[1020]; /* pCPU of the last irqchip_set_target, -1 = none */
 extern unsigned int fake_pirq_writes;
 
 void fake_vgic_reset(enum gic_version version, unsigned int nr_lrs);
