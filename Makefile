@@ -78,6 +78,7 @@ bench: deps
 	sh scripts/fetch-xen.sh
 	/usr/bin/python3 bench/run.py
 	/usr/bin/python3 bench/micro.py
+	/usr/bin/python3 bench/density.py
 
 clean:
 	rm -rf $(BUILD)

@@ -15,6 +15,8 @@
 #include <cloison/domain.h>
 #include <cloison/irqchip.h>
 #include <cloison/printk.h>
+#include <cloison/bootargs.h>
+#include <cloison/setup.h>
 #include <cloison/spinlock.h>
 #include <cloison/uart.h>
 
@@ -95,8 +97,9 @@ void console_input_attach(struct domain *d, console_rx_fn rx)
         doms[i] = doms[i - 1];
     doms[i] = (struct input_dom){d, rx};
     /* As Xen: dom0 has the input once it exists (unless the user moved it);
-     * without dom0, the first domain that can take input. */
-    if (!focus_chosen || (d->id == 0 && !focus_by_user)) {
+     * without dom0, the first domain that can take input. conswitch=<c>x
+     * (Xen's option) keeps it with Cloison at boot. */
+    if (hv_opts.conswitch_to_dom0 && (!focus_chosen || (d->id == 0 && !focus_by_user))) {
         focus_chosen = true;
         set_focus_locked(slot_of(d->id));
     }

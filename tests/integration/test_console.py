@@ -80,3 +80,18 @@ def test_ctrl_a_routes_input(cloison, gic):
     assert echoes(res) == {"hello-one": [1], "hello-two": [2], long: [1]}, echoes(res)
     passes = sorted((v.domid, v.rest) for v in res.final())
     assert passes == [(1, "lines=2"), (2, "lines=1")], passes
+
+
+def test_conswitch_x_keeps_input_with_cloison(cloison):
+    """conswitch=ax (Xen's option): the input stays with Cloison at boot, so
+    its keys work at once; Ctrl-a x3 then moves it to the first domain."""
+    doms = [qemu.Domain("uart_echo")]
+    with qemu.Console(doms, machine=qemu.Machine(gic=3, smp=2),
+                      bootargs=qemu.CLOISON_BOOTARGS + " conswitch=ax") as con:
+        con.expect(r"\(d1\) TEST uart_echo RUN waiting for input", timeout=30)
+        con.ask("m", r"\(cloison\) memory: \d+ KiB total")
+        con.write(qemu.SWITCH_INPUT)
+        con.expect(r"\(cloison\) console input: d1 ", timeout=10)
+        con.ask("quit", r"TEST uart_echo PASS lines=0")
+    assert "console input: d1 (domU1) (type" not in con.res.output.split("memory:")[0], \
+        "the input went to d1 at boot\n" + con.describe()
