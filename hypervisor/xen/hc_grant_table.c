@@ -182,6 +182,8 @@ int64_t do_grant_table_op(struct vcpu *v, uint64_t cmd64, uint64_t uop, uint64_t
     (void)a3, (void)a4;
     /* cmd and count are unsigned ints in the ABI: the upper halves are ignored. */
     uint32_t raw_cmd = (uint32_t)cmd64, count = (uint32_t)count64;
+    if (!v->domain->gnttab)
+        return -ENOSYS; /* no Xen interface, as for the other Xen hypercalls */
     if ((int32_t)count < 0)
         return -EINVAL;
     uint32_t opaque = raw_cmd & ~GNTTABOP_CMD_MASK, cmd = raw_cmd & GNTTABOP_CMD_MASK;
