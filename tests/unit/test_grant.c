@@ -9,121 +9,23 @@
 #include <cloison/domain.h>
 #include <cloison/domain_build.h>
 #include <cloison/grant.h>
-#include <cloison/shared_info.h>
 #include <cloison/errno.h>
 #include <cloison/mm.h>
 #include <cloison/p2m.h>
-#include <cloison/printk.h>
-#include <cloison/spinlock.h>
+#include <host/p2m_fake.h>
 #include <public/xen.h>
 
-/* ---- fakes ---- */
-#define MAXMAP 64
-struct fmap {
-    ipa_t ipa[MAXMAP];
-    paddr_t pa[MAXMAP];
-    int n;
-};
-static struct fmap maps[4];
-static int pages_freed;
-static paddr_t last_freed;
-
-paddr_t page_alloc(unsigned int order)
-{
-    void *p = aligned_alloc(PAGE_SIZE, PAGE_SIZE << order);
-    memset(p, 0, PAGE_SIZE << order);
-    return (paddr_t)(uintptr_t)p;
-}
-void page_free(paddr_t pa, unsigned int order)
-{
-    (void)order;
-    pages_freed++;
-    last_freed = pa;
-    free((void *)(uintptr_t)pa);
-}
-void *xzalloc(size_t size)
-{
-    return calloc(1, size);
-}
-void xfree(void *p)
-{
-    free(p);
-}
-void spin_lock(spinlock_t *l)
-{
-    l->val++;
-}
-void spin_unlock(spinlock_t *l)
-{
-    l->val--;
-}
-void printk(const char *fmt, ...)
-{
-    (void)fmt;
-}
-static struct fmap *fm(struct p2m *p)
-{
-    return &maps[p->root];
-}
-int p2m_set_page(struct p2m *p, ipa_t ipa, paddr_t pa, enum p2m_type t)
-{
-    (void)t;
-    struct fmap *m = fm(p);
-    if (ipa >= (1ULL << 40))
-        return -EINVAL;
-    for (int i = 0; i < m->n; i++)
-        if (m->ipa[i] == ipa) {
-            m->pa[i] = pa;
-            return 0;
-        }
-    m->ipa[m->n] = ipa;
-    m->pa[m->n++] = pa;
-    return 0;
-}
-int p2m_clear_page(struct p2m *p, ipa_t ipa)
-{
-    struct fmap *m = fm(p);
-    for (int i = 0; i < m->n; i++)
-        if (m->ipa[i] == ipa)
-            m->pa[i] = 0;
-    return 0;
-}
-bool p2m_lookup(struct p2m *p, ipa_t ipa, paddr_t *pa, enum p2m_type *t)
-{
-    struct fmap *m = fm(p);
-    for (int i = 0; i < m->n; i++)
-        if (m->ipa[i] == (ipa & PAGE_MASK) && m->pa[i]) {
-            *pa = m->pa[i];
-            *t = P2M_RAM;
-            return true;
-        }
-    return false;
-}
-bool xen_gfn_in_ipa_space(uint64_t gfn)
-{
-    return gfn < (1ULL << 28);
-}
+/* ---- fakes: allocator, locks, stage 2 in arch/host/p2m_fake.c ---- */
 static struct domain *doms[4];
 struct domain *domain_by_id(uint16_t id)
 {
     return id < 4 ? doms[id] : NULL;
 }
 
-/* A domain with two 4-page RAM chunks at IPA 0x40000000. */
+/* A domain with two 4-page RAM chunks at IPA 0x40000000, and a grant table. */
 static struct domain *mkdom(uint16_t id)
 {
-    struct domain *d = calloc(1, sizeof(*d));
-    d->id = id;
-    d->p2m.root = id;
-    maps[id].n = 0;
-    d->ram_chunks = calloc(2, sizeof(struct ram_chunk));
-    d->nr_ram_chunks = 2;
-    for (int c = 0; c < 2; c++) {
-        d->ram_chunks[c] = (struct ram_chunk){0x40000000 + c * 4 * PAGE_SIZE, page_alloc(2), 2};
-        for (int i = 0; i < 4; i++)
-            p2m_set_page(&d->p2m, d->ram_chunks[c].ipa + i * PAGE_SIZE,
-                         d->ram_chunks[c].pa + i * PAGE_SIZE, P2M_RAM);
-    }
+    struct domain *d = fake_ram_domain(id);
     if (gnttab_domain_init(d) != 0)
         abort();
     doms[id] = d;
@@ -232,15 +134,15 @@ TEST(granter_destroyed_while_mapped_becomes_zombie)
     grant_handle_t h;
     CHECK_EQ(map(b, 1, 8, GNTMAP_host_map, 0x50000000, &h), GNTST_okay);
     paddr_t chunk1 = a->ram_chunks[1].pa;
-    int before = pages_freed;
+    int before = fake_pages_freed;
     destroy(a); /* frees chunk 0 (by the zombie) only; chunk 1 is kept */
-    CHECK_EQ(pages_freed - before, 1);
+    CHECK_EQ(fake_pages_freed - before, 1);
     /* The mapper still sees the page, and cannot map new grants of a dead domain. */
     CHECK_EQ(map(b, 1, 8, GNTMAP_host_map, 0x50001000, NULL), GNTST_bad_domain);
-    before = pages_freed;
+    before = fake_pages_freed;
     CHECK_EQ(gnttab_unmap_ref(b, 0x50000000, 0, 0, h), GNTST_okay);
-    CHECK_EQ(pages_freed - before, 2); /* the table's frame, then the kept chunk */
-    CHECK_EQ(last_freed, chunk1);
+    CHECK_EQ(fake_pages_freed - before, 2); /* the table's frame, then the kept chunk */
+    CHECK_EQ(fake_last_freed, chunk1);
     destroy(b);
 }
 

@@ -1,0 +1,25 @@
+/*
+ * Host stand-ins for what code mapping guest memory calls (arch/host/p2m_fake.c):
+ * the page allocator and heap (counting frees), locks, printk, and a stage 2
+ * per domain kept as a small table chosen by p2m.root (tests set root to the
+ * domain id). Shared by the grant-table and foreign-mapping unit tests.
+ */
+#ifndef HOST_P2M_FAKE_H
+#define HOST_P2M_FAKE_H
+
+#include <cloison/types.h>
+
+struct domain;
+
+#define FAKE_P2M_DOMS 4
+#define FAKE_RAM_GFN 0x40000ULL /* where fake_ram_domain() puts RAM: IPA 0x40000000 */
+
+extern int fake_pages_freed;     /* page_free() calls */
+extern paddr_t fake_last_freed;  /* ...and the last one's address */
+extern bool fake_set_page_fails; /* p2m_set_page() answers -ENOMEM while set */
+
+/* A zeroed domain `id` (< FAKE_P2M_DOMS) with two 4-page RAM chunks at
+ * FAKE_RAM_GFN, mapped in its fresh stage 2. */
+struct domain *fake_ram_domain(uint16_t id);
+
+#endif
