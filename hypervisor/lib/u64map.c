@@ -49,21 +49,28 @@ static bool resize(struct u64map *m, size_t new_cap)
     return true;
 }
 
+/* The slot holding key in *i; false if key is absent (or not a valid key). */
+static bool locate(const struct u64map *m, uint64_t key, size_t *i)
+{
+    if (!m->cap || key == U64MAP_EMPTY)
+        return false;
+    *i = find(m, key);
+    return m->keys[*i] == key;
+}
+
 bool u64map_put(struct u64map *m, uint64_t key, uint64_t val)
 {
     if (key == U64MAP_EMPTY)
         return false;
-    if (m->cap) {
-        size_t i = find(m, key);
-        if (m->keys[i] == key) {
-            m->vals[i] = val;
-            return true;
-        }
+    size_t i;
+    if (locate(m, key, &i)) {
+        m->vals[i] = val;
+        return true;
     }
     /* Keep the load at most 3/4 so probe runs stay short. */
     if ((m->n + 1) * 4 > m->cap * 3 && !resize(m, m->cap ? m->cap * 2 : MIN_CAP))
         return false;
-    size_t i = find(m, key);
+    i = find(m, key);
     m->keys[i] = key;
     m->vals[i] = val;
     m->n++;
@@ -72,10 +79,8 @@ bool u64map_put(struct u64map *m, uint64_t key, uint64_t val)
 
 bool u64map_get(const struct u64map *m, uint64_t key, uint64_t *val)
 {
-    if (!m->cap || key == U64MAP_EMPTY)
-        return false;
-    size_t i = find(m, key);
-    if (m->keys[i] != key)
+    size_t i;
+    if (!locate(m, key, &i))
         return false;
     if (val)
         *val = m->vals[i];
@@ -111,10 +116,8 @@ static void remove_slot(struct u64map *m, size_t i)
 
 bool u64map_del(struct u64map *m, uint64_t key, uint64_t *val)
 {
-    if (!m->cap || key == U64MAP_EMPTY)
-        return false;
-    size_t i = find(m, key);
-    if (m->keys[i] != key)
+    size_t i;
+    if (!locate(m, key, &i))
         return false;
     if (val)
         *val = m->vals[i];
