@@ -45,6 +45,19 @@ static struct domain *target(struct vcpu *v, uint16_t domid, int *rc)
     return t;
 }
 
+/* The domain an add_to_physmap acts on, after Xen's xatp_permission_check:
+ * target()'s checks, then device memory only for dom0 into itself (-EACCES). */
+static struct domain *physmap_target(struct vcpu *v, uint16_t domid, unsigned int space, int *rc)
+{
+    struct domain *d = target(v, domid, rc);
+    if (d && space == XENMAPSPACE_dev_mmio && (!v->domain->is_privileged || d != v->domain)) {
+        domain_put(d);
+        *rc = -EACCES;
+        return NULL;
+    }
+    return d;
+}
+
 static int64_t put_rc(struct domain *d, int64_t rc)
 {
     domain_put(d);
@@ -101,11 +114,9 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t start, uint64_t arg)
         return -EFAULT;
     if (a.space == XENMAPSPACE_gmfn_foreign)
         return -ENOSYS; /* foreign pages only through the batch form */
-    struct domain *d = target(v, a.domid, &rc);
+    struct domain *d = physmap_target(v, a.domid, a.space, &rc);
     if (!d)
         return rc;
-    if (a.space == XENMAPSPACE_dev_mmio && (!v->domain->is_privileged || d != v->domain))
-        return put_rc(d, -EACCES);
     return put_rc(d, add_one(v, d, a.space, 0, a.idx, a.gpfn));
 }
 
@@ -125,12 +136,9 @@ static int64_t add_to_physmap_batch(struct vcpu *v, uint64_t start, uint64_t arg
         return -EFAULT;
     if (b.space == XENMAPSPACE_gmfn_range)
         return -EOPNOTSUPP;
-    struct domain *d = target(v, b.domid, &rc);
+    struct domain *d = physmap_target(v, b.domid, b.space, &rc);
     if (!d)
         return rc;
-    /* Xen's xatp_permission_check: device memory only for dom0, into itself. */
-    if (b.space == XENMAPSPACE_dev_mmio && (!v->domain->is_privileged || d != v->domain))
-        return put_rc(d, -EACCES);
     if (b.size < start)
         return put_rc(d, -EILSEQ);
     if (b.size == start)
