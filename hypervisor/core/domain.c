@@ -331,12 +331,19 @@ void domain_boot_done(void)
     boot_done = true;
 }
 
-struct domain *domain_by_id(uint16_t id)
+/* The listed domain with this id, or NULL; domlist_lock held. */
+static struct domain *find_locked(uint16_t id)
 {
-    spin_lock(&domlist_lock);
     struct domain *d = domlist;
     while (d && d->id != id)
         d = d->next;
+    return d;
+}
+
+struct domain *domain_by_id(uint16_t id)
+{
+    spin_lock(&domlist_lock);
+    struct domain *d = find_locked(id);
     spin_unlock(&domlist_lock);
     return d;
 }
@@ -344,9 +351,7 @@ struct domain *domain_by_id(uint16_t id)
 struct domain *domain_get(uint16_t id)
 {
     spin_lock(&domlist_lock);
-    struct domain *d = domlist;
-    while (d && d->id != id)
-        d = d->next;
+    struct domain *d = find_locked(id);
     /* Under domlist_lock, as the reaper's unlinking: a domain found here has
      * not been picked for freeing, and now will not be until the put. */
     if (d)
