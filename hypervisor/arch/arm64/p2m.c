@@ -95,18 +95,20 @@ static uint64_t vttbr_of(const struct p2m *p, uint64_t tag)
 
 void p2m_enter(struct p2m *p, unsigned int cpu)
 {
-    /* Nearly always: this pCPU last entered this domain with a VMID still
-     * current, and VTTBR_EL2 still holds it (flushes restore it). */
-    uint64_t tag = __atomic_load_n(&p->vmid_tag, __ATOMIC_ACQUIRE);
-    if (tag == __atomic_load_n(&vmids.active[cpu], __ATOMIC_ACQUIRE) && idgen_current(&vmids, tag))
-        return;
+    /* VTTBR_EL2 holds the tag active on this pCPU (flushes restore it): it is
+     * rewritten only when the tag entered differs, nearly never between
+     * vCPUs of one domain. */
+    uint64_t was = __atomic_load_n(&vmids.active[cpu], __ATOMIC_ACQUIRE);
     if (!idgen_enter_fast(&vmids, cpu, &p->vmid_tag)) {
         spin_lock(&vmid_lock);
         idgen_enter_slow(&vmids, cpu, &p->vmid_tag);
         spin_unlock(&vmid_lock);
     }
-    write_sysreg(vttbr_el2, vttbr_of(p, __atomic_load_n(&p->vmid_tag, __ATOMIC_ACQUIRE)));
-    isb();
+    uint64_t tag = __atomic_load_n(&p->vmid_tag, __ATOMIC_ACQUIRE);
+    if (tag != was) {
+        write_sysreg(vttbr_el2, vttbr_of(p, tag));
+        isb();
+    }
 }
 
 static uint64_t s2_attrs(enum p2m_type t)
