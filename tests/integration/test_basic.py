@@ -46,6 +46,10 @@ def test_vwfi_option(cloison, vwfi):
         con.expect(r"\(d1\) TEST foreign_target RUN gfn=", timeout=30)
         for case in ("timer", "smp"):
             con.expect(rf"TEST {case} (PASS|FAIL)", timeout=60, since=0)
+        # Switch only once both are gone: a dying domain's input focus moves on
+        # by itself, and that move must not race our Ctrl-a x3.
+        for domid in (2, 3):
+            con.expect(rf"d{domid}: destroyed", timeout=60, since=0)
         con.focus(None)
         state = con.ask("q", r"d1v0: (\w+) on pCPU\d+").group(1)
     assert_all_pass(con.res, ["timer", "smp"])
