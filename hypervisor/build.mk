@@ -1,8 +1,8 @@
 # The EL2 image. Every .c/.S under these directories is part of it; adding a
 # file needs no Makefile change.
 CLOISON_VERSION := 0.1.0
-HV_DIRS := hypervisor/arch/arm64 hypervisor/core hypervisor/xen hypervisor/vdev \
-           hypervisor/drivers hypervisor/lib
+HV_DIRS := hypervisor/arch/arm64 hypervisor/drivers hypervisor/core hypervisor/console \
+           hypervisor/vdev hypervisor/xen hypervisor/trap hypervisor/boot hypervisor/lib
 HV_SRCS := $(foreach d,$(HV_DIRS),$(wildcard $(d)/*.c $(d)/*.S))
 HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(HV_SRCS))
 HV_CFLAGS := $(FREESTANDING_CFLAGS) -Ihypervisor/include -Ihypervisor/arch/arm64/include \

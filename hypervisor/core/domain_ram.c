@@ -4,8 +4,8 @@
  * mappings) must point into RAM the domain owns, never into a page it only
  * maps from someone else, which could be freed under the hypervisor's feet.
  */
-#include <cloison/domain.h>
-#include <cloison/domain_build.h>
+#include <core/domain.h>
+#include <boot/domain_build.h>
 #include <cloison/p2m.h>
 
 const struct ram_chunk *domain_ram_chunk(const struct domain *d, ipa_t ipa)

@@ -17,16 +17,16 @@
  * One lock for all of it: foreign mapping is a control-plane operation.
  * Lock order: gnttab_lock -> foreign_lock -> p2m lock.
  */
-#include <cloison/domain.h>
-#include <cloison/domain_build.h>
+#include <core/domain.h>
+#include <boot/domain_build.h>
 #include <cloison/errno.h>
-#include <cloison/foreign_map.h>
+#include <core/foreign_map.h>
 #include <cloison/mm.h>
 #include <cloison/p2m.h>
 #include <cloison/printk.h>
-#include <cloison/shared_info.h>
+#include <xen/shared_info.h>
 #include <cloison/spinlock.h>
-#include <cloison/xen_domain.h>
+#include <xen/xen_domain.h>
 
 /* Chunk table values: reference count, the chunk's order, orphan flag. */
 #define REFS_MASK 0xFFFFFFFFULL

@@ -8,14 +8,14 @@
  */
 #include <cloison/arch.h>
 #include <cloison/context.h>
-#include <cloison/domain.h>
-#include <cloison/irqchip.h>
+#include <core/domain.h>
+#include <drivers/irqchip.h>
 #include <cloison/percpu.h>
 #include <cloison/printk.h>
-#include <cloison/sched.h>
-#include <cloison/timer.h>
-#include <cloison/vcpu.h>
-#include <cloison/xen_domain.h>
+#include <core/sched.h>
+#include <core/timer.h>
+#include <core/vcpu.h>
+#include <xen/xen_domain.h>
 
 void return_to_guest(struct guest_regs *regs) __noreturn;
 

@@ -3,7 +3,7 @@
 #include <cloison/percpu.h>
 #include <cloison/printk.h>
 #include <cloison/spinlock.h>
-#include <cloison/timer.h>
+#include <core/timer.h>
 
 struct timer_queue {
     spinlock_t lock;

@@ -1,7 +1,7 @@
 /* vCPU creation and architectural reset state. */
-#include <cloison/domain.h>
+#include <core/domain.h>
 #include <cloison/mm.h>
-#include <cloison/vcpu.h>
+#include <core/vcpu.h>
 #include <string.h>
 
 struct vcpu *vcpu_create(struct domain *d, unsigned int id);

@@ -12,7 +12,7 @@
 #include <cloison/percpu.h>
 #include <cloison/printk.h>
 #include <cloison/spinlock.h>
-#include <cloison/vgic.h>
+#include <vdev/vgic.h>
 #include <asm/sysreg.h>
 
 #include "gic.h"

@@ -1,7 +1,7 @@
 /* The GIC virtual interface of this pCPU, through the driver irqchip_init()
  * chose; see cloison/gic_vif.h. */
-#include <cloison/gic_vif.h>
-#include <cloison/irqchip.h>
+#include <drivers/gic_vif.h>
+#include <drivers/irqchip.h>
 
 #include "gic.h"
 

@@ -5,7 +5,7 @@
 #ifndef DRIVERS_GIC_H
 #define DRIVERS_GIC_H
 
-#include <cloison/irqchip.h>
+#include <drivers/irqchip.h>
 #include <cloison/types.h>
 
 struct gic_driver {

@@ -5,7 +5,7 @@
 #include <libfdt.h>
 
 #include <cloison/errno.h>
-#include <cloison/irqchip.h>
+#include <drivers/irqchip.h>
 #include <cloison/printk.h>
 
 #include "gic.h"

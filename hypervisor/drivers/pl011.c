@@ -1,12 +1,12 @@
 /*
  * PL011 UART: the hypervisor console. Polled output; input arrives by the
  * receive interrupt and is read by the console multiplexer
- * (core/console_input.c). The UART is found from /chosen/stdout-path
+ * (console/console_input.c). The UART is found from /chosen/stdout-path
  * (falling back to the first "arm,pl011" node) and must not be given to any
  * guest.
  */
 #include <cloison/types.h>
-#include <cloison/uart.h>
+#include <drivers/uart.h>
 #include <libfdt.h>
 #include <string.h>
 

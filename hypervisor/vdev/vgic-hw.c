@@ -28,9 +28,9 @@
  * across the kick so the owner cannot be freed under us; the GIC drivers'
  * own locks are leaves inside dist->lock.
  */
-#include <cloison/domain.h>
+#include <core/domain.h>
 #include <cloison/errno.h>
-#include <cloison/irqchip.h>
+#include <drivers/irqchip.h>
 #include <cloison/spinlock.h>
 
 #include "vgic-priv.h"

@@ -15,9 +15,9 @@
  * active, LR EOI maintenance). The sync rewrites the LRs and clears both
  * enables, so the (level) maintenance interrupt drops before the core EOIs it.
  */
-#include <cloison/domain.h>
-#include <cloison/gic_vif.h>
-#include <cloison/vcpu.h>
+#include <core/domain.h>
+#include <drivers/gic_vif.h>
+#include <core/vcpu.h>
 
 #include "vgic-priv.h"
 

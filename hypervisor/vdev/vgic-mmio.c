@@ -7,8 +7,8 @@
  * RAZ/WI; guest-chosen INTIDs come from the offset and go through
  * vgic_mmio_irq(), which returns NULL for anything the frame does not show.
  */
-#include <cloison/domain.h>
-#include <cloison/vcpu.h>
+#include <core/domain.h>
+#include <core/vcpu.h>
 
 #include "vgic-priv.h"
 

@@ -6,9 +6,9 @@
 #define VDEV_VGIC_PRIV_H
 
 #include <cloison/types.h>
-#include <cloison/irqchip.h>
+#include <drivers/irqchip.h>
 #include <cloison/spinlock.h>
-#include <cloison/vgic.h>
+#include <vdev/vgic.h>
 
 struct vcpu;
 

@@ -7,8 +7,8 @@
  * enables Group 0 (where Linux leaves everything), bit 1 Group 1. Private
  * interrupts are banked: a vCPU's GICD accesses show its own INTIDs 0..31.
  */
-#include <cloison/domain.h>
-#include <cloison/vcpu.h>
+#include <core/domain.h>
+#include <core/vcpu.h>
 
 #include "vgic-priv.h"
 

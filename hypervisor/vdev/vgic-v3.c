@@ -7,8 +7,8 @@
  * The guest sees a GIC with a single security state (GICD_CTLR.DS = 1),
  * affinity routing always on (ARE RAO/WI) and no LPIs or ITS.
  */
-#include <cloison/domain.h>
-#include <cloison/vcpu.h>
+#include <core/domain.h>
+#include <core/vcpu.h>
 
 #include "vgic-priv.h"
 

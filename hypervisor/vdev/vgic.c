@@ -12,10 +12,10 @@
  * a mask that the caller passes to vgic_kick_mask() after unlocking, because
  * vcpu_kick() takes the run-queue lock, which is outside ours.
  */
-#include <cloison/domain.h>
+#include <core/domain.h>
 #include <cloison/errno.h>
 #include <cloison/mm.h>
-#include <cloison/vcpu.h>
+#include <core/vcpu.h>
 
 #include "vgic-priv.h"
 

@@ -7,14 +7,14 @@
  * Lock order: console input lock -> vpl011 lock -> vGIC lock. The console
  * output path is entered only after the vpl011 lock is dropped.
  */
-#include <cloison/console.h>
-#include <cloison/domain.h>
+#include <console/console.h>
+#include <core/domain.h>
 #include <cloison/errno.h>
 #include <cloison/mm.h>
 #include <cloison/spinlock.h>
-#include <cloison/vcpu.h>
-#include <cloison/vgic.h>
-#include <cloison/vpl011.h>
+#include <core/vcpu.h>
+#include <vdev/vgic.h>
+#include <vdev/vpl011.h>
 
 #include "vpl011-priv.h"
 

@@ -1,10 +1,10 @@
 /* Guest virtual address copies for hypercalls (see cloison/guest_copy.h). */
-#include <cloison/domain.h>
-#include <cloison/domain_build.h>
+#include <core/domain.h>
+#include <boot/domain_build.h>
 #include <cloison/errno.h>
-#include <cloison/guest_copy.h>
+#include <xen/guest_copy.h>
 #include <cloison/mm.h>
-#include <cloison/vcpu.h>
+#include <core/vcpu.h>
 #include <asm/sysreg.h>
 #include <string.h>
 

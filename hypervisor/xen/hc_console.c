@@ -3,18 +3,18 @@
  * writes by default, which leaves unikernels blind); the output goes to that
  * domain's console log and, rate-limited, to the hypervisor console.
  * CONSOLEIO_read hands dom0 the bytes typed while it has the console input
- * (core/dom0_console.c). Xen 4.17 marks dom0less domUs as console domains,
+ * (xen/dom0_console.c). Xen 4.17 marks dom0less domUs as console domains,
  * so their reads pass its XSM check and return 0 when nothing is queued
  * (checked against Xen with tests/guests/cases/xen_sched.c); a domU here
  * reads 0 bytes always, because the typed bytes are dom0's alone (Xen would
  * hand a domU whatever dom0 has not read yet).
  */
-#include <cloison/console.h>
-#include <cloison/dom0_console.h>
-#include <cloison/domain.h>
+#include <console/console.h>
+#include <xen/dom0_console.h>
+#include <core/domain.h>
 #include <cloison/errno.h>
-#include <cloison/guest_copy.h>
-#include <cloison/vcpu.h>
+#include <xen/guest_copy.h>
+#include <core/vcpu.h>
 #include <public/xen.h>
 #include "hypercall.h"
 

@@ -1,18 +1,18 @@
 /*
- * event_channel_op: decode, copy the argument in, call core/evtchn.c, copy
+ * event_channel_op: decode, copy the argument in, call xen/evtchn.c, copy
  * results out. One table row per command: argument size, handler, and whether
  * the (updated) argument goes back to the guest on success.
  */
-#include <cloison/domain.h>
+#include <core/domain.h>
 #include <cloison/errno.h>
-#include <cloison/evtchn.h>
-#include <cloison/domain_build.h>
-#include <cloison/guest_copy.h>
+#include <xen/evtchn.h>
+#include <boot/domain_build.h>
+#include <xen/guest_copy.h>
 #include <cloison/mm.h>
 #include <cloison/p2m.h>
-#include <cloison/shared_info.h>
-#include <cloison/vcpu.h>
-#include <cloison/xen_domain.h>
+#include <xen/shared_info.h>
+#include <core/vcpu.h>
+#include <xen/xen_domain.h>
 #include <public/event_channel.h>
 #include "hypercall.h"
 

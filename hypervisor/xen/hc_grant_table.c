@@ -11,11 +11,11 @@
  * domain asking for millions of operations cannot hold a pCPU in the
  * hypervisor for more than a bounded time.
  */
-#include <cloison/domain.h>
+#include <core/domain.h>
 #include <cloison/errno.h>
-#include <cloison/grant.h>
-#include <cloison/guest_copy.h>
-#include <cloison/vcpu.h>
+#include <xen/grant.h>
+#include <xen/guest_copy.h>
+#include <core/vcpu.h>
 #include <public/grant_table.h>
 #include "hypercall.h"
 

@@ -3,11 +3,11 @@
  * may read CALLBACK_IRQ, STORE_* and CONSOLE_* of itself; only another
  * (privileged) domain may set them; everything else is -EINVAL.
  */
-#include <cloison/domain.h>
+#include <core/domain.h>
 #include <cloison/errno.h>
-#include <cloison/guest_copy.h>
-#include <cloison/vcpu.h>
-#include <cloison/xen_domain.h>
+#include <xen/guest_copy.h>
+#include <core/vcpu.h>
+#include <xen/xen_domain.h>
 #include <public/hvm/hvm_op.h>
 #include <public/xen.h>
 #include "hypercall.h"

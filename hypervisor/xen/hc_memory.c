@@ -3,19 +3,19 @@
  * form (also foreign pages, for the control domain), remove_from_physmap,
  * the reservation operations (which return a count of extents done, never an
  * error), and the reservation/maximum_gpfn queries. Xen's checks, in Xen's
- * order; the work is in core/shared_info.c, core/xen_memory.c and
+ * order; the work is in xen/shared_info.c, xen/xen_memory.c and
  * core/foreign_map.c. Every domain looked up by id is referenced until the
  * operation ends (domain_get/put), so a concurrent teardown waits for it.
  */
-#include <cloison/domain.h>
+#include <core/domain.h>
 #include <cloison/errno.h>
-#include <cloison/foreign_map.h>
-#include <cloison/grant.h>
-#include <cloison/guest_copy.h>
-#include <cloison/shared_info.h>
-#include <cloison/vcpu.h>
-#include <cloison/xen_domain.h>
-#include <cloison/xen_memory.h>
+#include <core/foreign_map.h>
+#include <xen/grant.h>
+#include <xen/guest_copy.h>
+#include <xen/shared_info.h>
+#include <core/vcpu.h>
+#include <xen/xen_domain.h>
+#include <xen/xen_memory.h>
 #include <public/memory.h>
 #include <public/xen.h>
 #include "hypercall.h"

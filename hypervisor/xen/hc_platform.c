@@ -5,11 +5,11 @@
  * argument, -EACCES on an interface version mismatch, -EPERM for anyone but
  * the control domain, then -ENOSYS for sub-ops it does not implement.
  */
-#include <cloison/domain.h>
+#include <core/domain.h>
 #include <cloison/errno.h>
-#include <cloison/guest_copy.h>
-#include <cloison/vcpu.h>
-#include <cloison/wallclock.h>
+#include <xen/guest_copy.h>
+#include <core/vcpu.h>
+#include <xen/wallclock.h>
 #include <public/platform.h>
 #include "hypercall.h"
 

@@ -3,14 +3,14 @@
  * to record a reason before a shutdown), poll, and remote_shutdown for the
  * control domain. Checks and error codes follow Xen 4.17's do_sched_op.
  */
-#include <cloison/domain.h>
+#include <core/domain.h>
 #include <cloison/errno.h>
-#include <cloison/evtchn.h>
-#include <cloison/guest_copy.h>
-#include <cloison/pvconsole.h>
-#include <cloison/sched.h>
-#include <cloison/vcpu.h>
-#include <cloison/xen_domain.h>
+#include <xen/evtchn.h>
+#include <xen/guest_copy.h>
+#include <xen/pvconsole.h>
+#include <core/sched.h>
+#include <core/vcpu.h>
+#include <xen/xen_domain.h>
 #include <public/sched.h>
 #include <public/xen.h>
 #include "hypercall.h"

@@ -2,12 +2,12 @@
  * vcpu_op on ARM: register_vcpu_info and register_runstate_memory_area; every
  * other command is -EINVAL (not -ENOSYS), a vCPU that does not exist -ENOENT.
  */
-#include <cloison/domain.h>
+#include <core/domain.h>
 #include <cloison/errno.h>
-#include <cloison/guest_copy.h>
-#include <cloison/shared_info.h>
-#include <cloison/vcpu.h>
-#include <cloison/xen_domain.h>
+#include <xen/guest_copy.h>
+#include <xen/shared_info.h>
+#include <core/vcpu.h>
+#include <xen/xen_domain.h>
 #include <public/vcpu.h>
 #include "hypercall.h"
 

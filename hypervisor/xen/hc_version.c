@@ -3,9 +3,9 @@
  * gates features on it) and names itself in the extraversion.
  */
 #include <cloison/errno.h>
-#include <cloison/guest_copy.h>
-#include <cloison/domain.h>
-#include <cloison/vcpu.h>
+#include <xen/guest_copy.h>
+#include <core/domain.h>
+#include <core/vcpu.h>
 #include <public/version.h>
 #include <string.h>
 #include "hypercall.h"

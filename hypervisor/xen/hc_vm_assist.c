@@ -1,8 +1,8 @@
 /* vm_assist: ARM knows only VMASST_TYPE_runstate_update_flag (type 5). */
-#include <cloison/domain.h>
+#include <core/domain.h>
 #include <cloison/errno.h>
-#include <cloison/vcpu.h>
-#include <cloison/xen_domain.h>
+#include <core/vcpu.h>
+#include <xen/xen_domain.h>
 #include <public/vcpu.h>
 #include "hypercall.h"
 

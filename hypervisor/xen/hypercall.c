@@ -4,8 +4,8 @@
  * return -ENOSYS, as on Xen.
  */
 #include <cloison/errno.h>
-#include <cloison/hypercall.h>
-#include <cloison/vcpu.h>
+#include <xen/hypercall.h>
+#include <core/vcpu.h>
 #include <public/xen.h>
 #include "hypercall.h"
 

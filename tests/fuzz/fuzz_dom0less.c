@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libfdt.h>
-#include <cloison/domain_cfg.h>
-#include <cloison/fdt_validate.h>
+#include <core/domain_cfg.h>
+#include <boot/fdt_validate.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,10 +9,10 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <cloison/evtchn.h>
+#include <xen/evtchn.h>
 #include <cloison/mm.h>
 #include <cloison/spinlock.h>
-#include <cloison/xen_domain.h>
+#include <xen/xen_domain.h>
 
 /* Live heap objects and their bytes (as asked for, before any rounding);
  * heap_fail_in = n makes the n-th allocation from now fail. */

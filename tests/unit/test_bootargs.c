@@ -1,7 +1,7 @@
 /* bootargs_parse(): Xen's option names, syntax and defaults; bad input reported. */
 #include <stdio.h>
 #include <string.h>
-#include <cloison/bootargs.h>
+#include <boot/bootargs.h>
 #include "harness.h"
 
 static char msgs[16][320];

@@ -1,6 +1,6 @@
 /* Console input multiplexer: what Ctrl-a does, and where the focus goes. */
 #include "harness.h"
-#include "../../hypervisor/core/console_mux.h"
+#include "../../hypervisor/console/console_mux.h"
 
 /* Feed a string; return what reached the focus and count the switches. */
 static size_t feed(struct console_mux *m, const char *in, size_t n, char *got, int *switches)

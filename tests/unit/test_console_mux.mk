@@ -1,2 +1,2 @@
 # Console input multiplexer: Ctrl-a x3 state machine and focus order.
-UNIT_SRCS_test_console_mux := hypervisor/core/console_mux.c
+UNIT_SRCS_test_console_mux := hypervisor/console/console_mux.c

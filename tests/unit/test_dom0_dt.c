@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "harness.h"
-#include <cloison/dom0_dt.h>
+#include <boot/dom0_dt.h>
 
 #define BUF_SIZE (256 * 1024)
 

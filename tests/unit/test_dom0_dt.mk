@@ -1,6 +1,6 @@
 # dom0's device tree derived from QEMU virt's own trees (GICv3 and GICv2),
 # dumped by QEMU at build time, with boot modules and a dom0less domain added.
-UNIT_SRCS_test_dom0_dt := hypervisor/core/dom0_dt.c
+UNIT_SRCS_test_dom0_dt := hypervisor/boot/dom0_dt.c
 UNIT_LIBS_test_dom0_dt := $(UNIT_LIBFDT)
 UNIT_CFLAGS_test_dom0_dt := -DUNIT_DATA_DIR='"$(BUILD)/unit/data"'
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libfdt.h>
-#include <cloison/domain_cfg.h>
+#include <core/domain_cfg.h>
 #include "harness.h"
 
 #define MAX_MSGS 128

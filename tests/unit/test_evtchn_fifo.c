@@ -1,6 +1,6 @@
 /*
- * FIFO event channels (core/evtchn_fifo.c) through the port table of
- * core/evtchn.c, with fake guest pages: the switch from 2-level keeps pending
+ * FIFO event channels (xen/evtchn_fifo.c) through the port table of
+ * xen/evtchn.c, with fake guest pages: the switch from 2-level keeps pending
  * events, queue linking and the ready bit, masking, priorities, the
  * event-array limit, reset back to 2-level, and a guest scribbling over its
  * own event words and control block.

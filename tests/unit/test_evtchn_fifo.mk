@@ -1,2 +1,2 @@
-UNIT_SRCS_test_evtchn_fifo := hypervisor/core/evtchn.c hypervisor/core/evtchn_2l.c \
-                              hypervisor/core/evtchn_fifo.c
+UNIT_SRCS_test_evtchn_fifo := hypervisor/xen/evtchn.c hypervisor/xen/evtchn_2l.c \
+                              hypervisor/xen/evtchn_fifo.c

@@ -1,5 +1,5 @@
 /*
- * The port table of core/evtchn.c: per-domain limits (the 2-level ABI stops at
+ * The port table of xen/evtchn.c: per-domain limits (the 2-level ABI stops at
  * 4096 ports; FIFO goes up to the domain's configured count, dom0 to 2^17),
  * Xen's errors at the limit, the lazily allocated two-level table and what it
  * costs, a reset or destroy giving its memory back, and allocation failures.

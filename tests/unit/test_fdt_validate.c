@@ -1,5 +1,5 @@
 /*
- * core/fdt_validate.c: well-formed trees pass (and libfdt can then walk them),
+ * boot/fdt_validate.c: well-formed trees pass (and libfdt can then walk them),
  * each kind of damage is refused with a libfdt error, including the property
  * length that made Debian's libfdt 1.6.1 loop forever (a length that wraps
  * the walker's offset back before the property).
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include "harness.h"
-#include <cloison/fdt_validate.h>
+#include <boot/fdt_validate.h>
 
 #define SZ 4096
 static uint8_t tree[SZ] __attribute__((aligned(8)));

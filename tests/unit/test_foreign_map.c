@@ -7,10 +7,10 @@
 #include "harness.h"
 #include <stdlib.h>
 #include <string.h>
-#include <cloison/domain.h>
-#include <cloison/domain_build.h>
+#include <core/domain.h>
+#include <boot/domain_build.h>
 #include <cloison/errno.h>
-#include <cloison/foreign_map.h>
+#include <core/foreign_map.h>
 #include <cloison/mm.h>
 #include <cloison/p2m.h>
 #include <host/p2m_fake.h>

@@ -6,9 +6,9 @@
  */
 #include "harness.h"
 #include <stdlib.h>
-#include <cloison/domain.h>
-#include <cloison/domain_build.h>
-#include <cloison/grant.h>
+#include <core/domain.h>
+#include <boot/domain_build.h>
+#include <xen/grant.h>
 #include <cloison/errno.h>
 #include <cloison/mm.h>
 #include <cloison/p2m.h>

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <libfdt.h>
-#include <cloison/guestdt.h>
+#include <boot/guestdt.h>
 #include "harness.h"
 
 static _Alignas(8) unsigned char buf[GUESTDT_SIZE];

@@ -3,7 +3,7 @@
  * ASan catches any read past the end. */
 #include <stdlib.h>
 #include <string.h>
-#include <cloison/image.h>
+#include <boot/image.h>
 #include "harness.h"
 
 static void put_le(unsigned char *p, uint64_t v, int bytes)

@@ -1,1 +1,1 @@
-UNIT_SRCS_test_image := hypervisor/core/image.c
+UNIT_SRCS_test_image := hypervisor/boot/image.c

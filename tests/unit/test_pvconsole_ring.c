@@ -1,6 +1,6 @@
 /* The PV console ring halves: wrap-around, full/empty, hostile indices. */
 #include "harness.h"
-#include <cloison/pvconsole.h>
+#include <xen/pvconsole.h>
 #include <public/io/console.h>
 
 static struct xencons_interface r;

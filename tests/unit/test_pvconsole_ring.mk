@@ -1,1 +1,1 @@
-UNIT_SRCS_test_pvconsole_ring := hypervisor/core/pvconsole_ring.c
+UNIT_SRCS_test_pvconsole_ring := hypervisor/xen/pvconsole_ring.c

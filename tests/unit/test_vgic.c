@@ -8,10 +8,10 @@
 
 #include "harness.h"
 
-#include <cloison/domain.h>
-#include <cloison/gic_vif.h>
-#include <cloison/vcpu.h>
-#include <cloison/vgic.h>
+#include <core/domain.h>
+#include <drivers/gic_vif.h>
+#include <core/vcpu.h>
+#include <vdev/vgic.h>
 #include <host/vgic_fake.h>
 
 #define NR_SPIS 64

@@ -8,11 +8,11 @@
 
 #include "harness.h"
 
-#include <cloison/domain.h>
+#include <core/domain.h>
 #include <cloison/errno.h>
-#include <cloison/gic_vif.h>
-#include <cloison/vcpu.h>
-#include <cloison/vgic.h>
+#include <drivers/gic_vif.h>
+#include <core/vcpu.h>
+#include <vdev/vgic.h>
 #include <host/vgic_fake.h>
 
 #define NR_SPIS 64 /* INTIDs 32..95 */

@@ -7,10 +7,10 @@
  */
 #include <cloison/arch.h>
 #include <cloison/context.h>
-#include <cloison/domain.h>
+#include <core/domain.h>
 #include <cloison/p2m.h>
 #include <cloison/percpu.h>
-#include <cloison/vcpu.h>
+#include <core/vcpu.h>
 #include <asm/sysreg.h>
 #include <asm/vsysreg.h>
 

@@ -23,8 +23,8 @@
  *    not have (TPIDR2_EL0, SMPRI_EL1, ACCDATA_EL1...), which then trap.
  */
 #include <cloison/percpu.h>
-#include <cloison/bootargs.h>
-#include <cloison/setup.h>
+#include <boot/bootargs.h>
+#include <boot/setup.h>
 #include <asm/cpu.h>
 #include <asm/sysreg.h>
 #include <asm/vsysreg.h>

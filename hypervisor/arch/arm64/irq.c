@@ -4,14 +4,14 @@
  * vCPU runs and is forwarded as a virtual interrupt, and the SPIs of devices
  * passed through to a domain (vdev/vgic-hw.c masks and forwards them).
  */
-#include <cloison/console.h>
+#include <console/console.h>
 #include <cloison/irq.h>
-#include <cloison/irqchip.h>
+#include <drivers/irqchip.h>
 #include <cloison/percpu.h>
 #include <cloison/printk.h>
-#include <cloison/timer.h>
-#include <cloison/vcpu.h>
-#include <cloison/vgic.h>
+#include <core/timer.h>
+#include <core/vcpu.h>
+#include <vdev/vgic.h>
 #include <asm/sysreg.h>
 
 #define CNT_CTL_IMASK BIT(1)

@@ -1,5 +1,5 @@
 /* Architectural reset state of a vCPU (Linux arm64 boot protocol, PSCI CPU_ON). */
-#include <cloison/vcpu.h>
+#include <core/vcpu.h>
 #include <asm/sysreg.h>
 #include <string.h>
 

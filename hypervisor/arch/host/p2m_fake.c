@@ -1,13 +1,13 @@
 /* host/p2m_fake.h: allocator, heap, locks, printk and stage 2 on the host. */
 #include <stdlib.h>
 #include <string.h>
-#include <cloison/domain.h>
-#include <cloison/domain_build.h>
+#include <core/domain.h>
+#include <boot/domain_build.h>
 #include <cloison/errno.h>
 #include <cloison/mm.h>
 #include <cloison/p2m.h>
 #include <cloison/printk.h>
-#include <cloison/shared_info.h>
+#include <xen/shared_info.h>
 #include <cloison/spinlock.h>
 #include <host/p2m_fake.h>
 

@@ -2,11 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cloison/domain.h>
-#include <cloison/gic_vif.h>
+#include <core/domain.h>
+#include <drivers/gic_vif.h>
 #include <cloison/mm.h>
 #include <cloison/spinlock.h>
-#include <cloison/vcpu.h>
+#include <core/vcpu.h>
 #include <host/vgic_fake.h>
 
 struct irqchip_info fake_irqchip;

@@ -7,7 +7,7 @@
 #ifndef HOST_VGIC_FAKE_H
 #define HOST_VGIC_FAKE_H
 
-#include <cloison/irqchip.h>
+#include <drivers/irqchip.h>
 #include <cloison/types.h>
 
 struct vcpu;

@@ -1,0 +1,177 @@
+/*
+ * A domain's RAM and boot images: RAM in 2 MiB chunks where possible (mapped
+ * with stage-2 blocks), the kernel at RAM base + text_offset, the initrd and
+ * the generated device tree at the top of RAM, all written through the
+ * domain's own RAM chunks and cleaned to the point of coherency so a guest
+ * starting with its MMU and caches off sees them.
+ */
+#include <cloison/arch.h>
+#include <core/domain.h>
+#include <core/vcpu.h>
+#include <boot/domain_build.h>
+#include <core/domain_cfg.h>
+#include <cloison/errno.h>
+#include <core/foreign_map.h>
+#include <boot/guestdt.h>
+#include <boot/image.h>
+#include <drivers/irqchip.h>
+#include <cloison/mm.h>
+#include <cloison/printk.h>
+#include <core/timer.h>
+#include <string.h>
+
+#define CHUNK_ORDER 9 /* 2 MiB */
+#define DTB_MAX (64 * 1024)
+
+static void clean_dcache(const void *p, uint64_t len)
+{
+    uint64_t line = 64, a = ALIGN_DOWN((uint64_t)(uintptr_t)p, line);
+    for (; a < (uint64_t)(uintptr_t)p + len; a += line)
+        __asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+    __asm__ volatile("dsb ish" ::: "memory");
+}
+
+/* Back [ipa, ipa + bytes) with fresh pages, 2 MiB at a time where possible. */
+static int alloc_bank(struct domain *d, ipa_t ipa, uint64_t bytes, size_t max_chunks)
+{
+    uint64_t done = 0;
+    while (done < bytes) {
+        unsigned int order = (bytes - done >= (PAGE_SIZE << CHUNK_ORDER)) ? CHUNK_ORDER : 0;
+        paddr_t pa = page_alloc(order);
+        if (!pa && order) {
+            order = 0;
+            pa = page_alloc(0);
+        }
+        if (!pa)
+            return -ENOMEM;
+        if (d->nr_ram_chunks == max_chunks) {
+            page_free(pa, order);
+            return -ENOMEM;
+        }
+        d->ram_chunks[d->nr_ram_chunks++] = (struct ram_chunk){ipa + done, pa, order};
+        if (p2m_map(&d->p2m, ipa + done, pa, PAGE_SIZE << order, P2M_RAM) != 0)
+            return -ENOMEM;
+        done += PAGE_SIZE << order;
+    }
+    return 0;
+}
+
+/* Bank 0 takes the first 3 GiB, bank 1 the rest (Xen's domU layout). */
+int domain_alloc_ram(struct domain *d, uint64_t bytes)
+{
+    uint64_t bank0 = MIN(bytes, GUEST_RAM0_MAX), bank1 = bytes - bank0;
+    if (bank1 > GUEST_RAM1_MAX)
+        return -EINVAL;
+    /* Worst case every 2 MiB chunk falls back to single pages: count both. */
+    size_t max_chunks = (size_t)(bytes >> (PAGE_SHIFT + CHUNK_ORDER)) + 1024;
+    d->ram_chunks = xzalloc(max_chunks * sizeof(struct ram_chunk));
+    if (!d->ram_chunks)
+        return -ENOMEM;
+    int rc = alloc_bank(d, d->ram_base, bank0, max_chunks);
+    if (!rc && bank1)
+        rc = alloc_bank(d, GUEST_RAM1_BASE, bank1, max_chunks);
+    if (rc) {
+        domain_free_ram(d);
+        return rc;
+    }
+    d->ram_size = bank0;
+    d->ram1_size = bank1;
+    return 0;
+}
+
+void domain_free_ram(struct domain *d)
+{
+    foreign_release_chunks(d->id, d->ram_chunks, d->nr_ram_chunks);
+    xfree(d->ram_chunks);
+    d->ram_chunks = NULL;
+    d->nr_ram_chunks = 0;
+}
+
+int domain_write_ipa(struct domain *d, ipa_t ipa, const void *src, uint64_t len)
+{
+    const uint8_t *s = src;
+    if (ipa + len < ipa)
+        return -EINVAL;
+    /* Chunks are in IPA order within each bank. */
+    for (size_t i = 0; i < d->nr_ram_chunks && len; i++) {
+        const struct ram_chunk *c = &d->ram_chunks[i];
+        uint64_t csize = PAGE_SIZE << c->order;
+        if (ipa < c->ipa || ipa >= c->ipa + csize)
+            continue;
+        uint64_t n = MIN(len, c->ipa + csize - ipa);
+        void *dst = phys_to_virt(c->pa + (ipa - c->ipa));
+        memcpy(dst, s, n);
+        clean_dcache(dst, n);
+        s += n;
+        ipa += n;
+        len -= n;
+    }
+    return len ? -EINVAL : 0;
+}
+
+int domain_load_images(struct domain *d, const struct domain_cfg *cfg, uint64_t *entry,
+                       uint64_t *dtb)
+{
+    const void *kimg = phys_to_virt(cfg->kernel.start);
+    struct image_info info;
+    enum image_result ir = image_probe(kimg, cfg->kernel.size, &info);
+    if (ir != IMAGE_OK) {
+        printk("d%u: kernel image at 0x%lx is not loadable: %s", d->id, cfg->kernel.start,
+               image_result_str(ir));
+        return -EINVAL;
+    }
+    uint64_t kbase = d->ram_base + info.text_offset;
+    uint64_t kend = kbase + MAX(info.image_size, cfg->kernel.size);
+    uint64_t top = d->ram_base + d->ram_size;
+    /* DTB in the top 2 MiB-aligned slot, initrd just below it. */
+    uint64_t dtb_ipa = ALIGN_DOWN(top - DTB_MAX, SZ_2M);
+    uint64_t initrd_ipa = ALIGN_DOWN(dtb_ipa - cfg->ramdisk.size, PAGE_SIZE);
+    if (dtb_ipa < kend || (cfg->ramdisk.size && (initrd_ipa < kend || initrd_ipa > dtb_ipa))) {
+        printk("d%u: %lu KiB of RAM cannot hold the kernel (%lu KiB)%s", d->id, d->ram_size >> 10,
+               (kend - d->ram_base) >> 10, cfg->ramdisk.size ? " and its ramdisk" : "");
+        return -ENOMEM;
+    }
+    int rc = domain_write_ipa(d, kbase, kimg, cfg->kernel.size);
+    if (!rc && cfg->ramdisk.size)
+        rc = domain_write_ipa(d, initrd_ipa, phys_to_virt(cfg->ramdisk.start), cfg->ramdisk.size);
+    if (rc)
+        return rc;
+
+    void *buf = xzalloc(DTB_MAX);
+    if (!buf)
+        return -ENOMEM;
+    struct guestdt_params p = {
+        .gic_version = irqchip_info()->version,
+        .nr_vcpus = d->nr_vcpus,
+        .ram_base = d->ram_base,
+        .ram_size = d->ram_size,
+        .ram1_base = GUEST_RAM1_BASE,
+        .ram1_size = d->ram1_size,
+        .bootargs = cfg->bootargs,
+        .initrd_start = cfg->ramdisk.size ? initrd_ipa : 0,
+        .initrd_size = cfg->ramdisk.size,
+        .vpl011 = cfg->vpl011,
+        .hypervisor_node = d->xen_enhanced,
+        .timer_freq = 0,
+    };
+    /* libfdt clobbers FP/SIMD registers, which may hold a running vCPU's state. */
+    struct fp_regs *fp = xmalloc(sizeof(*fp));
+    if (!fp) {
+        xfree(buf);
+        return -ENOMEM;
+    }
+    arch_fp_save(fp);
+    rc = guestdt_build(buf, DTB_MAX, &p);
+    arch_fp_restore(fp);
+    xfree(fp);
+    if (rc) {
+        printk("d%u: cannot build the guest device tree (libfdt error %d)", d->id, rc);
+    } else {
+        rc = domain_write_ipa(d, dtb_ipa, buf, DTB_MAX);
+    }
+    xfree(buf);
+    *entry = kbase;
+    *dtb = dtb_ipa;
+    __asm__ volatile("ic ialluis\n dsb ish\n isb" ::: "memory");
+    return rc;
+}

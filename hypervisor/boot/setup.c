@@ -1,0 +1,173 @@
+/*
+ * Boot: from the loader's hand-off to the scheduler.
+ * Boot CPU: early MMU, console, memory, interrupt controller, stage-2 setup,
+ * secondary CPUs, then the dom0less domains from the device tree.
+ */
+#include <cloison/arch.h>
+#include <boot/bootargs.h>
+#include <console/console.h>
+#include <core/domain.h>
+#include <boot/fdt_validate.h>
+#include <core/domain_cfg.h>
+#include <boot/dom0_build.h>
+#include <boot/setup.h>
+#include <cloison/host_psci.h>
+#include <cloison/irq.h>
+#include <drivers/irqchip.h>
+#include <cloison/mm.h>
+#include <cloison/p2m.h>
+#include <cloison/percpu.h>
+#include <cloison/printk.h>
+#include <core/sched.h>
+#include <core/timer.h>
+#include <drivers/uart.h>
+#include <libfdt.h>
+#include <string.h>
+
+#define BOOT_STACK_SIZE 16384
+
+void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr) __noreturn;
+void secondary_cpu_main(unsigned int id) __noreturn;
+extern char boot_stacks[], secondary_entry[];
+
+static struct domain_cfg boot_cfgs[DOMCFG_MAX_DOMAINS];
+static struct domain_cfg dom0_cfg;
+struct hv_options hv_opts;
+const void *host_fdt;
+
+static void percpu_setup(unsigned int id)
+{
+    pcpus[id].id = id;
+    pcpus[id].stack_top = (uint64_t)(boot_stacks + (id + 1) * BOOT_STACK_SIZE);
+    cpu_early_init(id);
+}
+
+static void cpu_common_init(unsigned int id)
+{
+    cpu_init_el2();
+    p2m_cpu_init();
+    irqchip_cpu_init(id);
+    irq_cpu_init();
+    sched_init_cpu(id);
+    pcpus[id].mpidr = arch_cpu_mpidr();
+    __atomic_store_n(&pcpus[id].online, true, __ATOMIC_RELEASE);
+}
+
+void secondary_cpu_main(unsigned int id)
+{
+    percpu_setup(id);
+    mmu_secondary_enable();
+    cpu_common_init(id);
+    sched_start_cpu();
+}
+
+static uint64_t cpu_reg(const void *fdt, int node)
+{
+    int len;
+    const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+    if (!reg || len < 4)
+        return ~0UL;
+    return len >= 8 ? ((uint64_t)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1])
+                    : fdt32_to_cpu(reg[0]);
+}
+
+static void start_secondaries(const void *fdt)
+{
+    int cpus = fdt_path_offset(fdt, "/cpus"), node;
+    uint64_t self = arch_cpu_mpidr();
+    if (cpus < 0)
+        return;
+    fdt_for_each_subnode(node, fdt, cpus)
+    {
+        const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+        uint64_t mpidr = cpu_reg(fdt, node);
+        if (!type || strcmp(type, "cpu") != 0 || mpidr == self || mpidr == ~0UL)
+            continue;
+        if (nr_pcpus == MAX_PCPUS) {
+            printk("cpu: more than %d CPUs; the rest stay off", MAX_PCPUS);
+            break;
+        }
+        unsigned int id = nr_pcpus;
+        int64_t rc = host_psci_cpu_on(mpidr, (paddr_t)secondary_entry, id);
+        if (rc != 0) {
+            printk("cpu: CPU_ON of MPIDR 0x%lx failed (%ld)", mpidr, rc);
+            continue;
+        }
+        nr_pcpus++;
+        uint64_t deadline = arch_counter() + timer_freq();
+        while (!__atomic_load_n(&pcpus[id].online, __ATOMIC_ACQUIRE) && arch_counter() < deadline)
+            ;
+        if (!pcpus[id].online)
+            printk("cpu: pCPU%u (MPIDR 0x%lx) did not come up", id, mpidr);
+    }
+}
+
+static unsigned int online_cpus(void)
+{
+    unsigned int n = 0;
+    for (unsigned int i = 0; i < nr_pcpus; i++)
+        n += pcpus[i].online;
+    return n;
+}
+
+static void report_cfg_error(const char *msg)
+{
+    printk("%s", msg);
+}
+
+static void create_boot_domains(const void *fdt)
+{
+    unsigned int created = 0;
+    if (dom0_parse(fdt, &dom0_cfg, report_cfg_error) == 1) {
+        dom0_cfg.vcpus = dom0_nr_vcpus(&hv_opts);
+        created += domain_create(&dom0_cfg) != NULL;
+    }
+    int n = dom0less_parse(fdt, boot_cfgs, DOMCFG_MAX_DOMAINS, report_cfg_error);
+    if (n < 0) {
+        printk("dom0less: the device tree cannot be used (%d)", n);
+        n = 0;
+    }
+    for (int i = 0; i < n; i++)
+        created += domain_create(&boot_cfgs[i]) != NULL;
+    if (!created) {
+        printk("no domain to run: powering off");
+        host_system_off();
+    }
+    domain_boot_done();
+}
+
+void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
+{
+    percpu_setup(0);
+    mmu_early_enable();
+    /* The whole tree is checked before libfdt walks it (a crafted one can
+     * make libfdt loop). Without a sound tree or a console nothing can be
+     * reported: halt. 2 MiB is Linux's limit for a boot DTB too. */
+    if (fdt_validate(fdt, 2 * 1024 * 1024) != 0 || uart_init(fdt) != 0)
+        arch_halt();
+    printk("Cloison %s (Xen 4.17 guest ABI) starting", CLOISON_VERSION);
+    if (load_addr != link_addr)
+        panic("loaded at 0x%lx but linked at 0x%lx: use a loader that honours the Image "
+              "header's text_offset at the RAM base",
+              load_addr, link_addr);
+    bootargs_defaults(&hv_opts);
+    const char *cmdline = dom0less_hv_bootargs(fdt);
+    if (cmdline)
+        printk("command line: %s", cmdline);
+    bootargs_parse(cmdline, &hv_opts, report_cfg_error);
+    host_fdt = fdt;
+    mm_init(fdt);
+    if (irqchip_init(fdt) != 0)
+        panic("no usable interrupt controller");
+    p2m_arch_init(hv_opts.vmid_bits);
+    host_psci_init(fdt);
+    cpu_common_init(0);
+    console_input_init();
+    start_secondaries(fdt);
+    printk("RAM %lu MiB (%lu MiB free), %u CPUs, GICv%u, VMID %u bits, IPA %u bits, "
+           "timer %lu Hz",
+           (uint64_t)mm_total_pages() >> 8, (uint64_t)mm_free_pages() >> 8, online_cpus(),
+           irqchip_info()->version, p2m_vmid_bits(), p2m_ipa_bits(), timer_freq());
+    create_boot_domains(fdt);
+    sched_start_cpu();
+}

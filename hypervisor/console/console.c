@@ -1,0 +1,183 @@
+/*
+ * Guest console output (see cloison/console.h): line assembly, per-domain
+ * log, rate limit, and partial lines shown after a short delay.
+ *
+ * Lock order: flush_lock -> console_log.lock -> the printk console lock.
+ * The write path drops the log lock before it takes flush_lock.
+ */
+#include <cloison/arch.h>
+#include <console/console.h>
+#include <core/domain.h>
+#include <cloison/mm.h>
+#include <cloison/percpu.h>
+#include <cloison/printk.h>
+#include <core/timer.h>
+#include <lib/printf.h>
+#include <string.h>
+
+/* Domains with a partial line waiting, and one timer that shows them all.
+ * One global timer, never freed, so a domain being destroyed cannot leave a
+ * timer callback running on freed memory. */
+static spinlock_t flush_lock = SPINLOCK_INIT;
+static struct domain *flush_head;
+static struct timer flush_timer;
+
+int console_log_init(struct console_log *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->ring = xmalloc(CONSOLE_LOG_SIZE);
+    if (!c->ring)
+        return -1;
+    c->tokens = CONSOLE_BURST_BYTES;
+    c->last_refill = arch_counter();
+    return 0;
+}
+
+void console_log_free(struct console_log *c)
+{
+    uint64_t f = spin_lock_irqsave(&flush_lock);
+    for (struct domain **pp = &flush_head; *pp; pp = &(*pp)->con.flush_next) {
+        if (&(*pp)->con == c) {
+            *pp = c->flush_next;
+            break;
+        }
+    }
+    c->flush_queued = false;
+    spin_unlock_irqrestore(&flush_lock, f);
+    xfree(c->ring);
+    c->ring = NULL;
+}
+
+/* Part of d's current line to the UART; `end` completes it. dom0's console
+ * is the machine's, shown untagged as Xen does; owners are domid + 1 because
+ * owner 0 means "no line open". */
+static void emit(struct domain *d, const char *s, size_t len, bool end)
+{
+    char prefix[16];
+    int n = d->is_privileged ? 0 : snprintf(prefix, sizeof(prefix), "(d%u) ", d->id);
+    console_puts_line_part(d->id + 1u, prefix, (size_t)n, s, len, end);
+}
+
+/* Refill the token bucket; lock held. */
+static void refill(struct console_log *c)
+{
+    uint64_t now = arch_counter(), freq = timer_freq();
+    uint64_t add = (now - c->last_refill) * CONSOLE_RATE_BYTES_PER_SEC / (freq ? freq : 1);
+    if (add) {
+        c->tokens = MIN(c->tokens + add, (uint64_t)CONSOLE_BURST_BYTES);
+        c->last_refill = now;
+    }
+}
+
+/* The line is complete: show what is not shown yet, with its newline. */
+static void end_line_locked(struct domain *d, struct console_log *c)
+{
+    size_t rest = c->line_len - c->line_shown;
+    if (c->tokens >= rest + 1) {
+        c->tokens -= rest + 1;
+        if (c->dropped && !c->line_shown) {
+            char note[64];
+            int n = snprintf(note, sizeof(note), "[%lu bytes dropped: rate limit]", c->dropped);
+            emit(d, note, (size_t)n, true);
+            c->dropped = 0;
+        }
+        emit(d, c->line + c->line_shown, rest, true);
+    } else {
+        c->dropped += rest + 1;
+    }
+    c->line_len = c->line_shown = 0;
+}
+
+/* Show the unshown part of an incomplete line, leaving it open. */
+static void show_partial_locked(struct domain *d, struct console_log *c)
+{
+    size_t n = c->line_len - c->line_shown;
+    if (!n || c->tokens < n)
+        return;
+    c->tokens -= n;
+    emit(d, c->line + c->line_shown, n, false);
+    c->line_shown = c->line_len;
+}
+
+static void flush_fire(struct timer *t)
+{
+    (void)t;
+    spin_lock(&flush_lock);
+    while (flush_head) {
+        struct domain *d = flush_head;
+        flush_head = d->con.flush_next;
+        /* Cleared before the line is read: a writer that still sees it set
+         * appended before this flush, which then shows its bytes. */
+        __atomic_store_n(&d->con.flush_queued, false, __ATOMIC_SEQ_CST);
+        spin_lock(&d->con.lock);
+        refill(&d->con);
+        show_partial_locked(d, &d->con);
+        spin_unlock(&d->con.lock);
+    }
+    spin_unlock(&flush_lock);
+}
+
+/* Show d's partial line after CONSOLE_PARTIAL_MS unless it completes first. */
+static void queue_partial(struct domain *d)
+{
+    if (__atomic_load_n(&d->con.flush_queued, __ATOMIC_SEQ_CST))
+        return;
+    uint64_t f = spin_lock_irqsave(&flush_lock);
+    if (!d->con.flush_queued) {
+        __atomic_store_n(&d->con.flush_queued, true, __ATOMIC_SEQ_CST);
+        d->con.flush_next = flush_head;
+        flush_head = d;
+        if (!flush_timer.fn)
+            timer_init(&flush_timer, flush_fire, NULL);
+        if (!flush_timer.armed)
+            timer_set(&flush_timer, this_cpu_id(),
+                      arch_counter() + ms_to_ticks(CONSOLE_PARTIAL_MS));
+    }
+    spin_unlock_irqrestore(&flush_lock, f);
+}
+
+size_t console_guest_write(struct domain *d, const char *buf, size_t len)
+{
+    struct console_log *c = &d->con;
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    refill(c);
+    for (size_t i = 0; i < len; i++) {
+        char ch = buf[i];
+        if (c->ring)
+            c->ring[c->ring_head++ % CONSOLE_LOG_SIZE] = ch;
+        if (ch == '\r')
+            continue;
+        if (ch != '\n')
+            c->line[c->line_len++] = ch;
+        if (ch == '\n' || c->line_len == CONSOLE_LINE_MAX)
+            end_line_locked(d, c);
+    }
+    bool partial = c->line_len > c->line_shown;
+    if (partial && console_input_focus() == d->id) {
+        show_partial_locked(d, c); /* the user is typing to it: echo at once */
+        partial = false;
+    }
+    spin_unlock_irqrestore(&c->lock, f);
+    if (partial)
+        queue_partial(d);
+    return len;
+}
+
+void console_guest_flush(struct domain *d)
+{
+    struct console_log *c = &d->con;
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    if (c->line_len > c->line_shown)
+        end_line_locked(d, c);
+    c->line_len = c->line_shown = 0;
+    spin_unlock_irqrestore(&c->lock, f);
+}
+
+void console_guest_show(struct domain *d)
+{
+    struct console_log *c = &d->con;
+    uint64_t f = spin_lock_irqsave(&c->lock);
+    refill(c);
+    show_partial_locked(d, c);
+    spin_unlock_irqrestore(&c->lock, f);
+}

@@ -1,0 +1,179 @@
+/*
+ * Console input (see cloison/console.h): the UART receive interrupt, the
+ * Ctrl-a x3 multiplexer (pure logic in console_mux.c), the set of domains
+ * that can take input, and the focus among them.
+ *
+ * Everything here runs under input_lock with IRQs masked. A domain's
+ * receive callback runs under it too, and console_input_detach() takes it,
+ * so a domain is never freed while bytes are being delivered to it.
+ *
+ * The focus is kept as a slot, domain id + 1, so that dom0 (id 0) and
+ * Cloison (slot 0) stay apart; the order Cloison -> dom0 -> d1 -> ... is
+ * Xen's.
+ */
+#include <console/console.h>
+#include <core/domain.h>
+#include <drivers/irqchip.h>
+#include <cloison/printk.h>
+#include <boot/bootargs.h>
+#include <boot/setup.h>
+#include <cloison/spinlock.h>
+#include <drivers/uart.h>
+
+#include "console_keys.h"
+#include "console_mux.h"
+
+#define CONSOLE_INPUT_MAX 64 /* domains that can take input at once */
+#define RX_BUDGET 256        /* bytes per interrupt, so a flood cannot wedge a CPU */
+
+struct input_dom {
+    struct domain *d;
+    console_rx_fn rx;
+};
+
+static spinlock_t input_lock = SPINLOCK_INIT;
+static struct input_dom doms[CONSOLE_INPUT_MAX]; /* ascending domain id */
+static size_t nr_doms;
+static uint32_t focus; /* slot: 0 Cloison, else domid + 1; read lock-free */
+static bool focus_chosen;
+static bool focus_by_user; /* Ctrl-a x3 was used: dom0 no longer takes it */
+static struct console_mux mux;
+static uint32_t uart_irq;
+
+static uint32_t slot_of(uint16_t id)
+{
+    return (uint32_t)id + 1;
+}
+
+uint16_t console_input_focus(void)
+{
+    uint32_t slot = __atomic_load_n(&focus, __ATOMIC_RELAXED);
+    return slot ? (uint16_t)(slot - 1) : CONSOLE_FOCUS_CLOISON;
+}
+
+static struct input_dom *find_locked(uint16_t id)
+{
+    for (size_t i = 0; i < nr_doms; i++)
+        if (doms[i].d->id == id)
+            return &doms[i];
+    return NULL;
+}
+
+/* Move the focus to `slot` (0 = Cloison) and say so; lock held. */
+static void set_focus_locked(uint32_t slot)
+{
+    struct input_dom *e = slot ? find_locked((uint16_t)(slot - 1)) : NULL;
+    if (!e)
+        slot = 0;
+    __atomic_store_n(&focus, slot, __ATOMIC_RELAXED);
+    if (!e) {
+        printk("console input: cloison (type Ctrl-a three times to switch)");
+        return;
+    }
+    printk("console input: d%u (%s) (type Ctrl-a three times to switch)", e->d->id, e->d->name);
+    console_guest_show(e->d); /* its prompt, now */
+}
+
+/* Domain ids are below DOMID_FIRST_RESERVED (0x7ff0), so slots fit 16 bits. */
+static uint32_t next_focus_locked(uint32_t cur)
+{
+    uint16_t slots[CONSOLE_INPUT_MAX];
+    for (size_t i = 0; i < nr_doms; i++)
+        slots[i] = (uint16_t)slot_of(doms[i].d->id);
+    return console_mux_next((uint16_t)cur, slots, nr_doms);
+}
+
+void console_input_attach(struct domain *d, console_rx_fn rx)
+{
+    uint64_t f = spin_lock_irqsave(&input_lock);
+    if (nr_doms == CONSOLE_INPUT_MAX) {
+        spin_unlock_irqrestore(&input_lock, f);
+        printk("d%u (%s): console input not available (%d domains have it)", d->id, d->name,
+               CONSOLE_INPUT_MAX);
+        return;
+    }
+    size_t i = nr_doms++;
+    for (; i > 0 && doms[i - 1].d->id > d->id; i--)
+        doms[i] = doms[i - 1];
+    doms[i] = (struct input_dom){d, rx};
+    /* As Xen: dom0 has the input once it exists (unless the user moved it);
+     * without dom0, the first domain that can take input. conswitch=<c>x
+     * (Xen's option) keeps it with Cloison at boot. */
+    if (hv_opts.conswitch_to_dom0 && (!focus_chosen || (d->id == 0 && !focus_by_user))) {
+        focus_chosen = true;
+        set_focus_locked(slot_of(d->id));
+    }
+    spin_unlock_irqrestore(&input_lock, f);
+}
+
+void console_input_detach(struct domain *d)
+{
+    uint64_t f = spin_lock_irqsave(&input_lock);
+    size_t i = 0;
+    while (i < nr_doms && doms[i].d != d)
+        i++;
+    if (i < nr_doms) {
+        for (; i + 1 < nr_doms; i++)
+            doms[i] = doms[i + 1];
+        nr_doms--;
+        if (focus == slot_of(d->id))
+            set_focus_locked(next_focus_locked(slot_of(d->id)));
+    }
+    spin_unlock_irqrestore(&input_lock, f);
+}
+
+void console_input_for_each(void (*fn)(struct domain *d))
+{
+    uint64_t f = spin_lock_irqsave(&input_lock);
+    for (size_t i = 0; i < nr_doms; i++)
+        fn(doms[i].d);
+    spin_unlock_irqrestore(&input_lock, f);
+}
+
+/* One typed byte. Returns a debug key for Cloison, or 0. */
+static char input_byte(char c)
+{
+    struct console_mux_out out;
+    char key = 0;
+    uint64_t f = spin_lock_irqsave(&input_lock);
+    console_mux_feed(&mux, c, &out);
+    if (out.do_switch) {
+        focus_by_user = true;
+        set_focus_locked(next_focus_locked(focus));
+    } else if (out.len && focus) {
+        struct input_dom *e = find_locked((uint16_t)(focus - 1));
+        if (e)
+            e->rx(e->d, out.buf, out.len);
+    } else if (out.len) {
+        key = out.buf[out.len - 1]; /* a held-back Ctrl-a is no debug key */
+    }
+    spin_unlock_irqrestore(&input_lock, f);
+    return key;
+}
+
+bool console_irq(uint32_t intid)
+{
+    if (!uart_irq || intid != uart_irq)
+        return false;
+    /* Acknowledge before draining: a byte arriving meanwhile raises it anew. */
+    uart_rx_irq_ack();
+    int c;
+    for (int budget = RX_BUDGET; budget > 0 && (c = uart_getc()) >= 0; budget--) {
+        char key = input_byte((char)c);
+        if (key)
+            console_debug_key(key);
+    }
+    return true;
+}
+
+void console_input_init(void)
+{
+    uint32_t irq = uart_rx_irq();
+    if (!irq) {
+        printk("console: the UART has no usable interrupt; console input is off");
+        return;
+    }
+    uart_irq = irq;
+    irqchip_enable(irq, true); /* SPIs are routed to the boot CPU */
+    uart_rx_irq_enable();
+}

@@ -1,7 +1,0 @@
-/* What boot leaves behind for the rest of Cloison (core/setup.c). */
-#ifndef CLOISON_SETUP_H
-#define CLOISON_SETUP_H
-#include <cloison/bootargs.h>
-extern struct hv_options hv_opts; /* parsed hypervisor command line */
-extern const void *host_fdt;      /* the boot device tree (kept reserved) */
-#endif

@@ -1,6 +1,0 @@
-/* SMCCC / PSCI calls from guests (arch/arm64/vpsci.c). */
-#ifndef CLOISON_VPSCI_H
-#define CLOISON_VPSCI_H
-struct vcpu;
-void smccc_dispatch(struct vcpu *v);
-#endif

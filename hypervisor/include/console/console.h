@@ -1,0 +1,82 @@
+/*
+ * The hypervisor console, shared by Cloison and every guest.
+ *
+ * Output: each domain's output goes to the UART prefixed "(d<id>) ", a whole
+ * line at a time so domains never interleave mid-line, and into a bounded
+ * per-domain log so the output of a domain that died can still be read. A
+ * partial line (a shell prompt) is shown after CONSOLE_PARTIAL_MS without a
+ * newline, or at once while the domain has the input focus; the rest of the
+ * line continues it unless something else was printed in between. Output is
+ * rate-limited per domain (token bucket) so a chatty or hostile guest cannot
+ * monopolise the UART.
+ *
+ * Input (console/console_input.c, as Xen): the UART's receive interrupt feeds a
+ * multiplexer. Ctrl-a typed three times in a row moves the input focus
+ * Cloison -> d1 -> d2 -> ... -> Cloison over the domains that can take input
+ * (a vPL011, a Cloison-served PV console, or dom0's console_io), printing
+ * "console input: ...". As Xen, dom0 gets the focus when there is one; a
+ * dom0less system starts on its first such domain (the closest thing, and
+ * it makes a lone Linux guest usable without typing Ctrl-a first). When the
+ * focused domain goes away, focus moves on.
+ * Keys typed while Cloison has the focus are debug keys ('h' lists them).
+ */
+#ifndef CLOISON_CONSOLE_H
+#define CLOISON_CONSOLE_H
+
+#include <cloison/types.h>
+#include <cloison/spinlock.h>
+
+#define CONSOLE_LINE_MAX 256
+#define CONSOLE_LOG_SIZE 16384
+#define CONSOLE_RATE_BYTES_PER_SEC 65536
+#define CONSOLE_BURST_BYTES 16384
+#define CONSOLE_PARTIAL_MS 50
+
+struct console_log {
+    spinlock_t lock;
+    char line[CONSOLE_LINE_MAX];
+    size_t line_len;
+    size_t line_shown;    /* bytes of line[] already on the UART (partial flush) */
+    char *ring;           /* CONSOLE_LOG_SIZE bytes, allocated at domain creation */
+    size_t ring_head;     /* total bytes ever written (index = head % size) */
+    uint64_t tokens;      /* bytes allowed right now */
+    uint64_t last_refill; /* CNTPCT of the last refill */
+    uint64_t dropped;     /* bytes dropped by the rate limit since last report */
+    /* On the partial-line flush list (under the flush list lock). */
+    bool flush_queued;
+    struct domain *flush_next;
+};
+
+struct domain;
+int console_log_init(struct console_log *c);
+/* Takes the domain off the partial-flush list, so it must run before the
+ * domain is freed. */
+void console_log_free(struct console_log *c);
+/* Append guest output; returns the number of bytes accepted (all of them:
+ * dropped bytes are accounted, as Xen never fails a console write). */
+size_t console_guest_write(struct domain *d, const char *buf, size_t len);
+/* End a partial line now (at shutdown). */
+void console_guest_flush(struct domain *d);
+/* Show a partial line now, leaving it open (the domain gained the focus). */
+void console_guest_show(struct domain *d);
+
+/* ---- input ---- */
+
+/* Deliver typed bytes to d; returns how many it took (the rest is dropped
+ * and counted by the device: input never blocks). Called with IRQs masked. */
+typedef size_t (*console_rx_fn)(struct domain *d, const char *buf, size_t len);
+/* d can take input from now on / no longer (detach returns only when no
+ * delivery to d is in progress). */
+void console_input_attach(struct domain *d, console_rx_fn rx);
+void console_input_detach(struct domain *d);
+/* Id of the domain with the input focus, CONSOLE_FOCUS_CLOISON for Cloison
+ * itself (dom0 is id 0). */
+#define CONSOLE_FOCUS_CLOISON 0xffffu
+uint16_t console_input_focus(void);
+/* Boot CPU, once the interrupt controller is up: enable the UART's receive
+ * interrupt (routed to the boot CPU). */
+void console_input_init(void);
+/* Physical interrupt hook: true if intid was the console UART's. */
+bool console_irq(uint32_t intid);
+
+#endif

@@ -1,0 +1,87 @@
+/*
+ * Domains: creation from a boot description, lifecycle, and teardown.
+ * Lifecycle: created -> running <-> paused -> shutdown(reason) -> dying -> freed.
+ */
+#ifndef CLOISON_DOMAIN_H
+#define CLOISON_DOMAIN_H
+
+#include <cloison/types.h>
+#include <cloison/spinlock.h>
+#include <cloison/p2m.h>
+#include <console/console.h>
+#include <core/domain_cfg.h>
+#include <lib/u64map.h>
+#include <public/sched.h>
+
+#define DOMAIN_MAX_VCPUS 8
+#define DOMAIN_NAME_LEN 32
+/* Guest RAM banks at Xen's domU addresses: bank 0 first, then bank 1. */
+#define GUEST_RAM0_BASE 0x40000000UL
+#define GUEST_RAM0_MAX 0xC0000000UL
+#define GUEST_RAM1_BASE 0x200000000UL
+#define GUEST_RAM1_MAX 0xFE00000000UL
+
+/* Shutdown reasons are Xen's SHUTDOWN_* numbers (public/sched.h). */
+typedef unsigned int shutdown_reason_t;
+
+/* RUNNING -> DYING (vCPUs stopping, then reaped: freed, maybe rebuilt)
+ *         -> PRESERVED (stopped for good, memory and console log kept) */
+enum domain_state { DOM_RUNNING, DOM_DYING, DOM_PRESERVED };
+
+struct vcpu;
+struct domain_cfg;
+struct ram_chunk;
+struct vgic_dist;
+struct vpl011;
+struct xen_dom;
+
+struct domain {
+    uint16_t id;
+    char name[DOMAIN_NAME_LEN];
+    spinlock_t lock;
+    enum domain_state state;
+    shutdown_reason_t shutdown_reason;
+    bool xen_enhanced;  /* has the hypervisor node and Xen interface */
+    bool is_privileged; /* control domain */
+    bool vpl011;        /* has the emulated SBSA UART */
+    unsigned int nr_vcpus;
+    struct vcpu *vcpus[DOMAIN_MAX_VCPUS];
+    struct p2m p2m;
+    uint64_t ram_base, ram_size;  /* IPA range of RAM bank 0 */
+    uint64_t ram1_size;           /* RAM bank 1 at GUEST_RAM1_BASE, 0 if unused */
+    struct ram_chunk *ram_chunks; /* host pages backing RAM, in IPA order */
+    size_t nr_ram_chunks;
+    struct vgic_dist *vgic;
+    struct vpl011 *vuart;       /* vPL011 state (vdev/vpl011.c), NULL without vpl011 */
+    struct grant_table *gnttab; /* xen/grant_table.c; NULL once destroyed */
+    struct pvconsole *pvcons;   /* xen/pvconsole.c: Cloison-served PV console, or NULL */
+    struct xen_dom *xen;        /* Xen ABI state (xen/xen_domain.c), NULL without the interface */
+    struct console_log con;
+    unsigned int nr_logged;     /* guest-caused log lines so far (rate limit) */
+    uint64_t cntvoff;           /* CNTVOFF_EL2: guest sees time from its boot */
+    struct domain_cfg cfg;      /* its boot description, to restart it */
+    struct u64map foreign_maps; /* core/foreign_map.c: GFNs mapping others' pages */
+    unsigned int refs;          /* domain_get() holders: not freed while > 0 */
+    struct domain *next;
+};
+
+struct domain *domain_create(const struct domain_cfg *cfg);
+/* Record the shutdown reason and stop the domain's vCPUs; teardown follows. */
+void domain_shutdown(struct domain *d, shutdown_reason_t reason);
+/* Guest caused an unrecoverable fault: one log line, then shutdown(crash). */
+void domain_crash(struct domain *d, const char *why, uint64_t addr);
+/* The domain with this id, referenced (NULL if none): it is not freed
+ * before the matching domain_put(), though it may be shutting down. */
+struct domain *domain_get(uint16_t id);
+void domain_put(struct domain *d);
+/* Unreferenced lookup: the pointer is only good while the caller holds a
+ * lock the domain's teardown also takes (gnttab_lock). Prefer domain_get. */
+struct domain *domain_by_id(uint16_t id);
+void domain_boot_done(void);
+/* Free dying domains, restart those whose policy says so, power off when none runs. */
+void domain_reap(void);
+unsigned int domain_count(void);
+/* fn(d) for every domain on the list, under its lock (fn must not take it). */
+void domain_for_each(void (*fn)(struct domain *d));
+
+#endif

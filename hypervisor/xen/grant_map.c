@@ -1,0 +1,308 @@
+/*
+ * Grant operations between domains: map/unmap into the caller's stage 2,
+ * copy, and the small ones (transfer, swap, cache_flush). Checks happen in
+ * the order Xen makes them, so a request with several faults gets Xen's
+ * status code. The shared entry is guest memory: read once, updated only by
+ * compare-and-swap, never trusted between two reads.
+ */
+#include <core/domain.h>
+#include <cloison/errno.h>
+#include <cloison/mm.h>
+#include <cloison/p2m.h>
+#include <public/xen.h>
+#include <string.h>
+#include "grant_priv.h"
+
+/*
+ * Set GTF_reading (and GTF_writing) in the granter's entry, checking type and
+ * grantee unless the entry is already pinned (then the active entry rules).
+ * The guest may race us: a few retries, then give up as Xen does.
+ */
+static int pin_shared(struct grant_entry_v1 *e, const struct active_entry *act, bool readonly,
+                      bool mapping, uint16_t ldomid)
+{
+    uint32_t *raw = (uint32_t *)(void *)e; /* flags in bits 15:0, domid in 31:16 */
+    uint16_t mask = GTF_type_mask | (mapping ? GTF_sub_page : 0);
+    uint32_t cur = __atomic_load_n(raw, __ATOMIC_ACQUIRE);
+    for (int retries = 0;; retries++) {
+        uint16_t flags = (uint16_t)cur, domid = (uint16_t)(cur >> 16);
+        if (!act->pin && ((flags & mask) != GTF_permit_access || domid != ldomid))
+            return GNTST_general_error;
+        uint32_t want = cur | GTF_reading;
+        if (!readonly) {
+            if (flags & GTF_readonly)
+                return GNTST_general_error;
+            want |= GTF_writing;
+        }
+        if (__atomic_compare_exchange_n(raw, &cur, want, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+            return GNTST_okay;
+        if (retries == 4)
+            return GNTST_general_error;
+    }
+}
+
+/* After pins went away: writing ends with the last writable pin, reading with the last pin. */
+static void clear_status(struct grant_table *rgt, grant_ref_t ref, bool readonly)
+{
+    const struct active_entry *act = active_entry(rgt, ref);
+    uint16_t clear = 0;
+    if (!readonly && !(act->pin & PIN_W_MASK))
+        clear |= GTF_writing;
+    if (!act->pin)
+        clear |= GTF_reading;
+    if (clear)
+        __atomic_fetch_and(&shared_entry(rgt, ref)->flags, (uint16_t)~clear, __ATOMIC_SEQ_CST);
+}
+
+void gnttab_unpin(struct grant_table *rgt, grant_ref_t ref, bool readonly)
+{
+    active_entry(rgt, ref)->pin -= readonly ? PIN_HSTR : PIN_HSTW;
+    clear_status(rgt, ref, readonly);
+}
+
+/* Pin ref of rgt for ldomid (a map or one side of a copy); *pa = the page. */
+static int acquire(struct grant_table *rgt, grant_ref_t ref, uint16_t ldomid, bool readonly,
+                   bool mapping, paddr_t *pa)
+{
+    if (ref >= nr_entries(rgt))
+        return GNTST_bad_gntref;
+    struct active_entry *act = active_entry(rgt, ref);
+    struct grant_entry_v1 *e = shared_entry(rgt, ref);
+    if (act->pin && (act->domid != ldomid || (act->pin & PIN_OVERFLOW)))
+        return GNTST_general_error;
+    if (!act->pin || (!readonly && !(act->pin & PIN_W_MASK))) {
+        int rc = pin_shared(e, act, readonly, mapping, ldomid);
+        if (rc != GNTST_okay)
+            return rc;
+        if (!act->pin) {
+            uint32_t frame = __atomic_load_n(&e->frame, __ATOMIC_ACQUIRE);
+            rc = gnttab_granter_page(rgt, frame, &act->pa);
+            if (rc != GNTST_okay) {
+                clear_status(rgt, ref, readonly);
+                return rc;
+            }
+            act->domid = ldomid;
+        }
+    }
+    act->pin += readonly ? PIN_HSTR : PIN_HSTW;
+    *pa = act->pa;
+    return GNTST_okay;
+}
+
+void gnttab_map_ref(struct domain *cur, struct gnttab_map_grant_ref *op)
+{
+    uint32_t flags = op->flags;
+    bool ro = flags & GNTMAP_readonly;
+    if (!(flags & (GNTMAP_device_map | GNTMAP_host_map))) {
+        op->status = GNTST_bad_gntref;
+        return;
+    }
+    /* ARM guests are translated: no device, application or PTE mappings. */
+    if (flags & (GNTMAP_device_map | GNTMAP_application_map | GNTMAP_contains_pte)) {
+        op->status = GNTST_general_error;
+        return;
+    }
+    spin_lock(&gnttab_lock);
+    struct domain *rd = gnttab_find_domain(cur, op->dom, false); /* no DOMID_SELF, as Xen */
+    struct grant_table *lgt = cur->gnttab, *rgt = rd ? rd->gnttab : NULL;
+    uint32_t handle = rd ? gnttab_mt_alloc(lgt) : MT_NONE;
+    paddr_t pa = 0;
+    int rc;
+    if (!rd)
+        rc = GNTST_bad_domain;
+    else if (handle == MT_NONE)
+        rc = GNTST_no_device_space;
+    else
+        rc = acquire(rgt, op->ref, cur->id, ro, true, &pa);
+    if (rc == GNTST_okay) {
+        /* Only host_map[|readonly] exists on ARM. The entry's x86 cache
+         * attributes (GTF_PAT/PCD/PWT) are ignored for RAM, as on Xen. */
+        if ((flags & ~GNTMAP_readonly) != GNTMAP_host_map ||
+            p2m_set_page(&cur->p2m, op->host_addr & PAGE_MASK, pa, ro ? P2M_RAM_RO : P2M_RAM)) {
+            gnttab_unpin(rgt, op->ref, ro);
+            rc = GNTST_general_error;
+        }
+    }
+    if (rc == GNTST_okay) {
+        struct maptrack *m = &lgt->mt[handle / MT_PER_PAGE][handle % MT_PER_PAGE];
+        m->rgt = rgt;
+        m->ref = op->ref;
+        m->flags = (uint16_t)flags;
+        rgt->nr_mapped++;
+        op->handle = handle;
+        op->dev_bus_addr = pa;
+    } else if (handle != MT_NONE) {
+        gnttab_mt_free(lgt, handle);
+    }
+    op->status = (int16_t)rc;
+    spin_unlock(&gnttab_lock);
+}
+
+int16_t gnttab_unmap_ref(struct domain *cur, uint64_t host_addr, uint64_t dev_bus_addr,
+                         uint64_t new_addr, grant_handle_t handle)
+{
+    int16_t rc = GNTST_okay;
+    spin_lock(&gnttab_lock);
+    struct grant_table *lgt = cur->gnttab;
+    struct maptrack *m =
+        handle < lgt->mt_limit ? &lgt->mt[handle / MT_PER_PAGE][handle % MT_PER_PAGE] : NULL;
+    if (!m || !m->rgt) {
+        rc = GNTST_bad_handle;
+        goto out;
+    }
+    struct grant_table *rgt = m->rgt;
+    paddr_t granted = active_entry(rgt, m->ref)->pa, pa;
+    enum p2m_type t;
+    if (dev_bus_addr && dev_bus_addr != granted) {
+        rc = GNTST_general_error;
+        goto out;
+    }
+    /* host_addr 0 unmaps nothing and keeps the handle, as on Xen. */
+    if (host_addr && (m->flags & GNTMAP_host_map)) {
+        ipa_t ipa = host_addr & PAGE_MASK;
+        /* Only if host_addr still shows the granted page (Xen checks the MFN). */
+        if (new_addr || !p2m_lookup(&cur->p2m, ipa, &pa, &t) || pa != granted ||
+            p2m_clear_page(&cur->p2m, ipa) != 0) {
+            rc = GNTST_general_error;
+            goto out;
+        }
+        m->flags &= (uint16_t)~GNTMAP_host_map;
+    }
+    if (!(m->flags & GNTMAP_host_map)) {
+        gnttab_unpin(rgt, m->ref, m->flags & GNTMAP_readonly);
+        gnttab_mt_free(lgt, handle);
+        gnttab_put_mapping(rgt);
+    }
+out:
+    spin_unlock(&gnttab_lock);
+    return rc;
+}
+
+/* One side of a copy: a grant of `d` or (DOMID_SELF only) a frame of the caller. */
+struct copy_side {
+    struct domain *d;
+    bool have_grant;
+    grant_ref_t ref;
+    paddr_t pa;
+};
+
+static int claim(struct domain *cur, const struct gnttab_copy_ptr *p, bool is_gref, bool readonly,
+                 struct copy_side *s)
+{
+    if (is_gref) {
+        int rc = acquire(s->d->gnttab, p->u.ref, cur->id, readonly, false, &s->pa);
+        s->have_grant = rc == GNTST_okay;
+        s->ref = p->u.ref;
+        return rc;
+    }
+    return gnttab_granter_page(s->d->gnttab, p->u.gmfn, &s->pa);
+}
+
+static void release(struct copy_side *s, bool readonly)
+{
+    if (s->have_grant)
+        gnttab_unpin(s->d->gnttab, s->ref, readonly);
+    s->have_grant = false;
+}
+
+static int lock_side(struct domain *cur, uint16_t domid, bool is_gref, struct copy_side *s)
+{
+    /* Only the caller's own memory may be named by frame number. */
+    if (domid != DOMID_SELF && !is_gref)
+        return GNTST_permission_denied;
+    s->d = gnttab_find_domain(cur, domid, true);
+    return s->d ? GNTST_okay : GNTST_bad_domain;
+}
+
+void gnttab_copy(struct domain *cur, struct gnttab_copy *op)
+{
+    struct copy_side src = {0}, dst = {0};
+    bool sg = op->flags & GNTCOPY_source_gref, dg = op->flags & GNTCOPY_dest_gref;
+    spin_lock(&gnttab_lock);
+    int rc = lock_side(cur, op->source.domid, sg, &src);
+    if (rc == GNTST_okay)
+        rc = lock_side(cur, op->dest.domid, dg, &dst);
+    if (rc == GNTST_okay)
+        rc = claim(cur, &op->source, sg, true, &src);
+    if (rc == GNTST_okay)
+        rc = claim(cur, &op->dest, dg, false, &dst);
+    if (rc == GNTST_okay && ((uint32_t)op->source.offset + op->len > PAGE_SIZE ||
+                             (uint32_t)op->dest.offset + op->len > PAGE_SIZE))
+        rc = GNTST_bad_copy_arg;
+    if (rc == GNTST_okay)
+        memmove((char *)phys_to_virt(dst.pa) + op->dest.offset,
+                (const char *)phys_to_virt(src.pa) + op->source.offset, op->len);
+    release(&dst, false);
+    release(&src, true);
+    spin_unlock(&gnttab_lock);
+    op->status = (int16_t)rc;
+}
+
+/* Page transfer needs page ownership changes translated guests do not have:
+ * Xen/ARM fails it (bad_page when the frame is not even mapped). */
+void gnttab_transfer(struct domain *cur, struct gnttab_transfer *op)
+{
+    paddr_t pa;
+    enum p2m_type t;
+    bool mapped = op->mfn < (1ULL << (64 - PAGE_SHIFT)) &&
+                  p2m_lookup(&cur->p2m, op->mfn << PAGE_SHIFT, &pa, &t) && t != P2M_DEVICE;
+    op->status = mapped ? GNTST_general_error : GNTST_bad_page;
+}
+
+void gnttab_swap_ref(struct domain *cur, struct gnttab_swap_grant_ref *op)
+{
+    spin_lock(&gnttab_lock);
+    struct grant_table *gt = cur->gnttab;
+    int rc = GNTST_okay;
+    if (op->ref_a >= nr_entries(gt) || op->ref_b >= nr_entries(gt))
+        rc = GNTST_bad_gntref;
+    else if (op->ref_a != op->ref_b &&
+             (active_entry(gt, op->ref_a)->pin || active_entry(gt, op->ref_b)->pin))
+        rc = GNTST_eagain;
+    else if (op->ref_a != op->ref_b) {
+        struct grant_entry_v1 *a = shared_entry(gt, op->ref_a), *b = shared_entry(gt, op->ref_b);
+        struct grant_entry_v1 t = *a;
+        *a = *b;
+        *b = t;
+    }
+    spin_unlock(&gnttab_lock);
+    op->status = (int16_t)rc;
+}
+
+/* Is pa a page cur owns (RAM, grant frame) or maps through a grant? */
+static bool may_flush(struct domain *cur, paddr_t pa)
+{
+    struct grant_table *gt = cur->gnttab;
+    for (size_t i = 0; i < cur->nr_ram_chunks; i++)
+        if (pa >= cur->ram_chunks[i].pa &&
+            pa < cur->ram_chunks[i].pa + (PAGE_SIZE << cur->ram_chunks[i].order))
+            return true;
+    for (unsigned int i = 0; i < gt->nr_frames; i++)
+        if (gt->frames[i] == pa)
+            return true;
+    for (uint32_t h = 0; h < gt->mt_limit; h++) {
+        const struct maptrack *m = &gt->mt[h / MT_PER_PAGE][h % MT_PER_PAGE];
+        if (m->rgt && active_entry(m->rgt, m->ref)->pa == pa)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Validated as Xen does; the maintenance itself is a no-op: every page
+ * Cloison shares is Normal write-back and the platforms it runs on have
+ * coherent DMA. (A non-coherent platform needs dc cvac/ivac here.)
+ */
+int gnttab_cache_flush(struct domain *cur, const struct gnttab_cache_flush *op)
+{
+    if (op->offset >= PAGE_SIZE || op->length > PAGE_SIZE ||
+        (uint32_t)op->offset + op->length > PAGE_SIZE ||
+        (op->op & ~(GNTTAB_CACHE_INVAL | GNTTAB_CACHE_CLEAN)))
+        return -EINVAL;
+    if (op->length == 0 || op->op == 0)
+        return 0;
+    spin_lock(&gnttab_lock);
+    bool ok = may_flush(cur, op->a.dev_bus_addr & PAGE_MASK);
+    spin_unlock(&gnttab_lock);
+    return ok ? 0 : -EINVAL;
+}

@@ -1,0 +1,88 @@
+/*
+ * shared_info and vcpu_info placement (XENMEM_add_to_physmap shared_info,
+ * XENMEM_remove_from_physmap, VCPUOP_register_vcpu_info), with Xen 4.17's
+ * checks and error codes.
+ */
+#include <core/domain.h>
+#include <boot/domain_build.h>
+#include <cloison/errno.h>
+#include <core/foreign_map.h>
+#include <xen/evtchn.h>
+#include <cloison/mm.h>
+#include <cloison/p2m.h>
+#include <xen/shared_info.h>
+#include <core/vcpu.h>
+#include <xen/xen_domain.h>
+#include <string.h>
+
+bool xen_gfn_in_ipa_space(uint64_t gfn)
+{
+    return gfn < (1ULL << (p2m_ipa_bits() - PAGE_SHIFT));
+}
+
+int xen_map_shared_info(struct domain *d, uint64_t gfn)
+{
+    struct xen_dom *x = d->xen;
+    paddr_t old;
+    enum p2m_type t;
+    if (!xen_gfn_in_ipa_space(gfn))
+        return -EINVAL;
+    /* One mapping at a time: the guest removes the old one first (Xen). */
+    if (x->shinfo_gfn != GFN_INVALID)
+        return -EBUSY;
+    /* Device frames (the GICv2 virtual CPU interface) are not replaceable. */
+    if (p2m_lookup(&d->p2m, gfn << PAGE_SHIFT, &old, &t) && t != P2M_RAM)
+        return -EINVAL;
+    int rc = p2m_set_page(&d->p2m, gfn << PAGE_SHIFT, virt_to_phys(x->shinfo), P2M_RAM);
+    if (!rc) {
+        x->shinfo_gfn = gfn;
+        x->max_mapped_gfn = MAX(x->max_mapped_gfn, gfn);
+    }
+    return rc;
+}
+
+int xen_remove_from_physmap(struct domain *d, uint64_t gfn)
+{
+    struct xen_dom *x = d->xen;
+    paddr_t pa;
+    enum p2m_type t;
+    int rc;
+    if (foreign_unmap_gfn(d, gfn, &rc))
+        return rc; /* a page of another domain: drops its reference too */
+    if (!xen_gfn_in_ipa_space(gfn) || !p2m_lookup(&d->p2m, gfn << PAGE_SHIFT, &pa, &t) ||
+        t != P2M_RAM)
+        return -ENOENT;
+    rc = p2m_clear_page(&d->p2m, gfn << PAGE_SHIFT);
+    if (!rc && x && gfn == x->shinfo_gfn)
+        x->shinfo_gfn = GFN_INVALID;
+    return rc;
+}
+
+int xen_register_vcpu_info(struct vcpu *caller, unsigned int vcpu, uint64_t gfn, uint32_t offset)
+{
+    struct domain *d = caller->domain;
+    struct xen_dom *x = d->xen;
+    paddr_t pa;
+    if (offset > PAGE_SIZE - sizeof(struct vcpu_info) || (offset & 7))
+        return -ENXIO;
+    if (x->vcpu[vcpu].vi)
+        return -EINVAL; /* once per vCPU */
+    /* The caller's own vCPU, or one that is not running. */
+    if (d->vcpus[vcpu] != caller && d->vcpus[vcpu]->state != VCPU_OFF)
+        return -EINVAL;
+    /* The hypervisor writes into it from now on: only the domain's own RAM,
+     * never a page mapped from another domain that could be freed first. */
+    if (!xen_gfn_in_ipa_space(gfn) || !domain_own_ram_page(d, gfn, &pa, NULL))
+        return -EINVAL;
+    struct vcpu_info *nvi = phys_to_virt((pa & PAGE_MASK) + offset);
+    struct vcpu_info *old = xen_vcpu_info(x, vcpu);
+    if (old == &x->dummy_vi)
+        memset(nvi, 0, sizeof(*nvi));
+    else
+        memcpy(nvi, old, sizeof(*nvi));
+    x->vcpu[vcpu].vi_gfn = gfn;
+    __atomic_store_n(&x->vcpu[vcpu].vi, nvi, __ATOMIC_SEQ_CST);
+    /* Events may have gone to the old place: make the guest rescan all. */
+    evtchn_2l_kick_all(x, vcpu);
+    return 0;
+}

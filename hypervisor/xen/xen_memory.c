@@ -1,0 +1,97 @@
+/*
+ * Ballooning a domain's RAM (XENMEM_decrease_reservation / populate_physmap /
+ * increase_reservation), one extent at a time so the hypercall can return
+ * the exact count done, as Xen does.
+ *
+ * RAM pages keep their host backing while ballooned out: the 2 MiB chunks
+ * they belong to are only freed with the domain. A populate brings back the
+ * original page, zeroed. So a domain can only populate GFNs of its own RAM
+ * banks, and only as many pages as it gave back (Xen's max_pages limit).
+ */
+#include <core/domain.h>
+#include <boot/domain_build.h>
+#include <cloison/errno.h>
+#include <cloison/mm.h>
+#include <cloison/p2m.h>
+#include <xen/shared_info.h>
+#include <xen/xen_domain.h>
+#include <xen/xen_memory.h>
+#include <string.h>
+
+/* The host page backing RAM at gfn when the domain was built. */
+static bool original_page(const struct domain *d, uint64_t gfn, paddr_t *pa)
+{
+    ipa_t ipa = gfn << PAGE_SHIFT;
+    for (size_t i = 0; i < d->nr_ram_chunks; i++) {
+        const struct ram_chunk *c = &d->ram_chunks[i];
+        if (ipa >= c->ipa && ipa - c->ipa < (PAGE_SIZE << c->order)) {
+            *pa = c->pa + (ipa - c->ipa);
+            return true;
+        }
+    }
+    return false;
+}
+
+int xen_decrease_extent(struct domain *d, uint64_t gfn, unsigned int order)
+{
+    uint64_t n = 1ULL << order;
+    for (uint64_t i = 0; i < n; i++) {
+        /* Only the domain's own pages count as given back (it may populate
+         * that many again); a page it maps from elsewhere is just unmapped. */
+        bool own = domain_own_ram_page(d, gfn + i, NULL, NULL);
+        /* Anything but a present RAM page (e.g. a hole) fails the extent. */
+        int rc = xen_remove_from_physmap(d, gfn + i);
+        if (rc)
+            return -EINVAL;
+        d->xen->released_pages += own;
+    }
+    return 0;
+}
+
+int xen_populate_extent(struct domain *d, uint64_t gfn, unsigned int order)
+{
+    uint64_t n = 1ULL << order;
+    paddr_t pa, cur;
+    enum p2m_type t;
+    if (d->xen->released_pages < n || !xen_gfn_in_ipa_space(gfn + n - 1))
+        return -ENOMEM;
+    for (uint64_t i = 0; i < n; i++)
+        if (!original_page(d, gfn + i, &pa) ||
+            p2m_lookup(&d->p2m, (gfn + i) << PAGE_SHIFT, &cur, &t))
+            return -EINVAL;
+    for (uint64_t i = 0; i < n; i++) {
+        original_page(d, gfn + i, &pa);
+        memset(phys_to_virt(pa), 0, PAGE_SIZE); /* a fresh page, as far as the guest knows */
+        int rc = p2m_set_page(&d->p2m, (gfn + i) << PAGE_SHIFT, pa, P2M_RAM);
+        if (rc)
+            return rc;
+        d->xen->released_pages--;
+    }
+    return 0;
+}
+
+int xen_increase_extent(struct domain *d, unsigned int order)
+{
+    /* Translated guests get no GFN back from this: it only raises tot_pages. */
+    if (d->xen->released_pages < (1ULL << order))
+        return -ENOMEM;
+    d->xen->released_pages -= 1ULL << order;
+    return 0;
+}
+
+uint64_t xen_tot_pages(const struct domain *d)
+{
+    return ((d->ram_size + d->ram1_size) >> PAGE_SHIFT) - d->xen->released_pages;
+}
+
+uint64_t xen_max_pages(const struct domain *d)
+{
+    return (d->ram_size + d->ram1_size) >> PAGE_SHIFT;
+}
+
+uint64_t xen_max_gpfn(const struct domain *d)
+{
+    uint64_t top = d->ram1_size ? (GUEST_RAM1_BASE + d->ram1_size) : (d->ram_base + d->ram_size);
+    uint64_t g = (top >> PAGE_SHIFT) - 1;
+    return MAX(g, d->xen->max_mapped_gfn);
+}
