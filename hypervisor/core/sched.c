@@ -171,7 +171,7 @@ static void vtimer_wake_fn(struct timer *t)
 {
     struct vcpu *v = t->data;
     /* As on the physical path: mask the guest's timer, then inject. */
-    v->sys.cntv_ctl |= BIT(1);
+    v->arch.sys.cntv_ctl |= BIT(1);
     vgic_inject(v, IRQ_PPI_VTIMER);
 }
 
@@ -204,7 +204,7 @@ static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next)
         vgic_restore(next);
         next->loaded = true;
         next->slice_start = now;
-        p->cur_regs = &next->regs;
+        p->cur_regs = &next->arch.regs;
     } else {
         p->cur_regs = &idle_regs[p->id];
     }
@@ -258,7 +258,7 @@ __noreturn void sched_return_to_guest(void)
         if (next) {
             xen_vcpu_before_entry(next); /* upcall line, runstate area */
             vgic_flush(next);
-            return_to_guest(&next->regs);
+            return_to_guest(&next->arch.regs);
         }
         /* Idle: wait for an interrupt with IRQs open at EL2 only here. */
         p->idle_ticks++;

@@ -19,29 +19,30 @@
 
 uint64_t guest_reg(const struct vcpu *v, unsigned int n)
 {
-    return n >= 31 ? 0 : v->regs.x[n];
+    return n >= 31 ? 0 : v->arch.regs.x[n];
 }
 
 void set_guest_reg(struct vcpu *v, unsigned int n, uint64_t val)
 {
     if (n < 31)
-        v->regs.x[n] = val;
+        v->arch.regs.x[n] = val;
 }
 
 void advance_pc(struct vcpu *v, uint64_t esr)
 {
-    v->regs.elr += (esr & ESR_IL) ? 4 : 2;
+    v->arch.regs.elr += (esr & ESR_IL) ? 4 : 2;
 }
 
 static bool from_el0(const struct vcpu *v)
 {
-    return (v->regs.spsr & PSR_MODE_MASK) == PSR_MODE_EL0t || (v->regs.spsr & PSR_AARCH32);
+    return (v->arch.regs.spsr & PSR_MODE_MASK) == PSR_MODE_EL0t ||
+           (v->arch.regs.spsr & PSR_AARCH32);
 }
 
 static void inject_sync(struct vcpu *v, uint64_t esr, uint64_t far, bool set_far)
 {
     uint64_t vbar = read_sysreg(vbar_el1);
-    uint64_t spsr = v->regs.spsr;
+    uint64_t spsr = v->arch.regs.spsr;
     uint64_t off;
     if (spsr & PSR_AARCH32)
         off = 0x600;
@@ -52,17 +53,17 @@ static void inject_sync(struct vcpu *v, uint64_t esr, uint64_t far, bool set_far
     else
         off = 0x000;
     /* Faulting on the vector itself: the guest has no working handler. */
-    if (!from_el0(v) && v->regs.elr >= vbar && v->regs.elr < vbar + 0x800) {
-        domain_crash(v->domain, "fault inside its exception vectors, pc", v->regs.elr);
+    if (!from_el0(v) && v->arch.regs.elr >= vbar && v->arch.regs.elr < vbar + 0x800) {
+        domain_crash(v->domain, "fault inside its exception vectors, pc", v->arch.regs.elr);
         return;
     }
-    write_sysreg(elr_el1, v->regs.elr);
+    write_sysreg(elr_el1, v->arch.regs.elr);
     write_sysreg(spsr_el1, spsr);
     write_sysreg(esr_el1, esr);
     if (set_far)
         write_sysreg(far_el1, far);
-    v->regs.elr = vbar + off;
-    v->regs.spsr = PSR_MODE_EL1h | PSR_DAIF;
+    v->arch.regs.elr = vbar + off;
+    v->arch.regs.spsr = PSR_MODE_EL1h | PSR_DAIF;
 }
 
 void inject_undef(struct vcpu *v)

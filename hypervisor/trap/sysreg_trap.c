@@ -128,7 +128,7 @@ void trap_sysreg(struct vcpu *v, uint64_t esr)
                   "%s of unhandled system register S%u_%u_C%u_C%u_%u at pc 0x%lx: undefined "
                   "instruction injected",
                   a.write ? "write" : "read", SYSREG_OP0(a.key), SYSREG_OP1(a.key),
-                  SYSREG_CRN(a.key), SYSREG_CRM(a.key), SYSREG_OP2(a.key), v->regs.elr);
+                  SYSREG_CRN(a.key), SYSREG_CRM(a.key), SYSREG_OP2(a.key), v->arch.regs.elr);
         inject_undef(v);
         return;
     }

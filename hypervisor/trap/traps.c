@@ -25,7 +25,7 @@ typedef void (*trap_fn)(struct vcpu *v, uint64_t esr);
 static void trap_undef(struct vcpu *v, uint64_t esr)
 {
     guest_log(v, "unhandled trap (ESR 0x%lx) at pc 0x%lx: undefined instruction injected", esr,
-              v->regs.elr);
+              v->arch.regs.elr);
     inject_undef(v);
 }
 
@@ -65,7 +65,7 @@ static void trap_dabt(struct vcpu *v, uint64_t esr)
         return;
     /* Outside RAM and every emulated device: an external abort, as Xen. */
     guest_log(v, "data abort at IPA 0x%lx (pc 0x%lx): outside its memory, abort injected", ipa,
-              v->regs.elr);
+              v->arch.regs.elr);
     inject_dabt(v, far);
 }
 
@@ -79,7 +79,7 @@ static void trap_iabt(struct vcpu *v, uint64_t esr)
 static void trap_serror(struct vcpu *v, uint64_t esr)
 {
     (void)esr;
-    domain_crash(v->domain, "SError", v->regs.elr);
+    domain_crash(v->domain, "SError", v->arch.regs.elr);
 }
 
 static const trap_fn ec_table[64] = {
@@ -114,7 +114,7 @@ void guest_serror_entry(struct guest_regs *regs)
     (void)regs;
     struct vcpu *v = current_vcpu();
     vgic_sync(v);
-    domain_crash(v->domain, "SError", v->regs.elr);
+    domain_crash(v->domain, "SError", v->arch.regs.elr);
     sched_return_to_guest();
 }
 

@@ -27,7 +27,7 @@ static bool oslar(struct vcpu *v, struct sysreg_access *a)
 {
     if (!a->write) /* write-only */
         return false;
-    v->sys.os_unlocked = !(a->val & 1);
+    v->arch.sys.os_unlocked = !(a->val & 1);
     return true;
 }
 
@@ -35,7 +35,7 @@ static bool oslsr(struct vcpu *v, struct sysreg_access *a)
 {
     if (a->write)
         return false;
-    a->val = OSLSR_OSLM_IMPL | (v->sys.os_unlocked ? 0 : OSLSR_OSLK);
+    a->val = OSLSR_OSLM_IMPL | (v->arch.sys.os_unlocked ? 0 : OSLSR_OSLK);
     return true;
 }
 

@@ -92,8 +92,8 @@ static int64_t features(uint32_t fn)
 
 void smccc_dispatch(struct vcpu *v)
 {
-    uint32_t fn = (uint32_t)v->regs.x[0];
-    uint64_t a1 = v->regs.x[1], a2 = v->regs.x[2], a3 = v->regs.x[3];
+    uint32_t fn = (uint32_t)v->arch.regs.x[0];
+    uint64_t a1 = v->arch.regs.x[1], a2 = v->arch.regs.x[2], a3 = v->arch.regs.x[3];
     int64_t ret;
     switch (fn) {
     case PSCI_VERSION:
@@ -112,7 +112,7 @@ void smccc_dispatch(struct vcpu *v)
         return;
     case PSCI_CPU_SUSPEND:
     case PSCI_CPU_SUSPEND | SMC64:
-        v->regs.x[0] = PSCI_SUCCESS;
+        v->arch.regs.x[0] = PSCI_SUCCESS;
         vcpu_block(v); /* standby: back on the next interrupt */
         return;
     case PSCI_AFFINITY_INFO:
@@ -141,5 +141,5 @@ void smccc_dispatch(struct vcpu *v)
         ret = PSCI_NOT_SUPPORTED;
         break;
     }
-    v->regs.x[0] = (uint64_t)ret;
+    v->arch.regs.x[0] = (uint64_t)ret;
 }

@@ -29,19 +29,19 @@ static const hypercall_fn table[XEN_NR_HYPERCALLS] = {
 int64_t hypercall_continue(struct vcpu *v, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
                            uint64_t a4)
 {
-    uint64_t *x = v->regs.x;
+    uint64_t *x = v->arch.regs.x;
     x[0] = a0, x[1] = a1, x[2] = a2, x[3] = a3, x[4] = a4;
-    v->regs.elr -= 4; /* back to the HVC (ELR points past it); x16 still holds the number */
+    v->arch.regs.elr -= 4; /* back to the HVC (ELR points past it); x16 still holds the number */
     return CONTINUED;
 }
 
 void hypercall_dispatch(struct vcpu *v)
 {
-    uint64_t nr = v->regs.x[16];
-    uint64_t *x = v->regs.x;
+    uint64_t nr = v->arch.regs.x[16];
+    uint64_t *x = v->arch.regs.x;
     hypercall_fn fn = nr < XEN_NR_HYPERCALLS ? table[nr] : NULL;
     int64_t ret = fn ? fn(v, x[0], x[1], x[2], x[3], x[4]) : -ENOSYS;
     /* A handler that ended the domain or blocked leaves x0 to be seen on resume. */
     if (ret != CONTINUED)
-        v->regs.x[0] = (uint64_t)ret;
+        v->arch.regs.x[0] = (uint64_t)ret;
 }

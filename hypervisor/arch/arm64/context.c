@@ -81,7 +81,7 @@ static void load_pauth(const uint64_t k[10])
 
 void context_save(struct vcpu *v)
 {
-    struct el1_sysregs *s = &v->sys;
+    struct el1_sysregs *s = &v->arch.sys;
     s->sctlr = read_sysreg(sctlr_el1);
     s->cpacr = read_sysreg(cpacr_el1);
     s->ttbr0 = read_sysreg(ttbr0_el1);
@@ -114,12 +114,12 @@ void context_save(struct vcpu *v)
     isb();
     if (cpu_caps.pauth)
         save_pauth(s->pauth_keys);
-    arch_fp_save(&v->fp);
+    arch_fp_save(&v->arch.fp);
 }
 
 void context_load(struct vcpu *v)
 {
-    const struct el1_sysregs *s = &v->sys;
+    const struct el1_sysregs *s = &v->arch.sys;
     p2m_enter(&v->domain->p2m, this_pcpu()->id); /* VMID + VTTBR_EL2: AT below needs them */
     write_sysreg(vmpidr_el2, s->vmpidr);
     write_sysreg(cntvoff_el2, v->domain->cntvoff);
@@ -151,7 +151,7 @@ void context_load(struct vcpu *v)
     write_sysreg(cntv_ctl_el0, s->cntv_ctl);
     if (cpu_caps.pauth)
         load_pauth(s->pauth_keys);
-    arch_fp_restore(&v->fp);
+    arch_fp_restore(&v->arch.fp);
     isb();
 }
 
@@ -159,8 +159,8 @@ void context_load(struct vcpu *v)
  * CNTPCT terms (0 if it will not fire). */
 uint64_t context_vtimer_deadline(const struct vcpu *v)
 {
-    uint64_t ctl = v->sys.cntv_ctl;
+    uint64_t ctl = v->arch.sys.cntv_ctl;
     if (!(ctl & CNT_CTL_ENABLE) || (ctl & BIT(1)))
         return 0;
-    return v->sys.cntv_cval + v->domain->cntvoff;
+    return v->arch.sys.cntv_cval + v->domain->cntvoff;
 }

@@ -14,13 +14,13 @@ uint64_t vcpu_mpidr(unsigned int id)
 
 void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0)
 {
-    memset(&v->regs, 0, sizeof(v->regs));
-    memset(&v->fp, 0, sizeof(v->fp));
-    struct el1_sysregs *s = &v->sys;
+    memset(&v->arch.regs, 0, sizeof(v->arch.regs));
+    memset(&v->arch.fp, 0, sizeof(v->arch.fp));
+    struct el1_sysregs *s = &v->arch.sys;
     memset(s, 0, sizeof(*s));
     s->sctlr = SCTLR_EL1_RESET;
     s->vmpidr = vcpu_mpidr(v->id);
-    v->regs.x[0] = x0;
-    v->regs.elr = pc;
-    v->regs.spsr = PSR_MODE_EL1h | PSR_DAIF;
+    v->arch.regs.x[0] = x0;
+    v->arch.regs.elr = pc;
+    v->arch.regs.spsr = PSR_MODE_EL1h | PSR_DAIF;
 }

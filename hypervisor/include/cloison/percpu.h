@@ -15,7 +15,7 @@ struct vcpu;
 struct guest_regs;
 
 struct pcpu {
-    struct guest_regs *cur_regs; /* first: guest_entry.S saves the trap frame here */
+    struct guest_regs *cur_regs; /* first: vectors.S saves the trap frame here */
     uint64_t stack_top;
     unsigned int id;
     uint64_t mpidr;

@@ -12,28 +12,9 @@
 #include <cloison/spinlock.h>
 #include <vdev/vgic.h>
 #include <core/timer.h>
+#include <asm/vcpu_arch.h>
 
 struct domain;
-
-/* Saved by the exception entry on every trap from the guest (guest_entry.S). */
-struct guest_regs {
-    uint64_t x[31];
-    uint64_t elr;  /* ELR_EL2: guest PC */
-    uint64_t spsr; /* SPSR_EL2: guest PSTATE */
-};
-
-/* EL1/EL0 system registers switched when a pCPU changes vCPU. */
-struct el1_sysregs {
-    uint64_t sctlr, cpacr, ttbr0, ttbr1, tcr, mair, amair;
-    uint64_t vbar, contextidr, tpidr_el0, tpidrro_el0, tpidr_el1;
-    uint64_t sp_el0, sp_el1, elr_el1, spsr_el1, esr, far, afsr0, afsr1;
-    uint64_t par, cntkctl, csselr, mdscr;
-    uint64_t cntv_ctl, cntv_cval;
-    uint64_t vmpidr;
-    /* PAuth keys APIA, APIB, APDA, APDB, APGA (lo, hi), when the CPU has them */
-    uint64_t pauth_keys[10];
-    bool os_unlocked; /* emulated OS lock (OSLAR_EL1): starts locked */
-};
 
 /* The emulated EL1 physical timer (trap/vptimer.c): CNTP_* trap and a
  * software timer raises PPI 30 at CVAL, whether the vCPU runs or not. */
@@ -41,11 +22,6 @@ struct vptimer {
     uint64_t ctl; /* ENABLE and IMASK as the guest wrote them */
     uint64_t cval;
     struct timer timer;
-};
-
-struct fp_regs {
-    __uint128_t q[32];
-    uint64_t fpsr, fpcr;
 };
 
 enum vcpu_state {
@@ -56,9 +32,7 @@ enum vcpu_state {
 };
 
 struct vcpu {
-    struct guest_regs regs; /* first: guest_entry.S stores here */
-    struct el1_sysregs sys;
-    struct fp_regs fp;
+    struct vcpu_arch arch; /* first: the trap entry stores the registers here */
     struct vgic_cpu vgic;
 
     struct domain *domain;

@@ -1,0 +1,42 @@
+/*
+ * The architectural state of a vCPU: what the trap entry saves and the
+ * context switch swaps. struct vcpu embeds it first, so the trap entry
+ * (vectors.S) finds the register block at the vCPU's own address.
+ */
+#ifndef ASM_VCPU_ARCH_H
+#define ASM_VCPU_ARCH_H
+
+#include <cloison/types.h>
+
+/* Saved by the exception entry on every trap from the guest (vectors.S). */
+struct guest_regs {
+    uint64_t x[31];
+    uint64_t elr;  /* ELR_EL2: guest PC */
+    uint64_t spsr; /* SPSR_EL2: guest PSTATE */
+};
+
+/* EL1/EL0 system registers switched when a pCPU changes vCPU. */
+struct el1_sysregs {
+    uint64_t sctlr, cpacr, ttbr0, ttbr1, tcr, mair, amair;
+    uint64_t vbar, contextidr, tpidr_el0, tpidrro_el0, tpidr_el1;
+    uint64_t sp_el0, sp_el1, elr_el1, spsr_el1, esr, far, afsr0, afsr1;
+    uint64_t par, cntkctl, csselr, mdscr;
+    uint64_t cntv_ctl, cntv_cval;
+    uint64_t vmpidr;
+    /* PAuth keys APIA, APIB, APDA, APDB, APGA (lo, hi), when the CPU has them */
+    uint64_t pauth_keys[10];
+    bool os_unlocked; /* emulated OS lock (OSLAR_EL1): starts locked */
+};
+
+struct fp_regs {
+    __uint128_t q[32];
+    uint64_t fpsr, fpcr;
+};
+
+struct vcpu_arch {
+    struct guest_regs regs; /* first: vectors.S stores here */
+    struct el1_sysregs sys;
+    struct fp_regs fp;
+};
+
+#endif
