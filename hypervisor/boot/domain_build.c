@@ -23,14 +23,6 @@
 #define CHUNK_ORDER 9 /* 2 MiB */
 #define DTB_MAX (64 * 1024)
 
-static void clean_dcache(const void *p, uint64_t len)
-{
-    uint64_t line = 64, a = ALIGN_DOWN((uint64_t)(uintptr_t)p, line);
-    for (; a < (uint64_t)(uintptr_t)p + len; a += line)
-        __asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
-    __asm__ volatile("dsb ish" ::: "memory");
-}
-
 /* Back [ipa, ipa + bytes) with fresh pages, 2 MiB at a time where possible. */
 static int alloc_bank(struct domain *d, ipa_t ipa, uint64_t bytes, size_t max_chunks)
 {
@@ -101,7 +93,7 @@ int domain_write_ipa(struct domain *d, ipa_t ipa, const void *src, uint64_t len)
         uint64_t n = MIN(len, c->ipa + csize - ipa);
         void *dst = phys_to_virt(c->pa + (ipa - c->ipa));
         memcpy(dst, s, n);
-        clean_dcache(dst, n);
+        arch_dcache_clean_range(dst, n);
         s += n;
         ipa += n;
         len -= n;
@@ -172,6 +164,6 @@ int domain_load_images(struct domain *d, const struct domain_cfg *cfg, uint64_t 
     xfree(buf);
     *entry = kbase;
     *dtb = dtb_ipa;
-    __asm__ volatile("ic ialluis\n dsb ish\n isb" ::: "memory");
+    arch_icache_invalidate_all();
     return rc;
 }

@@ -1,31 +1,12 @@
 /* Guest virtual address copies for hypercalls (see cloison/guest_copy.h). */
 #include <core/domain.h>
 #include <boot/domain_build.h>
+#include <cloison/arch.h>
 #include <cloison/errno.h>
 #include <xen/guest_copy.h>
 #include <cloison/mm.h>
 #include <core/vcpu.h>
-#include <asm/sysreg.h>
 #include <string.h>
-
-#define PAR_F BIT(0)
-#define PAR_PA_MASK 0x0000fffffffff000UL
-
-/* Translate one guest VA; 0 on failure. PAR_EL1 is guest state: preserved. */
-static paddr_t translate(vaddr_t va, bool write)
-{
-    uint64_t saved = read_sysreg(par_el1);
-    if (write)
-        __asm__ volatile("at s12e1w, %0" : : "r"(va));
-    else
-        __asm__ volatile("at s12e1r, %0" : : "r"(va));
-    isb();
-    uint64_t par = read_sysreg(par_el1);
-    write_sysreg(par_el1, saved);
-    if (par & PAR_F)
-        return 0;
-    return (par & PAR_PA_MASK) | (va & (PAGE_SIZE - 1));
-}
 
 /* The page must be RAM of the calling domain (never MMIO such as GICV). */
 static bool owns(const struct domain *d, paddr_t pa)
@@ -43,7 +24,7 @@ static int copy(struct vcpu *v, vaddr_t gva, void *hbuf, size_t len, bool to_gue
     uint8_t *h = hbuf;
     while (len) {
         size_t n = MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
-        paddr_t pa = translate(gva, to_guest);
+        paddr_t pa = arch_guest_va_to_pa(gva, to_guest);
         if (!pa || !owns(v->domain, pa))
             return -EFAULT;
         if (to_guest)

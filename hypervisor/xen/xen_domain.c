@@ -135,10 +135,10 @@ void xen_runstate_update(struct vcpu *v)
         /* Readers retry while bit 63 is set: mark, rewrite, unmark. */
         uint64_t busy = rs.state_entry_time | XEN_RUNSTATE_UPDATE;
         runstate_write(v, va, t_off, &busy, sizeof(busy));
-        __asm__ volatile("dmb ishst" ::: "memory");
+        arch_smp_wmb();
         rs.state_entry_time = busy;
         runstate_write(v, va, 0, &rs, sizeof(rs));
-        __asm__ volatile("dmb ishst" ::: "memory");
+        arch_smp_wmb();
         rs.state_entry_time &= ~XEN_RUNSTATE_UPDATE;
         runstate_write(v, va, t_off, &rs.state_entry_time, sizeof(uint64_t));
     } else {

@@ -23,6 +23,11 @@ uint64_t arch_cpu_mpidr(void)
     return read_sysreg(mpidr_el1) & 0xff00ffffffUL;
 }
 
+void arch_smp_wmb(void)
+{
+    dmb(ishst);
+}
+
 __noreturn void arch_halt(void)
 {
     local_irq_disable();

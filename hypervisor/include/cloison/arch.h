@@ -19,6 +19,16 @@ struct fp_regs;
  * state in the registers save and restore around it. */
 void arch_fp_save(struct fp_regs *fp);
 void arch_fp_restore(const struct fp_regs *fp);
+/* Clean [p, p + len) to the point of coherency (the guest may start with
+ * its caches off), then invalidate every I-cache (code Cloison loaded). */
+void arch_dcache_clean_range(const void *p, size_t len);
+void arch_icache_invalidate_all(void);
+/* Order earlier stores before later ones as other CPUs see them (a guest
+ * reading a seqlock-style record Cloison updates). */
+void arch_smp_wmb(void);
+/* The host physical address a guest VA of the current vCPU maps to, through
+ * its stage 1 and stage 2, for a read or a write; 0 if none. */
+paddr_t arch_guest_va_to_pa(vaddr_t va, bool write);
 __noreturn void arch_halt(void);      /* stop this CPU for good */
 void cpu_early_init(unsigned int id); /* TPIDR_EL2 and FP access, before anything */
 void cpu_init_el2(void);              /* trap configuration for running guests */

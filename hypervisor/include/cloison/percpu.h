@@ -8,6 +8,7 @@
 
 #include <cloison/types.h>
 #include <cloison/spinlock.h>
+#include <asm/cpu_local.h>
 
 #define MAX_PCPUS 8
 
@@ -34,9 +35,7 @@ extern unsigned int nr_pcpus;
 
 static inline struct pcpu *this_pcpu(void)
 {
-    struct pcpu *p;
-    __asm__ volatile("mrs %0, tpidr_el2" : "=r"(p));
-    return p;
+    return arch_cpu_local();
 }
 static inline unsigned int this_cpu_id(void)
 {
