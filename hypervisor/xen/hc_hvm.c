@@ -11,6 +11,7 @@
 #include <public/hvm/hvm_op.h>
 #include <public/xen.h>
 #include "hypercall.h"
+#include <xen/target_domain.h>
 
 /* P_GUEST: the domain reads its own, only others (privileged) set it.
  * P_TOOLSTACK: only others read or set it. 0: not a param on ARM. */
@@ -39,15 +40,10 @@ int64_t do_hvm_op(struct vcpu *v, uint64_t op, uint64_t arg, uint64_t a2, uint64
     struct xen_hvm_param p;
     if (copy_from_guest(v, &p, arg, sizeof(p)))
         return -EFAULT;
-    /* Referenced for the call: a concurrent teardown waits for the put. */
-    struct domain *t = domain_get(p.domid == DOMID_SELF ? v->domain->id : p.domid);
+    int rc;
+    struct domain *t = target_domain_get(v, p.domid, TARGET_SELF_ID | TARGET_XEN, &rc);
     bool set = op == HVMOP_set_param;
-    int rc = 0;
-    if (!t || !t->xen)
-        rc = -ESRCH;
-    else if (t != v->domain && !v->domain->is_privileged)
-        rc = -EPERM;
-    else
+    if (t)
         rc = allowed(v->domain, t, p.index, set);
     if (!rc && set)
         t->xen->hvm_params[p.index] = p.value;

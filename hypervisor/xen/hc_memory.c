@@ -19,6 +19,7 @@
 #include <public/memory.h>
 #include <public/xen.h>
 #include "hypercall.h"
+#include <xen/target_domain.h>
 
 #define DOMU_MAX_ORDER 9 /* largest extent a domU may ask for (Xen/ARM) */
 /* Extents (or batch entries) done per call; the rest is a continuation, with
@@ -26,23 +27,10 @@
  * keeps the pCPU (an extent may be 512 pages). */
 #define EXTENTS_PER_CALL 64
 
-/*
- * rcu_lock_domain_by_any_id + XSM_TARGET: the domain referenced (release it
- * with domain_put), or NULL with *rc = -ESRCH / -EPERM.
- */
+/* rcu_lock_domain_by_any_id + XSM_TARGET, on a domain with the Xen interface. */
 static struct domain *target(struct vcpu *v, uint16_t domid, int *rc)
 {
-    struct domain *t = domain_get(domid == DOMID_SELF ? v->domain->id : domid);
-    *rc = 0;
-    if (!t || !t->xen)
-        *rc = -ESRCH;
-    else if (t != v->domain && !v->domain->is_privileged)
-        *rc = -EPERM;
-    if (*rc && t) {
-        domain_put(t);
-        t = NULL;
-    }
-    return t;
+    return target_domain_get(v, domid, TARGET_SELF_ID | TARGET_XEN, rc);
 }
 
 /* The domain an add_to_physmap acts on, after Xen's xatp_permission_check:
@@ -74,10 +62,10 @@ static int map_foreign(struct vcpu *v, struct domain *d, uint16_t foreign, uint6
 {
     if (foreign == v->domain->id)
         return -ESRCH; /* "cannot specify itself as foreign domain" */
-    struct domain *od = domain_get(foreign == DOMID_SELF ? v->domain->id : foreign);
-    if (!od)
-        return -ESRCH;
     int rc;
+    struct domain *od = target_domain_get(v, foreign, TARGET_SELF_ID | TARGET_ANY_CALLER, &rc);
+    if (!od)
+        return rc;
     if (od == d)
         rc = -EINVAL;
     else if (!d->is_privileged)

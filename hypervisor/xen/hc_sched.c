@@ -14,6 +14,7 @@
 #include <public/sched.h>
 #include <public/xen.h>
 #include "hypercall.h"
+#include <xen/target_domain.h>
 
 #define POLL_MAX_PORTS 128 /* Xen's "fairly arbitrary limit" */
 
@@ -64,13 +65,11 @@ static int64_t sched_remote_shutdown(struct vcpu *v, uint64_t arg)
     struct sched_remote_shutdown rs;
     if (copy_from_guest(v, &rs, arg, sizeof(rs)))
         return -EFAULT;
-    struct domain *d = rs.domain_id < DOMID_FIRST_RESERVED ? domain_get(rs.domain_id) : NULL;
-    int64_t rc = 0;
+    int rc;
+    struct domain *d = target_domain_get(v, rs.domain_id, TARGET_CONTROL, &rc);
     if (!d)
-        return -ESRCH;
-    if (!v->domain->is_privileged)
-        rc = -EPERM;
-    else if (rs.reason > SHUTDOWN_MAX)
+        return rc;
+    if (rs.reason > SHUTDOWN_MAX)
         rc = -EINVAL; /* as SCHEDOP_shutdown here */
     else
         domain_shutdown(d, rs.reason);
