@@ -78,7 +78,7 @@ int foreign_map_page(struct domain *d, struct domain *od, uint64_t idx, uint64_t
 {
     paddr_t pa;
     const struct ram_chunk *c;
-    if (!xen_gfn_in_ipa_space(gfn) || !domain_own_ram_page(od, idx, &pa, &c))
+    if (!domain_gfn_valid(d, gfn) || !domain_own_ram_page(od, idx, &pa, &c))
         return -EINVAL;
     spin_lock(&foreign_lock);
     uint64_t old;

@@ -91,7 +91,7 @@ static int op_reset(struct xen_dom *x, union evtchn_arg *a)
 static void *map_own_ram(struct xen_dom *x, uint64_t gfn)
 {
     paddr_t pa;
-    if (!xen_gfn_in_ipa_space(gfn) || !domain_own_ram_page(x->d, gfn, &pa, NULL))
+    if (!domain_gfn_valid(x->d, gfn) || !domain_own_ram_page(x->d, gfn, &pa, NULL))
         return NULL;
     return phys_to_virt(pa);
 }

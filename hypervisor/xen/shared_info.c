@@ -15,17 +15,12 @@
 #include <xen/xen_domain.h>
 #include <string.h>
 
-bool xen_gfn_in_ipa_space(uint64_t gfn)
-{
-    return gfn < (1ULL << (p2m_ipa_bits() - PAGE_SHIFT));
-}
-
 int xen_map_shared_info(struct domain *d, uint64_t gfn)
 {
     struct xen_dom *x = d->xen;
     paddr_t old;
     enum p2m_type t;
-    if (!xen_gfn_in_ipa_space(gfn))
+    if (!domain_gfn_valid(d, gfn))
         return -EINVAL;
     /* One mapping at a time: the guest removes the old one first (Xen). */
     if (x->shinfo_gfn != GFN_INVALID)
@@ -49,7 +44,7 @@ int xen_remove_from_physmap(struct domain *d, uint64_t gfn)
     int rc;
     if (foreign_unmap_gfn(d, gfn, &rc))
         return rc; /* a page of another domain: drops its reference too */
-    if (!xen_gfn_in_ipa_space(gfn) || !p2m_lookup(&d->p2m, gfn << PAGE_SHIFT, &pa, &t) ||
+    if (!domain_gfn_valid(d, gfn) || !p2m_lookup(&d->p2m, gfn << PAGE_SHIFT, &pa, &t) ||
         t != P2M_RAM)
         return -ENOENT;
     rc = p2m_clear_page(&d->p2m, gfn << PAGE_SHIFT);
@@ -72,7 +67,7 @@ int xen_register_vcpu_info(struct vcpu *caller, unsigned int vcpu, uint64_t gfn,
         return -EINVAL;
     /* The hypervisor writes into it from now on: only the domain's own RAM,
      * never a page mapped from another domain that could be freed first. */
-    if (!xen_gfn_in_ipa_space(gfn) || !domain_own_ram_page(d, gfn, &pa, NULL))
+    if (!domain_gfn_valid(d, gfn) || !domain_own_ram_page(d, gfn, &pa, NULL))
         return -EINVAL;
     struct vcpu_info *nvi = phys_to_virt((pa & PAGE_MASK) + offset);
     struct vcpu_info *old = xen_vcpu_info(x, vcpu);

@@ -53,7 +53,7 @@ int xen_populate_extent(struct domain *d, uint64_t gfn, unsigned int order)
     uint64_t n = 1ULL << order;
     paddr_t pa, cur;
     enum p2m_type t;
-    if (d->xen->released_pages < n || !xen_gfn_in_ipa_space(gfn + n - 1))
+    if (d->xen->released_pages < n || !domain_gfn_valid(d, gfn + n - 1))
         return -ENOMEM;
     for (uint64_t i = 0; i < n; i++)
         if (!original_page(d, gfn + i, &pa) ||

@@ -78,6 +78,9 @@ void domain_put(struct domain *d);
  * lock the domain's teardown also takes (gnttab_lock). Prefer domain_get. */
 struct domain *domain_by_id(uint16_t id);
 void domain_boot_done(void);
+/* The GFN lies inside the domain's guest-physical (IPA) space: the only
+ * GFNs a hypercall may ask Cloison to map or look up. */
+bool domain_gfn_valid(const struct domain *d, uint64_t gfn);
 /* Free dying domains, restart those whose policy says so, power off when none runs. */
 void domain_reap(void);
 unsigned int domain_count(void);

@@ -5,8 +5,6 @@
 struct domain;
 struct vcpu;
 
-/* The GFN fits the stage-2 input range. */
-bool xen_gfn_in_ipa_space(uint64_t gfn);
 /* XENMAPSPACE_shared_info: map the page at gfn; -EBUSY if mapped elsewhere. */
 int xen_map_shared_info(struct domain *d, uint64_t gfn);
 /* XENMEM_remove_from_physmap: -ENOENT when nothing removable is there. */
