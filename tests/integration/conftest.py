@@ -4,6 +4,7 @@ Nothing is skipped silently: a missing build artefact (build/cloison, a guest im
 or a missing Xen download is a test failure that says which command fixes it.
 """
 
+import re
 import sys
 from pathlib import Path
 
@@ -17,6 +18,32 @@ CASES_DIR = qemu.REPO / "tests" / "guests" / "cases"
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "xen: needs Xen 4.17 from scripts/fetch-xen.sh")
+    config.addinivalue_line("markers", "guest_panics: a guest panics on purpose; its own "
+                            "(dN)-prefixed panic lines do not fail the test")
+
+
+# A guest's console line as either hypervisor prints it: "(d3) ..." (Cloison's prefix, and
+# Xen's for domU output); anything else is the hypervisor's own or dom0's.
+GUEST_LINE_RE = re.compile(r"^\s*\(d\d+\)")
+PANIC_RE = re.compile(r"panic", re.IGNORECASE)
+
+
+@pytest.fixture(autouse=True)
+def no_panic_anywhere(request):
+    """Fail any test whose QEMU output mentions a panic, case-insensitively, whatever
+    the test checked itself: a hypervisor panic must never pass unnoticed. Tests marked
+    guest_panics may see panic lines from guests, never from the hypervisor or dom0."""
+    qemu.RECORD_RESULTS = True
+    qemu.RESULTS.clear()
+    yield
+    allow_guest = request.node.get_closest_marker("guest_panics") is not None
+    bad = []
+    for res in qemu.RESULTS:
+        for _, line in res.lines:
+            if PANIC_RE.search(line) and not (allow_guest and GUEST_LINE_RE.match(line)):
+                bad.append(f"[{res.hv}] {line.strip()}")
+    qemu.RESULTS.clear()
+    assert not bad, "panic in the console output:\n" + "\n".join(bad[:20])
 
 
 def all_cases():

@@ -162,6 +162,7 @@ def test_reboot_restarts_domain(request, cloison_hv):
     report(request, con, total_s=f"{con.res.duration:.1f}", second_domid=domid)
 
 
+@pytest.mark.guest_panics
 def test_panic_in_one_leaves_others(request, hv):
     """Two Linux domUs and a test guest on a 4-CPU host; a kernel panic in one
     leaves the other Linux answering and the test guest passing."""
