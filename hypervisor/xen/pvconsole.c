@@ -34,6 +34,11 @@ static void broken(struct domain *d, struct pvconsole *c)
     c->broken = true;
 }
 
+/*
+ * Drain at most one ring's worth: everything that was there when the guest
+ * notified fits, and a second vCPU refilling the ring while this one drains
+ * cannot keep Cloison here (it notifies again and is served then).
+ */
 void pvconsole_poll(struct domain *d)
 {
     struct pvconsole *c = d->pvcons;
@@ -41,7 +46,7 @@ void pvconsole_poll(struct domain *d)
     bool took = false;
     if (!c)
         return;
-    for (;;) {
+    for (size_t total = 0; total < sizeof(c->ring->out); total += sizeof(buf)) {
         uint64_t f = spin_lock_irqsave(&c->lock);
         long n = c->broken ? 0 : pvcons_out_take(c->ring, buf, sizeof(buf));
         if (n < 0)
