@@ -185,6 +185,39 @@ static int pick_bank(const struct dom0_dt_params *p, uint64_t need)
     return -1;
 }
 
+/* dom0's device tree, derived from the host's into a new buffer (the
+ * caller's to free), and every device left in it mapped and routed to dom0.
+ * NULL if memory runs out; else the buffer, with *rc 0 or libfdt's error. */
+static void *derive_dt_and_pass_devices(struct domain *d, const void *host_fdt,
+                                        struct dom0_dt_params *p, int *rc)
+{
+    /* Room for the host tree plus what is added (QEMU pads its tree to 1 MiB;
+     * the result is packed). */
+    size_t dtb_room = fdt_totalsize(host_fdt) + 64 * 1024;
+    void *buf = xzalloc(dtb_room);
+    struct fp_regs *fp = xmalloc(sizeof(*fp));
+    if (!buf || !fp) {
+        xfree(buf);
+        xfree(fp);
+        return NULL;
+    }
+    arch_fp_save(fp); /* libfdt uses FP/SIMD */
+    *rc = dom0_dt_build(host_fdt, buf, dtb_room, p);
+    if (!*rc && fdt_totalsize(buf) > DOM0_DTB_MAX)
+        *rc = -FDT_ERR_NOSPACE;
+    if (!*rc) {
+        dom0_dt_for_each_mmio(buf, map_mmio, d);
+        /* Their interrupts follow the devices; the INTx of a PCIe bridge
+         * are only in its interrupt-map. */
+        dom0_dt_for_each_spi(buf, route_spi, d);
+        for_each_map_spi(buf, route_spi, d);
+        dom0_dt_for_each_v2m(buf, pass_v2m, d);
+    }
+    arch_fp_restore(fp);
+    xfree(fp);
+    return buf;
+}
+
 int dom0_build(struct domain *d, const struct domain_cfg *cfg, const void *host_fdt,
                const struct hv_options *opts, uint64_t *entry, uint64_t *dtb)
 {
@@ -229,30 +262,9 @@ int dom0_build(struct domain *d, const struct domain_cfg *cfg, const void *host_
     p.evtchn_ppi = DOM0_EVTCHN_PPI;
     p.hv_uart = uart_phys_base();
 
-    /* Room for the host tree plus what is added (QEMU pads its tree to 1 MiB;
-     * the result is packed). */
-    size_t dtb_room = fdt_totalsize(host_fdt) + 64 * 1024;
-    void *buf = xzalloc(dtb_room);
-    struct fp_regs *fp = xmalloc(sizeof(*fp));
-    if (!buf || !fp) {
-        xfree(buf);
-        xfree(fp);
+    void *buf = derive_dt_and_pass_devices(d, host_fdt, &p, &rc);
+    if (!buf)
         return -ENOMEM;
-    }
-    arch_fp_save(fp); /* libfdt uses FP/SIMD */
-    rc = dom0_dt_build(host_fdt, buf, dtb_room, &p);
-    if (!rc && fdt_totalsize(buf) > DOM0_DTB_MAX)
-        rc = -FDT_ERR_NOSPACE;
-    if (!rc) {
-        dom0_dt_for_each_mmio(buf, map_mmio, d);
-        /* Their interrupts follow the devices; the INTx of a PCIe bridge
-         * are only in its interrupt-map. */
-        dom0_dt_for_each_spi(buf, route_spi, d);
-        for_each_map_spi(buf, route_spi, d);
-        dom0_dt_for_each_v2m(buf, pass_v2m, d);
-    }
-    arch_fp_restore(fp);
-    xfree(fp);
     if (rc) {
         printk("d0: cannot derive the device tree (libfdt error %d)", rc);
     } else {
