@@ -15,7 +15,7 @@ UNIT_LIBFDT := /usr/lib/x86_64-linux-gnu/libfdt.so.1
 # <lib/...> headers are still found.
 # The arm64 headers come last and only for plain data layouts (asm/vcpu_arch.h):
 # one that carries inline assembly fails to build here, which is the point.
-UNIT_INC := -Itests/unit -Ihypervisor/include -Ihypervisor/arch/host/include -Iinclude \
+UNIT_INC := -Itests/unit -Ihypervisor/include -Iinclude \
             -I$(FDTINC) -idirafter hypervisor/lib/include -idirafter hypervisor/arch/arm64/include
 UNIT_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 UNIT_BASE_CFLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer $(UNIT_INC) $(WARN)

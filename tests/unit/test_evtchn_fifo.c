@@ -8,7 +8,7 @@
 #include "harness.h"
 #include <cloison/errno.h>
 #include <public/xen.h>
-#include "evtchn_fakes.h"
+#include "fakes/evtchn_fakes.h"
 
 /* Guest frames 1..NPAGES are RAM; anything else is not. */
 #define NPAGES 4

@@ -7,7 +7,7 @@
 #include "harness.h"
 #include <cloison/errno.h>
 #include <public/xen.h>
-#include "evtchn_fakes.h"
+#include "fakes/evtchn_fakes.h"
 
 /* Guest frame 1 holds the FIFO control block, 2..129 the event array. */
 #define CB_GFN 1

@@ -13,7 +13,7 @@
 #include <core/foreign_map.h>
 #include <cloison/mm.h>
 #include <cloison/p2m.h>
-#include <host/p2m_fake.h>
+#include "fakes/p2m_fake.h"
 
 /* ---- fakes: allocator, locks, stage 2 in arch/host/p2m_fake.c ---- */
 #define RAM_GFN FAKE_RAM_GFN

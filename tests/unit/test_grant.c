@@ -12,7 +12,7 @@
 #include <cloison/errno.h>
 #include <cloison/mm.h>
 #include <cloison/p2m.h>
-#include <host/p2m_fake.h>
+#include "fakes/p2m_fake.h"
 #include <public/xen.h>
 
 /* ---- fakes: allocator, locks, stage 2 in arch/host/p2m_fake.c ---- */

@@ -12,7 +12,7 @@
 #include <drivers/gic_vif.h>
 #include <core/vcpu.h>
 #include <vdev/vgic.h>
-#include <host/vgic_fake.h>
+#include "fakes/vgic_fake.h"
 
 #define NR_SPIS 64
 

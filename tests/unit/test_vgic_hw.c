@@ -13,7 +13,7 @@
 #include <drivers/gic_vif.h>
 #include <core/vcpu.h>
 #include <vdev/vgic.h>
-#include <host/vgic_fake.h>
+#include "fakes/vgic_fake.h"
 
 #define NR_SPIS 64 /* INTIDs 32..95 */
 #define HOST_IRQS 128

@@ -2,4 +2,4 @@
 # fake physical distributor (arch/host/vgic_fake.c).
 UNIT_SRCS_test_vgic_hw := hypervisor/vdev/vgic.c hypervisor/vdev/vgic-lr.c \
     hypervisor/vdev/vgic-mmio.c hypervisor/vdev/vgic-v2.c hypervisor/vdev/vgic-v3.c \
-    hypervisor/vdev/vgic-hw.c hypervisor/arch/host/vgic_fake.c
+    hypervisor/vdev/vgic-hw.c tests/unit/fakes/vgic_fake.c

@@ -9,7 +9,7 @@
 #include <cloison/printk.h>
 #include <xen/shared_info.h>
 #include <cloison/spinlock.h>
-#include <host/p2m_fake.h>
+#include "p2m_fake.h"
 
 #define MAXMAP 64
 struct fmap {

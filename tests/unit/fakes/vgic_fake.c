@@ -7,7 +7,7 @@
 #include <cloison/mm.h>
 #include <cloison/spinlock.h>
 #include <core/vcpu.h>
-#include <host/vgic_fake.h>
+#include "vgic_fake.h"
 
 struct irqchip_info fake_irqchip;
 uint64_t fake_lr[16];
