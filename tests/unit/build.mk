@@ -5,6 +5,8 @@
 #   UNIT_LIBS_test_<name>   := extra link inputs, e.g. $(UNIT_LIBFDT)   (optional)
 #   UNIT_CFLAGS_test_<name> := extra compile flags                        (optional)
 # and becomes build/unit/test_<name>, built by `make` and run by `make unit`.
+# Stand-ins for the rest of the hypervisor (allocator, locks, stage 2, GIC
+# hardware) live in tests/unit/fakes/, one place for every test.
 # Objects are per test (build/unit/obj/test_<name>/<path>.o) so flags never leak
 # between tests.
 

@@ -1,7 +1,7 @@
 /*
  * core/foreign_map.c: a page the control domain maps stays allocated while
  * mapped, whoever is destroyed first, and is freed exactly once afterwards.
- * Fakes (arch/host/p2m_fake.c): a stage 2 per domain as a small table,
+ * Fakes (fakes/p2m_fake.c): a stage 2 per domain as a small table,
  * page_free counting frees.
  */
 #include "harness.h"
@@ -15,7 +15,7 @@
 #include <cloison/p2m.h>
 #include "fakes/p2m_fake.h"
 
-/* ---- fakes: allocator, locks, stage 2 in arch/host/p2m_fake.c ---- */
+/* ---- fakes: allocator, locks, stage 2 in fakes/p2m_fake.c ---- */
 #define RAM_GFN FAKE_RAM_GFN
 static struct domain *mkdom(uint16_t id)
 {

@@ -15,7 +15,7 @@
 #include "fakes/p2m_fake.h"
 #include <public/xen.h>
 
-/* ---- fakes: allocator, locks, stage 2 in arch/host/p2m_fake.c ---- */
+/* ---- fakes: allocator, locks, stage 2 in fakes/p2m_fake.c ---- */
 static struct domain *doms[4];
 struct domain *domain_by_id(uint16_t id)
 {

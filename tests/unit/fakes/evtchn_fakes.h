@@ -1,5 +1,5 @@
 /*
- * What core/evtchn*.c needs from the rest of the hypervisor, faked for host
+ * What xen/evtchn*.c needs from the rest of the hypervisor, faked for host
  * tests (included by one test file per binary): the heap, counted so a test
  * can see what a port table costs and that teardown gives it all back; the
  * lock; the upcall; the configured port count; guest frames for FIFO pages.

@@ -1,4 +1,4 @@
-/* host/p2m_fake.h: allocator, heap, locks, printk and stage 2 on the host. */
+/* fakes/p2m_fake.h: allocator, heap, locks, printk and stage 2 on the host. */
 #include <stdlib.h>
 #include <string.h>
 #include <core/domain.h>

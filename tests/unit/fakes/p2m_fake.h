@@ -1,11 +1,11 @@
 /*
- * Host stand-ins for what code mapping guest memory calls (arch/host/p2m_fake.c):
+ * Host stand-ins for what code mapping guest memory calls (fakes/p2m_fake.c):
  * the page allocator and heap (counting frees), locks, printk, and a stage 2
  * per domain kept as a small table chosen by p2m.root (tests set root to the
  * domain id). Shared by the grant-table and foreign-mapping unit tests.
  */
-#ifndef HOST_P2M_FAKE_H
-#define HOST_P2M_FAKE_H
+#ifndef TESTS_UNIT_FAKES_P2M_FAKE_H
+#define TESTS_UNIT_FAKES_P2M_FAKE_H
 
 #include <cloison/types.h>
 

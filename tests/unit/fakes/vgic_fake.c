@@ -1,4 +1,4 @@
-/* Host stand-ins for tests/unit/test_vgic; see host/vgic_fake.h. */
+/* Host stand-ins for tests/unit/test_vgic; see fakes/vgic_fake.h. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -4,8 +4,8 @@
  * interface (the "hardware" LRs are an array the test plays the guest on),
  * irqchip_info() and the physical SPI enables, vCPU kicks, heap and single-threaded spinlocks.
  */
-#ifndef HOST_VGIC_FAKE_H
-#define HOST_VGIC_FAKE_H
+#ifndef TESTS_UNIT_FAKES_VGIC_FAKE_H
+#define TESTS_UNIT_FAKES_VGIC_FAKE_H
 
 #include <drivers/irqchip.h>
 #include <cloison/types.h>
