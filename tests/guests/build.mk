@@ -9,7 +9,7 @@ GUEST_LIB_SRCS := $(wildcard $(GUEST_DIR)/lib/*.c $(GUEST_DIR)/lib/*.S)
 GUEST_HVLIB_SRCS ?= hypervisor/lib/string.c hypervisor/lib/strtoul.c hypervisor/lib/printf.c
 # -D_LIBC_LIMITS_H_: GCC's limits.h otherwise include_next's a libc limits.h that
 # -nostdinc hides (libfdt_env.h includes <limits.h>).
-GUEST_CFLAGS := $(FREESTANDING_CFLAGS) -D_LIBC_LIMITS_H_ -I$(GUEST_DIR)/lib/include
+GUEST_CFLAGS := $(FREESTANDING_CFLAGS) -D_LIBC_LIMITS_H_ -I$(GUEST_DIR)/lib/include -Itests/include
 # Guests run at EL1 with FP enabled, but keep the hypervisor's general-regs-only
 # rule anyway: nothing in a test needs FP, and libfdt's FP use is its own.
 

@@ -5,6 +5,7 @@
 #   UNIT_LIBS_test_<name>   := extra link inputs, e.g. $(UNIT_LIBFDT)   (optional)
 #   UNIT_CFLAGS_test_<name> := extra compile flags                        (optional)
 # and becomes build/unit/test_<name>, built by `make` and run by `make unit`.
+# tests/include holds what host tests and test guests share (test_rng.h).
 # Stand-ins for the rest of the hypervisor (allocator, locks, stage 2, GIC
 # hardware) live in tests/unit/fakes/, one place for every test.
 # Objects are per test (build/unit/obj/test_<name>/<path>.o) so flags never leak
@@ -17,7 +18,7 @@ UNIT_LIBFDT := /usr/lib/x86_64-linux-gnu/libfdt.so.1
 # <lib/...> headers are still found.
 # The arm64 headers come last and only for plain data layouts (asm/vcpu_arch.h):
 # one that carries inline assembly fails to build here, which is the point.
-UNIT_INC := -Itests/unit -Ihypervisor/include -Iinclude \
+UNIT_INC := -Itests/unit -Itests/include -Ihypervisor/include -Iinclude \
             -I$(FDTINC) -idirafter hypervisor/lib/include -idirafter hypervisor/arch/arm64/include
 UNIT_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 UNIT_BASE_CFLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer $(UNIT_INC) $(WARN)

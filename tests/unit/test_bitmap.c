@@ -3,15 +3,8 @@
 #include <stdint.h>
 #include "harness.h"
 #include <lib/bitmap.h>
-
-static uint64_t rng = 0x9E3779B97F4A7C15ULL;
-static uint64_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
+#define TEST_RNG_SEED 0x9E3779B97F4A7C15ULL
+#include "test_rng.h"
 
 static size_t model_find(const bool *m, size_t nbits, size_t start, bool want)
 {

@@ -7,6 +7,8 @@
 #include <string.h>
 #include "harness.h"
 #include <lib/buddy.h>
+#define TEST_RNG_SEED 88172645463325252ULL
+#include "test_rng.h"
 
 #define PG 4096ULL
 
@@ -31,16 +33,6 @@ static void teardown(struct fixture *f)
 {
     free(f->meta);
     free(f->owner);
-}
-
-/* xorshift: deterministic, so a failure reproduces. */
-static uint64_t rng_state = 88172645463325252ULL;
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
 }
 
 TEST(init_rejects_bad_arguments)

@@ -9,6 +9,8 @@
 #include <string.h>
 #include "harness.h"
 #include <lib/heap.h>
+#define TEST_RNG_SEED 0x2545F4914F6CDD1DULL
+#include "test_rng.h"
 
 #define PG 4096u
 
@@ -47,15 +49,6 @@ static struct heap *make_heap(struct provider *p, size_t limit)
     p->pages_out = 0;
     p->limit = limit;
     return heap_create(&hp);
-}
-
-static uint64_t rng = 0x2545F4914F6CDD1DULL;
-static uint64_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
 }
 
 struct obj {

@@ -8,6 +8,8 @@
 #include "harness.h"
 #include <lib/bitmap.h>
 #include <lib/idgen.h>
+#define TEST_RNG_SEED 0x853C49E6748FEA9BULL
+#include "test_rng.h"
 
 #define BITS 4
 #define IDS (1U << BITS)
@@ -24,15 +26,6 @@ static void flush_all(void)
     for (unsigned int i = 0; i < IDS; i++)
         tlb_owner[i] = NONE;
     flushes++;
-}
-
-static uint64_t rng = 0x853C49E6748FEA9BULL;
-static uint64_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
 }
 
 static void enter(unsigned int cpu, uint64_t *tag)

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include "harness.h"
 #include <lib/u64map.h>
+#define TEST_RNG_SEED 0x2545F4914F6CDD1DULL
+#include "test_rng.h"
 
 static int fail_after = -1; /* allocations left before xzalloc fails; -1 = never */
 
@@ -19,15 +21,6 @@ void *xzalloc(size_t size)
 void xfree(void *p)
 {
     free(p);
-}
-
-static uint64_t rng = 0x2545F4914F6CDD1DULL;
-static uint64_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
 }
 
 TEST(empty_map_costs_nothing)

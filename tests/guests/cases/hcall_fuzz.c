@@ -12,6 +12,8 @@
  */
 #include <public/sched.h>
 #include "xen_guest.h"
+#define TEST_RNG_SEED 0x5EED0F0FC10150ULL
+#include "test_rng.h"
 
 const char test_name[] = "hcall_fuzz";
 
@@ -29,15 +31,6 @@ const char test_name[] = "hcall_fuzz";
 #define AREA (4 << 20)
 
 static uint64_t scratch[AREA / 8] __attribute__((aligned(4096)));
-static uint64_t rng = 0x5EED0F0FC10150ULL;
-
-static uint64_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
 
 /* Values hypercall handlers look at closely: small numbers, boundaries, ids. */
 static uint64_t interesting(void)

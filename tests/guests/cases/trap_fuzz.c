@@ -15,21 +15,13 @@
  * and bytes written to the UART's data register. Fixed seed.
  */
 #include "guest.h"
+#define TEST_RNG_SEED 0x7A4B3C2D1E0F1234ULL
+#include "test_rng.h"
 
 const char test_name[] = "trap_fuzz";
 
 #define MMIO_OPS 20000
 #define SYSREG_OPS 20000
-
-static uint64_t rng = 0x7A4B3C2D1E0F1234ULL;
-
-static uint64_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
 
 /* ---- MMIO ---- */
 
