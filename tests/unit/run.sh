@@ -1,7 +1,8 @@
 #!/bin/sh
 # Run unit-test binaries and add up their "== name: P passed, F failed" lines.
-# A binary that dies (sanitizer report, signal) or whose count line is missing
-# counts as at least one failure. Last line: "N passed, N failed"; exit 1 on any failure.
+# A binary that dies (sanitizer report, signal) counts as at least one failure;
+# one whose count line is missing fails too, even when it exits 0.
+# Last line: "N passed, N failed"; exit 1 on any failure.
 passed=0
 failed=0
 for bin in "$@"; do
@@ -12,10 +13,12 @@ for bin in "$@"; do
     p=${line% *}
     f=${line#* }
     if [ -z "$line" ]; then
+        # No count: the binary stopped early or is no test at all; either way
+        # nothing says its tests ran, so it fails whatever its exit status.
+        echo "== $bin: no result line (exit status $rc)"
         p=0
-        f=0
-    fi
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1
+    elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
         echo "== $bin: exited with status $rc"
         f=1
     fi
