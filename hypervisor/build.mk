@@ -16,7 +16,7 @@ $(BUILD)/hypervisor/%.S.o: hypervisor/%.S $(BUILD)/asm-offsets.h
 	@mkdir -p $(dir $@)
 	$(CC) $(HV_CFLAGS) -I$(BUILD) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
 
-# Structure offsets for assembly come from C (asm-offsets.c is compiled to asm
+# Structure offsets for assembly come from C (asm-offsets.c.in is compiled to asm
 # and its markers turned into #defines).
 $(BUILD)/asm-offsets.h: hypervisor/arch/arm64/asm-offsets.c.in $(FDTINC)/.stamp
 	@mkdir -p $(BUILD)

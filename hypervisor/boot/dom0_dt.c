@@ -1,5 +1,5 @@
 /*
- * dom0's device tree (see cloison/dom0_dt.h). Works on a copy of the host
+ * dom0's device tree (see boot/dom0_dt.h). Works on a copy of the host
  * tree opened into a larger buffer; every deletion restarts the scan, since
  * libfdt offsets move when the tree changes (trees are small, boots rare).
  */

@@ -1,5 +1,5 @@
 /*
- * core/fdt_validate.h: one bounded pass over a device tree's blocks. Every
+ * boot/fdt_validate.h: one bounded pass over a device tree's blocks. Every
  * offset is computed in 64 bits and compared with its block's size before it
  * is used, so no input can make the walk go backwards, wrap or leave the
  * buffer; each step advances by at least one tag, so it ends.

@@ -1,5 +1,5 @@
 /*
- * Guest console output (see cloison/console.h): line assembly, per-domain
+ * Guest console output (see console/console.h): line assembly, per-domain
  * log, rate limit, and partial lines shown after a short delay.
  *
  * Lock order: flush_lock -> console_log.lock -> the printk console lock.

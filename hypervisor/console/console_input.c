@@ -1,5 +1,5 @@
 /*
- * Console input (see cloison/console.h): the UART receive interrupt, the
+ * Console input (see console/console.h): the UART receive interrupt, the
  * Ctrl-a x3 multiplexer (pure logic in console_mux.c), the set of domains
  * that can take input, and the focus among them.
  *

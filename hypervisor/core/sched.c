@@ -1,5 +1,5 @@
 /*
- * Round-robin scheduler (see cloison/sched.h).
+ * Round-robin scheduler (see core/sched.h).
  *
  * Invariant: a pCPU's run queue holds the RUNNABLE vCPUs assigned to it that
  * are not its current one. Only the owning pCPU switches vCPU state in and

@@ -1,5 +1,5 @@
 /* The GIC virtual interface of this pCPU, through the driver irqchip_init()
- * chose; see cloison/gic_vif.h. */
+ * chose; see drivers/gic_vif.h. */
 #include <drivers/gic_vif.h>
 #include <drivers/irqchip.h>
 

@@ -19,7 +19,7 @@ struct gic_driver {
     void (*disable)(uint32_t intid);
     void (*send_sgi)(unsigned int cpu, unsigned int sgi);
     void (*set_target)(uint32_t intid, unsigned int cpu); /* an SPI's pCPU */
-    /* The virtual interface of the calling pCPU (see cloison/gic_vif.h). */
+    /* The virtual interface of the calling pCPU (see drivers/gic_vif.h). */
     uint64_t (*read_lr)(unsigned int n);
     void (*write_lr)(unsigned int n, uint64_t val);
     void (*write_hcr)(uint32_t val);

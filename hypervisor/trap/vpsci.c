@@ -1,6 +1,6 @@
 /*
  * SMCCC and PSCI 1.1 for guests (HVC #0, or a trapped SMC #0), with Xen 4.17's
- * answers (shared xen-arm-abi.md §6). Unknown function IDs return -1
+ * answers (shared/docs/xen-arm-abi.md §6). Unknown function IDs return -1
  * (NOT_SUPPORTED); no exception is ever injected for these calls.
  */
 #include <core/domain.h>

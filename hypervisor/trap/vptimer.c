@@ -6,7 +6,7 @@
  * directly (EL1PCTEN = 1) and is not offset, as on Xen, so CVAL compares
  * against the host's CNTPCT unchanged.
  *
- * A software timer (cloison/timer.h) on the vCPU's pCPU fires at CVAL while
+ * A software timer (core/timer.h) on the vCPU's pCPU fires at CVAL while
  * the timer is enabled and unmasked, running or not, and injects PPI 30,
  * which also wakes a vCPU blocked in WFI. Like Xen, the injection is made
  * once per expiry: the guest's handler masks or reprograms the timer, and a

@@ -1,5 +1,5 @@
 /*
- * dom0's console input (see cloison/dom0_console.h). One buffer: there is at
+ * dom0's console input (see xen/dom0_console.h). One buffer: there is at
  * most one control domain, and a restarted one starts with it empty.
  *
  * Input runs in the UART interrupt under the multiplexer's lock; reads come

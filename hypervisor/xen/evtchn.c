@@ -1,6 +1,6 @@
 /*
  * Event channels: the per-domain port table and the bindings between ports,
- * with Xen 4.17's semantics and error codes (see cloison/evtchn.h for the
+ * with Xen 4.17's semantics and error codes (see xen/evtchn.h for the
  * locking scheme). Delivery itself is evtchn_2l.c or, for a domain that has
  * switched ABI, evtchn_fifo.c.
  */

@@ -1,5 +1,5 @@
 /*
- * Private to core/evtchn*.c: one port's binding and the ABI-specific delivery
+ * Private to xen/evtchn*.c: one port's binding and the ABI-specific delivery
  * hooks. Everything here runs under evtchn.c's lock.
  */
 #ifndef CORE_EVTCHN_PRIV_H
@@ -9,7 +9,7 @@
 #include <cloison/spinlock.h>
 #include <xen/xen_domain.h>
 
-/* Every port table, every FIFO queue (see cloison/evtchn.h). */
+/* Every port table, every FIFO queue (see xen/evtchn.h). */
 extern spinlock_t evtchn_lock;
 
 enum evtchn_state {

@@ -1,4 +1,4 @@
-/* Private to core/grant*.c: the grant table's shape (see cloison/grant.h). */
+/* Private to xen/grant*.c: the grant table's shape (see xen/grant.h). */
 #ifndef CORE_GRANT_PRIV_H
 #define CORE_GRANT_PRIV_H
 

@@ -1,7 +1,7 @@
 /*
  * Grant tables: the per-domain table, its shared frames and their place in
  * the guest's stage 2, size queries, and what happens to grants when a
- * domain goes away (see cloison/grant.h for the lifetime rules).
+ * domain goes away (see xen/grant.h for the lifetime rules).
  */
 #include <core/domain.h>
 #include <boot/domain_build.h>

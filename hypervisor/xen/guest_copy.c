@@ -1,4 +1,4 @@
-/* Guest virtual address copies for hypercalls (see cloison/guest_copy.h). */
+/* Guest virtual address copies for hypercalls (see xen/guest_copy.h). */
 #include <core/domain.h>
 #include <boot/domain_build.h>
 #include <cloison/arch.h>

@@ -1,7 +1,7 @@
 /*
  * grant_table_op (20): x0 = cmd (bits 11:0; higher bits are a continuation
  * argument only cache_flush may carry), x1 = array of `count` structs (guest
- * VA), x2 = count. Copies each struct in, lets core/grant*.c act, and copies
+ * VA), x2 = count. Copies each struct in, lets xen/grant*.c act, and copies
  * back what Xen copies back: the whole struct for map and query_size, only
  * the status (or version) field for the others. The hypercall returns 0 once
  * the array is processed; per-operation results are GNTST_* codes.

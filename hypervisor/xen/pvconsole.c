@@ -1,5 +1,5 @@
 /*
- * Cloison's own PV console backend for domUs (see cloison/pvconsole.h):
+ * Cloison's own PV console backend for domUs (see xen/pvconsole.h):
  * owns the ring page and the hypervisor end of the console event channel,
  * and connects them to the domain's console log and the input multiplexer.
  */

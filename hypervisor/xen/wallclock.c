@@ -1,5 +1,5 @@
 /*
- * Xen guests' wallclock (see cloison/wallclock.h). The base is the time of
+ * Xen guests' wallclock (see xen/wallclock.h). The base is the time of
  * day at host counter 0, kept as seconds + ns; wc_lock keeps a domain's
  * wc_version/wc_* update whole against a concurrent settime64.
  */

@@ -1,5 +1,5 @@
 /*
- * Per-domain Xen ABI state (cloison/xen_domain.h): created with a domain that
+ * Per-domain Xen ABI state (xen/xen_domain.h): created with a domain that
  * has the Xen interface, freed with it; the upcall interrupt and the runstate
  * area, kept up to date on every entry to the guest; HVM params; the
  * hypervisor-side event channel entry points for backends.

@@ -49,7 +49,7 @@ _Static_assert(offsetof(struct privcmd_mmapbatch_v2, arr) == 16, "arm64 layout")
 _Static_assert(offsetof(struct privcmd_mmapbatch_v2, err) == 24, "arm64 layout");
 
 #define IOCTL_PRIVCMD_MMAPBATCH_V2 _IOC(_IOC_NONE, 'P', 4, sizeof(struct privcmd_mmapbatch_v2))
-/* The value docs/xen-arm-abi.md §5.3 lists for arm64. */
+/* The value the shared Xen ARM ABI notes list for arm64 (shared/docs/xen-arm-abi.md §5.3). */
 _Static_assert(IOCTL_PRIVCMD_MMAPBATCH_V2 == 0x00205004, "ioctl number");
 
 #define PRIVCMD_DEV "/dev/xen/privcmd"

@@ -1,6 +1,6 @@
 /*
- * dom0's device tree, derived from the host's as Xen does (shared
- * xen-arm-abi.md §2.3): host devices stay (they are passed through), while
+ * dom0's device tree, derived from the host's as Xen does (the shared Xen ARM
+ * ABI notes, shared/docs/xen-arm-abi.md §2.3): host devices stay (they are passed through), while
  * what Cloison owns or virtualises is removed or rebuilt: boot modules and
  * dom0less domains under /chosen, memory, cpus, psci, PMU, Cloison's own UART,
  * nodes using PPIs, the GIC's virtualisation frames and the GICv3 ITS. The

@@ -1,8 +1,9 @@
 /*
- * Device tree for a domU, as Xen 4.17 dom0less generates it (see shared
- * xen-arm-abi.md §2.2; node names, reg and interrupt values are Xen's guest
- * memory map): root, chosen, cpus, psci, memory, GIC, timer, optional vpl011
- * and, only for Xen-enhanced domains, the hypervisor node.
+ * Device tree for a domU, as Xen 4.17 dom0less generates it (see the shared
+ * Xen ARM ABI notes, shared/docs/xen-arm-abi.md §2.2; node names, reg and
+ * interrupt values are Xen's guest memory map): root, chosen, cpus, psci,
+ * memory, GIC, timer, optional vpl011 and, only for Xen-enhanced domains, the
+ * hypervisor node.
  */
 #ifndef CLOISON_GUESTDT_H
 #define CLOISON_GUESTDT_H

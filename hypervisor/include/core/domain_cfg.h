@@ -11,7 +11,7 @@
 #define DOMCFG_MAX_DOMAINS 64
 #define DOMCFG_NAME_LEN 32 /* == DOMAIN_NAME_LEN */
 #define DOMCFG_BOOTARGS_LEN 512
-/* == DOMAIN_MAX_VCPUS (cloison/domain.h); kept here so the parser and its host
+/* == DOMAIN_MAX_VCPUS (core/domain.h); kept here so the parser and its host
  * tests need none of domain.h's dependencies. domain.c should assert equality. */
 #define DOMCFG_MAX_VCPUS 8
 /* Memory limits for "memory" (KiB). The floor holds a kernel at a 2 MiB-aligned

@@ -3,7 +3,7 @@
  * system registers, or the GICv2 GICH frame), as raw register values. The
  * vGIC front-ends own the LR/VMCR encodings; the drivers only move bits.
  * Implemented by drivers/gic-vif.c (dispatching to gic-v3.c / gic-v2.c);
- * arch/host/gic_vif_fake.c stands in for it in host unit tests.
+ * tests/unit/fakes/vgic_fake.c stands in for it in host unit tests.
  */
 #ifndef CLOISON_GIC_VIF_H
 #define CLOISON_GIC_VIF_H

@@ -1,4 +1,4 @@
-/* Guest trap handling helpers shared by arch/arm64/traps*.c and xen/. */
+/* Guest trap handling helpers shared by trap/ and xen/. */
 #ifndef CLOISON_TRAPS_H
 #define CLOISON_TRAPS_H
 #include <cloison/types.h>
