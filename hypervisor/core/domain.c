@@ -9,6 +9,7 @@
 #include <console/console.h>
 #include <core/domain.h>
 #include <boot/domain_build.h>
+#include <core/domain_ram.h>
 #include <core/domain_cfg.h>
 #include <boot/dom0_build.h>
 #include <xen/dom0_console.h>

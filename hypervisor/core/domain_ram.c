@@ -5,7 +5,7 @@
  * maps from someone else, which could be freed under the hypervisor's feet.
  */
 #include <core/domain.h>
-#include <boot/domain_build.h>
+#include <core/domain_ram.h>
 #include <cloison/p2m.h>
 
 /* Every domain has the host's IPA size today; a domain whose stage 2 is

@@ -18,7 +18,7 @@
  * Lock order: gnttab_lock -> foreign_lock -> p2m lock.
  */
 #include <core/domain.h>
-#include <boot/domain_build.h>
+#include <core/domain_ram.h>
 #include <cloison/errno.h>
 #include <core/foreign_map.h>
 #include <cloison/mm.h>

@@ -2,7 +2,7 @@
 #ifndef CORE_GRANT_PRIV_H
 #define CORE_GRANT_PRIV_H
 
-#include <boot/domain_build.h>
+#include <core/domain_ram.h>
 #include <xen/grant.h>
 #include <cloison/mm.h>
 #include <cloison/spinlock.h>

@@ -4,7 +4,7 @@
  * domain goes away (see xen/grant.h for the lifetime rules).
  */
 #include <core/domain.h>
-#include <boot/domain_build.h>
+#include <core/domain_ram.h>
 #include <cloison/errno.h>
 #include <core/foreign_map.h>
 #include <cloison/mm.h>

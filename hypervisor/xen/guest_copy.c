@@ -1,6 +1,6 @@
 /* Guest virtual address copies for hypercalls (see xen/guest_copy.h). */
 #include <core/domain.h>
-#include <boot/domain_build.h>
+#include <core/domain_ram.h>
 #include <cloison/arch.h>
 #include <cloison/errno.h>
 #include <xen/guest_copy.h>

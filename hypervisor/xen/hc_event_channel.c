@@ -6,7 +6,7 @@
 #include <core/domain.h>
 #include <cloison/errno.h>
 #include <xen/evtchn.h>
-#include <boot/domain_build.h>
+#include <core/domain_ram.h>
 #include <xen/guest_copy.h>
 #include <cloison/mm.h>
 #include <cloison/p2m.h>

@@ -4,7 +4,7 @@
  * checks and error codes.
  */
 #include <core/domain.h>
-#include <boot/domain_build.h>
+#include <core/domain_ram.h>
 #include <cloison/errno.h>
 #include <core/foreign_map.h>
 #include <xen/evtchn.h>

@@ -9,7 +9,7 @@
  * banks, and only as many pages as it gave back (Xen's max_pages limit).
  */
 #include <core/domain.h>
-#include <boot/domain_build.h>
+#include <core/domain_ram.h>
 #include <cloison/errno.h>
 #include <cloison/mm.h>
 #include <cloison/p2m.h>

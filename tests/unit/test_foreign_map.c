@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <core/domain.h>
-#include <boot/domain_build.h>
+#include <core/domain_ram.h>
 #include <cloison/errno.h>
 #include <core/foreign_map.h>
 #include <cloison/mm.h>

@@ -7,7 +7,7 @@
 #include "harness.h"
 #include <stdlib.h>
 #include <core/domain.h>
-#include <boot/domain_build.h>
+#include <core/domain_ram.h>
 #include <xen/grant.h>
 #include <cloison/errno.h>
 #include <cloison/mm.h>

@@ -2,27 +2,10 @@
 #ifndef CLOISON_DOMAIN_BUILD_H
 #define CLOISON_DOMAIN_BUILD_H
 #include <cloison/types.h>
+#include <core/domain_ram.h>
 struct domain;
 struct domain_cfg;
 
-struct ram_chunk {
-    ipa_t ipa;
-    paddr_t pa;
-    unsigned int order;
-};
-
-int domain_alloc_ram(struct domain *d, uint64_t bytes);
-/* Free the RAM chunks (those foreign mappings still hold stay allocated
- * until unmapped: core/foreign_map.c). */
-void domain_free_ram(struct domain *d);
-/* The chunk backing RAM at ipa (binary search: chunks are in IPA order), or NULL. */
-const struct ram_chunk *domain_ram_chunk(const struct domain *d, ipa_t ipa);
-/* Is the page mapped at gfn d's own RAM, at the place it was built for?
- * Never MMIO, a page mapped from another domain (grant, foreign mapping) or
- * one Cloison put there (shared_info, grant frames). *pa = the page, *c = its
- * chunk (either may be NULL). Callers keeping pa beyond the call must know
- * the chunk outlives them (the domain is theirs, or they hold a reference). */
-bool domain_own_ram_page(struct domain *d, uint64_t gfn, paddr_t *pa, const struct ram_chunk **c);
 /* Copy into the domain's RAM at an IPA; -EINVAL if not entirely RAM. */
 int domain_write_ipa(struct domain *d, ipa_t ipa, const void *src, uint64_t len);
 /* Load kernel, initrd and DT; on success entry and dtb receive the boot IPAs. */

@@ -1,0 +1,29 @@
+/*
+ * A domain's RAM: the host pages backing it (core/domain_ram_alloc.c) and
+ * which pages are its own (core/domain_ram.c).
+ */
+#ifndef CLOISON_DOMAIN_RAM_H
+#define CLOISON_DOMAIN_RAM_H
+#include <cloison/types.h>
+struct domain;
+
+struct ram_chunk {
+    ipa_t ipa;
+    paddr_t pa;
+    unsigned int order;
+};
+
+/* Back the domain's RAM banks at Xen's domU addresses with fresh pages. */
+int domain_alloc_ram(struct domain *d, uint64_t bytes);
+/* Free the RAM chunks (those foreign mappings still hold stay allocated
+ * until unmapped: core/foreign_map.c). */
+void domain_free_ram(struct domain *d);
+/* The chunk backing RAM at ipa (binary search: chunks are in IPA order), or NULL. */
+const struct ram_chunk *domain_ram_chunk(const struct domain *d, ipa_t ipa);
+/* Is the page mapped at gfn d's own RAM, at the place it was built for?
+ * Never MMIO, a page mapped from another domain (grant, foreign mapping) or
+ * one Cloison put there (shared_info, grant frames). *pa = the page, *c = its
+ * chunk (either may be NULL). Callers keeping pa beyond the call must know
+ * the chunk outlives them (the domain is theirs, or they hold a reference). */
+bool domain_own_ram_page(struct domain *d, uint64_t gfn, paddr_t *pa, const struct ram_chunk **c);
+#endif
