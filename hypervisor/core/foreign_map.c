@@ -24,9 +24,7 @@
 #include <cloison/mm.h>
 #include <cloison/p2m.h>
 #include <cloison/printk.h>
-#include <xen/shared_info.h>
 #include <cloison/spinlock.h>
-#include <xen/xen_domain.h>
 
 /* Chunk table values: reference count, the chunk's order, orphan flag. */
 #define REFS_MASK 0xFFFFFFFFULL
@@ -102,8 +100,6 @@ int foreign_map_page(struct domain *d, struct domain *od, uint64_t idx, uint64_t
     }
     if (had_old)
         chunk_put(old);
-    if (d->xen && gfn > d->xen->max_mapped_gfn)
-        d->xen->max_mapped_gfn = gfn;
 out:
     spin_unlock(&foreign_lock);
     return rc;
