@@ -6,6 +6,7 @@
  * The write path drops the log lock before it takes flush_lock.
  */
 #include <cloison/arch.h>
+#include <cloison/errno.h>
 #include <console/console.h>
 #include <core/domain.h>
 #include <cloison/mm.h>
@@ -22,30 +23,38 @@ static spinlock_t flush_lock = SPINLOCK_INIT;
 static struct domain *flush_head;
 static struct timer flush_timer;
 
-int console_log_init(struct console_log *c)
+int console_log_init(struct domain *d)
 {
-    memset(c, 0, sizeof(*c));
+    struct console_log *c = xzalloc(sizeof(*c));
+    if (!c)
+        return -ENOMEM;
     c->ring = xmalloc(CONSOLE_LOG_SIZE);
-    if (!c->ring)
-        return -1;
+    if (!c->ring) {
+        xfree(c);
+        return -ENOMEM;
+    }
     c->tokens = CONSOLE_BURST_BYTES;
     c->last_refill = arch_counter();
+    d->con = c;
     return 0;
 }
 
-void console_log_free(struct console_log *c)
+void console_log_free(struct domain *d)
 {
+    struct console_log *c = d->con;
+    if (!c)
+        return;
     uint64_t f = spin_lock_irqsave(&flush_lock);
-    for (struct domain **pp = &flush_head; *pp; pp = &(*pp)->con.flush_next) {
-        if (&(*pp)->con == c) {
+    for (struct domain **pp = &flush_head; *pp; pp = &(*pp)->con->flush_next) {
+        if (*pp == d) {
             *pp = c->flush_next;
             break;
         }
     }
-    c->flush_queued = false;
     spin_unlock_irqrestore(&flush_lock, f);
+    d->con = NULL;
     xfree(c->ring);
-    c->ring = NULL;
+    xfree(c);
 }
 
 /* Part of d's current line to the UART; `end` completes it. dom0's console
@@ -105,14 +114,14 @@ static void flush_fire(struct timer *t)
     spin_lock(&flush_lock);
     while (flush_head) {
         struct domain *d = flush_head;
-        flush_head = d->con.flush_next;
+        flush_head = d->con->flush_next;
         /* Cleared before the line is read: a writer that still sees it set
          * appended before this flush, which then shows its bytes. */
-        __atomic_store_n(&d->con.flush_queued, false, __ATOMIC_SEQ_CST);
-        spin_lock(&d->con.lock);
-        refill(&d->con);
-        show_partial_locked(d, &d->con);
-        spin_unlock(&d->con.lock);
+        __atomic_store_n(&d->con->flush_queued, false, __ATOMIC_SEQ_CST);
+        spin_lock(&d->con->lock);
+        refill(d->con);
+        show_partial_locked(d, d->con);
+        spin_unlock(&d->con->lock);
     }
     spin_unlock(&flush_lock);
 }
@@ -120,12 +129,12 @@ static void flush_fire(struct timer *t)
 /* Show d's partial line after CONSOLE_PARTIAL_MS unless it completes first. */
 static void queue_partial(struct domain *d)
 {
-    if (__atomic_load_n(&d->con.flush_queued, __ATOMIC_SEQ_CST))
+    if (__atomic_load_n(&d->con->flush_queued, __ATOMIC_SEQ_CST))
         return;
     uint64_t f = spin_lock_irqsave(&flush_lock);
-    if (!d->con.flush_queued) {
-        __atomic_store_n(&d->con.flush_queued, true, __ATOMIC_SEQ_CST);
-        d->con.flush_next = flush_head;
+    if (!d->con->flush_queued) {
+        __atomic_store_n(&d->con->flush_queued, true, __ATOMIC_SEQ_CST);
+        d->con->flush_next = flush_head;
         flush_head = d;
         if (!flush_timer.fn)
             timer_init(&flush_timer, flush_fire, NULL);
@@ -138,7 +147,7 @@ static void queue_partial(struct domain *d)
 
 size_t console_guest_write(struct domain *d, const char *buf, size_t len)
 {
-    struct console_log *c = &d->con;
+    struct console_log *c = d->con;
     uint64_t f = spin_lock_irqsave(&c->lock);
     refill(c);
     for (size_t i = 0; i < len; i++) {
@@ -165,7 +174,7 @@ size_t console_guest_write(struct domain *d, const char *buf, size_t len)
 
 void console_guest_flush(struct domain *d)
 {
-    struct console_log *c = &d->con;
+    struct console_log *c = d->con;
     uint64_t f = spin_lock_irqsave(&c->lock);
     if (c->line_len > c->line_shown)
         end_line_locked(d, c);
@@ -175,7 +184,7 @@ void console_guest_flush(struct domain *d)
 
 void console_guest_show(struct domain *d)
 {
-    struct console_log *c = &d->con;
+    struct console_log *c = d->con;
     uint64_t f = spin_lock_irqsave(&c->lock);
     refill(c);
     show_partial_locked(d, c);

@@ -97,7 +97,7 @@ static void domain_free(struct domain *d)
     p2m_destroy(&d->p2m);
     foreign_domain_destroy(d); /* after its stage 2 is gone: nothing maps them now */
     domain_free_ram(d);
-    console_log_free(&d->con);
+    console_log_free(d);
     if (d->id != 0) {
         spin_lock(&domlist_lock);
         bitmap_clear(domid_used, d->id);
@@ -175,7 +175,7 @@ struct domain *domain_create(const struct domain_cfg *cfg)
         rc = -EINVAL;
         goto fail;
     }
-    if ((rc = console_log_init(&d->con)) != 0 || (rc = p2m_init(&d->p2m)) != 0)
+    if ((rc = console_log_init(d)) != 0 || (rc = p2m_init(&d->p2m)) != 0)
         goto fail;
     /* dom0's RAM is direct-mapped and allocated by dom0_build below. */
     if (!cfg->is_dom0 && (rc = domain_alloc_ram(d, bytes)) != 0) {

@@ -48,10 +48,11 @@ struct console_log {
 };
 
 struct domain;
-int console_log_init(struct console_log *c);
+/* d's log (d->con), a part of every domain: 0 or -ENOMEM. */
+int console_log_init(struct domain *d);
 /* Takes the domain off the partial-flush list, so it must run before the
  * domain is freed. */
-void console_log_free(struct console_log *c);
+void console_log_free(struct domain *d);
 /* Append guest output; returns the number of bytes accepted (all of them:
  * dropped bytes are accounted, as Xen never fails a console write). */
 size_t console_guest_write(struct domain *d, const char *buf, size_t len);

@@ -8,7 +8,6 @@
 #include <cloison/types.h>
 #include <cloison/spinlock.h>
 #include <cloison/p2m.h>
-#include <console/console.h>
 #include <core/domain_cfg.h>
 #include <lib/u64map.h>
 #include <public/sched.h>
@@ -31,6 +30,7 @@ enum domain_state { DOM_RUNNING, DOM_DYING, DOM_PRESERVED };
 struct vcpu;
 struct domain_cfg;
 struct ram_chunk;
+struct console_log;
 struct vgic_dist;
 struct vpl011;
 struct xen_dom;
@@ -56,7 +56,7 @@ struct domain {
     struct grant_table *gnttab; /* xen/grant_table.c; NULL once destroyed */
     struct pvconsole *pvcons;   /* xen/pvconsole.c: Cloison-served PV console, or NULL */
     struct xen_dom *xen;        /* Xen ABI state (xen/xen_domain.c), NULL without the interface */
-    struct console_log con;
+    struct console_log *con;    /* console/console.c: its output and log */
     unsigned int nr_logged;     /* guest-caused log lines so far (rate limit) */
     uint64_t cntvoff;           /* CNTVOFF_EL2: guest sees time from its boot */
     struct domain_cfg cfg;      /* its boot description, to restart it */
