@@ -27,6 +27,7 @@
 #include <cloison/printk.h>
 #include <core/sched.h>
 #include <core/vcpu.h>
+#include <vdev/vgic.h>
 #include <vdev/vpl011.h>
 #include <xen/xen_domain.h>
 #include <lib/bitmap.h>

@@ -15,6 +15,7 @@
 #include <core/sched.h>
 #include <core/timer.h>
 #include <core/vcpu.h>
+#include <vdev/vgic.h>
 #include <xen/xen_domain.h>
 
 void return_to_guest(struct guest_regs *regs) __noreturn;

@@ -13,6 +13,7 @@
 #include <trap/traps.h>
 #include <core/vcpu.h>
 #include <trap/vpsci.h>
+#include <vdev/vgic.h>
 #include <asm/sysreg.h>
 
 void guest_sync_entry(struct guest_regs *regs) __noreturn;

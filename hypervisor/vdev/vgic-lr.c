@@ -43,7 +43,7 @@ static bool vgic_lr_before(const struct vgic_irq *a, const struct vgic_irq *b)
 /* Drop list entries with nothing to deliver and move re-routed SPIs. */
 static void vgic_prune_locked(struct vgic_dist *dist, struct vcpu *v, uint32_t *kick)
 {
-    struct vgic_irq **pp = &v->vgic.pending_head;
+    struct vgic_irq **pp = &v->vgic->pending_head;
     struct vgic_irq *irq;
 
     while ((irq = *pp)) {
@@ -123,7 +123,7 @@ static bool vgic_fill_lr(struct vgic_dist *dist, struct vcpu *v, unsigned int n,
         irq->pending = false;
     }
     irq->in_lr = true;
-    v->vgic.lr_intid[n] = irq->intid;
+    v->vgic->lr_intid[n] = irq->intid;
     gic_vif_write_lr(n, dist->ops->lr_encode(&lr));
     return more;
 }
@@ -131,7 +131,7 @@ static bool vgic_fill_lr(struct vgic_dist *dist, struct vcpu *v, unsigned int n,
 void vgic_flush(struct vcpu *v)
 {
     struct vgic_dist *dist = v->domain->vgic;
-    struct vgic_cpu *vc = &v->vgic;
+    struct vgic_cpu *vc = v->vgic;
     unsigned int nr_lrs = MIN(gic_vif_nr_lrs(), (unsigned int)VGIC_MAX_LRS);
     unsigned int used = 0;
     bool leftover = false;
@@ -182,7 +182,7 @@ static void vgic_fold_lr(struct vgic_dist *dist, struct vgic_irq *irq, const str
 void vgic_sync(struct vcpu *v)
 {
     struct vgic_dist *dist = v->domain->vgic;
-    struct vgic_cpu *vc = &v->vgic;
+    struct vgic_cpu *vc = v->vgic;
     uint32_t kick = 0;
 
     if (vc->lr_used) {
@@ -208,14 +208,14 @@ void vgic_sync(struct vcpu *v)
 
 void vgic_save(struct vcpu *v)
 {
-    v->vgic.vmcr = gic_vif_read_vmcr();
-    gic_vif_save_apr(v->vgic.apr0, v->vgic.apr1);
+    v->vgic->vmcr = gic_vif_read_vmcr();
+    gic_vif_save_apr(v->vgic->apr0, v->vgic->apr1);
 }
 
 void vgic_restore(struct vcpu *v)
 {
-    gic_vif_write_vmcr(v->vgic.vmcr);
-    gic_vif_restore_apr(v->vgic.apr0, v->vgic.apr1);
+    gic_vif_write_vmcr(v->vgic->vmcr);
+    gic_vif_restore_apr(v->vgic->apr0, v->vgic->apr1);
 }
 
 /* The exit that brought us here already ran vgic_sync(), which folded the

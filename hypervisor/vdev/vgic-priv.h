@@ -50,6 +50,7 @@ struct vgic_dist {
     uint8_t pri_mask;       /* implemented priority bits (as the hardware LRs) */
     unsigned int nr_spis;   /* a multiple of 32 */
     unsigned int nr_intids; /* 32 + nr_spis, at most 1020 */
+    struct vgic_cpu *cpus;  /* per vCPU (v->vgic), as many as the domain had at init */
     struct vgic_irq spis[];
 };
 

@@ -166,13 +166,13 @@ static uint64_t vgic_v3_gicr_typer_read(struct vgic_mmio_ctx *c, uint32_t off, u
 static uint64_t vgic_v3_gicr_waker_read(struct vgic_mmio_ctx *c, uint32_t off, unsigned int size)
 {
     /* Asleep children follow ProcessorSleep at once: nothing to quiesce. */
-    return (c->priv->vgic.gicr_waker & GICR_WAKER_PS) ? GICR_WAKER_PS | GICR_WAKER_CA : 0;
+    return (c->priv->vgic->gicr_waker & GICR_WAKER_PS) ? GICR_WAKER_PS | GICR_WAKER_CA : 0;
 }
 
 static void vgic_v3_gicr_waker_write(struct vgic_mmio_ctx *c, uint32_t off, unsigned int size,
                                      uint64_t val)
 {
-    c->priv->vgic.gicr_waker = (uint32_t)val & GICR_WAKER_PS;
+    c->priv->vgic->gicr_waker = (uint32_t)val & GICR_WAKER_PS;
 }
 
 static const struct vgic_reg vgic_v3_gicr_regs[] = {
@@ -253,7 +253,7 @@ static void vgic_v3_send_sgi(struct vcpu *src, uint64_t val, uint8_t group)
     uint64_t flags = spin_lock_irqsave(&dist->lock);
     /* An SGI register only raises SGIs configured in its group. */
     for (unsigned int i = 0; i < src->domain->nr_vcpus; i++)
-        if (src->domain->vcpus[i]->vgic.priv[sgi].group != group)
+        if (src->domain->vcpus[i]->vgic->priv[sgi].group != group)
             targets &= ~(1U << i);
     vgic_send_sgi_locked(dist, src, targets, sgi, &kick);
     spin_unlock_irqrestore(&dist->lock, flags);

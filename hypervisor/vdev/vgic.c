@@ -31,7 +31,7 @@ static bool vgic_is_v2(const struct vgic_dist *dist)
 struct vgic_irq *vgic_get_irq(struct vgic_dist *dist, struct vcpu *v, uint32_t intid)
 {
     if (intid < VGIC_NR_PRIVATE)
-        return v ? &v->vgic.priv[intid] : NULL;
+        return v ? &v->vgic->priv[intid] : NULL;
     if (intid < dist->nr_intids)
         return &dist->spis[intid - VGIC_NR_PRIVATE];
     return NULL;
@@ -74,14 +74,14 @@ bool vgic_irq_pending_state(const struct vgic_irq *irq)
 
 static void vgic_list_add(struct vcpu *t, struct vgic_irq *irq)
 {
-    irq->next_pending = t->vgic.pending_head;
-    t->vgic.pending_head = irq;
+    irq->next_pending = t->vgic->pending_head;
+    t->vgic->pending_head = irq;
     irq->list_vcpu = (int8_t)t->id;
 }
 
 static void vgic_list_del(struct vcpu *t, struct vgic_irq *irq)
 {
-    for (struct vgic_irq **pp = &t->vgic.pending_head; *pp; pp = &(*pp)->next_pending) {
+    for (struct vgic_irq **pp = &t->vgic->pending_head; *pp; pp = &(*pp)->next_pending) {
         if (*pp == irq) {
             *pp = irq->next_pending;
             break;
@@ -119,7 +119,7 @@ void vgic_update_all_locked(struct vgic_dist *dist, uint32_t *kick)
 
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         for (unsigned int n = 0; n < VGIC_NR_PRIVATE; n++)
-            vgic_irq_update_locked(dist, &d->vcpus[i]->vgic.priv[n], kick);
+            vgic_irq_update_locked(dist, &d->vcpus[i]->vgic->priv[n], kick);
     for (unsigned int n = 0; n < dist->nr_spis; n++)
         if (n + VGIC_NR_PRIVATE < dist->nr_intids)
             vgic_irq_update_locked(dist, &dist->spis[n], kick);
@@ -148,7 +148,7 @@ void vgic_send_sgi_locked(struct vgic_dist *dist, struct vcpu *src, uint32_t tar
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         if (!(targets & (1U << i)))
             continue;
-        struct vgic_irq *irq = &d->vcpus[i]->vgic.priv[sgi];
+        struct vgic_irq *irq = &d->vcpus[i]->vgic->priv[sgi];
         if (vgic_is_v2(dist))
             irq->source_mask |= (uint8_t)(1U << src->id); /* v2 LRs carry the sender */
         irq->pending = true;
@@ -207,7 +207,7 @@ bool vgic_vcpu_pending(struct vcpu *v)
     bool found = false;
 
     uint64_t flags = spin_lock_irqsave(&dist->lock);
-    for (struct vgic_irq *irq = v->vgic.pending_head; irq && !found; irq = irq->next_pending)
+    for (struct vgic_irq *irq = v->vgic->pending_head; irq && !found; irq = irq->next_pending)
         found = irq->enabled && vgic_group_enabled(dist, irq) && vgic_irq_pending_state(irq);
     spin_unlock_irqrestore(&dist->lock, flags);
     return found;
@@ -239,6 +239,10 @@ int vgic_domain_init(struct domain *d, unsigned int nr_spis)
 
     if (!dist)
         return -ENOMEM;
+    if (d->nr_vcpus && !(dist->cpus = xzalloc(d->nr_vcpus * sizeof(struct vgic_cpu)))) {
+        xfree(dist);
+        return -ENOMEM;
+    }
     dist->lock = (spinlock_t)SPINLOCK_INIT;
     dist->d = d;
     dist->ops = hw->version == GIC_V3 ? &vgic_v3_ops : &vgic_v2_ops;
@@ -267,14 +271,16 @@ void vgic_domain_destroy(struct domain *d)
     if (!d->vgic)
         return;
     vgic_hw_release(d);
+    xfree(d->vgic->cpus);
     xfree(d->vgic);
     d->vgic = NULL;
 }
 
 void vgic_vcpu_init(struct vcpu *v)
 {
-    struct vgic_cpu *vc = &v->vgic;
+    struct vgic_cpu *vc = &v->domain->vgic->cpus[v->id];
 
+    v->vgic = vc;
     *vc = (struct vgic_cpu){
         .hcr = 0, .gicr_waker = BIT(1), /* ProcessorSleep: the guest wakes its redistributor */
     };

@@ -10,11 +10,11 @@
 
 #include <cloison/types.h>
 #include <cloison/spinlock.h>
-#include <vdev/vgic.h>
 #include <core/timer.h>
 #include <asm/vcpu_arch.h>
 
 struct domain;
+struct vgic_cpu;
 
 /* The emulated EL1 physical timer (trap/vptimer.c): CNTP_* trap and a
  * software timer raises PPI 30 at CVAL, whether the vCPU runs or not. */
@@ -33,7 +33,7 @@ enum vcpu_state {
 
 struct vcpu {
     struct vcpu_arch arch; /* first: the trap entry stores the registers here */
-    struct vgic_cpu vgic;
+    struct vgic_cpu *vgic; /* vdev/vgic.c: its vGIC state, with the domain's vGIC */
 
     struct domain *domain;
     unsigned int id;   /* vCPU index in the domain */

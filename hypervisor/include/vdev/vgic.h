@@ -80,6 +80,8 @@ enum mmio_result { MMIO_HANDLED, MMIO_UNHANDLED, MMIO_ABORT };
 
 int vgic_domain_init(struct domain *d, unsigned int nr_spis);
 void vgic_domain_destroy(struct domain *d);
+/* v's vGIC state (v->vgic), held by the domain's vGIC: vgic_domain_init()
+ * reserves it for the vCPUs the domain has then. */
 void vgic_vcpu_init(struct vcpu *v);
 /* Move the guest frames (dom0 sees the host's GIC addresses). gicr is the v3
  * redistributor base, ignored on v2. Call before the domain runs. */
