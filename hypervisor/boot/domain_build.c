@@ -1,4 +1,7 @@
 /*
+ * Building a domain from its boot description: core creates it, its images
+ * are loaded here (or by boot/dom0_build.c for dom0), then core starts it.
+ *
  * A domain's boot images (its RAM comes from core/domain_ram_alloc.c): the
  * kernel at RAM base + text_offset, the initrd and the generated device tree
  * at the top of RAM, all written through the domain's own RAM chunks and
@@ -9,6 +12,8 @@
 #include <core/domain.h>
 #include <core/vcpu.h>
 #include <boot/domain_build.h>
+#include <boot/dom0_build.h>
+#include <boot/setup.h>
 #include <core/domain_cfg.h>
 #include <cloison/errno.h>
 #include <boot/guestdt.h>
@@ -108,4 +113,22 @@ int domain_load_images(struct domain *d, const struct domain_cfg *cfg, uint64_t 
     *dtb = dtb_ipa;
     arch_icache_invalidate_all();
     return rc;
+}
+
+struct domain *domain_build(const struct domain_cfg *cfg)
+{
+    struct domain *d = domain_create(cfg);
+    if (!d)
+        return NULL;
+    uint64_t entry, dtb;
+    int rc = cfg->is_dom0 ? dom0_build(d, cfg, host_fdt, &hv_opts, &entry, &dtb)
+                          : domain_load_images(d, cfg, &entry, &dtb);
+    if (rc) {
+        printk("%s: domain not created (error %d)", cfg->name, rc);
+        domain_discard(d);
+        return NULL;
+    }
+    d->rebuild = domain_build; /* on_*=restart: the same again */
+    domain_start(d, entry, dtb);
+    return d;
 }

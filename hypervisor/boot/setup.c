@@ -10,6 +10,7 @@
 #include <boot/fdt_validate.h>
 #include <core/domain_cfg.h>
 #include <boot/dom0_build.h>
+#include <boot/domain_build.h>
 #include <boot/setup.h>
 #include <cloison/host_psci.h>
 #include <cloison/irq.h>
@@ -120,7 +121,7 @@ static void create_boot_domains(const void *fdt)
     unsigned int created = 0;
     if (dom0_parse(fdt, &dom0_cfg, report_cfg_error) == 1) {
         dom0_cfg.vcpus = dom0_nr_vcpus(&hv_opts);
-        created += domain_create(&dom0_cfg) != NULL;
+        created += domain_build(&dom0_cfg) != NULL;
     }
     int n = dom0less_parse(fdt, boot_cfgs, DOMCFG_MAX_DOMAINS, report_cfg_error);
     if (n < 0) {
@@ -128,7 +129,7 @@ static void create_boot_domains(const void *fdt)
         n = 0;
     }
     for (int i = 0; i < n; i++)
-        created += domain_create(&boot_cfgs[i]) != NULL;
+        created += domain_build(&boot_cfgs[i]) != NULL;
     if (!created) {
         printk("no domain to run: powering off");
         host_system_off();

@@ -8,12 +8,9 @@
 #include <cloison/arch.h>
 #include <console/console.h>
 #include <core/domain.h>
-#include <boot/domain_build.h>
 #include <core/domain_ram.h>
 #include <core/domain_cfg.h>
-#include <boot/dom0_build.h>
 #include <xen/dom0_console.h>
-#include <boot/setup.h>
 #include <cloison/errno.h>
 #include <xen/evtchn.h>
 #include <core/foreign_map.h>
@@ -167,7 +164,6 @@ struct domain *domain_create(const struct domain_cfg *cfg)
     d->xen_enhanced = cfg->enhanced != XEN_ENHANCED_NONE;
     d->vpl011 = cfg->vpl011;
     d->ram_base = GUEST_RAM0_BASE;
-    uint64_t entry, dtb;
     int rc;
     uint64_t bytes = ALIGN_UP(cfg->memory_kib * 1024, PAGE_SIZE);
     if (bytes > GUEST_RAM0_MAX + GUEST_RAM1_MAX) {
@@ -178,7 +174,7 @@ struct domain *domain_create(const struct domain_cfg *cfg)
     }
     if ((rc = console_log_init(d)) != 0 || (rc = p2m_init(&d->p2m)) != 0)
         goto fail;
-    /* dom0's RAM is direct-mapped and allocated by dom0_build below. */
+    /* dom0's RAM is direct-mapped: its builder allocates it (boot/dom0_build.c). */
     if (!cfg->is_dom0 && (rc = domain_alloc_ram(d, bytes)) != 0) {
         printk("%s: cannot allocate %lu KiB of RAM (%lu KiB free)", cfg->name, cfg->memory_kib,
                (uint64_t)mm_free_pages() * 4);
@@ -188,15 +184,26 @@ struct domain *domain_create(const struct domain_cfg *cfg)
         goto fail;
     if (d->xen_enhanced && (rc = xen_domain_init(d)) != 0)
         goto fail;
-    rc = cfg->is_dom0 ? dom0_build(d, cfg, host_fdt, &hv_opts, &entry, &dtb)
-                      : domain_load_images(d, cfg, &entry, &dtb);
-    if (rc)
-        goto fail;
     /* A grant table only for domains with the Xen interface (others cannot
      * use one: 14 KiB saved per plain domain). */
     if ((d->xen_enhanced && (rc = gnttab_domain_init(d)) != 0) ||
         (rc = pvconsole_domain_init(d)) != 0)
         goto fail;
+    return d;
+fail:
+    printk("%s: domain not created (error %d)", cfg->name, rc);
+    domain_free(d);
+    return NULL;
+}
+
+void domain_discard(struct domain *d)
+{
+    domain_free(d);
+}
+
+void domain_start(struct domain *d, uint64_t entry, uint64_t dtb)
+{
+    pvconsole_domain_start(d);
     dom0_console_init(d);
 
     d->cntvoff = arch_counter(); /* the guest's virtual counter starts at its boot */
@@ -214,11 +221,6 @@ struct domain *domain_create(const struct domain_cfg *cfg)
            (d->ram_size + d->ram1_size) >> 20, d->nr_vcpus, d->nr_vcpus > 1 ? "s" : "", entry, dtb,
            d->xen_enhanced ? ", Xen interface" : "");
     vcpu_wake(d->vcpus[0]);
-    return d;
-fail:
-    printk("%s: domain not created (error %d)", cfg->name, rc);
-    domain_free(d);
-    return NULL;
 }
 
 static enum domain_action action_for(const struct domain *d, shutdown_reason_t reason)
@@ -305,18 +307,20 @@ void domain_reap(void)
             break;
         }
     }
-    bool restart = victim && action_for(victim, victim->shutdown_reason) == ACTION_RESTART;
+    bool restart =
+        victim && victim->rebuild && action_for(victim, victim->shutdown_reason) == ACTION_RESTART;
     bool none_left = !restart && live_domains() == 0;
     spin_unlock(&domlist_lock);
     if (victim) {
         uint16_t id = victim->id;
+        struct domain *(*rebuild)(const struct domain_cfg *cfg) = victim->rebuild;
         spin_lock(&reap_lock);
         if (restart)
             restart_cfg = victim->cfg;
         domain_free(victim);
         printk("d%u: destroyed, %lu KiB free", id, (uint64_t)mm_free_pages() * 4);
         evtchn_send_global_virq(VIRQ_DOM_EXC); /* gone for good: Xen tells dom0 again */
-        struct domain *d = restart ? domain_create(&restart_cfg) : NULL;
+        struct domain *d = restart ? rebuild(&restart_cfg) : NULL;
         spin_unlock(&reap_lock);
         if (restart && !d)
             none_left = domain_count() == 0;

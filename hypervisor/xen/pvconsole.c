@@ -109,12 +109,17 @@ int pvconsole_domain_init(struct domain *d)
     d->pvcons = c;
     xen_set_hvm_param(d, HVM_PARAM_CONSOLE_PFN, GUEST_MAGIC_BASE >> PAGE_SHIFT);
     xen_set_hvm_param(d, HVM_PARAM_CONSOLE_EVTCHN, c->port);
+    return 0;
+}
+
+void pvconsole_domain_start(struct domain *d)
+{
+    struct pvconsole *c = d->pvcons;
     /* A vPL011 keeps the input if there is one (it is what the user asked for). */
-    if (!d->vpl011) {
+    if (c && !d->vpl011) {
         console_input_attach(d, pvconsole_input);
         c->input = true;
     }
-    return 0;
 }
 
 void pvconsole_domain_destroy(struct domain *d)

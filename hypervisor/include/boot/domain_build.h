@@ -8,6 +8,9 @@ struct domain_cfg;
 
 /* Copy into the domain's RAM at an IPA; -EINVAL if not entirely RAM. */
 int domain_write_ipa(struct domain *d, ipa_t ipa, const void *src, uint64_t len);
+/* Create the domain (core), load its images and start it; the same again when
+ * its policy restarts it. NULL if it could not be built (reported). */
+struct domain *domain_build(const struct domain_cfg *cfg);
 /* Load kernel, initrd and DT; on success entry and dtb receive the boot IPAs. */
 int domain_load_images(struct domain *d, const struct domain_cfg *cfg, uint64_t *entry,
                        uint64_t *dtb);

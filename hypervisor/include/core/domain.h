@@ -62,10 +62,23 @@ struct domain {
     struct domain_cfg cfg;      /* its boot description, to restart it */
     struct u64map foreign_maps; /* core/foreign_map.c: GFNs mapping others' pages */
     unsigned int refs;          /* domain_get() holders: not freed while > 0 */
+    /* Builds it again from its description (on_*=restart), set by its
+     * creator; NULL: a restart policy acts as destroy. */
+    struct domain *(*rebuild)(const struct domain_cfg *cfg);
     struct domain *next;
 };
 
+/*
+ * A domain from its description, not yet running: id, RAM (dom0's is its
+ * builder's), vCPUs (all off) and its parts. Not on the domain list until
+ * the creator, having loaded its images, calls domain_start(); or
+ * domain_discard() to give up. NULL on failure, reported.
+ */
 struct domain *domain_create(const struct domain_cfg *cfg);
+/* vCPU 0 starts at entry with x0 = dtb; the domain joins the list and runs. */
+void domain_start(struct domain *d, uint64_t entry, uint64_t dtb);
+/* Free a domain that domain_create() built and that never started. */
+void domain_discard(struct domain *d);
 /* Record the shutdown reason and stop the domain's vCPUs; teardown follows. */
 void domain_shutdown(struct domain *d, shutdown_reason_t reason);
 /* Guest caused an unrecoverable fault: one log line, then shutdown(crash). */

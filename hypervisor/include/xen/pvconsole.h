@@ -18,6 +18,8 @@ struct domain;
 struct xencons_interface;
 
 int pvconsole_domain_init(struct domain *d); /* no-op unless a Xen-enhanced domU */
+/* The built domain starts: its PV console takes the input unless a vPL011 does. */
+void pvconsole_domain_start(struct domain *d);
 void pvconsole_domain_destroy(struct domain *d);
 /* Drain pending output now (SCHEDOP_yield, notify). */
 void pvconsole_poll(struct domain *d);
