@@ -5,6 +5,7 @@
  */
 #include <cloison/arch.h>
 #include <boot/bootargs.h>
+#include <boot/compose.h>
 #include <console/console.h>
 #include <core/domain.h>
 #include <boot/fdt_validate.h>
@@ -164,6 +165,7 @@ void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
     host_psci_init(fdt);
     cpu_common_init(0);
     console_input_init();
+    compose_layers(); /* before any pCPU schedules or any domain exists */
     start_secondaries(fdt);
     printk("RAM %lu MiB (%lu MiB free), %u CPUs, GICv%u, VMID %u bits, IPA %u bits, "
            "timer %lu Hz",

@@ -10,26 +10,21 @@
 #include <core/domain.h>
 #include <core/domain_ram.h>
 #include <core/domain_cfg.h>
-#include <xen/dom0_console.h>
 #include <cloison/errno.h>
 #include <xen/evtchn.h>
 #include <core/foreign_map.h>
-#include <xen/grant.h>
-#include <xen/pvconsole.h>
 #include <cloison/host_psci.h>
-#include <drivers/irqchip.h>
 #include <cloison/mm.h>
 #include <cloison/p2m.h>
 #include <cloison/percpu.h>
 #include <cloison/printk.h>
 #include <core/sched.h>
 #include <core/vcpu.h>
-#include <vdev/vgic.h>
-#include <vdev/vpl011.h>
-#include <xen/xen_domain.h>
 #include <lib/bitmap.h>
 #include <public/xen.h>
 #include <string.h>
+
+#include "domain_hooks.h"
 
 struct vcpu *vcpu_create(struct domain *d, unsigned int id);
 
@@ -69,21 +64,17 @@ static const char *reason_name(shutdown_reason_t r)
 }
 
 /*
- * Teardown, in the reverse order of what depends on what: the Xen interface
- * first (it unbinds peers' event channels into this domain), then grants
- * (before the p2m and RAM: other domains may map its pages), the consoles and
- * emulated devices, the vGIC (which still looks at the vCPUs), and only then
- * the vCPUs, stage 2 and RAM. Also used to unwind a half-built domain.
+ * Teardown, in the reverse order of what depends on what: the parts, last
+ * built first (boot/compose.c orders them: the Xen interface, which unbinds
+ * peers' event channels into this domain, then frees its grants before the
+ * p2m and RAM since other domains may map its pages, and its consoles; the
+ * emulated devices; the vGIC, which still looks at the vCPUs; the console
+ * log), and only then the vCPUs, stage 2 and RAM. Also used to unwind a
+ * half-built domain.
  */
 static void domain_free(struct domain *d)
 {
-    xen_domain_destroy(d);
-    gnttab_domain_destroy(d);
-    dom0_console_destroy(d);
-    pvconsole_domain_destroy(d);
-    vpl011_domain_destroy(d);
-    if (d->vgic)
-        vgic_domain_destroy(d);
+    domain_parts_destroy(d);
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         struct vcpu *v = d->vcpus[i];
         if (!v)
@@ -95,28 +86,12 @@ static void domain_free(struct domain *d)
     p2m_destroy(&d->p2m);
     foreign_domain_destroy(d); /* after its stage 2 is gone: nothing maps them now */
     domain_free_ram(d);
-    console_log_free(d);
     if (d->id != 0) {
         spin_lock(&domlist_lock);
         bitmap_clear(domid_used, d->id);
         spin_unlock(&domlist_lock);
     }
     xfree(d);
-}
-
-/* dom0 sees the host's GIC addresses, domUs Xen's guest layout. */
-static void gic_layout(const struct domain *d, ipa_t *gicd, ipa_t *gicr, ipa_t *gicc)
-{
-    const struct irqchip_info *gic = irqchip_info();
-    if (d->is_privileged) {
-        *gicd = gic->gicd_base;
-        *gicr = gic->gicr_base;
-        *gicc = gic->gicc_base;
-    } else {
-        *gicd = VGIC_GICD_BASE;
-        *gicr = VGIC_V3_GICR_BASE;
-        *gicc = VGIC_V2_GICC_BASE;
-    }
 }
 
 static int create_vcpus(struct domain *d, unsigned int n)
@@ -127,17 +102,6 @@ static int create_vcpus(struct domain *d, unsigned int n)
         if (!d->vcpus[i])
             return -ENOMEM;
     }
-    int rc = vgic_domain_init(d, 32);
-    if (rc)
-        return rc;
-    ipa_t gicd, gicr, gicc;
-    gic_layout(d, &gicd, &gicr, &gicc);
-    if (d->is_privileged)
-        vgic_domain_set_base(d, gicd, gicr);
-    for (unsigned int i = 0; i < n; i++)
-        vgic_vcpu_init(d->vcpus[i]);
-    if (irqchip_info()->version == GIC_V2)
-        return p2m_map(&d->p2m, gicc, irqchip_info()->gicv_base, VGIC_V2_GICC_SIZE, P2M_DEVICE);
     return 0;
 }
 
@@ -172,7 +136,7 @@ struct domain *domain_create(const struct domain_cfg *cfg)
         rc = -EINVAL;
         goto fail;
     }
-    if ((rc = console_log_init(d)) != 0 || (rc = p2m_init(&d->p2m)) != 0)
+    if ((rc = p2m_init(&d->p2m)) != 0)
         goto fail;
     /* dom0's RAM is direct-mapped: its builder allocates it (boot/dom0_build.c). */
     if (!cfg->is_dom0 && (rc = domain_alloc_ram(d, bytes)) != 0) {
@@ -180,14 +144,7 @@ struct domain *domain_create(const struct domain_cfg *cfg)
                (uint64_t)mm_free_pages() * 4);
         goto fail;
     }
-    if ((rc = create_vcpus(d, cfg->vcpus)) != 0 || (rc = vpl011_domain_init(d)) != 0)
-        goto fail;
-    if (d->xen_enhanced && (rc = xen_domain_init(d)) != 0)
-        goto fail;
-    /* A grant table only for domains with the Xen interface (others cannot
-     * use one: 14 KiB saved per plain domain). */
-    if ((d->xen_enhanced && (rc = gnttab_domain_init(d)) != 0) ||
-        (rc = pvconsole_domain_init(d)) != 0)
+    if ((rc = create_vcpus(d, cfg->vcpus)) != 0 || (rc = domain_parts_init(d)) != 0)
         goto fail;
     return d;
 fail:
@@ -203,9 +160,7 @@ void domain_discard(struct domain *d)
 
 void domain_start(struct domain *d, uint64_t entry, uint64_t dtb)
 {
-    pvconsole_domain_start(d);
-    dom0_console_init(d);
-
+    domain_parts_start(d);
     d->cntvoff = arch_counter(); /* the guest's virtual counter starts at its boot */
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         sched_add_vcpu(d->vcpus[i]);

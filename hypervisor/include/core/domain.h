@@ -62,11 +62,34 @@ struct domain {
     struct domain_cfg cfg;      /* its boot description, to restart it */
     struct u64map foreign_maps; /* core/foreign_map.c: GFNs mapping others' pages */
     unsigned int refs;          /* domain_get() holders: not freed while > 0 */
+    unsigned int parts_begun;   /* registered parts whose init ran (for the teardown) */
     /* Builds it again from its description (on_*=restart), set by its
      * creator; NULL: a restart policy acts as destroy. */
     struct domain *(*rebuild)(const struct domain_cfg *cfg);
     struct domain *next;
 };
+
+/*
+ * A part of every domain beyond core's own (console log, vGIC, vPL011, the
+ * Xen interface): the layers above register them through the composition
+ * root (boot/compose.c), once at boot before any domain exists, in the order
+ * they are built; the table is never changed afterwards, so it is read
+ * without a lock. A part decides in its init whether it applies to d (and
+ * returns 0 if not).
+ */
+struct domain_part {
+    const char *name;
+    /* After the RAM (not dom0's) and vCPUs exist: 0, or a negative errno and
+     * the domain is not created. */
+    int (*init)(struct domain *d);
+    /* Optional: the built domain is about to run (images loaded). */
+    void (*start)(struct domain *d);
+    /* Last part first, before core frees the vCPUs, stage 2 and RAM; for
+     * every part whose init ran, the one that failed included (it undoes
+     * whatever it did before failing). */
+    void (*destroy)(struct domain *d);
+};
+void domain_register_part(const struct domain_part *p);
 
 /*
  * A domain from its description, not yet running: id, RAM (dom0's is its

@@ -80,6 +80,11 @@ enum mmio_result { MMIO_HANDLED, MMIO_UNHANDLED, MMIO_ABORT };
 
 int vgic_domain_init(struct domain *d, unsigned int nr_spis);
 void vgic_domain_destroy(struct domain *d);
+/* The domain part (vdev/vgic-part.c): vgic_domain_init with 32 SPIs (dom0:
+ * the host's), every vCPU's state, dom0's frames at the host's addresses,
+ * GICv2's virtual CPU interface mapped. Undone by vgic_domain_destroy (the
+ * mapping goes with the domain's stage 2). */
+int vgic_part_init(struct domain *d);
 /* v's vGIC state (v->vgic), held by the domain's vGIC: vgic_domain_init()
  * reserves it for the vCPUs the domain has then. */
 void vgic_vcpu_init(struct vcpu *v);

@@ -17,7 +17,8 @@
  *
  * Locking: one global lock for everything here (cross-domain operations touch
  * two tables; domain lookups happen under it so a domain cannot be freed
- * between lookup and use: domain_free() calls gnttab_domain_destroy() first).
+ * between lookup and use: its teardown, xen/xen_part.c, calls gnttab_domain_destroy()
+ * before core frees anything of the domain).
  * Simple and sufficient until PV backends make it hot.
  *
  * Results are Xen's: negative errno for the hypercall, GNTST_* per operation.
@@ -37,8 +38,8 @@
 struct domain;
 struct grant_table;
 
-/* Domain lifetime hooks (core/domain.c). destroy must run before the
- * domain's p2m, RAM or structure are freed. */
+/* Domain lifetime (xen/xen_part.c). destroy must run before the domain's
+ * p2m, RAM or structure are freed. */
 int gnttab_domain_init(struct domain *d);
 void gnttab_domain_destroy(struct domain *d);
 

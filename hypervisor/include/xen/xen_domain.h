@@ -65,7 +65,7 @@ struct xen_dom {
     struct evtchn_fifo *fifo; /* FIFO ABI state (evtchn_fifo.c), NULL = 2-level */
 };
 
-/* Called by the core domain code (hooks in core/domain.c). */
+/* Parts of the domain part xen/xen_part.c. */
 int xen_domain_init(struct domain *d);
 void xen_domain_destroy(struct domain *d);
 

@@ -1,0 +1,42 @@
+/*
+ * The vGIC as a part of every domain (core's table of domain parts,
+ * registered by boot/compose.c): the distributor, each vCPU's interface and,
+ * on a GICv2 host, the virtual CPU interface mapped where the guest expects
+ * its GICC.
+ */
+#include <core/domain.h>
+#include <core/vcpu.h>
+#include <cloison/p2m.h>
+#include <drivers/irqchip.h>
+#include <vdev/vgic.h>
+
+/* dom0 sees the host's GIC addresses, domUs Xen's guest layout. */
+static void gic_layout(const struct domain *d, ipa_t *gicd, ipa_t *gicr, ipa_t *gicc)
+{
+    const struct irqchip_info *gic = irqchip_info();
+    if (d->is_privileged) {
+        *gicd = gic->gicd_base;
+        *gicr = gic->gicr_base;
+        *gicc = gic->gicc_base;
+    } else {
+        *gicd = VGIC_GICD_BASE;
+        *gicr = VGIC_V3_GICR_BASE;
+        *gicc = VGIC_V2_GICC_BASE;
+    }
+}
+
+int vgic_part_init(struct domain *d)
+{
+    int rc = vgic_domain_init(d, 32);
+    if (rc)
+        return rc;
+    ipa_t gicd, gicr, gicc;
+    gic_layout(d, &gicd, &gicr, &gicc);
+    if (d->is_privileged)
+        vgic_domain_set_base(d, gicd, gicr);
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        vgic_vcpu_init(d->vcpus[i]);
+    if (irqchip_info()->version == GIC_V2)
+        return p2m_map(&d->p2m, gicc, irqchip_info()->gicv_base, VGIC_V2_GICC_SIZE, P2M_DEVICE);
+    return 0;
+}
