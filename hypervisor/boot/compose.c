@@ -10,10 +10,14 @@
  *   vPL011
  *   Xen          its event channels unbind peers before the devices and
  *                the vGIC they deliver into go (xen/xen_part.c)
+ *
+ * Lifecycle listeners: the console ends a dying domain's partial line before
+ * the shutdown is logged; the Xen interface raises VIRQ_DOM_EXC.
  */
 #include <boot/compose.h>
 #include <console/console.h>
 #include <core/domain.h>
+#include <core/domain_event.h>
 #include <vdev/vgic.h>
 #include <vdev/vpl011.h>
 #include <xen/xen_part.h>
@@ -29,4 +33,6 @@ void compose_layers(void)
 {
     for (unsigned int i = 0; i < ARRAY_SIZE(parts); i++)
         domain_register_part(&parts[i]);
+    domain_add_event_listener(console_domain_event);
+    domain_add_event_listener(xen_domain_event);
 }

@@ -182,6 +182,12 @@ void console_guest_flush(struct domain *d)
     spin_unlock_irqrestore(&c->lock, f);
 }
 
+void console_domain_event(enum domain_event ev, uint16_t domid, struct domain *d)
+{
+    if (ev == DOMAIN_SHUTTING_DOWN)
+        console_guest_flush(d); /* its last words before the line saying it shut down */
+}
+
 void console_guest_show(struct domain *d)
 {
     struct console_log *c = d->con;

@@ -6,12 +6,10 @@
  * Lock order: domlist_lock -> domain->lock -> pCPU runq_lock.
  */
 #include <cloison/arch.h>
-#include <console/console.h>
 #include <core/domain.h>
 #include <core/domain_ram.h>
 #include <core/domain_cfg.h>
 #include <cloison/errno.h>
-#include <xen/evtchn.h>
 #include <core/foreign_map.h>
 #include <cloison/host_psci.h>
 #include <cloison/mm.h>
@@ -206,12 +204,12 @@ void domain_shutdown(struct domain *d, shutdown_reason_t reason)
     d->state = action == ACTION_PRESERVE ? DOM_PRESERVED : DOM_DYING;
     d->shutdown_reason = reason;
     spin_unlock(&d->lock);
-    console_guest_flush(d);
+    domain_notify(DOMAIN_SHUTTING_DOWN, d->id, d);
     printk("d%u (%s): shut down: %s; %s", d->id, d->name, reason_name(reason),
            action_names[action]);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         sched_kill_vcpu(d->vcpus[i]);
-    evtchn_send_global_virq(VIRQ_DOM_EXC); /* as Xen: xenstored/xl watch for it */
+    domain_notify(DOMAIN_SHUT_DOWN, d->id, d);
     if (action == ACTION_PRESERVE)
         domain_reap(); /* it may have been the last one running */
 }
@@ -274,7 +272,7 @@ void domain_reap(void)
             restart_cfg = victim->cfg;
         domain_free(victim);
         printk("d%u: destroyed, %lu KiB free", id, (uint64_t)mm_free_pages() * 4);
-        evtchn_send_global_virq(VIRQ_DOM_EXC); /* gone for good: Xen tells dom0 again */
+        domain_notify(DOMAIN_DESTROYED, id, NULL);
         struct domain *d = restart ? rebuild(&restart_cfg) : NULL;
         spin_unlock(&reap_lock);
         if (restart && !d)

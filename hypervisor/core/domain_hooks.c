@@ -1,18 +1,22 @@
 /*
  * What the layers above core attach to every domain: an ordered table of
- * parts, registered once at boot by the composition root (boot/compose.c)
- * before any domain exists and never changed afterwards, so it is read
- * without a lock.
+ * parts and the lifecycle listeners, registered once at boot by the
+ * composition root (boot/compose.c) before any domain exists and never
+ * changed afterwards, so both are read without a lock.
  */
 #include <cloison/printk.h>
 #include <core/domain.h>
+#include <core/domain_event.h>
 
 #include "domain_hooks.h"
 
 #define DOMAIN_MAX_PARTS 8
+#define DOMAIN_MAX_LISTENERS 4
 
 static struct domain_part parts[DOMAIN_MAX_PARTS];
 static unsigned int nr_parts;
+static domain_event_fn listeners[DOMAIN_MAX_LISTENERS];
+static unsigned int nr_listeners;
 
 void domain_register_part(const struct domain_part *p)
 {
@@ -42,4 +46,17 @@ void domain_parts_destroy(struct domain *d)
 {
     while (d->parts_begun > 0)
         parts[--d->parts_begun].destroy(d);
+}
+
+void domain_add_event_listener(domain_event_fn fn)
+{
+    if (nr_listeners == DOMAIN_MAX_LISTENERS)
+        panic("more than %d domain event listeners", DOMAIN_MAX_LISTENERS);
+    listeners[nr_listeners++] = fn;
+}
+
+void domain_notify(enum domain_event ev, uint16_t domid, struct domain *d)
+{
+    for (unsigned int i = 0; i < nr_listeners; i++)
+        listeners[i](ev, domid, d);
 }

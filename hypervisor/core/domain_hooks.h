@@ -1,6 +1,9 @@
-/* Running the registered domain parts (core/domain_hooks.c), for domain.c. */
+/* Running the registered domain parts and listeners (core/domain_hooks.c),
+ * for domain.c. */
 #ifndef CLOISON_CORE_DOMAIN_HOOKS_H
 #define CLOISON_CORE_DOMAIN_HOOKS_H
+
+#include <core/domain_event.h>
 
 struct domain;
 
@@ -10,5 +13,7 @@ int domain_parts_init(struct domain *d);
 void domain_parts_start(struct domain *d);
 /* Each part whose init ran (the failed one included), last first. */
 void domain_parts_destroy(struct domain *d);
+/* Every listener, in registration order (d is NULL for DOMAIN_DESTROYED). */
+void domain_notify(enum domain_event ev, uint16_t domid, struct domain *d);
 
 #endif

@@ -9,10 +9,12 @@
  */
 #include <core/domain.h>
 #include <xen/dom0_console.h>
+#include <xen/evtchn.h>
 #include <xen/grant.h>
 #include <xen/pvconsole.h>
 #include <xen/xen_domain.h>
 #include <xen/xen_part.h>
+#include <public/xen.h>
 
 int xen_part_init(struct domain *d)
 {
@@ -40,4 +42,12 @@ void xen_part_destroy(struct domain *d)
     gnttab_domain_destroy(d);
     dom0_console_destroy(d);
     pvconsole_domain_destroy(d);
+}
+
+void xen_domain_event(enum domain_event ev, uint16_t domid, struct domain *d)
+{
+    /* As Xen: xenstored and xl watch VIRQ_DOM_EXC; a domain that shut down
+     * raises it, and again once it is gone for good. */
+    if (ev == DOMAIN_SHUT_DOWN || ev == DOMAIN_DESTROYED)
+        evtchn_send_global_virq(VIRQ_DOM_EXC);
 }

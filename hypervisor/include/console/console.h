@@ -25,6 +25,7 @@
 
 #include <cloison/types.h>
 #include <cloison/spinlock.h>
+#include <core/domain_event.h>
 
 #define CONSOLE_LINE_MAX 256
 #define CONSOLE_LOG_SIZE 16384
@@ -58,6 +59,8 @@ void console_log_free(struct domain *d);
 size_t console_guest_write(struct domain *d, const char *buf, size_t len);
 /* End a partial line now (at shutdown). */
 void console_guest_flush(struct domain *d);
+/* Lifecycle listener: a domain shutting down ends its partial line. */
+void console_domain_event(enum domain_event ev, uint16_t domid, struct domain *d);
 /* Show a partial line now, leaving it open (the domain gained the focus). */
 void console_guest_show(struct domain *d);
 
