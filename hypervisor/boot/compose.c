@@ -13,13 +13,22 @@
  *
  * Lifecycle listeners: the console ends a dying domain's partial line before
  * the shutdown is logged; the Xen interface raises VIRQ_DOM_EXC.
+ *
+ * The scheduler: before a pCPU enters a guest (or idles), dying domains are
+ * reaped, then the Xen upcall line is brought level with the guest's
+ * pending flag, then the vGIC fills the list registers (which must see the
+ * upcall). The vGIC also saves and restores its interface with the vCPU's
+ * registers and answers whether an interrupt would end a WFI.
  */
 #include <boot/compose.h>
 #include <console/console.h>
 #include <core/domain.h>
 #include <core/domain_event.h>
+#include <core/sched.h>
+#include <drivers/irqchip.h>
 #include <vdev/vgic.h>
 #include <vdev/vpl011.h>
+#include <xen/xen_domain.h>
 #include <xen/xen_part.h>
 
 static const struct domain_part parts[] = {
@@ -29,10 +38,44 @@ static const struct domain_part parts[] = {
     {"Xen interface", xen_part_init, xen_part_start, xen_part_destroy},
 };
 
+static void reap(struct vcpu *next)
+{
+    (void)next;
+    domain_reap();
+}
+
+static void xen_upcall(struct vcpu *next)
+{
+    if (next)
+        xen_vcpu_before_entry(next); /* upcall line, runstate area */
+}
+
+static void vgic_entry(struct vcpu *next)
+{
+    if (next)
+        vgic_flush(next);
+}
+
+static void vgic_vtimer(struct vcpu *v)
+{
+    vgic_inject(v, IRQ_PPI_VTIMER);
+}
+
+static const struct sched_vcpu_ops vcpu_ops = {
+    .switch_out = vgic_save,
+    .switch_in = vgic_restore,
+    .irq_pending = vgic_vcpu_pending,
+    .vtimer_fired = vgic_vtimer,
+};
+
 void compose_layers(void)
 {
     for (unsigned int i = 0; i < ARRAY_SIZE(parts); i++)
         domain_register_part(&parts[i]);
     domain_add_event_listener(console_domain_event);
     domain_add_event_listener(xen_domain_event);
+    sched_set_vcpu_ops(&vcpu_ops);
+    sched_add_entry_hook(reap);
+    sched_add_entry_hook(xen_upcall);
+    sched_add_entry_hook(vgic_entry);
 }

@@ -8,21 +8,51 @@
  */
 #include <cloison/arch.h>
 #include <cloison/context.h>
-#include <core/domain.h>
 #include <drivers/irqchip.h>
 #include <cloison/percpu.h>
 #include <cloison/printk.h>
 #include <core/sched.h>
 #include <core/timer.h>
 #include <core/vcpu.h>
-#include <vdev/vgic.h>
-#include <xen/xen_domain.h>
 
 void return_to_guest(struct guest_regs *regs) __noreturn;
+
+#define SCHED_MAX_ENTRY_HOOKS 4
 
 static struct timer slice_timers[MAX_PCPUS];
 static struct guest_regs idle_regs[MAX_PCPUS]; /* trap frame target while idle */
 static spinlock_t placement_lock = SPINLOCK_INIT;
+
+static void vcpu_nop(struct vcpu *v)
+{
+    (void)v;
+}
+
+static bool no_irq(struct vcpu *v)
+{
+    (void)v;
+    return false;
+}
+
+/* Set once at boot (see sched.h), read without a lock. */
+static struct sched_vcpu_ops vops = {vcpu_nop, vcpu_nop, no_irq, vcpu_nop};
+static sched_entry_fn entry_hooks[SCHED_MAX_ENTRY_HOOKS];
+static unsigned int nr_entry_hooks;
+
+void sched_set_vcpu_ops(const struct sched_vcpu_ops *ops)
+{
+    vops.switch_out = ops->switch_out ? ops->switch_out : vcpu_nop;
+    vops.switch_in = ops->switch_in ? ops->switch_in : vcpu_nop;
+    vops.irq_pending = ops->irq_pending ? ops->irq_pending : no_irq;
+    vops.vtimer_fired = ops->vtimer_fired ? ops->vtimer_fired : vcpu_nop;
+}
+
+void sched_add_entry_hook(sched_entry_fn fn)
+{
+    if (nr_entry_hooks == SCHED_MAX_ENTRY_HOOKS)
+        panic("more than %d scheduler entry hooks", SCHED_MAX_ENTRY_HOOKS);
+    entry_hooks[nr_entry_hooks++] = fn;
+}
 
 static void slice_expired(struct timer *t)
 {
@@ -122,7 +152,7 @@ void vcpu_block(struct vcpu *v)
     uint64_t f = spin_lock_irqsave(&p->runq_lock);
     /* Checked under the lock: an injection after this point takes the same
      * lock in vcpu_kick and finds the vCPU BLOCKED. */
-    if (v->state == VCPU_RUNNABLE && !vgic_vcpu_pending(v))
+    if (v->state == VCPU_RUNNABLE && !vops.irq_pending(v))
         v->state = VCPU_BLOCKED;
     spin_unlock_irqrestore(&p->runq_lock, f);
 }
@@ -173,7 +203,7 @@ static void vtimer_wake_fn(struct timer *t)
     struct vcpu *v = t->data;
     /* As on the physical path: mask the guest's timer, then inject. */
     v->arch.sys.cntv_ctl |= BIT(1);
-    vgic_inject(v, IRQ_PPI_VTIMER);
+    vops.vtimer_fired(v);
 }
 
 /*
@@ -188,7 +218,7 @@ static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next)
     uint64_t now = arch_counter();
     if (prev) {
         context_save(prev);
-        vgic_save(prev);
+        vops.switch_out(prev);
         prev->runtime += now - prev->slice_start;
         uint64_t deadline = context_vtimer_deadline(prev);
         if (prev->state == VCPU_BLOCKED && deadline) {
@@ -202,7 +232,7 @@ static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next)
     if (next) {
         timer_cancel(&next->vtimer_wake);
         context_load(next);
-        vgic_restore(next);
+        vops.switch_in(next);
         next->loaded = true;
         next->slice_start = now;
         p->cur_regs = &next->arch.regs;
@@ -246,7 +276,9 @@ __noreturn void sched_return_to_guest(void)
         spin_unlock_irqrestore(&p->runq_lock, f);
 
         switch_to(p, prev, next);
-        domain_reap();
+        /* Reaping, the Xen upcall line, the vGIC flush (boot/compose.c). */
+        for (unsigned int i = 0; i < nr_entry_hooks; i++)
+            entry_hooks[i](next);
         /* A slice starts when a vCPU is switched in (or when a competitor
          * appears); traps and interrupts inside the slice do not extend it. */
         struct timer *slice = &slice_timers[p->id];
@@ -256,11 +288,8 @@ __noreturn void sched_return_to_guest(void)
             timer_cancel(slice);
         timer_sync_local();
 
-        if (next) {
-            xen_vcpu_before_entry(next); /* upcall line, runstate area */
-            vgic_flush(next);
+        if (next)
             return_to_guest(&next->arch.regs);
-        }
         /* Idle: wait for an interrupt with IRQs open at EL2 only here. */
         p->idle_ticks++;
         while (!p->need_resched)

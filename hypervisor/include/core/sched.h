@@ -24,4 +24,24 @@ void sched_resched_cpu(unsigned int cpu);
 __noreturn void sched_return_to_guest(void);
 __noreturn void sched_start_cpu(void); /* enter the scheduler on this pCPU */
 
+/*
+ * What the scheduler asks of the layers above it (the vGIC, the Xen
+ * interface, the domain reaper): registered once at boot by boot/compose.c,
+ * before any pCPU schedules, and never changed afterwards, so these plain
+ * function pointers are read without a lock; each use is one indirect call.
+ * A hook left NULL does nothing (irq_pending: nothing is pending).
+ */
+struct sched_vcpu_ops {
+    void (*switch_out)(struct vcpu *v);   /* its registers were just saved */
+    void (*switch_in)(struct vcpu *v);    /* its registers were just loaded */
+    bool (*irq_pending)(struct vcpu *v);  /* an interrupt would end its WFI (runq_lock held) */
+    void (*vtimer_fired)(struct vcpu *v); /* raise its virtual timer PPI (it was descheduled) */
+};
+void sched_set_vcpu_ops(const struct sched_vcpu_ops *ops);
+/* Work on every pass of a pCPU through the scheduler once it has picked what
+ * to run: next, or NULL when it is about to idle. In registration order, with
+ * IRQs masked and no lock held, before the slice timer is armed. */
+typedef void (*sched_entry_fn)(struct vcpu *next);
+void sched_add_entry_hook(sched_entry_fn fn);
+
 #endif
