@@ -23,8 +23,9 @@ def pytest_configure(config):
 
 
 # A guest's console line as either hypervisor prints it: "(d3) ..." (Cloison's prefix, and
-# Xen's for domU output); anything else is the hypervisor's own or dom0's.
-GUEST_LINE_RE = re.compile(r"^\s*\(d\d+\)")
+# Xen's for console_io) or "(XEN) DOM3: ..." (Xen's for a vPL011 without dom0); anything
+# else is the hypervisor's own or dom0's.
+GUEST_LINE_RE = re.compile(r"^\s*(\(d\d+\)|\(XEN\) DOM\d+:)")
 PANIC_RE = re.compile(r"panic", re.IGNORECASE)
 
 
