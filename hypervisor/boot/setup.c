@@ -14,7 +14,6 @@
 #include <boot/domain_build.h>
 #include <boot/setup.h>
 #include <cloison/host_psci.h>
-#include <cloison/irq.h>
 #include <drivers/irqchip.h>
 #include <cloison/mm.h>
 #include <cloison/p2m.h>
@@ -23,6 +22,8 @@
 #include <core/sched.h>
 #include <core/timer.h>
 #include <drivers/uart.h>
+#include <vdev/vgic.h>
+#include <vdev/vtimer.h>
 #include <libfdt.h>
 #include <string.h>
 
@@ -44,12 +45,20 @@ static void percpu_setup(unsigned int id)
     cpu_early_init(id);
 }
 
+/* The layers above arch/ and drivers/ register what those call upward: the
+ * interrupts each owns. Boot CPU, before any pCPU takes an interrupt. */
+static void attach_layers(void)
+{
+    timer_irq_init();
+    vgic_init();
+    vtimer_init();
+}
+
 static void cpu_common_init(unsigned int id)
 {
     cpu_init_el2();
     p2m_cpu_init();
     irqchip_cpu_init(id);
-    irq_cpu_init();
     sched_init_cpu(id);
     pcpus[id].mpidr = arch_cpu_mpidr();
     __atomic_store_n(&pcpus[id].online, true, __ATOMIC_RELEASE);
@@ -163,6 +172,7 @@ void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
         panic("no usable interrupt controller");
     p2m_arch_init(hv_opts.vmid_bits);
     host_psci_init(fdt);
+    attach_layers();
     cpu_common_init(0);
     console_input_init();
     compose_layers(); /* before any pCPU schedules or any domain exists */

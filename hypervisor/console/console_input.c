@@ -13,6 +13,7 @@
  */
 #include <console/console.h>
 #include <core/domain.h>
+#include <cloison/irq.h>
 #include <drivers/irqchip.h>
 #include <cloison/printk.h>
 #include <boot/bootargs.h>
@@ -38,7 +39,6 @@ static uint32_t focus; /* slot: 0 Cloison, else domid + 1; read lock-free */
 static bool focus_chosen;
 static bool focus_by_user; /* Ctrl-a x3 was used: dom0 no longer takes it */
 static struct console_mux mux;
-static uint32_t uart_irq;
 
 static uint32_t slot_of(uint16_t id)
 {
@@ -151,10 +151,11 @@ static char input_byte(char c)
     return key;
 }
 
-bool console_irq(uint32_t intid)
+/* The console UART's receive interrupt. */
+static void console_rx_irq(uint32_t intid, void *data)
 {
-    if (!uart_irq || intid != uart_irq)
-        return false;
+    (void)intid;
+    (void)data;
     /* Acknowledge before draining: a byte arriving meanwhile raises it anew. */
     uart_rx_irq_ack();
     int c;
@@ -163,7 +164,6 @@ bool console_irq(uint32_t intid)
         if (key)
             console_debug_key(key);
     }
-    return true;
 }
 
 void console_input_init(void)
@@ -173,7 +173,10 @@ void console_input_init(void)
         printk("console: the UART has no usable interrupt; console input is off");
         return;
     }
-    uart_irq = irq;
+    if (irq_set_handler(irq, console_rx_irq, NULL) != 0) {
+        printk("console: the UART's interrupt %u cannot be taken; console input is off", irq);
+        return;
+    }
     irqchip_enable(irq, true); /* SPIs are routed to the boot CPU */
     uart_rx_irq_enable();
 }

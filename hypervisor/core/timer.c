@@ -1,5 +1,6 @@
 /* Per-pCPU software timer queues on top of the EL2 physical timer. */
 #include <cloison/arch.h>
+#include <cloison/irq.h>
 #include <cloison/percpu.h>
 #include <cloison/printk.h>
 #include <cloison/spinlock.h>
@@ -84,8 +85,11 @@ void timer_cancel(struct timer *t)
     spin_unlock_irqrestore(&q->lock, f);
 }
 
-void timer_interrupt(void)
+/* CNTHP fired on this pCPU: run what is due, re-arm for the rest. */
+static void timer_interrupt(uint32_t intid, void *data)
 {
+    (void)intid;
+    (void)data;
     struct timer_queue *q = &queues[this_cpu_id()];
     uint64_t f = spin_lock_irqsave(&q->lock);
     for (;;) {
@@ -99,6 +103,12 @@ void timer_interrupt(void)
     }
     reprogram(q);
     spin_unlock_irqrestore(&q->lock, f);
+}
+
+void timer_irq_init(void)
+{
+    if (irq_set_handler(IRQ_PPI_HYPTIMER, timer_interrupt, NULL) != 0)
+        panic("timer: PPI %u taken", IRQ_PPI_HYPTIMER);
 }
 
 void timer_sync_local(void)

@@ -1,11 +1,13 @@
 /*
  * The host interrupt controller front: picks the GIC driver from the device
- * tree and forwards the irqchip_*() calls to it.
+ * tree and forwards the irqchip_*() calls to it; takes physical interrupts
+ * and hands each to the handler registered for it (arch/arm64/irq.c).
  */
 #include <libfdt.h>
 
 #include <cloison/errno.h>
 #include <drivers/irqchip.h>
+#include <cloison/percpu.h>
 #include <cloison/printk.h>
 
 #include "gic.h"
@@ -80,6 +82,25 @@ int irqchip_init(const void *fdt)
 void irqchip_cpu_init(unsigned int cpu)
 {
     irqchip_drv->cpu_init(cpu);
+    irqchip_drv->enable(IRQ_SGI_KICK, false);
+    irqchip_drv->enable(IRQ_SGI_CALL, false);
+    irqchip_drv->enable(IRQ_PPI_MAINT, true);
+    irqchip_drv->enable(IRQ_PPI_HYPTIMER, true);
+    irqchip_drv->enable(IRQ_PPI_VTIMER, true);
+}
+
+void irqchip_handle_all(void)
+{
+    for (int budget = 64; budget > 0; budget--) {
+        uint32_t intid = irqchip_drv->ack();
+        if (intid >= IRQ_SPURIOUS)
+            return;
+        if (!irq_dispatch(intid)) {
+            printk("irq: unexpected interrupt %u on pCPU%u, disabled", intid, this_cpu_id());
+            irqchip_drv->disable(intid);
+        }
+        irqchip_drv->eoi(intid);
+    }
 }
 
 const struct irqchip_info *irqchip_info(void)

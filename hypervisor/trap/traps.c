@@ -7,6 +7,7 @@
 #include <core/domain.h>
 #include <xen/hypercall.h>
 #include <cloison/irq.h>
+#include <drivers/irqchip.h>
 #include <cloison/percpu.h>
 #include <cloison/printk.h>
 #include <core/sched.h>
@@ -106,7 +107,7 @@ void guest_irq_entry(struct guest_regs *regs)
     (void)regs;
     struct vcpu *v = current_vcpu();
     vgic_sync(v);
-    irq_handle_all();
+    irqchip_handle_all();
     sched_return_to_guest();
 }
 
@@ -121,7 +122,7 @@ void guest_serror_entry(struct guest_regs *regs)
 
 void hyp_irq_entry(void)
 {
-    irq_handle_all();
+    irqchip_handle_all();
 }
 
 struct vcpu *current_vcpu(void)

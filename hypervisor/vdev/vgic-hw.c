@@ -3,6 +3,8 @@
  * device (dom0) is forwarded as the virtual SPI of the same INTID.
  *
  * Mechanism ("mask, inject, unmask on completion", not hardware-linked LRs):
+ *  - routing registers the SPI's handler (cloison/irq.h), released with the
+ *    routing when the domain goes;
  *  - the physical SPI fires at EL2 (HCR_EL2.IMO); vgic_hw_irq() masks it at
  *    the physical distributor and makes the virtual SPI pending; the core
  *    then EOIs it (EOImode 0: priority drop + deactivate), which is safe for
@@ -30,6 +32,7 @@
  */
 #include <core/domain.h>
 #include <cloison/errno.h>
+#include <cloison/irq.h>
 #include <drivers/irqchip.h>
 #include <cloison/spinlock.h>
 
@@ -39,6 +42,14 @@
 
 static struct domain *vgic_hw_owner[VGIC_HW_MAX_INTID];
 static spinlock_t vgic_hw_lock = SPINLOCK_INIT;
+
+/* The registered handler: the owner is looked up under vgic_hw_lock, so a
+ * call racing the release finds none and does nothing. */
+static void vgic_hw_fired(uint32_t intid, void *data)
+{
+    (void)data;
+    vgic_hw_irq(intid);
+}
 
 void vgic_hw_update_locked(struct vgic_irq *irq)
 {
@@ -86,7 +97,7 @@ int vgic_route_spi(struct domain *d, uint32_t intid)
     uint64_t flags = spin_lock_irqsave(&vgic_hw_lock);
     if (vgic_hw_owner[intid] && vgic_hw_owner[intid] != d) {
         rc = -EBUSY;
-    } else if (!vgic_hw_owner[intid]) {
+    } else if (!vgic_hw_owner[intid] && (rc = irq_set_handler(intid, vgic_hw_fired, NULL)) == 0) {
         struct vgic_irq *irq = vgic_get_irq(dist, NULL, intid);
         uint64_t f2 = spin_lock_irqsave(&dist->lock);
         irq->hw = true;
@@ -138,6 +149,7 @@ void vgic_hw_release(struct domain *d)
         if (vgic_hw_owner[intid] != d)
             continue;
         irqchip_disable(intid);
+        irq_clear_handler(intid);
         vgic_hw_owner[intid] = NULL;
     }
     spin_unlock_irqrestore(&vgic_hw_lock, flags);

@@ -16,6 +16,8 @@
  * enables, so the (level) maintenance interrupt drops before the core EOIs it.
  */
 #include <core/domain.h>
+#include <cloison/irq.h>
+#include <cloison/printk.h>
 #include <drivers/gic_vif.h>
 #include <core/vcpu.h>
 
@@ -221,6 +223,14 @@ void vgic_restore(struct vcpu *v)
 /* The exit that brought us here already ran vgic_sync(), which folded the
  * LRs and cleared UIE/NPIE, and vgic_flush() will refill: nothing is left to
  * do but let the core EOI the (now deasserted) interrupt. */
-void vgic_maintenance(void)
+static void vgic_maintenance(uint32_t intid, void *data)
 {
+    (void)intid;
+    (void)data;
+}
+
+void vgic_init(void)
+{
+    if (irq_set_handler(IRQ_PPI_MAINT, vgic_maintenance, NULL) != 0)
+        panic("vgic: PPI %u taken", IRQ_PPI_MAINT);
 }

@@ -102,18 +102,40 @@ TEST(route_refuses_what_is_not_a_host_spi)
     fake_irqchip.nr_irqs = 64;
     CHECK_EQ(vgic_route_spi(&dom, 70), -EINVAL); /* past the host GIC's */
     fake_irqchip.nr_irqs = HOST_IRQS;
+    CHECK(fake_irq_handler[SPI] == NULL);
     CHECK_EQ(vgic_route_spi(&dom, SPI), 0);
+    CHECK(fake_irq_handler[SPI] != NULL);   /* the physical SPI's handler */
     CHECK_EQ(vgic_route_spi(&dom, SPI), 0); /* INTx shared by slots: listed again */
 
     struct domain other = {.nr_vcpus = 0};
     CHECK_EQ(vgic_domain_init(&other, NR_SPIS), 0);
     CHECK_EQ(vgic_route_spi(&other, SPI), -EBUSY);
     CHECK_EQ(vgic_route_spi(&other, SPI + 1), 0);
+    CHECK(fake_irq_handler[SPI + 1] != NULL);
     vgic_domain_destroy(&other);
-    CHECK(!vgic_hw_irq(SPI + 1)); /* released with its domain */
+    CHECK(fake_irq_handler[SPI + 1] == NULL); /* released with its domain */
+    CHECK(fake_irq_handler[SPI] != NULL);     /* still dom's */
+    CHECK(!vgic_hw_irq(SPI + 1));
     CHECK(!vgic_hw_irq(SPI + 2)); /* never routed: not ours */
     CHECK(!vgic_hw_irq(27));
     teardown();
+}
+
+static void cloison_own(uint32_t intid, void *data)
+{
+}
+
+TEST(route_refuses_an_spi_cloison_handles)
+{
+    setup(GIC_V3, 1);
+    CHECK_EQ(irq_set_handler(SPI, cloison_own, NULL), 0); /* e.g. the console UART */
+    unsigned int writes = fake_pirq_writes;
+    CHECK_EQ(vgic_route_spi(&dom, SPI), -EBUSY);
+    CHECK(fake_irq_handler[SPI] == cloison_own);
+    CHECK_EQ(fake_pirq_writes, writes); /* the physical SPI left alone */
+    CHECK(!vgic_hw_irq(SPI));
+    teardown();
+    CHECK(fake_irq_handler[SPI] == cloison_own); /* not released with the domain */
 }
 
 TEST(physical_enable_follows_the_guest)

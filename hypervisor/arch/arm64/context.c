@@ -15,6 +15,7 @@
 #include <asm/vsysreg.h>
 
 #define CNT_CTL_ENABLE BIT(0)
+#define CNT_CTL_IMASK BIT(1)
 
 void arch_fp_save(struct fp_regs *fp)
 {
@@ -163,4 +164,10 @@ uint64_t context_vtimer_deadline(const struct vcpu *v)
     if (!(ctl & CNT_CTL_ENABLE) || (ctl & BIT(1)))
         return 0;
     return v->arch.sys.cntv_cval + v->domain->cntvoff;
+}
+
+void context_vtimer_mask(void)
+{
+    write_sysreg(cntv_ctl_el0, read_sysreg(cntv_ctl_el0) | CNT_CTL_IMASK);
+    isb();
 }

@@ -1,72 +1,74 @@
 /*
- * Physical interrupts at EL2: Cloison's own (scheduler timer, IPIs,
- * maintenance, console UART), the guest virtual timer, which fires while its
- * vCPU runs and is forwarded as a virtual interrupt, and the SPIs of devices
- * passed through to a domain (vdev/vgic-hw.c masks and forwards them).
+ * Physical interrupt handlers by INTID (see cloison/irq.h). The two SGIs
+ * Cloison sends between its pCPUs are handled here: a kick only asks the
+ * pCPU to re-run its scheduler on the way out (need_resched), a call only
+ * wakes it.
  */
-#include <console/console.h>
+#include <cloison/errno.h>
 #include <cloison/irq.h>
-#include <drivers/irqchip.h>
 #include <cloison/percpu.h>
-#include <cloison/printk.h>
-#include <core/timer.h>
-#include <core/vcpu.h>
-#include <vdev/vgic.h>
-#include <asm/sysreg.h>
+#include <cloison/spinlock.h>
 
-#define CNT_CTL_IMASK BIT(1)
+struct irq_slot {
+    irq_handler_fn fn;
+    void *data;
+};
 
-void irq_cpu_init(void)
+static void sgi_kick(uint32_t intid, void *data)
 {
-    irqchip_enable(IRQ_SGI_KICK, false);
-    irqchip_enable(IRQ_SGI_CALL, false);
-    irqchip_enable(IRQ_PPI_MAINT, true);
-    irqchip_enable(IRQ_PPI_HYPTIMER, true);
-    irqchip_enable(IRQ_PPI_VTIMER, true);
+    (void)intid;
+    (void)data;
+    this_pcpu()->need_resched = true;
 }
 
-static void vtimer_fired(void)
+static void sgi_call(uint32_t intid, void *data)
 {
-    struct vcpu *v = current_vcpu();
-    uint64_t ctl = read_sysreg(cntv_ctl_el0);
-    /* Mask the (level) timer output until the guest reprograms it, as Xen
-     * does; otherwise it would fire again the moment we return. */
-    write_sysreg(cntv_ctl_el0, ctl | CNT_CTL_IMASK);
-    isb();
-    if (v)
-        vgic_inject(v, IRQ_PPI_VTIMER);
+    (void)intid;
+    (void)data;
 }
 
-void irq_handle_all(void)
+static struct irq_slot slots[IRQ_NR] = {
+    [IRQ_SGI_KICK] = {sgi_kick, NULL},
+    [IRQ_SGI_CALL] = {sgi_call, NULL},
+};
+static spinlock_t slots_lock = SPINLOCK_INIT; /* writers only; a leaf lock */
+
+int irq_set_handler(uint32_t intid, irq_handler_fn fn, void *data)
 {
-    for (int budget = 64; budget > 0; budget--) {
-        uint32_t intid = irqchip_ack();
-        if (intid >= IRQ_SPURIOUS)
-            return;
-        switch (intid) {
-        case IRQ_SGI_KICK:
-            this_pcpu()->need_resched = true;
-            break;
-        case IRQ_SGI_CALL:
-            break;
-        case IRQ_PPI_HYPTIMER:
-            timer_interrupt();
-            break;
-        case IRQ_PPI_VTIMER:
-            vtimer_fired();
-            break;
-        case IRQ_PPI_MAINT:
-            vgic_maintenance();
-            break;
-        default:
-            if (console_irq(intid)) /* the console UART's receive interrupt */
-                break;
-            if (vgic_hw_irq(intid)) /* a passed-through device's SPI */
-                break;
-            printk("irq: unexpected interrupt %u on pCPU%u, disabled", intid, this_cpu_id());
-            irqchip_disable(intid);
-            break;
-        }
-        irqchip_eoi(intid);
+    if (intid >= IRQ_NR || !fn)
+        return -EINVAL;
+    int rc = 0;
+    uint64_t f = spin_lock_irqsave(&slots_lock);
+    struct irq_slot *s = &slots[intid];
+    if (s->fn && (s->fn != fn || s->data != data)) {
+        rc = -EBUSY;
+    } else {
+        /* data before fn: a dispatch that sees fn sees its data */
+        __atomic_store_n(&s->data, data, __ATOMIC_RELAXED);
+        __atomic_store_n(&s->fn, fn, __ATOMIC_RELEASE);
     }
+    spin_unlock_irqrestore(&slots_lock, f);
+    return rc;
+}
+
+void irq_clear_handler(uint32_t intid)
+{
+    if (intid >= IRQ_NR)
+        return;
+    uint64_t f = spin_lock_irqsave(&slots_lock);
+    /* data stays: a dispatch that already read fn still gets its own data */
+    __atomic_store_n(&slots[intid].fn, NULL, __ATOMIC_RELEASE);
+    spin_unlock_irqrestore(&slots_lock, f);
+}
+
+bool irq_dispatch(uint32_t intid)
+{
+    if (intid >= IRQ_NR)
+        return false;
+    struct irq_slot *s = &slots[intid];
+    irq_handler_fn fn = __atomic_load_n(&s->fn, __ATOMIC_ACQUIRE);
+    if (!fn)
+        return false;
+    fn(intid, __atomic_load_n(&s->data, __ATOMIC_RELAXED));
+    return true;
 }

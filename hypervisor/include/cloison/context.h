@@ -6,4 +6,7 @@ struct vcpu;
 void context_save(struct vcpu *v);
 void context_load(struct vcpu *v);
 uint64_t context_vtimer_deadline(const struct vcpu *v);
+/* The running vCPU's virtual timer fired: mask its output (CNTV_CTL.IMASK)
+ * until the guest reprograms it. */
+void context_vtimer_mask(void);
 #endif

@@ -77,10 +77,8 @@ void console_input_detach(struct domain *d);
  * itself (dom0 is id 0). */
 #define CONSOLE_FOCUS_CLOISON 0xffffu
 uint16_t console_input_focus(void);
-/* Boot CPU, once the interrupt controller is up: enable the UART's receive
- * interrupt (routed to the boot CPU). */
+/* Boot CPU, once the interrupt controller is up: take the UART's receive
+ * interrupt (routed to the boot CPU) and enable it. */
 void console_input_init(void);
-/* Physical interrupt hook: true if intid was the console UART's. */
-bool console_irq(uint32_t intid);
 
 #endif

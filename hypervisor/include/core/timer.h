@@ -20,8 +20,9 @@ struct timer {
 void timer_init(struct timer *t, void (*fn)(struct timer *t), void *data);
 void timer_set(struct timer *t, unsigned int cpu, uint64_t deadline);
 void timer_cancel(struct timer *t);
-void timer_interrupt(void); /* CNTHP fired on this pCPU */
-uint64_t timer_freq(void);  /* CNTFRQ */
+/* Boot CPU, once, before interrupts are taken: the hypervisor timer's PPI. */
+void timer_irq_init(void);
+uint64_t timer_freq(void); /* CNTFRQ */
 uint64_t ms_to_ticks(uint64_t ms);
 /* Reprogram this pCPU's hardware timer for its queue (after remote inserts). */
 void timer_sync_local(void);

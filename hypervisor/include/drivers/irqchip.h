@@ -11,17 +11,11 @@
 #ifndef CLOISON_IRQCHIP_H
 #define CLOISON_IRQCHIP_H
 
+#include <cloison/irq.h> /* the INTIDs Cloison uses, and their handlers */
 #include <cloison/types.h>
 
 enum gic_version { GIC_V2 = 2, GIC_V3 = 3 };
 
-/* Physical interrupt numbers Cloison itself uses (architected PPIs on virt). */
-#define IRQ_SGI_KICK 0      /* "re-run your scheduler" between pCPUs */
-#define IRQ_SGI_CALL 1      /* "run your mailbox" between pCPUs */
-#define IRQ_PPI_MAINT 25    /* GIC virtual interface maintenance */
-#define IRQ_PPI_HYPTIMER 26 /* CNTHP: Cloison's scheduler / timer queue */
-#define IRQ_PPI_VTIMER 27   /* guest virtual timer while a guest runs */
-#define IRQ_PPI_PTIMER 30   /* EL1 physical timer */
 #define IRQ_SPURIOUS 1023
 
 struct irqchip_info {
@@ -41,8 +35,13 @@ struct irqchip_info {
  * Returns 0, or a negative errno after printing why. */
 int irqchip_init(const void *fdt);
 /* Every pCPU (boot CPU included, after irqchip_init): redistributor / CPU
- * interface on, and the EL2 virtual interface enabled with empty LRs. */
+ * interface on, the EL2 virtual interface enabled with empty LRs, and
+ * Cloison's SGIs and PPIs enabled on this pCPU. */
 void irqchip_cpu_init(unsigned int cpu);
+/* Exception entry: acknowledge, dispatch (cloison/irq.h) and EOI until
+ * nothing is pending (at most a bounded batch). An INTID without a handler
+ * is reported and disabled. */
+void irqchip_handle_all(void);
 const struct irqchip_info *irqchip_info(void);
 
 uint32_t irqchip_ack(void);       /* INTID of the highest pending, or 1023 */

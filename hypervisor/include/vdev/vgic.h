@@ -78,6 +78,8 @@ struct vgic_cpu {
 
 enum mmio_result { MMIO_HANDLED, MMIO_UNHANDLED, MMIO_ABORT };
 
+/* Boot CPU, once, before interrupts are taken: the maintenance PPI. */
+void vgic_init(void);
 int vgic_domain_init(struct domain *d, unsigned int nr_spis);
 void vgic_domain_destroy(struct domain *d);
 /* The domain part (vdev/vgic-part.c): vgic_domain_init with 32 SPIs (dom0:
@@ -106,7 +108,6 @@ void vgic_flush(struct vcpu *v);   /* before entering the guest: fill LRs */
 void vgic_sync(struct vcpu *v);    /* after leaving the guest: fold LR state back */
 void vgic_save(struct vcpu *v);    /* context switch out: virtual interface regs */
 void vgic_restore(struct vcpu *v); /* context switch in */
-void vgic_maintenance(void);       /* maintenance interrupt on this pCPU */
 
 /*
  * Physical SPI passthrough (vdev/vgic-hw.c). A routed SPI keeps its INTID:
@@ -117,10 +118,13 @@ void vgic_maintenance(void);       /* maintenance interrupt on this pCPU */
  * the guest's IROUTER/ITARGETSR says.
  */
 /* Give d the SPI intid. Returns 0, -EINVAL (not an SPI the host GIC or d's
- * vGIC has), or -EBUSY (already another domain's). Before d runs. */
+ * vGIC has), or -EBUSY (already another domain's, or Cloison's own).
+ * Before d runs. The SPI's handler (cloison/irq.h) is registered here and
+ * released with d's vGIC. */
 int vgic_route_spi(struct domain *d, uint32_t intid);
-/* Physical interrupt intid was acknowledged at EL2: forward it if routed.
- * Returns false if no domain owns it. The caller EOIs it. */
+/* Physical interrupt intid was acknowledged at EL2 (the handler routing
+ * registered): forward it if routed. Returns false if no domain owns it.
+ * The interrupt controller EOIs it. */
 bool vgic_hw_irq(uint32_t intid);
 
 /* Is ipa inside this domain's emulated GIC frames (wherever they are placed)? */

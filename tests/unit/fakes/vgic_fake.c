@@ -1,8 +1,13 @@
 /* Host stand-ins for tests/unit/test_vgic; see fakes/vgic_fake.h. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <core/domain.h>
+#include <cloison/errno.h>
+#include <cloison/irq.h>
+#include <cloison/printk.h>
 #include <drivers/gic_vif.h>
 #include <cloison/mm.h>
 #include <cloison/spinlock.h>
@@ -19,6 +24,7 @@ bool fake_pirq_enabled[1020];
 bool fake_pirq_level[1020];
 int fake_pirq_target[1020];
 unsigned int fake_pirq_writes;
+irq_handler_fn fake_irq_handler[IRQ_NR];
 
 void fake_vgic_reset(enum gic_version version, unsigned int nr_lrs)
 {
@@ -37,6 +43,7 @@ void fake_vgic_reset(enum gic_version version, unsigned int nr_lrs)
     memset(fake_pirq_level, 0, sizeof(fake_pirq_level));
     memset(fake_pirq_target, 0xff, sizeof(fake_pirq_target));
     fake_pirq_writes = 0;
+    memset(fake_irq_handler, 0, sizeof(fake_irq_handler));
 }
 
 const struct irqchip_info *irqchip_info(void)
@@ -66,6 +73,31 @@ void irqchip_disable(uint32_t intid)
         abort();
     fake_pirq_enabled[intid] = false;
     fake_pirq_writes++;
+}
+
+/* The handler table, as arch/arm64/irq.c keeps it (data unused by the vGIC). */
+int irq_set_handler(uint32_t intid, irq_handler_fn fn, void *data)
+{
+    if (intid >= IRQ_NR || !fn)
+        return -EINVAL;
+    if (fake_irq_handler[intid] && fake_irq_handler[intid] != fn)
+        return -EBUSY;
+    fake_irq_handler[intid] = fn;
+    return 0;
+}
+void irq_clear_handler(uint32_t intid)
+{
+    if (intid < IRQ_NR)
+        fake_irq_handler[intid] = NULL;
+}
+
+void panic(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    abort();
 }
 
 unsigned int gic_vif_nr_lrs(void)

@@ -2,11 +2,13 @@
  * Host stand-ins for what the vGIC uses from the machine and the core, so
  * tests/unit/test_vgic runs the real vdev/vgic*.c: a fake GIC virtual
  * interface (the "hardware" LRs are an array the test plays the guest on),
- * irqchip_info() and the physical SPI enables, vCPU kicks, heap and single-threaded spinlocks.
+ * irqchip_info() and the physical SPI enables, the interrupt handler table,
+ * vCPU kicks, heap, panic and single-threaded spinlocks.
  */
 #ifndef TESTS_UNIT_FAKES_VGIC_FAKE_H
 #define TESTS_UNIT_FAKES_VGIC_FAKE_H
 
+#include <cloison/irq.h>
 #include <drivers/irqchip.h>
 #include <cloison/types.h>
 
@@ -23,6 +25,8 @@ extern bool fake_pirq_enabled[1020];
 extern bool fake_pirq_level[1020]; /* trigger type at the last enable */
 extern int fake_pirq_target[1020]; /* pCPU of the last irqchip_set_target, -1 = none */
 extern unsigned int fake_pirq_writes;
+/* Physical interrupt handlers registered (irq_set_handler), by INTID. */
+extern irq_handler_fn fake_irq_handler[IRQ_NR];
 
 void fake_vgic_reset(enum gic_version version, unsigned int nr_lrs);
 
