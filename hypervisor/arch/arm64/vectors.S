@@ -1,11 +1,11 @@
 /*
- * EL2 exception vectors and the guest entry/exit path.
+ * EL2 exception vectors: the guest exit path.
  *
  * Traps from a guest save its GPRs straight into the current vCPU's
  * struct guest_regs (pcpu->cur_regs) and call C on a fresh per-pCPU stack.
- * The C handlers never return: they end in return_to_guest(), which reloads
- * a vCPU's registers and erets, so a vCPU switch is just a different
- * struct guest_regs there.
+ * The C handlers never return: they end in return_to_guest() (guest_entry.S),
+ * which reloads a vCPU's registers and erets, so a vCPU switch is just a
+ * different struct guest_regs there.
  *
  * Exceptions taken at EL2 itself: IRQs are expected only in the idle loop
  * (handled and returned from); anything synchronous is a Cloison bug and
@@ -82,35 +82,6 @@ guest_serror:
     GUEST_SAVE
     bl      guest_serror_entry      /* noreturn */
     b       hyp_bad
-
-/* void return_to_guest(struct guest_regs *regs) __noreturn */
-    .global return_to_guest
-return_to_guest:
-    mrs     x1, tpidr_el2
-    ldr     x2, [x1, #PCPU_STACK_TOP]
-    mov     sp, x2
-    ldp     x1, x2, [x0, #REGS_ELR]
-    msr     elr_el2, x1
-    msr     spsr_el2, x2
-    ldp     x2, x3, [x0, #16]
-    ldp     x4, x5, [x0, #32]
-    ldp     x6, x7, [x0, #48]
-    ldp     x8, x9, [x0, #64]
-    ldp     x10, x11, [x0, #80]
-    ldp     x12, x13, [x0, #96]
-    ldp     x14, x15, [x0, #112]
-    ldp     x16, x17, [x0, #128]
-    ldp     x18, x19, [x0, #144]
-    ldp     x20, x21, [x0, #160]
-    ldp     x22, x23, [x0, #176]
-    ldp     x24, x25, [x0, #192]
-    ldp     x26, x27, [x0, #208]
-    ldp     x28, x29, [x0, #224]
-    ldr     x30, [x0, #240]
-    ldp     x0, x1, [x0, #0]
-    eret
-    dsb     nsh
-    isb
 
 /* IRQ while Cloison itself runs (only the idle loop unmasks IRQs): save the
  * caller-saved registers, handle, return. */
