@@ -21,6 +21,7 @@
 #include <cloison/printk.h>
 #include <core/sched.h>
 #include <core/timer.h>
+#include <trap/traps.h>
 #include <drivers/uart.h>
 #include <vdev/vgic.h>
 #include <vdev/vtimer.h>
@@ -46,9 +47,11 @@ static void percpu_setup(unsigned int id)
 }
 
 /* The layers above arch/ and drivers/ register what those call upward: the
- * interrupts each owns. Boot CPU, before any pCPU takes an interrupt. */
+ * exception vectors' handlers, the interrupts each owns. Boot CPU, before
+ * any pCPU takes an exception. */
 static void attach_layers(void)
 {
+    traps_init();
     timer_irq_init();
     vgic_init();
     vtimer_init();

@@ -6,6 +6,7 @@
  */
 #include <core/domain.h>
 #include <xen/hypercall.h>
+#include <cloison/entry.h>
 #include <cloison/irq.h>
 #include <drivers/irqchip.h>
 #include <cloison/percpu.h>
@@ -16,11 +17,6 @@
 #include <trap/vpsci.h>
 #include <vdev/vgic.h>
 #include <asm/sysreg.h>
-
-void guest_sync_entry(struct guest_regs *regs) __noreturn;
-void guest_irq_entry(struct guest_regs *regs) __noreturn;
-void guest_serror_entry(struct guest_regs *regs) __noreturn;
-void hyp_irq_entry(void);
 
 typedef void (*trap_fn)(struct vcpu *v, uint64_t esr);
 
@@ -90,7 +86,7 @@ static const trap_fn ec_table[64] = {
     [EC_DABT_LOW] = trap_dabt, [EC_IABT_LOW] = trap_iabt, [EC_SERROR] = trap_serror,
 };
 
-void guest_sync_entry(struct guest_regs *regs)
+static __noreturn void guest_sync_entry(struct guest_regs *regs)
 {
     (void)regs;
     struct vcpu *v = current_vcpu();
@@ -102,7 +98,7 @@ void guest_sync_entry(struct guest_regs *regs)
     sched_return_to_guest();
 }
 
-void guest_irq_entry(struct guest_regs *regs)
+static __noreturn void guest_irq_entry(struct guest_regs *regs)
 {
     (void)regs;
     struct vcpu *v = current_vcpu();
@@ -111,7 +107,7 @@ void guest_irq_entry(struct guest_regs *regs)
     sched_return_to_guest();
 }
 
-void guest_serror_entry(struct guest_regs *regs)
+static __noreturn void guest_serror_entry(struct guest_regs *regs)
 {
     (void)regs;
     struct vcpu *v = current_vcpu();
@@ -120,9 +116,20 @@ void guest_serror_entry(struct guest_regs *regs)
     sched_return_to_guest();
 }
 
-void hyp_irq_entry(void)
+static void hyp_irq_entry(void)
 {
     irqchip_handle_all();
+}
+
+void traps_init(void)
+{
+    static const struct entry_handlers handlers = {
+        .guest_sync = guest_sync_entry,
+        .guest_irq = guest_irq_entry,
+        .guest_serror = guest_serror_entry,
+        .hyp_irq = hyp_irq_entry,
+    };
+    entry_set_handlers(&handlers);
 }
 
 struct vcpu *current_vcpu(void)

@@ -3,9 +3,11 @@
  *
  * Traps from a guest save its GPRs straight into the current vCPU's
  * struct guest_regs (pcpu->cur_regs) and call C on a fresh per-pCPU stack.
- * The C handlers never return: they end in return_to_guest() (guest_entry.S),
- * which reloads a vCPU's registers and erets, so a vCPU switch is just a
- * different struct guest_regs there.
+ * The C handlers are the trap layer's, reached through the table it
+ * registered (cloison/entry.h, arch/arm64/entry.c). They never return:
+ * they end in return_to_guest() (guest_entry.S), which reloads a vCPU's
+ * registers and erets, so a vCPU switch is just a different struct
+ * guest_regs there.
  *
  * Exceptions taken at EL2 itself: IRQs are expected only in the idle loop
  * (handled and returned from); anything synchronous is a Cloison bug and
@@ -68,19 +70,27 @@ hyp_vectors:
     mov     x30, xzr
     .endm
 
+/* Call the registered handler at offset `off` of entry_handlers (one load,
+ * one indirect branch); x1 is free once the registers are saved. */
+    .macro CALL_HANDLER off
+    adrp    x1, entry_handlers
+    ldr     x1, [x1, #:lo12:entry_handlers + \off]
+    blr     x1
+    .endm
+
 guest_sync:
     GUEST_SAVE
-    bl      guest_sync_entry        /* noreturn */
+    CALL_HANDLER ENTRY_GUEST_SYNC   /* noreturn */
     b       hyp_bad
 
 guest_irq:
     GUEST_SAVE
-    bl      guest_irq_entry         /* noreturn */
+    CALL_HANDLER ENTRY_GUEST_IRQ    /* noreturn */
     b       hyp_bad
 
 guest_serror:
     GUEST_SAVE
-    bl      guest_serror_entry      /* noreturn */
+    CALL_HANDLER ENTRY_GUEST_SERROR /* noreturn */
     b       hyp_bad
 
 /* IRQ while Cloison itself runs (only the idle loop unmasks IRQs): save the
@@ -101,7 +111,7 @@ hyp_irq:
     mrs     x1, spsr_el2
     stp     x0, x1, [sp, #160]
     str     x30, [sp, #176]
-    bl      hyp_irq_entry
+    CALL_HANDLER ENTRY_HYP_IRQ
     ldp     x0, x1, [sp, #160]
     msr     elr_el2, x0
     msr     spsr_el2, x1

@@ -4,6 +4,10 @@
 #include <cloison/types.h>
 struct vcpu;
 
+/* Boot CPU, once, before any guest runs or the idle loop opens IRQs:
+ * register the exception vectors' C handlers (cloison/entry.h). */
+void traps_init(void);
+
 /* Skip the trapped instruction (ESR.IL says 2 or 4 bytes). */
 void advance_pc(struct vcpu *v, uint64_t esr);
 /* Inject exceptions into the current vCPU's EL1 (its state is live). */
