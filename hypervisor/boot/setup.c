@@ -28,23 +28,12 @@
 #include <libfdt.h>
 #include <string.h>
 
-#define BOOT_STACK_SIZE 16384
-
 void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr) __noreturn;
-void secondary_cpu_main(unsigned int id) __noreturn;
-extern char boot_stacks[], secondary_entry[];
 
 static struct domain_cfg boot_cfgs[DOMCFG_MAX_DOMAINS];
 static struct domain_cfg dom0_cfg;
 struct hv_options hv_opts;
 const void *host_fdt;
-
-static void percpu_setup(unsigned int id)
-{
-    pcpus[id].id = id;
-    pcpus[id].stack_top = (uint64_t)(boot_stacks + (id + 1) * BOOT_STACK_SIZE);
-    cpu_early_init(id);
-}
 
 /* The layers above arch/ and drivers/ register what those call upward: the
  * exception vectors' handlers, the interrupts each owns. Boot CPU, before
@@ -67,9 +56,9 @@ static void cpu_common_init(unsigned int id)
     __atomic_store_n(&pcpus[id].online, true, __ATOMIC_RELEASE);
 }
 
-void secondary_cpu_main(unsigned int id)
+static __noreturn void secondary_cpu_main(unsigned int id)
 {
-    percpu_setup(id);
+    cpu_early_init(id);
     mmu_secondary_enable();
     cpu_common_init(id);
     sched_start_cpu();
@@ -102,7 +91,7 @@ static void start_secondaries(const void *fdt)
             break;
         }
         unsigned int id = nr_pcpus;
-        int64_t rc = host_psci_cpu_on(mpidr, (paddr_t)secondary_entry, id);
+        int64_t rc = cpu_start(mpidr, id, secondary_cpu_main);
         if (rc != 0) {
             printk("cpu: CPU_ON of MPIDR 0x%lx failed (%ld)", mpidr, rc);
             continue;
@@ -152,7 +141,7 @@ static void create_boot_domains(const void *fdt)
 
 void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
 {
-    percpu_setup(0);
+    cpu_early_init(0);
     mmu_early_enable();
     /* The whole tree is checked before libfdt walks it (a crafted one can
      * make libfdt loop). Without a sound tree or a console nothing can be

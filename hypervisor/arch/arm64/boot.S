@@ -5,11 +5,11 @@
  *
  * Boot CPU:       _head -> start -> boot_cpu_main(dtb)          (C, never returns)
  * Secondary CPUs: secondary_entry (PSCI CPU_ON, x0 = cpu index)
- *                 -> secondary_cpu_main(index)                 (C, never returns)
+ *                 -> secondary_fn[index](index)                (C, never returns)
+ *                 where cpu_start() (cpu.c) left the function to run.
  */
 #include <asm-offsets.h>
-
-#define BOOT_STACK_SIZE 16384
+#include <asm/boot.h>
 
     .section .text.head, "ax"
     .global _head_code
@@ -61,8 +61,11 @@ secondary_entry:
     adr     x1, hyp_vectors
     msr     vbar_el2, x1
     isb
+    adrp    x1, secondary_fn        /* MMU off: cpu_start() cleaned it to PoC */
+    add     x1, x1, :lo12:secondary_fn
+    ldr     x1, [x1, x19, lsl #3]
     mov     x0, x19
-    bl      secondary_cpu_main
+    blr     x1
 4:  wfe
     b       4b
 
@@ -70,4 +73,4 @@ secondary_entry:
     .balign 16
     .global boot_stacks
 boot_stacks:
-    .space  BOOT_STACK_SIZE * 8     /* MAX_PCPUS */
+    .space  BOOT_STACK_SIZE * BOOT_STACKS

@@ -22,9 +22,11 @@
  *    fine-grained traps except the "n"-polarity ones for features guests do
  *    not have (TPIDR2_EL0, SMPRI_EL1, ACCDATA_EL1...), which then trap.
  */
+#include <cloison/host_psci.h>
 #include <cloison/percpu.h>
 #include <boot/bootargs.h>
 #include <boot/setup.h>
+#include <asm/boot.h>
 #include <asm/cpu.h>
 #include <asm/sysreg.h>
 #include <asm/vsysreg.h>
@@ -55,15 +57,31 @@
 
 #define CNTHCTL_EL1PCTEN BIT(0)
 
+_Static_assert(BOOT_STACKS == MAX_PCPUS, "one boot stack per pCPU");
+
 struct pcpu pcpus[MAX_PCPUS];
 unsigned int nr_pcpus = 1;
 
+extern char boot_stacks[], secondary_entry[]; /* boot.S */
+/* What each secondary runs once on its stack (read by boot.S, MMU off). */
+void (*secondary_fn[MAX_PCPUS])(unsigned int id);
+
 void cpu_early_init(unsigned int id)
 {
+    pcpus[id].id = id;
+    pcpus[id].stack_top = (uint64_t)(boot_stacks + (id + 1) * BOOT_STACK_SIZE);
     write_sysreg(tpidr_el2, &pcpus[id]);
     /* FP/SIMD must be usable at EL2 before libfdt runs (it uses SIMD). */
     write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_TZ | CPTR_TTA);
     isb();
+}
+
+int64_t cpu_start(uint64_t mpidr, unsigned int id, void (*fn)(unsigned int id))
+{
+    secondary_fn[id] = fn;
+    /* The new CPU reads it with its MMU and caches off: make it reach memory. */
+    arch_dcache_clean_range(&secondary_fn[id], sizeof(secondary_fn[id]));
+    return host_psci_cpu_on(mpidr, (paddr_t)secondary_entry, id);
 }
 
 /* Bits that are RES0 on CPUs without the feature are set only with it. */

@@ -29,7 +29,11 @@ void arch_smp_wmb(void);
 /* The host physical address a guest VA of the current vCPU maps to, through
  * its stage 1 and stage 2, for a read or a write; 0 if none. */
 paddr_t arch_guest_va_to_pa(vaddr_t va, bool write);
-__noreturn void arch_halt(void);      /* stop this CPU for good */
-void cpu_early_init(unsigned int id); /* TPIDR_EL2 and FP access, before anything */
-void cpu_init_el2(void);              /* trap configuration for running guests */
+__noreturn void arch_halt(void); /* stop this CPU for good */
+/* pcpus[id] (index, trap stack), TPIDR_EL2 and FP access, before anything. */
+void cpu_early_init(unsigned int id);
+/* Power on the CPU with this MPIDR as pCPU id: it runs fn(id) on its own
+ * stack, MMU off, IRQs masked (fn never returns). The firmware's CPU_ON result (0 = started). */
+int64_t cpu_start(uint64_t mpidr, unsigned int id, void (*fn)(unsigned int id));
+void cpu_init_el2(void); /* trap configuration for running guests */
 #endif
