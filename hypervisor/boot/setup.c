@@ -36,19 +36,22 @@ struct hv_options hv_opts;
 const void *host_fdt;
 
 /* The layers above arch/ and drivers/ register what those call upward: the
- * exception vectors' handlers, the interrupts each owns. Boot CPU, before
- * any pCPU takes an exception. */
+ * exception vectors' handlers, the interrupts each owns; and the guests' ID
+ * registers are built from the boot CPU's. Boot CPU, after its own setup,
+ * before any pCPU takes an exception. */
 static void attach_layers(void)
 {
     traps_init();
     timer_irq_init();
     vgic_init();
     vtimer_init();
+    idregs_init();
+    console_input_init(hv_opts.conswitch_to_dom0);
 }
 
 static void cpu_common_init(unsigned int id)
 {
-    cpu_init_el2();
+    cpu_init_el2(hv_opts.vwfi_native);
     p2m_cpu_init();
     irqchip_cpu_init(id);
     sched_init_cpu(id);
@@ -164,9 +167,8 @@ void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
         panic("no usable interrupt controller");
     p2m_arch_init(hv_opts.vmid_bits);
     host_psci_init(fdt);
-    attach_layers();
     cpu_common_init(0);
-    console_input_init();
+    attach_layers();
     compose_layers(); /* before any pCPU schedules or any domain exists */
     start_secondaries(fdt);
     printk("RAM %lu MiB (%lu MiB free), %u CPUs, GICv%u, VMID %u bits, IPA %u bits, "

@@ -16,8 +16,6 @@
 #include <cloison/irq.h>
 #include <drivers/irqchip.h>
 #include <cloison/printk.h>
-#include <boot/bootargs.h>
-#include <boot/setup.h>
 #include <cloison/spinlock.h>
 #include <drivers/uart.h>
 
@@ -37,7 +35,8 @@ static struct input_dom doms[CONSOLE_INPUT_MAX]; /* ascending domain id */
 static size_t nr_doms;
 static uint32_t focus; /* slot: 0 Cloison, else domid + 1; read lock-free */
 static bool focus_chosen;
-static bool focus_by_user; /* Ctrl-a x3 was used: dom0 no longer takes it */
+static bool focus_by_user;    /* Ctrl-a x3 was used: dom0 no longer takes it */
+static bool focus_to_domains; /* false (conswitch=<c>x): Cloison keeps it at boot */
 static struct console_mux mux;
 
 static uint32_t slot_of(uint16_t id)
@@ -99,7 +98,7 @@ void console_input_attach(struct domain *d, console_rx_fn rx)
     /* As Xen: dom0 has the input once it exists (unless the user moved it);
      * without dom0, the first domain that can take input. conswitch=<c>x
      * (Xen's option) keeps it with Cloison at boot. */
-    if (hv_opts.conswitch_to_dom0 && (!focus_chosen || (d->id == 0 && !focus_by_user))) {
+    if (focus_to_domains && (!focus_chosen || (d->id == 0 && !focus_by_user))) {
         focus_chosen = true;
         set_focus_locked(slot_of(d->id));
     }
@@ -166,8 +165,9 @@ static void console_rx_irq(uint32_t intid, void *data)
     }
 }
 
-void console_input_init(void)
+void console_input_init(bool to_domains)
 {
+    focus_to_domains = to_domains;
     uint32_t irq = uart_rx_irq();
     if (!irq) {
         printk("console: the UART has no usable interrupt; console input is off");

@@ -28,13 +28,13 @@
  */
 #include <drivers/irqchip.h>
 #include <cloison/printk.h>
+#include <trap/traps.h>
+#include <asm/cpu.h>
 #include <asm/sysreg.h>
 #include <asm/vsysreg.h>
 
 #define F(shift) (0xfUL << (shift))
 #define FIELD(val, shift) (((val) >> (shift)) & 0xf)
-
-struct cpu_caps cpu_caps;
 
 /* A field kept from the host but capped at a maximum value. */
 struct idcap {
@@ -181,24 +181,6 @@ static uint64_t sanitise(const struct iddesc *d, uint64_t host)
     return val;
 }
 
-static void detect_caps(void)
-{
-    uint64_t pfr0 = host_4_0(), dfr0 = host_5_0(), isar1 = host_6_1(), isar2 = host_6_2();
-    uint64_t mmfr0 = host_7_0(), mmfr1 = host_7_1();
-
-    /* APA, API, GPA, GPI; APA3, GPA3 */
-    cpu_caps.pauth = (isar1 & (F(4) | F(8) | F(24) | F(28))) || (isar2 & (F(8) | F(12)));
-    cpu_caps.lor = FIELD(mmfr1, 16) != 0;
-    cpu_caps.hcx = FIELD(mmfr1, 40) != 0;
-    cpu_caps.fgt = FIELD(mmfr0, 56) != 0;
-    cpu_caps.ras = FIELD(pfr0, 28) != 0;
-    cpu_caps.amu = FIELD(pfr0, 44) != 0;
-    cpu_caps.spe = FIELD(dfr0, 32) != 0;
-    cpu_caps.trf = FIELD(dfr0, 40) != 0;
-    /* PMUVer 0 = none, 0xf = IMPLEMENTATION DEFINED (not PMUv3) */
-    cpu_caps.pmu = FIELD(dfr0, 8) != 0 && FIELD(dfr0, 8) != 0xf;
-}
-
 void idregs_init(void)
 {
     for (size_t i = 0; i < sizeof(descs) / sizeof(descs[0]); i++) {
@@ -213,7 +195,6 @@ void idregs_init(void)
     host_revidr = read_sysreg(revidr_el1);
     host_aidr = read_sysreg(aidr_el1);
     host_actlr = read_sysreg(actlr_el1);
-    detect_caps();
 
     uint64_t pfr0 = host_4_0(), pfr1 = host_4_1(), dfr0 = host_5_0();
     printk("cpu: guests get PAuth %s; hidden from them: SVE %lu, SME %lu, MTE %lu, PMU %lu, "

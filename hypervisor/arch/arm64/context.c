@@ -11,8 +11,8 @@
 #include <cloison/p2m.h>
 #include <cloison/percpu.h>
 #include <core/vcpu.h>
+#include <asm/cpu.h>
 #include <asm/sysreg.h>
-#include <asm/vsysreg.h>
 
 #define CNT_CTL_ENABLE BIT(0)
 #define CNT_CTL_IMASK BIT(1)

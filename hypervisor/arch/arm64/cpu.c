@@ -24,12 +24,9 @@
  */
 #include <cloison/host_psci.h>
 #include <cloison/percpu.h>
-#include <boot/bootargs.h>
-#include <boot/setup.h>
 #include <asm/boot.h>
 #include <asm/cpu.h>
 #include <asm/sysreg.h>
-#include <asm/vsysreg.h>
 
 #define HCR_TID1 BIT(16)
 #define HCR_TID3 BIT(18)
@@ -57,10 +54,15 @@
 
 #define CNTHCTL_EL1PCTEN BIT(0)
 
+/* A 4-bit ID register field. */
+#define F(shift) (0xfUL << (shift))
+#define FIELD(val, shift) (((val) >> (shift)) & 0xf)
+
 _Static_assert(BOOT_STACKS == MAX_PCPUS, "one boot stack per pCPU");
 
 struct pcpu pcpus[MAX_PCPUS];
 unsigned int nr_pcpus = 1;
+struct cpu_caps cpu_caps;
 
 extern char boot_stacks[], secondary_entry[]; /* boot.S */
 /* What each secondary runs once on its stack (read by boot.S, MMU off). */
@@ -84,8 +86,27 @@ int64_t cpu_start(uint64_t mpidr, unsigned int id, void (*fn)(unsigned int id))
     return host_psci_cpu_on(mpidr, (paddr_t)secondary_entry, id);
 }
 
+static void detect_caps(void)
+{
+    uint64_t pfr0 = read_sysreg(s3_0_c0_c4_0), dfr0 = read_sysreg(s3_0_c0_c5_0);
+    uint64_t isar1 = read_sysreg(s3_0_c0_c6_1), isar2 = read_sysreg(s3_0_c0_c6_2);
+    uint64_t mmfr0 = read_sysreg(s3_0_c0_c7_0), mmfr1 = read_sysreg(s3_0_c0_c7_1);
+
+    /* APA, API, GPA, GPI; APA3, GPA3 */
+    cpu_caps.pauth = (isar1 & (F(4) | F(8) | F(24) | F(28))) || (isar2 & (F(8) | F(12)));
+    cpu_caps.lor = FIELD(mmfr1, 16) != 0;
+    cpu_caps.hcx = FIELD(mmfr1, 40) != 0;
+    cpu_caps.fgt = FIELD(mmfr0, 56) != 0;
+    cpu_caps.ras = FIELD(pfr0, 28) != 0;
+    cpu_caps.amu = FIELD(pfr0, 44) != 0;
+    cpu_caps.spe = FIELD(dfr0, 32) != 0;
+    cpu_caps.trf = FIELD(dfr0, 40) != 0;
+    /* PMUVer 0 = none, 0xf = IMPLEMENTATION DEFINED (not PMUv3) */
+    cpu_caps.pmu = FIELD(dfr0, 8) != 0 && FIELD(dfr0, 8) != 0xf;
+}
+
 /* Bits that are RES0 on CPUs without the feature are set only with it. */
-static uint64_t hcr_guest(void)
+static uint64_t hcr_guest(bool wfx_native)
 {
     uint64_t hcr = HCR_GUEST;
     if (cpu_caps.lor)
@@ -97,7 +118,7 @@ static uint64_t hcr_guest(void)
     /* WFI blocks the vCPU and WFE yields its pCPU, unless vwfi=native (Xen's
      * option): then both run in the guest, which keeps its pCPU while it
      * waits (lowest wake-up latency for a pCPU given to one vCPU). */
-    if (!hv_opts.vwfi_native)
+    if (!wfx_native)
         hcr |= HCR_TWI | HCR_TWE;
     return hcr;
 }
@@ -128,14 +149,14 @@ static void zero_fine_grained_traps(void)
     }
 }
 
-void cpu_init_el2(void)
+void cpu_init_el2(bool wfx_native)
 {
-    static bool ids_built;
-    if (!ids_built) { /* boot CPU, first: the rest below depends on cpu_caps */
-        idregs_init();
-        ids_built = true;
+    static bool caps_read;
+    if (!caps_read) { /* boot CPU, first: the rest below depends on cpu_caps */
+        detect_caps();
+        caps_read = true;
     }
-    write_sysreg(hcr_el2, hcr_guest());
+    write_sysreg(hcr_el2, hcr_guest(wfx_native));
     write_sysreg(mdcr_el2, mdcr_guest());
     write_sysreg(cptr_el2, CPTR_EL2_RES1 | CPTR_TZ | CPTR_TTA | (cpu_caps.amu ? CPTR_TAM : 0));
     zero_fine_grained_traps();

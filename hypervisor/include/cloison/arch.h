@@ -33,7 +33,10 @@ __noreturn void arch_halt(void); /* stop this CPU for good */
 /* pcpus[id] (index, trap stack), TPIDR_EL2 and FP access, before anything. */
 void cpu_early_init(unsigned int id);
 /* Power on the CPU with this MPIDR as pCPU id: it runs fn(id) on its own
- * stack, MMU off, IRQs masked (fn never returns). The firmware's CPU_ON result (0 = started). */
+ * stack, MMU off, IRQs masked (fn never returns). Returns the firmware's
+ * CPU_ON result (0 = started). */
 int64_t cpu_start(uint64_t mpidr, unsigned int id, void (*fn)(unsigned int id));
-void cpu_init_el2(void); /* trap configuration for running guests */
+/* Trap configuration for running guests, on each pCPU; the boot CPU's first
+ * call reads what the CPU has. wfx_native (vwfi=native): WFI/WFE do not trap. */
+void cpu_init_el2(bool wfx_native);
 #endif

@@ -78,7 +78,9 @@ void console_input_detach(struct domain *d);
 #define CONSOLE_FOCUS_CLOISON 0xffffu
 uint16_t console_input_focus(void);
 /* Boot CPU, once the interrupt controller is up: take the UART's receive
- * interrupt (routed to the boot CPU) and enable it. */
-void console_input_init(void);
+ * interrupt (routed to the boot CPU) and enable it. to_domains: the focus
+ * goes to dom0, or the first domain taking input, as they appear (false:
+ * it stays with Cloison until Ctrl-a x3; Xen's conswitch=<c>x). */
+void console_input_init(bool to_domains);
 
 #endif

@@ -7,6 +7,9 @@ struct vcpu;
 /* Boot CPU, once, before any guest runs or the idle loop opens IRQs:
  * register the exception vectors' C handlers (cloison/entry.h). */
 void traps_init(void);
+/* Boot CPU, once, after irqchip_init() and its cpu_init_el2(): read the
+ * host's ID registers and build the guests' view of them. */
+void idregs_init(void);
 
 /* Skip the trapped instruction (ESR.IL says 2 or 4 bytes). */
 void advance_pc(struct vcpu *v, uint64_t esr);

@@ -1,7 +1,7 @@
 /*
  * Emulated system registers (EC 0x18 traps), shared by the dispatcher
  * (sysreg_trap.c) and the files that own one group each: idregs.c (the
- * sanitised ID space and what the host CPU has), vdebug.c (debug registers
+ * sanitised ID space), vdebug.c (debug registers
  * trapped by MDCR_EL2), vptimer.c (the EL1 physical timer).
  */
 #ifndef ASM_VSYSREG_H
@@ -35,25 +35,6 @@ typedef bool (*sysreg_fn)(struct vcpu *v, struct sysreg_access *a);
 /* Generic handlers shared by the register groups (sysreg_trap.c). */
 bool sysreg_raz_wi(struct vcpu *v, struct sysreg_access *a); /* reads 0, writes ignored */
 bool sysreg_raz_ro(struct vcpu *v, struct sysreg_access *a); /* reads 0, writes UNDEF */
-
-/* What the host CPU implements that changes how Cloison configures EL2
- * (read once on the boot CPU; Cloison assumes symmetric CPUs). */
-struct cpu_caps {
-    bool pauth; /* any of FEAT_PAuth: keys switched, HCR_EL2.API/APK set */
-    bool lor;   /* FEAT_LOR: HCR_EL2.TLOR */
-    bool ras;   /* FEAT_RAS: HCR_EL2.TERR */
-    bool amu;   /* FEAT_AMUv1: CPTR_EL2.TAM */
-    bool hcx;   /* FEAT_HCX: HCRX_EL2 must be written */
-    bool fgt;   /* FEAT_FGT: the HFG*TR_EL2/HDFG*TR_EL2 traps must be written */
-    bool spe;   /* FEAT_SPE: MDCR_EL2.TPMS */
-    bool trf;   /* FEAT_TRF: MDCR_EL2.TTRF */
-    bool pmu;   /* PMUv3: PMCR_EL0 readable (MDCR_EL2.HPMN) */
-};
-extern struct cpu_caps cpu_caps;
-
-/* Boot CPU, once, after irqchip_init(): read the host's ID registers, build
- * the guests' view and fill cpu_caps. */
-void idregs_init(void);
 
 bool idregs_access(struct vcpu *v, struct sysreg_access *a);  /* ID space, REVIDR, AIDR */
 bool vdebug_access(struct vcpu *v, struct sysreg_access *a);  /* op0 == 2 */
