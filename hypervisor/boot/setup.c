@@ -163,6 +163,9 @@ void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
     bootargs_parse(cmdline, &hv_opts, report_cfg_error);
     host_fdt = fdt;
     mm_init(fdt);
+    const struct mem_range *ram;
+    unsigned int nr_ram = mm_ram_banks(&ram);
+    mmu_final(ram, nr_ram);
     if (irqchip_init(fdt) != 0)
         panic("no usable interrupt controller");
     p2m_arch_init(hv_opts.vmid_bits);

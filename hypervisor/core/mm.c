@@ -198,7 +198,12 @@ void mm_init(const void *fdt)
     heap = heap_create(&provider);
     if (!heap)
         panic("mm: cannot create the heap");
-    mmu_final(ram, nr_ram);
+}
+
+unsigned int mm_ram_banks(const struct mem_range **out)
+{
+    *out = ram;
+    return nr_ram;
 }
 
 paddr_t page_alloc(unsigned int order)

@@ -13,8 +13,9 @@ struct mem_range {
     uint64_t size;
 };
 
-void mm_init(const void *fdt); /* boot CPU, MMU still off */
-void mm_enable_mmu(void);      /* every CPU */
+void mm_init(const void *fdt); /* boot CPU, on the early identity map */
+/* The host's RAM banks (in *out; returns how many), after mm_init(). */
+unsigned int mm_ram_banks(const struct mem_range **out);
 
 paddr_t page_alloc(unsigned int order); /* 2^order pages, zeroed; 0 if none */
 void page_free(paddr_t pa, unsigned int order);
@@ -42,7 +43,8 @@ static inline paddr_t virt_to_phys(const void *va)
 
 /* Arch hooks for the hypervisor's own page tables (arch/arm64/mmu.c). */
 void mmu_early_enable(void); /* boot CPU, first thing: caches on, RAM mapped */
-void mmu_final(const struct mem_range *ram, unsigned int nr_ram); /* W^X tables */
+/* Boot CPU, after mm_init(): the final W^X tables over these RAM banks. */
+void mmu_final(const struct mem_range *ram, unsigned int nr_ram);
 void mmu_secondary_enable(void);
 
 #endif
