@@ -4,9 +4,7 @@
  * x0 = DTB physical address, MMU and D-cache off.
  *
  * Boot CPU:       _head -> start -> boot_cpu_main(dtb)          (C, never returns)
- * Secondary CPUs: secondary_entry (PSCI CPU_ON, x0 = cpu index)
- *                 -> secondary_fn[index](index)                (C, never returns)
- *                 where cpu_start() (cpu.c) left the function to run.
+ * Secondary CPUs: secondary.S.
  */
 #include <asm-offsets.h>
 #include <asm/boot.h>
@@ -46,31 +44,3 @@ start:
     bl      boot_cpu_main
 3:  wfe
     b       3b
-
-    .text
-    .global secondary_entry
-secondary_entry:
-    msr     daifset, #0xf
-    mov     x19, x0                 /* pCPU index */
-    ldr     x1, =boot_stacks
-    add     x2, x0, #1
-    mov     x3, #BOOT_STACK_SIZE
-    madd    x1, x2, x3, x1          /* stack top of cpu n = base + (n+1)*size */
-    mov     sp, x1
-    mov     x29, xzr
-    adr     x1, hyp_vectors
-    msr     vbar_el2, x1
-    isb
-    adrp    x1, secondary_fn        /* MMU off: cpu_start() cleaned it to PoC */
-    add     x1, x1, :lo12:secondary_fn
-    ldr     x1, [x1, x19, lsl #3]
-    mov     x0, x19
-    blr     x1
-4:  wfe
-    b       4b
-
-    .bss
-    .balign 16
-    .global boot_stacks
-boot_stacks:
-    .space  BOOT_STACK_SIZE * BOOT_STACKS
