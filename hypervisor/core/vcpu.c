@@ -1,6 +1,7 @@
-/* vCPU creation and architectural reset state. */
+/* vCPU creation and architectural reset state; the vCPU this pCPU runs. */
 #include <core/domain.h>
 #include <cloison/mm.h>
+#include <cloison/percpu.h>
 #include <core/vcpu.h>
 #include <string.h>
 
@@ -15,4 +16,9 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     v->state = VCPU_OFF;
     vcpu_reset(v, 0, 0);
     return v;
+}
+
+struct vcpu *current_vcpu(void)
+{
+    return this_pcpu()->current;
 }

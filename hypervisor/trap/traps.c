@@ -9,7 +9,6 @@
 #include <cloison/entry.h>
 #include <cloison/irq.h>
 #include <drivers/irqchip.h>
-#include <cloison/percpu.h>
 #include <cloison/printk.h>
 #include <core/sched.h>
 #include <trap/traps.h>
@@ -130,9 +129,4 @@ void traps_init(void)
         .hyp_irq = hyp_irq_entry,
     };
     entry_set_handlers(&handlers);
-}
-
-struct vcpu *current_vcpu(void)
-{
-    return this_pcpu()->current;
 }
