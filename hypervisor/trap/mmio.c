@@ -1,16 +1,14 @@
 /*
  * Emulated MMIO: decode a stage-2 data abort (ESR ISS with ISV set gives size,
- * register and direction) and hand it to the device that owns the IPA.
+ * register and direction) and hand it to the handler of the domain's MMIO
+ * window holding the IPA (core/domain_mmio.h: the devices registered them).
  * An access we cannot decode (ISV clear, e.g. a load/store pair) to an
  * emulated device is refused with an abort, never guessed.
  */
 #include <core/domain.h>
-#include <cloison/irq.h>
-#include <drivers/irqchip.h>
+#include <core/domain_mmio.h>
 #include <trap/traps.h>
 #include <core/vcpu.h>
-#include <vdev/vgic.h>
-#include <vdev/vpl011.h>
 #include <asm/sysreg.h>
 
 #define ISS_ISV BIT(24)
@@ -20,24 +18,11 @@
 #define ISS_SF BIT(15)
 #define ISS_WNR BIT(6)
 
-static bool is_emulated(const struct domain *d, ipa_t ipa)
-{
-    return vgic_owns_ipa(d, ipa) ||
-           (d->vpl011 && ipa >= VPL011_BASE && ipa < VPL011_BASE + VPL011_SIZE);
-}
-
-static enum mmio_result emulate(struct vcpu *v, ipa_t ipa, unsigned int size, bool write,
-                                uint64_t *val)
-{
-    if (vpl011_mmio(v->domain, ipa, size, write, val))
-        return MMIO_HANDLED;
-    return vgic_mmio(v, ipa, size, write, val);
-}
-
 bool mmio_dispatch(struct vcpu *v, uint64_t esr, uint64_t ipa)
 {
     uint64_t iss = ESR_ISS(esr);
-    if (!is_emulated(v->domain, ipa))
+    const struct mmio_window *w = domain_mmio_find(v->domain, ipa);
+    if (!w)
         return false;
     if (!(iss & ISS_ISV)) {
         inject_dabt(v, read_sysreg(far_el2));
@@ -49,7 +34,7 @@ bool mmio_dispatch(struct vcpu *v, uint64_t esr, uint64_t ipa)
     uint64_t val = write ? guest_reg(v, rt) : 0;
     if (write && size < 8)
         val &= (1UL << (size * 8)) - 1;
-    enum mmio_result r = emulate(v, ipa, size, write, &val);
+    enum mmio_result r = w->fn(v, ipa, size, write, &val, w->opaque);
     if (r == MMIO_ABORT || r == MMIO_UNHANDLED) {
         inject_dabt(v, read_sysreg(far_el2));
         return true;

@@ -20,7 +20,6 @@
  * error records under TERR, SVE/SME/AMU/trace/MTE registers, unknown ones) is
  * logged once per access and undefined in the guest.
  */
-#include <cloison/irq.h>
 #include <cloison/printk.h>
 #include <trap/traps.h>
 #include <core/vcpu.h>

@@ -7,7 +7,6 @@
 #include <core/domain.h>
 #include <xen/hypercall.h>
 #include <cloison/entry.h>
-#include <cloison/irq.h>
 #include <drivers/irqchip.h>
 #include <cloison/printk.h>
 #include <core/sched.h>

@@ -15,6 +15,7 @@
 #include <core/domain.h>
 #include <cloison/errno.h>
 #include <cloison/mm.h>
+#include <cloison/printk.h>
 #include <core/vcpu.h>
 
 #include "vgic-priv.h"
@@ -224,6 +225,30 @@ static void vgic_irq_reset(struct vgic_dist *dist, struct vgic_irq *irq, uint32_
     };
 }
 
+/* The vGIC's emulated frames (distributor; v3 redistributors, one per
+ * vCPU): the front-end tells them apart by address. */
+static enum mmio_result vgic_window(struct vcpu *v, ipa_t ipa, unsigned int size, bool write,
+                                    uint64_t *val, void *opaque)
+{
+    (void)opaque;
+    return vgic_mmio(v, ipa, size, write, val);
+}
+
+static int vgic_add_windows(struct domain *d)
+{
+    struct vgic_dist *dist = d->vgic;
+    bool v2 = vgic_is_v2(dist);
+    int rc = domain_mmio_add(d, dist->gicd_base, v2 ? VGIC_V2_GICD_SIZE : VGIC_V3_GICD_SIZE,
+                             vgic_window, dist);
+    /* GICv2's CPU interface is the hardware GICV, mapped in stage 2. */
+    if (!rc && !v2 && d->nr_vcpus)
+        rc = domain_mmio_add(d, dist->gicr_base, (uint64_t)d->nr_vcpus * VGIC_V3_GICR_STRIDE,
+                             vgic_window, dist);
+    if (rc)
+        domain_mmio_remove(d, vgic_window, dist);
+    return rc;
+}
+
 int vgic_domain_init(struct domain *d, unsigned int nr_spis)
 {
     const struct irqchip_info *hw = irqchip_info();
@@ -257,19 +282,28 @@ int vgic_domain_init(struct domain *d, unsigned int nr_spis)
         dist->spis[n].route = vgic_is_v2(dist) ? 1 : 0;
     }
     d->vgic = dist;
-    return 0;
+    int rc = vgic_add_windows(d);
+    if (rc) {
+        d->vgic = NULL;
+        xfree(dist);
+    }
+    return rc;
 }
 
 void vgic_domain_set_base(struct domain *d, ipa_t gicd, ipa_t gicr)
 {
+    domain_mmio_remove(d, vgic_window, d->vgic);
     d->vgic->gicd_base = gicd;
     d->vgic->gicr_base = gicr;
+    /* Only the vGIC's windows exist yet (set before any other device's). */
+    BUG_ON(vgic_add_windows(d) != 0);
 }
 
 void vgic_domain_destroy(struct domain *d)
 {
     if (!d->vgic)
         return;
+    domain_mmio_remove(d, vgic_window, d->vgic);
     vgic_hw_release(d);
     xfree(d->vgic->cpus);
     xfree(d->vgic);
@@ -298,16 +332,4 @@ enum mmio_result vgic_mmio(struct vcpu *v, ipa_t addr, unsigned int size, bool w
 bool vgic_sysreg(struct vcpu *v, uint32_t iss, uint64_t *val, bool write)
 {
     return v->domain->vgic->ops->sysreg(v, iss, val, write);
-}
-
-bool vgic_owns_ipa(const struct domain *d, ipa_t ipa)
-{
-    const struct vgic_dist *dist = d->vgic;
-    if (!dist)
-        return false;
-    if (dist->ops->version == GIC_V2)
-        return ipa >= dist->gicd_base && ipa < dist->gicd_base + VGIC_V2_GICD_SIZE;
-    return (ipa >= dist->gicd_base && ipa < dist->gicd_base + VGIC_V3_GICD_SIZE) ||
-           (ipa >= dist->gicr_base &&
-            ipa < dist->gicr_base + (uint64_t)d->nr_vcpus * VGIC_V3_GICR_STRIDE);
 }

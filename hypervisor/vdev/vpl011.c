@@ -76,6 +76,42 @@ static size_t vpl011_rx(struct domain *d, const char *buf, size_t len)
     return taken;
 }
 
+/* Register access of `size` bytes at `off` (the window at VPL011_BASE):
+ * the 32-bit register holding it, read and shifted (byte reads of FR work);
+ * writes only at a register's start (a byte write of DR is how earlycon may
+ * send). Anything wider than a register, or crossing one, reads as zero and
+ * is ignored. */
+static enum mmio_result vpl011_mmio(struct vcpu *v, ipa_t ipa, unsigned int size, bool write,
+                                    uint64_t *val, void *opaque)
+{
+    struct domain *d = v->domain;
+    struct vpl011 *u = opaque;
+    uint32_t off = (uint32_t)(ipa - VPL011_BASE);
+    uint32_t word = off & ~3U, shift = (off & 3U) * 8;
+    bool fits = size <= 4 && (off & 3U) + size <= 4;
+
+    if (!write)
+        *val = 0;
+    if (!fits || (write && shift))
+        return MMIO_HANDLED;
+    struct vpl011_effect eff = {0};
+    uint64_t f = spin_lock_irqsave(&u->lock);
+    if (write) {
+        vpl011_model_write(&u->m, word, (uint32_t)*val, &eff);
+    } else {
+        uint32_t reg = vpl011_model_read(&u->m, word) >> shift;
+        *val = size == 4 ? reg : reg & ((1U << (size * 8)) - 1);
+        refill_fifo(u);
+    }
+    update_line(d, u);
+    spin_unlock_irqrestore(&u->lock, f);
+    if (eff.tx) {
+        char c = (char)eff.tx_byte;
+        console_guest_write(d, &c, 1);
+    }
+    return MMIO_HANDLED;
+}
+
 int vpl011_domain_init(struct domain *d)
 {
     if (!d->vpl011)
@@ -85,6 +121,11 @@ int vpl011_domain_init(struct domain *d)
         return -ENOMEM;
     u->lock = (spinlock_t)SPINLOCK_INIT;
     vpl011_model_reset(&u->m);
+    int rc = domain_mmio_add(d, VPL011_BASE, VPL011_SIZE, vpl011_mmio, u);
+    if (rc) {
+        xfree(u);
+        return rc;
+    }
     d->vuart = u;
     console_input_attach(d, vpl011_rx);
     return 0;
@@ -95,41 +136,7 @@ void vpl011_domain_destroy(struct domain *d)
     if (!d->vuart)
         return;
     console_input_detach(d); /* no input can arrive after this */
+    domain_mmio_remove(d, vpl011_mmio, d->vuart);
     xfree(d->vuart);
     d->vuart = NULL;
-}
-
-/* Register access of `size` bytes at `off`: the 32-bit register holding it,
- * read and shifted (byte reads of FR work); writes only at a register's
- * start (a byte write of DR is how earlycon may send). Anything wider than
- * a register, or crossing one, reads as zero and is ignored. */
-bool vpl011_mmio(struct domain *d, ipa_t ipa, unsigned int size, bool write, uint64_t *val)
-{
-    if (!d->vpl011 || ipa < VPL011_BASE || ipa >= VPL011_BASE + VPL011_SIZE)
-        return false;
-    struct vpl011 *u = d->vuart;
-    uint32_t off = (uint32_t)(ipa - VPL011_BASE);
-    uint32_t word = off & ~3U, shift = (off & 3U) * 8;
-    bool fits = size <= 4 && (off & 3U) + size <= 4;
-
-    if (!write)
-        *val = 0;
-    if (!u || !fits || (write && shift))
-        return true;
-    struct vpl011_effect eff = {0};
-    uint64_t f = spin_lock_irqsave(&u->lock);
-    if (write) {
-        vpl011_model_write(&u->m, word, (uint32_t)*val, &eff);
-    } else {
-        uint32_t v = vpl011_model_read(&u->m, word) >> shift;
-        *val = size == 4 ? v : v & ((1U << (size * 8)) - 1);
-        refill_fifo(u);
-    }
-    update_line(d, u);
-    spin_unlock_irqrestore(&u->lock, f);
-    if (eff.tx) {
-        char c = (char)eff.tx_byte;
-        console_guest_write(d, &c, 1);
-    }
-    return true;
 }

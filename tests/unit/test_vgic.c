@@ -427,6 +427,41 @@ TEST(bad_accesses_are_refused)
     teardown();
 }
 
+TEST(mmio_windows_follow_the_vgic)
+{
+    setup(GIC_V3, 2, 4);
+    CHECK_EQ(dom.mmio.nr, 2);
+    const struct mmio_window *d = domain_mmio_find(&dom, VGIC_GICD_BASE);
+    CHECK(d && d->base == VGIC_GICD_BASE && d->size == VGIC_V3_GICD_SIZE);
+    const struct mmio_window *r = domain_mmio_find(&dom, VGIC_V3_GICR_BASE);
+    CHECK(r && r->size == 2 * VGIC_V3_GICR_STRIDE); /* one redistributor per vCPU */
+    CHECK(domain_mmio_find(&dom, VGIC_GICD_BASE + VGIC_V3_GICD_SIZE) == NULL);
+    CHECK(domain_mmio_find(&dom, VGIC_V3_GICR_BASE + 2 * VGIC_V3_GICR_STRIDE) == NULL);
+    /* The window's handler is the front-end's decoder (GICD_IIDR here). */
+    uint64_t via_window = 0, direct = 0;
+    CHECK_EQ(d->fn(vc[0], GICD(0x8), 4, false, &via_window, d->opaque), MMIO_HANDLED);
+    CHECK_EQ(vgic_mmio(vc[0], GICD(0x8), 4, false, &direct), MMIO_HANDLED);
+    CHECK_EQ(via_window, direct);
+    /* dom0's frames at the host's addresses: the windows move with them. */
+    vgic_domain_set_base(&dom, 0x08000000, 0x080a0000);
+    CHECK_EQ(dom.mmio.nr, 2);
+    CHECK(domain_mmio_find(&dom, VGIC_GICD_BASE) == NULL);
+    CHECK(domain_mmio_find(&dom, VGIC_V3_GICR_BASE) == NULL);
+    CHECK(domain_mmio_find(&dom, 0x08000000 + VGIC_V3_GICD_SIZE - 4) != NULL);
+    CHECK(domain_mmio_find(&dom, 0x080a0000 + 2 * VGIC_V3_GICR_STRIDE - 4) != NULL);
+    teardown();
+    CHECK_EQ(dom.mmio.nr, 0);
+
+    /* GICv2: the distributor only (GICC is the hardware GICV, mapped). */
+    setup(GIC_V2, 2, 4);
+    CHECK_EQ(dom.mmio.nr, 1);
+    d = domain_mmio_find(&dom, VGIC_GICD_BASE);
+    CHECK(d && d->size == VGIC_V2_GICD_SIZE);
+    CHECK(domain_mmio_find(&dom, VGIC_V2_GICC_BASE) == NULL);
+    teardown();
+    CHECK_EQ(dom.mmio.nr, 0);
+}
+
 TEST(v2_sgi_sources_and_targets)
 {
     setup(GIC_V2, 3, 4);

@@ -37,9 +37,4 @@ int irq_set_handler(uint32_t intid, irq_handler_fn fn, void *data);
 void irq_clear_handler(uint32_t intid);
 /* Run intid's handler; false if it has none. For the interrupt controller. */
 bool irq_dispatch(uint32_t intid);
-
-/* Emulated MMIO (vGIC frames, ...): true if the access was handled. */
-struct vcpu;
-bool mmio_dispatch(struct vcpu *v, uint64_t esr, uint64_t ipa);
-void trap_sysreg(struct vcpu *v, uint64_t esr);
 #endif

@@ -9,6 +9,7 @@
 #include <cloison/spinlock.h>
 #include <cloison/p2m.h>
 #include <core/domain_cfg.h>
+#include <core/domain_mmio.h>
 #include <lib/u64map.h>
 #include <public/sched.h>
 
@@ -53,6 +54,7 @@ struct domain {
     size_t nr_ram_chunks;
     struct vgic_dist *vgic;
     struct vpl011 *vuart;       /* vPL011 state (vdev/vpl011.c), NULL without vpl011 */
+    struct domain_mmio mmio;    /* emulated MMIO windows (core/domain_mmio.c) */
     struct grant_table *gnttab; /* xen/grant_table.c; NULL once destroyed */
     struct pvconsole *pvcons;   /* xen/pvconsole.c: Cloison-served PV console, or NULL */
     struct xen_dom *xen;        /* Xen ABI state (xen/xen_domain.c), NULL without the interface */

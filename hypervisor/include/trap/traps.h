@@ -11,6 +11,12 @@ void traps_init(void);
  * host's ID registers and build the guests' view of them. */
 void idregs_init(void);
 
+/* A stage-2 data abort at ipa inside one of the domain's emulated MMIO
+ * windows: emulated (or an abort injected). false: no window holds ipa. */
+bool mmio_dispatch(struct vcpu *v, uint64_t esr, uint64_t ipa);
+/* EC 0x18: a trapped system register access. */
+void trap_sysreg(struct vcpu *v, uint64_t esr);
+
 /* Skip the trapped instruction (ESR.IL says 2 or 4 bytes). */
 void advance_pc(struct vcpu *v, uint64_t esr);
 /* Inject exceptions into the current vCPU's EL1 (its state is live). */

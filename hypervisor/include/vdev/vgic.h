@@ -20,6 +20,7 @@
 
 #include <cloison/types.h>
 #include <cloison/spinlock.h>
+#include <core/domain_mmio.h>
 
 #define VGIC_GICD_BASE 0x03001000UL
 #define VGIC_V3_GICD_SIZE 0x10000UL
@@ -76,10 +77,10 @@ struct vgic_cpu {
     uint32_t gicr_waker; /* v3: ProcessorSleep as the guest set it */
 };
 
-enum mmio_result { MMIO_HANDLED, MMIO_UNHANDLED, MMIO_ABORT };
-
 /* Boot CPU, once, before interrupts are taken: the maintenance PPI. */
 void vgic_init(void);
+/* The domain's vGIC, its MMIO windows registered (core/domain_mmio.h; after
+ * d->nr_vcpus is set). 0, -ENOMEM or the window's error. */
 int vgic_domain_init(struct domain *d, unsigned int nr_spis);
 void vgic_domain_destroy(struct domain *d);
 /* The domain part (vdev/vgic-part.c): vgic_domain_init with 32 SPIs (dom0:
@@ -90,8 +91,9 @@ int vgic_part_init(struct domain *d);
 /* v's vGIC state (v->vgic), held by the domain's vGIC: vgic_domain_init()
  * reserves it for the vCPUs the domain has then. */
 void vgic_vcpu_init(struct vcpu *v);
-/* Move the guest frames (dom0 sees the host's GIC addresses). gicr is the v3
- * redistributor base, ignored on v2. Call before the domain runs. */
+/* Move the guest frames and their MMIO windows (dom0 sees the host's GIC
+ * addresses). gicr is the v3 redistributor base, ignored on v2. Call before
+ * the domain runs and before any other device registers a window. */
 void vgic_domain_set_base(struct domain *d, ipa_t gicd, ipa_t gicr);
 
 /* Mark intid pending for v (SGI/PPI) or for the SPI's target (v may be any
@@ -127,8 +129,6 @@ int vgic_route_spi(struct domain *d, uint32_t intid);
  * The interrupt controller EOIs it. */
 bool vgic_hw_irq(uint32_t intid);
 
-/* Is ipa inside this domain's emulated GIC frames (wherever they are placed)? */
-bool vgic_owns_ipa(const struct domain *d, ipa_t ipa);
 /* Guest MMIO access in the vGIC frames; *val holds the value (zero-extended).
  * MMIO_UNHANDLED: the address is not in a vGIC frame. */
 enum mmio_result vgic_mmio(struct vcpu *v, ipa_t addr, unsigned int size, bool write,

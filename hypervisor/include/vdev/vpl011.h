@@ -11,10 +11,9 @@
 #define VPL011_SPI 32
 struct domain;
 /* After the domain's vCPUs and vGIC exist; no-op without `vpl011`.
- * Attaches the UART to the console input multiplexer. 0 or -ENOMEM. */
+ * Registers its MMIO window (core/domain_mmio.h) and attaches the UART to
+ * the console input multiplexer. 0, -ENOMEM or the window's error. */
 int vpl011_domain_init(struct domain *d);
 /* Before the vGIC goes; safe when init never ran or failed. */
 void vpl011_domain_destroy(struct domain *d);
-/* true if ipa belongs to d's vPL011 (the access is then done). */
-bool vpl011_mmio(struct domain *d, ipa_t ipa, unsigned int size, bool write, uint64_t *val);
 #endif
