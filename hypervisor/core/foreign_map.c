@@ -33,7 +33,8 @@
 #define ORPHAN (1ULL << 40)
 
 static spinlock_t foreign_lock = SPINLOCK_INIT;
-static struct u64map chunk_refs = U64MAP_INIT; /* chunk pa -> refs | order | orphan */
+static const struct u64map_heap heap = {xzalloc, xfree};
+static struct u64map chunk_refs = U64MAP_INIT(&heap); /* chunk pa -> refs | order | orphan */
 
 static unsigned int order_of(uint64_t v)
 {
@@ -79,6 +80,8 @@ int foreign_map_page(struct domain *d, struct domain *od, uint64_t idx, uint64_t
     if (!domain_gfn_valid(d, gfn) || !domain_own_ram_page(od, idx, &pa, &c))
         return -EINVAL;
     spin_lock(&foreign_lock);
+    if (!d->foreign_maps.heap) /* its first foreign mapping: the map was all zero */
+        d->foreign_maps.heap = &heap;
     uint64_t old;
     bool had_old = u64map_get(&d->foreign_maps, gfn, &old);
     int rc = -ENOMEM;

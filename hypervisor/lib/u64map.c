@@ -23,12 +23,14 @@ static size_t find(const struct u64map *m, uint64_t key)
 static bool resize(struct u64map *m, size_t new_cap)
 {
     uint64_t *keys = NULL, *vals = NULL;
+    if (new_cap && !m->heap)
+        return false; /* a map given no heap cannot grow */
     if (new_cap) {
-        keys = xzalloc(new_cap * sizeof(*keys));
-        vals = xzalloc(new_cap * sizeof(*vals));
+        keys = m->heap->zalloc(new_cap * sizeof(*keys));
+        vals = m->heap->zalloc(new_cap * sizeof(*vals));
         if (!keys || !vals) {
-            xfree(keys);
-            xfree(vals);
+            m->heap->free(keys);
+            m->heap->free(vals);
             return false;
         }
         memset(keys, 0xff, new_cap * sizeof(*keys)); /* all U64MAP_EMPTY */
@@ -44,8 +46,8 @@ static bool resize(struct u64map *m, size_t new_cap)
         m->keys[j] = old.keys[i];
         m->vals[j] = old.vals[i];
     }
-    xfree(old.keys);
-    xfree(old.vals);
+    m->heap->free(old.keys);
+    m->heap->free(old.vals);
     return true;
 }
 
@@ -135,7 +137,9 @@ void u64map_for_each(const struct u64map *m, void (*fn)(uint64_t key, uint64_t v
 
 void u64map_free(struct u64map *m)
 {
-    xfree(m->keys);
-    xfree(m->vals);
-    *m = (struct u64map)U64MAP_INIT;
+    if (m->cap) {
+        m->heap->free(m->keys);
+        m->heap->free(m->vals);
+    }
+    *m = (struct u64map)U64MAP_INIT(m->heap);
 }

@@ -7,9 +7,9 @@
 #define TEST_RNG_SEED 0x2545F4914F6CDD1DULL
 #include "test_rng.h"
 
-static int fail_after = -1; /* allocations left before xzalloc fails; -1 = never */
+static int fail_after = -1; /* allocations left before test_zalloc fails; -1 = never */
 
-void *xzalloc(size_t size)
+static void *test_zalloc(size_t size)
 {
     if (fail_after == 0)
         return NULL;
@@ -18,14 +18,16 @@ void *xzalloc(size_t size)
     return calloc(1, size);
 }
 
-void xfree(void *p)
+static void test_free(void *p)
 {
     free(p);
 }
 
+static const struct u64map_heap heap = {test_zalloc, test_free};
+
 TEST(empty_map_costs_nothing)
 {
-    struct u64map m = U64MAP_INIT;
+    struct u64map m = U64MAP_INIT(&heap);
     CHECK(!u64map_get(&m, 5, NULL));
     CHECK(!u64map_del(&m, 5, NULL));
     CHECK(u64map_put(&m, 5, 50));
@@ -37,7 +39,7 @@ TEST(empty_map_costs_nothing)
 
 TEST(put_get_replace_delete)
 {
-    struct u64map m = U64MAP_INIT;
+    struct u64map m = U64MAP_INIT(&heap);
     uint64_t v = 0;
     CHECK(!u64map_put(&m, U64MAP_EMPTY, 1));
     CHECK(u64map_put(&m, 0, 7));
@@ -61,7 +63,7 @@ static void sum_values(uint64_t key, uint64_t val, void *ctx)
 
 TEST(random_against_model)
 {
-    struct u64map m = U64MAP_INIT;
+    struct u64map m = U64MAP_INIT(&heap);
     uint64_t model[KEYS];
     bool present[KEYS] = {false};
     size_t n = 0;
@@ -107,7 +109,7 @@ TEST(random_against_model)
 
 TEST(out_of_memory_leaves_map_intact)
 {
-    struct u64map m = U64MAP_INIT;
+    struct u64map m = U64MAP_INIT(&heap);
     uint64_t i;
     for (i = 0; i < 12; i++) /* 12 of 16 slots: the next put must grow */
         CHECK(u64map_put(&m, i, i * 10));
@@ -126,4 +128,18 @@ TEST(out_of_memory_leaves_map_intact)
     CHECK(u64map_put(&m, 3, 33));
     fail_after = -1;
     u64map_free(&m);
+}
+
+TEST(map_without_heap_stays_empty)
+{
+    struct u64map m = {0}; /* e.g. inside a zeroed structure, never given a heap */
+    CHECK(!u64map_put(&m, 5, 50));
+    CHECK(!u64map_get(&m, 5, NULL));
+    CHECK(!u64map_del(&m, 5, NULL));
+    u64map_free(&m); /* harmless */
+    CHECK(m.heap == NULL && m.keys == NULL && m.cap == 0);
+    m.heap = &heap;
+    CHECK(u64map_put(&m, 5, 50));
+    u64map_free(&m);
+    CHECK(m.heap == &heap && m.keys == NULL);
 }
