@@ -23,9 +23,11 @@ def pytest_configure(config):
 
 
 # A guest's console line as either hypervisor prints it: "(d3) ..." (Cloison's prefix, and
-# Xen's for console_io) or "(XEN) DOM3: ..." (Xen's for a vPL011 without dom0); anything
-# else is the hypervisor's own or dom0's.
-GUEST_LINE_RE = re.compile(r"^\s*(\(d\d+\)|\(XEN\) DOM\d+:)")
+# Xen's for console_io) or "(XEN) DOM3: ..." (Xen's for a vPL011 without dom0, whose later
+# lines of one write keep only "(XEN) ", so a Linux guest's "[   14.868682] ..." follows it;
+# Xen's own lines carry no such timestamp by default). Anything else is the hypervisor's
+# own or dom0's.
+GUEST_LINE_RE = re.compile(r"^\s*(\(d\d+\)|\(XEN\) DOM\d+:|\(XEN\) \[ *\d+\.\d+\])")
 PANIC_RE = re.compile(r"panic", re.IGNORECASE)
 
 
