@@ -12,7 +12,6 @@
 #include <cloison/percpu.h>
 #include <cloison/printk.h>
 #include <cloison/spinlock.h>
-#include <vdev/vgic.h>
 #include <asm/sysreg.h>
 
 #include "gic.h"
@@ -93,7 +92,7 @@ static int gicv2_init(const void *fdt, int node, struct irqchip_info *info)
         return -1;
     info->gicv_base = base;
     /* Guests see an 8 KiB GICC; a larger GICV window holds nothing more. */
-    info->gicv_size = MIN(size, (size_t)VGIC_V2_GICC_SIZE);
+    info->gicv_size = size;
 
     gicv2.lock = (spinlock_t)SPINLOCK_INIT;
     gicv2.nr_irqs = MIN(GICD_TYPER_LINES(gic_read32(gicv2.gicd + GICD_TYPER)), 1020U);

@@ -37,6 +37,7 @@ int vgic_part_init(struct domain *d)
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         vgic_vcpu_init(d->vcpus[i]);
     if (irqchip_info()->version == GIC_V2)
-        return p2m_map(&d->p2m, gicc, irqchip_info()->gicv_base, VGIC_V2_GICC_SIZE, P2M_DEVICE);
+        return p2m_map(&d->p2m, gicc, irqchip_info()->gicv_base,
+                       MIN(irqchip_info()->gicv_size, (size_t)VGIC_V2_GICC_SIZE), P2M_DEVICE);
     return 0;
 }

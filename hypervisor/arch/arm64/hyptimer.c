@@ -1,5 +1,5 @@
 /* The EL2 physical timer (CNTHP_*_EL2): Cloison's own time source. */
-#include <core/timer.h>
+#include <cloison/arch.h>
 #include <asm/sysreg.h>
 
 #define CNT_CTL_ENABLE BIT(0)

@@ -29,6 +29,10 @@ void arch_smp_wmb(void);
 /* The host physical address a guest VA of the current vCPU maps to, through
  * its stage 1 and stage 2, for a read or a write; 0 if none. */
 paddr_t arch_guest_va_to_pa(vaddr_t va, bool write);
+/* This pCPU's EL2 physical timer (CNTHP), Cloison's own time source:
+ * interrupt at cval (CNTPCT terms), or never. */
+void hyptimer_program(uint64_t cval);
+void hyptimer_stop(void);
 __noreturn void arch_halt(void); /* stop this CPU for good */
 /* pcpus[id] (index, trap stack), TPIDR_EL2 and FP access, before anything. */
 void cpu_early_init(unsigned int id);

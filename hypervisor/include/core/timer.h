@@ -27,8 +27,4 @@ uint64_t ms_to_ticks(uint64_t ms);
 /* Reprogram this pCPU's hardware timer for its queue (after remote inserts). */
 void timer_sync_local(void);
 
-/* arch: the EL2 physical timer of this pCPU */
-void hyptimer_program(uint64_t cval);
-void hyptimer_stop(void);
-
 #endif
