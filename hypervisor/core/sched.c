@@ -11,6 +11,7 @@
 #include <drivers/irqchip.h>
 #include <cloison/percpu.h>
 #include <cloison/printk.h>
+#include <core/domain.h>
 #include <core/sched.h>
 #include <core/timer.h>
 #include <core/vcpu.h>
@@ -202,7 +203,7 @@ static void vtimer_wake_fn(struct timer *t)
 {
     struct vcpu *v = t->data;
     /* As on the physical path: mask the guest's timer, then inject. */
-    v->arch.sys.cntv_ctl |= BIT(1);
+    context_vtimer_mask_saved(&v->arch);
     vops.vtimer_fired(v);
 }
 
@@ -217,10 +218,10 @@ static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next)
         return;
     uint64_t now = arch_counter();
     if (prev) {
-        context_save(prev);
+        context_save(&prev->arch);
         vops.switch_out(prev);
         prev->runtime += now - prev->slice_start;
-        uint64_t deadline = context_vtimer_deadline(prev);
+        uint64_t deadline = context_vtimer_deadline(&prev->arch, prev->domain->cntvoff);
         if (prev->state == VCPU_BLOCKED && deadline) {
             if (!prev->vtimer_wake.fn)
                 timer_init(&prev->vtimer_wake, vtimer_wake_fn, prev);
@@ -231,7 +232,7 @@ static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next)
     }
     if (next) {
         timer_cancel(&next->vtimer_wake);
-        context_load(next);
+        context_load(&next->arch, &next->domain->p2m, next->domain->cntvoff);
         vops.switch_in(next);
         next->loaded = true;
         next->slice_start = now;

@@ -18,6 +18,11 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     return v;
 }
 
+void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0)
+{
+    arch_vcpu_reset(&v->arch, v->id, pc, x0);
+}
+
 struct vcpu *current_vcpu(void)
 {
     return this_pcpu()->current;

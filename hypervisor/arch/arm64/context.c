@@ -7,10 +7,9 @@
  */
 #include <cloison/arch.h>
 #include <cloison/context.h>
-#include <core/domain.h>
 #include <cloison/p2m.h>
 #include <cloison/percpu.h>
-#include <core/vcpu.h>
+#include <asm/vcpu_arch.h>
 #include <asm/cpu.h>
 #include <asm/sysreg.h>
 
@@ -80,9 +79,9 @@ static void load_pauth(const uint64_t k[10])
     write_sysreg(s3_0_c2_c3_1, k[9]);
 }
 
-void context_save(struct vcpu *v)
+void context_save(struct vcpu_arch *a)
 {
-    struct el1_sysregs *s = &v->arch.sys;
+    struct el1_sysregs *s = &a->sys;
     s->sctlr = read_sysreg(sctlr_el1);
     s->cpacr = read_sysreg(cpacr_el1);
     s->ttbr0 = read_sysreg(ttbr0_el1);
@@ -115,15 +114,15 @@ void context_save(struct vcpu *v)
     isb();
     if (cpu_caps.pauth)
         save_pauth(s->pauth_keys);
-    arch_fp_save(&v->arch.fp);
+    arch_fp_save(&a->fp);
 }
 
-void context_load(struct vcpu *v)
+void context_load(struct vcpu_arch *a, struct p2m *p2m, uint64_t cntvoff)
 {
-    const struct el1_sysregs *s = &v->arch.sys;
-    p2m_enter(&v->domain->p2m, this_pcpu()->id); /* VMID + VTTBR_EL2: AT below needs them */
+    const struct el1_sysregs *s = &a->sys;
+    p2m_enter(p2m, this_pcpu()->id); /* VMID + VTTBR_EL2: AT below needs them */
     write_sysreg(vmpidr_el2, s->vmpidr);
-    write_sysreg(cntvoff_el2, v->domain->cntvoff);
+    write_sysreg(cntvoff_el2, cntvoff);
     write_sysreg(sctlr_el1, s->sctlr);
     write_sysreg(cpacr_el1, s->cpacr);
     write_sysreg(ttbr0_el1, s->ttbr0);
@@ -152,18 +151,23 @@ void context_load(struct vcpu *v)
     write_sysreg(cntv_ctl_el0, s->cntv_ctl);
     if (cpu_caps.pauth)
         load_pauth(s->pauth_keys);
-    arch_fp_restore(&v->arch.fp);
+    arch_fp_restore(&a->fp);
     isb();
 }
 
 /* Virtual timer condition of a saved vCPU: enabled, unmasked, deadline in
  * CNTPCT terms (0 if it will not fire). */
-uint64_t context_vtimer_deadline(const struct vcpu *v)
+uint64_t context_vtimer_deadline(const struct vcpu_arch *a, uint64_t cntvoff)
 {
-    uint64_t ctl = v->arch.sys.cntv_ctl;
-    if (!(ctl & CNT_CTL_ENABLE) || (ctl & BIT(1)))
+    uint64_t ctl = a->sys.cntv_ctl;
+    if (!(ctl & CNT_CTL_ENABLE) || (ctl & CNT_CTL_IMASK))
         return 0;
-    return v->arch.sys.cntv_cval + v->domain->cntvoff;
+    return a->sys.cntv_cval + cntvoff;
+}
+
+void context_vtimer_mask_saved(struct vcpu_arch *a)
+{
+    a->sys.cntv_ctl |= CNT_CTL_IMASK;
 }
 
 void context_vtimer_mask(void)

@@ -1,5 +1,5 @@
 /* Architectural reset state of a vCPU (Linux arm64 boot protocol, PSCI CPU_ON). */
-#include <core/vcpu.h>
+#include <asm/vcpu_arch.h>
 #include <asm/sysreg.h>
 #include <string.h>
 
@@ -12,15 +12,15 @@ uint64_t vcpu_mpidr(unsigned int id)
     return BIT(31) | ((uint64_t)(id >> 4) << 8) | (id & 0xf);
 }
 
-void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0)
+void arch_vcpu_reset(struct vcpu_arch *a, unsigned int id, uint64_t pc, uint64_t x0)
 {
-    memset(&v->arch.regs, 0, sizeof(v->arch.regs));
-    memset(&v->arch.fp, 0, sizeof(v->arch.fp));
-    struct el1_sysregs *s = &v->arch.sys;
+    memset(&a->regs, 0, sizeof(a->regs));
+    memset(&a->fp, 0, sizeof(a->fp));
+    struct el1_sysregs *s = &a->sys;
     memset(s, 0, sizeof(*s));
     s->sctlr = SCTLR_EL1_RESET;
-    s->vmpidr = vcpu_mpidr(v->id);
-    v->arch.regs.x[0] = x0;
-    v->arch.regs.elr = pc;
-    v->arch.regs.spsr = PSR_MODE_EL1h | PSR_DAIF;
+    s->vmpidr = vcpu_mpidr(id);
+    a->regs.x[0] = x0;
+    a->regs.elr = pc;
+    a->regs.spsr = PSR_MODE_EL1h | PSR_DAIF;
 }

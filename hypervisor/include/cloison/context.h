@@ -2,10 +2,16 @@
 #ifndef CLOISON_CONTEXT_H
 #define CLOISON_CONTEXT_H
 #include <cloison/types.h>
-struct vcpu;
-void context_save(struct vcpu *v);
-void context_load(struct vcpu *v);
-uint64_t context_vtimer_deadline(const struct vcpu *v);
+struct vcpu_arch;
+struct p2m;
+void context_save(struct vcpu_arch *a);
+/* Load a vCPU of the domain whose stage 2 is p2m and whose virtual counter
+ * is offset by cntvoff. */
+void context_load(struct vcpu_arch *a, struct p2m *p2m, uint64_t cntvoff);
+/* Virtual timer deadline of a saved vCPU in CNTPCT terms (0: never). */
+uint64_t context_vtimer_deadline(const struct vcpu_arch *a, uint64_t cntvoff);
+/* The same for a saved vCPU whose timer fired while it was descheduled. */
+void context_vtimer_mask_saved(struct vcpu_arch *a);
 /* The running vCPU's virtual timer fired: mask its output (CNTV_CTL.IMASK)
  * until the guest reprograms it. */
 void context_vtimer_mask(void);

@@ -57,6 +57,5 @@ void vcpu_kick(struct vcpu *v);
 struct vcpu *current_vcpu(void);
 /* Reset v to the architectural boot state: pc, x0, EL1h, MMU off. */
 void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0);
-uint64_t vcpu_mpidr(unsigned int id);
 
 #endif

@@ -39,4 +39,10 @@ struct vcpu_arch {
     struct fp_regs fp;
 };
 
+/* The architectural boot state of vCPU `id`: pc, x0, EL1h with interrupts
+ * masked, MMU and caches off (Linux's arm64 boot protocol, PSCI CPU_ON). */
+void arch_vcpu_reset(struct vcpu_arch *a, unsigned int id, uint64_t pc, uint64_t x0);
+/* The MPIDR vCPU `id` reads (Aff0 = id % 16, Aff1 = id / 16). */
+uint64_t vcpu_mpidr(unsigned int id);
+
 #endif
