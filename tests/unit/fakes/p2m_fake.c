@@ -11,7 +11,9 @@
 #include <cloison/spinlock.h>
 #include "p2m_fake.h"
 
-#define MAXMAP 64
+/* Enough for the hypercall fuzzers' mappings; a full table answers -ENOMEM,
+ * as the real stage 2 does when it cannot allocate a table page. */
+#define MAXMAP 512
 struct fmap {
     ipa_t ipa[MAXMAP];
     paddr_t pa[MAXMAP]; /* 0 = cleared */
@@ -22,6 +24,7 @@ static struct fmap maps[FAKE_P2M_DOMS];
 int fake_pages_freed;
 paddr_t fake_last_freed;
 bool fake_set_page_fails;
+int fake_locks_held;
 
 paddr_t page_alloc(unsigned int order)
 {
@@ -44,13 +47,27 @@ void xfree(void *p)
 {
     free(p);
 }
+/* Single-threaded: a lock is a count, and every lock taken is counted so a
+ * test can check that nothing stays held after an operation. */
 void spin_lock(spinlock_t *l)
 {
     l->val++;
+    fake_locks_held++;
 }
 void spin_unlock(spinlock_t *l)
 {
     l->val--;
+    fake_locks_held--;
+}
+uint64_t spin_lock_irqsave(spinlock_t *l)
+{
+    spin_lock(l);
+    return 0;
+}
+void spin_unlock_irqrestore(spinlock_t *l, uint64_t flags)
+{
+    (void)flags;
+    spin_unlock(l);
 }
 void printk(const char *fmt, ...)
 {
@@ -58,7 +75,7 @@ void printk(const char *fmt, ...)
 }
 unsigned int p2m_ipa_bits(void)
 {
-    return 40; /* cortex-a57's */
+    return FAKE_IPA_BITS; /* cortex-a57's */
 }
 
 int p2m_set_page(struct p2m *p, ipa_t ipa, paddr_t pa, enum p2m_type t)
@@ -67,7 +84,7 @@ int p2m_set_page(struct p2m *p, ipa_t ipa, paddr_t pa, enum p2m_type t)
     struct fmap *m = &maps[p->root];
     if (fake_set_page_fails)
         return -ENOMEM;
-    if (ipa >= (1ULL << 40))
+    if (ipa >= (1ULL << FAKE_IPA_BITS))
         return -EINVAL;
     for (int i = 0; i < m->n; i++)
         if (m->ipa[i] == ipa) {
@@ -75,7 +92,7 @@ int p2m_set_page(struct p2m *p, ipa_t ipa, paddr_t pa, enum p2m_type t)
             return 0;
         }
     if (m->n == MAXMAP)
-        abort();
+        return -ENOMEM;
     m->ipa[m->n] = ipa;
     m->pa[m->n++] = pa;
     return 0;

@@ -13,10 +13,12 @@ struct domain;
 
 #define FAKE_P2M_DOMS 4
 #define FAKE_RAM_GFN 0x40000ULL /* where fake_ram_domain() puts RAM: IPA 0x40000000 */
+#define FAKE_IPA_BITS 40        /* p2m_ipa_bits(), as on cortex-a57 */
 
 extern int fake_pages_freed;     /* page_free() calls */
 extern paddr_t fake_last_freed;  /* ...and the last one's address */
 extern bool fake_set_page_fails; /* p2m_set_page() answers -ENOMEM while set */
+extern int fake_locks_held;      /* spin_lock()s not yet unlocked, all locks together */
 
 /* A zeroed domain `id` (< FAKE_P2M_DOMS) with two 4-page RAM chunks at
  * FAKE_RAM_GFN, mapped in its fresh stage 2. */
