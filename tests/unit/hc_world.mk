@@ -1,0 +1,14 @@
+# The Xen hypercall decoders (xen/hypercall.c, xen/hc_*.c) over the real Xen
+# state and the fakes of tests/unit/fakes/hypercall_fake.c: the sources and
+# flags every test_hc_* test and fuzz_hc_* fuzzer builds. hc_version.c wants the
+# version string and the hypervisor's strlcpy (glibc 2.36 has none).
+HC_WORLD_SRCS := hypervisor/xen/hypercall.c $(sort $(wildcard hypervisor/xen/hc_*.c)) \
+    hypervisor/xen/evtchn.c hypervisor/xen/evtchn_2l.c hypervisor/xen/evtchn_fifo.c \
+    hypervisor/xen/evtchn_cfg.c hypervisor/xen/grant_table.c hypervisor/xen/grant_map.c \
+    hypervisor/xen/shared_info.c hypervisor/xen/target_domain.c hypervisor/xen/xen_memory.c \
+    hypervisor/xen/dom0_console.c hypervisor/xen/wallclock.c \
+    hypervisor/core/domain_ram.c hypervisor/core/foreign_map.c \
+    hypervisor/lib/u64map.c hypervisor/lib/string.c \
+    tests/unit/fakes/p2m_fake.c tests/unit/fakes/hypercall_fake.c
+HC_WORLD_CFLAGS := -DCLOISON_VERSION='"host"' -include tests/unit/lib_rename.h \
+    -Dstrlcpy=lib_strlcpy
