@@ -11,7 +11,9 @@
 #include <string.h>
 #include <core/domain.h>
 #include <core/vcpu.h>
+#include <boot/domain_build.h>
 #include <cloison/errno.h>
+#include <cloison/mm.h>
 #include <public/xen.h>
 #include <xen/xen_domain.h>
 #include "fakes/hypercall_fake.h"
@@ -45,14 +47,20 @@ static inline void get(struct domain *d, uint64_t gva, void *dst, size_t len)
     }
 }
 
-/* The whole of a domain's RAM, to show a call changed none of it. */
+/* The whole of a domain's RAM (the host pages, mapped or ballooned out), to
+ * show a call changed none of it. */
 struct ram_snap {
     uint8_t b[FAKE_RAM_PAGES * PAGE_SIZE];
 };
 
 static inline void snap(struct domain *d, struct ram_snap *s)
 {
-    get(d, FAKE_RAM_VA, s->b, sizeof(s->b));
+    size_t off = 0;
+    for (size_t i = 0; i < d->nr_ram_chunks && off < sizeof(s->b); i++) {
+        size_t n = MIN(PAGE_SIZE << d->ram_chunks[i].order, sizeof(s->b) - off);
+        memcpy(s->b + off, phys_to_virt(d->ram_chunks[i].pa), n);
+        off += n;
+    }
 }
 
 static inline bool ram_same(struct domain *d, const struct ram_snap *s)
