@@ -1,0 +1,4 @@
+# memory_op fuzzing (hc_fuzz.h), over the real Xen state.
+include tests/unit/hc_world.mk
+FUZZ_SRCS_fuzz_hc_memory := $(HC_WORLD_SRCS)
+FUZZ_CFLAGS_fuzz_hc_memory := $(HC_WORLD_CFLAGS)
