@@ -2,7 +2,7 @@
 #   make deps   install what is missing (Debian 12, root)
 #   make        build/cloison (arm64 Image), test guests, host unit tests
 #   make run    boot the demo in QEMU
-#   make check  lint + host unit tests + integration tests
+#   make check  lint + host unit tests + fuzzers briefly + integration tests
 #   make bench  benchmarks, printed side by side with baselines
 .DEFAULT_GOAL := all
 .SUFFIXES:
@@ -57,6 +57,7 @@ check: deps
 	$(MAKE) all
 	$(MAKE) lint
 	$(MAKE) unit
+	$(MAKE) fuzz-smoke
 	$(MAKE) integration
 
 # Xen 4.17 (Debian's package) is the reference the parity tests and benchmarks

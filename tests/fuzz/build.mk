@@ -6,10 +6,13 @@
 #   FUZZ_CFLAGS_fuzz_<name> := extra compile flags                    (optional)
 # `make fuzz` builds build/fuzz/fuzz_<name> and runs each for FUZZ_SECONDS,
 # keeping the corpus in build/fuzz/corpus/<name> (seeded from
-# tests/fuzz/corpus/<name>/ when that exists). Not part of `make check`.
+# tests/fuzz/corpus/<name>/, written by tests/fuzz/mkseeds.py).
+# `make fuzz-smoke` (part of `make check`) runs each for FUZZ_SMOKE_SECONDS
+# from its committed seeds alone, in a corpus it empties first.
 
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 20
+FUZZ_SMOKE_SECONDS ?= 3
 FUZZ_CFLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                $(UNIT_INC) $(WARN)
@@ -35,18 +38,28 @@ $(BUILD)/fuzz/$(1): $$(FUZZ_OBJS_$(1))
 endef
 $(foreach t,$(FUZZ_NAMES),$(eval $(call FUZZ_template,$(t))))
 
-.PHONY: fuzz fuzz-build
+.PHONY: fuzz fuzz-build fuzz-smoke
 fuzz-build: $(FUZZ_BINS)
 
-# Runs each fuzzer in turn; stops at the first crash and shows its report.
-fuzz: $(FUZZ_BINS)
+# Runs each fuzzer in turn for $(1) seconds with corpora under $(2); stops at
+# the first crash and shows its report; prints each one's final coverage
+# (cov: edges, ft: features) and exec/s.
+define FUZZ_RUN
 	@set -e; for f in $(FUZZ_NAMES); do \
-	    corpus=$(BUILD)/fuzz/corpus/$${f#fuzz_}; mkdir -p $$corpus; \
+	    corpus=$(2)/$${f#fuzz_}; mkdir -p $$corpus; \
 	    seeds=tests/fuzz/corpus/$${f#fuzz_}; [ -d $$seeds ] || seeds=; \
-	    echo "fuzz: $$f for $(FUZZ_SECONDS)s"; \
-	    if ! $(BUILD)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    echo "fuzz: $$f for $(1)s"; \
+	    if ! $(BUILD)/fuzz/$$f -max_total_time=$(1) -timeout=10 -rss_limit_mb=2048 \
 	        -artifact_prefix=$(BUILD)/fuzz/$$f- $$corpus $$seeds > $(BUILD)/fuzz/$$f.log 2>&1; then \
 	        tail -n 60 $(BUILD)/fuzz/$$f.log; echo "fuzz: $$f FAILED (log $(BUILD)/fuzz/$$f.log)"; exit 1; \
 	    fi; \
-	    grep -E '^(#[0-9]+ +DONE|Done)' $(BUILD)/fuzz/$$f.log | tail -n 2; \
+	    grep -E '^(#[0-9]+[[:space:]]+DONE|Done)' $(BUILD)/fuzz/$$f.log | tail -n 2; \
 	done; echo "fuzz: all $(words $(FUZZ_NAMES)) fuzzers clean"
+endef
+
+fuzz: $(FUZZ_BINS)
+	$(call FUZZ_RUN,$(FUZZ_SECONDS),$(BUILD)/fuzz/corpus)
+
+fuzz-smoke: $(FUZZ_BINS)
+	@rm -rf $(BUILD)/fuzz/smoke
+	$(call FUZZ_RUN,$(FUZZ_SMOKE_SECONDS),$(BUILD)/fuzz/smoke)
