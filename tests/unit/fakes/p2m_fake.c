@@ -1,4 +1,4 @@
-/* fakes/p2m_fake.h: allocator, heap, locks, printk and stage 2 on the host. */
+/* fakes/p2m_fake.h: allocator, heap, printk and stage 2 on the host. */
 #include <stdlib.h>
 #include <string.h>
 #include <core/domain.h>
@@ -8,7 +8,6 @@
 #include <cloison/p2m.h>
 #include <cloison/printk.h>
 #include <xen/shared_info.h>
-#include <cloison/spinlock.h>
 #include "p2m_fake.h"
 
 /* Enough for the hypercall fuzzers' mappings; a full table answers -ENOMEM,
@@ -24,7 +23,6 @@ static struct fmap maps[FAKE_P2M_DOMS];
 int fake_pages_freed;
 paddr_t fake_last_freed;
 bool fake_set_page_fails;
-int fake_locks_held;
 
 paddr_t page_alloc(unsigned int order)
 {
@@ -46,28 +44,6 @@ void *xzalloc(size_t size)
 void xfree(void *p)
 {
     free(p);
-}
-/* Single-threaded: a lock is a count, and every lock taken is counted so a
- * test can check that nothing stays held after an operation. */
-void spin_lock(spinlock_t *l)
-{
-    l->val++;
-    fake_locks_held++;
-}
-void spin_unlock(spinlock_t *l)
-{
-    l->val--;
-    fake_locks_held--;
-}
-uint64_t spin_lock_irqsave(spinlock_t *l)
-{
-    spin_lock(l);
-    return 0;
-}
-void spin_unlock_irqrestore(spinlock_t *l, uint64_t flags)
-{
-    (void)flags;
-    spin_unlock(l);
 }
 void printk(const char *fmt, ...)
 {
