@@ -1,0 +1,252 @@
+/*
+ * core/timer.c: each pCPU's queue in deadline order (equal deadlines in the
+ * order they were set), the EL2 timer programmed for the head when the queue
+ * is the local one, cancel and re-arm, and callbacks that run with no lock
+ * held and IRQs masked, which may re-arm themselves and cancel or set
+ * others. Over a fake counter and fake EL2 timers (fakes/timer_fake.h); the
+ * interrupt reaches the queue through arch's handler table (arch/arm64/irq.c).
+ */
+#include "harness.h"
+#include <cloison/irq.h>
+#include <core/timer.h>
+#include "fakes/lock_fake.h"
+#include "fakes/timer_fake.h"
+
+#define NT 8
+static struct timer t[NT];
+static char order[64]; /* which timers ran, as letters 'a' + index */
+static size_t nrun;
+
+/* What the running callback should do (index of the timer it is on). */
+static int rearm_at[NT]; /* > 0: re-arm itself at this deadline */
+static int rearms_left[NT];
+static int cancel_other[NT]; /* >= 0: cancel that timer */
+static bool bad_context;     /* a callback ran with a lock held or IRQs open */
+
+static void fire(struct timer *tm)
+{
+    int i = (int)(tm - t);
+    order[nrun++] = (char)('a' + i);
+    if (fake_locks_held || !fake_irqs_masked || tm->armed)
+        bad_context = true;
+    timer_cancel(tm); /* cancelling oneself from the callback: a no-op, no deadlock */
+    if (cancel_other[i] >= 0)
+        timer_cancel(&t[cancel_other[i]]);
+    if (rearm_at[i] && rearms_left[i]-- > 0)
+        timer_set(tm, fake_cpu, (uint64_t)rearm_at[i]);
+}
+
+static void reset(void)
+{
+    timer_irq_init(); /* again: the same handler, no conflict */
+    /* Whatever a previous test left queued is taken off first. */
+    for (int i = 0; i < NT; i++)
+        timer_cancel(&t[i]);
+    fake_timer_reset();
+    for (int i = 0; i < NT; i++) {
+        timer_init(&t[i], fire, NULL);
+        rearm_at[i] = 0;
+        rearms_left[i] = 0;
+        cancel_other[i] = -1;
+    }
+    memset(order, 0, sizeof(order));
+    nrun = 0;
+    bad_context = false;
+}
+
+/* CNTHP fires on this pCPU at `now`: the interrupt controller dispatches
+ * its PPI, with IRQs masked. */
+static void interrupt_at(uint64_t now)
+{
+    fake_counter = now;
+    fake_irqs_masked = true;
+    CHECK(irq_dispatch(IRQ_PPI_HYPTIMER));
+    fake_irqs_masked = false;
+}
+
+TEST(frequency_and_ticks)
+{
+    reset();
+    CHECK_EQ(timer_freq(), FAKE_TIMER_FREQ);
+    CHECK_EQ(ms_to_ticks(10), FAKE_TIMER_FREQ / 100);
+    CHECK_EQ(ms_to_ticks(0), 0);
+}
+
+TEST(deadline_order_equal_deadlines_in_set_order)
+{
+    reset();
+    timer_set(&t[3], 0, 300);
+    CHECK_EQ(fake_hyptimer[0], 300);
+    timer_set(&t[0], 0, 100);
+    CHECK_EQ(fake_hyptimer[0], 100);
+    timer_set(&t[1], 0, 200);
+    timer_set(&t[2], 0, 200);
+    CHECK_EQ(fake_hyptimer[0], 100); /* still the head */
+    CHECK(t[0].armed && t[3].armed);
+    interrupt_at(250);
+    CHECK_STR_EQ(order, "abc");
+    CHECK(!t[0].armed && !t[1].armed && !t[2].armed && t[3].armed);
+    CHECK_EQ(fake_hyptimer[0], 300);
+    interrupt_at(299); /* early (a spurious interrupt): nothing runs */
+    CHECK_STR_EQ(order, "abc");
+    interrupt_at(300); /* a deadline equal to now is due */
+    CHECK_STR_EQ(order, "abcd");
+    CHECK_EQ(fake_hyptimer[0], FAKE_HYPTIMER_OFF); /* nothing left: stopped */
+    CHECK(!bad_context);
+    CHECK_EQ(fake_locks_held, 0);
+}
+
+/* Cancel leaves the hardware as it was: the early interrupt that follows
+ * finds nothing due and programs the new head. */
+TEST(cancel)
+{
+    reset();
+    timer_cancel(&t[0]); /* never armed: nothing */
+    timer_set(&t[0], 0, 100);
+    timer_set(&t[1], 0, 200);
+    unsigned int writes = fake_hyptimer_writes[0];
+    timer_cancel(&t[0]);
+    CHECK(!t[0].armed);
+    CHECK_EQ(fake_hyptimer_writes[0], writes);
+    timer_cancel(&t[0]); /* twice */
+    interrupt_at(100);
+    CHECK_STR_EQ(order, "");
+    CHECK_EQ(fake_hyptimer[0], 200);
+    timer_cancel(&t[1]);
+    interrupt_at(1000);
+    CHECK_STR_EQ(order, "");
+    CHECK_EQ(fake_hyptimer[0], FAKE_HYPTIMER_OFF);
+    CHECK_EQ(fake_locks_held, 0);
+}
+
+/* Setting an armed timer moves it: it is queued once, at the new deadline. */
+TEST(rearm_moves_the_timer)
+{
+    reset();
+    timer_set(&t[0], 0, 100);
+    timer_set(&t[1], 0, 150);
+    timer_set(&t[0], 0, 200);
+    CHECK_EQ(fake_hyptimer[0], 150);
+    timer_set(&t[0], 0, 50);
+    CHECK_EQ(fake_hyptimer[0], 50);
+    interrupt_at(1000);
+    CHECK_STR_EQ(order, "ab");
+    interrupt_at(2000);
+    CHECK_STR_EQ(order, "ab");
+}
+
+/* A periodic timer re-arms itself from its callback: a future deadline runs
+ * on a later interrupt, one already past runs again in the same pass. */
+TEST(callbacks_rearm_themselves)
+{
+    reset();
+    rearm_at[0] = 300;
+    rearms_left[0] = 1;
+    timer_set(&t[0], 0, 100);
+    interrupt_at(100);
+    CHECK_STR_EQ(order, "a");
+    CHECK(t[0].armed);
+    CHECK_EQ(t[0].deadline, 300);
+    CHECK_EQ(fake_hyptimer[0], 300);
+    interrupt_at(300);
+    CHECK_STR_EQ(order, "aa");
+    CHECK(!t[0].armed);
+
+    reset();
+    rearm_at[1] = 50; /* already past at 100 */
+    rearms_left[1] = 2;
+    timer_set(&t[1], 0, 100);
+    interrupt_at(100);
+    CHECK_STR_EQ(order, "bbb");
+    CHECK(!t[1].armed);
+    CHECK(!bad_context);
+}
+
+/* A callback that cancels a timer due in the same pass: it does not run. */
+TEST(a_callback_cancels_another_due_timer)
+{
+    reset();
+    cancel_other[0] = 1;
+    timer_set(&t[0], 0, 100);
+    timer_set(&t[1], 0, 100);
+    timer_set(&t[2], 0, 100);
+    interrupt_at(100);
+    CHECK_STR_EQ(order, "ac");
+    CHECK(!t[1].armed);
+    CHECK_EQ(fake_hyptimer[0], FAKE_HYPTIMER_OFF);
+    CHECK(!bad_context);
+}
+
+/* Queues are per pCPU: a remote set programs nothing here, the owner
+ * programs it on its next pass (timer_sync_local), and only the owner's
+ * interrupt runs it. Setting it again from here moves it here. */
+TEST(queues_are_per_pcpu)
+{
+    reset();
+    timer_set(&t[0], 1, 100);
+    CHECK_EQ(fake_hyptimer[0], FAKE_HYPTIMER_OFF);
+    CHECK_EQ(fake_hyptimer[1], FAKE_HYPTIMER_OFF);
+    CHECK_EQ(t[0].cpu, 1);
+    interrupt_at(100);
+    CHECK_STR_EQ(order, "");
+    fake_set_cpu(1);
+    timer_sync_local();
+    CHECK_EQ(fake_hyptimer[1], 100);
+    fake_set_cpu(0);
+    timer_set(&t[0], 0, 150); /* taken off pCPU 1's queue */
+    CHECK_EQ(t[0].cpu, 0);
+    CHECK_EQ(fake_hyptimer[0], 150);
+    fake_set_cpu(1);
+    interrupt_at(200);
+    CHECK_STR_EQ(order, "");
+    CHECK_EQ(fake_hyptimer[1], FAKE_HYPTIMER_OFF);
+    fake_set_cpu(0);
+    interrupt_at(200);
+    CHECK_STR_EQ(order, "a");
+}
+
+/* A callback may set a timer on another pCPU (a vCPU's wake-up elsewhere). */
+TEST(a_callback_sets_a_remote_timer)
+{
+    reset();
+    timer_set(&t[0], 0, 100);
+    interrupt_at(100);
+    CHECK_STR_EQ(order, "a");
+    timer_set(&t[1], 1, 100); /* as if from a callback: IRQs masked, no lock */
+    fake_set_cpu(1);
+    timer_sync_local();
+    interrupt_at(100);
+    CHECK_STR_EQ(order, "ab");
+    CHECK_EQ(fake_locks_held, 0);
+}
+
+/* Another pCPU cancels a timer while its callback runs here: the callback is
+ * already off the queue, so the cancel finds it unarmed and returns at once,
+ * without waiting for the callback to finish, and a callback that re-arms
+ * afterwards leaves it armed. So timer_cancel() alone does not make it safe
+ * to free what the callback uses (a dead vCPU's vtimer_wake): only knowing
+ * that the callback cannot be running does. */
+static bool cancelled_during;
+static void fire_and_cancel_elsewhere(struct timer *tm)
+{
+    unsigned int here = fake_cpu;
+    fake_set_cpu(1); /* meanwhile, on pCPU 1 */
+    timer_cancel(tm);
+    cancelled_during = !tm->armed && fake_locks_held == 0;
+    fake_set_cpu(here);
+    timer_set(tm, here, 500); /* the callback goes on and re-arms */
+}
+
+TEST(cancel_while_its_callback_runs_returns_at_once)
+{
+    reset();
+    timer_init(&t[0], fire_and_cancel_elsewhere, NULL);
+    timer_set(&t[0], 0, 100);
+    interrupt_at(100);
+    CHECK(cancelled_during);
+    CHECK(t[0].armed); /* re-armed after the cancel returned */
+    CHECK_EQ(t[0].deadline, 500);
+    timer_cancel(&t[0]);
+    CHECK(!t[0].armed);
+    CHECK_EQ(fake_locks_held, 0);
+}
