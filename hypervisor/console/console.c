@@ -67,11 +67,17 @@ static void emit(struct domain *d, const char *s, size_t len, bool end)
     console_puts_line_part(d->id + 1u, prefix, (size_t)n, s, len, end);
 }
 
-/* Refill the token bucket; lock held. */
+/* Refill the token bucket; lock held. Whole seconds and the rest apart, so
+ * that a long silence (2^48 ticks: 3.3 days at 1 GHz) cannot overflow the
+ * product and leave the bucket empty. */
 static void refill(struct console_log *c)
 {
-    uint64_t now = arch_counter(), freq = timer_freq();
-    uint64_t add = (now - c->last_refill) * CONSOLE_RATE_BYTES_PER_SEC / (freq ? freq : 1);
+    uint64_t now = arch_counter(), freq = timer_freq() ? timer_freq() : 1;
+    uint64_t elapsed = now - c->last_refill, secs = elapsed / freq;
+    uint64_t add = secs >= CONSOLE_BURST_BYTES
+                       ? CONSOLE_BURST_BYTES
+                       : secs * CONSOLE_RATE_BYTES_PER_SEC +
+                             elapsed % freq * CONSOLE_RATE_BYTES_PER_SEC / freq;
     if (add) {
         c->tokens = MIN(c->tokens + add, (uint64_t)CONSOLE_BURST_BYTES);
         c->last_refill = now;
