@@ -1,9 +1,10 @@
 /*
  * The hypercall fuzzers' driver: each fuzz_hc_<family>.c lists the hypercall
  * numbers (and world actions) it drives and calls hc_fuzz_run(). The world
- * is fakes/hypercall_fake.h's: the real Xen state under the decoders, a fake
- * guest_copy. Four domains: d0 the control domain, d1 and d2 Xen-enhanced
- * domUs, d3 a plain VM whose memory no other domain's hypercall may write.
+ * is fakes/hypercall_fake.h's: the real Xen state and guest_copy under the
+ * decoders, a fake guest address translation. Four domains: d0 the control
+ * domain, d1 and d2 Xen-enhanced domUs, d3 a plain VM whose memory no other
+ * domain's hypercall may write.
  *
  * Input: a sequence of records (tests/fuzz/mkseeds.py writes them).
  *   u8  sel    bits 1:0 the calling domain; bits 7:2 an entry of the
@@ -20,11 +21,11 @@
  *
  * After every call: the result is >= 0 or one of Xen's errno values; no lock
  * is held and no domain reference is left; d3's RAM is unchanged (unless d3
- * made the call: any domain may issue hypercalls); nothing
- * outside x0 moved unless the call continued, and then it made progress;
- * refusals that Xen makes before touching anything (-EPERM, -ESRCH, -EACCES,
- * -EDOM, -EILSEQ, -E2BIG, -ENOENT, and -ENOSYS except set_version, which as
- * Xen writes the version back) copied nothing to the guest. At the end the
+ * made the call: any domain may issue hypercalls); nothing outside x0 moved
+ * unless the call continued, and then it made progress; refusals that Xen
+ * makes before touching anything (-EPERM, -ESRCH, -EACCES, -EDOM, -EILSEQ,
+ * -E2BIG, -ENOENT, and -ENOSYS except set_version, which as Xen writes the
+ * version back) did not even try to write guest memory. At the end the
  * world is torn down: leaks show up as libFuzzer leak reports.
  */
 #ifndef TESTS_FUZZ_HC_FUZZ_H
@@ -145,7 +146,7 @@ static void hc_call(struct vcpu *v, uint64_t nr, const uint64_t a[5])
     uint64_t x[5];
     memcpy(x, a, sizeof(x));
     for (int round = 0; round < MAX_REISSUE; round++) {
-        uint64_t written = fake_bytes_to_guest;
+        uint64_t written = fake_guest_writes;
         hc_bystander_copy(before);
         int64_t rc = fake_hypercall(v, nr, x[0], x[1], x[2], x[3], x[4]);
         const uint64_t *r = v->arch.regs.x;
@@ -173,7 +174,7 @@ static void hc_call(struct vcpu *v, uint64_t nr, const uint64_t a[5])
                 abort(); /* x1..x4 are arguments, never results */
             if (rc < 0 && !hc_xen_errno(rc))
                 abort();
-            if (hc_refusal(nr, x[0], rc) && fake_bytes_to_guest != written)
+            if (hc_refusal(nr, x[0], rc) && fake_guest_writes != written)
                 abort();
             return;
         }

@@ -92,9 +92,9 @@ static inline bool fails_clean(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_
     for (uint16_t i = 0; i < FAKE_P2M_DOMS; i++)
         if (fake_dom(i))
             snap(fake_dom(i), &before[i]);
-    uint64_t written = fake_bytes_to_guest;
+    uint64_t written = fake_guest_writes;
     int64_t rc = fake_hypercall(v, nr, a0, a1, a2, 0, 0);
-    bool ok = rc == want && fake_bytes_to_guest == written && !fake_continued(v) &&
+    bool ok = rc == want && fake_guest_writes == written && !fake_continued(v) &&
               fake_regs_intact(v, nr) && quiet();
     for (uint16_t i = 0; i < FAKE_P2M_DOMS; i++)
         if (fake_dom(i))

@@ -3,6 +3,7 @@
 # flags every test_hc_* test and fuzz_hc_* fuzzer builds. hc_version.c wants the
 # version string and the hypervisor's strlcpy (glibc 2.36 has none).
 HC_WORLD_SRCS := hypervisor/xen/hypercall.c $(sort $(wildcard hypervisor/xen/hc_*.c)) \
+    hypervisor/xen/guest_copy.c \
     hypervisor/xen/evtchn.c hypervisor/xen/evtchn_2l.c hypervisor/xen/evtchn_fifo.c \
     hypervisor/xen/evtchn_cfg.c hypervisor/xen/grant_table.c hypervisor/xen/grant_map.c \
     hypervisor/xen/shared_info.c hypervisor/xen/target_domain.c hypervisor/xen/xen_memory.c \

@@ -164,7 +164,7 @@ TEST(physdev_op_is_enosys_for_everyone)
     world();
     CHECK(fails_clean(vcpu0(d0), __HYPERVISOR_physdev_op, 25, ARG, 0, -ENOSYS));
     CHECK(fails_clean(vcpu0(d1), __HYPERVISOR_physdev_op, 0, BAD_VA, 0, -ENOSYS));
-    CHECK_EQ(fake_bytes_from_guest, 0);
+    CHECK_EQ(fake_guest_reads, 0);
 }
 
 TEST(teardown_frees_everything)

@@ -49,7 +49,7 @@ TEST(unknown_commands_are_enosys)
     put(d1, ARG, &a, sizeof(a));
     for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
         CHECK(fails_clean(vcpu0(d1), EVTCHN, cmds[i], ARG, 0, -ENOSYS));
-    CHECK_EQ(fake_bytes_from_guest, 0); /* not even read */
+    CHECK_EQ(fake_guest_reads, 0); /* not even read */
 }
 
 TEST(an_unreadable_argument_is_efault_and_does_nothing)
@@ -125,7 +125,7 @@ TEST(commands_without_results_write_nothing)
 {
     world();
     uint32_t p = alloc_unbound(d1, DOMID_SELF);
-    uint64_t written = fake_bytes_to_guest;
+    uint64_t written = fake_guest_writes;
     struct evtchn_bind_vcpu bvc = {.port = p, .vcpu = 1};
     CHECK_EQ(op(d1, EVTCHNOP_bind_vcpu, &bvc, sizeof(bvc)), 0);
     struct evtchn_port_arg pa = {.port = p};
@@ -134,7 +134,7 @@ TEST(commands_without_results_write_nothing)
     CHECK_EQ(op(d1, EVTCHNOP_close, &pa, sizeof(pa)), 0);
     struct evtchn_reset r = {.dom = DOMID_SELF};
     CHECK_EQ(op(d1, EVTCHNOP_reset, &r, sizeof(r)), 0);
-    CHECK_EQ(fake_bytes_to_guest, written);
+    CHECK_EQ(fake_guest_writes, written);
     /* ... and fail with Xen's codes: closed port, priorities under 2-level. */
     CHECK(fails_clean(vcpu0(d1), EVTCHN, EVTCHNOP_close, ARG, 0, -EINVAL));
     struct evtchn_set_priority sp = {.port = 0, .priority = 3};

@@ -82,13 +82,13 @@ TEST(add_to_physmap_checks_in_xens_order)
     CHECK(add_fails(d1, op, DOMID_SELF, XENMAPSPACE_grant_table, 64, -EINVAL));
     CHECK_EQ(d1->xen->shinfo_gfn, GFN_INVALID);
 
-    uint64_t written = fake_bytes_to_guest;
+    uint64_t written = fake_guest_writes;
     CHECK_EQ(add(d1, DOMID_SELF, XENMAPSPACE_shared_info, 0, 0x38000), 0);
     CHECK_EQ(d1->xen->shinfo_gfn, 0x38000);
     CHECK_EQ(add(d1, DOMID_SELF, XENMAPSPACE_shared_info, 0, 0x38001), -EBUSY);
     CHECK_EQ(add(d0, 1, XENMAPSPACE_grant_table, 3, 0x38010), 0); /* dom0 for d1 */
     CHECK(mapped(d1, 0x38010, NULL));
-    CHECK_EQ(fake_bytes_to_guest, written); /* no results */
+    CHECK_EQ(fake_guest_writes, written); /* no results */
     CHECK(quiet());
 }
 

@@ -229,9 +229,9 @@ TEST(hvm_params)
     CHECK(hvm_fails(d0, HVMOP_set_param, 1, 0xffffffffu, -EINVAL));
 
     struct xen_hvm_param p = {.domid = 1, .index = HVM_PARAM_STORE_PFN, .value = 0xfeed};
-    uint64_t written = fake_bytes_to_guest;
+    uint64_t written = fake_guest_writes;
     CHECK_EQ(hvm(d0, HVMOP_set_param, &p), 0);
-    CHECK_EQ(fake_bytes_to_guest, written); /* set has no results */
+    CHECK_EQ(fake_guest_writes, written); /* set has no results */
     p = (struct xen_hvm_param){.domid = DOMID_SELF, .index = HVM_PARAM_STORE_PFN};
     CHECK_EQ(hvm(d1, HVMOP_get_param, &p), 0);
     CHECK_EQ(p.value, 0xfeed);

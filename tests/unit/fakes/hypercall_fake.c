@@ -14,13 +14,12 @@
 #include <xen/dom0_console.h>
 #include <xen/evtchn.h>
 #include <xen/grant.h>
-#include <xen/guest_copy.h>
 #include <xen/hypercall.h>
 #include <xen/pvconsole.h>
 #include <xen/xen_domain.h>
 #include "hypercall_fake.h"
 
-uint64_t fake_bytes_to_guest, fake_bytes_from_guest, fake_ro_gfn;
+uint64_t fake_guest_writes, fake_guest_reads, fake_ro_gfn;
 unsigned int fake_yields, fake_blocks, fake_pvcons_polls, fake_runstate_updates, fake_shutdowns;
 unsigned int fake_upcalls[FAKE_P2M_DOMS][8];
 char fake_con_out[FAKE_P2M_DOMS][FAKE_CON_MAX];
@@ -29,8 +28,9 @@ uint64_t fake_now;
 
 static struct domain *doms[FAKE_P2M_DOMS];
 
-/* ---- guest memory: xen/guest_copy.c's rules over the fake stage 2 ---- */
+/* ---- guest memory: a stage 1 that is off over the fake stage 2 ---- */
 
+/* The domain's own RAM, as xen/guest_copy.c requires. */
 static bool owns(const struct domain *d, paddr_t pa)
 {
     for (size_t i = 0; i < d->nr_ram_chunks; i++) {
@@ -51,38 +51,26 @@ void *fake_gva(struct domain *d, uint64_t gva)
     return phys_to_virt((pa & PAGE_MASK) | (gva & (PAGE_SIZE - 1)));
 }
 
-/* Page by page, as the real one: a fault on a later page leaves the earlier
- * ones copied. */
-static int copy(struct vcpu *v, uint64_t gva, void *hbuf, size_t len, bool to_guest)
-{
-    uint8_t *h = hbuf;
-    while (len) {
-        size_t n = MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
-        uint8_t *g = fake_gva(v->domain, gva);
-        if (!g || (to_guest && fake_ro_gfn && gva >> PAGE_SHIFT == fake_ro_gfn))
-            return -EFAULT;
-        if (to_guest) {
-            memcpy(g, h, n);
-            fake_bytes_to_guest += n;
-        } else {
-            memcpy(h, g, n);
-            fake_bytes_from_guest += n;
-        }
-        gva += n;
-        h += n;
-        len -= n;
-    }
-    return 0;
-}
+/* The vCPU whose hypercall is running: the real xen/guest_copy.c translates
+ * in its context. */
+static struct vcpu *running;
 
-int copy_from_guest(struct vcpu *v, void *dst, vaddr_t src, size_t len)
+/* Its stage 1 is off (VA == IPA); stage 2 is the fake one. Counts the pages
+ * xen/guest_copy.c is let at, reading or writing. */
+paddr_t arch_guest_va_to_pa(vaddr_t va, bool write)
 {
-    return copy(v, src, dst, len, false);
-}
-
-int copy_to_guest(struct vcpu *v, vaddr_t dst, const void *src, size_t len)
-{
-    return copy(v, dst, (void *)src, len, true);
+    paddr_t pa;
+    enum p2m_type t;
+    if (!running || va >> FAKE_IPA_BITS ||
+        !p2m_lookup(&running->domain->p2m, va & PAGE_MASK, &pa, &t))
+        return 0;
+    if (write && fake_ro_gfn && va >> PAGE_SHIFT == fake_ro_gfn)
+        return 0;
+    if (write)
+        fake_guest_writes++;
+    else
+        fake_guest_reads++;
+    return (pa & PAGE_MASK) | (va & (PAGE_SIZE - 1));
 }
 
 /* ---- domains ---- */
@@ -197,7 +185,7 @@ void fake_world_reset(void)
     for (unsigned int i = 0; i < FAKE_P2M_DOMS; i++)
         if (doms[i])
             fake_domain_free(doms[i]);
-    fake_bytes_to_guest = fake_bytes_from_guest = fake_ro_gfn = 0;
+    fake_guest_writes = fake_guest_reads = fake_ro_gfn = 0;
     fake_yields = fake_blocks = fake_pvcons_polls = fake_runstate_updates = fake_shutdowns = 0;
     memset(fake_upcalls, 0, sizeof(fake_upcalls));
     memset(fake_con_len, 0, sizeof(fake_con_len));
@@ -217,7 +205,9 @@ int64_t fake_hypercall(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1, ui
     x[16] = nr;
     x[0] = a0, x[1] = a1, x[2] = a2, x[3] = a3, x[4] = a4;
     v->arch.regs.elr = FAKE_HVC_PC + 4;
+    running = v;
     hypercall_dispatch(v);
+    running = NULL;
     return (int64_t)x[0];
 }
 

@@ -1,14 +1,15 @@
 /*
  * What the Xen hypercall decoders (xen/hypercall.c, xen/hc_*.c) stand on, for
  * host tests and fuzzers (fakes/hypercall_fake.c). The Xen state below
- * them is the real code (event channels, grant tables, shared_info, balloon,
- * foreign mappings, dom0's console input, wallclock); what is faked:
+ * them is the real code (xen/guest_copy.c, event channels, grant tables,
+ * shared_info, balloon, foreign mappings, dom0's console input, wallclock);
+ * what is faked:
  *
- * - guest memory: a guest runs with its MMU off, so a hypercall's guest
- *   virtual address is its IPA, translated through the domain's fake stage 2
- *   (fakes/p2m_fake.h). As in xen/guest_copy.c only the calling domain's own
- *   RAM is reachable, a page at a time; anything else is -EFAULT. Writes are
- *   counted, and one page can be made read-only to fail copies out.
+ * - the guest's address translation (arch_guest_va_to_pa): a guest runs
+ *   with its MMU off, so a hypercall's virtual address is its IPA, looked up
+ *   in the domain's fake stage 2 (fakes/p2m_fake.h); guest_copy.c then
+ *   insists on the caller's own RAM. The pages it is let at are counted, and
+ *   one page can be made read-only to fail copies out.
  * - domains: ids below FAKE_P2M_DOMS, each with FAKE_RAM_PAGES of RAM at
  *   FAKE_RAM_VA, looked up and referenced by domain_get/domain_put.
  * - the scheduler, domain shutdown, the PV console backend, guest console
@@ -61,9 +62,9 @@ int64_t fake_reissue(struct vcpu *v);
 bool fake_regs_intact(const struct vcpu *v, uint64_t nr);
 
 /* Guest memory accounting and fault injection. */
-extern uint64_t fake_bytes_to_guest;   /* bytes copy_to_guest wrote, all calls */
-extern uint64_t fake_bytes_from_guest; /* bytes copy_from_guest read */
-extern uint64_t fake_ro_gfn;           /* copies to this GFN fault (0 = none) */
+extern uint64_t fake_guest_writes; /* pages translated for copy_to_guest, all calls */
+extern uint64_t fake_guest_reads;  /* pages translated for copy_from_guest */
+extern uint64_t fake_ro_gfn;       /* copies to this GFN fault (0 = none) */
 
 /* What the faked layers saw. */
 extern unsigned int fake_yields, fake_blocks, fake_pvcons_polls, fake_runstate_updates;
