@@ -42,7 +42,7 @@ include hypervisor/build.mk
 
 all: $(BUILD)/cloison $(ALL_EXTRA)
 
-.PHONY: all deps run check lint unit integration bench clean guests-fetch
+.PHONY: all deps run check lint hv-objects unit integration bench clean guests-fetch
 deps:
 	@sh scripts/deps.sh
 
@@ -50,8 +50,12 @@ run: deps
 	$(MAKE) all
 	/usr/bin/python3 scripts/demo.py
 
+# Lint reads the hypervisor's objects too (scripts/layers.py): build them first.
 lint: deps
-	sh scripts/lint.sh
+	$(MAKE) hv-objects
+	BUILD=$(BUILD) sh scripts/lint.sh
+
+hv-objects: $(HV_OBJS)
 
 check: deps
 	$(MAKE) all
