@@ -223,9 +223,18 @@ def strongly_connected(edges):
 def check_cycles(edges):
     """(a): a file cycle through two folders, with the references that cross
     folders inside it, marked up or down (break an upward one to split the
-    cycle). Every reference
-    counts here, base services included: a base service that calls back into
-    one of its callers' files makes a cycle like any other."""
+    cycle). Base services count here: one that calls back into a file of its
+    callers makes a cycle like any other reference. Image entry points do not:
+    the CPU, not the assembly, depends on them, and boot.S naming
+    boot_cpu_main while setup.c names secondary_entry (for PSCI CPU_ON) is a
+    cycle no code can break."""
+    graph = collections.defaultdict(dict)
+    for src in edges:
+        for target, syms in edges[src].items():
+            kept = {s for s in syms if (src, s) not in ENTRY_POINTS}
+            if kept:
+                graph[src][target] = kept
+    edges = graph
     out = []
     for comp in strongly_connected(edges):
         layers = sorted({layer_of(f) for f in comp}, key=lambda x: (RANK.get(x, 99), x))
