@@ -89,7 +89,10 @@ def check_include_layers(files):
         if layer is None or layer == "lib" or not f.endswith(C_SUFFIXES + (".S",)):
             continue
         if layer not in RANK:
-            yield f, 1, f"hypervisor folder '{layer}' is not a layer (add it to RANK in scripts/layers.py)"
+            yield f, 1, (
+                f"hypervisor folder '{layer}' is not a layer "
+                "(add it to RANK in scripts/layers.py)"
+            )
             continue
         for n, quote, target in includes(f):
             if "/" not in target or target.startswith("../"):
@@ -158,13 +161,15 @@ def check_tools_public_only(files):
             continue
         for n, quote, target in includes(f):
             top = target.split("/", 1)[0] if "/" in target else ""
-            if (top in RANK and top != "public") or "hypervisor/" in target:
+            if top in RANK or "hypervisor/" in target:
                 yield f, n, f"{spelled(quote, target)} -- tools/ may use include/public/ only"
 
 
 # ---- what only some folders may do -----------------------------------------
 
-ASM_RE = re.compile(r"\b(?:__asm__|__asm|asm)\b(?:\s+(?:volatile|__volatile__|__volatile|goto|inline))*\s*\(")
+ASM_RE = re.compile(
+    r"\b(?:__asm__|__asm|asm)\b(?:\s+(?:volatile|__volatile__|__volatile|goto|inline))*\s*\("
+)
 
 
 def check_inline_asm(files):
@@ -177,7 +182,9 @@ def check_inline_asm(files):
         if not under(f, "hypervisor", "include") or under(f, "hypervisor/arch", "hypervisor/lib"):
             continue
         if f.endswith((".S", ".s")):
-            yield f, 1, "assembly source outside hypervisor/arch/ -- no assembly outside arch/ and lib/"
+            yield f, 1, (
+                "assembly source outside hypervisor/arch/ -- no assembly outside arch/ and lib/"
+            )
             continue
         if not f.endswith(C_SUFFIXES):
             continue
@@ -198,8 +205,12 @@ def guest_copy_functions():
         for decl in src.code_npp.split(";"):
             if re.match(r"\s*typedef\b", decl):
                 continue
-            m = re.search(r"\b([A-Za-z_]\w*)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*(?:__attribute__.*)?$",
-                          decl.strip(), re.S)
+            # name ( parameters, which may hold one level of parentheses ) [attributes]
+            m = re.search(
+                r"\b([A-Za-z_]\w*)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*(?:__attribute__.*)?$",
+                decl.strip(),
+                re.S,
+            )
             if m and m.group(1) not in csource.NOT_FUNCTION_NAMES:
                 names.add(m.group(1))
     return sorted(names)
@@ -293,7 +304,10 @@ def check_stale_file_references(files):
                 if OTHER_PROJECT.search(line[: m.start()]):
                     continue
                 if not cited_file_exists(m.group(1), files):
-                    yield f, n, f"comment cites {m.group(1)}, which is not in the tree -- fix or drop the reference"
+                    yield f, n, (
+                        f"comment cites {m.group(1)}, which is not in the tree "
+                        "-- fix or drop the reference"
+                    )
 
 
 CHECKS = [
