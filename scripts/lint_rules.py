@@ -260,7 +260,7 @@ def check_function_length(files):
 
 # A cited source path: word characters, "/", ".", "-" and "*" (a glob such as
 # evtchn*.c), ending in .c, .h or .S, standing alone (not part of a longer word).
-CITED_PATH = re.compile(r"(?<![\w./*-])([\w*][\w./*-]*\.(?:c|h|S))(?![\w/])")
+CITED_PATH = re.compile(r"(?<![\w./*-])([\w*][\w./*-]*\.(?:c|h|S))(?![\w/]|\.\w)")
 # A citation right after another project's name is that project's file.
 OTHER_PROJECT = re.compile(r"\b(?:Linux|Xen|KVM|Bao|QEMU|U-Boot|Hafnium|libfdt|glibc)(?:'s)?\s*$")
 # Files that exist only in build/ (generated), cited on purpose.
