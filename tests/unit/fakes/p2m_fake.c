@@ -13,37 +13,83 @@
 /* Enough for the hypercall fuzzers' mappings; a full table answers -ENOMEM,
  * as the real stage 2 does when it cannot allocate a table page. */
 #define MAXMAP 512
+/* Tables 0..FAKE_P2M_DOMS-1 are fake_ram_domain()'s (root = its id), the
+ * others p2m_init()'s. */
+#define FAKE_P2M_TABLES (FAKE_P2M_DOMS + 12)
+struct frange { /* one p2m_map() call */
+    ipa_t ipa;
+    paddr_t pa;
+    uint64_t size;
+};
 struct fmap {
     ipa_t ipa[MAXMAP];
     paddr_t pa[MAXMAP]; /* 0 = cleared */
     int n;
+    struct frange *ranges;
+    size_t nr_ranges;
+    bool in_use; /* handed out by p2m_init() */
 };
-static struct fmap maps[FAKE_P2M_DOMS];
+static struct fmap maps[FAKE_P2M_TABLES];
 
 int fake_pages_freed;
 paddr_t fake_last_freed;
 bool fake_set_page_fails;
+long fake_heap_live, fake_pages_live;
+unsigned int fake_p2m_live;
+unsigned int fake_heap_fail_in, fake_page_fail_in;
+unsigned int fake_heap_failed, fake_page_failed;
+unsigned int fake_page_max_order = 64;
+void (*fake_before_free)(void *p);
+
+/* Counts calls down to the first that fails; from there on, all fail. */
+static bool fail_now(unsigned int *in, unsigned int *failed)
+{
+    if (*in == 0)
+        return false;
+    if (*in > 1) {
+        --*in;
+        return false;
+    }
+    ++*failed;
+    return true;
+}
 
 paddr_t page_alloc(unsigned int order)
 {
+    if (order > fake_page_max_order || fail_now(&fake_page_fail_in, &fake_page_failed))
+        return 0;
     void *p = aligned_alloc(PAGE_SIZE, PAGE_SIZE << order);
     memset(p, 0, PAGE_SIZE << order);
+    fake_pages_live += 1L << order;
     return (paddr_t)(uintptr_t)p;
 }
 void page_free(paddr_t pa, unsigned int order)
 {
-    (void)order;
     fake_pages_freed++;
+    fake_pages_live -= 1L << order;
     fake_last_freed = pa;
     free((void *)(uintptr_t)pa);
 }
 void *xzalloc(size_t size)
 {
-    return calloc(1, size);
+    if (fail_now(&fake_heap_fail_in, &fake_heap_failed))
+        return NULL;
+    void *p = calloc(1, size);
+    fake_heap_live += p != NULL;
+    return p;
 }
 void xfree(void *p)
 {
+    if (!p)
+        return;
+    if (fake_before_free)
+        fake_before_free(p);
+    fake_heap_live--;
     free(p);
+}
+size_t mm_free_pages(void)
+{
+    return 0x10000 - (size_t)fake_pages_live;
 }
 void printk(const char *fmt, ...)
 {
@@ -90,7 +136,63 @@ bool p2m_lookup(struct p2m *p, ipa_t ipa, paddr_t *pa, enum p2m_type *t)
             *t = P2M_RAM;
             return true;
         }
+    for (size_t i = 0; i < m->nr_ranges; i++) {
+        const struct frange *r = &m->ranges[i];
+        if (ipa >= r->ipa && ipa - r->ipa < r->size) {
+            *pa = r->pa + ((ipa - r->ipa) & PAGE_MASK);
+            *t = P2M_RAM;
+            return true;
+        }
+    }
     return false;
+}
+
+int p2m_init(struct p2m *p)
+{
+    for (unsigned int i = FAKE_P2M_DOMS; i < FAKE_P2M_TABLES; i++) {
+        if (maps[i].in_use)
+            continue;
+        maps[i].in_use = true;
+        maps[i].n = 0;
+        p->root = i;
+        fake_p2m_live++;
+        return 0;
+    }
+    return -ENOMEM;
+}
+
+/* Ranges, not pages: a domain's RAM is 2 MiB chunks. p2m_set_page and
+ * p2m_clear_page see only page entries. */
+int p2m_map(struct p2m *p, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type t)
+{
+    (void)t;
+    struct fmap *m = &maps[p->root];
+    struct frange *r = realloc(m->ranges, (m->nr_ranges + 1) * sizeof(*r));
+    if (!r)
+        abort();
+    m->ranges = r;
+    r[m->nr_ranges++] = (struct frange){ipa, pa, size};
+    return 0;
+}
+
+/* Like the real one, nothing for a domain whose p2m_init never ran. */
+void p2m_destroy(struct p2m *p)
+{
+    if (p->root < FAKE_P2M_DOMS || !maps[p->root].in_use)
+        return;
+    struct fmap *m = &maps[p->root];
+    free(m->ranges);
+    m->ranges = NULL;
+    m->nr_ranges = 0;
+    m->n = 0;
+    m->in_use = false;
+    fake_p2m_live--;
+    p->root = 0;
+}
+
+unsigned long p2m_vmid_rollovers(void)
+{
+    return 0;
 }
 
 struct domain *fake_ram_domain(uint16_t id)

@@ -1,8 +1,10 @@
 /*
  * Host stand-ins for what code mapping guest memory calls (fakes/p2m_fake.c):
- * the page allocator and heap (counting frees), printk, and a stage 2
- * per domain kept as a small table chosen by p2m.root (tests set root to the
- * domain id). Shared by the grant-table and foreign-mapping unit tests.
+ * the page allocator and heap (counting what is live, failing on request),
+ * printk, and a stage 2 per domain kept as a small table chosen by p2m.root
+ * (tests set root to the domain id, or p2m_init() hands out one of its own;
+ * p2m_map() records ranges). Shared by the grant-table, foreign-mapping and
+ * domain unit tests.
  */
 #ifndef TESTS_UNIT_FAKES_P2M_FAKE_H
 #define TESTS_UNIT_FAKES_P2M_FAKE_H
@@ -16,9 +18,19 @@ struct domain;
 #define FAKE_RAM_GFN 0x40000ULL /* where fake_ram_domain() puts RAM: IPA 0x40000000 */
 #define FAKE_IPA_BITS 40        /* p2m_ipa_bits(), as on cortex-a57 */
 
-extern int fake_pages_freed;     /* page_free() calls */
-extern paddr_t fake_last_freed;  /* ...and the last one's address */
-extern bool fake_set_page_fails; /* p2m_set_page() answers -ENOMEM while set */
+extern int fake_pages_freed;       /* page_free() calls */
+extern paddr_t fake_last_freed;    /* ...and the last one's address */
+extern bool fake_set_page_fails;   /* p2m_set_page() answers -ENOMEM while set */
+extern long fake_heap_live;        /* xzalloc() blocks not yet given to xfree() */
+extern long fake_pages_live;       /* pages from page_alloc() not yet freed */
+extern unsigned int fake_p2m_live; /* p2m_init() tables not yet destroyed */
+/* n > 0: the n-th xzalloc() / page_alloc() from now fails, and every one
+ * after it until the test sets 0 again; the failed calls are counted. */
+extern unsigned int fake_heap_fail_in, fake_page_fail_in;
+extern unsigned int fake_heap_failed, fake_page_failed;
+extern unsigned int fake_page_max_order; /* page_alloc() of a larger order fails */
+/* Called with each block xfree() is about to free (a test's lifetime check). */
+extern void (*fake_before_free)(void *p);
 
 /* A zeroed domain `id` (< FAKE_P2M_DOMS) with two 4-page RAM chunks at
  * FAKE_RAM_GFN, mapped in its fresh stage 2. */
