@@ -1,0 +1,342 @@
+/*
+ * core/domain.c and what it builds (domain_hooks.c, domain_ram*.c, vcpu.c):
+ * creation with the registered parts and its unwinding at any failure, a
+ * domU's RAM and lookups in it, dom0, domain ids. Every allocation is
+ * counted: a domain gone leaves the heap, the pages and the stage-2 tables
+ * as they were (domain_world.h). Lifecycle: test_domain_life.c.
+ */
+#include "harness.h"
+#include <cloison/p2m.h>
+#include <core/domain.h>
+#include <core/domain_ram.h>
+#include <core/vcpu.h>
+#include <public/xen.h>
+#include "domain_world.h"
+#include "fakes/lock_fake.h"
+#include "fakes/p2m_fake.h"
+#include "fakes/sched_fake.h"
+#include "fakes/timer_fake.h"
+
+TEST(parts_built_in_order_and_torn_down_in_reverse)
+{
+    setup(true);
+    struct domain_cfg c = cfg("guest", 4096, 2);
+    struct domain *d = domain_create(&c);
+    REQUIRE(d);
+    CHECK_STR_EQ(trace, "+a +b +c ");
+    CHECK_STR_EQ(d->name, "guest");
+    CHECK_EQ(d->state, DOM_RUNNING);
+    CHECK(!d->is_privileged);
+    CHECK_EQ(d->nr_vcpus, 2);
+    for (unsigned int i = 0; i < 2; i++) {
+        CHECK_EQ(d->vcpus[i]->id, i);
+        CHECK_EQ(d->vcpus[i]->state, VCPU_OFF);
+        CHECK(!d->vcpus[i]->placed);
+    }
+    CHECK_EQ(d->ram_size, 4 * MIB);
+    CHECK_EQ(fake_pages_live - pages0, (long)(4 * MIB / PAGE_SIZE));
+    CHECK(!domain_by_id(d->id)); /* not listed before it starts */
+    CHECK_EQ(domain_count(), 0);
+
+    fake_counter = 12345;
+    domain_start(d, 0x40080000, 0x48000000);
+    CHECK_STR_EQ(trace, "+a +b +c sa sc ");
+    CHECK_EQ(d->cntvoff, 12345);
+    CHECK(domain_by_id(d->id) == d);
+    CHECK_EQ(domain_count(), 1);
+    CHECK_EQ(pcpus[0].nr_vcpus + pcpus[1].nr_vcpus, 2);
+    struct vcpu *v0 = d->vcpus[0], *v1 = d->vcpus[1];
+    CHECK_EQ(v0->state, VCPU_RUNNABLE); /* vCPU 0 boots, the others wait for PSCI */
+    CHECK_EQ(v1->state, VCPU_OFF);
+    CHECK_EQ(v0->arch.regs.elr, 0x40080000);
+    CHECK_EQ(v0->arch.regs.x[0], 0x48000000);
+    CHECK(fake_sched_pass(v0->pcpu) == v0);
+    fake_set_cpu(v0->pcpu);
+    CHECK(current_vcpu() == v0);
+    fake_set_cpu(0);
+
+    trace[0] = 0;
+    uint16_t id = d->id;
+    domain_shutdown(d, SHUTDOWN_poweroff);
+    char want[64];
+    snprintf(want, sizeof(want), "1S%u 2S%u 1D%u 2D%u ", id, id, id, id);
+    CHECK_STR_EQ(trace, want);
+    CHECK_EQ(d->state, DOM_DYING);
+    CHECK_EQ(v0->state, VCPU_DEAD);
+    CHECK_EQ(v1->state, VCPU_DEAD);
+    trace[0] = 0;
+    pass_all();
+    snprintf(want, sizeof(want), "-c -b -a 1X%u 2X%u ", id, id);
+    CHECK_STR_EQ(trace, want);
+    CHECK_EQ(pcpus[0].nr_vcpus + pcpus[1].nr_vcpus, 0);
+    CHECK(fake_power_offs > 0); /* it was the only one */
+    CHECK(all_freed());
+    CHECK(!part_bad);
+}
+
+/* A part that fails: the ones that ran are undone, last first, the failed
+ * one included; the later ones never run; vCPUs, RAM and id go too. */
+TEST(a_failing_part_unwinds_exactly_the_parts_that_ran)
+{
+    setup(true);
+    struct domain_cfg c = cfg("broken", 4096, 2);
+    static const struct {
+        char fail;
+        const char *trace;
+    } cases[] = {
+        {'a', "+a -a "},
+        {'b', "+a +b -b -a "},
+        {'c', "+a +b +c -c -b -a "},
+    };
+    for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+        trace[0] = 0;
+        fail_part = cases[i].fail;
+        CHECK(!domain_create(&c));
+        CHECK_STR_EQ(trace, cases[i].trace);
+        CHECK(all_freed());
+    }
+    CHECK_EQ(domain_count(), 0);
+    CHECK(!part_bad);
+}
+
+/* Every allocation domain_create() makes, failing in turn: each failure
+ * leaves nothing behind, and no part runs before the RAM and vCPUs exist. */
+TEST(an_allocation_failure_anywhere_unwinds_everything)
+{
+    setup(true);
+    struct domain_cfg c = cfg("tight", 4104, 3); /* two 2 MiB chunks and two pages */
+    unsigned int *fail_in[] = {&fake_heap_fail_in, &fake_page_fail_in};
+    unsigned int *failed[] = {&fake_heap_failed, &fake_page_failed};
+    unsigned int points[2] = {0, 0};
+    for (unsigned int k = 0; k < 2; k++) {
+        for (unsigned int n = 1; n < 100; n++) {
+            trace[0] = 0;
+            *failed[k] = 0;
+            *fail_in[k] = n;
+            struct domain *d = domain_create(&c);
+            *fail_in[k] = 0;
+            if (!*failed[k]) { /* past the last allocation */
+                CHECK(d);
+                if (d)
+                    domain_discard(d);
+                break;
+            }
+            points[k]++;
+            CHECK(!d);
+            CHECK_STR_EQ(trace, "");
+            CHECK(all_freed());
+            if (d)
+                domain_discard(d);
+        }
+    }
+    /* The domain, its chunk table, three vCPUs; two chunks, two pages. */
+    CHECK_EQ(points[0], 5);
+    CHECK_EQ(points[1], 4);
+    /* More than the guest RAM banks hold: refused before anything. */
+    c.memory_kib = (GUEST_RAM0_MAX + GUEST_RAM1_MAX) / 1024 + 4;
+    trace[0] = 0;
+    CHECK(!domain_create(&c));
+    CHECK(all_freed());
+    CHECK_STR_EQ(trace, "");
+    CHECK_EQ(domain_count(), 0);
+}
+
+/* A domU's RAM: 2 MiB chunks in IPA order from bank 0, single pages for the
+ * rest, or for all of it when no 2 MiB block is left; lookups by IPA. */
+TEST(domain_ram_chunks_and_lookups)
+{
+    setup(true);
+    struct domain_cfg c = cfg("ram", 4096 + 5, 1); /* rounded up to two pages */
+    struct domain *d = domain_create(&c);
+    REQUIRE(d);
+    CHECK_EQ(d->ram_base, GUEST_RAM0_BASE);
+    CHECK_EQ(d->ram_size, 4 * MIB + 2 * PAGE_SIZE);
+    CHECK_EQ(d->ram1_size, 0);
+    REQUIRE(d->nr_ram_chunks == 4);
+    static const unsigned int orders[] = {9, 9, 0, 0};
+    ipa_t ipa = GUEST_RAM0_BASE;
+    for (unsigned int i = 0; i < 4; i++) {
+        CHECK_EQ(d->ram_chunks[i].ipa, ipa);
+        CHECK_EQ(d->ram_chunks[i].order, orders[i]);
+        ipa += PAGE_SIZE << orders[i];
+    }
+    CHECK_EQ(fake_pages_live - pages0, 1024 + 2);
+    CHECK(domain_ram_chunk(d, GUEST_RAM0_BASE) == &d->ram_chunks[0]);
+    CHECK(domain_ram_chunk(d, GUEST_RAM0_BASE + CHUNK - 1) == &d->ram_chunks[0]);
+    CHECK(domain_ram_chunk(d, GUEST_RAM0_BASE + CHUNK) == &d->ram_chunks[1]);
+    CHECK(domain_ram_chunk(d, GUEST_RAM0_BASE + 2 * CHUNK + PAGE_SIZE) == &d->ram_chunks[3]);
+    CHECK(!domain_ram_chunk(d, GUEST_RAM0_BASE + 2 * CHUNK + 2 * PAGE_SIZE));
+    CHECK(!domain_ram_chunk(d, GUEST_RAM0_BASE - 1));
+
+    /* Its own page: the host address behind a GFN, through its stage 2. */
+    uint64_t gfn = (GUEST_RAM0_BASE + CHUNK + 3 * PAGE_SIZE) >> PAGE_SHIFT;
+    paddr_t pa = 0;
+    const struct ram_chunk *ch = NULL;
+    CHECK(domain_own_ram_page(d, gfn, &pa, &ch));
+    CHECK(ch == &d->ram_chunks[1]);
+    CHECK_EQ(pa, d->ram_chunks[1].pa + 3 * PAGE_SIZE);
+    CHECK(!domain_own_ram_page(d, (GUEST_RAM0_BASE >> PAGE_SHIFT) - 1, NULL, NULL));
+    CHECK(!domain_own_ram_page(d, (GUEST_RAM0_BASE + 2 * CHUNK + 2 * PAGE_SIZE) >> PAGE_SHIFT, NULL,
+                               NULL));
+    CHECK(!domain_own_ram_page(d, 1ULL << (64 - PAGE_SHIFT), NULL, NULL));
+    /* A GFN of its RAM now mapping another page (a foreign mapping over it):
+     * not its own any more. */
+    CHECK_EQ(p2m_set_page(&d->p2m, gfn << PAGE_SHIFT, d->ram_chunks[0].pa, P2M_RAM), 0);
+    CHECK(!domain_own_ram_page(d, gfn, NULL, NULL));
+    CHECK(domain_gfn_valid(d, (1ULL << (FAKE_IPA_BITS - PAGE_SHIFT)) - 1));
+    CHECK(!domain_gfn_valid(d, 1ULL << (FAKE_IPA_BITS - PAGE_SHIFT)));
+    domain_discard(d);
+    CHECK(all_freed());
+
+    /* No 2 MiB block free: page by page, still in order. */
+    fake_page_max_order = 0;
+    c.memory_kib = 2048;
+    d = domain_create(&c);
+    REQUIRE(d);
+    CHECK_EQ(d->nr_ram_chunks, 512);
+    CHECK_EQ(fake_pages_live - pages0, 512);
+    CHECK(domain_ram_chunk(d, GUEST_RAM0_BASE + 300 * PAGE_SIZE + 5) == &d->ram_chunks[300]);
+    CHECK(domain_own_ram_page(d, (GUEST_RAM0_BASE >> PAGE_SHIFT) + 511, &pa, NULL));
+    CHECK_EQ(pa, d->ram_chunks[511].pa);
+    domain_discard(d);
+    CHECK(all_freed());
+
+    /* The chunk table holds 1024 single pages beyond one entry per 2 MiB:
+     * 8 MiB in single pages does not fit, and is refused without a leak. */
+    c.memory_kib = 8192;
+    CHECK(!domain_create(&c));
+    CHECK(all_freed());
+}
+
+TEST(dom0_is_domain_0_and_its_builder_owns_its_ram)
+{
+    setup(true);
+    struct domain_cfg c = cfg("dom0", 65536, 1);
+    c.is_dom0 = true;
+    struct domain *d = domain_create(&c);
+    REQUIRE(d);
+    CHECK_EQ(d->id, 0);
+    CHECK(d->is_privileged);
+    CHECK_EQ(d->nr_ram_chunks, 0);
+    CHECK_EQ(fake_pages_live, pages0);
+    /* A domU meanwhile gets an id of its own. */
+    struct domain_cfg cu = cfg("domU", 4096, 1);
+    struct domain *u = domain_create(&cu);
+    REQUIRE(u);
+    CHECK(u->id > 0 && u->id < DOMID_FIRST_RESERVED);
+    CHECK(!u->is_privileged);
+    domain_discard(u);
+    domain_discard(d);
+    CHECK(all_freed());
+}
+
+static uint16_t create_discard(const struct domain_cfg *c)
+{
+    struct domain *d = domain_create(c);
+    if (!d)
+        return 0xFFFF;
+    uint16_t id = d->id;
+    domain_discard(d);
+    trace[0] = 0;
+    return id;
+}
+
+/* Ids held by live domains while the rover goes round. */
+static uint16_t held[3];
+static bool is_held(unsigned int id)
+{
+    for (unsigned int i = 0; i < ARRAY_SIZE(held); i++)
+        if (held[i] == id)
+            return true;
+    return false;
+}
+
+/* The free id the rover gives after `id` (wrapping to 1). */
+static uint16_t next_free(unsigned int id)
+{
+    do
+        id = id + 1 < DOMID_FIRST_RESERVED ? id + 1 : 1;
+    while (is_held(id));
+    return (uint16_t)id;
+}
+
+/* Create and discard domains up to id `last`: each gets the next free id. */
+static bool rover_to(uint16_t from, uint16_t last, const struct domain_cfg *c)
+{
+    for (uint16_t id = from; id != last;) {
+        uint16_t want = next_free(id), got = create_discard(c);
+        if (got != want) {
+            CHECK_EQ(got, want);
+            return false;
+        }
+        id = got;
+    }
+    return true;
+}
+
+/* Ids go up one by one, a freed id is not reused before the rover wraps,
+ * and the wrap stays below DOMID_FIRST_RESERVED and skips ids in use, also
+ * when every id from the rover to the top is taken. Goes round twice. */
+TEST(domain_ids_rover_reuse_and_wrap)
+{
+    setup(true);
+    struct domain_cfg c = cfg("id", 0, 1);
+    struct domain *a = domain_create(&c), *b = domain_create(&c), *e = domain_create(&c);
+    REQUIRE(a && b && e);
+    uint16_t k = a->id;
+    CHECK(k >= 1);
+    CHECK_EQ(b->id, k + 1);
+    CHECK_EQ(e->id, k + 2);
+    domain_discard(b);
+    uint16_t next = create_discard(&c);
+    CHECK_EQ(next, k + 3); /* not k + 1: the rover goes on */
+    held[0] = k;
+    held[1] = (uint16_t)(k + 2);
+    held[2] = 0;
+
+    /* To the top, whose id stays taken; then from the bottom again. */
+    REQUIRE(rover_to(next, DOMID_FIRST_RESERVED - 2, &c));
+    struct domain *top = domain_create(&c);
+    REQUIRE(top);
+    CHECK_EQ(top->id, DOMID_FIRST_RESERVED - 1);
+    held[2] = top->id;
+    uint16_t first = create_discard(&c);
+    CHECK_EQ(first, next_free(0));
+    /* Round again to just below the top: nothing is free from there up. */
+    REQUIRE(rover_to(first, DOMID_FIRST_RESERVED - 2, &c));
+    CHECK_EQ(create_discard(&c), next_free(0));
+    domain_discard(top);
+    domain_discard(a);
+    domain_discard(e);
+    CHECK(all_freed());
+}
+
+static unsigned int visited;
+static void visit(struct domain *d)
+{
+    (void)d;
+    visited++;
+    if (!fake_locks_held)
+        bad("for_each ran its function without the list lock");
+}
+
+TEST(for_each_and_count_see_the_started_domains)
+{
+    setup(true);
+    struct domain_cfg c = cfg("many", 4096, 1);
+    struct domain *d[3];
+    for (int i = 0; i < 3; i++)
+        d[i] = start(&c);
+    struct domain *unstarted = domain_create(&c);
+    REQUIRE(d[0] && d[1] && d[2] && unstarted);
+    CHECK_EQ(domain_count(), 3);
+    visited = 0;
+    domain_for_each(visit);
+    CHECK_EQ(visited, 3);
+    domain_discard(unstarted);
+    for (int i = 0; i < 3; i++)
+        CHECK(destroy(d[i]));
+    CHECK_EQ(domain_count(), 0);
+    CHECK(all_freed());
+    CHECK(!part_bad);
+}

@@ -1,0 +1,356 @@
+/*
+ * core/domain.c's lifecycle, with the scheduler (sched.c) and the reaper
+ * registered as its entry hook as boot/compose.c does: references and the
+ * reaper, dead vCPUs still loaded, shutdown and its reason, restart, the
+ * lifecycle events, powering off when nothing is left, and a domain
+ * destroyed while its vCPU waits with timers armed (domain_world.h).
+ *
+ * The reaper's start conditions and a preserved domain only ever go one way
+ * in a process: the first test checks the reaper waits for the end of boot,
+ * the last one leaves preserved domains behind.
+ */
+#include "harness.h"
+#include <cloison/irq.h>
+#include <core/domain.h>
+#include <core/sched.h>
+#include <core/timer.h>
+#include <core/vcpu.h>
+#include "domain_world.h"
+#include "fakes/p2m_fake.h"
+#include "fakes/sched_fake.h"
+#include "fakes/timer_fake.h"
+
+TEST(the_reaper_waits_for_the_end_of_boot)
+{
+    setup(false);
+    CHECK_EQ(reap_on(0), FAKE_RETURNED); /* nothing at all: no power-off yet */
+    struct domain_cfg c = cfg("early", 4096, 1);
+    struct domain *d = start(&c);
+    REQUIRE(d);
+    uint16_t id = d->id;
+    domain_shutdown(d, SHUTDOWN_poweroff);
+    CHECK_EQ(reap_on(0), FAKE_RETURNED);
+    pass_all();
+    CHECK_EQ(domain_count(), 1); /* still there: other boot domains may come */
+    CHECK_EQ(fake_power_offs, 0);
+    domain_boot_done();
+    CHECK_EQ(reap_on(1), FAKE_POWERED_OFF); /* freed, and it was the last */
+    CHECK_EQ(domain_count(), 0);
+    CHECK(!domain_by_id(id));
+    CHECK(all_freed());
+}
+
+TEST(references_keep_a_dying_domain_until_put)
+{
+    setup(true);
+    struct domain_cfg c = cfg("ref", 4096, 1);
+    struct domain *d = start(&c), *other = start(&c);
+    REQUIRE(d && other);
+    uint16_t id = d->id;
+    CHECK(!domain_get(0)); /* no dom0 here */
+    struct domain *r1 = domain_get(id), *r2 = domain_get(id);
+    CHECK(r1 == d && r2 == d);
+    CHECK_EQ(d->refs, 2);
+    domain_shutdown(d, SHUTDOWN_poweroff);
+    pass_all();
+    CHECK(domain_by_id(id) == d);       /* referenced: kept */
+    struct domain *r3 = domain_get(id); /* a dying domain can still be looked up */
+    CHECK(r3 == d);
+    domain_put(r1);
+    domain_put(r2);
+    pass_all();
+    CHECK(domain_by_id(id) == d);
+    domain_put(r3);
+    CHECK_EQ(fake_power_offs, 0);
+    pass_all();
+    CHECK(!domain_by_id(id));
+    CHECK(!domain_get(id));
+    CHECK_EQ(fake_power_offs, 0); /* the other one still runs */
+    CHECK(destroy(other));
+    CHECK(all_freed());
+}
+
+/* A dead vCPU still loaded on a pCPU keeps its domain: freed by the pass
+ * that switches it out (and reaps), not before. */
+TEST(the_reaper_waits_for_loaded_vcpus)
+{
+    setup(true);
+    struct domain_cfg c = cfg("loaded", 4096, 2);
+    struct domain *d = start(&c);
+    REQUIRE(d);
+    struct vcpu *v0 = d->vcpus[0];
+    CHECK(fake_sched_pass(v0->pcpu) == v0);
+    CHECK(v0->loaded);
+    unsigned int other = v0->pcpu ^ 1;
+    fake_set_cpu(other); /* vCPU 1's pCPU shuts it down, as SCHEDOP_shutdown */
+    domain_shutdown(d, SHUTDOWN_poweroff);
+    fake_set_cpu(0);
+    CHECK_EQ(reap_on(other), FAKE_RETURNED);
+    fake_sched_pass(other);
+    CHECK(domain_by_id(d->id) == d);
+    CHECK_EQ(fake_power_offs, 0);
+    CHECK(pcpus[v0->pcpu].need_resched); /* kicked */
+    fake_sched_pass(v0->pcpu);           /* switches it out, then reaps */
+    CHECK_EQ(domain_count(), 0);
+    CHECK(fake_power_offs > 0);
+    CHECK(all_freed());
+}
+
+/* Only the first shutdown counts: its reason stays, the events are sent
+ * once, a crash afterwards changes nothing. */
+TEST(shutdown_is_idempotent_and_latches_its_reason)
+{
+    setup(true);
+    struct domain_cfg c = cfg("twice", 4096, 2);
+    struct domain *d = start(&c), *other = start(&c);
+    REQUIRE(d && other);
+    uint16_t id = d->id;
+    trace[0] = 0;
+    domain_shutdown(d, SHUTDOWN_reboot);
+    char want[64];
+    snprintf(want, sizeof(want), "1S%u 2S%u 1D%u 2D%u ", id, id, id, id);
+    CHECK_STR_EQ(trace, want);
+    CHECK_EQ(d->shutdown_reason, SHUTDOWN_reboot);
+    CHECK_EQ(d->state, DOM_DYING);
+    domain_shutdown(d, SHUTDOWN_poweroff);
+    domain_crash(d, "late fault", 0x1234);
+    CHECK_EQ(d->shutdown_reason, SHUTDOWN_reboot);
+    CHECK_STR_EQ(trace, want);
+    pass_all();
+    CHECK(!domain_by_id(id));
+
+    /* A crash is a shutdown for the reason crash. */
+    trace[0] = 0;
+    uint16_t oid = other->id;
+    domain_crash(other, "data abort", 0xdead);
+    snprintf(want, sizeof(want), "1S%u 2S%u 1D%u 2D%u ", oid, oid, oid, oid);
+    CHECK_STR_EQ(trace, want);
+    CHECK_EQ(other->shutdown_reason, SHUTDOWN_crash);
+    pass_all();
+    CHECK(!domain_by_id(oid));
+    CHECK(all_freed());
+    CHECK(!part_bad);
+}
+
+/* on_*=restart: the reaper frees the domain, then calls its rebuild with
+ * the same description. */
+static unsigned int rebuilds;
+static struct domain_cfg rebuilt_cfg;
+static bool rebuild_fails;
+static struct domain *rebuild(const struct domain_cfg *c)
+{
+    rebuilds++;
+    rebuilt_cfg = *c;
+    note("rebuild ");
+    if (rebuild_fails)
+        return NULL;
+    struct domain *d = domain_create(c);
+    if (d) {
+        d->rebuild = rebuild;
+        domain_start(d, 0x40080000, 0x48000000);
+    }
+    return d;
+}
+
+TEST(restart_rebuilds_from_the_same_description)
+{
+    setup(true);
+    rebuilds = 0;
+    rebuild_fails = false;
+    struct domain_cfg c = cfg("phoenix", 4096, 1);
+    c.on_reboot = ACTION_RESTART;
+    c.on_crash = ACTION_RESTART;
+    struct domain *d = start(&c);
+    REQUIRE(d);
+    d->rebuild = rebuild;
+    uint16_t id = d->id;
+    trace[0] = 0;
+    domain_shutdown(d, SHUTDOWN_reboot);
+    pass_all();
+    CHECK_EQ(rebuilds, 1);
+    CHECK_STR_EQ(rebuilt_cfg.name, "phoenix");
+    CHECK_EQ(rebuilt_cfg.on_reboot, ACTION_RESTART);
+    CHECK(!domain_by_id(id));
+    CHECK_EQ(domain_count(), 1);
+    CHECK_EQ(fake_power_offs, 0);
+    /* Torn down and announced before the new one is built. */
+    char want[160];
+    snprintf(want, sizeof(want), "1S%u 2S%u 1D%u 2D%u -c -b -a 1X%u 2X%u rebuild +a +b +c sa sc ",
+             id, id, id, id, id, id);
+    CHECK_STR_EQ(trace, want);
+
+    /* The watchdog counts as a crash (on_crash); suspend always destroys. */
+    struct domain *n = domain_get((uint16_t)(id + 1));
+    REQUIRE(n);
+    domain_put(n);
+    domain_shutdown(n, SHUTDOWN_watchdog);
+    pass_all();
+    CHECK_EQ(rebuilds, 2);
+    CHECK_EQ(domain_count(), 1);
+    n = domain_get((uint16_t)(id + 2));
+    REQUIRE(n);
+    domain_put(n);
+    domain_shutdown(n, SHUTDOWN_suspend);
+    pass_all();
+    CHECK_EQ(rebuilds, 2);
+    CHECK_EQ(domain_count(), 0);
+    CHECK(fake_power_offs > 0);
+    CHECK(all_freed());
+
+    /* A rebuild that fails leaves nothing running: power off. */
+    setup(true);
+    rebuild_fails = true;
+    d = start(&c);
+    REQUIRE(d);
+    d->rebuild = rebuild;
+    domain_shutdown(d, SHUTDOWN_reboot);
+    CHECK_EQ(reap_on(0), FAKE_POWERED_OFF);
+    CHECK_EQ(rebuilds, 3);
+    /* Without a rebuild, restart acts as destroy. */
+    setup(true);
+    d = start(&c);
+    REQUIRE(d);
+    domain_shutdown(d, SHUTDOWN_reboot);
+    CHECK_EQ(reap_on(0), FAKE_POWERED_OFF);
+    CHECK_EQ(rebuilds, 3);
+    CHECK(all_freed());
+}
+
+/* The machine powers off once the last domain is freed, not before; the
+ * reaper frees one domain per pass. */
+TEST(power_off_when_no_domain_is_left)
+{
+    setup(true);
+    struct domain_cfg c = cfg("pair", 4096, 1);
+    struct domain *a = start(&c), *b = start(&c);
+    REQUIRE(a && b);
+    uint16_t ida = a->id, idb = b->id;
+    domain_shutdown(a, SHUTDOWN_poweroff);
+    CHECK_EQ(reap_on(0), FAKE_RETURNED);
+    CHECK(!domain_by_id(ida));
+    CHECK(domain_by_id(idb) == b);
+    domain_shutdown(b, SHUTDOWN_poweroff);
+    CHECK_EQ(reap_on(0), FAKE_POWERED_OFF);
+    CHECK_EQ(fake_power_offs, 1);
+    CHECK_EQ(domain_count(), 0);
+    CHECK(all_freed());
+
+    /* Two dying at once: one per pass, power off with the second. */
+    setup(true);
+    a = start(&c);
+    b = start(&c);
+    REQUIRE(a && b);
+    domain_shutdown(a, SHUTDOWN_poweroff);
+    domain_shutdown(b, SHUTDOWN_poweroff);
+    CHECK_EQ(reap_on(0), FAKE_RETURNED);
+    CHECK_EQ(domain_count(), 1);
+    CHECK_EQ(reap_on(0), FAKE_POWERED_OFF);
+    CHECK_EQ(domain_count(), 0);
+    CHECK(all_freed());
+}
+
+/* A domain destroyed while its vCPU is blocked with both timers armed (the
+ * virtual timer's stand-in and the emulated physical timer): once freed, no
+ * timer queue holds them. (The races around this: test_dying_vcpu_timers.) */
+static struct domain *watched_dom;
+static bool freed_armed;
+static void check_timers_on_free(void *p)
+{
+    struct domain *d = watched_dom;
+    for (unsigned int i = 0; d && i < d->nr_vcpus; i++) {
+        struct vcpu *v = d->vcpus[i];
+        if (p == v && (v->vtimer_wake.armed || v->ptimer.timer.armed)) {
+            freed_armed = true;
+            timer_cancel(&v->vtimer_wake); /* keep the queues sound for what follows */
+            timer_cancel(&v->ptimer.timer);
+        }
+    }
+    if (p == d)
+        watched_dom = NULL;
+}
+
+static void ptimer_expired(struct timer *t)
+{
+    (void)t;
+    note("ptimer ");
+}
+
+TEST(destroyed_while_blocked_with_timers_armed)
+{
+    setup(true);
+    struct domain_cfg c = cfg("sleeper", 4096, 2);
+    struct domain *d = start(&c);
+    REQUIRE(d);
+    struct vcpu *v0 = d->vcpus[0], *v1 = d->vcpus[1];
+    vcpu_wake(v1); /* PSCI CPU_ON */
+    REQUIRE(v0->pcpu != v1->pcpu);
+    CHECK(fake_sched_pass(v0->pcpu) == v0);
+    CHECK(fake_sched_pass(v1->pcpu) == v1);
+    /* vCPU 0 arms both timers and waits for an interrupt. */
+    v0->arch.sys.cntv_ctl = FAKE_CNTV_ENABLE;
+    v0->arch.sys.cntv_cval = 1000000;
+    timer_init(&v0->ptimer.timer, ptimer_expired, v0); /* as trap/vptimer.c */
+    timer_set(&v0->ptimer.timer, v0->pcpu, 2000000);
+    vcpu_block(v0);
+    CHECK(!fake_sched_pass(v0->pcpu));
+    CHECK(v0->vtimer_wake.armed && v0->ptimer.timer.armed);
+
+    /* vCPU 1 shuts the domain down from its pCPU; that pCPU reaps it. */
+    watched_dom = d;
+    freed_armed = false;
+    fake_before_free = check_timers_on_free;
+    fake_set_cpu(v1->pcpu);
+    domain_shutdown(d, SHUTDOWN_poweroff);
+    fake_set_cpu(0);
+    pass_all();
+    fake_before_free = NULL;
+    CHECK(!watched_dom); /* freed */
+    CHECK(!freed_armed);
+    /* Nothing left to fire on any pCPU (ASan reports a freed timer run). */
+    trace[0] = 0;
+    for (unsigned int cpu = 0; cpu < nr_pcpus; cpu++) {
+        fake_set_cpu(cpu);
+        fake_counter = UINT64_MAX - 1;
+        CHECK(irq_dispatch(IRQ_PPI_HYPTIMER));
+    }
+    fake_set_cpu(0);
+    CHECK_STR_EQ(trace, "");
+    CHECK(all_freed());
+}
+
+/* Last: a preserved domain stays for good (its memory and log kept), and
+ * does not keep the machine on: preserving the last running domain powers
+ * off at once. */
+static struct domain *target;
+static void shutdown_target(void)
+{
+    domain_shutdown(target, SHUTDOWN_poweroff);
+}
+
+TEST(preserved_domain_stays_and_does_not_count_as_running)
+{
+    setup(true);
+    struct domain_cfg c = cfg("keep", 4096, 1);
+    c.on_poweroff = ACTION_PRESERVE;
+    struct domain_cfg c2 = cfg("run", 4096, 1);
+    struct domain *p = start(&c), *q = start(&c), *r = start(&c2);
+    REQUIRE(p && q && r);
+    target = p;
+    CHECK_EQ(fake_run_on(0, shutdown_target), FAKE_RETURNED); /* q and r still run */
+    CHECK_EQ(p->state, DOM_PRESERVED);
+    CHECK_EQ(p->vcpus[0]->state, VCPU_DEAD);
+    pass_all();
+    CHECK(domain_by_id(p->id) == p);
+    uint16_t rid = r->id;
+    domain_shutdown(r, SHUTDOWN_poweroff);
+    pass_all(); /* r reaped; q runs */
+    CHECK(!domain_by_id(rid));
+    CHECK_EQ(fake_power_offs, 0);
+    target = q;
+    CHECK_EQ(fake_run_on(0, shutdown_target), FAKE_POWERED_OFF); /* only preserved ones left */
+    CHECK(domain_by_id(p->id) == p && domain_by_id(q->id) == q);
+    CHECK_EQ(domain_count(), 2);
+    domain_shutdown(p, SHUTDOWN_crash); /* no second shutdown */
+    CHECK_EQ(p->shutdown_reason, SHUTDOWN_poweroff);
+    CHECK(!part_bad);
+}
