@@ -5,9 +5,12 @@
 
 int fake_locks_held;
 bool fake_irqs_masked;
+void (*fake_lock_hook)(spinlock_t *l);
 
 void spin_lock(spinlock_t *l)
 {
+    if (fake_lock_hook)
+        fake_lock_hook(l);
     if (l->owner != l->next)
         abort(); /* held already: a deadlock on the machine */
     l->next++;

@@ -4,14 +4,18 @@
  * corrupt on the machine: here it aborts the test. Every lock held is
  * counted, and IRQs are a flag that spin_lock_irqsave sets and
  * spin_unlock_irqrestore puts back, so a test can check what a callback runs
- * under.
+ * under. A test may also run code of "another pCPU" at the moment a lock is
+ * about to be taken (fake_lock_hook), to replay one interleaving of a race.
  */
 #ifndef TESTS_UNIT_FAKES_LOCK_FAKE_H
 #define TESTS_UNIT_FAKES_LOCK_FAKE_H
 
+#include <cloison/spinlock.h>
 #include <cloison/types.h>
 
 extern int fake_locks_held;   /* locks taken and not yet released, all together */
 extern bool fake_irqs_masked; /* as spin_lock_irqsave left it */
+/* Called by every spin_lock (irqsave or not) before it takes l, while set. */
+extern void (*fake_lock_hook)(spinlock_t *l);
 
 #endif
