@@ -2,7 +2,7 @@
  * Guest console output (see console/console.h): line assembly, per-domain
  * log, rate limit, and partial lines shown after a short delay.
  *
- * Lock order: flush_lock -> console_log.lock -> the printk console lock.
+ * Locks: flush_lock, each console_log.lock (order: cloison/spinlock.h).
  * The write path drops the log lock before it takes flush_lock.
  */
 #include <cloison/arch.h>

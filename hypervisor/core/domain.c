@@ -3,7 +3,7 @@
  * reap (free everything once no pCPU holds any of its vCPUs). When the last
  * domain is gone Cloison powers the machine off, so a test run ends by itself.
  *
- * Lock order: domlist_lock -> domain->lock -> pCPU runq_lock.
+ * Locks: reap_lock, domlist_lock, domain->lock (order: cloison/spinlock.h).
  */
 #include <cloison/arch.h>
 #include <core/domain.h>

@@ -15,7 +15,7 @@
  * only keeps a chunk a little longer, never too short.
  *
  * One lock for all of it: foreign mapping is a control-plane operation.
- * Lock order: gnttab_lock -> foreign_lock -> p2m lock.
+ * Its place in the lock order: cloison/spinlock.h.
  */
 #include <core/domain.h>
 #include <core/domain_ram.h>

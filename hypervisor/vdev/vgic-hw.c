@@ -26,9 +26,8 @@
  * interrupts land where its owner runs, never on pCPUs given to other
  * domains (a storm from dom0's devices cannot steal another domain's time).
  *
- * Locks: vgic_hw_lock (the owner table) is taken before dist->lock, and held
- * across the kick so the owner cannot be freed under us; the GIC drivers'
- * own locks are leaves inside dist->lock.
+ * Locks: vgic_hw_lock (the owner table) is held across the kick so the owner
+ * cannot be freed under us (lock order: cloison/spinlock.h).
  */
 #include <core/domain.h>
 #include <cloison/errno.h>

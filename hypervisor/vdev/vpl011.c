@@ -4,8 +4,8 @@
  * ends: DR writes go to the domain's console, received bytes come from the
  * console input multiplexer.
  *
- * Lock order: console input lock -> vpl011 lock -> vGIC lock. The console
- * output path is entered only after the vpl011 lock is dropped.
+ * Lock: vpl011.lock (order: cloison/spinlock.h). The console output path is
+ * entered only after it is dropped.
  */
 #include <console/console.h>
 #include <core/domain.h>

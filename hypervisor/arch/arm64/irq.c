@@ -31,7 +31,7 @@ static struct irq_slot slots[IRQ_NR] = {
     [IRQ_SGI_KICK] = {sgi_kick, NULL},
     [IRQ_SGI_CALL] = {sgi_call, NULL},
 };
-static spinlock_t slots_lock = SPINLOCK_INIT; /* writers only; a leaf lock */
+static spinlock_t slots_lock = SPINLOCK_INIT; /* writers only (order: cloison/spinlock.h) */
 
 int irq_set_handler(uint32_t intid, irq_handler_fn fn, void *data)
 {

@@ -1,4 +1,70 @@
-/* Ticket spinlocks (fair, FIFO). Hold times are short; never sleep holding one. */
+/*
+ * Ticket spinlocks (fair, FIFO). Hold times are short; never sleep holding one.
+ *
+ * THE LOCK ORDER, for the whole hypervisor, outermost first: a pCPU holding
+ * one of these locks may take only locks further down the list. This is the
+ * one place it is written; other files point here. Each line: the lock, what
+ * it protects, where it lives.
+ *
+ *  1. reap_lock          the reaper's saved boot description; held across freeing a dead
+ *                        domain and building its restart, so everything below nests in it
+ *                        (core/domain.c, domain_reap)
+ *  2. gnttab_lock        every grant table, maptrack and active entry; domain lookups for
+ *                        grants happen under it (xen/grant_table.c)
+ *  3. domlist_lock       the domain list and the domain id bitmap; domain_for_each()
+ *                        callbacks run under it (core/domain.c)
+ *  4. foreign_lock       foreign-map chunk references and every domain's foreign_maps
+ *                        (core/foreign_map.c)
+ *  5. input_lock         console input: attached domains, focus, Ctrl-a multiplexer; the
+ *                        domains' receive callbacks run under it (console/console_input.c)
+ *  6. vpl011.lock        one vPL011's register model and input backlog (vdev/vpl011.c)
+ *  7. pvconsole.lock     one PV console's ring indices (xen/pvconsole.c)
+ *  8. rx_lock            dom0's console input buffer (xen/dom0_console.c)
+ *  9. evtchn_lock        every event channel port table, the registry, FIFO queue tails
+ *                        (xen/evtchn.c, also xen/evtchn_fifo.c)
+ * 10. vgic_hw_lock       owners of passed-through physical SPIs; held across the kick
+ *                        (vdev/vgic-hw.c)
+ * 11. flush_lock         the list of domains with a partial console line, its timer
+ *                        (console/console.c)
+ * 12. console_log.lock   one domain's console line, log ring and rate-limit bucket
+ *                        (struct console_log, include/console/console.h)
+ * 13. domain.lock        one domain's state and shutdown reason (struct domain,
+ *                        include/core/domain.h)
+ * 14. placement_lock     where new vCPUs go: pCPU load counts (core/sched.c)
+ * 15. pcpu.runq_lock     one pCPU's run queue and current vCPU, and the scheduling state
+ *                        of the vCPUs assigned to it (struct pcpu, cloison/percpu.h)
+ * 16. vgic_dist.lock     one domain's whole vGIC state: interrupts, pending lists, LR
+ *                        records (vdev/vgic-priv.h)
+ * 17. gicv2/gicv3.lock   read-modify-write of shared host GICD registers
+ *                        (drivers/gic-v2.c, drivers/gic-v3.c)
+ * 18. slots_lock         writers of the physical interrupt handler table
+ *                        (arch/arm64/irq.c; dispatch reads it without the lock)
+ * 19. timer_queue.lock   one pCPU's software timer queue (core/timer.c)
+ * 20. wc_lock            the wallclock base and its copy in shared_info (xen/wallclock.c)
+ * 21. p2m.lock           one domain's stage-2 tables (struct p2m, arch/arm64/p2m.c)
+ * 22. vmid_lock          the VMID allocator's slow path and VMID-targeted TLB flushes
+ *                        (arch/arm64/p2m.c)
+ * 23. map_lock           the EL2 page tables, ioremap() (arch/arm64/mmu.c)
+ * 24. mm_lock            the page allocator's banks and the heap (core/mm.c)
+ * 25. console_lock       the UART and its open line: printk() may be called under any
+ *                        lock above (console/printk.c)
+ *
+ * Rules that keep it so:
+ *  - Callbacks run under the lock of whoever calls them (console receive
+ *    callbacks under input_lock, domain_for_each() under domlist_lock): they
+ *    take only locks below it.
+ *  - vcpu_kick()/vcpu_wake() take a runq_lock: code holding a vgic_dist.lock
+ *    collects the vCPUs to kick and kicks after unlocking.
+ *  - Two locks of the same class (two domains' locks, two pCPUs' run queues):
+ *    no code takes two today. Code that needs to takes the one of the lower
+ *    domain id (pCPU id) first, and never a third. Xen fixes an order for
+ *    the same cases (interdomain event channel binding, grant copy); it
+ *    compares structure addresses, ids are stable and show in a log.
+ *  - Interrupts: EL2 runs with IRQs masked everywhere but arch_idle_wait(),
+ *    which the idle loop calls holding no lock, so an IRQ handler never
+ *    interrupts a lock holder on its own pCPU and starts with nothing held
+ *    (the _irqsave forms keep that true if a path ever runs with IRQs on).
+ */
 #ifndef CLOISON_SPINLOCK_H
 #define CLOISON_SPINLOCK_H
 

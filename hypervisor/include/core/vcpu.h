@@ -1,9 +1,9 @@
 /*
  * A virtual CPU: its guest register state and scheduling state.
  *
- * Lock order (outermost first): domain->lock -> pcpu runqueue lock ->
- * vgic locks. A vCPU's architectural state is only touched by the pCPU it is
- * assigned to (v->pcpu); other pCPUs ask through vcpu_kick().
+ * Its scheduling state is under its pCPU's runq_lock (lock order:
+ * cloison/spinlock.h). A vCPU's architectural state is only touched by the
+ * pCPU it is assigned to (v->pcpu); other pCPUs ask through vcpu_kick().
  */
 #ifndef CLOISON_VCPU_H
 #define CLOISON_VCPU_H
