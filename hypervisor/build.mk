@@ -7,6 +7,11 @@ HV_SRCS := $(foreach d,$(HV_DIRS),$(wildcard $(d)/*.c $(d)/*.S))
 HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(HV_SRCS))
 HV_CFLAGS := $(FREESTANDING_CFLAGS) -Ihypervisor/include -Ihypervisor/arch/arm64/include \
              -DCLOISON_VERSION='"$(CLOISON_VERSION)"'
+# make DEBUG=1 BUILD=build/debug (a directory of its own): the debug build, where every
+# lock records the pCPU holding it for ASSERT_HELD (cloison/assert.h).
+ifeq ($(DEBUG),1)
+HV_CFLAGS += -DCLOISON_DEBUG
+endif
 
 $(BUILD)/hypervisor/%.c.o: hypervisor/%.c $(FDTINC)/.stamp
 	@mkdir -p $(dir $@)

@@ -24,7 +24,8 @@ include $(FUZZ_MKS)
 
 # $(1) = fuzz_<name>
 define FUZZ_template
-FUZZ_OBJS_$(1) := $$(patsubst %.c,$(BUILD)/fuzz/obj/$(1)/%.o,tests/fuzz/$(1).c $$(FUZZ_SRCS_$(1)))
+FUZZ_OBJS_$(1) := $$(patsubst %.c,$(BUILD)/fuzz/obj/$(1)/%.o,tests/fuzz/$(1).c $$(FUZZ_SRCS_$(1)) \
+                    $(UNIT_COMMON_SRCS))
 
 $(BUILD)/fuzz/obj/$(1)/%.o: %.c $(FDTINC)/.stamp tests/fuzz/$(1).mk
 	@mkdir -p $$(dir $$@)

@@ -30,6 +30,9 @@ UNIT_CFLAGS := $(UNIT_BASE_CFLAGS) $(UNIT_SAN)
 UNIT_RENAMED := hypervisor/lib/string.c hypervisor/lib/strtoul.c hypervisor/lib/printf.c
 UNIT_RENAME_FLAGS := -DLIB_RENAME -include tests/unit/lib_rename.h
 
+# Linked into every test: the host panic() (a failed ASSERT prints and aborts).
+UNIT_COMMON_SRCS := tests/unit/fakes/panic.c
+
 UNIT_MKS := $(sort $(wildcard tests/unit/test_*.mk))
 UNIT_NAMES := $(patsubst tests/unit/%.mk,%,$(UNIT_MKS))
 UNIT_BINS := $(addprefix $(BUILD)/unit/,$(UNIT_NAMES))
@@ -37,7 +40,8 @@ include $(UNIT_MKS)
 
 # $(1) = test_<name>
 define UNIT_TEST_template
-UNIT_OBJS_$(1) := $$(patsubst %.c,$(BUILD)/unit/obj/$(1)/%.o,tests/unit/$(1).c $$(UNIT_SRCS_$(1)))
+UNIT_OBJS_$(1) := $$(patsubst %.c,$(BUILD)/unit/obj/$(1)/%.o,tests/unit/$(1).c $$(UNIT_SRCS_$(1)) \
+                    $(UNIT_COMMON_SRCS))
 
 $(BUILD)/unit/obj/$(1)/%.o: %.c $(FDTINC)/.stamp tests/unit/$(1).mk
 	@mkdir -p $$(dir $$@)

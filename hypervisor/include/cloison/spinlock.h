@@ -64,19 +64,29 @@
  *    which the idle loop calls holding no lock, so an IRQ handler never
  *    interrupts a lock holder on its own pCPU and starts with nothing held
  *    (the _irqsave forms keep that true if a path ever runs with IRQs on).
+ *  - Held locks are asserted with ASSERT_HELD() (cloison/assert.h).
  */
 #ifndef CLOISON_SPINLOCK_H
 #define CLOISON_SPINLOCK_H
 
 #include <cloison/types.h>
 
-typedef union {
-    uint32_t val; /* both halves, for atomic compare-and-swap */
-    struct {
-        uint16_t owner; /* ticket being served */
-        uint16_t next;  /* next ticket to hand out */
+typedef struct {
+    union {
+        uint32_t val; /* both halves, for atomic compare-and-swap */
+        struct {
+            uint16_t owner; /* ticket being served */
+            uint16_t next;  /* next ticket to hand out */
+        };
     };
+#ifdef CLOISON_DEBUG
+    uint32_t holder; /* debug build: pCPU id + 1 of the holder, 0 when free */
+#endif
 } spinlock_t;
+
+#ifndef CLOISON_DEBUG
+_Static_assert(sizeof(spinlock_t) == 4, "a lock is one 32-bit word");
+#endif
 
 #define SPINLOCK_INIT \
     {                 \
@@ -86,7 +96,20 @@ typedef union {
 void spin_lock(spinlock_t *l);
 void spin_unlock(spinlock_t *l);
 bool spin_trylock(spinlock_t *l);
-bool spin_is_locked(const spinlock_t *l);
+
+/* Taken by some pCPU: all a ticket lock knows about its holder. */
+static inline bool spin_is_locked(const spinlock_t *l)
+{
+    return READ_ONCE(l->owner) != READ_ONCE(l->next);
+}
+
+/* Held by this pCPU as far as can be told: the debug build records the
+ * holder; otherwise the lock being taken at all is what can be checked. */
+#ifdef CLOISON_DEBUG
+bool spin_held_here(const spinlock_t *l);
+#else
+#define spin_held_here(l) spin_is_locked(l)
+#endif
 
 /* Lock with local IRQs masked (EL2 code may run with IRQs on only in idle). */
 uint64_t spin_lock_irqsave(spinlock_t *l);

@@ -33,11 +33,6 @@ bool spin_trylock(spinlock_t *l)
     return true;
 }
 
-bool spin_is_locked(const spinlock_t *l)
-{
-    return l->owner != l->next;
-}
-
 uint64_t spin_lock_irqsave(spinlock_t *l)
 {
     uint64_t was = fake_irqs_masked;

@@ -1,9 +1,6 @@
 /* The counter and EL2 timers under core/timer.c: see fakes/timer_fake.h. */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <cloison/arch.h>
-#include <cloison/printk.h>
 #include <core/timer.h>
 #include "timer_fake.h"
 
@@ -52,11 +49,4 @@ void hyptimer_stop(void)
 {
     fake_hyptimer[fake_cpu] = FAKE_HYPTIMER_OFF;
     fake_hyptimer_writes[fake_cpu]++;
-}
-
-/* timer_irq_init() when the PPI is taken: the test fails there. */
-void panic(const char *fmt, ...)
-{
-    fprintf(stderr, "panic: %s\n", fmt);
-    abort();
 }

@@ -1,8 +1,8 @@
 /*
  * The clock under core/timer.c for host tests (fakes/timer_fake.c): a
  * counter the test sets, each pCPU's EL2 timer as the value last programmed,
- * the pCPU the code believes it runs on (fakes/arch/asm/cpu_local.h), and
- * panic() (which aborts the test).
+ * and the pCPU the code believes it runs on (fakes/arch/asm/cpu_local.h);
+ * panic() aborts the test (fakes/panic.c).
  */
 #ifndef TESTS_UNIT_FAKES_TIMER_FAKE_H
 #define TESTS_UNIT_FAKES_TIMER_FAKE_H

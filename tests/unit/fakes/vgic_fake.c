@@ -1,6 +1,4 @@
 /* Host stand-ins for tests/unit/test_vgic; see fakes/vgic_fake.h. */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,15 +87,6 @@ void irq_clear_handler(uint32_t intid)
 {
     if (intid < IRQ_NR)
         fake_irq_handler[intid] = NULL;
-}
-
-void panic(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    abort();
 }
 
 unsigned int gic_vif_nr_lrs(void)

@@ -3,7 +3,7 @@
  * tests/unit/test_vgic runs the real vdev/vgic*.c: a fake GIC virtual
  * interface (the "hardware" LRs are an array the test plays the guest on),
  * irqchip_info() and the physical SPI enables, the interrupt handler table,
- * vCPU kicks, heap, panic and single-threaded spinlocks.
+ * vCPU kicks, heap and single-threaded spinlocks (panic: fakes/panic.c).
  */
 #ifndef TESTS_UNIT_FAKES_VGIC_FAKE_H
 #define TESTS_UNIT_FAKES_VGIC_FAKE_H
