@@ -5,6 +5,7 @@
  * Lock: mm_lock protects all banks and the heap.
  */
 #include <cloison/arch.h>
+#include <cloison/assert.h>
 #include <cloison/mm.h>
 #include <cloison/printk.h>
 #include <cloison/spinlock.h>
@@ -175,7 +176,7 @@ static void heap_page_free(void *ctx, void *p, unsigned int order)
 {
     (void)ctx;
     struct buddy *b = bank_of(virt_to_phys(p));
-    BUG_ON(!b);
+    ASSERT(b); /* freed memory came from a bank */
     buddy_free(b, virt_to_phys(p), order);
 }
 
@@ -222,7 +223,7 @@ void page_free(paddr_t pa, unsigned int order)
 {
     uint64_t f = spin_lock_irqsave(&mm_lock);
     struct buddy *b = bank_of(pa);
-    BUG_ON(!b);
+    ASSERT(b); /* freed memory came from a bank */
     buddy_free(b, pa, order);
     spin_unlock_irqrestore(&mm_lock, f);
 }

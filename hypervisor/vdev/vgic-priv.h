@@ -6,6 +6,7 @@
 #define VDEV_VGIC_PRIV_H
 
 #include <cloison/types.h>
+#include <cloison/assert.h>
 #include <drivers/irqchip.h>
 #include <cloison/spinlock.h>
 #include <vdev/vgic.h>

@@ -296,7 +296,8 @@ void vgic_domain_set_base(struct domain *d, ipa_t gicd, ipa_t gicr)
     d->vgic->gicd_base = gicd;
     d->vgic->gicr_base = gicr;
     /* Only the vGIC's windows exist yet (set before any other device's). */
-    BUG_ON(vgic_add_windows(d) != 0);
+    int rc = vgic_add_windows(d);
+    ASSERT(rc == 0);
 }
 
 void vgic_domain_destroy(struct domain *d)

@@ -24,10 +24,4 @@ struct vcpu;
 void guest_log(struct vcpu *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 __noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-#define BUG_ON(c)                                              \
-    do {                                                       \
-        if (unlikely(c))                                       \
-            panic("BUG: %s at %s:%d", #c, __FILE__, __LINE__); \
-    } while (0)
-
 #endif
