@@ -5,6 +5,7 @@
  * Locks: flush_lock, each console_log.lock (order: cloison/spinlock.h).
  * The write path drops the log lock before it takes flush_lock.
  */
+#include <cloison/assert.h>
 #include <cloison/arch.h>
 #include <cloison/errno.h>
 #include <console/console.h>
@@ -72,6 +73,7 @@ static void emit(struct domain *d, const char *s, size_t len, bool end)
  * product and leave the bucket empty. */
 static void refill(struct console_log *c)
 {
+    ASSERT_HELD(&c->lock);
     uint64_t now = arch_counter(), freq = timer_freq() ? timer_freq() : 1;
     uint64_t elapsed = now - c->last_refill, secs = elapsed / freq;
     uint64_t add = secs >= CONSOLE_BURST_BYTES
@@ -87,6 +89,7 @@ static void refill(struct console_log *c)
 /* The line is complete: show what is not shown yet, with its newline. */
 static void end_line_locked(struct domain *d, struct console_log *c)
 {
+    ASSERT_HELD(&c->lock);
     size_t rest = c->line_len - c->line_shown;
     if (c->tokens >= rest + 1) {
         c->tokens -= rest + 1;
@@ -106,6 +109,7 @@ static void end_line_locked(struct domain *d, struct console_log *c)
 /* Show the unshown part of an incomplete line, leaving it open. */
 static void show_partial_locked(struct domain *d, struct console_log *c)
 {
+    ASSERT_HELD(&c->lock);
     size_t n = c->line_len - c->line_shown;
     if (!n || c->tokens < n)
         return;

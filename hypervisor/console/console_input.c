@@ -11,6 +11,7 @@
  * Cloison (slot 0) stay apart; the order Cloison -> dom0 -> d1 -> ... is
  * Xen's.
  */
+#include <cloison/assert.h>
 #include <console/console.h>
 #include <core/domain.h>
 #include <cloison/irq.h>
@@ -52,6 +53,7 @@ uint16_t console_input_focus(void)
 
 static struct input_dom *find_locked(uint16_t id)
 {
+    ASSERT_HELD(&input_lock);
     for (size_t i = 0; i < nr_doms; i++)
         if (doms[i].d->id == id)
             return &doms[i];
@@ -61,6 +63,7 @@ static struct input_dom *find_locked(uint16_t id)
 /* Move the focus to `slot` (0 = Cloison) and say so; lock held. */
 static void set_focus_locked(uint32_t slot)
 {
+    ASSERT_HELD(&input_lock);
     struct input_dom *e = slot ? find_locked((uint16_t)(slot - 1)) : NULL;
     if (!e)
         slot = 0;
@@ -76,6 +79,7 @@ static void set_focus_locked(uint32_t slot)
 /* Domain ids are below DOMID_FIRST_RESERVED (0x7ff0), so slots fit 16 bits. */
 static uint32_t next_focus_locked(uint32_t cur)
 {
+    ASSERT_HELD(&input_lock);
     uint16_t slots[CONSOLE_INPUT_MAX];
     for (size_t i = 0; i < nr_doms; i++)
         slots[i] = (uint16_t)slot_of(doms[i].d->id);

@@ -5,6 +5,7 @@
  *
  * Locks: reap_lock, domlist_lock, domain->lock (order: cloison/spinlock.h).
  */
+#include <cloison/assert.h>
 #include <cloison/arch.h>
 #include <core/domain.h>
 #include <core/domain_ram.h>
@@ -44,6 +45,7 @@ static const char *const reason_names[] = {"poweroff", "reboot",   "suspend",
 
 static int alloc_domid(bool dom0)
 {
+    ASSERT_HELD(&domlist_lock);
     if (dom0)
         return 0;
     size_t id = bitmap_find_next_zero(domid_used, DOMID_FIRST_RESERVED, next_domid);
@@ -293,6 +295,7 @@ void domain_boot_done(void)
 /* The listed domain with this id, or NULL; domlist_lock held. */
 static struct domain *find_locked(uint16_t id)
 {
+    ASSERT_HELD(&domlist_lock);
     struct domain *d = domlist;
     while (d && d->id != id)
         d = d->next;

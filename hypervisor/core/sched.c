@@ -6,6 +6,7 @@
  * out (context_load/save); other pCPUs change a vCPU's scheduling state
  * under the owner's runq_lock and then kick the owner with an SGI.
  */
+#include <cloison/assert.h>
 #include <cloison/arch.h>
 #include <cloison/context.h>
 #include <drivers/irqchip.h>
@@ -83,6 +84,7 @@ void sched_add_vcpu(struct vcpu *v)
 /* runq_lock of v's pCPU held */
 static void enqueue(struct pcpu *p, struct vcpu *v)
 {
+    ASSERT_HELD(&p->runq_lock);
     if (v->on_runq || p->current == v)
         return;
     v->runq_next = NULL;
@@ -245,6 +247,7 @@ static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next)
 /* Choose the next vCPU for this pCPU (runq_lock held). */
 static struct vcpu *pick(struct pcpu *p)
 {
+    ASSERT_HELD(&p->runq_lock);
     struct vcpu *cur = p->current;
     bool cur_ok = cur && cur->state == VCPU_RUNNABLE && !cur->paused;
     if (cur_ok && !p->need_resched)

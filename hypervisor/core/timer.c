@@ -1,4 +1,5 @@
 /* Per-pCPU software timer queues on top of the EL2 physical timer. */
+#include <cloison/assert.h>
 #include <cloison/arch.h>
 #include <cloison/irq.h>
 #include <cloison/percpu.h>
@@ -35,6 +36,7 @@ void timer_init(struct timer *t, void (*fn)(struct timer *t), void *data)
 /* queue lock held */
 static void unlink(struct timer_queue *q, struct timer *t)
 {
+    ASSERT_HELD(&q->lock);
     for (struct timer **pp = &q->head; *pp; pp = &(*pp)->next) {
         if (*pp == t) {
             *pp = t->next;
@@ -48,6 +50,7 @@ static void unlink(struct timer_queue *q, struct timer *t)
 /* Program the local hardware for the earliest deadline (queue lock held). */
 static void reprogram(struct timer_queue *q)
 {
+    ASSERT_HELD(&q->lock);
     if (q->head)
         hyptimer_program(q->head->deadline);
     else

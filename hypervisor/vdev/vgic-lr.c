@@ -45,6 +45,7 @@ static bool vgic_lr_before(const struct vgic_irq *a, const struct vgic_irq *b)
 /* Drop list entries with nothing to deliver and move re-routed SPIs. */
 static void vgic_prune_locked(struct vgic_dist *dist, struct vcpu *v, uint32_t *kick)
 {
+    ASSERT_HELD(&dist->lock);
     struct vgic_irq **pp = &v->vgic->pending_head;
     struct vgic_irq *irq;
 

@@ -61,6 +61,7 @@ static uint32_t vgic_v2_cpu_mask(const struct vgic_dist *dist)
 /* A 1-of-N SPI goes to the lowest-numbered CPU of its target list. */
 static int vgic_v2_spi_target(const struct vgic_dist *dist, const struct vgic_irq *irq)
 {
+    ASSERT_HELD(&dist->lock);
     uint32_t mask = (uint32_t)irq->route & vgic_v2_cpu_mask(dist);
 
     return mask ? __builtin_ctz(mask) : -1;

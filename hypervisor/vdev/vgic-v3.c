@@ -56,6 +56,7 @@ static void vgic_v3_lr_decode(uint64_t raw, struct vgic_lr *lr)
 
 static int vgic_v3_spi_target(const struct vgic_dist *dist, const struct vgic_irq *irq)
 {
+    ASSERT_HELD(&dist->lock);
     unsigned int nr = dist->d->nr_vcpus;
 
     if (irq->route & GICD_IROUTER_IRM)

@@ -94,6 +94,7 @@ static void vgic_list_del(struct vcpu *t, struct vgic_irq *irq)
 
 void vgic_irq_update_locked(struct vgic_dist *dist, struct vgic_irq *irq, uint32_t *kick)
 {
+    ASSERT_HELD(&dist->lock);
     struct domain *d = dist->d;
     int t = vgic_irq_target(dist, irq);
 
@@ -116,6 +117,7 @@ void vgic_irq_update_locked(struct vgic_dist *dist, struct vgic_irq *irq, uint32
 
 void vgic_update_all_locked(struct vgic_dist *dist, uint32_t *kick)
 {
+    ASSERT_HELD(&dist->lock);
     struct domain *d = dist->d;
 
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
@@ -129,6 +131,7 @@ void vgic_update_all_locked(struct vgic_dist *dist, uint32_t *kick)
 void vgic_irq_set_pending_locked(struct vgic_dist *dist, struct vgic_irq *irq, bool pend,
                                  uint32_t *kick)
 {
+    ASSERT_HELD(&dist->lock);
     irq->pending = pend;
     if (!pend) {
         /* Also forget the copy in a running vCPU's LR, so its sync does not
@@ -142,6 +145,7 @@ void vgic_irq_set_pending_locked(struct vgic_dist *dist, struct vgic_irq *irq, b
 void vgic_send_sgi_locked(struct vgic_dist *dist, struct vcpu *src, uint32_t targets, uint32_t sgi,
                           uint32_t *kick)
 {
+    ASSERT_HELD(&dist->lock);
     struct domain *d = dist->d;
 
     if (sgi >= VGIC_NR_SGIS)

@@ -7,6 +7,7 @@
  * Lock: vpl011.lock (order: cloison/spinlock.h). The console output path is
  * entered only after it is dropped.
  */
+#include <cloison/assert.h>
 #include <console/console.h>
 #include <core/domain.h>
 #include <cloison/errno.h>
@@ -35,6 +36,7 @@ struct vpl011 {
 /* Move waiting input into the FIFO while it has room; lock held. */
 static void refill_fifo(struct vpl011 *u)
 {
+    ASSERT_HELD(&u->lock);
     while (u->bl_count && u->m.rx_count < VPL011_RX_FIFO) {
         vpl011_model_rx(&u->m, (uint8_t)u->backlog[u->bl_head]);
         u->bl_head = (u->bl_head + 1) % VPL011_BACKLOG;
@@ -45,6 +47,7 @@ static void refill_fifo(struct vpl011 *u)
 /* One typed byte; lock held. Returns false if it was dropped. */
 static bool rx_byte(struct vpl011 *u, char c)
 {
+    ASSERT_HELD(&u->lock);
     if (u->bl_count == 0 && u->m.rx_count < VPL011_RX_FIFO)
         return vpl011_model_rx(&u->m, (uint8_t)c);
     if (u->bl_count < VPL011_BACKLOG) {
@@ -57,6 +60,7 @@ static bool rx_byte(struct vpl011 *u, char c)
 /* Follow the model's interrupt output; lock held. */
 static void update_line(struct domain *d, struct vpl011 *u)
 {
+    ASSERT_HELD(&u->lock);
     bool level = vpl011_model_irq(&u->m);
     if (level == u->line || !d->vgic || !d->vcpus[0])
         return;

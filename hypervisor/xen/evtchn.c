@@ -36,6 +36,7 @@ static void set_pending(struct xen_dom *x, uint32_t port)
 
 static struct xen_dom *lookup_locked(uint16_t domid)
 {
+    ASSERT_HELD(&evtchn_lock);
     for (struct xen_dom *x = registry; x; x = x->evtchn_next)
         if (x->domid == domid)
             return x;
@@ -46,6 +47,7 @@ static struct xen_dom *lookup_locked(uint16_t domid)
  * such domain, -EPERM for someone else's unless privileged. */
 static int target_locked(struct xen_dom *caller, uint16_t dom, struct xen_dom **out)
 {
+    ASSERT_HELD(&evtchn_lock);
     struct xen_dom *t = dom == DOMID_SELF ? caller : lookup_locked(dom);
     if (!t)
         return -ESRCH;
@@ -188,6 +190,7 @@ int evtchn_init(struct xen_dom *x)
 /* Undo the binding of a port in use and free it. */
 static void unbind_locked(struct xen_dom *x, uint32_t port)
 {
+    ASSERT_HELD(&evtchn_lock);
     struct evtchn *c = chan(x, port);
     switch (c->state) {
     case ECS_VIRQ:
@@ -211,6 +214,7 @@ static void unbind_locked(struct xen_dom *x, uint32_t port)
 
 static int close_locked(struct xen_dom *x, uint32_t port)
 {
+    ASSERT_HELD(&evtchn_lock);
     if (!port_valid(x, port) || chan(x, port)->state == ECS_FREE ||
         chan(x, port)->state == ECS_RESERVED)
         return -EINVAL;
@@ -223,6 +227,7 @@ static int close_locked(struct xen_dom *x, uint32_t port)
  * `all`. */
 static void close_all_locked(struct xen_dom *x, bool all)
 {
+    ASSERT_HELD(&evtchn_lock);
     for (uint32_t p = evtchn_next_allocated(x, 1); p < EVTCHN_FIFO_NR_CHANNELS;
          p = evtchn_next_allocated(x, p + 1)) {
         struct evtchn *c = chan(x, p);

@@ -114,6 +114,7 @@ static void link_event(struct xen_dom *x, struct evtchn *c, uint32_t port, event
 
 void evtchn_fifo_set_pending(struct xen_dom *x, uint32_t port)
 {
+    ASSERT_HELD(&evtchn_lock);
     struct evtchn *c = evtchn_chan(x, port);
     event_word_t *w = word_of(x->fifo, port);
     if (!w) {
@@ -127,6 +128,7 @@ void evtchn_fifo_set_pending(struct xen_dom *x, uint32_t port)
 
 void evtchn_fifo_clear_pending(struct xen_dom *x, uint32_t port)
 {
+    ASSERT_HELD(&evtchn_lock);
     event_word_t *w = word_of(x->fifo, port);
     evtchn_chan(x, port)->fifo_pending = false;
     /* Only P: a linked event is dropped lazily by the guest when it gets there. */
@@ -136,6 +138,7 @@ void evtchn_fifo_clear_pending(struct xen_dom *x, uint32_t port)
 
 void evtchn_fifo_unmask(struct xen_dom *x, uint32_t port)
 {
+    ASSERT_HELD(&evtchn_lock);
     event_word_t *w = word_of(x->fifo, port);
     if (!w)
         return;
@@ -147,6 +150,7 @@ void evtchn_fifo_unmask(struct xen_dom *x, uint32_t port)
 
 unsigned int evtchn_fifo_port_flags(struct xen_dom *x, uint32_t port)
 {
+    ASSERT_HELD(&evtchn_lock);
     event_word_t *w = word_of(x->fifo, port);
     if (!w) /* no word yet: the guest cannot have unmasked it */
         return EVTCHN_PORT_MASKED | (evtchn_chan(x, port)->fifo_pending ? EVTCHN_PORT_PENDING : 0);
@@ -157,6 +161,7 @@ unsigned int evtchn_fifo_port_flags(struct xen_dom *x, uint32_t port)
 
 void evtchn_fifo_free(struct xen_dom *x)
 {
+    ASSERT_HELD(&evtchn_lock);
     xfree(x->fifo);
     x->fifo = NULL;
     evtchn_abi_changed(x);

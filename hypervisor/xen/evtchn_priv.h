@@ -6,6 +6,7 @@
 #define CORE_EVTCHN_PRIV_H
 
 #include <xen/evtchn.h>
+#include <cloison/assert.h>
 #include <cloison/spinlock.h>
 #include <xen/xen_domain.h>
 

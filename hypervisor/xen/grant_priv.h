@@ -3,6 +3,7 @@
 #define CORE_GRANT_PRIV_H
 
 #include <core/domain_ram.h>
+#include <cloison/assert.h>
 #include <xen/grant.h>
 #include <cloison/mm.h>
 #include <cloison/spinlock.h>

@@ -195,6 +195,7 @@ void gnttab_domain_destroy(struct domain *d)
 
 struct domain *gnttab_find_domain(struct domain *cur, uint16_t dom, bool any_id)
 {
+    ASSERT_HELD(&gnttab_lock);
     if (dom == DOMID_SELF && any_id)
         return cur;
     if (dom >= DOMID_FIRST_RESERVED)

@@ -3,6 +3,7 @@
  * day at host counter 0, kept as seconds + ns; wc_lock keeps a domain's
  * wc_version/wc_* update whole against a concurrent settime64.
  */
+#include <cloison/assert.h>
 #include <cloison/arch.h>
 #include <core/domain.h>
 #include <cloison/spinlock.h>
@@ -32,6 +33,7 @@ uint64_t wallclock_domain_offset_sec(const struct domain *d)
 /* Readers retry while wc_version is odd or changed: bump, write, bump. */
 static void write_locked(struct shared_info *s, uint64_t sec, uint32_t nsec)
 {
+    ASSERT_HELD(&wc_lock);
     __atomic_fetch_add(&s->wc_version, 1, __ATOMIC_SEQ_CST);
     s->wc_sec = (uint32_t)sec;
     s->wc_sec_hi = (uint32_t)(sec >> 32);
