@@ -17,6 +17,7 @@
  * One lock for all of it: foreign mapping is a control-plane operation.
  * Its place in the lock order: cloison/spinlock.h.
  */
+#include <cloison/assert.h>
 #include <core/domain.h>
 #include <core/domain_ram.h>
 #include <cloison/errno.h>
@@ -59,8 +60,8 @@ static void chunk_put(uint64_t rec)
 {
     paddr_t pa = rec & PAGE_MASK;
     uint64_t v;
-    if (!u64map_get(&chunk_refs, pa, &v))
-        return; /* cannot happen: every record holds a reference */
+    bool referenced = u64map_get(&chunk_refs, pa, &v);
+    ASSERT(referenced); /* every record holds a reference */
     if ((v & REFS_MASK) > 1) {
         u64map_put(&chunk_refs, pa, v - 1); /* existing key: never allocates */
         return;

@@ -85,6 +85,7 @@ void sched_add_vcpu(struct vcpu *v)
 static void enqueue(struct pcpu *p, struct vcpu *v)
 {
     ASSERT_HELD(&p->runq_lock);
+    ASSERT(p == &pcpus[v->pcpu] && v->state == VCPU_RUNNABLE); /* invariant at the top */
     if (v->on_runq || p->current == v)
         return;
     v->runq_next = NULL;

@@ -104,6 +104,7 @@ static void clear_binding(struct evtchn *c)
 static struct evtchn *take_port(struct xen_dom *x, uint32_t port, uint8_t state, uint32_t vcpu)
 {
     struct evtchn *c = chan(x, port);
+    ASSERT(c->state == ECS_FREE);
     clear_binding(c);
     c->state = state;
     c->priority = EVTCHN_FIFO_PRIORITY_DEFAULT; /* as Xen, for either ABI */
