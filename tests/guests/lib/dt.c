@@ -1,9 +1,27 @@
 /* Read what the guests need from their device tree with libfdt. */
 #include <libfdt.h>
 
+#include <stdlib.h>
+
 #include "guest.h"
 
 struct platform plat;
+static const char *bootargs; /* /chosen/bootargs in the DT, or NULL */
+
+unsigned long bootarg_uint(const char *key, unsigned long dflt)
+{
+    size_t n = strlen(key);
+
+    for (const char *p = bootargs; p && *p;) {
+        while (*p == ' ')
+            p++;
+        if (strncmp(p, key, n) == 0 && p[n] == '=')
+            return strtoul(p + n + 1, NULL, 0);
+        while (*p && *p != ' ')
+            p++;
+    }
+    return dflt;
+}
 
 /* Read cell-encoded value number idx (each 'cells' cells wide) of prop. */
 static uint64_t read_cells(const fdt32_t *p, int cells)
@@ -106,6 +124,9 @@ int dt_parse(const void *fdt)
         plat.psci_smc = method && strcmp(method, "smc") == 0;
     }
     plat.xen_node = fdt_node_offset_by_compatible(fdt, -1, "xen,xen") >= 0;
+    node = fdt_path_offset(fdt, "/chosen");
+    if (node >= 0)
+        bootargs = fdt_getprop(fdt, node, "bootargs", NULL); /* the DT stays where it is */
     if (!plat.ram_size)
         return -2;
     if (!plat.cpu_count)

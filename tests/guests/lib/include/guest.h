@@ -117,6 +117,8 @@ struct platform {
 };
 extern struct platform plat;
 int dt_parse(const void *fdt); /* 0 or a negative reason code */
+/* The value of "key=N" in the domain's bootargs (/chosen/bootargs), else dflt. */
+unsigned long bootarg_uint(const char *key, unsigned long dflt);
 
 /* ---- console and verdicts (lib/console.c, lib/report.c) ---- */
 void console_init(void);
