@@ -1,4 +1,10 @@
-/* Per-pCPU software timer queues on top of the EL2 physical timer. */
+/*
+ * Per-pCPU software timer queues on top of the EL2 physical timer, with the
+ * kill and cancel guarantees core/timer.h states.
+ *
+ * Locks: each queue's (order: cloison/spinlock.h); timer_set() moving a
+ * timer between two queues holds both, the lower-numbered pCPU's first.
+ */
 #include <cloison/assert.h>
 #include <cloison/arch.h>
 #include <cloison/irq.h>
@@ -10,6 +16,9 @@
 struct timer_queue {
     spinlock_t lock;
     struct timer *head; /* sorted by deadline */
+    /* The timer whose callback this pCPU is running, with the lock dropped.
+     * Written under the lock; timer_cancel() on other pCPUs reads it. */
+    struct timer *running;
 };
 
 static struct timer_queue queues[MAX_PCPUS];
@@ -30,7 +39,49 @@ void timer_init(struct timer *t, void (*fn)(struct timer *t), void *data)
     t->data = data;
     t->next = NULL;
     t->armed = false;
+    t->killed = false;
     t->deadline = 0;
+    t->cpu = 0;
+}
+
+/* The queue t belongs to, as last seen; exact only under that queue's lock. */
+static unsigned int home_of(const struct timer *t)
+{
+    return __atomic_load_n(&t->cpu, __ATOMIC_RELAXED);
+}
+
+/* Lock the queue t belongs to: t->cpu cannot change while it is held. */
+static struct timer_queue *lock_home(struct timer *t, uint64_t *flags)
+{
+    for (;;) {
+        unsigned int cpu = home_of(t);
+        *flags = spin_lock_irqsave(&queues[cpu].lock);
+        if (home_of(t) == cpu)
+            return &queues[cpu];
+        spin_unlock_irqrestore(&queues[cpu].lock, *flags); /* moved meanwhile */
+    }
+}
+
+static void unlock_two(unsigned int a, unsigned int b, uint64_t flags)
+{
+    if (a != b)
+        spin_unlock(&queues[MAX(a, b)].lock);
+    spin_unlock_irqrestore(&queues[MIN(a, b)].lock, flags);
+}
+
+/* Lock t's queue and cpu's (one lock if they are the same), lower-numbered
+ * first. Returns t's queue, which cannot change until unlock_two(). */
+static unsigned int lock_two(struct timer *t, unsigned int cpu, uint64_t *flags)
+{
+    for (;;) {
+        unsigned int home = home_of(t);
+        *flags = spin_lock_irqsave(&queues[MIN(home, cpu)].lock);
+        if (home != cpu)
+            spin_lock(&queues[MAX(home, cpu)].lock);
+        if (home_of(t) == home)
+            return home;
+        unlock_two(home, cpu, *flags);
+    }
 }
 
 /* queue lock held */
@@ -57,32 +108,68 @@ static void reprogram(struct timer_queue *q)
         hyptimer_stop();
 }
 
-void timer_set(struct timer *t, unsigned int cpu, uint64_t deadline)
+bool timer_set(struct timer *t, unsigned int cpu, uint64_t deadline)
 {
-    timer_cancel(t);
-    struct timer_queue *q = &queues[cpu];
-    uint64_t f = spin_lock_irqsave(&q->lock);
-    t->deadline = deadline;
-    t->cpu = cpu;
-    t->armed = true;
-    struct timer **pp = &q->head;
-    while (*pp && (*pp)->deadline <= deadline)
-        pp = &(*pp)->next;
-    t->next = *pp;
-    *pp = t;
-    if (cpu == this_cpu_id())
-        reprogram(q);
-    spin_unlock_irqrestore(&q->lock, f);
+    uint64_t f;
+    unsigned int home = lock_two(t, cpu, &f);
+    bool ok = !t->killed; /* under the lock timer_kill() takes */
+    if (ok) {
+        if (t->armed)
+            unlink(&queues[home], t);
+        struct timer_queue *q = &queues[cpu];
+        t->deadline = deadline;
+        __atomic_store_n(&t->cpu, cpu, __ATOMIC_RELAXED);
+        t->armed = true;
+        struct timer **pp = &q->head;
+        while (*pp && (*pp)->deadline <= deadline)
+            pp = &(*pp)->next;
+        t->next = *pp;
+        *pp = t;
+        if (cpu == this_cpu_id())
+            reprogram(q);
+    }
+    unlock_two(home, cpu, f);
     /* A remote queue's head changed: its owner reprograms on its next pass
      * through the scheduler; callers kick that pCPU when it matters. */
+    return ok;
+}
+
+/*
+ * Wait while t's callback runs on another pCPU; true if it was running (it
+ * may have re-armed t). Not from a callback: this pCPU runs one then, and
+ * two callbacks cancelling each other would wait for ever.
+ */
+static bool wait_callback(const struct timer *t)
+{
+    unsigned int self = this_cpu_id();
+    if (__atomic_load_n(&queues[self].running, __ATOMIC_RELAXED))
+        return false;
+    bool waited = false;
+    for (unsigned int c = 0; c < MAX_PCPUS; c++)
+        while (c != self && __atomic_load_n(&queues[c].running, __ATOMIC_ACQUIRE) == t)
+            waited = true;
+    return waited;
 }
 
 void timer_cancel(struct timer *t)
 {
-    if (!t->armed)
-        return;
-    struct timer_queue *q = &queues[t->cpu];
-    uint64_t f = spin_lock_irqsave(&q->lock);
+    /* A callback that started before the unlink set `running` under the
+     * queue lock taken here (or under the lock of a queue t left since, which
+     * the mover held with this one), so wait_callback() sees it. */
+    do {
+        uint64_t f;
+        struct timer_queue *q = lock_home(t, &f);
+        if (t->armed)
+            unlink(q, t);
+        spin_unlock_irqrestore(&q->lock, f);
+    } while (wait_callback(t));
+}
+
+void timer_kill(struct timer *t)
+{
+    uint64_t f;
+    struct timer_queue *q = lock_home(t, &f);
+    t->killed = true;
     if (t->armed)
         unlink(q, t);
     spin_unlock_irqrestore(&q->lock, f);
@@ -100,9 +187,13 @@ static void timer_interrupt(uint32_t intid, void *data)
         if (!t || t->deadline > arch_counter())
             break;
         unlink(q, t);
+        __atomic_store_n(&q->running, t, __ATOMIC_RELAXED);
         spin_unlock(&q->lock);
         t->fn(t);
         spin_lock(&q->lock);
+        /* Release: whatever the callback did is seen by a timer_cancel()
+         * that reads `running` no longer naming it. */
+        __atomic_store_n(&q->running, NULL, __ATOMIC_RELEASE);
     }
     reprogram(q);
     spin_unlock_irqrestore(&q->lock, f);

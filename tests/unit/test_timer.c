@@ -1,9 +1,9 @@
 /*
  * core/timer.c: each pCPU's queue in deadline order (equal deadlines in the
  * order they were set), the EL2 timer programmed for the head when the queue
- * is the local one, cancel and re-arm, and callbacks that run with no lock
- * held and IRQs masked, which may re-arm themselves and cancel or set
- * others. Over a fake counter and fake EL2 timers (fakes/timer_fake.h); the
+ * is the local one, cancel and re-arm, kill, and callbacks that run with no
+ * lock held and IRQs masked, which may re-arm themselves and cancel, set or
+ * kill timers. Over a fake counter and fake EL2 timers (fakes/timer_fake.h); the
  * interrupt reaches the queue through arch's handler table (arch/arm64/irq.c).
  */
 #include "harness.h"
@@ -220,33 +220,48 @@ TEST(a_callback_sets_a_remote_timer)
     CHECK_EQ(fake_locks_held, 0);
 }
 
-/* Another pCPU cancels a timer while its callback runs here: the callback is
- * already off the queue, so the cancel finds it unarmed and returns at once,
- * without waiting for the callback to finish, and a callback that re-arms
- * afterwards leaves it armed. So timer_cancel() alone does not make it safe
- * to free what the callback uses (a dead vCPU's vtimer_wake): only knowing
- * that the callback cannot be running does. */
-static bool cancelled_during;
-static void fire_and_cancel_elsewhere(struct timer *tm)
-{
-    unsigned int here = fake_cpu;
-    fake_set_cpu(1); /* meanwhile, on pCPU 1 */
-    timer_cancel(tm);
-    cancelled_during = !tm->armed && fake_locks_held == 0;
-    fake_set_cpu(here);
-    timer_set(tm, here, 500); /* the callback goes on and re-arms */
-}
-
-TEST(cancel_while_its_callback_runs_returns_at_once)
+/* A killed timer is taken off its queue and no later timer_set() arms it,
+ * on any pCPU (the trap that re-arms a dead vCPU's timer). What a cancel
+ * from another pCPU does while the callback runs needs two threads:
+ * test_timer_threads. */
+TEST(a_killed_timer_is_never_armed_again)
 {
     reset();
-    timer_init(&t[0], fire_and_cancel_elsewhere, NULL);
+    timer_set(&t[0], 1, 100);
+    timer_set(&t[1], 1, 150);
+    timer_kill(&t[0]);
+    CHECK(!t[0].armed);
+    CHECK(!timer_set(&t[0], 1, 200));
+    CHECK(!timer_set(&t[0], 0, 200));
+    CHECK(!t[0].armed);
+    timer_kill(&t[0]); /* twice: nothing more */
+    interrupt_at(1000);
+    fake_set_cpu(1);
+    interrupt_at(1000);
+    fake_set_cpu(0);
+    CHECK_STR_EQ(order, "b");
+    CHECK_EQ(fake_locks_held, 0);
+}
+
+/* A callback whose work kills its own timer (a vCPU's timer injecting into a
+ * domain that shuts down) and then tries to re-arm it: nothing is armed. */
+static void kill_then_rearm(struct timer *tm)
+{
+    order[nrun++] = 'k';
+    timer_kill(tm);
+    CHECK(!timer_set(tm, fake_cpu, 500));
+}
+
+TEST(a_callback_kills_its_own_timer)
+{
+    reset();
+    timer_init(&t[0], kill_then_rearm, NULL);
     timer_set(&t[0], 0, 100);
     interrupt_at(100);
-    CHECK(cancelled_during);
-    CHECK(t[0].armed); /* re-armed after the cancel returned */
-    CHECK_EQ(t[0].deadline, 500);
-    timer_cancel(&t[0]);
+    CHECK_STR_EQ(order, "k");
     CHECK(!t[0].armed);
+    interrupt_at(1000);
+    CHECK_STR_EQ(order, "k");
+    CHECK_EQ(fake_hyptimer[0], FAKE_HYPTIMER_OFF);
     CHECK_EQ(fake_locks_held, 0);
 }

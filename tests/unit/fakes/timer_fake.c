@@ -5,12 +5,12 @@
 #include "timer_fake.h"
 
 uint64_t fake_counter;
-unsigned int fake_cpu;
+_Thread_local unsigned int fake_cpu;
 uint64_t fake_hyptimer[MAX_PCPUS];
 unsigned int fake_hyptimer_writes[MAX_PCPUS];
 struct pcpu pcpus[MAX_PCPUS];
 unsigned int nr_pcpus = 2;
-void *fake_cpu_local = &pcpus[0];
+_Thread_local void *fake_cpu_local = &pcpus[0];
 
 void fake_set_cpu(unsigned int cpu)
 {

@@ -7,7 +7,7 @@
 #ifndef ASM_CPU_LOCAL_H
 #define ASM_CPU_LOCAL_H
 
-extern void *fake_cpu_local;
+extern _Thread_local void *fake_cpu_local; /* per host thread */
 
 static inline void *arch_cpu_local(void)
 {
