@@ -7,6 +7,9 @@
  *   console log  first built, last freed: everything after may still log
  *   vGIC         after the vCPUs; emulated devices and the Xen interface
  *                raise interrupts through it
+ *   EL1 physical timer  its vCPU timers, initialised before the domain runs
+ *                (core kills them and waits for their callbacks before any
+ *                part is torn down)
  *   vPL011
  *   Xen          its event channels unbind peers before the devices and
  *                the vGIC they deliver into go (xen/xen_part.c)
@@ -26,6 +29,7 @@
 #include <core/domain_event.h>
 #include <core/sched.h>
 #include <drivers/irqchip.h>
+#include <trap/vptimer.h>
 #include <vdev/vgic.h>
 #include <vdev/vpl011.h>
 #include <xen/xen_domain.h>
@@ -34,6 +38,7 @@
 static const struct domain_part parts[] = {
     {"console log", console_log_init, NULL, console_log_free},
     {"vGIC", vgic_part_init, NULL, vgic_domain_destroy},
+    {"EL1 physical timer", vptimer_domain_init, NULL, NULL},
     {"vPL011", vpl011_domain_init, NULL, vpl011_domain_destroy},
     {"Xen interface", xen_part_init, xen_part_start, xen_part_destroy},
 };

@@ -74,6 +74,11 @@ static const char *reason_name(shutdown_reason_t r)
  */
 static void domain_free(struct domain *d)
 {
+    /* First: a timer callback of a vCPU may still run on its pCPU, and
+     * uses the vGIC the parts' teardown frees. */
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        if (d->vcpus[i])
+            sched_destroy_vcpu(d->vcpus[i]);
     domain_parts_destroy(d);
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         struct vcpu *v = d->vcpus[i];

@@ -44,8 +44,11 @@ void domain_parts_start(struct domain *d)
 
 void domain_parts_destroy(struct domain *d)
 {
-    while (d->parts_begun > 0)
-        parts[--d->parts_begun].destroy(d);
+    while (d->parts_begun > 0) {
+        const struct domain_part *p = &parts[--d->parts_begun];
+        if (p->destroy)
+            p->destroy(d);
+    }
 }
 
 void domain_add_event_listener(domain_event_fn fn)

@@ -197,8 +197,11 @@ void sched_kill_vcpu(struct vcpu *v)
         v->on_runq = false;
     }
     spin_unlock_irqrestore(&p->runq_lock, f);
-    timer_cancel(&v->vtimer_wake);
-    timer_cancel(&v->ptimer.timer); /* the emulated EL1 physical timer (vptimer.c) */
+    /* Killed, not just cancelled: a trap still running on v's pCPU (a CNTP
+     * write) or its switch-out (a BLOCKED prev) may try to arm them again,
+     * and must find them dead. The reaper waits for their callbacks. */
+    timer_kill(&v->vtimer_wake);
+    timer_kill(&v->ptimer.timer); /* the emulated EL1 physical timer (vptimer.c) */
     sched_resched_cpu(v->pcpu);
 }
 
@@ -208,6 +211,21 @@ static void vtimer_wake_fn(struct timer *t)
     /* As on the physical path: mask the guest's timer, then inject. */
     context_vtimer_mask_saved(&v->arch);
     vops.vtimer_fired(v);
+}
+
+void sched_init_vcpu(struct vcpu *v)
+{
+    timer_init(&v->vtimer_wake, vtimer_wake_fn, v);
+}
+
+void sched_destroy_vcpu(struct vcpu *v)
+{
+    /* Kill again (a vCPU of a domain that never ran was never killed), then
+     * wait: once these return no pCPU runs a callback on v or can queue one. */
+    timer_kill(&v->vtimer_wake);
+    timer_kill(&v->ptimer.timer);
+    timer_cancel(&v->vtimer_wake);
+    timer_cancel(&v->ptimer.timer);
 }
 
 /*
@@ -225,11 +243,10 @@ static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next)
         vops.switch_out(prev);
         prev->runtime += now - prev->slice_start;
         uint64_t deadline = context_vtimer_deadline(&prev->arch, prev->domain->cntvoff);
-        if (prev->state == VCPU_BLOCKED && deadline) {
-            if (!prev->vtimer_wake.fn)
-                timer_init(&prev->vtimer_wake, vtimer_wake_fn, prev);
+        /* Read without the lock: if a kill lands after the read, the timer
+         * is killed already or will be, and this set does nothing. */
+        if (prev->state == VCPU_BLOCKED && deadline)
             timer_set(&prev->vtimer_wake, p->id, deadline);
-        }
         /* Last touch: once clear, the reaper may free a dead vCPU. */
         __atomic_store_n(&prev->loaded, false, __ATOMIC_RELEASE);
     }

@@ -2,6 +2,7 @@
 #include <core/domain.h>
 #include <cloison/mm.h>
 #include <cloison/percpu.h>
+#include <core/sched.h>
 #include <core/vcpu.h>
 #include <string.h>
 
@@ -14,6 +15,9 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     v->domain = d;
     v->id = id;
     v->state = VCPU_OFF;
+    /* Its timers now, before any other pCPU can see it (core/timer.h); the
+     * emulated physical timer's is set up by its owner's domain part. */
+    sched_init_vcpu(v);
     vcpu_reset(v, 0, 0);
     return v;
 }

@@ -13,9 +13,11 @@
  * write that leaves the condition met injects again (what the level-sensitive
  * hardware line would do after the guest's EOI).
  */
+#include <core/domain.h>
 #include <drivers/irqchip.h>
 #include <core/timer.h>
 #include <core/vcpu.h>
+#include <trap/vptimer.h>
 #include <vdev/vgic.h>
 #include <asm/sysreg.h>
 #include <asm/vsysreg.h>
@@ -35,12 +37,21 @@ static void expired(struct timer *t)
         vgic_inject(v, IRQ_PPI_PTIMER);
 }
 
-/* Re-evaluate after any write: fire now, arm the software timer, or stop. */
+int vptimer_domain_init(struct domain *d)
+{
+    /* Before the domain runs: a timer initialised later, in a trap, could
+     * undo the kill of a vCPU shut down meanwhile (core/timer.h). */
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        timer_init(&d->vcpus[i]->ptimer.timer, expired, d->vcpus[i]);
+    return 0;
+}
+
+/* Re-evaluate after any write: fire now, arm the software timer, or stop.
+ * The timer is on v's pCPU (this one), so the cancel never waits; after v
+ * is killed the set does nothing. */
 static void update(struct vcpu *v, uint64_t now)
 {
     struct vptimer *pt = &v->ptimer;
-    if (!pt->timer.fn)
-        timer_init(&pt->timer, expired, v);
     timer_cancel(&pt->timer);
     if (!(pt->ctl & CTL_ENABLE) || (pt->ctl & CTL_IMASK))
         return;

@@ -1,10 +1,12 @@
 /*
- * KNOWN BUG (on main when this test was written; branch `lifetime` fixes
- * it): a vCPU's software timers can be armed after sched_kill_vcpu() has
- * cancelled them, and the reaper then frees the vCPU with its timer still
- * linked in a pCPU's timer queue. When that timer fires, its callback runs
- * on freed memory (the emulated physical timer's reads v->state, the virtual
- * timer's stand-in masks and injects into v).
+ * A dying vCPU's software timers cannot outlive it (issue 9, finding 1; the
+ * rule is in core/timer.h and docs/DESIGN.md §7). Before the fix, a vCPU's
+ * timers could be armed after sched_kill_vcpu() had cancelled them, and the
+ * reaper then freed the vCPU with its timer still linked in a pCPU's timer
+ * queue; when that timer fired, its callback ran on freed memory (the
+ * emulated physical timer's reads v->state, the virtual timer's stand-in
+ * masks and injects into v). The kill now kills them: a later timer_set()
+ * does nothing.
  *
  * Each test replays, on one host thread, an interleaving two pCPUs can
  * produce: pCPU 1 shuts the domain down (SCHEDOP_shutdown from the domain's
@@ -15,9 +17,10 @@
  * goes on safely; afterwards every pCPU's timer interrupt fires, where ASan
  * would catch a freed timer that is still linked.
  *
- * The straight case (blocked with both timers armed, then destroyed) passes
- * on main: test_domain, destroyed_while_blocked_with_timers_armed.
- * tests/unit/test_dying_vcpu_timers.mk marks this binary as a known bug.
+ * The straight case (blocked with both timers armed, then destroyed):
+ * test_domain, destroyed_while_blocked_with_timers_armed. A callback running
+ * on another pCPU while the reaper frees (timer_cancel() waits for it):
+ * test_timer_threads.
  */
 #include "harness.h"
 #include <stdlib.h>
@@ -135,8 +138,9 @@ static void finish(void)
 
 /* pCPU 0 runs vCPU 0's CNTP_CVAL write (trap/vptimer.c: cancel, then set)
  * while pCPU 1 shuts the domain down in between: the kill found the timer
- * unarmed, the trap arms it, vCPU 0 leaves pCPU 0 dead, the reaper frees it. */
-TEST(bug_ptimer_armed_by_a_trap_after_the_kill)
+ * unarmed; the trap's set must find the timer dead, or vCPU 0 leaves pCPU 0
+ * dead with it armed and the reaper frees it. */
+TEST(ptimer_armed_by_a_trap_after_the_kill_stays_dead)
 {
     setup();
     struct vcpu *v0 = dom->vcpus[0];
@@ -153,7 +157,8 @@ TEST(bug_ptimer_armed_by_a_trap_after_the_kill)
 /* pCPU 0 switches out vCPU 0, which just blocked in WFI with its virtual
  * timer armed: switch_to() reads BLOCKED, then arms vtimer_wake. pCPU 1
  * kills it in between (the hook runs it when pCPU 0 takes the timer queue's
- * lock), finds vtimer_wake unarmed; it is armed right after. */
+ * lock) and finds vtimer_wake unarmed; the set that follows must find it
+ * dead. */
 static void kill_now(spinlock_t *l)
 {
     (void)l;
@@ -168,7 +173,7 @@ static void arm_the_race(struct vcpu *v)
     fake_lock_hook = kill_now; /* after the save, before the timer is armed */
 }
 
-TEST(bug_vtimer_wake_armed_while_the_vcpu_is_killed)
+TEST(vtimer_wake_armed_while_the_vcpu_is_killed_stays_dead)
 {
     setup();
     struct vcpu *v0 = dom->vcpus[0];

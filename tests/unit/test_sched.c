@@ -118,6 +118,7 @@ static void setup(unsigned int nr)
         vc[i].domain = &dom;
         vc[i].id = (unsigned int)i;
         vc[i].state = VCPU_OFF;
+        sched_init_vcpu(&vc[i]); /* as vcpu_create() does */
         pending[i] = false;
     }
     trace[0] = 0;

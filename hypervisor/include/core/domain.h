@@ -86,9 +86,10 @@ struct domain_part {
     int (*init)(struct domain *d);
     /* Optional: the built domain is about to run (images loaded). */
     void (*start)(struct domain *d);
-    /* Last part first, before core frees the vCPUs, stage 2 and RAM; for
-     * every part whose init ran, the one that failed included (it undoes
-     * whatever it did before failing). */
+    /* Optional. Last part first, after the vCPUs' timers are dead and
+     * before core frees the vCPUs, stage 2 and RAM; for every part whose
+     * init ran, the one that failed included (it undoes whatever it did
+     * before failing). */
     void (*destroy)(struct domain *d);
 };
 void domain_register_part(const struct domain_part *p);

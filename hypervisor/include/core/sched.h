@@ -19,7 +19,11 @@ void vcpu_wake(struct vcpu *v);      /* OFF/BLOCKED -> RUNNABLE */
 void vcpu_block(struct vcpu *v);     /* current vCPU waits for an interrupt */
 void vcpu_yield(struct vcpu *v);
 void vcpu_stop(struct vcpu *v);       /* -> OFF (PSCI CPU_OFF) */
-void sched_kill_vcpu(struct vcpu *v); /* -> DEAD, leaves its pCPU */
+void sched_kill_vcpu(struct vcpu *v); /* -> DEAD, leaves its pCPU; its timers killed */
+void sched_init_vcpu(struct vcpu *v); /* at creation: its scheduler timers */
+/* Before a DEAD, unloaded vCPU is freed: kill its timers and wait until no
+ * callback of theirs runs (core/timer.h); no lock held. */
+void sched_destroy_vcpu(struct vcpu *v);
 void sched_resched_cpu(unsigned int cpu);
 __noreturn void sched_return_to_guest(void);
 __noreturn void sched_start_cpu(void); /* enter the scheduler on this pCPU */
