@@ -231,9 +231,13 @@ static bool reapable(const struct domain *d)
 {
     if (d->state != DOM_DYING || __atomic_load_n(&d->refs, __ATOMIC_ACQUIRE))
         return false; /* a hypercall still looks at it: the next pass frees it */
-    for (unsigned int i = 0; i < d->nr_vcpus; i++)
-        if (__atomic_load_n(&d->vcpus[i]->loaded, __ATOMIC_ACQUIRE))
-            return false;
+    /* Twice: the first pass synchronises with the switch-out of whichever
+     * vCPU shut the domain down (it clears `loaded` after its kills), so the
+     * second sees every vCPU another pCPU picked before being killed. */
+    for (unsigned int pass = 0; pass < 2; pass++)
+        for (unsigned int i = 0; i < d->nr_vcpus; i++)
+            if (__atomic_load_n(&d->vcpus[i]->loaded, __ATOMIC_ACQUIRE))
+                return false;
     return true;
 }
 

@@ -231,7 +231,8 @@ void sched_destroy_vcpu(struct vcpu *v)
 /*
  * Switch this pCPU's hardware state from prev to next (either may be NULL).
  * p->current was already set to next under the run-queue lock, so a remote
- * wake-up of prev from now on queues it instead of assuming it still runs.
+ * wake-up of prev from now on queues it instead of assuming it still runs;
+ * next->loaded was set there too, so the reaper keeps next's domain.
  */
 static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next)
 {
@@ -254,7 +255,6 @@ static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next)
         timer_cancel(&next->vtimer_wake);
         context_load(&next->arch, &next->domain->p2m, next->domain->cntvoff);
         vops.switch_in(next);
-        next->loaded = true;
         next->slice_start = now;
         p->cur_regs = &next->arch.regs;
     } else {
@@ -293,6 +293,10 @@ __noreturn void sched_return_to_guest(void)
         struct vcpu *prev = p->current;
         struct vcpu *next = pick(p);
         p->current = next;
+        /* Loaded from the moment it is picked, under the lock the kill takes:
+         * a vCPU picked before its kill is one the reaper must wait for. */
+        if (next)
+            __atomic_store_n(&next->loaded, true, __ATOMIC_RELAXED);
         p->need_resched = false;
         bool others = p->runq_head != NULL;
         spin_unlock_irqrestore(&p->runq_lock, f);

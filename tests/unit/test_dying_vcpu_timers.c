@@ -193,3 +193,39 @@ TEST(vtimer_wake_armed_while_the_vcpu_is_killed_stays_dead)
     CHECK(!freed_armed);
     CHECK_EQ(fired, 0);
 }
+
+/* pCPU 0 picks vCPU 0 (woken from WFI) and is loading it when pCPU 1 shuts
+ * the domain down and passes through its scheduler, whose reaper looks for
+ * a domain none of whose vCPUs is loaded. vCPU 0 counts as loaded from its
+ * pick, under the run-queue lock the kill takes: the domain must survive
+ * until pCPU 0 has switched it out again. (Before, `loaded` was set after
+ * the load: the reaper freed the domain under pCPU 0, which then wrote to
+ * the freed vCPU and flushed its freed vGIC.) */
+static void reap_from_pcpu1(struct vcpu *v)
+{
+    (void)v;
+    static const struct sched_vcpu_ops plain = {.vtimer_fired = vtimer_fired};
+    sched_set_vcpu_ops(&plain); /* once */
+    shutdown_from_pcpu1();
+    CHECK(fake_sched_pass(1) == NULL); /* vCPU 1 leaves, pCPU 1 reaps */
+    CHECK(!freed);
+}
+
+TEST(a_vcpu_picked_before_its_kill_keeps_its_domain)
+{
+    setup();
+    struct vcpu *v0 = dom->vcpus[0];
+    vcpu_block(v0);
+    CHECK(fake_sched_pass(0) == NULL); /* switched out: idle */
+    CHECK(!v0->loaded);
+    vcpu_wake(v0);
+    static const struct sched_vcpu_ops race = {.switch_in = reap_from_pcpu1,
+                                               .vtimer_fired = vtimer_fired};
+    sched_set_vcpu_ops(&race);
+    CHECK(fake_sched_pass(0) == v0); /* entered, dead: the kill's kick follows */
+    CHECK(!freed);
+    CHECK_EQ(v0->state, VCPU_DEAD);
+    finish(); /* pCPU 0 switches it out and reaps */
+    CHECK(!freed_armed);
+    CHECK_EQ(fired, 0);
+}

@@ -43,7 +43,9 @@ struct vcpu {
     bool on_runq;
     bool placed; /* given a pCPU by sched_add_vcpu (counted there) */
     struct vcpu *runq_next;
-    bool loaded;              /* its state is live on v->pcpu (it is that pCPU's current) */
+    /* v->pcpu may touch it: set when picked (under runq_lock), cleared after
+     * its switch-out's last touch. The reaper frees no vCPU while set. */
+    bool loaded;
     struct timer vtimer_wake; /* fires the vtimer of a descheduled vCPU */
     struct vptimer ptimer;
     uint64_t slice_start;
