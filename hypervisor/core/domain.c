@@ -3,6 +3,22 @@
  * reap (free everything once no pCPU holds any of its vCPUs). When the last
  * domain is gone Cloison powers the machine off, so a test run ends by itself.
  *
+ * Object lifetime across pCPUs (docs/DESIGN.md §7): a domain and its vCPUs
+ * are freed only by the reaper, and only once no other pCPU can reach them:
+ *  - no pCPU has one of its vCPUs loaded: `loaded` is set when a vCPU is
+ *    picked, under the run-queue lock sched_kill_vcpu() takes, and cleared
+ *    after its switch-out's last touch;
+ *  - no pCPU holds a reference taken with domain_get();
+ *  - no timer of its vCPUs is queued or running: sched_kill_vcpu() kills
+ *    them, so a trap or switch-out still under way on the vCPU's pCPU cannot
+ *    arm them again, and domain_free() waits for running callbacks before
+ *    anything they touch (the vGIC) goes;
+ *  - everything else by which another pCPU reaches a domain (event channels,
+ *    grants, passthrough interrupts, the console's flush list and input) is
+ *    looked up under a lock the domain's own teardown takes.
+ * Timers of a domain's objects are initialised when the object is built,
+ * before any other pCPU can see it, never lazily (core/timer.h).
+ *
  * Locks: reap_lock, domlist_lock, domain->lock (order: cloison/spinlock.h).
  */
 #include <cloison/assert.h>

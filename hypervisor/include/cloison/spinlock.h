@@ -39,7 +39,8 @@
  *                        (drivers/gic-v2.c, drivers/gic-v3.c)
  * 18. slots_lock         writers of the physical interrupt handler table
  *                        (arch/arm64/irq.c; dispatch reads it without the lock)
- * 19. timer_queue.lock   one pCPU's software timer queue (core/timer.c)
+ * 19. timer_queue.lock   one pCPU's software timer queue, and whether each timer on it is
+ *                        killed (core/timer.c)
  * 20. wc_lock            the wallclock base and its copy in shared_info (xen/wallclock.c)
  * 21. p2m.lock           one domain's stage-2 tables (struct p2m, arch/arm64/p2m.c)
  * 22. vmid_lock          the VMID allocator's slow path and VMID-targeted TLB flushes
@@ -56,14 +57,21 @@
  *  - vcpu_kick()/vcpu_wake() take a runq_lock: code holding a vgic_dist.lock
  *    collects the vCPUs to kick and kicks after unlocking.
  *  - Two locks of the same class (two domains' locks, two pCPUs' run queues):
- *    no code takes two today. Code that needs to takes the one of the lower
- *    domain id (pCPU id) first, and never a third. Xen fixes an order for
+ *    only timer_set() moving a timer from one pCPU's queue to another's
+ *    takes two today (core/timer.c). Code that needs to takes the one of the
+ *    lower domain id (pCPU id) first, and never a third. Xen fixes an order for
  *    the same cases (interdomain event channel binding, grant copy); it
  *    compares structure addresses, ids are stable and show in a log.
  *  - Interrupts: EL2 runs with IRQs masked everywhere but arch_idle_wait(),
  *    which the idle loop calls holding no lock, so an IRQ handler never
  *    interrupts a lock holder on its own pCPU and starts with nothing held
  *    (the _irqsave forms keep that true if a path ever runs with IRQs on).
+ *  - Waiting counts as taking: timer_cancel() waits while the timer's
+ *    callback runs on another pCPU, and callbacks take runq_lock,
+ *    vgic_dist.lock, flush_lock, console_log.lock and console_lock (and timer
+ *    queues'). So it is called holding none of those (the reaper calls it
+ *    under reap_lock only); from inside a callback it does not wait
+ *    (core/timer.h).
  *  - Held locks are asserted with ASSERT_HELD() (cloison/assert.h).
  */
 #ifndef CLOISON_SPINLOCK_H
