@@ -104,7 +104,7 @@ static void route_spi(void *ctx, uint32_t intid)
     struct domain *d = ctx;
     /* The hypervisor console's UART node is not in dom0's tree; this is the
      * belt to those braces. */
-    if (intid == uart_rx_irq())
+    if (intid == uart_irq())
         return;
     int rc = vgic_route_spi(d, intid);
     if (rc)
