@@ -10,6 +10,7 @@
 #include <boot/dom0_build.h>
 #include <boot/dom0_dt.h>
 #include <core/domain.h>
+#include <core/domain_ram.h>
 #include <boot/domain_build.h>
 #include <cloison/errno.h>
 #include <boot/image.h>
@@ -82,7 +83,7 @@ static int alloc_direct_ram(struct domain *d, uint64_t bytes, struct dom0_dt_par
     }
     d->ram_base = p->bank_base[0];
     d->ram_size = bytes;
-    return 0;
+    return domain_ram_index(d);
 }
 
 static void map_mmio(void *ctx, uint64_t base, uint64_t size)
@@ -103,7 +104,7 @@ static void route_spi(void *ctx, uint32_t intid)
     struct domain *d = ctx;
     /* The hypervisor console's UART node is not in dom0's tree; this is the
      * belt to those braces. */
-    if (intid == uart_rx_irq())
+    if (intid == uart_irq())
         return;
     int rc = vgic_route_spi(d, intid);
     if (rc)

@@ -3,6 +3,8 @@
  * log, rate limit, and partial lines shown after a short delay.
  *
  * Locks: flush_lock, each console_log.lock (order: cloison/spinlock.h).
+ * A line the transmit ring refuses (the UART's share of this domain is
+ * queued already) is dropped and counted like one over the rate limit.
  * The write path drops the log lock before it takes flush_lock.
  */
 #include <cloison/assert.h>
@@ -14,6 +16,7 @@
 #include <cloison/percpu.h>
 #include <cloison/printk.h>
 #include <core/timer.h>
+#include <drivers/uart.h>
 #include <lib/printf.h>
 #include <string.h>
 
@@ -61,11 +64,11 @@ void console_log_free(struct domain *d)
 /* Part of d's current line to the UART; `end` completes it. dom0's console
  * is the machine's, shown untagged as Xen does; owners are domid + 1 because
  * owner 0 means "no line open". */
-static void emit(struct domain *d, const char *s, size_t len, bool end)
+static bool emit(struct domain *d, const char *s, size_t len, bool end)
 {
     char prefix[16];
     int n = d->is_privileged ? 0 : snprintf(prefix, sizeof(prefix), "(d%u) ", d->id);
-    console_puts_line_part(d->id + 1u, prefix, (size_t)n, s, len, end);
+    return console_puts_line_part(d->id + 1u, prefix, (size_t)n, s, len, end);
 }
 
 /* Refill the token bucket; lock held. Whole seconds and the rest apart, so
@@ -74,12 +77,11 @@ static void emit(struct domain *d, const char *s, size_t len, bool end)
 static void refill(struct console_log *c)
 {
     ASSERT_HELD(&c->lock);
-    uint64_t now = arch_counter(), freq = timer_freq() ? timer_freq() : 1;
+    uint64_t now = arch_counter(), freq = timer_freq() ? timer_freq() : 1,
+             rate = uart_bytes_per_sec();
     uint64_t elapsed = now - c->last_refill, secs = elapsed / freq;
-    uint64_t add = secs >= CONSOLE_BURST_BYTES
-                       ? CONSOLE_BURST_BYTES
-                       : secs * CONSOLE_RATE_BYTES_PER_SEC +
-                             elapsed % freq * CONSOLE_RATE_BYTES_PER_SEC / freq;
+    uint64_t add = secs >= CONSOLE_BURST_BYTES ? CONSOLE_BURST_BYTES
+                                               : secs * rate + elapsed % freq * rate / freq;
     if (add) {
         c->tokens = MIN(c->tokens + add, (uint64_t)CONSOLE_BURST_BYTES);
         c->last_refill = now;
@@ -91,18 +93,20 @@ static void end_line_locked(struct domain *d, struct console_log *c)
 {
     ASSERT_HELD(&c->lock);
     size_t rest = c->line_len - c->line_shown;
+    bool shown = false;
     if (c->tokens >= rest + 1) {
-        c->tokens -= rest + 1;
         if (c->dropped && !c->line_shown) {
             char note[64];
             int n = snprintf(note, sizeof(note), "[%lu bytes dropped: rate limit]", c->dropped);
-            emit(d, note, (size_t)n, true);
-            c->dropped = 0;
+            if (emit(d, note, (size_t)n, true))
+                c->dropped = 0;
         }
-        emit(d, c->line + c->line_shown, rest, true);
-    } else {
-        c->dropped += rest + 1;
+        shown = emit(d, c->line + c->line_shown, rest, true);
     }
+    if (shown)
+        c->tokens -= rest + 1;
+    else
+        c->dropped += rest + 1; /* over its rate, or its share of the UART */
     c->line_len = c->line_shown = 0;
 }
 
@@ -111,10 +115,9 @@ static void show_partial_locked(struct domain *d, struct console_log *c)
 {
     ASSERT_HELD(&c->lock);
     size_t n = c->line_len - c->line_shown;
-    if (!n || c->tokens < n)
-        return;
+    if (!n || c->tokens < n || !emit(d, c->line + c->line_shown, n, false))
+        return; /* stays for the line's end (or the next flush) */
     c->tokens -= n;
-    emit(d, c->line + c->line_shown, n, false);
     c->line_shown = c->line_len;
 }
 

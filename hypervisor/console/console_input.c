@@ -14,7 +14,6 @@
 #include <cloison/assert.h>
 #include <console/console.h>
 #include <core/domain.h>
-#include <cloison/irq.h>
 #include <drivers/irqchip.h>
 #include <cloison/printk.h>
 #include <cloison/spinlock.h>
@@ -154,13 +153,9 @@ static char input_byte(char c)
     return key;
 }
 
-/* The console UART's receive interrupt. */
-static void console_rx_irq(uint32_t intid, void *data)
+/* The console UART received bytes (its interrupt, already acknowledged). */
+static void console_rx(void)
 {
-    (void)intid;
-    (void)data;
-    /* Acknowledge before draining: a byte arriving meanwhile raises it anew. */
-    uart_rx_irq_ack();
     int c;
     for (int budget = RX_BUDGET; budget > 0 && (c = uart_getc()) >= 0; budget--) {
         char key = input_byte((char)c);
@@ -172,15 +167,10 @@ static void console_rx_irq(uint32_t intid, void *data)
 void console_input_init(bool to_domains)
 {
     focus_to_domains = to_domains;
-    uint32_t irq = uart_rx_irq();
-    if (!irq) {
-        printk("console: the UART has no usable interrupt; console input is off");
+    if (uart_irq_attach(console_rx, console_tx_interrupt) != 0) {
+        printk("console: the UART has no usable interrupt: input is off, output waits for it");
         return;
     }
-    if (irq_set_handler(irq, console_rx_irq, NULL) != 0) {
-        printk("console: the UART's interrupt %u cannot be taken; console input is off", irq);
-        return;
-    }
-    irqchip_enable(irq, true); /* SPIs are routed to the boot CPU */
-    uart_rx_irq_enable();
+    irqchip_enable(uart_irq(), true); /* SPIs are routed to the boot CPU */
+    console_tx_start();
 }

@@ -4,11 +4,13 @@
  * scheduling fields are racy snapshots, which is fine for a dump.
  */
 #include <core/domain.h>
+#include <core/stretch.h>
 #include <cloison/mm.h>
 #include <cloison/percpu.h>
 #include <cloison/printk.h>
 #include <core/timer.h>
 #include <core/vcpu.h>
+#include <lib/printf.h>
 
 #include "console_keys.h"
 
@@ -63,6 +65,50 @@ static void key_memory(void)
            (uint64_t)mm_free_pages() * 4);
 }
 
+static uint64_t ticks_ns(uint64_t ticks)
+{
+    uint64_t f = timer_freq();
+    return f ? ticks * 1000000000ULL / f : 0;
+}
+
+static void print_stretch(const char *what, unsigned int cls, const struct stretch_stat *st)
+{
+    const char *name = stretch_class_name(cls);
+    char dom[8] = "-";
+    if (st->domid != STRETCH_NO_DOMAIN)
+        snprintf(dom, sizeof(dom), "d%u", st->domid);
+    printk("el2-stretch %s class=%s max_ns=%lu max_ticks=%lu count=%lu cpu=%u dom=%s", what,
+           name ? name : "?", ticks_ns(st->max_ticks), st->max_ticks, st->count, st->cpu, dom);
+}
+
+/* The longest EL2 stretch of each class seen, one machine-readable line each
+ * (tests parse them), then the worst of all. */
+static void key_stretches(void)
+{
+    struct stretch_stat st, worst = {0};
+    unsigned int worst_cls = 0, n = 0;
+    for (unsigned int c = 0; c < STRETCH_CLASSES; c++) {
+        stretch_read(c, &st);
+        if (!st.count)
+            continue;
+        print_stretch("class", c, &st);
+        n++;
+        if (st.max_ticks > worst.max_ticks) {
+            worst = st;
+            worst_cls = c;
+        }
+    }
+    if (n)
+        print_stretch("worst", worst_cls, &worst);
+    printk("el2-stretch end classes=%u", n);
+}
+
+static void key_stretch_reset(void)
+{
+    stretch_reset();
+    printk("el2-stretch reset");
+}
+
 static const struct {
     char key;
     void (*fn)(void);
@@ -72,6 +118,8 @@ static const struct {
     {'q', key_domains, "domains and their vCPUs"},
     {'r', key_runqueues, "pCPUs and what they run"},
     {'m', key_memory, "free memory"},
+    {'s', key_stretches, "longest EL2 stretches with IRQs masked, per trap class"},
+    {'S', key_stretch_reset, "reset the EL2 stretch records"},
 };
 
 static void key_help(void)

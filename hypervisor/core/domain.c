@@ -34,6 +34,7 @@
 #include <cloison/percpu.h>
 #include <cloison/printk.h>
 #include <core/sched.h>
+#include <core/stretch.h>
 #include <core/vcpu.h>
 #include <lib/bitmap.h>
 #include <public/xen.h>
@@ -292,6 +293,7 @@ void domain_reap(void)
     bool none_left = !restart && live_domains() == 0;
     spin_unlock(&domlist_lock);
     if (victim) {
+        stretch_classify(STRETCH_REAP); /* bounded by the domain's size, not a request */
         uint16_t id = victim->id;
         struct domain *(*rebuild)(const struct domain_cfg *cfg) = victim->rebuild;
         spin_lock(&reap_lock);

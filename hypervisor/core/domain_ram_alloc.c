@@ -52,6 +52,8 @@ int domain_alloc_ram(struct domain *d, uint64_t bytes)
     int rc = alloc_bank(d, d->ram_base, bank0, max_chunks);
     if (!rc && bank1)
         rc = alloc_bank(d, GUEST_RAM1_BASE, bank1, max_chunks);
+    if (!rc)
+        rc = domain_ram_index(d);
     if (rc) {
         domain_free_ram(d);
         return rc;
@@ -65,6 +67,8 @@ void domain_free_ram(struct domain *d)
 {
     foreign_release_chunks(d->id, d->ram_chunks, d->nr_ram_chunks);
     xfree(d->ram_chunks);
+    xfree(d->ram_by_pa);
     d->ram_chunks = NULL;
+    d->ram_by_pa = NULL;
     d->nr_ram_chunks = 0;
 }

@@ -14,6 +14,7 @@
 #include <cloison/printk.h>
 #include <core/domain.h>
 #include <core/sched.h>
+#include <core/stretch.h>
 #include <core/timer.h>
 #include <core/vcpu.h>
 
@@ -314,12 +315,14 @@ __noreturn void sched_return_to_guest(void)
             timer_cancel(slice);
         timer_sync_local();
 
+        stretch_end(); /* IRQs open from here: in the guest, or in the idle wait */
         if (next)
             return_to_guest(&next->arch.regs);
         /* Idle: wait for an interrupt with IRQs open at EL2 only here. */
         p->idle_ticks++;
         while (!p->need_resched)
             arch_idle_wait();
+        stretch_begin(STRETCH_IDLE_EXIT, STRETCH_NO_DOMAIN);
     }
 }
 

@@ -1,12 +1,17 @@
 /*
- * PL011 UART: the hypervisor console. Polled output; input arrives by the
- * receive interrupt and is read by the console multiplexer
- * (console/console_input.c). The UART is found from /chosen/stdout-path
- * (falling back to the first "arm,pl011" node) and must not be given to any
- * guest.
+ * PL011 UART: the hypervisor console. Output is written a FIFO's worth at a
+ * time by whoever drains the console's transmit ring (console/printk.c),
+ * from the transmit interrupt once it is attached, and polled only at boot
+ * and on a panic; input arrives by the receive interrupt. Both share the
+ * UART's one interrupt line, whose handler (registered with arch's
+ * interrupt table) calls the console's two callbacks. The UART is found from
+ * /chosen/stdout-path (falling back to the first "arm,pl011" node), whose
+ * options give the baud rate, and must not be given to any guest.
  */
+#include <cloison/irq.h>
 #include <cloison/types.h>
 #include <drivers/uart.h>
+#include <stdlib.h>
 #include <libfdt.h>
 #include <string.h>
 
@@ -18,17 +23,23 @@
 #define UART_CR 0x30
 #define UART_CR_EN (BIT(0) | BIT(8) | BIT(9)) /* UARTEN, TXE, RXE */
 #define UART_IMSC 0x38
+#define UART_MIS 0x40
 #define UART_ICR 0x44
 #define UART_INT_RX BIT(4)
+#define UART_INT_TX BIT(5)
 #define UART_INT_RT BIT(6)
 #define UART_INT_ERR (0xfU << 7) /* framing, parity, break, overrun */
+#define UART_INT_RX_ALL (UART_INT_RX | UART_INT_RT | UART_INT_ERR)
 /* Interrupt specifier of the GIC binding: <type number flags>. */
 #define GIC_SPI_TYPE 0
 #define GIC_PPI_TYPE 1
+#define DEFAULT_BAUD 115200
 
 static volatile uint32_t *uart_base; /* registers are 32-bit; offsets in bytes */
 static paddr_t uart_pa;
-static uint32_t uart_intid; /* receive interrupt, 0 if the DT gives none */
+static uint32_t uart_intid; /* the UART's interrupt, 0 if the DT gives none */
+static uint32_t uart_baud = DEFAULT_BAUD;
+static void (*rx_fn)(void), (*tx_fn)(void);
 
 static inline uint32_t rd(unsigned int off)
 {
@@ -37,6 +48,19 @@ static inline uint32_t rd(unsigned int off)
 static inline void wr(unsigned int off, uint32_t v)
 {
     uart_base[off / 4] = v;
+}
+
+/* "serial0:115200n8": the baud rate after the colon, if any. */
+static void parse_options(const char *opt, const char *end)
+{
+    char digits[12];
+    size_t n = 0;
+    while (opt < end && n + 1 < sizeof(digits) && *opt >= '0' && *opt <= '9')
+        digits[n++] = *opt++;
+    digits[n] = 0;
+    unsigned long baud = n ? strtoul(digits, NULL, 10) : 0;
+    if (baud >= 300 && baud <= 10000000)
+        uart_baud = (uint32_t)baud;
 }
 
 static int find_uart_node(const void *fdt)
@@ -48,6 +72,8 @@ static int find_uart_node(const void *fdt)
         if (path && len > 0) {
             /* "serial0:115200n8" or a path; strip the options */
             const char *colon = memchr(path, ':', (size_t)len);
+            if (colon)
+                parse_options(colon + 1, path + len);
             int plen = colon ? (int)(colon - path) : (int)strnlen(path, (size_t)len);
             int off = fdt_path_offset_namelen(fdt, path, plen);
             if (off < 0) {
@@ -97,6 +123,11 @@ paddr_t uart_phys_base(void)
     return uart_pa;
 }
 
+uint32_t uart_bytes_per_sec(void)
+{
+    return uart_baud / 10; /* 8N1: a start bit, 8 data bits, a stop bit */
+}
+
 void uart_putc(char c)
 {
     if (!uart_base)
@@ -106,6 +137,16 @@ void uart_putc(char c)
     wr(UART_DR, (uint8_t)c);
 }
 
+bool uart_tx_put(char c)
+{
+    if (!uart_base)
+        return true; /* no UART: output goes nowhere, at once */
+    if (rd(UART_FR) & UART_FR_TXFF)
+        return false;
+    wr(UART_DR, (uint8_t)c);
+    return true;
+}
+
 int uart_getc(void)
 {
     if (!uart_base || (rd(UART_FR) & UART_FR_RXFE))
@@ -113,22 +154,47 @@ int uart_getc(void)
     return (int)(rd(UART_DR) & 0xff);
 }
 
-uint32_t uart_rx_irq(void)
+uint32_t uart_irq(void)
 {
     return uart_base ? uart_intid : 0;
 }
 
-void uart_rx_irq_enable(void)
+/* The UART's interrupt: received bytes (acknowledged before the callback
+ * drains them, so a byte arriving meanwhile raises it anew), room to send
+ * (the callback refills, or masks the transmit interrupt when done). */
+static void uart_interrupt(uint32_t intid, void *data)
+{
+    (void)intid;
+    (void)data;
+    uint32_t mis = rd(UART_MIS);
+    if (mis & UART_INT_RX_ALL) {
+        wr(UART_ICR, UART_INT_RX_ALL);
+        rx_fn();
+    }
+    if (mis & UART_INT_TX) {
+        wr(UART_ICR, UART_INT_TX);
+        tx_fn();
+    }
+}
+
+int uart_irq_attach(void (*rx)(void), void (*tx)(void))
+{
+    if (!uart_base || !uart_intid)
+        return -1;
+    rx_fn = rx;
+    tx_fn = tx;
+    if (irq_set_handler(uart_intid, uart_interrupt, NULL) != 0)
+        return -1;
+    wr(UART_ICR, UART_INT_RX_ALL | UART_INT_TX);
+    wr(UART_CR, rd(UART_CR) | UART_CR_EN); /* no firmware may have enabled it */
+    wr(UART_IMSC, rd(UART_IMSC) | UART_INT_RX | UART_INT_RT);
+    return 0;
+}
+
+void uart_tx_irq(bool on)
 {
     if (!uart_base)
         return;
-    wr(UART_ICR, UART_INT_RX | UART_INT_RT | UART_INT_ERR);
-    wr(UART_CR, rd(UART_CR) | UART_CR_EN); /* no firmware may have enabled it */
-    wr(UART_IMSC, rd(UART_IMSC) | UART_INT_RX | UART_INT_RT);
-}
-
-void uart_rx_irq_ack(void)
-{
-    if (uart_base)
-        wr(UART_ICR, UART_INT_RX | UART_INT_RT | UART_INT_ERR);
+    uint32_t imsc = rd(UART_IMSC);
+    wr(UART_IMSC, on ? imsc | UART_INT_TX : imsc & ~UART_INT_TX);
 }

@@ -10,6 +10,9 @@
 #include <drivers/irqchip.h>
 #include <cloison/printk.h>
 #include <core/sched.h>
+#include <core/stretch.h>
+#include <lib/printf.h>
+#include <public/xen.h>
 #include <trap/traps.h>
 #include <core/vcpu.h>
 #include <trap/vpsci.h>
@@ -84,11 +87,86 @@ static const trap_fn ec_table[64] = {
     [EC_DABT_LOW] = trap_dabt, [EC_IABT_LOW] = trap_iabt, [EC_SERROR] = trap_serror,
 };
 
+/* Classes of the EL2 stretch statistic (core/stretch.h): what was taken. */
+enum {
+    TC_IRQ = STRETCH_FIRST_TRAP, /* a physical interrupt while a guest ran */
+    TC_HYP_IRQ,                  /* a physical interrupt in the idle loop */
+    TC_SERROR,
+    TC_WFI,
+    TC_WFE,
+    TC_SYSREG,
+    TC_MMIO, /* stage-2 data abort: emulated MMIO, or an injected abort */
+    TC_IABT,
+    TC_SMCCC, /* PSCI and other SMCCC calls, over HVC #0 or SMC */
+    TC_UNDEF, /* any other exception class, a bad HVC immediate */
+    TC_HVC_OTHER,
+    TC_HVC = 16, /* + the Xen hypercall number */
+    TC_END = TC_HVC + XEN_NR_HYPERCALLS,
+};
+_Static_assert(TC_HVC_OTHER < TC_HVC && TC_END <= STRETCH_CLASSES, "stretch classes fit");
+
+static const char *class_names[TC_END] = {
+    [TC_IRQ] = "irq",
+    [TC_HYP_IRQ] = "idle-irq",
+    [TC_SERROR] = "serror",
+    [TC_WFI] = "wfi",
+    [TC_WFE] = "wfe",
+    [TC_SYSREG] = "sysreg",
+    [TC_MMIO] = "mmio",
+    [TC_IABT] = "iabt",
+    [TC_SMCCC] = "smccc",
+    [TC_UNDEF] = "undef",
+    [TC_HVC_OTHER] = "hvc.other",
+};
+static char hvc_names[XEN_NR_HYPERCALLS][32];
+
+/* "hvc.<name>" for every hypercall the Xen layer serves; boot, once. */
+static void name_classes(void)
+{
+    for (unsigned int nr = 0; nr < XEN_NR_HYPERCALLS; nr++) {
+        const char *name = hypercall_name(nr);
+        if (!name)
+            continue;
+        snprintf(hvc_names[nr], sizeof(hvc_names[nr]), "hvc.%s", name);
+        class_names[TC_HVC + nr] = hvc_names[nr];
+    }
+    stretch_set_names(class_names, TC_END);
+}
+
+static unsigned int sync_class(const struct vcpu *v, uint64_t esr)
+{
+    switch (ESR_EC(esr)) {
+    case EC_HVC64:
+    case EC_HVC32:
+        if ((esr & 0xffff) == XEN_HYPERCALL_TAG) {
+            uint64_t nr = v->arch.regs.x[16];
+            return nr < XEN_NR_HYPERCALLS ? TC_HVC + (unsigned int)nr : TC_HVC_OTHER;
+        }
+        return (esr & 0xffff) == 0 ? TC_SMCCC : TC_UNDEF;
+    case EC_SMC64:
+    case EC_SMC32:
+        return TC_SMCCC;
+    case EC_WFX:
+        return esr & 1 ? TC_WFE : TC_WFI;
+    case EC_SYSREG:
+        return TC_SYSREG;
+    case EC_DABT_LOW:
+        return TC_MMIO;
+    case EC_IABT_LOW:
+        return TC_IABT;
+    case EC_SERROR:
+        return TC_SERROR;
+    default:
+        return TC_UNDEF;
+    }
+}
+
 static __noreturn void guest_sync_entry(struct guest_regs *regs)
 {
     (void)regs;
     struct vcpu *v = current_vcpu();
     uint64_t esr = read_sysreg(esr_el2);
+    stretch_begin(sync_class(v, esr), (uint16_t)v->domain->id);
     v->nr_traps++;
     vgic_sync(v);
     trap_fn fn = ec_table[ESR_EC(esr)];
@@ -100,6 +178,7 @@ static __noreturn void guest_irq_entry(struct guest_regs *regs)
 {
     (void)regs;
     struct vcpu *v = current_vcpu();
+    stretch_begin(TC_IRQ, (uint16_t)v->domain->id);
     vgic_sync(v);
     irqchip_handle_all();
     sched_return_to_guest();
@@ -109,14 +188,18 @@ static __noreturn void guest_serror_entry(struct guest_regs *regs)
 {
     (void)regs;
     struct vcpu *v = current_vcpu();
+    stretch_begin(TC_SERROR, (uint16_t)v->domain->id);
     vgic_sync(v);
     domain_crash(v->domain, "SError", v->arch.regs.elr);
     sched_return_to_guest();
 }
 
+/* Only the idle loop opens IRQs at EL2, so no stretch is open here. */
 static void hyp_irq_entry(void)
 {
+    stretch_begin(TC_HYP_IRQ, STRETCH_NO_DOMAIN);
     irqchip_handle_all();
+    stretch_end();
 }
 
 void traps_init(void)
@@ -127,5 +210,6 @@ void traps_init(void)
         .guest_serror = guest_serror_entry,
         .hyp_irq = hyp_irq_entry,
     };
+    name_classes();
     entry_set_handlers(&handlers);
 }

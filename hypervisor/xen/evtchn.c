@@ -58,7 +58,7 @@ static int target_locked(struct xen_dom *caller, uint16_t dom, struct xen_dom **
 }
 
 /* The bucket of `port`, and its group if that is missing too. A group left
- * empty by a failed bucket allocation is freed by trim_table or destroy. */
+ * empty by a failed bucket allocation is freed by a reset or destroy. */
 static int alloc_bucket(struct xen_dom *x, uint32_t port)
 {
     struct evtchn ***g = &x->groups[port / EVTCHN_GROUP_PORTS];
@@ -137,26 +137,28 @@ static bool bucket_in_use(const struct evtchn *b)
     return false;
 }
 
-/* Free buckets with no port in use (bucket 0 holds reserved port 0) and the
- * groups they leave empty: after a reset, a domain that once used many ports
- * costs only what it still uses. `all` frees everything (destroy). */
-static void trim_table(struct xen_dom *x, bool all)
+/* Free a group whose buckets are all gone (one a failed bucket allocation
+ * left behind, or one a reset emptied); a group is 64 pointers. */
+static void free_group_if_empty(struct xen_dom *x, unsigned int g)
+{
+    struct evtchn **grp = x->groups[g];
+    for (unsigned int b = 0; grp && b < EVTCHN_GROUP_BUCKETS; b++)
+        if (grp[b])
+            return;
+    xfree(grp);
+    x->groups[g] = NULL;
+}
+
+/* Free every bucket and group (destroy; nobody reaches the table any more). */
+static void free_table(struct xen_dom *x)
 {
     for (unsigned int g = 0; g < EVTCHN_NR_GROUPS; g++) {
         struct evtchn **grp = x->groups[g];
-        bool empty = true;
         for (unsigned int b = 0; grp && b < EVTCHN_GROUP_BUCKETS; b++) {
-            if (grp[b] && !all && bucket_in_use(grp[b])) {
-                empty = false;
-            } else {
-                xfree(grp[b]);
-                grp[b] = NULL;
-            }
+            xfree(grp[b]);
+            grp[b] = NULL;
         }
-        if (empty) {
-            xfree(grp);
-            x->groups[g] = NULL;
-        }
+        free_group_if_empty(x, g);
     }
 }
 
@@ -184,7 +186,7 @@ int evtchn_init(struct xen_dom *x)
     }
     spin_unlock_irqrestore(&evtchn_lock, f);
     if (rc)
-        trim_table(x, true); /* the caller frees x without evtchn_destroy */
+        free_table(x); /* the caller frees x without evtchn_destroy */
     return rc;
 }
 
@@ -224,15 +226,14 @@ static int close_locked(struct xen_dom *x, uint32_t port)
 }
 
 /* Close every port in use, whatever the ABI's limit now (a backend's port
- * may lie above it after a reset), but those of hypervisor backends unless
- * `all`. */
-static void close_all_locked(struct xen_dom *x, bool all)
+ * may lie above it after a reset). */
+static void close_all_locked(struct xen_dom *x)
 {
     ASSERT_HELD(&evtchn_lock);
     for (uint32_t p = evtchn_next_allocated(x, 1); p < EVTCHN_FIFO_NR_CHANNELS;
          p = evtchn_next_allocated(x, p + 1)) {
         struct evtchn *c = chan(x, p);
-        if (c->state != ECS_FREE && c->state != ECS_RESERVED && (all || c->state != ECS_XEN))
+        if (c->state != ECS_FREE && c->state != ECS_RESERVED)
             unbind_locked(x, p);
     }
 }
@@ -246,12 +247,12 @@ void evtchn_destroy(struct xen_dom *x)
             break;
         }
     }
-    close_all_locked(x, true);
+    close_all_locked(x);
     if (x->fifo)
         evtchn_fifo_free(x);
     spin_unlock_irqrestore(&evtchn_lock, f);
     /* Unregistered and unbound: nobody reaches the table any more. */
-    trim_table(x, true);
+    free_table(x);
 }
 
 int evtchn_alloc_unbound(struct xen_dom *caller, uint16_t dom, uint16_t remote_dom, uint32_t *port)
@@ -457,19 +458,68 @@ unsigned int evtchn_port_flags(struct xen_dom *x, uint32_t port)
     return r;
 }
 
+/* The bucket holding p (not bucket 0, whose port 0 is reserved): freed if
+ * no port in it is in use, and its group with it if that was the last. */
+static void free_bucket_if_empty(struct xen_dom *x, uint32_t p)
+{
+    struct evtchn **b =
+        &x->groups[p / EVTCHN_GROUP_PORTS][p / EVTCHN_BUCKET_PORTS % EVTCHN_GROUP_BUCKETS];
+    if (bucket_in_use(*b))
+        return;
+    xfree(*b);
+    *b = NULL;
+    free_group_if_empty(x, p / EVTCHN_GROUP_PORTS);
+}
+
+/* One bucket of a reset, from port p to the bucket's end: close what is in
+ * use (hypervisor backends' ports survive), free the bucket if that emptied
+ * it. Returns the first port after the bucket; lock held. */
+static uint32_t reset_bucket(struct xen_dom *x, uint32_t p)
+{
+    uint32_t end = (p / EVTCHN_BUCKET_PORTS + 1) * EVTCHN_BUCKET_PORTS;
+    for (; p < end; p++) {
+        struct evtchn *c = chan(x, p);
+        if (c->state != ECS_FREE && c->state != ECS_RESERVED && c->state != ECS_XEN)
+            unbind_locked(x, p);
+    }
+    if (p > EVTCHN_BUCKET_PORTS)
+        free_bucket_if_empty(x, p - 1);
+    return p;
+}
+
+/*
+ * Close every port of the target (but backends'), free the buckets that
+ * leaves empty and go back to 2-level, as Xen's evtchn_reset: a domain that
+ * once used many ports costs only what it still uses. At most
+ * EVTCHN_RESET_PORTS ports per call (the lock is held for no longer): where
+ * it stopped is kept in the target (Xen's next_evtchn), and the caller's
+ * re-issued hypercall goes on from there (EVTCHN_CONTINUE). A port taken
+ * meanwhile below that point survives the reset, as on Xen; so does the
+ * progress of a reset the caller abandoned (it cannot, short of leaving the
+ * HVC it returns to).
+ */
 int evtchn_reset(struct xen_dom *caller, uint16_t dom)
 {
     struct xen_dom *x;
     uint64_t f = spin_lock_irqsave(&evtchn_lock);
     int rc = target_locked(caller, dom, &x);
-    /* Ports of hypervisor backends survive: the backend still holds them. */
-    if (!rc)
-        close_all_locked(x, false);
-    /* Xen switches a reset domain back to the 2-level ABI. */
-    if (!rc && x->fifo)
-        evtchn_fifo_free(x);
-    if (!rc)
-        trim_table(x, false);
+    uint32_t p = rc ? 0 : evtchn_next_allocated(x, x->reset_next ? x->reset_next : 1);
+    for (uint32_t done = 0; !rc && p < EVTCHN_FIFO_NR_CHANNELS; done += EVTCHN_BUCKET_PORTS) {
+        if (done >= EVTCHN_RESET_PORTS) {
+            x->reset_next = p;
+            rc = EVTCHN_CONTINUE;
+            break;
+        }
+        p = evtchn_next_allocated(x, reset_bucket(x, p));
+    }
+    if (!rc) {
+        x->reset_next = 0;
+        for (unsigned int g = 1; g < EVTCHN_NR_GROUPS; g++)
+            free_group_if_empty(x, g); /* one a failed allocation left */
+        /* Xen switches a reset domain back to the 2-level ABI. */
+        if (x->fifo)
+            evtchn_fifo_free(x);
+    }
     spin_unlock_irqrestore(&evtchn_lock, f);
     return rc;
 }

@@ -114,15 +114,20 @@ void gnttab_map_ref(struct domain *cur, struct gnttab_map_grant_ref *op)
         rc = GNTST_no_device_space;
     else
         rc = acquire(rgt, op->ref, cur->id, ro, true, &pa);
-    if (rc == GNTST_okay) {
-        /* Only host_map[|readonly] exists on ARM. The entry's x86 cache
-         * attributes (GTF_PAT/PCD/PWT) are ignored for RAM, as on Xen. */
-        if ((flags & ~GNTMAP_readonly) != GNTMAP_host_map ||
-            p2m_set_page(&cur->p2m, op->host_addr & PAGE_MASK, pa, ro ? P2M_RAM_RO : P2M_RAM)) {
-            gnttab_unpin(rgt, op->ref, ro);
-            rc = GNTST_general_error;
-        }
+    bool pinned = rc == GNTST_okay;
+    /* Only host_map[|readonly] exists on ARM. The entry's x86 cache
+     * attributes (GTF_PAT/PCD/PWT) are ignored for RAM, as on Xen. */
+    if (pinned && (flags & ~GNTMAP_readonly) != GNTMAP_host_map)
+        rc = GNTST_general_error;
+    else if (pinned && !pfnmap_inc(&lgt->mapped, pa >> PAGE_SHIFT))
+        rc = GNTST_no_device_space; /* no memory to account it (as for maptrack) */
+    else if (pinned &&
+             p2m_set_page(&cur->p2m, op->host_addr & PAGE_MASK, pa, ro ? P2M_RAM_RO : P2M_RAM)) {
+        pfnmap_dec(&lgt->mapped, pa >> PAGE_SHIFT);
+        rc = GNTST_general_error;
     }
+    if (pinned && rc != GNTST_okay)
+        gnttab_unpin(rgt, op->ref, ro);
     if (rc == GNTST_okay) {
         struct maptrack *m = &lgt->mt[handle / MT_PER_PAGE][handle % MT_PER_PAGE];
         m->rgt = rgt;
@@ -169,6 +174,7 @@ int16_t gnttab_unmap_ref(struct domain *cur, uint64_t host_addr, uint64_t dev_bu
         m->flags &= (uint16_t)~GNTMAP_host_map;
     }
     if (!(m->flags & GNTMAP_host_map)) {
+        pfnmap_dec(&lgt->mapped, granted >> PAGE_SHIFT);
         gnttab_unpin(rgt, m->ref, m->flags & GNTMAP_readonly);
         gnttab_mt_free(lgt, handle);
         gnttab_put_mapping(rgt);
@@ -269,23 +275,19 @@ void gnttab_swap_ref(struct domain *cur, struct gnttab_swap_grant_ref *op)
     op->status = (int16_t)rc;
 }
 
-/* Is pa a page cur owns (RAM, grant frame) or maps through a grant? */
+/* Is pa a page cur owns (RAM, grant frame) or maps through a grant? Xen
+ * 4.17 asks the same of the page's owner; each answer here is a fixed number
+ * of steps (log2 of its RAM chunks, at most 64 frames, four radix levels),
+ * never a walk over what the guest has mapped. */
 static bool may_flush(struct domain *cur, paddr_t pa)
 {
     struct grant_table *gt = cur->gnttab;
-    for (size_t i = 0; i < cur->nr_ram_chunks; i++)
-        if (pa >= cur->ram_chunks[i].pa &&
-            pa < cur->ram_chunks[i].pa + (PAGE_SIZE << cur->ram_chunks[i].order))
-            return true;
+    if (domain_ram_chunk_of_pa(cur, pa))
+        return true;
     for (unsigned int i = 0; i < gt->nr_frames; i++)
         if (gt->frames[i] == pa)
             return true;
-    for (uint32_t h = 0; h < gt->mt_limit; h++) {
-        const struct maptrack *m = &gt->mt[h / MT_PER_PAGE][h % MT_PER_PAGE];
-        if (m->rgt && active_entry(m->rgt, m->ref)->pa == pa)
-            return true;
-    }
-    return false;
+    return pfnmap_get(&gt->mapped, pa >> PAGE_SHIFT) != 0;
 }
 
 /*

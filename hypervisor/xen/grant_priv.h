@@ -7,6 +7,7 @@
 #include <xen/grant.h>
 #include <cloison/mm.h>
 #include <cloison/spinlock.h>
+#include <lib/pfnmap.h>
 
 /* Pin counts as Xen encodes them: writable host mappings in bits 7:0,
  * read-only ones in bits 15:8 (device mappings do not exist on ARM). A set
@@ -43,6 +44,9 @@ struct grant_table {
      * form a FIFO, so handles are handed out 0, 1, 2, ... as on Xen. */
     struct maptrack *mt[GNTTAB_MAX_MAPTRACK_FRAMES];
     unsigned int mt_limit, mt_head, mt_tail;
+    /* The host pages those handles map, each with how many: answers "does
+     * this domain map that page?" (cache_flush) in a fixed number of steps. */
+    struct pfnmap mapped;
     unsigned long nr_mapped; /* maptrack entries (anyone's) pointing here */
     struct ram_chunk *kept;  /* zombie: RAM chunks that hold pinned pages */
     size_t nr_kept;

@@ -49,11 +49,14 @@ static void free_table(struct grant_table *gt)
     xfree(gt);
 }
 
+static const struct pfnmap_heap mapped_heap = {xzalloc, xfree};
+
 int gnttab_domain_init(struct domain *d)
 {
     struct grant_table *gt = xzalloc(sizeof(*gt));
     if (!gt)
         return -ENOMEM;
+    gt->mapped = (struct pfnmap)PFNMAP_INIT(&mapped_heap);
     gt->d = d;
     gt->domid = d->id;
     gt->mt_head = gt->mt_tail = MT_NONE;
@@ -115,14 +118,6 @@ void gnttab_put_mapping(struct grant_table *gt)
     }
 }
 
-static struct ram_chunk *chunk_of_pa(struct ram_chunk *c, size_t n, paddr_t pa)
-{
-    for (size_t i = 0; i < n; i++)
-        if (pa >= c[i].pa && pa < c[i].pa + (PAGE_SIZE << c[i].order))
-            return &c[i];
-    return NULL;
-}
-
 /*
  * Others still map pages of d: take over the RAM chunks holding them (the
  * rest is freed now) so domain_free_ram() frees nothing that is mapped.
@@ -134,7 +129,7 @@ static void become_zombie(struct grant_table *gt, struct domain *d)
     for (unsigned int f = 0; keep && f < gt->nr_frames; f++)
         for (unsigned int i = 0; i < GNTTAB_ENTRIES_PER_FRAME; i++) {
             const struct active_entry *a = &gt->active[f][i];
-            struct ram_chunk *c = a->pin ? chunk_of_pa(d->ram_chunks, d->nr_ram_chunks, a->pa) : 0;
+            const struct ram_chunk *c = a->pin ? domain_ram_chunk_of_pa(d, a->pa) : NULL;
             if (c && !keep[c - d->ram_chunks]) {
                 keep[c - d->ram_chunks] = true;
                 nr_keep++;
@@ -185,6 +180,7 @@ void gnttab_domain_destroy(struct domain *d)
     for (uint32_t p = 0; p < gt->mt_limit / MT_PER_PAGE; p++)
         xfree(gt->mt[p]);
     gt->mt_limit = 0;
+    pfnmap_free(&gt->mapped);
     gt->d = NULL;
     if (gt->nr_mapped == 0)
         free_table(gt);

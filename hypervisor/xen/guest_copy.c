@@ -11,12 +11,7 @@
 /* The page must be RAM of the calling domain (never MMIO such as GICV). */
 static bool owns(const struct domain *d, paddr_t pa)
 {
-    for (size_t i = 0; i < d->nr_ram_chunks; i++) {
-        paddr_t s = d->ram_chunks[i].pa;
-        if (pa >= s && pa < s + (PAGE_SIZE << d->ram_chunks[i].order))
-            return true;
-    }
-    return false;
+    return domain_ram_chunk_of_pa(d, pa) != NULL;
 }
 
 static int copy(struct vcpu *v, vaddr_t gva, void *hbuf, size_t len, bool to_guest)

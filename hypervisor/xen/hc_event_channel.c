@@ -148,6 +148,8 @@ int64_t do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t
     if (ops[cmd].size && copy_from_guest(v, &a, arg, ops[cmd].size))
         return -EFAULT;
     int rc = ops[cmd].fn(x, &a);
+    if (rc == EVTCHN_CONTINUE) /* a reset that goes on where it stopped */
+        return hypercall_continue(v, cmd, arg, 0, 0, 0);
     if (!rc && ops[cmd].copy_out && copy_to_guest(v, arg, &a, ops[cmd].size))
         return -EFAULT;
     return rc;

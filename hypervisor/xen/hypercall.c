@@ -9,19 +9,28 @@
 #include <public/xen.h>
 #include "hypercall.h"
 
-static const hypercall_fn table[XEN_NR_HYPERCALLS] = {
-    [__HYPERVISOR_xen_version] = do_xen_version,
-    [__HYPERVISOR_console_io] = do_console_io,
-    [__HYPERVISOR_sched_op] = do_sched_op,
-    [__HYPERVISOR_grant_table_op] = do_grant_table_op,
-    [__HYPERVISOR_memory_op] = do_memory_op,
-    [__HYPERVISOR_vm_assist] = do_vm_assist,
-    [__HYPERVISOR_vcpu_op] = do_vcpu_op,
-    [__HYPERVISOR_event_channel_op] = do_event_channel_op,
-    [__HYPERVISOR_hvm_op] = do_hvm_op,
-    [__HYPERVISOR_platform_op] = do_platform_op,
-    [__HYPERVISOR_physdev_op] = do_physdev_op,
+/* The handler and the name (for the EL2 stretch statistic's classes). */
+static const struct {
+    hypercall_fn fn;
+    const char *name;
+} table[XEN_NR_HYPERCALLS] = {
+    [__HYPERVISOR_xen_version] = {do_xen_version, "xen_version"},
+    [__HYPERVISOR_console_io] = {do_console_io, "console_io"},
+    [__HYPERVISOR_sched_op] = {do_sched_op, "sched_op"},
+    [__HYPERVISOR_grant_table_op] = {do_grant_table_op, "grant_table_op"},
+    [__HYPERVISOR_memory_op] = {do_memory_op, "memory_op"},
+    [__HYPERVISOR_vm_assist] = {do_vm_assist, "vm_assist"},
+    [__HYPERVISOR_vcpu_op] = {do_vcpu_op, "vcpu_op"},
+    [__HYPERVISOR_event_channel_op] = {do_event_channel_op, "event_channel_op"},
+    [__HYPERVISOR_hvm_op] = {do_hvm_op, "hvm_op"},
+    [__HYPERVISOR_platform_op] = {do_platform_op, "platform_op"},
+    [__HYPERVISOR_physdev_op] = {do_physdev_op, "physdev_op"},
 };
+
+const char *hypercall_name(uint64_t nr)
+{
+    return nr < XEN_NR_HYPERCALLS ? table[nr].name : NULL;
+}
 
 /* Not an errno: handlers return it only through hypercall_continue(). */
 #define CONTINUED INT64_MIN
@@ -39,7 +48,7 @@ void hypercall_dispatch(struct vcpu *v)
 {
     uint64_t nr = v->arch.regs.x[16];
     uint64_t *x = v->arch.regs.x;
-    hypercall_fn fn = nr < XEN_NR_HYPERCALLS ? table[nr] : NULL;
+    hypercall_fn fn = nr < XEN_NR_HYPERCALLS ? table[nr].fn : NULL;
     int64_t ret = fn ? fn(v, x[0], x[1], x[2], x[3], x[4]) : -ENOSYS;
     /* A handler that ended the domain or blocked leaves x0 to be seen on resume. */
     if (ret != CONTINUED)

@@ -22,14 +22,10 @@
 static bool original_page(const struct domain *d, uint64_t gfn, paddr_t *pa)
 {
     ipa_t ipa = gfn << PAGE_SHIFT;
-    for (size_t i = 0; i < d->nr_ram_chunks; i++) {
-        const struct ram_chunk *c = &d->ram_chunks[i];
-        if (ipa >= c->ipa && ipa - c->ipa < (PAGE_SIZE << c->order)) {
-            *pa = c->pa + (ipa - c->ipa);
-            return true;
-        }
-    }
-    return false;
+    const struct ram_chunk *c = gfn >> (64 - PAGE_SHIFT) ? NULL : domain_ram_chunk(d, ipa);
+    if (c)
+        *pa = c->pa + (ipa - c->ipa);
+    return c != NULL;
 }
 
 int xen_decrease_extent(struct domain *d, uint64_t gfn, unsigned int order)

@@ -3,8 +3,11 @@
  * whole lines prefixed "(d<N>) " (dom0's bare), partial lines shown after
  * 50 ms by the real timer queue and continued without a second prefix,
  * other output ending an open line first, long lines cut, the per-domain
- * log ring, the token-bucket rate limit and its "dropped" note, and a log
- * freed while its partial line waits.
+ * log ring, the token-bucket rate limit and its "dropped" note, a log
+ * freed while its partial line waits, and the transmit ring (once the UART's
+ * interrupt is attached): nothing waits for a full UART, a flooding domain
+ * keeps its share of the ring and no more, Cloison's lines keep the reserve,
+ * and a panic sends what waits, then writes directly.
  */
 #include "harness.h"
 #include <stdlib.h>
@@ -143,8 +146,9 @@ TEST(the_log_ring_keeps_the_last_16k)
     rmdom(d1);
 }
 
-/* 16 KiB at once, then 64 KiB/s: what does not fit is dropped and counted,
- * and the next line shown says how much. */
+/* 16 KiB at once, then what the UART carries (11520 bytes/s at 115200
+ * baud): what does not fit is dropped and counted, and the next line shown
+ * says how much. */
 TEST(the_rate_limit_drops_and_then_says_so)
 {
     fake_timer_reset();
@@ -161,10 +165,10 @@ TEST(the_rate_limit_drops_and_then_says_so)
     CHECK_EQ(d3->con->dropped, 3700);
     /* A partial line waits for tokens too. */
     say(d3, "wait");
-    after_partial_delay(); /* 50 ms: 3276 bytes of tokens, enough */
+    after_partial_delay(); /* 50 ms: 576 bytes of tokens, enough */
     CHECK_EQ(fake_uart_len, 163 * (5 + 99 + 2) + 5 + 4);
     say(d3, "\n");
-    fake_counter += FAKE_TIMER_FREQ; /* a second: the bucket is full again */
+    fake_counter += 2 * FAKE_TIMER_FREQ; /* two seconds: the bucket is full again */
     fake_uart_clear();
     say(d3, "ok\n");
     CHECK_STR_EQ(fake_uart_out, "(d3) [3700 bytes dropped: rate limit]\r\n(d3) ok\r\n");
@@ -231,4 +235,87 @@ TEST(the_bucket_refills_after_any_silence)
     say(d5, "again\n");
     CHECK_EQ(d5->con->tokens, CONSOLE_BURST_BYTES - 6);
     rmdom(d5);
+}
+
+/* Once the interrupt is attached, writing never waits for the UART: with its
+ * FIFO full, a line goes into the ring and out with the transmit interrupt
+ * once the FIFO has room again. */
+TEST(output_never_waits_for_a_full_uart)
+{
+    fake_timer_reset();
+    struct domain *d6 = mkdom(6, false);
+    console_input_init(true); /* attaches the UART's interrupt (again: the same handler) */
+    fake_uart_clear();
+    fake_uart_tx_room = 0;
+    say(d6, "queued\n");
+    printk("also queued");
+    CHECK_STR_EQ(fake_uart_out, "");
+    CHECK(fake_uart_tx_irq);
+    fake_uart_tx_room = 4; /* the FIFO drains a little: the interrupt sends that much */
+    fake_uart_take_tx();
+    CHECK_STR_EQ(fake_uart_out, "(d6)");
+    fake_uart_tx_room = SIZE_MAX;
+    fake_uart_take_tx();
+    CHECK_STR_EQ(fake_uart_out, "(d6) queued\r\n(cloison) also queued\r\n");
+    CHECK(!fake_uart_tx_irq); /* nothing waits: the interrupt is off */
+    CHECK_EQ(fake_locks_held, 0);
+    rmdom(d6);
+}
+
+/* Two guests flood a UART that sends nothing: each keeps at most its share
+ * of the ring (all but the reserve, over the writers and one more), a third
+ * that writes one line gets it in, Cloison's own line gets in through the
+ * reserve, and everything comes out in order once the UART drains. */
+TEST(flooding_domains_keep_their_share_of_the_ring)
+{
+    fake_timer_reset();
+    fake_counter = 1000;
+    struct domain *a = mkdom(7, false), *b = mkdom(8, false), *q = mkdom(9, false);
+    char line[64];
+    memset(line, 'f', sizeof(line) - 1);
+    line[sizeof(line) - 1] = '\n';
+    fake_uart_clear();
+    fake_uart_tx_room = 0;
+    for (int i = 0; i < 300; i++) { /* 300 lines of 70 bytes: 21000, over any share */
+        console_guest_write(a, line, sizeof(line));
+        console_guest_write(b, line, sizeof(line));
+    }
+    CHECK(a->con->dropped > 0 && b->con->dropped > 0);
+    say(q, "quiet\n");
+    CHECK_EQ(q->con->dropped, 0);
+    printk("cloison still speaks");
+    fake_uart_tx_room = SIZE_MAX;
+    fake_uart_take_tx();
+    /* Two writers with bytes waiting: each a third of 16384 - 2048, 68 lines. */
+    size_t na = 0, nb = 0;
+    for (const char *p = fake_uart_out; (p = strstr(p, "(d7) ")) != NULL; p++)
+        na++;
+    for (const char *p = fake_uart_out; (p = strstr(p, "(d8) ")) != NULL; p++)
+        nb++;
+    CHECK_EQ(na, (16384 - 2048) / 3 / 70);
+    CHECK_EQ(nb, (16384 - 2048) / 3 / 70);
+    CHECK(strstr(fake_uart_out, "(d9) quiet\r\n(cloison) cloison still speaks\r\n") != NULL);
+    CHECK(!fake_uart_tx_irq);
+    rmdom(a);
+    rmdom(b);
+    rmdom(q);
+}
+
+/* A panic sends what waits in the ring, then writes straight to the UART:
+ * its message must get out when nothing else works. (Last: output stays
+ * synchronous afterwards.) */
+TEST(a_panic_sends_what_waits_then_writes_directly)
+{
+    fake_timer_reset();
+    struct domain *d6 = mkdom(6, false);
+    fake_uart_clear();
+    fake_uart_tx_room = 0;
+    say(d6, "last words\n");
+    CHECK_STR_EQ(fake_uart_out, "");
+    printk_panic();
+    CHECK_STR_EQ(fake_uart_out, "(d6) last words\r\n");
+    printk("PANIC on pCPU0: test");
+    CHECK_STR_EQ(fake_uart_out, "(d6) last words\r\n(cloison) PANIC on pCPU0: test\r\n");
+    fake_uart_tx_room = SIZE_MAX;
+    rmdom(d6);
 }

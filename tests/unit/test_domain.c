@@ -129,8 +129,9 @@ TEST(an_allocation_failure_anywhere_unwinds_everything)
                 domain_discard(d);
         }
     }
-    /* The domain, its chunk table, three vCPUs; two chunks, two pages. */
-    CHECK_EQ(points[0], 5);
+    /* The domain, its chunk table and their host-address index, three
+     * vCPUs; two chunks, two pages. */
+    CHECK_EQ(points[0], 6);
     CHECK_EQ(points[1], 4);
     /* More than the guest RAM banks hold: refused before anything. */
     c.memory_kib = (GUEST_RAM0_MAX + GUEST_RAM1_MAX) / 1024 + 4;

@@ -30,6 +30,7 @@ static void destroy(struct domain *d)
     foreign_domain_destroy(d);
     foreign_release_chunks(d->id, d->ram_chunks, d->nr_ram_chunks);
     free(d->ram_chunks);
+    free(d->ram_by_pa);
     free(d);
 }
 

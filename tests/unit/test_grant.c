@@ -38,6 +38,7 @@ static void destroy(struct domain *d)
     for (size_t i = 0; i < d->nr_ram_chunks; i++)
         page_free(d->ram_chunks[i].pa, d->ram_chunks[i].order);
     free(d->ram_chunks);
+    free(d->ram_by_pa);
     doms[d->id] = NULL;
     free(d);
 }
@@ -194,5 +195,51 @@ TEST(copy_checks)
     c.source.u.gmfn = ~0ULL;
     gnttab_copy(a, &c);
     CHECK_EQ(c.status, GNTST_bad_page);
+    destroy(a);
+}
+
+static int flush(struct domain *d, paddr_t pa)
+{
+    struct gnttab_cache_flush cf = {.offset = 0, .length = 64, .op = GNTTAB_CACHE_CLEAN};
+    cf.a.dev_bus_addr = pa;
+    return gnttab_cache_flush(d, &cf);
+}
+
+/* cache_flush accepts the caller's own RAM and grant frames and the pages
+ * it maps through grants, for as long as one mapping of the page remains;
+ * anything else is -EINVAL (Xen 4.17's outcome for a page nobody granted). */
+TEST(cache_flush_owned_or_mapped_pages_only)
+{
+    struct domain *a = mkdom(1), *b = mkdom(2);
+    gnttab_map_frame(a, 0, 0x38000);
+    struct grant_entry_v1 *g = table(a);
+    REQUIRE(g);
+    paddr_t page = a->ram_chunks[1].pa + 2 * PAGE_SIZE;
+    CHECK_EQ(flush(a, page), 0);                  /* its own RAM */
+    CHECK_EQ(flush(a, (paddr_t)(uintptr_t)g), 0); /* its own grant frame */
+    CHECK_EQ(flush(b, page), -EINVAL);            /* someone else's page */
+    CHECK_EQ(flush(b, b->ram_chunks[0].pa), 0);
+    g[8] = (struct grant_entry_v1){GTF_permit_access, 2, 0x40006};
+    g[9] = (struct grant_entry_v1){GTF_permit_access, 2, 0x40006}; /* the same page */
+    grant_handle_t h1, h2, h3;
+    CHECK_EQ(map(b, 1, 8, GNTMAP_host_map, 0x50000000, &h1), GNTST_okay);
+    CHECK_EQ(map(b, 1, 8, GNTMAP_host_map | GNTMAP_readonly, 0x50001000, &h2), GNTST_okay);
+    CHECK_EQ(map(b, 1, 9, GNTMAP_host_map, 0x50002000, &h3), GNTST_okay);
+    CHECK_EQ(flush(b, page), 0);
+    CHECK_EQ(flush(b, page + PAGE_SIZE), -EINVAL); /* the next page is not granted */
+    CHECK_EQ(gnttab_unmap_ref(b, 0x50000000, 0, 0, h1), GNTST_okay);
+    CHECK_EQ(gnttab_unmap_ref(b, 0x50002000, 0, 0, h3), GNTST_okay);
+    CHECK_EQ(flush(b, page), 0); /* the read-only mapping remains */
+    CHECK_EQ(gnttab_unmap_ref(b, 0x50001000, 0, 0, h2), GNTST_okay);
+    CHECK_EQ(flush(b, page), -EINVAL);
+    /* A failed map leaves nothing behind. */
+    fake_set_page_fails = true;
+    CHECK_EQ(map(b, 1, 8, GNTMAP_host_map, 0x50000000, NULL), GNTST_general_error);
+    fake_set_page_fails = false;
+    CHECK_EQ(flush(b, page), -EINVAL);
+    CHECK_EQ(g[8].flags, GTF_permit_access);
+    CHECK_EQ(map(b, 1, 8, GNTMAP_host_map, 0x50000000, NULL), GNTST_okay);
+    destroy(b); /* its mappings go with it, counts and all (ASan: no leak) */
+    CHECK_EQ(g[8].flags, GTF_permit_access);
     destroy(a);
 }

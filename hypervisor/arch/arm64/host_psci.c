@@ -57,15 +57,18 @@ int64_t host_psci_cpu_on(uint64_t mpidr, paddr_t entry, uint64_t context)
 
 __noreturn void host_system_off(void)
 {
+    printk_flush(); /* the console's last lines, before the power goes */
     if (have_psci)
         psci_call(PSCI_0_2_FN_SYSTEM_OFF, 0, 0, 0);
     printk("psci: SYSTEM_OFF failed; halting");
+    printk_flush();
     for (;;)
         __asm__ volatile("wfi");
 }
 
 __noreturn void host_system_reset(void)
 {
+    printk_flush();
     if (have_psci)
         psci_call(PSCI_0_2_FN_SYSTEM_RESET, 0, 0, 0);
     host_system_off();

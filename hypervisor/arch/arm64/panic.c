@@ -37,7 +37,7 @@ static void stop_others(void)
         for (;;)
             wfe();
     }
-    printk_force_unlock();
+    printk_panic();
 }
 
 __noreturn void panic(const char *fmt, ...)

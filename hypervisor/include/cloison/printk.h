@@ -8,15 +8,17 @@
 
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vprintk(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
-/* Raw bytes to the console device, under the console lock. */
-void console_puts_raw(const char *s, size_t len);
 /* Part of guest `owner`'s (non-zero) line: the prefix goes first unless this
  * continues owner's own unterminated line; `end` adds the newline. Any other
- * output first ends an unterminated line. */
-void console_puts_line_part(unsigned int owner, const char *prefix, size_t plen, const char *s,
+ * output first ends an unterminated line. All of it or nothing: false when
+ * the console has no room for it now (the caller counts it as dropped). */
+bool console_puts_line_part(unsigned int owner, const char *prefix, size_t plen, const char *s,
                             size_t len, bool end);
-/* Break the console lock when this CPU panics while holding it. */
-void printk_force_unlock(void);
+/* This CPU panics: break the console lock if it was held, send what waits,
+ * and from now on write straight to the UART, waiting for it. */
+void printk_panic(void);
+/* Send everything that waits, waiting for the UART (before powering off). */
+void printk_flush(void);
 struct vcpu;
 /* A line about something a guest did, prefixed "d<id>v<n>: "; at most
  * GUEST_LOG_MAX per domain so a hostile guest cannot flood the console. */

@@ -47,8 +47,10 @@
  *                        (arch/arm64/p2m.c)
  * 23. map_lock           the EL2 page tables, ioremap() (arch/arm64/mmu.c)
  * 24. mm_lock            the page allocator's banks and the heap (core/mm.c)
- * 25. console_lock       the UART and its open line: printk() may be called under any
- *                        lock above (console/printk.c)
+ * 25. console_lock       the console's transmit ring, its writers' shares, the open line
+ *                        and the UART's transmit side: printk() may be called under any
+ *                        lock above; the UART's interrupt takes it holding none, after
+ *                        its receive callback has returned (console/printk.c)
  *
  * Rules that keep it so:
  *  - Callbacks run under the lock of whoever calls them (console receive

@@ -7,8 +7,9 @@
  * partial line (a shell prompt) is shown after CONSOLE_PARTIAL_MS without a
  * newline, or at once while the domain has the input focus; the rest of the
  * line continues it unless something else was printed in between. Output is
- * rate-limited per domain (token bucket) so a chatty or hostile guest cannot
- * monopolise the UART.
+ * rate-limited per domain (token bucket) and shares the UART's real bandwidth
+ * (the transmit ring, console/printk.c), so a chatty or hostile guest can
+ * neither monopolise the UART nor make Cloison wait for it.
  *
  * Input (console/console_input.c, as Xen): the UART's receive interrupt feeds a
  * multiplexer. Ctrl-a typed three times in a row moves the input focus
@@ -29,7 +30,9 @@
 
 #define CONSOLE_LINE_MAX 256
 #define CONSOLE_LOG_SIZE 16384
-#define CONSOLE_RATE_BYTES_PER_SEC 65536
+/* A domain's rate is what the UART carries (uart_bytes_per_sec(): 11520
+ * bytes/s at 115200 baud), after a burst; together, domains get no more than
+ * that either: the transmit ring (console/printk.c) shares it between them. */
 #define CONSOLE_BURST_BYTES 16384
 #define CONSOLE_PARTIAL_MS 50
 
@@ -63,6 +66,14 @@ void console_guest_flush(struct domain *d);
 void console_domain_event(enum domain_event ev, uint16_t domid, struct domain *d);
 /* Show a partial line now, leaving it open (the domain gained the focus). */
 void console_guest_show(struct domain *d);
+
+/* ---- output to the UART (console/printk.c) ---- */
+
+/* Boot CPU, once the UART's interrupt is attached: from now on output goes
+ * through the transmit ring, which the interrupt drains. */
+void console_tx_start(void);
+/* The UART's transmit FIFO has room (its interrupt, IRQs masked). */
+void console_tx_interrupt(void);
 
 /* ---- input ---- */
 

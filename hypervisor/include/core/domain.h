@@ -52,6 +52,7 @@ struct domain {
     uint64_t ram1_size;           /* RAM bank 1 at GUEST_RAM1_BASE, 0 if unused */
     struct ram_chunk *ram_chunks; /* host pages backing RAM, in IPA order */
     size_t nr_ram_chunks;
+    uint32_t *ram_by_pa; /* indices into ram_chunks in host address order */
     struct vgic_dist *vgic;
     struct vpl011 *vuart;       /* vPL011 state (vdev/vpl011.c), NULL without vpl011 */
     struct domain_mmio mmio;    /* emulated MMIO windows (core/domain_mmio.c) */

@@ -20,6 +20,13 @@ int domain_alloc_ram(struct domain *d, uint64_t bytes);
 void domain_free_ram(struct domain *d);
 /* The chunk backing RAM at ipa (binary search: chunks are in IPA order), or NULL. */
 const struct ram_chunk *domain_ram_chunk(const struct domain *d, ipa_t ipa);
+/* Once the chunks are all there (the domain's builder): index them by host
+ * address for domain_ram_chunk_of_pa. 0 or -ENOMEM. */
+int domain_ram_index(struct domain *d);
+/* The chunk holding host page pa, or NULL if d's RAM does not hold it
+ * (binary search over the index: the cost grows with log2 of the chunk count,
+ * which the domain's size fixes, never with anything a guest does). */
+const struct ram_chunk *domain_ram_chunk_of_pa(const struct domain *d, paddr_t pa);
 /* Is the page mapped at gfn d's own RAM, at the place it was built for?
  * Never MMIO, a page mapped from another domain (grant, foreign mapping) or
  * one Cloison put there (shared_info, grant frames). *pa = the page, *c = its

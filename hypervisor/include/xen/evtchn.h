@@ -46,6 +46,10 @@ int evtchn_close(struct xen_dom *x, uint32_t port);
 int evtchn_send(struct xen_dom *x, uint32_t port);
 int evtchn_status(struct xen_dom *caller, struct evtchn_status *st); /* dom, port in st */
 int evtchn_unmask(struct xen_dom *x, uint32_t port);
+/* 0 once done, or EVTCHN_CONTINUE after EVTCHN_RESET_PORTS ports: call it
+ * again (the hypercall is re-issued) and it goes on where it stopped. */
+#define EVTCHN_CONTINUE 1
+#define EVTCHN_RESET_PORTS 1024
 int evtchn_reset(struct xen_dom *caller, uint16_t dom);
 int evtchn_xen_port(struct xen_dom *x, evtchn_xen_notify_fn notify, uint32_t *port);
 void evtchn_raise(struct xen_dom *x, uint32_t port); /* hypervisor-originated */

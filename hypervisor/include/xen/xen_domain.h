@@ -61,6 +61,7 @@ struct xen_dom {
     uint32_t max_ports;  /* valid ports now: port_limit, capped at 4096 while 2-level */
     uint32_t free_hint;  /* no free port below this one */
     uint32_t ports_used; /* allocated ports (port 0 excluded) */
+    uint32_t reset_next; /* where an EVTCHNOP_reset in progress goes on, 0 = none */
     uint32_t virq_port[XEN_DOM_MAX_VCPUS][NR_VIRQS];
     struct evtchn_fifo *fifo; /* FIFO ABI state (evtchn_fifo.c), NULL = 2-level */
 };

@@ -5,18 +5,24 @@
 #include <core/domain.h>
 #include <drivers/irqchip.h>
 #include <drivers/uart.h>
+#include <cloison/irq.h>
+#include <stdint.h>
 #include "console_fake.h"
+#include "lock_fake.h"
 
 char fake_uart_out[FAKE_UART_MAX];
 size_t fake_uart_len;
 uint32_t fake_uart_irq = FAKE_UART_IRQ;
 bool fake_uart_rx_enabled;
 unsigned int fake_uart_rx_acks;
+bool fake_uart_tx_irq;
+size_t fake_uart_tx_room = SIZE_MAX;
 uint32_t fake_irq_enabled;
 unsigned int fake_domain_count;
 
 static char in[4096];
 static size_t in_head, in_tail;
+static void (*rx_fn)(void), (*tx_fn)(void);
 
 void fake_uart_clear(void)
 {
@@ -24,12 +30,32 @@ void fake_uart_clear(void)
     fake_uart_out[0] = 0;
 }
 
-void uart_putc(char c)
+static void sent(char c)
 {
     if (fake_uart_len + 1 < FAKE_UART_MAX) {
         fake_uart_out[fake_uart_len++] = c;
         fake_uart_out[fake_uart_len] = 0;
     }
+}
+
+void uart_putc(char c)
+{
+    sent(c); /* waits for room: the FIFO drains, so there is */
+}
+
+bool uart_tx_put(char c)
+{
+    if (!fake_uart_tx_room)
+        return false;
+    if (fake_uart_tx_room != SIZE_MAX)
+        fake_uart_tx_room--;
+    sent(c);
+    return true;
+}
+
+uint32_t uart_bytes_per_sec(void)
+{
+    return FAKE_UART_BYTES_PER_SEC;
 }
 
 void fake_uart_type(const char *s, size_t len)
@@ -48,19 +74,46 @@ int uart_getc(void)
     return in_head == in_tail ? -1 : (unsigned char)in[in_head++ % sizeof(in)];
 }
 
-uint32_t uart_rx_irq(void)
+uint32_t uart_irq(void)
 {
     return fake_uart_irq;
 }
 
-void uart_rx_irq_enable(void)
+void fake_uart_take_tx(void)
 {
-    fake_uart_rx_enabled = true;
+    static bool inside; /* an interrupt handler runs with IRQs masked */
+    if (inside)
+        return;
+    inside = true;
+    while (fake_uart_tx_irq && fake_uart_tx_room && tx_fn)
+        tx_fn();
+    inside = false;
 }
 
-void uart_rx_irq_ack(void)
+/* The driver's interrupt as the tests raise it: bytes arrived. */
+static void uart_interrupt(uint32_t intid, void *data)
 {
+    (void)intid;
+    (void)data;
     fake_uart_rx_acks++;
+    rx_fn();
+    fake_uart_take_tx();
+}
+
+int uart_irq_attach(void (*rx)(void), void (*tx)(void))
+{
+    if (!fake_uart_irq || irq_set_handler(fake_uart_irq, uart_interrupt, NULL) != 0)
+        return -1;
+    rx_fn = rx;
+    tx_fn = tx;
+    fake_uart_rx_enabled = true;
+    fake_irq_unmask_hook = fake_uart_take_tx;
+    return 0;
+}
+
+void uart_tx_irq(bool on)
+{
+    fake_uart_tx_irq = on;
 }
 
 void irqchip_enable(uint32_t intid, bool level)

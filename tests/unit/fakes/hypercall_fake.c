@@ -173,6 +173,7 @@ void fake_domain_free(struct domain *d)
     foreign_domain_destroy(d);
     foreign_release_chunks(d->id, d->ram_chunks, d->nr_ram_chunks);
     xfree(d->ram_chunks);
+    xfree(d->ram_by_pa);
     doms[d->id] = NULL;
     free(d);
 }

@@ -41,8 +41,12 @@ uint64_t spin_lock_irqsave(spinlock_t *l)
     return was;
 }
 
+void (*fake_irq_unmask_hook)(void);
+
 void spin_unlock_irqrestore(spinlock_t *l, uint64_t flags)
 {
     spin_unlock(l);
     fake_irqs_masked = flags;
+    if (!flags && fake_irq_unmask_hook)
+        fake_irq_unmask_hook();
 }

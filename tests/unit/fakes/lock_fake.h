@@ -17,5 +17,9 @@ extern int fake_locks_held;   /* locks taken and not yet released, all together 
 extern bool fake_irqs_masked; /* as spin_lock_irqsave left it */
 /* Called by every spin_lock (irqsave or not) before it takes l, while set. */
 extern void (*fake_lock_hook)(spinlock_t *l);
+/* Called when spin_unlock_irqrestore opens IRQs again, while set: where a
+ * pending interrupt would be taken (fakes/console_fake.c's UART transmit
+ * interrupt). */
+extern void (*fake_irq_unmask_hook)(void);
 
 #endif

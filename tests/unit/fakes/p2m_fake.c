@@ -212,5 +212,7 @@ struct domain *fake_ram_domain(uint16_t id)
             p2m_set_page(&d->p2m, d->ram_chunks[c].ipa + i * PAGE_SIZE,
                          d->ram_chunks[c].pa + i * PAGE_SIZE, P2M_RAM);
     }
+    if (domain_ram_index(d) != 0)
+        abort();
     return d;
 }
