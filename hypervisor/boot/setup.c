@@ -30,8 +30,8 @@
 
 void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr) __noreturn;
 
-static struct domain_cfg boot_cfgs[DOMCFG_MAX_DOMAINS];
-static struct domain_cfg dom0_cfg;
+/* One boot domain at a time: domain_create() keeps its own copy. */
+static struct domain_cfg boot_cfg;
 struct hv_options hv_opts;
 const void *host_fdt;
 
@@ -121,20 +121,26 @@ static void report_cfg_error(const char *msg)
     printk("%s", msg);
 }
 
+static int build_boot_domain(void *ctx, struct domain_cfg *cfg)
+{
+    unsigned int *created = ctx;
+    *created += domain_build(cfg) != NULL;
+    return 0;
+}
+
+/* dom0 and the dom0less domains, in tree order, as many as there are: a
+ * domain the tree describes badly, or that memory cannot hold, is reported
+ * and skipped, and the others are still built. */
 static void create_boot_domains(const void *fdt)
 {
     unsigned int created = 0;
-    if (dom0_parse(fdt, &dom0_cfg, report_cfg_error) == 1) {
-        dom0_cfg.vcpus = dom0_nr_vcpus(&hv_opts);
-        created += domain_build(&dom0_cfg) != NULL;
+    if (dom0_parse(fdt, &boot_cfg, report_cfg_error) == 1) {
+        boot_cfg.vcpus = dom0_nr_vcpus(&hv_opts);
+        build_boot_domain(&created, &boot_cfg);
     }
-    int n = dom0less_parse(fdt, boot_cfgs, DOMCFG_MAX_DOMAINS, report_cfg_error);
-    if (n < 0) {
+    int n = dom0less_for_each(fdt, &boot_cfg, build_boot_domain, &created, report_cfg_error);
+    if (n < 0)
         printk("dom0less: the device tree cannot be used (%d)", n);
-        n = 0;
-    }
-    for (int i = 0; i < n; i++)
-        created += domain_build(&boot_cfgs[i]) != NULL;
     if (!created) {
         printk("no domain to run: powering off");
         host_system_off();
