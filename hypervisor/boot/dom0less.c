@@ -242,6 +242,7 @@ static bool parse_reg(const struct parse_ctx *c, int mod, struct cells cells, st
         say(c, "property 'reg' has %d ranges, only the first is used", len / entry);
     m->start = read_cells(p, (int)cells.addr);
     m->size = read_cells(p + cells.addr, (int)cells.size);
+    m->node = mod;
     if (m->size == 0) {
         say(c, "property 'reg' gives size 0");
         return false;

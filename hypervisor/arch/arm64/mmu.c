@@ -144,6 +144,14 @@ static void map_range(uint64_t *l1, uint64_t va, uint64_t size, enum map_type t)
     }
 }
 
+/* Above the low 1 GiB the early map holds as devices, below the 256 GiB it
+ * ends at (and far below VA_BITS). */
+void mmu_ram_window(paddr_t *start, paddr_t *end)
+{
+    *start = SZ_1G;
+    *end = 256 * SZ_1G;
+}
+
 void mmu_final(const struct mem_range *ram, unsigned int nr_ram)
 {
     final_l1 = alloc_table();

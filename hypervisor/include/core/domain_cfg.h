@@ -39,6 +39,7 @@ enum domain_action {
 struct boot_module {
     paddr_t start; /* host physical address of the image */
     uint64_t size; /* bytes; 0 = absent */
+    int node;      /* offset of its node in the boot tree, for messages */
 };
 
 struct domain_cfg {
