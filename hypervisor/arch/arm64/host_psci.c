@@ -39,8 +39,9 @@ int host_psci_init(const void *fdt)
         printk("psci: no PSCI 0.2+ node in the device tree: single CPU, no power-off");
         return -1;
     }
-    const char *method = fdt_getprop(fdt, node, "method", NULL);
-    use_hvc = method && strcmp(method, "hvc") == 0;
+    int len;
+    const char *method = fdt_getprop(fdt, node, "method", &len);
+    use_hvc = method && len == sizeof("hvc") && memcmp(method, "hvc", sizeof("hvc")) == 0;
     have_psci = true;
     uint64_t v = psci_call(PSCI_0_2_FN_PSCI_VERSION, 0, 0, 0);
     printk("psci: host PSCI %lu.%lu via %s", (v >> 16) & 0xffff, v & 0xffff,

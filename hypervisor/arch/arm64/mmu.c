@@ -41,6 +41,8 @@ extern char _head[], _etext[], _erodata[], _end[];
 
 static uint64_t early_l1[PT_ENTRIES] __aligned(4096);
 static uint64_t *final_l1;
+static const struct mem_range *final_ram; /* the RAM banks mmu_final() mapped */
+static unsigned int final_nr_ram;
 static spinlock_t map_lock = SPINLOCK_INIT;
 
 static uint64_t tcr_value(void)
@@ -148,14 +150,16 @@ static void map_range(uint64_t *l1, uint64_t va, uint64_t size, enum map_type t)
  * ends at (and far below VA_BITS). */
 void mmu_ram_window(paddr_t *start, paddr_t *end)
 {
-    *start = SZ_1G;
+    *start = MMU_LOW_DEVICE_END;
     *end = 256 * SZ_1G;
 }
 
 void mmu_final(const struct mem_range *ram, unsigned int nr_ram)
 {
+    final_ram = ram;
+    final_nr_ram = nr_ram;
     final_l1 = alloc_table();
-    map_range(final_l1, 0, SZ_1G, MAP_DEVICE);
+    map_range(final_l1, 0, MMU_LOW_DEVICE_END, MAP_DEVICE);
     for (unsigned int i = 0; i < nr_ram; i++)
         map_range(final_l1, ram[i].start, ram[i].size, MAP_RW);
     uint64_t head = (uint64_t)_head, etext = (uint64_t)_etext, erodata = (uint64_t)_erodata;
@@ -170,10 +174,22 @@ void mmu_secondary_enable(void)
     mmu_load(final_l1 ? final_l1 : early_l1, final_l1 != NULL);
 }
 
+/* RAM mapped as a device too would give it two memory types (and a device
+ * frame placed on RAM by a bad tree would have its "registers" written). */
+bool mmu_overlaps_ram(paddr_t pa, uint64_t size)
+{
+    for (unsigned int i = 0; i < final_nr_ram; i++)
+        if (pa < final_ram[i].start + final_ram[i].size && pa + size > final_ram[i].start)
+            return true;
+    return false;
+}
+
 void *ioremap(paddr_t pa, size_t size)
 {
+    if (!size || pa + size < pa || mmu_overlaps_ram(pa, size))
+        return NULL;
     /* Everything below 1 GiB is already mapped as device memory. */
-    if (pa + size <= SZ_1G)
+    if (pa + size <= MMU_LOW_DEVICE_END)
         return phys_to_virt(pa);
     if (!final_l1 || pa + size > (1UL << VA_BITS))
         return NULL;

@@ -35,7 +35,8 @@ void *xzalloc(size_t size);
 void xfree(void *p);
 
 /* Map device MMIO for the hypervisor (nGnRE, never executable). Returns the
- * EL2 virtual address (== pa), or NULL if the range cannot be mapped. */
+ * EL2 virtual address (== pa), or NULL if the range cannot be mapped (empty,
+ * wrapping, beyond the VA space, or overlapping RAM). */
 void *ioremap(paddr_t pa, size_t size);
 
 static inline void *phys_to_virt(paddr_t pa)
@@ -48,6 +49,9 @@ static inline paddr_t virt_to_phys(const void *va)
 }
 
 /* Arch hooks for the hypervisor's own page tables (arch/arm64/mmu.c). */
+/* [0, MMU_LOW_DEVICE_END) is device memory in the early and the final tables
+ * alike: what a console must be in to work from the first message on. */
+#define MMU_LOW_DEVICE_END SZ_1G
 void mmu_early_enable(void); /* boot CPU, first thing: caches on, RAM mapped */
 /* The physical addresses the early map and the final tables can hold as RAM:
  * RAM outside [*start, *end) is not used. */
@@ -55,5 +59,8 @@ void mmu_ram_window(paddr_t *start, paddr_t *end);
 /* Boot CPU, after mm_init(): the final W^X tables over these RAM banks. */
 void mmu_final(const struct mem_range *ram, unsigned int nr_ram);
 void mmu_secondary_enable(void);
+/* After mmu_final(): does [pa, pa + size) touch the RAM it mapped? For
+ * drivers checking the device frames a boot tree names. */
+bool mmu_overlaps_ram(paddr_t pa, uint64_t size);
 
 #endif
