@@ -97,8 +97,9 @@ static bool dropped(const void *fdt, int node, int parent, const struct dom0_dt_
     return is_memory(fdt, node) || uses_ppi(fdt, node) || is_hv_uart(fdt, node, parent, p->hv_uart);
 }
 
-/* Boot modules and dom0less domains under /chosen are Cloison's. */
-static bool dropped_chosen_child(const void *fdt, int node)
+/* Boot modules and dom0less domains are Cloison's wherever they sit (Xen
+ * drops them anywhere too). */
+static bool is_boot_description(const void *fdt, int node)
 {
     return !fdt_node_check_compatible(fdt, node, "multiboot,module") ||
            !fdt_node_check_compatible(fdt, node, "xen,multiboot-module") ||
@@ -119,9 +120,7 @@ static int delete_nodes(void *fdt, const struct dom0_dt_params *p)
         if (depth >= WALK_MAX_DEPTH)
             return -FDT_ERR_BADSTRUCTURE;
         int parent = stack[depth - 1];
-        const char *pname = fdt_get_name(fdt, parent, NULL);
-        bool in_chosen = depth == 2 && pname && !strcmp(pname, "chosen");
-        if (dropped(fdt, node, parent, p) || (in_chosen && dropped_chosen_child(fdt, node))) {
+        if (dropped(fdt, node, parent, p) || is_boot_description(fdt, node)) {
             TRY(fdt_del_node(fdt, node));
             depth = prev_depth; /* next: what followed the deleted subtree */
             continue;
