@@ -138,9 +138,10 @@ int mm_start_allocators(void)
         start_bank(&ram[i]);
     allocators_started = true;
     heap = heap_create(&provider);
-    if (!heap) {
-        printk("mm: no free RAM left for Cloison's heap (%u RAM banks, %u usable, %lu KiB free)",
-               nr_ram, nr_banks, (uint64_t)mm_free_pages() * 4);
+    if (!heap || mm_free_pages() < MM_BOOT_MIN_FREE / PAGE_SIZE) {
+        printk("mm: %lu KiB of RAM free after the reservations, Cloison needs %lu KiB "
+               "(%u RAM banks, %u with an allocator)",
+               (uint64_t)mm_free_pages() * 4, MM_BOOT_MIN_FREE >> 10, nr_ram, nr_banks);
         return -1;
     }
     return 0;

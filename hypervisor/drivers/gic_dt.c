@@ -145,6 +145,21 @@ static bool read_regions(struct probe *p, int node, struct gic_dt *out)
     return true;
 }
 
+/* Two frames sharing bytes would have one driver's writes land in the other. */
+static bool frames_apart(struct probe *p, const struct gic_dt *dt)
+{
+    for (unsigned int i = 0; i < dt->nr_regions; i++) {
+        for (unsigned int j = i + 1; j < dt->nr_regions; j++) {
+            const struct gic_dt_region *a = &dt->region[i], *b = &dt->region[j];
+            if (a->base < b->base + b->size && b->base < a->base + a->size) {
+                say(p, "property 'reg' entries %u and %u overlap", i, j);
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 int gic_dt_probe(const void *fdt, struct gic_dt *out, void (*report)(const char *msg))
 {
     struct probe p = {.fdt = fdt, .report = report, .path = "/"};
@@ -165,7 +180,7 @@ int gic_dt_probe(const void *fdt, struct gic_dt *out, void (*report)(const char 
                 return -1;
             out->nr_regions = 1 + n;
         }
-        return read_regions(&p, node, out) ? 0 : -1;
+        return read_regions(&p, node, out) && frames_apart(&p, out) ? 0 : -1;
     }
     say(&p, "no node compatible \"arm,gic-v3\", \"arm,gic-400\", \"arm,cortex-a15-gic\" or "
             "\"arm,cortex-a9-gic\"");

@@ -1,8 +1,8 @@
 /*
  * libFuzzer: the host GIC's description (drivers/gic_dt.c) from arbitrary
  * bytes as the boot DTB. Properties: an accepted GIC has 4 frames (v2) or
- * 2..9 (v3), each page aligned, not wrapping and at least as large as the
- * driver's accesses; a refusal always says why.
+ * 2..9 (v3), each page aligned, not wrapping, at least as large as the
+ * driver's accesses and apart from the others; a refusal always says why.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,6 +29,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             uint64_t min = v3 ? (i ? 0x20000 : 0x10000) : (i == 1 || i == 3 ? 0x2000 : 0x1000);
             if (r->size < min || r->base & 0xfff || r->base + r->size < r->base)
                 abort();
+            for (unsigned int j = 0; j < i; j++)
+                if (r->base < dt.region[j].base + dt.region[j].size &&
+                    dt.region[j].base < r->base + r->size)
+                    abort();
         }
     } else if (fuzz_report_bytes == before) {
         abort(); /* refused without a word */

@@ -128,6 +128,19 @@ TEST(bad_gicv3_nodes)
     free(fdt);
 }
 
+TEST(overlapping_frames)
+{
+    struct gic_dt dt;
+    void *fdt = load("virt-gicv3-boot.dtb");
+    REQUIRE(fdt);
+    const fdt32_t reg[] = {0, cpu_to_fdt32(0x8000000), 0, cpu_to_fdt32(0x10000),
+                           0, cpu_to_fdt32(0x8000000), 0, cpu_to_fdt32(0x20000)};
+    REQUIRE(fdt_setprop(fdt, intc(fdt), "reg", reg, sizeof(reg)) == 0);
+    CHECK_EQ(probe(fdt, &dt), -1);
+    CHECK(said("property 'reg' entries 0 and 1 overlap"));
+    free(fdt);
+}
+
 TEST(bad_parent_cells)
 {
     struct gic_dt dt;

@@ -100,14 +100,13 @@ void mmu_load(uint64_t *root, bool wxn)
 static uint64_t *alloc_table(void)
 {
     paddr_t pa = page_alloc(0);
-    if (!pa)
-        panic("mmu: out of memory for EL2 page tables");
-    return phys_to_virt(pa);
+    return pa ? phys_to_virt(pa) : NULL;
 }
 
 /* Map [va, va+size) -> same PA with the given type, using the largest blocks
- * alignment allows; existing block mappings are split on demand. */
-static void map_range(uint64_t *l1, uint64_t va, uint64_t size, enum map_type t)
+ * alignment allows; existing block mappings are split on demand. False when
+ * no page is left for a table (what was mapped so far stays). */
+static bool map_range(uint64_t *l1, uint64_t va, uint64_t size, enum map_type t)
 {
     uint64_t end = va + size;
     uint64_t attrs = block_attrs(t);
@@ -130,6 +129,8 @@ static void map_range(uint64_t *l1, uint64_t va, uint64_t size, enum map_type t)
             uint64_t e = table[idx];
             if (!(e & PTE_VALID) || !(e & PTE_TABLE)) {
                 uint64_t *next = alloc_table();
+                if (!next)
+                    return false;
                 if (e & PTE_VALID) { /* split an existing block, keeping its attributes */
                     uint64_t sub = LEVEL_SIZE(level + 1);
                     uint64_t base = e & PTE_ADDR_MASK & ~(bsize - 1);
@@ -144,6 +145,15 @@ static void map_range(uint64_t *l1, uint64_t va, uint64_t size, enum map_type t)
             table = phys_to_virt(e & PTE_ADDR_MASK);
         }
     }
+    return true;
+}
+
+/* The final tables at boot: mm_start_allocators() leaves MM_BOOT_MIN_FREE
+ * free, far more than they take, so running out is a Cloison bug. */
+static void map_boot(uint64_t va, uint64_t size, enum map_type t)
+{
+    if (!map_range(final_l1, va, size, t))
+        panic("mmu: out of memory for EL2 page tables");
 }
 
 /* Above the low 1 GiB the early map holds as devices, below the 256 GiB it
@@ -159,13 +169,15 @@ void mmu_final(const struct mem_range *ram, unsigned int nr_ram)
     final_ram = ram;
     final_nr_ram = nr_ram;
     final_l1 = alloc_table();
-    map_range(final_l1, 0, MMU_LOW_DEVICE_END, MAP_DEVICE);
+    if (!final_l1)
+        panic("mmu: out of memory for EL2 page tables");
+    map_boot(0, MMU_LOW_DEVICE_END, MAP_DEVICE);
     for (unsigned int i = 0; i < nr_ram; i++)
-        map_range(final_l1, ram[i].start, ram[i].size, MAP_RW);
+        map_boot(ram[i].start, ram[i].size, MAP_RW);
     uint64_t head = (uint64_t)_head, etext = (uint64_t)_etext, erodata = (uint64_t)_erodata;
-    map_range(final_l1, head, etext - head, MAP_TEXT);
-    map_range(final_l1, etext, erodata - etext, MAP_RODATA);
-    map_range(final_l1, erodata, ALIGN_UP((uint64_t)_end, PAGE_SIZE) - erodata, MAP_RW);
+    map_boot(head, etext - head, MAP_TEXT);
+    map_boot(etext, erodata - etext, MAP_RODATA);
+    map_boot(erodata, ALIGN_UP((uint64_t)_end, PAGE_SIZE) - erodata, MAP_RW);
     mmu_load(final_l1, true);
 }
 
@@ -194,12 +206,12 @@ void *ioremap(paddr_t pa, size_t size)
     if (!final_l1 || pa + size > (1UL << VA_BITS))
         return NULL;
     spin_lock(&map_lock);
-    map_range(final_l1, ALIGN_DOWN(pa, PAGE_SIZE),
-              ALIGN_UP(pa + size, PAGE_SIZE) - ALIGN_DOWN(pa, PAGE_SIZE), MAP_DEVICE);
+    bool mapped = map_range(final_l1, ALIGN_DOWN(pa, PAGE_SIZE),
+                            ALIGN_UP(pa + size, PAGE_SIZE) - ALIGN_DOWN(pa, PAGE_SIZE), MAP_DEVICE);
     dsb(ishst);
     __asm__ volatile("tlbi alle2is" ::: "memory");
     dsb(ish);
     isb();
     spin_unlock(&map_lock);
-    return phys_to_virt(pa);
+    return mapped ? phys_to_virt(pa) : NULL;
 }

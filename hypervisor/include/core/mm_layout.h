@@ -72,7 +72,8 @@ enum mm_module mm_reserve_module(paddr_t start, uint64_t size, struct range *con
 /* Any time: was this module reserved (MM_MODULE_OK), else why not. */
 enum mm_module mm_check_module(paddr_t start, uint64_t size, struct range *conflict);
 /* Buddy allocators over the free RAM and the heap on top: 0, or -1 when
- * nothing is left for Cloison's own heap (printed why). */
+ * less than MM_BOOT_MIN_FREE is left for Cloison itself (printed why). */
 int mm_start_allocators(void);
+#define MM_BOOT_MIN_FREE (1UL << 20) /* EL2 tables, then the first domain's structures */
 
 #endif
