@@ -142,41 +142,6 @@ static void pass_v2m(void *ctx, const struct dom0_v2m *f)
            first + n - 1);
 }
 
-static uint32_t dt_u32(const void *fdt, int node, const char *name, uint32_t dflt)
-{
-    int len;
-    const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
-    return p && len == 4 ? fdt32_to_cpu(*p) : dflt;
-}
-
-/* SPIs a PCIe host bridge's INTx lines use: its interrupt-map entries (child
- * unit address, child specifier, parent phandle, parent unit address, parent
- * specifier) whose parent is a 3-cell GIC specifier of type SPI. */
-static void for_each_map_spi(const void *fdt, void (*fn)(void *ctx, uint32_t intid), void *ctx)
-{
-    int node = -1;
-    while ((node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "pci", 4)) >= 0) {
-        int len;
-        const fdt32_t *map = fdt_getprop(fdt, node, "interrupt-map", &len);
-        if (!map)
-            continue;
-        unsigned int n = (unsigned int)len / 4, i = 0;
-        uint32_t child =
-            dt_u32(fdt, node, "#address-cells", 3) + dt_u32(fdt, node, "#interrupt-cells", 1);
-        while (i + child + 1 <= n) {
-            int parent = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(map[i + child]));
-            if (parent < 0 || !fdt_getprop(fdt, parent, "interrupt-controller", NULL))
-                break; /* an entry we cannot size ends the walk */
-            uint32_t pac = dt_u32(fdt, parent, "#address-cells", 0);
-            uint32_t pic = dt_u32(fdt, parent, "#interrupt-cells", 0);
-            const fdt32_t *spec = map + i + child + 1 + pac;
-            i += child + 1 + pac + pic;
-            if (pic == 3 && i <= n && fdt32_to_cpu(spec[0]) == 0 && fdt32_to_cpu(spec[1]) < 988)
-                fn(ctx, fdt32_to_cpu(spec[1]) + 32);
-        }
-    }
-}
-
 /* The bank that holds the kernel: the first one large enough. */
 static int pick_bank(const struct dom0_dt_params *p, uint64_t need)
 {
@@ -211,7 +176,7 @@ static void *derive_dt_and_pass_devices(struct domain *d, const void *host_fdt,
         /* Their interrupts follow the devices; the INTx of a PCIe bridge
          * are only in its interrupt-map. */
         dom0_dt_for_each_spi(buf, route_spi, d);
-        for_each_map_spi(buf, route_spi, d);
+        dom0_dt_for_each_map_spi(buf, route_spi, d);
         dom0_dt_for_each_v2m(buf, pass_v2m, d);
     }
     arch_fp_restore(fp);

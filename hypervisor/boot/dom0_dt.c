@@ -1,7 +1,9 @@
 /*
  * dom0's device tree (see boot/dom0_dt.h). Works on a copy of the host
- * tree opened into a larger buffer; every deletion restarts the scan, since
- * libfdt offsets move when the tree changes (trees are small, boots rare).
+ * tree opened into a larger buffer, deleting in one pass: a deletion moves
+ * only what follows the deleted node, so the walk goes on from the node
+ * before it (a tree with thousands of dom0less domains under /chosen costs
+ * one pass, not one per deletion).
  */
 #include <boot/dom0_dt.h>
 #include <libfdt.h>
@@ -75,52 +77,59 @@ static bool is_memory(const void *fdt, int node)
     return t && !strcmp(t, "memory");
 }
 
-static bool is_hv_uart(const void *fdt, int node, uint64_t base)
+static bool is_hv_uart(const void *fdt, int node, int parent, uint64_t base)
 {
     int len;
     const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-    int parent = fdt_parent_offset(fdt, node);
     int ac = parent >= 0 ? fdt_address_cells(fdt, parent) : 2;
     return reg && ac >= 1 && ac <= 2 && len >= 4 * ac && read_cells(reg, ac) == base &&
            fdt_getprop(fdt, node, "interrupts", NULL);
 }
 
-static bool dropped(const void *fdt, int node, const struct dom0_dt_params *p)
+static bool dropped(const void *fdt, int node, int parent, const struct dom0_dt_params *p)
 {
     const char *name = fdt_get_name(fdt, node, NULL);
     if (name && (!strcmp(name, "cpus") || !strcmp(name, "hypervisor")))
-        return fdt_parent_offset(fdt, node) == 0;
+        return parent == 0;
     for (size_t i = 0; i < sizeof(dropped_compatibles) / sizeof(dropped_compatibles[0]); i++)
         if (!fdt_node_check_compatible(fdt, node, dropped_compatibles[i]))
             return true;
-    return is_memory(fdt, node) || uses_ppi(fdt, node) || is_hv_uart(fdt, node, p->hv_uart);
+    return is_memory(fdt, node) || uses_ppi(fdt, node) || is_hv_uart(fdt, node, parent, p->hv_uart);
 }
 
-/* Boot modules and dom0less domains under /chosen are Cloison's. */
-static bool dropped_chosen_child(const void *fdt, int node)
+/* Boot modules and dom0less domains are Cloison's wherever they sit (Xen
+ * drops them anywhere too). */
+static bool is_boot_description(const void *fdt, int node)
 {
     return !fdt_node_check_compatible(fdt, node, "multiboot,module") ||
            !fdt_node_check_compatible(fdt, node, "xen,multiboot-module") ||
            !fdt_node_check_compatible(fdt, node, "xen,domain");
 }
 
+/* The walk keeps each depth's current node (the tree is at most
+ * FDT_VALIDATE_MAX_DEPTH deep: fdt_validate()), so a node's parent is known
+ * without libfdt's walk from the root. Ancestors precede the node, so a
+ * deletion never moves them. */
+#define WALK_MAX_DEPTH 64
+
 static int delete_nodes(void *fdt, const struct dom0_dt_params *p)
 {
-    for (bool again = true; again;) {
-        again = false;
-        int node = 0, depth = 0;
-        while ((node = fdt_next_node(fdt, node, &depth)) >= 0 && depth > 0) {
-            int parent = fdt_parent_offset(fdt, node);
-            const char *pname = parent >= 0 ? fdt_get_name(fdt, parent, NULL) : NULL;
-            bool in_chosen = pname && !strcmp(pname, "chosen") && depth == 2;
-            if (dropped(fdt, node, p) || (in_chosen && dropped_chosen_child(fdt, node))) {
-                TRY(fdt_del_node(fdt, node));
-                again = true;
-                break;
-            }
+    int stack[WALK_MAX_DEPTH] = {0}, prev = 0, prev_depth = 0;
+    int node, depth = 0;
+    while ((node = fdt_next_node(fdt, prev, &depth)) >= 0 && depth > 0) {
+        if (depth >= WALK_MAX_DEPTH)
+            return -FDT_ERR_BADSTRUCTURE;
+        int parent = stack[depth - 1];
+        if (dropped(fdt, node, parent, p) || is_boot_description(fdt, node)) {
+            TRY(fdt_del_node(fdt, node));
+            depth = prev_depth; /* next: what followed the deleted subtree */
+            continue;
         }
+        stack[depth] = node;
+        prev = node;
+        prev_depth = depth;
     }
-    return 0;
+    return node == -FDT_ERR_NOTFOUND || node >= 0 ? 0 : node;
 }
 
 static int fix_chosen(void *fdt, const struct dom0_dt_params *p)
@@ -162,8 +171,12 @@ static int fix_gic(void *fdt, uint32_t *phandle)
     int entry = 4 * (ac + sc);
     int keep = 2 * entry; /* GICD + GICC, or GICD + one redistributor region */
     if (v3) {
-        const fdt32_t *nr = fdt_getprop(fdt, gic, "#redistributor-regions", NULL);
-        keep = entry * (1 + (nr ? (int)fdt32_to_cpu(*nr) : 1));
+        int nlen;
+        const fdt32_t *nr = fdt_getprop(fdt, gic, "#redistributor-regions", &nlen);
+        uint32_t regions = nr && nlen == 4 ? fdt32_ld(nr) : 1;
+        if (regions < 1 || regions > 8)
+            return -FDT_ERR_BADVALUE; /* irqchip refused it already: never here */
+        keep = entry * (1 + (int)regions);
     }
     if (len > keep) {
         fdt32_t copy[64];
@@ -336,6 +349,51 @@ int dom0_dt_for_each_spi(const void *fdt, void (*fn)(void *ctx, uint32_t intid),
         for (int i = 0; i + 3 <= len / 4; i += 3) {
             if (fdt32_to_cpu(irq[i]) == 0) { /* SPI */
                 fn(ctx, fdt32_to_cpu(irq[i + 1]) + 32);
+                n++;
+            }
+        }
+    }
+    return n;
+}
+
+static uint32_t dt_u32(const void *fdt, int node, const char *name, uint32_t dflt)
+{
+    int len;
+    const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+    return p && len == 4 ? fdt32_ld(p) : dflt;
+}
+
+/* Cell counts an interrupt-map entry may use: more than this is a broken
+ * tree, and stops the walk (an unbounded count wrapped the index, and the
+ * walk never ended). */
+#define MAP_MAX_CELLS 4
+
+int dom0_dt_for_each_map_spi(const void *fdt, void (*fn)(void *ctx, uint32_t intid), void *ctx)
+{
+    int node = -1, n = 0;
+    while ((node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "pci", 4)) >= 0) {
+        int len;
+        const fdt32_t *map = fdt_getprop(fdt, node, "interrupt-map", &len);
+        if (!map)
+            continue;
+        uint32_t ncells = (uint32_t)len / 4, i = 0;
+        uint32_t cac = dt_u32(fdt, node, "#address-cells", 3);
+        uint32_t cic = dt_u32(fdt, node, "#interrupt-cells", 1);
+        if (cac > MAP_MAX_CELLS || cic > MAP_MAX_CELLS)
+            continue;
+        uint32_t child = cac + cic;
+        while (i + child + 1 <= ncells) {
+            int parent = fdt_node_offset_by_phandle(fdt, fdt32_ld(map + i + child));
+            if (parent < 0 || !fdt_getprop(fdt, parent, "interrupt-controller", NULL))
+                break; /* an entry we cannot size ends the walk */
+            uint32_t pac = dt_u32(fdt, parent, "#address-cells", 0);
+            uint32_t pic = dt_u32(fdt, parent, "#interrupt-cells", 0);
+            if (pac > MAP_MAX_CELLS || pic > MAP_MAX_CELLS)
+                break;
+            const fdt32_t *spec = map + i + child + 1 + pac;
+            i += child + 1 + pac + pic;
+            if (pic == 3 && i <= ncells && fdt32_ld(spec) == 0 && fdt32_ld(spec + 1) < 988) {
+                fn(ctx, fdt32_ld(spec + 1) + 32);
                 n++;
             }
         }

@@ -33,6 +33,7 @@
 
 struct parse_ctx {
     const void *fdt;
+    int chosen; /* /chosen's offset: the domain nodes' parent */
     void (*report)(const char *msg);
     const char *path; /* node the next message is about, "/chosen/domU1[/module@x]" */
 };
@@ -183,16 +184,21 @@ static bool parse_event_channels(const struct parse_ctx *c, int node, struct dom
 }
 
 /* Cell counts for the modules' reg: the domain node's own, else inherited
- * from the nearest ancestor that has one (as Xen's scanner does), else the
- * device-tree defaults (2 address, 1 size). */
+ * from the nearest ancestor that has one (as Xen's scanner does: /chosen,
+ * then the root), else the device-tree defaults (2 address, 1 size). A domain
+ * node's ancestors are known, so no parent lookup (a walk from the root in
+ * libfdt) is made for each of thousands of domains. */
 static bool get_cells(const struct parse_ctx *c, int node, const char *prop, uint32_t dflt,
                       uint32_t *out)
 {
-    int len, at = node;
+    const int chain[] = {node, c->chosen, 0};
     const fdt32_t *p = NULL;
+    int len, at = -1;
 
-    while (at >= 0 && !(p = fdt_getprop(c->fdt, at, prop, &len)))
-        at = fdt_parent_offset(c->fdt, at);
+    for (size_t i = 0; i < ARRAY_SIZE(chain) && !p; i++) {
+        if (chain[i] >= 0 && (i == 0 || chain[i] != chain[i - 1]))
+            p = fdt_getprop(c->fdt, at = chain[i], prop, &len);
+    }
     if (!p) {
         *out = dflt;
     } else if (len != 4) {
@@ -201,7 +207,7 @@ static bool get_cells(const struct parse_ctx *c, int node, const char *prop, uin
     } else {
         *out = fdt32_ld(p);
     }
-    if (at != node)
+    if (!p || at != node)
         say(c, "property '%s' missing (booting.txt requires it), using %u", prop, *out);
     /* Module addresses and sizes are 64-bit at most; 0 size cells leave no size. */
     if (*out < 1 || *out > 2) {
@@ -236,6 +242,7 @@ static bool parse_reg(const struct parse_ctx *c, int mod, struct cells cells, st
         say(c, "property 'reg' has %d ranges, only the first is used", len / entry);
     m->start = read_cells(p, (int)cells.addr);
     m->size = read_cells(p + cells.addr, (int)cells.size);
+    m->node = mod;
     if (m->size == 0) {
         say(c, "property 'reg' gives size 0");
         return false;
@@ -424,21 +431,22 @@ static bool parse_domain(struct parse_ctx *c, int node, struct domain_cfg *cfg)
     return ok;
 }
 
-int dom0less_parse(const void *fdt, struct domain_cfg *out, int max,
-                   void (*report)(const char *msg))
+int dom0less_for_each(const void *fdt, struct domain_cfg *scratch,
+                      int (*fn)(void *ctx, struct domain_cfg *cfg), void *ctx,
+                      void (*report)(const char *msg))
 {
     struct parse_ctx c = {.fdt = fdt, .report = report};
     char path[128];
-    int rc, chosen, node, n = 0;
+    int rc, node, n = 0;
 
     rc = fdt_check_header(fdt);
     if (rc)
         return rc;
-    chosen = fdt_path_offset(fdt, "/chosen");
-    if (chosen < 0)
+    c.chosen = fdt_path_offset(fdt, "/chosen");
+    if (c.chosen < 0)
         return 0;
 
-    fdt_for_each_subnode(node, fdt, chosen)
+    fdt_for_each_subnode(node, fdt, c.chosen)
     {
         const char *name;
 
@@ -447,14 +455,47 @@ int dom0less_parse(const void *fdt, struct domain_cfg *out, int max,
         name = fdt_get_name(fdt, node, NULL);
         snprintf(path, sizeof(path), "/chosen/%s", name ? name : "?");
         c.path = path;
-        if (n >= max) {
-            say(&c, "too many domains (at most %d), domain skipped", max < 0 ? 0 : max);
+        if (!parse_domain(&c, node, scratch))
             continue;
-        }
-        if (parse_domain(&c, node, &out[n]))
-            n++;
+        n++;
+        if ((rc = fn(ctx, scratch)) != 0)
+            return rc;
     }
     return n;
+}
+
+struct parse_array {
+    struct domain_cfg *out;
+    int n, max;
+    void (*report)(const char *msg);
+};
+
+static int keep_in_array(void *ctx, struct domain_cfg *cfg)
+{
+    struct parse_array *a = ctx;
+
+    if (a->n >= a->max) {
+        if (a->report) {
+            char msg[MSG_LEN];
+            snprintf(msg, sizeof(msg),
+                     "dom0less: /chosen/%s: too many domains (at most %d), domain skipped",
+                     cfg->name, a->max);
+            a->report(msg);
+        }
+        return 0;
+    }
+    a->out[a->n++] = *cfg;
+    return 0;
+}
+
+int dom0less_parse(const void *fdt, struct domain_cfg *out, int max,
+                   void (*report)(const char *msg))
+{
+    struct parse_array a = {out, 0, max < 0 ? 0 : max, report};
+    struct domain_cfg scratch;
+    int rc = dom0less_for_each(fdt, &scratch, keep_in_array, &a, report);
+
+    return rc < 0 ? rc : a.n;
 }
 
 /* The dom0 kernel module among /chosen's direct children: "multiboot,kernel",
@@ -547,7 +588,7 @@ int dom0_parse(const void *fdt, struct domain_cfg *cfg, void (*report)(const cha
 
     if (fdt_check_header(fdt))
         return -1;
-    chosen = fdt_path_offset(fdt, "/chosen");
+    chosen = c.chosen = fdt_path_offset(fdt, "/chosen");
     if (chosen < 0 || (kernel = dom0_kernel_module(fdt, chosen)) < 0)
         return 0;
     memset(cfg, 0, sizeof(*cfg));

@@ -26,7 +26,8 @@ static bool terminated(const uint8_t *base, uint64_t off, uint64_t end)
     return off < end && memchr(base + off, '\0', end - off) != NULL;
 }
 
-static int check_rsvmap(const uint8_t *fdt, uint64_t off, uint64_t limit)
+/* *end receives the offset just past the terminating entry. */
+static int check_rsvmap(const uint8_t *fdt, uint64_t off, uint64_t limit, uint64_t *end)
 {
     if (off % 8)
         return -FDT_ERR_BADLAYOUT;
@@ -36,9 +37,29 @@ static int check_rsvmap(const uint8_t *fdt, uint64_t off, uint64_t limit)
         bool zero = true;
         for (int i = 0; i < 16; i++)
             zero &= fdt[off + i] == 0;
-        if (zero)
+        if (zero) {
+            *end = off + 16;
             return 0;
+        }
     }
+}
+
+static bool overlap(uint64_t a, uint64_t a_end, uint64_t b, uint64_t b_end)
+{
+    return a < a_end && b < b_end && a < b_end && b < a_end;
+}
+
+/* Header, reservation map, structure and strings share no byte: libfdt
+ * moves the blocks apart when it opens a tree for editing (dom0's), and
+ * blocks that overlap come out garbled (an unterminated reservation map
+ * handed to dom0, found by tests/fuzz/fuzz_dom0_dt). */
+static bool blocks_apart(uint64_t rsv, uint64_t rsv_end, uint64_t st, uint64_t st_end,
+                         uint64_t strs, uint64_t strs_end)
+{
+    const uint64_t hdr = sizeof(struct fdt_header);
+    return !overlap(0, hdr, rsv, rsv_end) && !overlap(0, hdr, st, st_end) &&
+           !overlap(0, hdr, strs, strs_end) && !overlap(rsv, rsv_end, st, st_end) &&
+           !overlap(rsv, rsv_end, strs, strs_end) && !overlap(st, st_end, strs, strs_end);
 }
 
 static int check_struct(const uint8_t *st, uint64_t size, const uint8_t *strs, uint64_t strs_size)
@@ -106,7 +127,10 @@ int fdt_validate(const void *fdt, size_t bufsize)
     uint64_t rsv = fdt_off_mem_rsvmap(fdt);
     if (st % 4 || st + st_size > total || strs + strs_size > total || rsv > total)
         return -FDT_ERR_TRUNCATED;
-    if ((rc = check_rsvmap(b, rsv, total)) != 0)
+    uint64_t rsv_end;
+    if ((rc = check_rsvmap(b, rsv, total, &rsv_end)) != 0)
         return rc;
+    if (!blocks_apart(rsv, rsv_end, st, st + st_size, strs, strs + strs_size))
+        return -FDT_ERR_BADLAYOUT;
     return check_struct(b + st, st_size, b + strs, strs_size);
 }

@@ -13,6 +13,8 @@
 #include <boot/dom0_build.h>
 #include <boot/domain_build.h>
 #include <boot/setup.h>
+#include <boot/boot_modules.h>
+#include <core/mm_layout.h>
 #include <cloison/host_psci.h>
 #include <drivers/irqchip.h>
 #include <cloison/mm.h>
@@ -26,12 +28,14 @@
 #include <vdev/vgic.h>
 #include <vdev/vtimer.h>
 #include <libfdt.h>
+#include <lib/printf.h>
+#include <stdarg.h>
 #include <string.h>
 
 void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr) __noreturn;
 
-static struct domain_cfg boot_cfgs[DOMCFG_MAX_DOMAINS];
-static struct domain_cfg dom0_cfg;
+/* One boot domain at a time: domain_create() keeps its own copy. */
+static struct domain_cfg boot_cfg;
 struct hv_options hv_opts;
 const void *host_fdt;
 
@@ -121,20 +125,44 @@ static void report_cfg_error(const char *msg)
     printk("%s", msg);
 }
 
+/*
+ * Boot input Cloison cannot run on (memory it cannot find or keep, no
+ * interrupt controller, the wrong load address): say why and power the
+ * machine off through PSCI (or halt this CPU when the firmware has none).
+ * Only the boot CPU runs: no other has been started yet.
+ */
+static __noreturn void __attribute__((format(printf, 1, 2))) refuse_boot(const char *fmt, ...)
+{
+    char why[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    printk("cannot boot: %s; powering off", why);
+    host_system_off();
+}
+
+static int build_boot_domain(void *ctx, struct domain_cfg *cfg)
+{
+    unsigned int *created = ctx;
+    if (boot_modules_usable(host_fdt, cfg))
+        *created += domain_build(cfg) != NULL;
+    return 0;
+}
+
+/* dom0 and the dom0less domains, in tree order, as many as there are: a
+ * domain the tree describes badly, or that memory cannot hold, is reported
+ * and skipped, and the others are still built. */
 static void create_boot_domains(const void *fdt)
 {
     unsigned int created = 0;
-    if (dom0_parse(fdt, &dom0_cfg, report_cfg_error) == 1) {
-        dom0_cfg.vcpus = dom0_nr_vcpus(&hv_opts);
-        created += domain_build(&dom0_cfg) != NULL;
+    if (dom0_parse(fdt, &boot_cfg, report_cfg_error) == 1) {
+        boot_cfg.vcpus = dom0_nr_vcpus(&hv_opts);
+        build_boot_domain(&created, &boot_cfg);
     }
-    int n = dom0less_parse(fdt, boot_cfgs, DOMCFG_MAX_DOMAINS, report_cfg_error);
-    if (n < 0) {
+    int n = dom0less_for_each(fdt, &boot_cfg, build_boot_domain, &created, report_cfg_error);
+    if (n < 0)
         printk("dom0less: the device tree cannot be used (%d)", n);
-        n = 0;
-    }
-    for (int i = 0; i < n; i++)
-        created += domain_build(&boot_cfgs[i]) != NULL;
     if (!created) {
         printk("no domain to run: powering off");
         host_system_off();
@@ -142,34 +170,51 @@ static void create_boot_domains(const void *fdt)
     domain_boot_done();
 }
 
+/* RAM, the reservations and the boot modules, then the allocators. */
+static void memory_init(const void *fdt)
+{
+    paddr_t ram_start, ram_end;
+    mmu_ram_window(&ram_start, &ram_end);
+    if (mm_init(fdt, ram_start, ram_end) != 0)
+        refuse_boot("no memory layout Cloison can use (see the mm: lines above)");
+    boot_modules_reserve(fdt);
+    if (mm_start_allocators() != 0)
+        refuse_boot("no memory left for Cloison itself");
+    const struct mem_range *ram;
+    unsigned int nr_ram = mm_ram_banks(&ram);
+    mmu_final(ram, nr_ram);
+}
+
 void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
 {
     cpu_early_init(0);
     mmu_early_enable();
     /* The whole tree is checked before libfdt walks it (a crafted one can
-     * make libfdt loop). Without a sound tree or a console nothing can be
-     * reported: halt. 2 MiB is Linux's limit for a boot DTB too. */
-    if (fdt_validate(fdt, 2 * 1024 * 1024) != 0 || uart_init(fdt) != 0)
+     * make libfdt loop). Without a sound tree nothing can be reported, nor
+     * the way to power off found: halt. 2 MiB is Linux's limit for a boot
+     * DTB too. Without a console, power off (PSCI) without a word. */
+    if (fdt_validate(fdt, 2 * 1024 * 1024) != 0)
         arch_halt();
+    if (uart_init(fdt) != 0) {
+        host_psci_init(fdt);
+        host_system_off();
+    }
     printk("Cloison %s (Xen 4.17 guest ABI) starting", CLOISON_VERSION);
+    host_psci_init(fdt); /* first: a refusal to boot powers off through it */
     if (load_addr != link_addr)
-        panic("loaded at 0x%lx but linked at 0x%lx: use a loader that honours the Image "
-              "header's text_offset at the RAM base",
-              load_addr, link_addr);
+        refuse_boot("loaded at 0x%lx but linked at 0x%lx: use a loader that honours the Image "
+                    "header's text_offset at the RAM base",
+                    load_addr, link_addr);
     bootargs_defaults(&hv_opts);
     const char *cmdline = dom0less_hv_bootargs(fdt);
     if (cmdline)
         printk("command line: %s", cmdline);
     bootargs_parse(cmdline, &hv_opts, report_cfg_error);
     host_fdt = fdt;
-    mm_init(fdt);
-    const struct mem_range *ram;
-    unsigned int nr_ram = mm_ram_banks(&ram);
-    mmu_final(ram, nr_ram);
+    memory_init(fdt);
     if (irqchip_init(fdt) != 0)
-        panic("no usable interrupt controller");
+        refuse_boot("no usable interrupt controller");
     p2m_arch_init(hv_opts.vmid_bits);
-    host_psci_init(fdt);
     cpu_common_init(0);
     attach_layers();
     compose_layers(); /* before any pCPU schedules or any domain exists */

@@ -14,16 +14,19 @@
 #include <cloison/assert.h>
 #include <console/console.h>
 #include <core/domain.h>
+#include <cloison/irq.h>
+#include <cloison/mm.h>
 #include <drivers/irqchip.h>
 #include <cloison/printk.h>
 #include <cloison/spinlock.h>
 #include <drivers/uart.h>
+#include <string.h>
 
 #include "console_keys.h"
 #include "console_mux.h"
 
-#define CONSOLE_INPUT_MAX 64 /* domains that can take input at once */
-#define RX_BUDGET 256        /* bytes per interrupt, so a flood cannot wedge a CPU */
+#define INPUT_FIRST_CAP 16 /* the tables grow by doubling: any number of domains */
+#define RX_BUDGET 256      /* bytes per interrupt, so a flood cannot wedge a CPU */
 
 struct input_dom {
     struct domain *d;
@@ -31,8 +34,10 @@ struct input_dom {
 };
 
 static spinlock_t input_lock = SPINLOCK_INIT;
-static struct input_dom doms[CONSOLE_INPUT_MAX]; /* ascending domain id */
-static size_t nr_doms;
+/* Ascending domain id; slots[i] is doms[i]'s focus slot (for the mux). */
+static struct input_dom *doms;
+static uint16_t *slots;
+static size_t nr_doms, cap_doms;
 static uint32_t focus; /* slot: 0 Cloison, else domid + 1; read lock-free */
 static bool focus_chosen;
 static bool focus_by_user;    /* Ctrl-a x3 was used: dom0 no longer takes it */
@@ -79,25 +84,59 @@ static void set_focus_locked(uint32_t slot)
 static uint32_t next_focus_locked(uint32_t cur)
 {
     ASSERT_HELD(&input_lock);
-    uint16_t slots[CONSOLE_INPUT_MAX];
-    for (size_t i = 0; i < nr_doms; i++)
-        slots[i] = (uint16_t)slot_of(doms[i].d->id);
     return console_mux_next((uint16_t)cur, slots, nr_doms);
+}
+
+/* Room for one more domain: the tables doubled when full, allocated with
+ * the lock dropped; false when memory is short. Lock held on entry and
+ * exit (*f its flags). */
+static bool make_room_locked(uint64_t *f)
+{
+    ASSERT_HELD(&input_lock);
+    while (nr_doms == cap_doms) {
+        size_t cap = cap_doms ? 2 * cap_doms : INPUT_FIRST_CAP;
+        spin_unlock_irqrestore(&input_lock, *f);
+        struct input_dom *nd = xmalloc(cap * sizeof(*nd));
+        uint16_t *ns = xmalloc(cap * sizeof(*ns));
+        *f = spin_lock_irqsave(&input_lock);
+        struct input_dom *old_d = nd;
+        uint16_t *old_s = ns;
+        if (nd && ns && cap > cap_doms) { /* (unless another attach grew them meanwhile) */
+            if (nr_doms) {
+                memcpy(nd, doms, nr_doms * sizeof(*nd));
+                memcpy(ns, slots, nr_doms * sizeof(*ns));
+            }
+            old_d = doms;
+            old_s = slots;
+            doms = nd;
+            slots = ns;
+            cap_doms = cap;
+        }
+        spin_unlock_irqrestore(&input_lock, *f);
+        xfree(old_d);
+        xfree(old_s);
+        *f = spin_lock_irqsave(&input_lock);
+        if (!nd || !ns)
+            return nr_doms < cap_doms;
+    }
+    return true;
 }
 
 void console_input_attach(struct domain *d, console_rx_fn rx)
 {
     uint64_t f = spin_lock_irqsave(&input_lock);
-    if (nr_doms == CONSOLE_INPUT_MAX) {
+    if (!make_room_locked(&f)) {
         spin_unlock_irqrestore(&input_lock, f);
-        printk("d%u (%s): console input not available (%d domains have it)", d->id, d->name,
-               CONSOLE_INPUT_MAX);
+        printk("d%u (%s): console input not available (out of memory)", d->id, d->name);
         return;
     }
     size_t i = nr_doms++;
-    for (; i > 0 && doms[i - 1].d->id > d->id; i--)
+    for (; i > 0 && doms[i - 1].d->id > d->id; i--) {
         doms[i] = doms[i - 1];
+        slots[i] = slots[i - 1];
+    }
     doms[i] = (struct input_dom){d, rx};
+    slots[i] = (uint16_t)slot_of(d->id);
     /* As Xen: dom0 has the input once it exists (unless the user moved it);
      * without dom0, the first domain that can take input. conswitch=<c>x
      * (Xen's option) keeps it with Cloison at boot. */
@@ -115,8 +154,10 @@ void console_input_detach(struct domain *d)
     while (i < nr_doms && doms[i].d != d)
         i++;
     if (i < nr_doms) {
-        for (; i + 1 < nr_doms; i++)
+        for (; i + 1 < nr_doms; i++) {
             doms[i] = doms[i + 1];
+            slots[i] = slots[i + 1];
+        }
         nr_doms--;
         if (focus == slot_of(d->id))
             set_focus_locked(next_focus_locked(slot_of(d->id)));

@@ -6,8 +6,6 @@
  * Every physical interrupt stays in Group 0, signalled as IRQ (GICC_CTLR
  * FIQEn clear), priority GIC_DEFAULT_PRIO, SPIs targeted at the boot CPU.
  */
-#include <libfdt.h>
-
 #include <cloison/mm.h>
 #include <cloison/percpu.h>
 #include <cloison/printk.h>
@@ -67,32 +65,21 @@ static void gicv2_dist_reset(void)
     gic_write32(d + GICD_CTLR, GICD_CTLR_ENABLE);
 }
 
-static uintptr_t gicv2_map(const void *fdt, int node, int index, paddr_t *base, size_t *size)
+static uintptr_t gicv2_map(const struct gic_dt *dt, unsigned int frame, paddr_t *base)
 {
-    if (gic_dt_reg(fdt, node, index, base, size) < 0)
-        return 0;
-    return (uintptr_t)ioremap(*base, *size);
+    *base = dt->region[frame].base;
+    return (uintptr_t)ioremap(dt->region[frame].base, dt->region[frame].size);
 }
 
-static int gicv2_init(const void *fdt, int node, struct irqchip_info *info)
+static int gicv2_init(const struct gic_dt *dt, struct irqchip_info *info)
 {
-    paddr_t base;
-    size_t size;
-
-    if (!(gicv2.gicd = gicv2_map(fdt, node, 0, &base, &size)))
+    if (!(gicv2.gicd = gicv2_map(dt, GIC_DT_GICD, &info->gicd_base)) ||
+        !(gicv2.gicc = gicv2_map(dt, GIC_DT_GICC, &info->gicc_base)) ||
+        !(gicv2.gich = gicv2_map(dt, GIC_DT_GICH, &info->gich_base)))
         return -1;
-    info->gicd_base = base;
-    if (!(gicv2.gicc = gicv2_map(fdt, node, 1, &base, &size)))
-        return -1;
-    info->gicc_base = base;
-    if (!(gicv2.gich = gicv2_map(fdt, node, 2, &base, &size)))
-        return -1;
-    info->gich_base = base;
-    if (gic_dt_reg(fdt, node, 3, &base, &size) < 0)
-        return -1;
-    info->gicv_base = base;
+    info->gicv_base = dt->region[GIC_DT_GICV].base;
     /* Guests see an 8 KiB GICC; a larger GICV window holds nothing more. */
-    info->gicv_size = size;
+    info->gicv_size = dt->region[GIC_DT_GICV].size;
 
     gicv2.lock = (spinlock_t)SPINLOCK_INIT;
     gicv2.nr_irqs = MIN(GICD_TYPER_LINES(gic_read32(gicv2.gicd + GICD_TYPER)), 1020U);

@@ -7,8 +7,6 @@
  * deactivates). The SPIs of devices passed through to a guest stay so: the
  * vGIC masks one while the guest handles it (vdev/vgic-hw.c).
  */
-#include <libfdt.h>
-
 #include <cloison/mm.h>
 #include <cloison/percpu.h>
 #include <cloison/printk.h>
@@ -34,7 +32,7 @@
 #define GICR_SGI_BASE 0x10000
 #define GICR_ICFGR1 (GICD_ICFGR + 4)
 
-#define GICV3_MAX_RDIST_REGIONS 8
+#define GICV3_MAX_RDIST_REGIONS GIC_DT_MAX_RDIST_REGIONS
 #define GICV3_POLL_LIMIT 1000000
 
 /* ICC/ICH registers by encoding, so any assembler accepts them. */
@@ -112,29 +110,23 @@ static void gicv3_dist_reset(void)
         gic_write64(d + GICD_IROUTER + i * 8, route);
 }
 
-static int gicv3_init(const void *fdt, int node, struct irqchip_info *info)
+static int gicv3_init(const struct gic_dt *dt, struct irqchip_info *info)
 {
-    paddr_t base;
-    size_t size;
-    int len;
-    const fdt32_t *p = fdt_getprop(fdt, node, "#redistributor-regions", &len);
-    unsigned int nr_regions = p && len == 4 ? fdt32_to_cpu(*p) : 1;
+    const struct gic_dt_region *gicd = &dt->region[GIC_DT_GICD];
+    unsigned int nr_regions = dt->nr_regions - 1;
 
-    if (gic_dt_reg(fdt, node, 0, &base, &size) < 0 ||
-        !(gicv3.gicd = (uintptr_t)ioremap(base, size)))
+    if (!(gicv3.gicd = (uintptr_t)ioremap(gicd->base, gicd->size)))
         return -1;
-    info->gicd_base = base;
-    nr_regions = MIN(nr_regions, (unsigned int)GICV3_MAX_RDIST_REGIONS);
+    info->gicd_base = gicd->base;
     for (unsigned int r = 0; r < nr_regions; r++) {
-        if (gic_dt_reg(fdt, node, 1 + (int)r, &base, &size) < 0)
-            return -1;
-        void *va = ioremap(base, size);
+        const struct gic_dt_region *reg = &dt->region[GIC_DT_GICR0 + r];
+        void *va = ioremap(reg->base, reg->size);
         if (!va)
             return -1;
         if (r == 0)
-            info->gicr_base = base;
+            info->gicr_base = reg->base;
         gicv3.rdist_region[r].base = (uintptr_t)va;
-        gicv3.rdist_region[r].size = size;
+        gicv3.rdist_region[r].size = reg->size;
     }
     gicv3.nr_rdist_regions = nr_regions;
     gicv3.lock = (spinlock_t)SPINLOCK_INIT;

@@ -5,13 +5,15 @@
 #ifndef DRIVERS_GIC_H
 #define DRIVERS_GIC_H
 
+#include <drivers/gic_dt.h>
 #include <drivers/irqchip.h>
 #include <cloison/types.h>
 
 struct gic_driver {
     const char *name;
-    /* Boot CPU: map and reset the distributor, fill *info. */
-    int (*init)(const void *fdt, int node, struct irqchip_info *info);
+    /* Boot CPU: map the frames the tree gave (checked by gic_dt_probe) and
+     * reset the distributor, fill *info; -1 if a frame cannot be mapped. */
+    int (*init)(const struct gic_dt *dt, struct irqchip_info *info);
     void (*cpu_init)(unsigned int cpu);
     uint32_t (*ack)(void);
     void (*eoi)(uint32_t intid);
@@ -33,10 +35,6 @@ extern const struct gic_driver gicv3_driver, gicv2_driver;
 
 /* The driver irqchip_init() chose (NULL before). */
 const struct gic_driver *irqchip_driver(void);
-
-/* Entry index of the node's "reg" (parent's #address-cells/#size-cells).
- * Returns 0, or -1 if there is no such entry. */
-int gic_dt_reg(const void *fdt, int node, int index, paddr_t *base, size_t *size);
 
 /* Device register access: the mapping is Device-nGnRE, so accesses to one
  * GIC frame stay in program order; volatile keeps the compiler from merging. */

@@ -3,24 +3,13 @@
  * tree and forwards the irqchip_*() calls to it; takes physical interrupts
  * and hands each to the handler registered for it (arch/arm64/irq.c).
  */
-#include <libfdt.h>
-
 #include <cloison/errno.h>
+#include <cloison/mm.h>
 #include <drivers/irqchip.h>
 #include <cloison/percpu.h>
 #include <cloison/printk.h>
 
 #include "gic.h"
-
-static const struct {
-    const char *compatible;
-    const struct gic_driver *driver;
-} irqchip_compat[] = {
-    {"arm,gic-v3", &gicv3_driver},
-    {"arm,gic-400", &gicv2_driver},
-    {"arm,cortex-a15-gic", &gicv2_driver},
-    {"arm,cortex-a9-gic", &gicv2_driver},
-};
 
 static const struct gic_driver *irqchip_drv;
 static struct irqchip_info irqchip_hw;
@@ -30,53 +19,44 @@ const struct gic_driver *irqchip_driver(void)
     return irqchip_drv;
 }
 
-int gic_dt_reg(const void *fdt, int node, int index, paddr_t *base, size_t *size)
+static void report(const char *msg)
 {
-    int parent = fdt_parent_offset(fdt, node), len;
-    int ac = fdt_address_cells(fdt, parent), sc = fdt_size_cells(fdt, parent);
-    const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+    printk("%s", msg);
+}
 
-    if (!reg || ac < 1 || ac > 2 || sc < 0 || sc > 2 || index < 0)
-        return -1;
-    int cells = ac + sc;
-    if ((index + 1) * cells * 4 > len)
-        return -1;
-    reg += index * cells;
-    uint64_t b = 0, s = 0;
-    for (int i = 0; i < ac; i++)
-        b = b << 32 | fdt32_to_cpu(reg[i]);
-    for (int i = 0; i < sc; i++)
-        s = s << 32 | fdt32_to_cpu(reg[ac + i]);
-    *base = b;
-    *size = s;
-    return 0;
+/* No frame may be RAM: the driver writes to it as a device, and on GICv2
+ * every domU gets the GICV frame mapped as its GICC. */
+static bool frames_clear_of_ram(const struct gic_dt *dt)
+{
+    for (unsigned int i = 0; i < dt->nr_regions; i++) {
+        if (mmu_overlaps_ram(dt->region[i].base, dt->region[i].size)) {
+            printk("irqchip: %s: property 'reg' entry %u (0x%lx + 0x%lx) overlaps RAM",
+                   dt->compatible, i, dt->region[i].base, dt->region[i].size);
+            return false;
+        }
+    }
+    return true;
 }
 
 int irqchip_init(const void *fdt)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(irqchip_compat); i++) {
-        int node = fdt_node_offset_by_compatible(fdt, -1, irqchip_compat[i].compatible);
-        if (node < 0)
-            continue;
-        const struct gic_driver *drv = irqchip_compat[i].driver;
-        if (drv->init(fdt, node, &irqchip_hw) < 0) {
-            printk("irqchip: %s (%s) not usable: bad or unmappable reg", drv->name,
-                   irqchip_compat[i].compatible);
-            return -ENODEV;
-        }
-        irqchip_drv = drv;
-        if (irqchip_hw.version == GIC_V3)
-            printk("irqchip: %s GICD %lx GICR %lx, %u IRQs, %u LRs", drv->name,
-                   irqchip_hw.gicd_base, irqchip_hw.gicr_base, irqchip_hw.nr_irqs,
-                   irqchip_hw.nr_lrs);
-        else
-            printk("irqchip: %s GICD %lx GICC %lx GICH %lx GICV %lx, %u IRQs, %u LRs", drv->name,
-                   irqchip_hw.gicd_base, irqchip_hw.gicc_base, irqchip_hw.gich_base,
-                   irqchip_hw.gicv_base, irqchip_hw.nr_irqs, irqchip_hw.nr_lrs);
-        return 0;
+    struct gic_dt dt;
+    if (gic_dt_probe(fdt, &dt, report) != 0 || !frames_clear_of_ram(&dt))
+        return -ENODEV;
+    const struct gic_driver *drv = dt.version == 3 ? &gicv3_driver : &gicv2_driver;
+    if (drv->init(&dt, &irqchip_hw) < 0) {
+        printk("irqchip: %s (%s) not usable: a frame cannot be mapped", drv->name, dt.compatible);
+        return -ENODEV;
     }
-    printk("irqchip: no supported GIC in the device tree");
-    return -ENODEV;
+    irqchip_drv = drv;
+    if (irqchip_hw.version == GIC_V3)
+        printk("irqchip: %s GICD %lx GICR %lx, %u IRQs, %u LRs", drv->name, irqchip_hw.gicd_base,
+               irqchip_hw.gicr_base, irqchip_hw.nr_irqs, irqchip_hw.nr_lrs);
+    else
+        printk("irqchip: %s GICD %lx GICC %lx GICH %lx GICV %lx, %u IRQs, %u LRs", drv->name,
+               irqchip_hw.gicd_base, irqchip_hw.gicc_base, irqchip_hw.gich_base,
+               irqchip_hw.gicv_base, irqchip_hw.nr_irqs, irqchip_hw.nr_lrs);
+    return 0;
 }
 
 void irqchip_cpu_init(unsigned int cpu)

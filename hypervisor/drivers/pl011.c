@@ -9,6 +9,7 @@
  * options give the baud rate, and must not be given to any guest.
  */
 #include <cloison/irq.h>
+#include <cloison/mm.h>
 #include <cloison/types.h>
 #include <drivers/uart.h>
 #include <stdlib.h>
@@ -103,16 +104,34 @@ static uint32_t dt_interrupt(const void *fdt, int node)
     return 0;
 }
 
+/* The parent's #address-cells / #size-cells: absent = dflt, else 1 or 2. */
+static uint32_t parent_cells(const void *fdt, int parent, const char *prop, uint32_t dflt)
+{
+    int len;
+    const fdt32_t *c = parent >= 0 ? fdt_getprop(fdt, parent, prop, &len) : NULL;
+    uint32_t v = c ? (len == 4 ? fdt32_ld(c) : 0) : dflt;
+    return v >= 1 && v <= 2 ? v : 0;
+}
+
+/* Nothing can be printed yet, so a UART that cannot be used is just not
+ * used: one outside the low device window (the only one mapped before the
+ * final tables, and kept in them) or with a reg the parent's cells cannot
+ * read. */
 int uart_init(const void *fdt)
 {
-    int node = find_uart_node(fdt);
+    int node = find_uart_node(fdt), len;
     if (node < 0)
         return -1;
-    int len;
+    int parent = fdt_parent_offset(fdt, node);
+    uint32_t ac = parent_cells(fdt, parent, "#address-cells", 2);
+    uint32_t sc = parent_cells(fdt, parent, "#size-cells", 1);
     const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-    if (!reg || len < 16)
+    if (!reg || !ac || !sc || len < (int)(4 * (ac + sc)))
         return -1;
-    uart_pa = ((uint64_t)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1]);
+    uint64_t pa = ac == 2 ? (uint64_t)fdt32_ld(reg) << 32 | fdt32_ld(reg + 1) : fdt32_ld(reg);
+    if (pa >= MMU_LOW_DEVICE_END - PAGE_SIZE)
+        return -1;
+    uart_pa = pa;
     uart_base = (volatile uint32_t *)(uintptr_t)uart_pa;
     uart_intid = dt_interrupt(fdt, node);
     return 0;

@@ -7,6 +7,7 @@
 #include <core/domain.h>
 #include <core/vcpu.h>
 #include <cloison/p2m.h>
+#include <cloison/printk.h>
 #include <drivers/irqchip.h>
 #include <vdev/vgic.h>
 
@@ -32,8 +33,11 @@ int vgic_part_init(struct domain *d)
         return rc;
     ipa_t gicd, gicr, gicc;
     gic_layout(d, &gicd, &gicr, &gicc);
-    if (d->is_privileged)
-        vgic_domain_set_base(d, gicd, gicr);
+    if (d->is_privileged && (rc = vgic_domain_set_base(d, gicd, gicr)) != 0) {
+        printk("d%u: the host GIC's distributor and redistributors for %u vCPUs overlap", d->id,
+               d->nr_vcpus);
+        return rc;
+    }
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         vgic_vcpu_init(d->vcpus[i]);
     if (irqchip_info()->version == GIC_V2)

@@ -294,14 +294,15 @@ int vgic_domain_init(struct domain *d, unsigned int nr_spis)
     return rc;
 }
 
-void vgic_domain_set_base(struct domain *d, ipa_t gicd, ipa_t gicr)
+int vgic_domain_set_base(struct domain *d, ipa_t gicd, ipa_t gicr)
 {
     domain_mmio_remove(d, vgic_window, d->vgic);
     d->vgic->gicd_base = gicd;
     d->vgic->gicr_base = gicr;
-    /* Only the vGIC's windows exist yet (set before any other device's). */
-    int rc = vgic_add_windows(d);
-    ASSERT(rc == 0);
+    /* Only the vGIC's windows exist yet (set before any other device's), but
+     * the host's addresses come from the boot tree: its redistributors for
+     * dom0's vCPUs may run into its distributor. */
+    return vgic_add_windows(d);
 }
 
 void vgic_domain_destroy(struct domain *d)

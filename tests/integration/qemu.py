@@ -82,6 +82,9 @@ class Domain:
     # Ports the domain may use: Cloison's `cloison,event-channels` (as xl.cfg's
     # event_channels), written for Cloison only so Xen's tree stays its own binding.
     event_channels: Optional[int] = None
+    # True: load this domain's files once and name that copy in every sharing
+    # domain's modules (one kernel for many domains, as a real boot tree may).
+    share_modules: bool = False
 
     def image_path(self) -> Path:
         return Path(self.image) if self.image else GUESTS / f"{self.case}.img"
@@ -138,13 +141,21 @@ def _dump_board_dtb(machine: Machine, out: Path) -> None:
 
 def module_layout(domains: list[Domain]) -> list[list[tuple[str, Path, int, int]]]:
     """Per domain, [(kind, file, address, size)]: consecutive slots of at least
-    MODULE_SLOT (a larger file takes several, rounded to 2 MiB)."""
+    MODULE_SLOT (a larger file takes several, rounded to 2 MiB). A domain with
+    share_modules reuses the slot of an earlier sharing domain's same file."""
     addr = MODULE_BASE
     out = []
+    shared: dict[tuple[str, Path], int] = {}
     for dom in domains:
         mods = []
         for kind, path, hint in dom.modules():
             size = _need(path, hint).stat().st_size
+            key = (kind, Path(path).resolve())
+            if dom.share_modules and key in shared:
+                mods.append((kind, path, shared[key], size))
+                continue
+            if dom.share_modules:
+                shared[key] = addr
             mods.append((kind, path, addr, size))
             addr += max(MODULE_SLOT, (size + 0x1FFFFF) & ~0x1FFFFF)
         out.append(mods)
@@ -183,17 +194,23 @@ def _chosen_block(domains: list[Domain], bootargs: str, hv: str = "cloison") -> 
 
 
 def module_loaders(domains: list[Domain]) -> list[str]:
-    """QEMU arguments that place each domain's modules at their addresses."""
-    args = []
+    """QEMU arguments that place each domain's modules at their addresses
+    (a shared module once)."""
+    args, loaded = [], set()
     for mods in module_layout(domains):
         for _, path, addr, _ in mods:
-            args += ["-device", f"loader,file={path},addr={addr:#x},force-raw=on"]
+            if addr not in loaded:
+                loaded.add(addr)
+                args += ["-device", f"loader,file={path},addr={addr:#x},force-raw=on"]
     return args
 
 
 def host_dtb(machine: Machine, domains: list[Domain], out: Path,
-             bootargs: Optional[str] = None, hv: str = "cloison") -> Path:
-    """Write the host DTB for this board with the dom0less domains in /chosen."""
+             bootargs: Optional[str] = None, hv: str = "cloison",
+             dts_edit: Optional[Callable[[str], str]] = None) -> Path:
+    """Write the host DTB for this board with the dom0less domains in /chosen.
+    dts_edit(source) -> source, if given, changes the whole tree's source
+    before it is compiled (tests of bad boot descriptions)."""
     if bootargs is None:
         bootargs = XEN_BOOTARGS if hv == "xen" else CLOISON_BOOTARGS
     out = Path(out)
@@ -203,6 +220,8 @@ def host_dtb(machine: Machine, domains: list[Domain], out: Path,
                          check=True, capture_output=True, text=True).stdout
     # dtc merges a second root node into the first, so /chosen gains our children.
     dts += "\n" + _chosen_block(domains, bootargs, hv)
+    if dts_edit:
+        dts = dts_edit(dts)
     src = out.with_suffix(".dts")
     src.write_text(dts)
     subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", str(out), str(src)],
@@ -303,10 +322,11 @@ def native_command(machine: Machine, dom: Domain, extra_args: Iterable[str] = ()
 
 
 def hv_command(domains: list[Domain], hv: str, machine: Machine, workdir: Path,
-               bootargs: Optional[str] = None, extra_args: Iterable[str] = ()) -> list[str]:
+               bootargs: Optional[str] = None, extra_args: Iterable[str] = (),
+               dts_edit: Optional[Callable[[str], str]] = None) -> list[str]:
     """The QEMU command line booting hv with these dom0less domains (DTB in workdir)."""
     binary = _need(hv_binary(hv), "run scripts/fetch-xen.sh" if hv == "xen" else "run `make`")
-    dtb = host_dtb(machine, domains, Path(workdir) / "host.dtb", bootargs, hv)
+    dtb = host_dtb(machine, domains, Path(workdir) / "host.dtb", bootargs, hv, dts_edit)
     return [QEMU, *machine.qemu_args(), "-nodefaults", "-display", "none",
             "-serial", "stdio", "-monitor", "none",
             "-kernel", str(binary), "-dtb", str(dtb),
@@ -317,14 +337,17 @@ def run(domains: list[Domain], hv: str = "cloison", machine: Optional[Machine] =
         timeout: float = 60.0, until: Optional[Callable[[Result], bool]] = None,
         linger: float = 0.0, send: Iterable[tuple[str, bytes]] = (),
         bootargs: Optional[str] = None, workdir: Optional[Path] = None,
-        extra_args: Iterable[str] = ()) -> Result:
+        extra_args: Iterable[str] = (),
+        dts_edit: Optional[Callable[[str], str]] = None) -> Result:
     """Boot hv with these dom0less domains; return everything the console printed.
 
     until(result) is checked after each chunk of output; once true, QEMU is given
     `linger` more seconds (to catch late lines) and then killed. send is a list of
     (regex, bytes): when regex first matches the output, bytes go to the console.
+    dts_edit: see host_dtb().
     """
-    with Console(domains, hv, machine, bootargs, workdir, extra_args) as con:
+    with Console(domains, hv, machine, bootargs, workdir, extra_args,
+                 dts_edit=dts_edit) as con:
         con.drive(timeout, until, linger, list(send))
     return con.res
 
@@ -372,8 +395,10 @@ class Console:
     def __init__(self, domains: list[Domain], hv: str = "cloison",
                  machine: Optional[Machine] = None, bootargs: Optional[str] = None,
                  workdir: Optional[Path] = None, extra_args: Iterable[str] = (),
-                 cmd: Optional[list[str]] = None):
-        """cmd: run this QEMU command line instead (domains and machine unused)."""
+                 cmd: Optional[list[str]] = None,
+                 dts_edit: Optional[Callable[[str], str]] = None):
+        """cmd: run this QEMU command line instead (domains and machine unused);
+        dts_edit: see host_dtb()."""
         self._tmp = None
         if cmd is None and workdir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="cloison-it-")
@@ -381,7 +406,7 @@ class Console:
         try:
             if cmd is None:
                 cmd = hv_command(domains, hv, machine or Machine(), workdir, bootargs,
-                                 extra_args)
+                                 extra_args, dts_edit)
         except BaseException:
             self._cleanup_tmp()
             raise

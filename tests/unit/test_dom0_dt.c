@@ -66,6 +66,13 @@ static void v2m_cb(void *ctx, const struct dom0_v2m *f)
     *(struct dom0_v2m *)ctx = *f;
 }
 
+static void count_cb(void *ctx, uint32_t intid)
+{
+    unsigned int *n = ctx;
+    if (intid >= 32 && intid < 1020)
+        (*n)++;
+}
+
 static void check_tree(const char *name, bool v3)
 {
     void *host = load(name), *out = calloc(1, BUF_SIZE);
@@ -141,6 +148,11 @@ static void check_tree(const char *name, bool v3)
         CHECK_EQ(frame.nr_spis, 0U);
     }
 
+    /* QEMU's PCIe bridge: 4 slots x 4 pins in its interrupt-map, all SPIs. */
+    unsigned int spis = 0;
+    CHECK_EQ(dom0_dt_for_each_map_spi(out, count_cb, &spis), 16);
+    CHECK_EQ(spis, 16);
+
     /* MMIO handed to dom0: devices yes, Cloison's UART and RAM no. */
     uint64_t seen[3] = {0, 0, 0};
     CHECK(dom0_dt_for_each_mmio(out, mmio_cb, seen) > 30);
@@ -175,6 +187,58 @@ TEST(bad_params_rejected)
     CHECK(dom0_dt_build(host, out, 1024, &p) < 0); /* too small */
     memset(host, 0, 64);                           /* not a device tree */
     CHECK(dom0_dt_build(host, out, BUF_SIZE, &p) < 0);
+    free(host);
+    free(out);
+}
+
+/* An interrupt-map whose parent claims 2^32 - 1 address cells: the walk
+ * used to wrap its index and never end. */
+TEST(interrupt_map_with_absurd_cells_ends)
+{
+    void *host = load("virt-gicv3-boot.dtb");
+    REQUIRE(host);
+    REQUIRE(fdt_open_into(host, host, BUF_SIZE) == 0);
+    int gic = fdt_node_offset_by_compatible(host, -1, "arm,gic-v3");
+    REQUIRE(gic >= 0);
+    REQUIRE(fdt_setprop_u32(host, gic, "#address-cells", 0xffffffffU) == 0);
+    unsigned int spis = 0;
+    CHECK_EQ(dom0_dt_for_each_map_spi(host, count_cb, &spis), 0);
+    REQUIRE(fdt_setprop_u32(host, gic, "#address-cells", 2) == 0);
+    int pci = fdt_node_offset_by_compatible(host, -1, "pci-host-ecam-generic");
+    REQUIRE(pci >= 0);
+    REQUIRE(fdt_setprop_u32(host, pci, "#interrupt-cells", 0xfffffffeU) == 0);
+    CHECK_EQ(dom0_dt_for_each_map_spi(host, count_cb, &spis), 0);
+    free(host);
+}
+
+/* Thousands of dom0less domains under /chosen: every one is deleted from
+ * dom0's tree in one pass (each deletion used to restart the walk). */
+TEST(thousands_of_domain_nodes)
+{
+    void *host = load("virt-gicv3-boot.dtb"), *out = calloc(1, 4 * BUF_SIZE);
+    struct dom0_dt_params p = params();
+    REQUIRE(host && out);
+    void *big = calloc(1, 4 * BUF_SIZE);
+    REQUIRE(big && fdt_open_into(host, big, 4 * BUF_SIZE) == 0);
+    int chosen = fdt_path_offset(big, "/chosen");
+    REQUIRE(chosen >= 0);
+    for (int i = 0; i < 3000; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "guest%d", i);
+        int d = fdt_add_subnode(big, chosen, name);
+        REQUIRE(d >= 0);
+        REQUIRE(fdt_setprop_string(big, d, "compatible", "xen,domain") == 0);
+        int m = fdt_add_subnode(big, d, "module@50000000");
+        REQUIRE(m >= 0);
+        REQUIRE(fdt_setprop_string(big, m, "compatible", "multiboot,kernel") == 0);
+        chosen = fdt_path_offset(big, "/chosen");
+    }
+    CHECK_EQ(dom0_dt_build(big, out, 4 * BUF_SIZE, &p), 0);
+    CHECK_EQ(count_compatible(out, "xen,domain"), 0);
+    CHECK_EQ(count_compatible(out, "multiboot,kernel"), 0);
+    CHECK(fdt_path_offset(out, "/chosen") >= 0);
+    CHECK(fdt_totalsize(out) < BUF_SIZE / 8);
+    free(big);
     free(host);
     free(out);
 }

@@ -50,7 +50,8 @@ static void *load_dtb(const char *name)
     return buf;
 }
 
-static struct domain_cfg cfg[DOMCFG_MAX_DOMAINS];
+#define MAX_DOMAINS 64
+static struct domain_cfg cfg[MAX_DOMAINS];
 
 static int parse(const void *fdt, int max)
 {
@@ -64,7 +65,7 @@ TEST(good_domains_all_fields)
     void *fdt = load_dtb("dom0less_good.dtb");
 
     REQUIRE(fdt);
-    REQUIRE(parse(fdt, DOMCFG_MAX_DOMAINS) == 6);
+    REQUIRE(parse(fdt, MAX_DOMAINS) == 6);
 
     CHECK_STR_EQ(cfg[0].name, "domU1");
     CHECK_EQ(cfg[0].memory_kib, 131072);
@@ -118,7 +119,7 @@ TEST(good_domains_warnings)
     void *fdt = load_dtb("dom0less_good.dtb");
 
     REQUIRE(fdt);
-    parse(fdt, DOMCFG_MAX_DOMAINS);
+    parse(fdt, MAX_DOMAINS);
     /* Only domU5 deserves remarks. */
     for (int i = 0; i < msg_count; i++)
         CHECK(strstr(msgs[i], "dom0less: /chosen/domU5"));
@@ -183,7 +184,7 @@ TEST(bad_domains_skipped_good_kept)
     char path[128];
 
     REQUIRE(fdt);
-    REQUIRE(parse(fdt, DOMCFG_MAX_DOMAINS) == 2);
+    REQUIRE(parse(fdt, MAX_DOMAINS) == 2);
     CHECK_STR_EQ(cfg[0].name, "good1");
     CHECK_STR_EQ(cfg[1].name, "good2");
     CHECK_EQ(cfg[1].vcpus, 3);
@@ -217,14 +218,14 @@ TEST(bootargs_too_long)
     node = fdt_path_offset(fdt, "/chosen/domU1/module@4a000000");
     REQUIRE(node >= 0);
     REQUIRE(fdt_setprop_string(fdt, node, "bootargs", longargs) == 0);
-    CHECK_EQ(parse(fdt, DOMCFG_MAX_DOMAINS), 5);
+    CHECK_EQ(parse(fdt, MAX_DOMAINS), 5);
     CHECK(said("/chosen/domU1/module@4a000000: property 'bootargs' is 599 bytes", NULL));
 
     /* 511 characters is the most that fits. */
     longargs[DOMCFG_BOOTARGS_LEN - 1] = '\0';
     node = fdt_path_offset(fdt, "/chosen/domU1/module@4a000000");
     REQUIRE(fdt_setprop_string(fdt, node, "bootargs", longargs) == 0);
-    CHECK_EQ(parse(fdt, DOMCFG_MAX_DOMAINS), 6);
+    CHECK_EQ(parse(fdt, MAX_DOMAINS), 6);
     CHECK_EQ(strlen(cfg[0].bootargs), DOMCFG_BOOTARGS_LEN - 1);
     free(fdt);
 }
@@ -237,7 +238,7 @@ TEST(enhanced_not_a_string)
     REQUIRE(fdt);
     node = fdt_path_offset(fdt, "/chosen/domU1");
     REQUIRE(fdt_setprop(fdt, node, "xen,enhanced", "ab", 2) == 0);
-    CHECK_EQ(parse(fdt, DOMCFG_MAX_DOMAINS), 6);
+    CHECK_EQ(parse(fdt, MAX_DOMAINS), 6);
     CHECK_EQ(cfg[0].enhanced, XEN_ENHANCED_ENABLED);
     CHECK(said("/chosen/domU1: property 'xen,enhanced' is not a string", NULL));
     free(fdt);
@@ -250,7 +251,7 @@ TEST(shutdown_actions)
 
     REQUIRE(fdt);
     /* Defaults: destroy for every reason, as Xen does without a toolstack. */
-    CHECK_EQ(parse(fdt, DOMCFG_MAX_DOMAINS), 6);
+    CHECK_EQ(parse(fdt, MAX_DOMAINS), 6);
     CHECK_EQ(cfg[0].on_poweroff, ACTION_DESTROY);
     CHECK_EQ(cfg[0].on_reboot, ACTION_DESTROY);
     CHECK_EQ(cfg[0].on_crash, ACTION_DESTROY);
@@ -259,7 +260,7 @@ TEST(shutdown_actions)
     REQUIRE(fdt_setprop_string(fdt, node, "on_reboot", "restart") == 0);
     node = fdt_path_offset(fdt, "/chosen/domU1");
     REQUIRE(fdt_setprop_string(fdt, node, "on_crash", "preserve") == 0);
-    CHECK_EQ(parse(fdt, DOMCFG_MAX_DOMAINS), 6);
+    CHECK_EQ(parse(fdt, MAX_DOMAINS), 6);
     CHECK_EQ(cfg[0].on_reboot, ACTION_RESTART);
     CHECK_EQ(cfg[0].on_crash, ACTION_PRESERVE);
     CHECK_EQ(cfg[0].on_poweroff, ACTION_DESTROY);
@@ -267,7 +268,7 @@ TEST(shutdown_actions)
     /* A bad value names the property and skips the domain. */
     node = fdt_path_offset(fdt, "/chosen/domU2");
     REQUIRE(fdt_setprop_string(fdt, node, "on_poweroff", "explode") == 0);
-    CHECK_EQ(parse(fdt, DOMCFG_MAX_DOMAINS), 5);
+    CHECK_EQ(parse(fdt, MAX_DOMAINS), 5);
     CHECK(said("/chosen/domU2: property 'on_poweroff' must be", NULL));
     CHECK(said("/chosen/domU2: domain skipped", NULL));
     free(fdt);
@@ -284,14 +285,14 @@ TEST(event_channels_bounds_and_plain_vm)
     REQUIRE(fdt_setprop_u32(fdt, node, "cloison,event-channels", 1) == 0);
     node = fdt_path_offset(fdt, "/chosen/domU6");
     REQUIRE(fdt_setprop_u32(fdt, node, "cloison,event-channels", 131072) == 0);
-    CHECK_EQ(parse(fdt, DOMCFG_MAX_DOMAINS), 6);
+    CHECK_EQ(parse(fdt, MAX_DOMAINS), 6);
     CHECK_EQ(cfg[1].event_channels, 1);
     CHECK_EQ(cfg[5].event_channels, 131072);
     CHECK(!said("cloison,event-channels", NULL));
     /* A plain VM has no event channels: kept, with a warning. */
     node = fdt_path_offset(fdt, "/chosen/domU1");
     REQUIRE(fdt_setprop_u32(fdt, node, "cloison,event-channels", 64) == 0);
-    CHECK_EQ(parse(fdt, DOMCFG_MAX_DOMAINS), 6);
+    CHECK_EQ(parse(fdt, MAX_DOMAINS), 6);
     CHECK_EQ(cfg[0].event_channels, 64);
     CHECK(said("/chosen/domU1: property 'cloison,event-channels' ignored without", NULL));
     CHECK(!said("skipped", NULL));
@@ -304,13 +305,13 @@ TEST(no_chosen_bad_header_null_report)
     void *fdt = load_dtb("dom0less_good.dtb");
 
     REQUIRE(fdt_create_empty_tree(buf, sizeof(buf)) == 0);
-    CHECK_EQ(parse(buf, DOMCFG_MAX_DOMAINS), 0);
+    CHECK_EQ(parse(buf, MAX_DOMAINS), 0);
     memset(buf, 0, sizeof(buf));
-    CHECK(parse(buf, DOMCFG_MAX_DOMAINS) < 0);
+    CHECK(parse(buf, MAX_DOMAINS) < 0);
     CHECK(dom0less_hv_bootargs(buf) == NULL);
     /* Without a report callback the parse still works. */
     REQUIRE(fdt);
-    CHECK_EQ(dom0less_parse(fdt, cfg, DOMCFG_MAX_DOMAINS, NULL), 6);
+    CHECK_EQ(dom0less_parse(fdt, cfg, MAX_DOMAINS, NULL), 6);
     free(fdt);
 }
 

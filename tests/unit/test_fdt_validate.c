@@ -137,6 +137,23 @@ TEST(reservation_map_and_header)
     CHECK_EQ(fdt_validate(tree, n), -FDT_ERR_TRUNCATED);
 }
 
+/* Blocks sharing bytes: the structure over the reservation map, the strings
+ * inside the structure (libfdt's own header check lets both through), the
+ * structure over the header. */
+TEST(overlapping_blocks)
+{
+    size_t n = build();
+    put32(offsetof(struct fdt_header, off_dt_struct), (uint32_t)fdt_off_mem_rsvmap(tree) + 8);
+    CHECK_EQ(fdt_validate(tree, n), -FDT_ERR_BADLAYOUT);
+    n = build();
+    put32(offsetof(struct fdt_header, off_dt_strings), (uint32_t)(st() + 8));
+    put32(offsetof(struct fdt_header, size_dt_strings), 8);
+    CHECK_EQ(fdt_validate(tree, n), -FDT_ERR_BADLAYOUT);
+    n = build();
+    put32(offsetof(struct fdt_header, off_dt_struct), 8); /* libfdt's check says so first */
+    CHECK(fdt_validate(tree, n) < 0);
+}
+
 TEST(every_unit_test_tree_passes)
 {
     DIR *dir = opendir(UNIT_DATA_DIR);

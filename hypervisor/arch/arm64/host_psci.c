@@ -1,8 +1,8 @@
 /*
  * PSCI calls to the firmware below Cloison (host PSCI): secondary CPU
- * bring-up and system power-off/reset. The conduit (smc or hvc) comes from
- * the host device tree's psci node; at EL2 only smc makes sense, but we
- * follow the tree.
+ * bring-up and system power-off/reset. The host device tree's psci node
+ * names the conduit; from EL2 only smc reaches the firmware (hvc would trap
+ * to Cloison itself), so a node asking for anything else is not used.
  */
 #include <cloison/printk.h>
 #include <cloison/host_psci.h>
@@ -14,7 +14,6 @@
 #define PSCI_0_2_FN_SYSTEM_RESET 0x84000009UL
 #define PSCI_0_2_FN_PSCI_VERSION 0x84000000UL
 
-static bool use_hvc;
 static bool have_psci;
 
 static uint64_t psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
@@ -23,10 +22,7 @@ static uint64_t psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
     register uint64_t x1 __asm__("x1") = a1;
     register uint64_t x2 __asm__("x2") = a2;
     register uint64_t x3 __asm__("x3") = a3;
-    if (use_hvc)
-        __asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
-    else
-        __asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
+    __asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : "memory");
     return x0;
 }
 
@@ -39,12 +35,17 @@ int host_psci_init(const void *fdt)
         printk("psci: no PSCI 0.2+ node in the device tree: single CPU, no power-off");
         return -1;
     }
-    const char *method = fdt_getprop(fdt, node, "method", NULL);
-    use_hvc = method && strcmp(method, "hvc") == 0;
+    int len;
+    const char *method = fdt_getprop(fdt, node, "method", &len);
+    /* From EL2, HVC would trap to Cloison itself: only SMC reaches firmware. */
+    if (!method || len != sizeof("smc") || memcmp(method, "smc", sizeof("smc")) != 0) {
+        printk("psci: property 'method' of the PSCI node is not \"smc\", the only conduit "
+               "from EL2: no PSCI (one CPU, no power-off)");
+        return -1;
+    }
     have_psci = true;
     uint64_t v = psci_call(PSCI_0_2_FN_PSCI_VERSION, 0, 0, 0);
-    printk("psci: host PSCI %lu.%lu via %s", (v >> 16) & 0xffff, v & 0xffff,
-           use_hvc ? "hvc" : "smc");
+    printk("psci: host PSCI %lu.%lu via smc", (v >> 16) & 0xffff, v & 0xffff);
     return 0;
 }
 

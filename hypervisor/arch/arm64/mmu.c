@@ -41,6 +41,8 @@ extern char _head[], _etext[], _erodata[], _end[];
 
 static uint64_t early_l1[PT_ENTRIES] __aligned(4096);
 static uint64_t *final_l1;
+static const struct mem_range *final_ram; /* the RAM banks mmu_final() mapped */
+static unsigned int final_nr_ram;
 static spinlock_t map_lock = SPINLOCK_INIT;
 
 static uint64_t tcr_value(void)
@@ -98,14 +100,13 @@ void mmu_load(uint64_t *root, bool wxn)
 static uint64_t *alloc_table(void)
 {
     paddr_t pa = page_alloc(0);
-    if (!pa)
-        panic("mmu: out of memory for EL2 page tables");
-    return phys_to_virt(pa);
+    return pa ? phys_to_virt(pa) : NULL;
 }
 
 /* Map [va, va+size) -> same PA with the given type, using the largest blocks
- * alignment allows; existing block mappings are split on demand. */
-static void map_range(uint64_t *l1, uint64_t va, uint64_t size, enum map_type t)
+ * alignment allows; existing block mappings are split on demand. False when
+ * no page is left for a table (what was mapped so far stays). */
+static bool map_range(uint64_t *l1, uint64_t va, uint64_t size, enum map_type t)
 {
     uint64_t end = va + size;
     uint64_t attrs = block_attrs(t);
@@ -128,6 +129,8 @@ static void map_range(uint64_t *l1, uint64_t va, uint64_t size, enum map_type t)
             uint64_t e = table[idx];
             if (!(e & PTE_VALID) || !(e & PTE_TABLE)) {
                 uint64_t *next = alloc_table();
+                if (!next)
+                    return false;
                 if (e & PTE_VALID) { /* split an existing block, keeping its attributes */
                     uint64_t sub = LEVEL_SIZE(level + 1);
                     uint64_t base = e & PTE_ADDR_MASK & ~(bsize - 1);
@@ -142,18 +145,39 @@ static void map_range(uint64_t *l1, uint64_t va, uint64_t size, enum map_type t)
             table = phys_to_virt(e & PTE_ADDR_MASK);
         }
     }
+    return true;
+}
+
+/* The final tables at boot: mm_start_allocators() leaves MM_BOOT_MIN_FREE
+ * free, far more than they take, so running out is a Cloison bug. */
+static void map_boot(uint64_t va, uint64_t size, enum map_type t)
+{
+    if (!map_range(final_l1, va, size, t))
+        panic("mmu: out of memory for EL2 page tables");
+}
+
+/* Above the low 1 GiB the early map holds as devices, below the 256 GiB it
+ * ends at (and far below VA_BITS). */
+void mmu_ram_window(paddr_t *start, paddr_t *end)
+{
+    *start = MMU_LOW_DEVICE_END;
+    *end = 256 * SZ_1G;
 }
 
 void mmu_final(const struct mem_range *ram, unsigned int nr_ram)
 {
+    final_ram = ram;
+    final_nr_ram = nr_ram;
     final_l1 = alloc_table();
-    map_range(final_l1, 0, SZ_1G, MAP_DEVICE);
+    if (!final_l1)
+        panic("mmu: out of memory for EL2 page tables");
+    map_boot(0, MMU_LOW_DEVICE_END, MAP_DEVICE);
     for (unsigned int i = 0; i < nr_ram; i++)
-        map_range(final_l1, ram[i].start, ram[i].size, MAP_RW);
+        map_boot(ram[i].start, ram[i].size, MAP_RW);
     uint64_t head = (uint64_t)_head, etext = (uint64_t)_etext, erodata = (uint64_t)_erodata;
-    map_range(final_l1, head, etext - head, MAP_TEXT);
-    map_range(final_l1, etext, erodata - etext, MAP_RODATA);
-    map_range(final_l1, erodata, ALIGN_UP((uint64_t)_end, PAGE_SIZE) - erodata, MAP_RW);
+    map_boot(head, etext - head, MAP_TEXT);
+    map_boot(etext, erodata - etext, MAP_RODATA);
+    map_boot(erodata, ALIGN_UP((uint64_t)_end, PAGE_SIZE) - erodata, MAP_RW);
     mmu_load(final_l1, true);
 }
 
@@ -162,20 +186,32 @@ void mmu_secondary_enable(void)
     mmu_load(final_l1 ? final_l1 : early_l1, final_l1 != NULL);
 }
 
+/* RAM mapped as a device too would give it two memory types (and a device
+ * frame placed on RAM by a bad tree would have its "registers" written). */
+bool mmu_overlaps_ram(paddr_t pa, uint64_t size)
+{
+    for (unsigned int i = 0; i < final_nr_ram; i++)
+        if (pa < final_ram[i].start + final_ram[i].size && pa + size > final_ram[i].start)
+            return true;
+    return false;
+}
+
 void *ioremap(paddr_t pa, size_t size)
 {
+    if (!size || pa + size < pa || mmu_overlaps_ram(pa, size))
+        return NULL;
     /* Everything below 1 GiB is already mapped as device memory. */
-    if (pa + size <= SZ_1G)
+    if (pa + size <= MMU_LOW_DEVICE_END)
         return phys_to_virt(pa);
     if (!final_l1 || pa + size > (1UL << VA_BITS))
         return NULL;
     spin_lock(&map_lock);
-    map_range(final_l1, ALIGN_DOWN(pa, PAGE_SIZE),
-              ALIGN_UP(pa + size, PAGE_SIZE) - ALIGN_DOWN(pa, PAGE_SIZE), MAP_DEVICE);
+    bool mapped = map_range(final_l1, ALIGN_DOWN(pa, PAGE_SIZE),
+                            ALIGN_UP(pa + size, PAGE_SIZE) - ALIGN_DOWN(pa, PAGE_SIZE), MAP_DEVICE);
     dsb(ishst);
     __asm__ volatile("tlbi alle2is" ::: "memory");
     dsb(ish);
     isb();
     spin_unlock(&map_lock);
-    return phys_to_virt(pa);
+    return mapped ? phys_to_virt(pa) : NULL;
 }

@@ -46,4 +46,10 @@ int dom0_dt_for_each_v2m(const void *fdt, void (*fn)(void *ctx, const struct dom
 /* Call fn(spi_intid) for every SPI a device node in dom0's tree uses. */
 int dom0_dt_for_each_spi(const void *fdt, void (*fn)(void *ctx, uint32_t intid), void *ctx);
 
+/* Call fn(spi_intid) for the SPIs a PCIe host bridge's INTx lines use: its
+ * interrupt-map entries (child unit address, child specifier, parent
+ * phandle, parent unit address, parent specifier) whose parent is a 3-cell
+ * GIC specifier of type SPI. Returns how many. */
+int dom0_dt_for_each_map_spi(const void *fdt, void (*fn)(void *ctx, uint32_t intid), void *ctx);
+
 #endif

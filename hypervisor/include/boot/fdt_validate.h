@@ -14,8 +14,8 @@
 
 /*
  * 0 if the tree in the first bufsize bytes at fdt is well formed: header
- * (version >= 16) and blocks inside totalsize <= bufsize, a terminated memory
- * reservation map, a structure block that is one root node with balanced,
+ * (version >= 16) and blocks inside totalsize <= bufsize and apart from each
+ * other, a terminated memory reservation map, a structure block that is one root node with balanced,
  * bounded nesting, names and property values inside the block, property name
  * offsets inside the strings block and NUL-terminated there, and FDT_END last.
  * Otherwise a negative FDT_ERR_* code.

@@ -2,6 +2,8 @@
  * Memory management at EL2: physical pages (buddy, per RAM range), the small
  * object heap, and EL2 stage-1 mappings. EL2 maps all RAM 1:1 (VA == PA), so a
  * physical address of RAM can be dereferenced directly after mm_init().
+ * Boot (core/mm_layout.h): mm_init(), the boot modules reserved, then
+ * mm_start_allocators(); page and heap allocation work from then on.
  */
 #ifndef CLOISON_MM_H
 #define CLOISON_MM_H
@@ -13,7 +15,11 @@ struct mem_range {
     uint64_t size;
 };
 
-void mm_init(const void *fdt); /* boot CPU, on the early identity map */
+/* Boot CPU, on the early identity map: RAM and reservations from the tree,
+ * RAM outside [ram_start, ram_end) (what the EL2 tables can hold:
+ * mmu_ram_window()) not used. 0, or -1 when Cloison cannot run on what the
+ * tree says (printed why). */
+int mm_init(const void *fdt, paddr_t ram_start, paddr_t ram_end);
 /* The host's RAM banks (in *out; returns how many), after mm_init(). */
 unsigned int mm_ram_banks(const struct mem_range **out);
 
@@ -29,7 +35,8 @@ void *xzalloc(size_t size);
 void xfree(void *p);
 
 /* Map device MMIO for the hypervisor (nGnRE, never executable). Returns the
- * EL2 virtual address (== pa), or NULL if the range cannot be mapped. */
+ * EL2 virtual address (== pa), or NULL if the range cannot be mapped (empty,
+ * wrapping, beyond the VA space, or overlapping RAM). */
 void *ioremap(paddr_t pa, size_t size);
 
 static inline void *phys_to_virt(paddr_t pa)
@@ -42,9 +49,18 @@ static inline paddr_t virt_to_phys(const void *va)
 }
 
 /* Arch hooks for the hypervisor's own page tables (arch/arm64/mmu.c). */
+/* [0, MMU_LOW_DEVICE_END) is device memory in the early and the final tables
+ * alike: what a console must be in to work from the first message on. */
+#define MMU_LOW_DEVICE_END SZ_1G
 void mmu_early_enable(void); /* boot CPU, first thing: caches on, RAM mapped */
+/* The physical addresses the early map and the final tables can hold as RAM:
+ * RAM outside [*start, *end) is not used. */
+void mmu_ram_window(paddr_t *start, paddr_t *end);
 /* Boot CPU, after mm_init(): the final W^X tables over these RAM banks. */
 void mmu_final(const struct mem_range *ram, unsigned int nr_ram);
 void mmu_secondary_enable(void);
+/* After mmu_final(): does [pa, pa + size) touch the RAM it mapped? For
+ * drivers checking the device frames a boot tree names. */
+bool mmu_overlaps_ram(paddr_t pa, uint64_t size);
 
 #endif

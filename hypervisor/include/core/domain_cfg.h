@@ -8,7 +8,6 @@
 
 #include <cloison/types.h>
 
-#define DOMCFG_MAX_DOMAINS 64
 #define DOMCFG_NAME_LEN 32 /* == DOMAIN_NAME_LEN */
 #define DOMCFG_BOOTARGS_LEN 512
 /* == DOMAIN_MAX_VCPUS (core/domain.h); kept here so the parser and its host
@@ -40,6 +39,7 @@ enum domain_action {
 struct boot_module {
     paddr_t start; /* host physical address of the image */
     uint64_t size; /* bytes; 0 = absent */
+    int node;      /* offset of its node in the boot tree, for messages */
 };
 
 struct domain_cfg {
@@ -69,14 +69,25 @@ struct domain_cfg {
 };
 
 /*
- * Parse every /chosen node compatible "xen,domain". Valid domains go to
- * out[0..n-1] in tree order; a domain with a bad or missing property is
- * reported through report(msg) ("dom0less: /chosen/<node>: ...", naming the
- * property) and skipped, the others are still parsed. Things Xen accepts but
- * Cloison ignores (e.g. multiboot,device-tree) are reported as warnings and do
- * not skip the domain. Domains beyond `max` are reported and skipped.
- * Returns n (>= 0), or a negative libfdt error if the tree itself is unusable
- * (bad header). A tree without /chosen has no domains. report may be NULL.
+ * Walk every /chosen node compatible "xen,domain" in tree order, parsing each
+ * into *scratch: fn(ctx, scratch) is called for each valid one (a non-zero
+ * return stops the walk and is returned). A domain with a bad or missing
+ * property is reported through report(msg) ("dom0less: /chosen/<node>: ...",
+ * naming the property) and skipped, the others are still parsed. Things Xen
+ * accepts but Cloison ignores (e.g. multiboot,device-tree) are reported as
+ * warnings and do not skip the domain. There is no limit on the number of
+ * domains: each is handed over, never stored here.
+ * Returns the number of valid domains (>= 0), or a negative libfdt error if
+ * the tree itself is unusable (bad header). A tree without /chosen has no
+ * domains. report may be NULL.
+ */
+int dom0less_for_each(const void *fdt, struct domain_cfg *scratch,
+                      int (*fn)(void *ctx, struct domain_cfg *cfg), void *ctx,
+                      void (*report)(const char *msg));
+
+/*
+ * The same into out[0..n-1]: valid domains beyond max are reported ("too many
+ * domains") and skipped. Returns n, or a negative libfdt error.
  */
 int dom0less_parse(const void *fdt, struct domain_cfg *out, int max,
                    void (*report)(const char *msg));

@@ -93,8 +93,9 @@ int vgic_part_init(struct domain *d);
 void vgic_vcpu_init(struct vcpu *v);
 /* Move the guest frames and their MMIO windows (dom0 sees the host's GIC
  * addresses). gicr is the v3 redistributor base, ignored on v2. Call before
- * the domain runs and before any other device registers a window. */
-void vgic_domain_set_base(struct domain *d, ipa_t gicd, ipa_t gicr);
+ * the domain runs and before any other device registers a window. 0, or
+ * -EINVAL when the frames at those addresses would overlap. */
+int vgic_domain_set_base(struct domain *d, ipa_t gicd, ipa_t gicr);
 
 /* Mark intid pending for v (SGI/PPI) or for the SPI's target (v may be any
  * vCPU of the domain for an SPI). Safe from any pCPU; kicks the target.
