@@ -104,13 +104,16 @@ static void drain_locked(unsigned int budget)
     }
 }
 
-/* New bytes are in: unless the interrupt is on already (it will send them),
- * start them and have the interrupt go on while any wait (it fires as the
- * FIFO drains: a PL011 raises it when the level falls through its trigger,
- * so the FIFO is filled first). */
+/* New bytes are in: top the FIFO up from whichever pCPU added them (never
+ * waiting: a full FIFO stops the burst), and have the interrupt go on while
+ * any wait (it fires as the FIFO drains: a PL011 raises it when the level
+ * falls through its trigger, so the FIFO is filled first). Topping up here
+ * too matters because the interrupt reaches one pCPU, which may stay in EL2
+ * with IRQs masked for long (the boot CPU building hundreds of domains while
+ * the others already run some): the ring would fill and drop their lines. */
 static void kick_locked(void)
 {
-    if (!async || tx_irq_on)
+    if (!async)
         return;
     drain_locked(TX_BURST);
     if (tail != head && !tx_irq_on) {
