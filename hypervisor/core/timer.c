@@ -94,8 +94,10 @@ static void unlink(struct timer_queue *q, struct timer *t)
             break;
         }
     }
-    t->armed = false;
     t->next = NULL;
+    /* Release: a timer_cancel() that reads it unarmed sees what was written
+     * before, the `running` of a callback about to start included. */
+    __atomic_store_n(&t->armed, false, __ATOMIC_RELEASE);
 }
 
 /* Program the local hardware for the earliest deadline (queue lock held). */
@@ -119,7 +121,7 @@ bool timer_set(struct timer *t, unsigned int cpu, uint64_t deadline)
         struct timer_queue *q = &queues[cpu];
         t->deadline = deadline;
         __atomic_store_n(&t->cpu, cpu, __ATOMIC_RELAXED);
-        t->armed = true;
+        __atomic_store_n(&t->armed, true, __ATOMIC_RELAXED);
         struct timer **pp = &q->head;
         while (*pp && (*pp)->deadline <= deadline)
             pp = &(*pp)->next;
@@ -153,10 +155,13 @@ static bool wait_callback(const struct timer *t)
 
 void timer_cancel(struct timer *t)
 {
-    /* A callback that started before the unlink set `running` under the
-     * queue lock taken here (or under the lock of a queue t left since, which
-     * the mover held with this one), so wait_callback() sees it. */
+    /* Most cancels find the timer unarmed (it fired, or was never set) and
+     * take no lock, as on every switch-in. A callback that started before
+     * set `running`, then disarmed the timer with a release store, which
+     * the acquire load here pairs with, so wait_callback() sees it. */
     do {
+        if (!__atomic_load_n(&t->armed, __ATOMIC_ACQUIRE))
+            continue;
         uint64_t f;
         struct timer_queue *q = lock_home(t, &f);
         if (t->armed)
@@ -186,8 +191,8 @@ static void timer_interrupt(uint32_t intid, void *data)
         struct timer *t = q->head;
         if (!t || t->deadline > arch_counter())
             break;
-        unlink(q, t);
         __atomic_store_n(&q->running, t, __ATOMIC_RELAXED);
+        unlink(q, t); /* after `running`: see timer_cancel() */
         spin_unlock(&q->lock);
         t->fn(t);
         spin_lock(&q->lock);
