@@ -3,6 +3,7 @@
  * lands); generic kinds (bool, uint, size, string) need no code of their own,
  * options with a syntax of their own get a small parser.
  */
+#include <lib/report.h>
 #include <string.h>
 #include <stddef.h>
 #include <stdarg.h>
@@ -10,7 +11,6 @@
 #include <boot/bootargs.h>
 
 #define TOKEN_MAX 256
-#define MSG_LEN 320
 
 enum opt_kind { OPT_BOOL, OPT_UINT, OPT_SIZE, OPT_STR, OPT_CUSTOM };
 
@@ -25,15 +25,11 @@ struct opt {
 static void __attribute__((format(printf, 2, 3)))
 say(void (*report)(const char *msg), const char *fmt, ...)
 {
-    char msg[MSG_LEN] = "bootargs: ";
     va_list ap;
 
-    if (!report)
-        return;
     va_start(ap, fmt);
-    vsnprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), fmt, ap);
+    report_v(report, "bootargs", NULL, fmt, ap);
     va_end(ap);
-    report(msg);
 }
 
 /* Length of the prefix of s without any character of stop (strcspn, which

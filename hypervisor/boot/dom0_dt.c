@@ -5,6 +5,7 @@
  * before it (a tree with thousands of dom0less domains under /chosen costs
  * one pass, not one per deletion).
  */
+#include <cloison/fdt_cells.h>
 #include <boot/dom0_dt.h>
 #include <libfdt.h>
 #include <lib/printf.h>
@@ -38,14 +39,6 @@ static const char *const chosen_props_dropped[] = {
     "linux,uefi-system-table",   "linux,uefi-mmap-start",    "linux,uefi-mmap-size",
     "linux,uefi-mmap-desc-size", "linux,uefi-mmap-desc-ver",
 };
-
-static uint64_t read_cells(const fdt32_t *p, int n)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v = (v << 32) | fdt32_to_cpu(p[i]);
-    return v;
-}
 
 static bool is_interrupt_controller(const void *fdt, int node)
 {
@@ -82,7 +75,7 @@ static bool is_hv_uart(const void *fdt, int node, int parent, uint64_t base)
     int len;
     const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
     int ac = parent >= 0 ? fdt_address_cells(fdt, parent) : 2;
-    return reg && ac >= 1 && ac <= 2 && len >= 4 * ac && read_cells(reg, ac) == base &&
+    return reg && ac >= 1 && ac <= 2 && len >= 4 * ac && fdt_read_cells(reg, ac) == base &&
            fdt_getprop(fdt, node, "interrupts", NULL);
 }
 
@@ -287,9 +280,9 @@ static void for_each_reg(const void *fdt, int node, int ac, int sc,
     if (!reg || ac < 1 || ac > 2 || sc < 1 || sc > 2)
         return;
     for (int i = 0; i + ac + sc <= len / 4; i += ac + sc) {
-        uint64_t size = read_cells(reg + i + ac, sc);
+        uint64_t size = fdt_read_cells(reg + i + ac, sc);
         if (size) {
-            fn(ctx, read_cells(reg + i, ac), size);
+            fn(ctx, fdt_read_cells(reg + i, ac), size);
             (*n)++;
         }
     }
@@ -305,9 +298,9 @@ static void for_each_range(const void *fdt, int node, int pac,
         return;
     int entry = cac + pac + csc;
     for (int i = 0; i + entry <= len / 4; i += entry) {
-        uint64_t size = read_cells(r + i + cac + pac, csc);
+        uint64_t size = fdt_read_cells(r + i + cac + pac, csc);
         if (size) {
-            fn(ctx, read_cells(r + i + cac, pac), size);
+            fn(ctx, fdt_read_cells(r + i + cac, pac), size);
             (*n)++;
         }
     }
@@ -421,7 +414,7 @@ int dom0_dt_for_each_v2m(const void *fdt, void (*fn)(void *ctx, const struct dom
         const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
         if (!reg || ac < 1 || ac > 2 || sc < 1 || sc > 2 || len < 4 * (ac + sc))
             continue;
-        struct dom0_v2m f = {.base = read_cells(reg, ac), .size = read_cells(reg + ac, sc)};
+        struct dom0_v2m f = {.base = fdt_read_cells(reg, ac), .size = fdt_read_cells(reg + ac, sc)};
         const fdt32_t *b = fdt_getprop(fdt, node, "arm,msi-base-spi", &len);
         const fdt32_t *c = b && len == 4 ? fdt_getprop(fdt, node, "arm,msi-num-spis", &len) : NULL;
         if (c && len == 4) { /* overrides MSI_TYPER, as in Linux */

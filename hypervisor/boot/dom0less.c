@@ -23,6 +23,8 @@
  * length is checked before its bytes are read, and one bad domain is reported
  * and skipped without affecting the others.
  */
+#include <lib/report.h>
+#include <cloison/fdt_cells.h>
 #include <string.h>
 #include <stdarg.h>
 #include <libfdt.h>
@@ -41,29 +43,11 @@ struct parse_ctx {
 static void __attribute__((format(printf, 2, 3)))
 say(const struct parse_ctx *c, const char *fmt, ...)
 {
-    char msg[MSG_LEN];
-    int n;
     va_list ap;
 
-    if (!c->report)
-        return;
-    n = snprintf(msg, sizeof(msg), "dom0less: %s: ", c->path);
-    if (n < 0 || (size_t)n >= sizeof(msg))
-        n = 0;
     va_start(ap, fmt);
-    vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+    report_v(c->report, "dom0less", c->path, fmt, ap);
     va_end(ap);
-    c->report(msg);
-}
-
-/* Big-endian cells, read byte-safely (fdt32_ld): a DTB may be misaligned. */
-static uint64_t read_cells(const fdt32_t *p, int cells)
-{
-    uint64_t v = 0;
-
-    for (int i = 0; i < cells; i++)
-        v = (v << 32) | fdt32_ld(p + i);
-    return v;
 }
 
 /* A string property: present, non-empty and NUL-terminated within its length. */
@@ -94,7 +78,7 @@ static bool parse_memory(const struct parse_ctx *c, int node, struct domain_cfg 
         say(c, "property 'memory' must be 1 or 2 cells (KiB), has %d bytes", len);
         return false;
     }
-    kib = read_cells(p, len / 4);
+    kib = fdt_read_cells(p, len / 4);
     if (kib % 4) {
         say(c, "property 'memory' (%llu KiB) is not a multiple of 4 KiB", (unsigned long long)kib);
         return false;
@@ -240,8 +224,8 @@ static bool parse_reg(const struct parse_ctx *c, int mod, struct cells cells, st
     }
     if (len > entry)
         say(c, "property 'reg' has %d ranges, only the first is used", len / entry);
-    m->start = read_cells(p, (int)cells.addr);
-    m->size = read_cells(p + cells.addr, (int)cells.size);
+    m->start = fdt_read_cells(p, (int)cells.addr);
+    m->size = fdt_read_cells(p + cells.addr, (int)cells.size);
     m->node = mod;
     if (m->size == 0) {
         say(c, "property 'reg' gives size 0");

@@ -2,38 +2,24 @@
  * The boot memory layout (see core/mm_layout.h): RAM banks and reservations
  * from the device tree, boot modules as the domain builder names them.
  */
+#include <lib/report.h>
+#include <cloison/fdt_cells.h>
 #include <core/mm_layout.h>
 #include <lib/printf.h>
 #include <libfdt.h>
 #include <stdarg.h>
 #include <string.h>
 
-#define MSG_LEN 200
 #define PATH_LEN 96
 
 static void __attribute__((format(printf, 2, 3)))
 say(const struct mm_layout *l, const char *fmt, ...)
 {
-    char msg[MSG_LEN];
     va_list ap;
 
-    if (!l->report)
-        return;
-    int n = snprintf(msg, sizeof(msg), "mm: ");
     va_start(ap, fmt);
-    vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+    report_v(l->report, "mm", NULL, fmt, ap);
     va_end(ap);
-    l->report(msg);
-}
-
-/* Big-endian cells, read byte-safely (fdt32_ld): a DTB may be misaligned. */
-static uint64_t read_cells(const fdt32_t *p, uint32_t cells)
-{
-    uint64_t v = 0;
-
-    for (uint32_t i = 0; i < cells; i++)
-        v = (v << 32) | fdt32_ld(p + i);
-    return v;
 }
 
 struct cells {
@@ -89,7 +75,7 @@ static bool for_each_reg(struct mm_layout *l, const void *fdt, int node, const c
             len, entry, len % entry);
     for (int off = 0; off + entry <= len; off += entry) {
         const fdt32_t *e = reg + off / 4;
-        if (!fn(l, path, read_cells(e, c.addr), read_cells(e + c.addr, c.size)))
+        if (!fn(l, path, fdt_read_cells(e, c.addr), fdt_read_cells(e + c.addr, c.size)))
             return false;
     }
     return true;

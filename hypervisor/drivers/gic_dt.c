@@ -3,12 +3,13 @@
  * Each frame must be page aligned and at least as large as what the drivers
  * access in it, so no reg value can send a driver outside its mapping.
  */
+#include <lib/report.h>
+#include <cloison/fdt_cells.h>
 #include <drivers/gic_dt.h>
 #include <lib/printf.h>
 #include <libfdt.h>
 #include <stdarg.h>
 
-#define MSG_LEN 200
 #define PATH_LEN 96
 
 static const struct {
@@ -37,27 +38,11 @@ struct probe {
 
 static void __attribute__((format(printf, 2, 3))) say(const struct probe *p, const char *fmt, ...)
 {
-    char msg[MSG_LEN];
     va_list ap;
 
-    if (!p->report)
-        return;
-    int n = snprintf(msg, sizeof(msg), "irqchip: %s: ", p->path);
-    if (n < 0 || (size_t)n >= sizeof(msg))
-        n = 0;
     va_start(ap, fmt);
-    vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+    report_v(p->report, "irqchip", p->path, fmt, ap);
     va_end(ap);
-    p->report(msg);
-}
-
-static uint64_t read_cells(const fdt32_t *c, uint32_t n)
-{
-    uint64_t v = 0;
-
-    for (uint32_t i = 0; i < n; i++)
-        v = (v << 32) | fdt32_ld(c + i);
-    return v;
 }
 
 /* The parent's own cell count for the GIC's reg: absent = dflt, else 1..2. */
@@ -135,8 +120,8 @@ static bool read_regions(struct probe *p, int node, struct gic_dt *out)
     for (unsigned int i = 0; i < out->nr_regions; i++) {
         const fdt32_t *e = reg + i * (ac + sc);
         struct gic_dt_region *r = &out->region[i];
-        r->base = read_cells(e, ac);
-        r->size = read_cells(e + ac, sc);
+        r->base = fdt_read_cells(e, ac);
+        r->size = fdt_read_cells(e + ac, sc);
         bool v3 = out->version == 3;
         uint64_t min = v3 ? (i == 0 ? V3_GICD_MIN : V3_GICR_MIN) : v2_min[i];
         if (!check_region(p, i, r, min, v3 ? (i == 0 ? "GICD" : "GICR") : v2_name[i]))

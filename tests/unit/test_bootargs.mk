@@ -1,1 +1,1 @@
-UNIT_SRCS_test_bootargs := hypervisor/boot/bootargs.c
+UNIT_SRCS_test_bootargs := hypervisor/lib/report.c hypervisor/boot/bootargs.c

@@ -1,5 +1,5 @@
 # dom0less parser against device trees compiled from tests/unit/data/*.dts.
-UNIT_SRCS_test_dom0less := hypervisor/boot/dom0less.c
+UNIT_SRCS_test_dom0less := hypervisor/lib/report.c hypervisor/boot/dom0less.c
 UNIT_LIBS_test_dom0less := $(UNIT_LIBFDT)
 UNIT_CFLAGS_test_dom0less := -DUNIT_DATA_DIR='"$(BUILD)/unit/data"'
 
