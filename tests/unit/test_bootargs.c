@@ -3,23 +3,15 @@
 #include <string.h>
 #include <boot/bootargs.h>
 #include "harness.h"
-
-static char msgs[16][320];
-static int msg_count;
-
-static void collect(const char *m)
-{
-    if (msg_count < 16)
-        snprintf(msgs[msg_count++], sizeof(msgs[0]), "%s", m);
-}
+#include "test_files.h"
 
 static struct hv_options o;
 
 static int parse(const char *cmdline)
 {
-    msg_count = 0;
+    test_msgs_clear();
     bootargs_defaults(&o);
-    return bootargs_parse(cmdline, &o, collect);
+    return bootargs_parse(cmdline, &o, test_msgs_collect);
 }
 
 TEST(defaults)
@@ -47,7 +39,7 @@ TEST(typical_xen_command_line)
     CHECK_EQ(parse("console=dtuart dtuart=serial0 dom0_mem=1G loglvl=all guest_loglvl=all "
                    "sync_console sched=null conswitch=bx dom0_max_vcpus=2 vwfi=native"),
              0);
-    CHECK_EQ(msg_count, 0);
+    CHECK_EQ(test_msg_count, 0);
     CHECK_EQ(o.console, HV_CONSOLE_DTUART);
     CHECK_STR_EQ(o.dtuart, "serial0");
     CHECK(o.dom0_mem_set);
@@ -83,7 +75,7 @@ TEST(sizes)
     }
     CHECK_EQ(parse("dom0_mem=12Q"), 1);
     CHECK(!o.dom0_mem_set);
-    CHECK(strstr(msgs[0], "bootargs: dom0_mem=12Q: malformed value, ignored") != NULL);
+    CHECK(strstr(test_msgs[0], "bootargs: dom0_mem=12Q: malformed value, ignored") != NULL);
     CHECK_EQ(parse("dom0_mem=min:1G"), 1);
     CHECK_EQ(parse("dom0_mem="), 1);
     CHECK_EQ(parse("dom0_mem"), 1);
@@ -150,9 +142,9 @@ TEST(unknown_and_long_options_reported_rest_applied)
     char longopt[400];
 
     CHECK_EQ(parse("frobnicate=3 dom0_mem=256M\tnosuchflag loglvl=debug"), 2);
-    CHECK_EQ(msg_count, 2);
-    CHECK_STR_EQ(msgs[0], "bootargs: unknown option 'frobnicate', ignored");
-    CHECK_STR_EQ(msgs[1], "bootargs: unknown option 'nosuchflag', ignored");
+    CHECK_EQ(test_msg_count, 2);
+    CHECK_STR_EQ(test_msgs[0], "bootargs: unknown option 'frobnicate', ignored");
+    CHECK_STR_EQ(test_msgs[1], "bootargs: unknown option 'nosuchflag', ignored");
     CHECK_EQ(o.dom0_mem, 256ULL << 20);
     CHECK_EQ(o.loglvl, LOGLVL_DEBUG);
 
@@ -160,7 +152,7 @@ TEST(unknown_and_long_options_reported_rest_applied)
     memcpy(longopt, "dtuart=", 7);
     memcpy(longopt + sizeof(longopt) - 12, " loglvl=all", 12);
     CHECK_EQ(parse(longopt), 1);
-    CHECK(strstr(msgs[0], "longer than 255 bytes") != NULL);
+    CHECK(strstr(test_msgs[0], "longer than 255 bytes") != NULL);
     CHECK_EQ(o.loglvl, LOGLVL_ALL);
     CHECK_EQ(parse("dtuart=/a/very/long/path/that/does/not/fit/in/sixty/four/bytes/at/all/really"),
              1);

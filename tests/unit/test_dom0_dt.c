@@ -3,26 +3,8 @@
 #include <stdlib.h>
 
 #include "harness.h"
+#include "test_files.h"
 #include <boot/dom0_dt.h>
-
-#define BUF_SIZE (256 * 1024)
-
-static void *load(const char *name)
-{
-    char path[256];
-    snprintf(path, sizeof(path), "%s/%s", UNIT_DATA_DIR, name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    void *buf = calloc(1, BUF_SIZE);
-    size_t n = fread(buf, 1, BUF_SIZE, f);
-    fclose(f);
-    if (!n) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
-}
 
 static struct dom0_dt_params params(void)
 {
@@ -75,10 +57,10 @@ static void count_cb(void *ctx, uint32_t intid)
 
 static void check_tree(const char *name, bool v3)
 {
-    void *host = load(name), *out = calloc(1, BUF_SIZE);
+    void *host = test_file_load(name), *out = calloc(1, TEST_FILE_MAX);
     struct dom0_dt_params p = params();
     REQUIRE(host && out);
-    CHECK_EQ(dom0_dt_build(host, out, BUF_SIZE, &p), 0);
+    CHECK_EQ(dom0_dt_build(host, out, TEST_FILE_MAX, &p), 0);
     CHECK_EQ(fdt_check_full(out, fdt_totalsize(out)), 0);
 
     /* /chosen: dom0's command line and initrd; Cloison's modules and domains gone. */
@@ -175,18 +157,18 @@ TEST(gicv2_host)
 
 TEST(bad_params_rejected)
 {
-    void *host = load("virt-gicv3-boot.dtb"), *out = calloc(1, BUF_SIZE);
+    void *host = test_file_load("virt-gicv3-boot.dtb"), *out = calloc(1, TEST_FILE_MAX);
     struct dom0_dt_params p = params();
     REQUIRE(host && out);
     p.nr_banks = 0;
-    CHECK(dom0_dt_build(host, out, BUF_SIZE, &p) < 0);
+    CHECK(dom0_dt_build(host, out, TEST_FILE_MAX, &p) < 0);
     p = params();
     p.evtchn_ppi = 40;
-    CHECK(dom0_dt_build(host, out, BUF_SIZE, &p) < 0);
+    CHECK(dom0_dt_build(host, out, TEST_FILE_MAX, &p) < 0);
     p = params();
     CHECK(dom0_dt_build(host, out, 1024, &p) < 0); /* too small */
     memset(host, 0, 64);                           /* not a device tree */
-    CHECK(dom0_dt_build(host, out, BUF_SIZE, &p) < 0);
+    CHECK(dom0_dt_build(host, out, TEST_FILE_MAX, &p) < 0);
     free(host);
     free(out);
 }
@@ -195,9 +177,9 @@ TEST(bad_params_rejected)
  * used to wrap its index and never end. */
 TEST(interrupt_map_with_absurd_cells_ends)
 {
-    void *host = load("virt-gicv3-boot.dtb");
+    void *host = test_file_load("virt-gicv3-boot.dtb");
     REQUIRE(host);
-    REQUIRE(fdt_open_into(host, host, BUF_SIZE) == 0);
+    REQUIRE(fdt_open_into(host, host, TEST_FILE_MAX) == 0);
     int gic = fdt_node_offset_by_compatible(host, -1, "arm,gic-v3");
     REQUIRE(gic >= 0);
     REQUIRE(fdt_setprop_u32(host, gic, "#address-cells", 0xffffffffU) == 0);
@@ -215,11 +197,11 @@ TEST(interrupt_map_with_absurd_cells_ends)
  * dom0's tree in one pass (each deletion used to restart the walk). */
 TEST(thousands_of_domain_nodes)
 {
-    void *host = load("virt-gicv3-boot.dtb"), *out = calloc(1, 4 * BUF_SIZE);
+    void *host = test_file_load("virt-gicv3-boot.dtb"), *out = calloc(1, 4 * TEST_FILE_MAX);
     struct dom0_dt_params p = params();
     REQUIRE(host && out);
-    void *big = calloc(1, 4 * BUF_SIZE);
-    REQUIRE(big && fdt_open_into(host, big, 4 * BUF_SIZE) == 0);
+    void *big = calloc(1, 4 * TEST_FILE_MAX);
+    REQUIRE(big && fdt_open_into(host, big, 4 * TEST_FILE_MAX) == 0);
     int chosen = fdt_path_offset(big, "/chosen");
     REQUIRE(chosen >= 0);
     for (int i = 0; i < 3000; i++) {
@@ -233,11 +215,11 @@ TEST(thousands_of_domain_nodes)
         REQUIRE(fdt_setprop_string(big, m, "compatible", "multiboot,kernel") == 0);
         chosen = fdt_path_offset(big, "/chosen");
     }
-    CHECK_EQ(dom0_dt_build(big, out, 4 * BUF_SIZE, &p), 0);
+    CHECK_EQ(dom0_dt_build(big, out, 4 * TEST_FILE_MAX, &p), 0);
     CHECK_EQ(count_compatible(out, "xen,domain"), 0);
     CHECK_EQ(count_compatible(out, "multiboot,kernel"), 0);
     CHECK(fdt_path_offset(out, "/chosen") >= 0);
-    CHECK(fdt_totalsize(out) < BUF_SIZE / 8);
+    CHECK(fdt_totalsize(out) < TEST_FILE_MAX / 8);
     free(big);
     free(host);
     free(out);

@@ -9,38 +9,14 @@
 #include <string.h>
 
 #include "harness.h"
+#include "test_files.h"
 #include <drivers/gic_dt.h>
 
-#define BUF_SIZE (256 * 1024)
-
-static char msgs[16][256];
-static int nmsg;
-
-static void collect(const char *m)
+/* A test tree, opened with room to edit it in place. */
+static void *load_tree(const char *name)
 {
-    if (nmsg < 16)
-        snprintf(msgs[nmsg++], sizeof(msgs[0]), "%s", m);
-}
-
-static bool said(const char *needle)
-{
-    for (int i = 0; i < nmsg; i++)
-        if (strstr(msgs[i], needle))
-            return true;
-    return false;
-}
-
-static void *load(const char *name)
-{
-    char path[256];
-    snprintf(path, sizeof(path), "%s/%s", UNIT_DATA_DIR, name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    void *buf = calloc(1, BUF_SIZE);
-    size_t n = fread(buf, 1, BUF_SIZE, f);
-    fclose(f);
-    if (!n || fdt_open_into(buf, buf, BUF_SIZE) != 0) {
+    void *buf = test_file_load(name);
+    if (buf && fdt_open_into(buf, buf, TEST_FILE_MAX) != 0) {
         free(buf);
         return NULL;
     }
@@ -49,8 +25,8 @@ static void *load(const char *name)
 
 static int probe(const void *fdt, struct gic_dt *dt)
 {
-    nmsg = 0;
-    return gic_dt_probe(fdt, dt, collect);
+    test_msgs_clear();
+    return gic_dt_probe(fdt, dt, test_msgs_collect);
 }
 
 static int intc(void *fdt)
@@ -61,10 +37,10 @@ static int intc(void *fdt)
 TEST(qemu_gicv3)
 {
     struct gic_dt dt;
-    void *fdt = load("virt-gicv3-boot.dtb");
+    void *fdt = load_tree("virt-gicv3-boot.dtb");
     REQUIRE(fdt);
     REQUIRE(probe(fdt, &dt) == 0);
-    CHECK_EQ(nmsg, 0);
+    CHECK_EQ(test_msg_count, 0);
     CHECK_EQ(dt.version, 3);
     CHECK_EQ(dt.nr_regions, 2);
     CHECK_EQ(dt.region[GIC_DT_GICD].base, 0x8000000);
@@ -76,7 +52,7 @@ TEST(qemu_gicv3)
 TEST(qemu_gicv2)
 {
     struct gic_dt dt;
-    void *fdt = load("virt-gicv2-boot.dtb");
+    void *fdt = load_tree("virt-gicv2-boot.dtb");
     REQUIRE(fdt);
     REQUIRE(probe(fdt, &dt) == 0);
     CHECK_EQ(dt.version, 2);
@@ -95,71 +71,72 @@ static void set_u32(void *fdt, int node, const char *prop, uint32_t v)
 TEST(bad_gicv3_nodes)
 {
     struct gic_dt dt;
-    void *fdt = load("virt-gicv3-boot.dtb");
+    void *fdt = load_tree("virt-gicv3-boot.dtb");
     REQUIRE(fdt);
     set_u32(fdt, intc(fdt), "#redistributor-regions", 0);
     CHECK_EQ(probe(fdt, &dt), -1);
-    CHECK(said("irqchip: /intc@8000000: property '#redistributor-regions' is 0"));
+    CHECK(test_msgs_said("irqchip: /intc@8000000: property '#redistributor-regions' is 0"));
     set_u32(fdt, intc(fdt), "#redistributor-regions", 2); /* reg has one */
     CHECK_EQ(probe(fdt, &dt), -1);
-    CHECK(said("property 'reg' has 2 entries, the GICv3 needs 3"));
+    CHECK(test_msgs_said("property 'reg' has 2 entries, the GICv3 needs 3"));
     set_u32(fdt, intc(fdt), "#redistributor-regions", 100);
     CHECK_EQ(probe(fdt, &dt), -1);
-    CHECK(said("only the first 8 are used"));
+    CHECK(test_msgs_said("only the first 8 are used"));
     set_u32(fdt, intc(fdt), "#redistributor-regions", 1);
     const fdt32_t small[] = {0, cpu_to_fdt32(0x8000000), 0, cpu_to_fdt32(0x1000),
                              0, cpu_to_fdt32(0x80a0000), 0, cpu_to_fdt32(0xf60000)};
     REQUIRE(fdt_setprop(fdt, intc(fdt), "reg", small, sizeof(small)) == 0);
     CHECK_EQ(probe(fdt, &dt), -1);
-    CHECK(said("property 'reg' entry 0 (GICD, 0x1000 bytes) smaller than 0x10000"));
+    CHECK(test_msgs_said("property 'reg' entry 0 (GICD, 0x1000 bytes) smaller than 0x10000"));
     const fdt32_t odd[] = {0, cpu_to_fdt32(0x8000800), 0, cpu_to_fdt32(0x10000),
                            0, cpu_to_fdt32(0x80a0000), 0, cpu_to_fdt32(0xf60000)};
     REQUIRE(fdt_setprop(fdt, intc(fdt), "reg", odd, sizeof(odd)) == 0);
     CHECK_EQ(probe(fdt, &dt), -1);
-    CHECK(said("not page aligned"));
+    CHECK(test_msgs_said("not page aligned"));
     const fdt32_t wrap[] = {0xffffffff, cpu_to_fdt32(0xffff0000), 0, cpu_to_fdt32(0x20000),
                             0,          cpu_to_fdt32(0x80a0000),  0, cpu_to_fdt32(0xf60000)};
     REQUIRE(fdt_setprop(fdt, intc(fdt), "reg", wrap, sizeof(wrap)) == 0);
     CHECK_EQ(probe(fdt, &dt), -1);
-    CHECK(said("wraps"));
+    CHECK(test_msgs_said("wraps"));
     REQUIRE(fdt_setprop(fdt, intc(fdt), "reg", small, 6) == 0);
     CHECK_EQ(probe(fdt, &dt), -1);
-    CHECK(said("property 'reg' has 0 entries"));
+    CHECK(test_msgs_said("property 'reg' has 0 entries"));
     free(fdt);
 }
 
 TEST(overlapping_frames)
 {
     struct gic_dt dt;
-    void *fdt = load("virt-gicv3-boot.dtb");
+    void *fdt = load_tree("virt-gicv3-boot.dtb");
     REQUIRE(fdt);
     const fdt32_t reg[] = {0, cpu_to_fdt32(0x8000000), 0, cpu_to_fdt32(0x10000),
                            0, cpu_to_fdt32(0x8000000), 0, cpu_to_fdt32(0x20000)};
     REQUIRE(fdt_setprop(fdt, intc(fdt), "reg", reg, sizeof(reg)) == 0);
     CHECK_EQ(probe(fdt, &dt), -1);
-    CHECK(said("property 'reg' entries 0 and 1 overlap"));
+    CHECK(test_msgs_said("property 'reg' entries 0 and 1 overlap"));
     free(fdt);
 }
 
 TEST(bad_parent_cells)
 {
     struct gic_dt dt;
-    void *fdt = load("virt-gicv3-boot.dtb");
+    void *fdt = load_tree("virt-gicv3-boot.dtb");
     REQUIRE(fdt);
     set_u32(fdt, 0, "#address-cells", 3);
     CHECK_EQ(probe(fdt, &dt), -1);
-    CHECK(said("irqchip: /intc@8000000: parent's property '#address-cells' = 3 not supported"));
+    CHECK(test_msgs_said(
+        "irqchip: /intc@8000000: parent's property '#address-cells' = 3 not supported"));
     set_u32(fdt, 0, "#address-cells", 2);
     set_u32(fdt, 0, "#size-cells", 0);
     CHECK_EQ(probe(fdt, &dt), -1);
-    CHECK(said("parent's property '#size-cells' = 0 not supported"));
+    CHECK(test_msgs_said("parent's property '#size-cells' = 0 not supported"));
     free(fdt);
 }
 
 TEST(gicv2_frames_too_small)
 {
     struct gic_dt dt;
-    void *fdt = load("virt-gicv2-boot.dtb");
+    void *fdt = load_tree("virt-gicv2-boot.dtb");
     REQUIRE(fdt);
     const fdt32_t reg[] = {0, cpu_to_fdt32(0x8000000), 0, cpu_to_fdt32(0x10000),
                            0, cpu_to_fdt32(0x8010000), 0, cpu_to_fdt32(0x10000),
@@ -167,20 +144,20 @@ TEST(gicv2_frames_too_small)
                            0, cpu_to_fdt32(0x8040000), 0, cpu_to_fdt32(0x1000)};
     REQUIRE(fdt_setprop(fdt, intc(fdt), "reg", reg, sizeof(reg)) == 0);
     CHECK_EQ(probe(fdt, &dt), -1);
-    CHECK(said("property 'reg' entry 3 (GICV, 0x1000 bytes) smaller than 0x2000"));
+    CHECK(test_msgs_said("property 'reg' entry 3 (GICV, 0x1000 bytes) smaller than 0x2000"));
     REQUIRE(fdt_setprop(fdt, intc(fdt), "reg", reg, 3 * 16) == 0);
     CHECK_EQ(probe(fdt, &dt), -1);
-    CHECK(said("property 'reg' has 3 entries, the GICv2 needs 4"));
+    CHECK(test_msgs_said("property 'reg' has 3 entries, the GICv2 needs 4"));
     free(fdt);
 }
 
 TEST(no_gic)
 {
     struct gic_dt dt;
-    void *fdt = load("virt-gicv3-boot.dtb");
+    void *fdt = load_tree("virt-gicv3-boot.dtb");
     REQUIRE(fdt);
     REQUIRE(fdt_setprop_string(fdt, intc(fdt), "compatible", "vendor,other-irqchip") == 0);
     CHECK_EQ(probe(fdt, &dt), -1);
-    CHECK(said("irqchip: /: no node compatible \"arm,gic-v3\""));
+    CHECK(test_msgs_said("irqchip: /: no node compatible \"arm,gic-v3\""));
     free(fdt);
 }

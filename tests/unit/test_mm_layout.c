@@ -9,6 +9,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include "harness.h"
+#include "test_files.h"
 #include <core/mm_layout.h>
 
 #define GiB (1ULL << 30)
@@ -19,23 +20,6 @@
 static const struct range window = {GiB, 256 * GiB};
 static const struct range image = {IMAGE_START, IMAGE_END};
 static struct mm_layout layout;
-static char msgs[64][256];
-static int nmsg;
-
-static void collect(const char *m)
-{
-    if (nmsg < 64)
-        snprintf(msgs[nmsg++], sizeof(msgs[0]), "%s", m);
-}
-
-static bool said(const char *needle)
-{
-    for (int i = 0; i < nmsg; i++)
-        if (strstr(msgs[i], needle))
-            return true;
-    return false;
-}
-
 /* What a test tree has: root cells, memory banks (2+2 cells unless the
  * root says otherwise), /memreserve/ entries, /reserved-memory children. */
 struct tree {
@@ -117,8 +101,8 @@ static void *build(const struct tree *t)
 static int scan(const struct tree *t, void **fdtp)
 {
     void *fdt = build(t);
-    nmsg = 0;
-    int rc = mm_layout_scan(&layout, fdt, image, window, collect);
+    test_msgs_clear();
+    int rc = mm_layout_scan(&layout, fdt, image, window, test_msgs_collect);
     if (fdtp)
         *fdtp = fdt;
     else
@@ -155,7 +139,7 @@ TEST(a_good_tree)
     tr.rm[1][1] = 0x10;
     tr.nrm = 2;
     CHECK_EQ(scan(&tr, NULL), 0);
-    CHECK_EQ(nmsg, 0);
+    CHECK_EQ(test_msg_count, 0);
     CHECK_EQ(layout.ram.nr, 1);
     CHECK_EQ(layout.ram.r[0].start, GiB);
     CHECK_EQ(layout.ram.r[0].end, 3 * GiB);
@@ -179,8 +163,8 @@ TEST(ram_clipped_to_the_window_and_pages)
     CHECK_EQ(layout.ram.nr, 1);
     CHECK_EQ(layout.ram.r[0].start, GiB);
     CHECK_EQ(layout.ram.r[0].end, 2 * GiB);
-    CHECK(said("mm: /memory@40000000: property 'reg': RAM 0x0-0x80000000 clipped"));
-    CHECK(said("RAM 0x4b00000000-0x4b40000000 not used"));
+    CHECK(test_msgs_said("mm: /memory@40000000: property 'reg': RAM 0x0-0x80000000 clipped"));
+    CHECK(test_msgs_said("RAM 0x4b00000000-0x4b40000000 not used"));
 }
 
 TEST(banks_merge_and_the_ninth_is_reported)
@@ -194,7 +178,7 @@ TEST(banks_merge_and_the_ninth_is_reported)
     tr.nbanks = 10;
     CHECK_EQ(scan(&tr, NULL), 0);
     CHECK_EQ(layout.ram.nr, 8);
-    CHECK(said("more than 8 RAM banks"));
+    CHECK(test_msgs_said("more than 8 RAM banks"));
     CHECK_EQ(layout.ram.r[0].end, 3 * GiB);
 }
 
@@ -213,8 +197,8 @@ TEST(bad_root_cells_refuse)
         tr.root_ac = cases[i].ac;
         tr.root_sc = cases[i].sc;
         CHECK_EQ(scan(&tr, NULL), -1);
-        CHECK(said(cases[i].needle));
-        CHECK(said("no RAM bank can be read"));
+        CHECK(test_msgs_said(cases[i].needle));
+        CHECK(test_msgs_said("no RAM bank can be read"));
     }
 }
 
@@ -233,9 +217,9 @@ TEST(size_cells_zero_is_refused)
     fdt_end_node(fdt);
     fdt_end_node(fdt);
     fdt_finish(fdt);
-    nmsg = 0;
-    CHECK_EQ(mm_layout_scan(&layout, fdt, image, window, collect), -1);
-    CHECK(said("property '#size-cells' = 0 not supported"));
+    test_msgs_clear();
+    CHECK_EQ(mm_layout_scan(&layout, fdt, image, window, test_msgs_collect), -1);
+    CHECK(test_msgs_said("property '#size-cells' = 0 not supported"));
     free(fdt);
 }
 
@@ -243,12 +227,12 @@ TEST(no_ram_refuses)
 {
     memset(&tr, 0, sizeof(tr));
     CHECK_EQ(scan(&tr, NULL), -1);
-    CHECK(said("no usable RAM"));
+    CHECK(test_msgs_said("no usable RAM"));
     one_bank();
     tr.bank[0][0] = 0;
     tr.bank[0][1] = GiB; /* all below the window */
     CHECK_EQ(scan(&tr, NULL), -1);
-    CHECK(said("no usable RAM"));
+    CHECK(test_msgs_said("no usable RAM"));
 }
 
 TEST(partial_reg_entry_reported)
@@ -257,7 +241,7 @@ TEST(partial_reg_entry_reported)
     tr.bank_extra_bytes = 4;
     CHECK_EQ(scan(&tr, NULL), 0);
     CHECK_EQ(layout.ram.nr, 1);
-    CHECK(said("/memory@40000000: property 'reg' has 20 bytes, not a multiple of 16"));
+    CHECK(test_msgs_said("/memory@40000000: property 'reg' has 20 bytes, not a multiple of 16"));
 }
 
 TEST(too_many_separate_reservations_refuse)
@@ -270,8 +254,8 @@ TEST(too_many_separate_reservations_refuse)
     tr.nrsv = 1100;
     CHECK_EQ(scan(&tr, NULL), -1);
     /* Image and tree take two slots: the 1023rd entry finds none. */
-    CHECK(said("mm: /memreserve/ entry 1022: 0x83fe0000-0x83fe1000"));
-    CHECK(said("more than 1024 separate reserved ranges"));
+    CHECK(test_msgs_said("mm: /memreserve/ entry 1022: 0x83fe0000-0x83fe1000"));
+    CHECK(test_msgs_said("more than 1024 separate reserved ranges"));
     /* The same count adjacent is one range. */
     for (int i = 0; i < 1100; i++)
         tr.rsv[i][0] = 2 * GiB + (uint64_t)i * 0x1000;
@@ -291,8 +275,8 @@ TEST(reserved_memory_cells)
     CHECK(reserved(0x60000000, 0x60100000));
     tr.rm_ac = 3;
     CHECK_EQ(scan(&tr, NULL), -1);
-    CHECK(said("/reserved-memory: property '#address-cells' = 3 not supported"));
-    CHECK(said("cannot tell which memory the firmware reserved"));
+    CHECK(test_msgs_said("/reserved-memory: property '#address-cells' = 3 not supported"));
+    CHECK(test_msgs_said("cannot tell which memory the firmware reserved"));
 }
 
 TEST(reservation_wrapping_the_address_space)
