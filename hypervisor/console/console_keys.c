@@ -31,9 +31,9 @@ static void dump_domain(struct domain *d)
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         const struct vcpu *v = d->vcpus[i];
         unsigned int st = v->state;
-        printk("  d%uv%u: %s on pCPU%u, runtime %lu ms, %lu traps", d->id, i,
+        printk("  d%uv%u: %s on pCPU%u, runtime %lu ms, %lu traps, %lu stage-2 retries", d->id, i,
                st < ARRAY_SIZE(vcpu_states) ? vcpu_states[st] : "?", v->pcpu, ticks_ms(v->runtime),
-               v->nr_traps);
+               v->nr_traps, v->nr_s2_retries);
     }
 }
 

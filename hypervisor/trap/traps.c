@@ -56,23 +56,52 @@ static void trap_smc(struct vcpu *v, uint64_t esr)
     smccc_dispatch(v);
 }
 
+/* The IPA of a stage-2 abort: HPFAR_EL2 holds its page, FAR_EL2 the offset. */
+static uint64_t fault_ipa(uint64_t far)
+{
+    return ((read_sysreg(hpfar_el2) & 0x00000ffffffffff0UL) << 8) | (far & 0xfff);
+}
+
+/*
+ * A stage-2 translation fault on an IPA that is mapped by now: another pCPU
+ * was in the middle of break-before-make on its entry (a block being split
+ * for ballooning or add_to_physmap, a page being replaced). The writer holds
+ * the p2m lock from the break to the make, and p2m_lookup takes it, so
+ * "mapped" here means the make is done: the guest retries the access (Xen:
+ * p2m_resolve_translation_fault). Anything else is the guest's own fault.
+ */
+static bool s2_fault_resolved(struct vcpu *v, uint64_t esr, uint64_t ipa)
+{
+    if ((esr & ESR_FSC_TYPE_MASK) != ESR_FSC_TRANSLATION)
+        return false;
+    paddr_t pa;
+    enum p2m_type t;
+    if (!p2m_lookup(&v->domain->p2m, ipa & ~(uint64_t)(PAGE_SIZE - 1), &pa, &t))
+        return false;
+    v->nr_s2_retries++;
+    return true;
+}
+
 static void trap_dabt(struct vcpu *v, uint64_t esr)
 {
     uint64_t far = read_sysreg(far_el2);
-    uint64_t ipa = ((read_sysreg(hpfar_el2) & 0x00000ffffffffff0UL) << 8) | (far & 0xfff);
-    if (mmio_dispatch(v, esr, ipa))
+    uint64_t ipa = fault_ipa(far);
+    if (mmio_dispatch(v, esr, ipa) || s2_fault_resolved(v, esr, ipa))
         return;
     /* Outside RAM and every emulated device: an external abort, as Xen. */
-    guest_log(v, "data abort at IPA 0x%lx (pc 0x%lx): outside its memory, abort injected", ipa,
-              v->arch.regs.elr);
+    guest_log(v,
+              "data abort at IPA 0x%lx (pc 0x%lx, ESR 0x%lx): outside its memory, abort injected",
+              ipa, v->arch.regs.elr, esr);
     inject_dabt(v, far);
 }
 
 static void trap_iabt(struct vcpu *v, uint64_t esr)
 {
-    (void)esr;
-    guest_log(v, "instruction fetch from 0x%lx: outside its memory", read_sysreg(far_el2));
-    inject_pabt(v, read_sysreg(far_el2));
+    uint64_t far = read_sysreg(far_el2);
+    if (s2_fault_resolved(v, esr, fault_ipa(far)))
+        return;
+    guest_log(v, "instruction fetch from 0x%lx: outside its memory", far);
+    inject_pabt(v, far);
 }
 
 static void trap_serror(struct vcpu *v, uint64_t esr)

@@ -51,6 +51,7 @@ struct vcpu {
     uint64_t slice_start;
     uint64_t runtime; /* CNTPCT ticks consumed */
     uint64_t nr_traps;
+    uint64_t nr_s2_retries; /* translation faults retried after break-before-make */
 };
 
 /* Make v notice new work: unblock it if blocked and poke its pCPU. Any pCPU. */

@@ -70,6 +70,9 @@ static inline uint64_t cntpct(void)
 #define ESR_EC(esr) (((esr) >> ESR_EC_SHIFT) & 0x3f)
 #define ESR_IL BIT(25)
 #define ESR_ISS(esr) ((esr)&0x1ffffff)
+/* Data/instruction abort status (DFSC/IFSC): the type, without the level. */
+#define ESR_FSC_TYPE_MASK 0x3cUL
+#define ESR_FSC_TRANSLATION 0x04UL /* translation fault, levels 0-3 */
 
 #define EC_UNKNOWN 0x00
 #define EC_WFX 0x01
