@@ -46,3 +46,19 @@ def test_many_small_domains(cloison):
                    until=qemu.verdicts_for(cases), linger=1.0)
     assert_all_pass(res, cases)
     assert res.exited, res.describe()
+
+
+@pytest.mark.parametrize("cpu,bootargs,vmid,ipa", [
+    ("cortex-a53", "", 8, 40),     # ID_AA64MMFR0.PARange 40 bits, 8-bit VMIDs
+    ("cortex-a57", "", 8, 44),
+    ("max", "", 16, 48),           # PARange 52 bits: stage 2 stays at 48 (no LPA2)
+    ("max", " vmid_bits=4", 4, 48),
+])
+def test_banner_vmid_width_and_ipa_size(cloison, cpu, bootargs, vmid, ipa):
+    """The banner's VMID width and IPA size are what the CPU has (and vmid_bits= caps)."""
+    res = qemu.run_cases(["hello"], "cloison", qemu.Machine(cpu=cpu, smp=2), timeout=60,
+                         bootargs=qemu.CLOISON_BOOTARGS + bootargs)
+    assert_all_pass(res, ["hello"])
+    banner = re.search(r"VMID (\d+) bits, IPA (\d+) bits", res.output)
+    assert banner, res.describe()
+    assert (int(banner.group(1)), int(banner.group(2))) == (vmid, ipa), res.describe()

@@ -31,3 +31,18 @@ def test_exit_waits_for_last_domain(cloison):
     workers = [v for v in res.final() if v.case == "worker"]
     assert workers and workers[0].status == "PASS", res.describe()
     assert res.exited and res.returncode == 0, res.describe()
+
+
+def test_preserved_domain_is_kept_and_does_not_keep_the_machine_on(cloison):
+    # d1 powers off at once with on_poweroff="preserve": kept (never destroyed),
+    # while d2 works on; when d2 ends, only a preserved domain is left and
+    # Cloison powers the machine off.
+    doms = [qemu.Domain("poweroff", on_poweroff="preserve"), qemu.Domain("worker")]
+    res = qemu.run(doms, "cloison", qemu.Machine(smp=2), timeout=60)
+    workers = [v for v in res.final() if v.case == "worker"]
+    assert workers and workers[0].status == "PASS", res.describe()
+    assert re.search(r"\bd1 \(domU1\): shut down: poweroff; preserving it", res.output), \
+        res.describe()
+    assert not re.search(r"\bd1: destroyed", res.output), res.describe()
+    assert re.search(r"\bd2: destroyed", res.output), res.describe()
+    assert res.exited and res.returncode == 0, res.describe()
