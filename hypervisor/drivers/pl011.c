@@ -129,7 +129,7 @@ int uart_init(const void *fdt)
     if (!reg || !ac || !sc || len < (int)(4 * (ac + sc)))
         return -1;
     uint64_t pa = ac == 2 ? (uint64_t)fdt32_ld(reg) << 32 | fdt32_ld(reg + 1) : fdt32_ld(reg);
-    if (pa >= MMU_LOW_DEVICE_END - PAGE_SIZE)
+    if (pa < MMU_NULL_GUARD || pa >= MMU_LOW_DEVICE_END - PAGE_SIZE)
         return -1;
     uart_pa = pa;
     uart_base = (volatile uint32_t *)(uintptr_t)uart_pa;

@@ -177,8 +177,11 @@ TEST(debug_keys_while_cloison_has_the_focus)
     type("\x01q");
     CHECK(strstr(fake_uart_out, "(cloison) 3 domains; those with console input:\r\n") != NULL);
     CHECK(strstr(fake_uart_out, "(cloison) d1 (dom1): 1 vCPU, 64 MiB\r\n") != NULL);
-    CHECK(strstr(fake_uart_out,
-                 "(cloison)   d1v0: blocked on pCPU0, runtime 500 ms, 7 traps, 0 stage-2 retries\r\n") != NULL);
+    CHECK(
+        strstr(
+            fake_uart_out,
+            "(cloison)   d1v0: blocked on pCPU0, runtime 500 ms, 7 traps, 0 stage-2 retries\r\n") !=
+        NULL);
     fake_uart_clear();
     pcpus[0].online = pcpus[1].online = true;
     pcpus[0].current = dom[2]->vcpus[0];

@@ -6,7 +6,8 @@
  * memory) so that C and libfdt run with caches and unaligned-tolerant normal
  * memory. mmu_final() then builds the real tables once RAM is known: RAM
  * read-write never-executable, the image's text read-only+executable, rodata
- * read-only, data/bss read-write; devices nGnRE; nothing else mapped. SCTLR_EL2.WXN
+ * read-only, data/bss read-write; devices nGnRE; nothing else mapped, and
+ * nothing at all in the first 64 KiB (MMU_NULL_GUARD). SCTLR_EL2.WXN
  * then forbids any writable+executable mapping.
  *
  * VA space: T0SZ = 25 (39 bits, 512 GiB), walks start at level 1.
@@ -171,7 +172,7 @@ void mmu_final(const struct mem_range *ram, unsigned int nr_ram)
     final_l1 = alloc_table();
     if (!final_l1)
         panic("mmu: out of memory for EL2 page tables");
-    map_boot(0, MMU_LOW_DEVICE_END, MAP_DEVICE);
+    map_boot(MMU_NULL_GUARD, MMU_LOW_DEVICE_END - MMU_NULL_GUARD, MAP_DEVICE);
     for (unsigned int i = 0; i < nr_ram; i++)
         map_boot(ram[i].start, ram[i].size, MAP_RW);
     uint64_t head = (uint64_t)_head, etext = (uint64_t)_etext, erodata = (uint64_t)_erodata;
@@ -200,8 +201,9 @@ void *ioremap(paddr_t pa, size_t size)
 {
     if (!size || pa + size < pa || mmu_overlaps_ram(pa, size))
         return NULL;
-    /* Everything below 1 GiB is already mapped as device memory. */
-    if (pa + size <= MMU_LOW_DEVICE_END)
+    /* Everything below 1 GiB but the NULL guard is already mapped as device
+     * memory. */
+    if (pa >= MMU_NULL_GUARD && pa + size <= MMU_LOW_DEVICE_END)
         return phys_to_virt(pa);
     if (!final_l1 || pa + size > (1UL << VA_BITS))
         return NULL;

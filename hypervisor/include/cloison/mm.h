@@ -52,6 +52,10 @@ static inline paddr_t virt_to_phys(const void *va)
 /* [0, MMU_LOW_DEVICE_END) is device memory in the early and the final tables
  * alike: what a console must be in to work from the first message on. */
 #define MMU_LOW_DEVICE_END SZ_1G
+/* The final tables leave [0, MMU_NULL_GUARD) unmapped, so a NULL pointer
+ * dereference (a field up to 64 KiB in) faults at EL2 instead of writing
+ * whatever device sits at PA 0 (QEMU's flash: a store there aborts QEMU). */
+#define MMU_NULL_GUARD 0x10000UL
 void mmu_early_enable(void); /* boot CPU, first thing: caches on, RAM mapped */
 /* The physical addresses the early map and the final tables can hold as RAM:
  * RAM outside [*start, *end) is not used. */
