@@ -49,6 +49,11 @@ _Static_assert(DOMCFG_MAX_VCPUS == DOMAIN_MAX_VCPUS, "boot descriptions and doma
 static spinlock_t domlist_lock = SPINLOCK_INIT;
 static struct domain *domlist;
 static unsigned int nr_domains;
+/* Restarts under way: a domain taken off the list to be freed and built
+ * again. It counts as live until its rebuild is on the list (or failed), so
+ * a reap of another domain in the meantime does not power the machine off.
+ * Under domlist_lock. */
+static unsigned int nr_rebuilding;
 /* Domain ids 1..DOMID_FIRST_RESERVED-1 (0 is dom0's), handed out in
  * increasing order and wrapping, as Xen does, never one still in use (a
  * domain being torn down included). Under domlist_lock. */
@@ -258,13 +263,28 @@ static bool reapable(const struct domain *d)
     return true;
 }
 
-/* Domains still running or about to be rebuilt (preserved ones do not count). */
+/* Domains still running, dying (perhaps to be restarted) or being rebuilt;
+ * preserved ones do not count. */
 static unsigned int live_domains(void)
 {
-    unsigned int n = 0;
+    ASSERT_HELD(&domlist_lock);
+    unsigned int n = nr_rebuilding;
     for (struct domain *d = domlist; d; d = d->next)
         n += d->state != DOM_PRESERVED;
     return n;
+}
+
+/* Whether the machine has nothing left to run; decided under domlist_lock
+ * after the caller's own victim is gone and its restart (if any) is listed
+ * or has failed, so it sees every other pCPU's rebuild still under way. */
+static bool nothing_left(bool rebuilt)
+{
+    spin_lock(&domlist_lock);
+    if (rebuilt)
+        nr_rebuilding--;
+    bool none = live_domains() == 0;
+    spin_unlock(&domlist_lock);
+    return none;
 }
 
 /*
@@ -290,7 +310,8 @@ void domain_reap(void)
     }
     bool restart =
         victim && victim->rebuild && action_for(victim, victim->shutdown_reason) == ACTION_RESTART;
-    bool none_left = !restart && live_domains() == 0;
+    nr_rebuilding += restart; /* live until rebuilt: see nothing_left() */
+    bool none_left = !victim && live_domains() == 0;
     spin_unlock(&domlist_lock);
     if (victim) {
         stretch_classify(STRETCH_REAP); /* bounded by the domain's size, not a request */
@@ -302,10 +323,10 @@ void domain_reap(void)
         domain_free(victim);
         printk("d%u: destroyed, %lu KiB free", id, (uint64_t)mm_free_pages() * 4);
         domain_notify(DOMAIN_DESTROYED, id, NULL);
-        struct domain *d = restart ? rebuild(&restart_cfg) : NULL;
+        if (restart)
+            rebuild(&restart_cfg); /* listed by domain_start(), or reported */
         spin_unlock(&reap_lock);
-        if (restart && !d)
-            none_left = domain_count() == 0;
+        none_left = nothing_left(restart);
     }
     if (none_left) {
         printk("no domains left running: powering off (%lu VMID rollovers)", p2m_vmid_rollovers());

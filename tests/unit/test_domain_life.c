@@ -216,6 +216,87 @@ TEST(restart_rebuilds_from_the_same_description)
     CHECK(all_freed());
 }
 
+/* A domain being rebuilt counts as live (issue 9, finding 5): pCPU 0's
+ * reaper has taken a restarting domain off the list and not yet listed its
+ * rebuild when pCPU 1 reaps the only other domain. pCPU 1 must not power the
+ * machine off; whichever reaper finishes last with nothing left does. */
+static struct domain *bystander;
+static enum fake_exit bystander_exit;
+static bool bystander_reaped;
+
+static void shut_and_reap_bystander(void)
+{
+    domain_shutdown(bystander, SHUTDOWN_poweroff);
+    domain_reap();
+}
+
+/* At the first lock pCPU 0 takes once the restarting domain is off the
+ * list (the bystander alone is left on it). */
+static void reap_bystander_mid_rebuild(spinlock_t *l)
+{
+    (void)l;
+    if (domain_count() != 1)
+        return;
+    fake_lock_hook = NULL;
+    bystander_exit = fake_run_on(1, shut_and_reap_bystander);
+    bystander_reaped = true;
+}
+
+static struct domain *remembered;
+static void remember(struct domain *d)
+{
+    remembered = d;
+}
+
+static enum fake_exit restart_beside_a_dying_bystander(bool fail)
+{
+    struct domain_cfg c = cfg("phoenix", 4096, 1), b = cfg("bystander", 4096, 1);
+    c.on_poweroff = ACTION_RESTART;
+    rebuild_fails = fail;
+    struct domain *d = start(&c);
+    bystander = start(&b);
+    if (!d || !bystander)
+        return FAKE_RETURNED;
+    d->rebuild = rebuild;
+    bystander_reaped = false;
+    domain_shutdown(d, SHUTDOWN_poweroff);
+    fake_lock_hook = reap_bystander_mid_rebuild;
+    enum fake_exit how = reap_on(0);
+    fake_lock_hook = NULL;
+    return how;
+}
+
+TEST(a_domain_being_rebuilt_keeps_the_machine_on)
+{
+    setup(true);
+    rebuilds = 0;
+    CHECK_EQ(restart_beside_a_dying_bystander(false), FAKE_RETURNED);
+    CHECK(bystander_reaped);
+    CHECK_EQ(bystander_exit, FAKE_RETURNED); /* not powered off: a rebuild was under way */
+    CHECK_EQ(fake_power_offs, 0);
+    CHECK_EQ(rebuilds, 1);
+    CHECK_EQ(domain_count(), 1); /* the rebuilt one runs */
+    pass_all();
+    CHECK_EQ(fake_power_offs, 0);
+    domain_for_each(remember);
+    struct domain *rebuilt = remembered;
+    REQUIRE(rebuilt);
+    rebuilt->rebuild = NULL; /* its restart policy now acts as destroy */
+    CHECK(destroy(rebuilt));
+    CHECK(fake_power_offs > 0);
+    CHECK(all_freed());
+
+    /* The same with a rebuild that fails: pCPU 0, last out, powers off. */
+    setup(true);
+    CHECK_EQ(restart_beside_a_dying_bystander(true), FAKE_POWERED_OFF);
+    CHECK(bystander_reaped);
+    CHECK_EQ(bystander_exit, FAKE_RETURNED);
+    CHECK_EQ(fake_power_offs, 1);
+    CHECK_EQ(domain_count(), 0);
+    CHECK(all_freed());
+    rebuild_fails = false;
+}
+
 /* The machine powers off once the last domain is freed, not before; the
  * reaper frees one domain per pass. */
 TEST(power_off_when_no_domain_is_left)
