@@ -152,6 +152,7 @@ struct domain *domain_create(const struct domain_cfg *cfg)
     strlcpy(d->name, cfg->name, sizeof(d->name));
     d->cfg = *cfg;
     d->lock = (spinlock_t)SPINLOCK_INIT;
+    d->shutdown_reason = SHUTDOWN_REASON_UNSET;
     d->xen_enhanced = cfg->enhanced != XEN_ENHANCED_NONE;
     d->vpl011 = cfg->vpl011;
     d->ram_base = GUEST_RAM0_BASE;
@@ -222,16 +223,38 @@ static enum domain_action action_for(const struct domain *d, shutdown_reason_t r
 
 static const char *const action_names[] = {"destroying it", "restarting it", "preserving it"};
 
+/*
+ * Xen's rule (domain_shutdown, SCHEDOP_shutdown_code): the first reason
+ * given, by shutdown_code or by the shutdown itself, is latched under the
+ * domain lock and is the one acted on; later ones change nothing. So two
+ * vCPUs shutting the domain down for different reasons, or a crash after a
+ * shutdown_code, take exactly one action, the first reason's.
+ */
+static shutdown_reason_t latch_reason(struct domain *d, shutdown_reason_t reason)
+{
+    ASSERT_HELD(&d->lock);
+    if (d->shutdown_reason == SHUTDOWN_REASON_UNSET)
+        d->shutdown_reason = reason;
+    return d->shutdown_reason;
+}
+
+void domain_set_shutdown_code(struct domain *d, shutdown_reason_t reason)
+{
+    spin_lock(&d->lock);
+    latch_reason(d, reason);
+    spin_unlock(&d->lock);
+}
+
 void domain_shutdown(struct domain *d, shutdown_reason_t reason)
 {
-    enum domain_action action = action_for(d, reason);
     spin_lock(&d->lock);
+    reason = latch_reason(d, reason);
     if (d->state != DOM_RUNNING) {
         spin_unlock(&d->lock);
         return;
     }
+    enum domain_action action = action_for(d, reason);
     d->state = action == ACTION_PRESERVE ? DOM_PRESERVED : DOM_DYING;
-    d->shutdown_reason = reason;
     spin_unlock(&d->lock);
     domain_notify(DOMAIN_SHUTTING_DOWN, d->id, d);
     printk("d%u (%s): shut down: %s; %s", d->id, d->name, reason_name(reason),

@@ -102,7 +102,7 @@ int64_t do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uin
             return -EFAULT;
         if (sd.reason > SHUTDOWN_MAX)
             return -EINVAL;
-        v->domain->shutdown_reason = sd.reason;
+        domain_set_shutdown_code(v->domain, sd.reason); /* latched: the first one wins */
         return 0;
     case SCHEDOP_poll:
         return sched_poll(v, arg);

@@ -46,3 +46,28 @@ def test_preserved_domain_is_kept_and_does_not_keep_the_machine_on(cloison):
     assert not re.search(r"\bd1: destroyed", res.output), res.describe()
     assert re.search(r"\bd2: destroyed", res.output), res.describe()
     assert res.exited and res.returncode == 0, res.describe()
+
+
+RESTARTS = 30
+SHUTDOWN_RE = re.compile(r"\bd\d+ \(domU1\): shut down: (\w+); (\w+) it")
+
+
+def test_first_shutdown_reason_is_latched(cloison):
+    """Xen's rule (issue 9, finding 5): shutdown_code(reboot), then poweroff from vCPU 0 while
+    vCPU 1 sets the code crash and shuts down for crash: every boot must act on reboot
+    (restart), never destroy, whatever the interleaving (-smp 2: both vCPUs at once)."""
+    dom = qemu.Domain("shutdown_code", cpus=2, enhanced=True, on_reboot="restart",
+                      on_poweroff="destroy", on_crash="destroy")
+
+    def shutdowns(r):
+        return SHUTDOWN_RE.findall(r.output)
+
+    res = qemu.run([dom], "cloison", qemu.Machine(gic=3, smp=2), timeout=120,
+                   until=lambda r: len(shutdowns(r)) >= RESTARTS
+                   or any(act != "restarting" for _, act in shutdowns(r)), linger=0.3)
+    seen = shutdowns(res)
+    assert len(seen) >= RESTARTS, f"{len(seen)} shutdowns of {RESTARTS}\n" + res.describe()
+    assert all(s == ("reboot", "restarting") for s in seen), f"{seen}\n" + res.describe()
+    boots = [v for v in res.verdicts if v.case == "shutdown_code" and v.status == "RUN"]
+    assert len(boots) >= RESTARTS, res.describe()
+    assert not [v for v in res.verdicts if v.status == "FAIL"], res.describe()

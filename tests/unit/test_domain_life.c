@@ -132,6 +132,41 @@ TEST(shutdown_is_idempotent_and_latches_its_reason)
     CHECK(!part_bad);
 }
 
+/* Xen's rule for SCHEDOP_shutdown_code: the first reason given, by
+ * shutdown_code or by a shutdown, is latched and acted on; a later code, a
+ * shutdown for another reason or a crash changes nothing (issue 9, finding
+ * 5: shutdown_code used to overwrite the reason of a dying domain). */
+TEST(the_first_shutdown_reason_is_latched)
+{
+    setup(true);
+    struct domain_cfg c = cfg("coded", 4096, 2);
+    c.on_poweroff = ACTION_PRESERVE; /* the action shows which reason was acted on */
+    struct domain *d = start(&c), *other = start(&c);
+    REQUIRE(d && other);
+    CHECK_EQ(d->shutdown_reason, SHUTDOWN_REASON_UNSET);
+    domain_set_shutdown_code(d, SHUTDOWN_reboot);
+    domain_set_shutdown_code(d, SHUTDOWN_poweroff); /* too late: reboot is latched */
+    CHECK_EQ(d->shutdown_reason, SHUTDOWN_reboot);
+    CHECK_EQ(d->state, DOM_RUNNING); /* a code alone does nothing */
+    domain_shutdown(d, SHUTDOWN_poweroff);
+    CHECK_EQ(d->shutdown_reason, SHUTDOWN_reboot);
+    CHECK_EQ(d->state, DOM_DYING); /* on_reboot (destroy), not on_poweroff (preserve) */
+    domain_set_shutdown_code(d, SHUTDOWN_crash);
+    domain_crash(d, "late", 0);
+    CHECK_EQ(d->shutdown_reason, SHUTDOWN_reboot);
+    pass_all();
+
+    /* A shutdown latches its own reason: a code afterwards changes nothing. */
+    domain_shutdown(other, SHUTDOWN_crash);
+    domain_set_shutdown_code(other, SHUTDOWN_poweroff);
+    domain_shutdown(other, SHUTDOWN_poweroff);
+    CHECK_EQ(other->shutdown_reason, SHUTDOWN_crash);
+    CHECK_EQ(other->state, DOM_DYING);
+    pass_all();
+    CHECK_EQ(domain_count(), 0);
+    CHECK(all_freed());
+}
+
 /* on_*=restart: the reaper frees the domain, then calls its rebuild with
  * the same description. */
 static unsigned int rebuilds;

@@ -51,7 +51,7 @@ TEST(shutdown_reasons)
     CHECK(fails_clean(v, SCHED, SCHEDOP_shutdown, BAD_VA, 0, -EFAULT));
     CHECK(fails_clean(v, SCHED, SCHEDOP_shutdown_code, FAKE_RAM_END - 2, 0, -EFAULT));
     CHECK_EQ(fake_shutdowns, 0);
-    /* shutdown_code records the reason only; shutdown acts on it. */
+    /* shutdown_code records the reason only (latched by core: test_domain_life). */
     sd.reason = SHUTDOWN_crash;
     put(d1, ARG, &sd, sizeof(sd));
     CHECK_EQ(fake_hypercall(v, SCHED, SCHEDOP_shutdown_code, ARG, 0, 0, 0), 0);

@@ -23,6 +23,8 @@
 
 /* Shutdown reasons are Xen's SHUTDOWN_* numbers (public/sched.h). */
 typedef unsigned int shutdown_reason_t;
+/* No reason given yet (Xen's SHUTDOWN_CODE_INVALID). */
+#define SHUTDOWN_REASON_UNSET ((shutdown_reason_t)~0u)
 
 /* RUNNING -> DYING (vCPUs stopping, then reaped: freed, maybe rebuilt)
  *         -> PRESERVED (stopped for good, memory and console log kept) */
@@ -41,6 +43,8 @@ struct domain {
     char name[DOMAIN_NAME_LEN];
     spinlock_t lock;
     enum domain_state state;
+    /* The first reason given (shutdown_code or a shutdown), latched under
+     * lock; SHUTDOWN_REASON_UNSET until then. */
     shutdown_reason_t shutdown_reason;
     bool xen_enhanced;  /* has the hypervisor node and Xen interface */
     bool is_privileged; /* control domain */
@@ -106,8 +110,13 @@ struct domain *domain_create(const struct domain_cfg *cfg);
 void domain_start(struct domain *d, uint64_t entry, uint64_t dtb);
 /* Free a domain that domain_create() built and that never started. */
 void domain_discard(struct domain *d);
-/* Record the shutdown reason and stop the domain's vCPUs; teardown follows. */
+/* Latch the shutdown reason (unless one is latched already), act on the
+ * latched one and stop the domain's vCPUs; teardown follows. Only the first
+ * call acts; any pCPU. */
 void domain_shutdown(struct domain *d, shutdown_reason_t reason);
+/* SCHEDOP_shutdown_code: latch the reason a later shutdown acts on, unless
+ * one is latched already (Xen's rule: the first reason wins). */
+void domain_set_shutdown_code(struct domain *d, shutdown_reason_t reason);
 /* Guest caused an unrecoverable fault: one log line, then shutdown(crash). */
 void domain_crash(struct domain *d, const char *why, uint64_t addr);
 /* The domain with this id, referenced (NULL if none): it is not freed

@@ -251,6 +251,11 @@ void domain_shutdown(struct domain *d, shutdown_reason_t reason)
     fake_shutdowns++;
 }
 
+void domain_set_shutdown_code(struct domain *d, shutdown_reason_t reason)
+{
+    d->shutdown_reason = reason; /* the latching rule: test_domain_life */
+}
+
 void pvconsole_poll(struct domain *d)
 {
     (void)d;
