@@ -9,6 +9,7 @@
 #include <cloison/assert.h>
 #include <cloison/arch.h>
 #include <cloison/context.h>
+#include <cloison/errno.h>
 #include <drivers/irqchip.h>
 #include <cloison/percpu.h>
 #include <cloison/printk.h>
@@ -178,11 +179,41 @@ void vcpu_stop(struct vcpu *v)
     sched_resched_cpu(v->pcpu);
 }
 
+/*
+ * PSCI CPU_ON, from any pCPU. The target may still be loaded on its own pCPU,
+ * in the middle of the switch-out that follows its CPU_OFF (context_save()
+ * writing its EL1 registers): its registers are not touched here but reset
+ * by its own pCPU when it next picks it (sched_return_to_guest), before they
+ * are loaded. The OFF -> RUNNABLE step is taken under the run-queue lock,
+ * so of two CPU_ONs racing for one vCPU exactly one succeeds.
+ */
+int vcpu_start(struct vcpu *v, uint64_t pc, uint64_t x0)
+{
+    struct pcpu *p = &pcpus[v->pcpu];
+    uint64_t f = spin_lock_irqsave(&p->runq_lock);
+    int rc = 0;
+    if (v->state != VCPU_OFF) {
+        rc = v->start_pending ? -EBUSY : -EEXIST;
+    } else {
+        v->start_pc = pc;
+        v->start_x0 = x0;
+        v->start_pending = true;
+        v->state = VCPU_RUNNABLE;
+        if (!v->paused)
+            enqueue(p, v);
+    }
+    spin_unlock_irqrestore(&p->runq_lock, f);
+    if (!rc)
+        sched_resched_cpu(v->pcpu);
+    return rc;
+}
+
 void sched_kill_vcpu(struct vcpu *v)
 {
     struct pcpu *p = &pcpus[v->pcpu];
     uint64_t f = spin_lock_irqsave(&p->runq_lock);
     v->state = VCPU_DEAD;
+    v->start_pending = false;
     if (v->on_runq) { /* unlink */
         struct vcpu **pp = &p->runq_head;
         struct vcpu *prev = NULL;
@@ -234,13 +265,17 @@ void sched_destroy_vcpu(struct vcpu *v)
  * p->current was already set to next under the run-queue lock, so a remote
  * wake-up of prev from now on queues it instead of assuming it still runs;
  * next->loaded was set there too, so the reaper keeps next's domain.
+ * start: next was started by PSCI CPU_ON (vcpu_start) since it last ran: its
+ * registers are reset here, on its own pCPU, before they are loaded; if it is
+ * prev too (started again before this pCPU left it), what the hardware holds
+ * of its old life is dropped, not saved.
  */
-static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next)
+static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next, bool start)
 {
-    if (prev == next)
+    if (prev == next && !start)
         return;
     uint64_t now = arch_counter();
-    if (prev) {
+    if (prev && prev != next) {
         context_save(&prev->arch);
         vops.switch_out(prev);
         prev->runtime += now - prev->slice_start;
@@ -253,9 +288,12 @@ static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next)
         __atomic_store_n(&prev->loaded, false, __ATOMIC_RELEASE);
     }
     if (next) {
+        if (start)
+            arch_vcpu_reset(&next->arch, next->id, next->start_pc, next->start_x0);
         timer_cancel(&next->vtimer_wake);
         context_load(&next->arch, &next->domain->p2m, next->domain->cntvoff);
-        vops.switch_in(next);
+        if (prev != next)
+            vops.switch_in(next);
         next->slice_start = now;
         p->cur_regs = &next->arch.regs;
     } else {
@@ -298,11 +336,15 @@ __noreturn void sched_return_to_guest(void)
          * a vCPU picked before its kill is one the reaper must wait for. */
         if (next)
             __atomic_store_n(&next->loaded, true, __ATOMIC_RELAXED);
+        /* Started by CPU_ON since it last ran: reset by switch_to(), here. */
+        bool start = next && next->start_pending;
+        if (start)
+            next->start_pending = false;
         p->need_resched = false;
         bool others = p->runq_head != NULL;
         spin_unlock_irqrestore(&p->runq_lock, f);
 
-        switch_to(p, prev, next);
+        switch_to(p, prev, next, start);
         /* Reaping, the Xen upcall line, the vGIC flush (boot/compose.c). */
         for (unsigned int i = 0; i < nr_entry_hooks; i++)
             entry_hooks[i](next);

@@ -8,11 +8,13 @@
 #include <core/vcpu.h>
 #include <trap/vpsci.h>
 #include <asm/sysreg.h>
+#include <cloison/errno.h>
 
 #define PSCI_SUCCESS 0
 #define PSCI_NOT_SUPPORTED (-1)
 #define PSCI_INVALID_PARAMETERS (-2)
 #define PSCI_ALREADY_ON (-4)
+#define PSCI_ON_PENDING (-5)
 #define PSCI_INTERNAL_FAILURE (-6)
 #define PSCI_INVALID_ADDRESS (-9)
 
@@ -47,11 +49,14 @@ static int64_t cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint64_t 
         return PSCI_INVALID_PARAMETERS;
     if (entry & 1)
         return v01 ? PSCI_INVALID_PARAMETERS : PSCI_INVALID_ADDRESS;
-    if (t->state != VCPU_OFF)
-        return v01 ? PSCI_INVALID_PARAMETERS : PSCI_ALREADY_ON;
-    vcpu_reset(t, entry, v01 ? 0 : ctx);
-    vcpu_wake(t);
-    return PSCI_SUCCESS;
+    /* Decided under the target's run-queue lock: of two CPU_ONs racing for
+     * one vCPU exactly one succeeds; the target is reset by its own pCPU. */
+    int rc = vcpu_start(t, entry, v01 ? 0 : ctx);
+    if (rc == 0)
+        return PSCI_SUCCESS;
+    if (v01)
+        return PSCI_INVALID_PARAMETERS;
+    return rc == -EBUSY ? PSCI_ON_PENDING : PSCI_ALREADY_ON;
 }
 
 static int64_t affinity_info(struct vcpu *v, uint64_t target, uint64_t level)

@@ -8,6 +8,7 @@
  */
 #include "harness.h"
 #include <stdarg.h>
+#include <cloison/errno.h>
 #include <cloison/irq.h>
 #include <core/domain.h>
 #include <core/sched.h>
@@ -518,6 +519,82 @@ TEST(stop_and_start_again)
     CHECK_EQ(vc[0].state, VCPU_RUNNABLE);
     CHECK(fake_sched_pass(0) == &vc[0]);
     CHECK(all_runqs_ok());
+}
+
+/* PSCI CPU_ON of a vCPU that has just done CPU_OFF on another pCPU and is
+ * still loaded there (issue 9, finding 5): its registers are reset by its own
+ * pCPU when that picks it, never by the caller's, and of two CPU_ONs exactly
+ * one succeeds (the other: pending, then on). */
+#define START_PC 0x40080000ULL
+#define SCTLR_EL1_RESET 0x30d00800ULL
+
+static bool started_clean(const struct vcpu *v, uint64_t x0)
+{
+    return v->arch.regs.elr == START_PC && v->arch.regs.x[0] == x0 &&
+           v->arch.sys.sctlr == SCTLR_EL1_RESET && v->arch.sys.tpidr_el1 == 0 &&
+           v->arch.regs.x[5] == 0;
+}
+
+static void dirty(struct vcpu *v)
+{
+    v->arch.regs.elr = 0x1234;
+    v->arch.regs.x[5] = 55;
+    v->arch.sys.sctlr = 0x30d0198d; /* MMU on */
+    v->arch.sys.tpidr_el1 = 0x77;
+}
+
+TEST(cpu_on_is_applied_by_the_targets_own_pcpu)
+{
+    setup(2);
+    add_and_wake(0, 1); /* 0 on pCPU 0, 1 on pCPU 1 */
+    CHECK(fake_sched_pass(0) == &vc[0]);
+    CHECK(fake_sched_pass(1) == &vc[1]);
+    dirty(&vc[1]);
+    fake_set_cpu(1);
+    vcpu_stop(&vc[1]); /* CPU_OFF; pCPU 1 has not switched it out yet */
+    fake_set_cpu(0);
+    CHECK_EQ(vcpu_start(&vc[1], START_PC, 7), 0);
+    CHECK_EQ(vc[1].arch.regs.elr, 0x1234);             /* still pCPU 1's to save: untouched */
+    CHECK_EQ(vcpu_start(&vc[1], START_PC, 8), -EBUSY); /* a second CPU_ON: pending */
+    CHECK_EQ(vc[1].state, VCPU_RUNNABLE);
+    CHECK(fake_sched_pass(1) == &vc[1]); /* started again before it left */
+    CHECK(started_clean(&vc[1], 7));
+    CHECK_EQ(vcpu_start(&vc[1], START_PC, 9), -EEXIST); /* on */
+    CHECK_EQ(fake_context_errors, 0);
+
+    /* Switched out between the CPU_ON and its start: saved, then reset. */
+    sched_add_vcpu(&vc[2]); /* pCPU 0 (a tie goes to the lowest), never woken */
+    sched_add_vcpu(&vc[3]); /* pCPU 1 */
+    REQUIRE(vc[3].pcpu == 1);
+    vcpu_wake(&vc[3]);
+    dirty(&vc[1]);
+    fake_set_cpu(1);
+    vcpu_stop(&vc[1]);
+    fake_set_cpu(0);
+    CHECK_EQ(vcpu_start(&vc[1], START_PC, 10), 0);
+    CHECK(fake_sched_pass(1) == &vc[3]); /* vCPU 1's old state saved here */
+    CHECK_EQ(vc[1].arch.regs.elr, 0x1234);
+    CHECK_EQ(vcpu_start(&vc[1], START_PC, 11), -EBUSY);
+    pcpus[1].need_resched = true; /* the slice ends */
+    CHECK(fake_sched_pass(1) == &vc[1]);
+    CHECK(started_clean(&vc[1], 10));
+    CHECK_EQ(fake_context_errors, 0);
+
+    /* Stopped and switched out, then started: as before. */
+    fake_set_cpu(1);
+    vcpu_stop(&vc[1]);
+    fake_set_cpu(0);
+    CHECK(fake_sched_pass(1) == &vc[3]);
+    dirty(&vc[1]);
+    CHECK_EQ(vcpu_start(&vc[1], START_PC, 12), 0);
+    pcpus[1].need_resched = true;
+    CHECK(fake_sched_pass(1) == &vc[1]);
+    CHECK(started_clean(&vc[1], 12));
+    /* A dead vCPU is not started. */
+    sched_kill_vcpu(&vc[0]);
+    CHECK_EQ(vcpu_start(&vc[0], START_PC, 0), -EEXIST);
+    CHECK(all_runqs_ok());
+    CHECK_EQ(fake_context_errors, 0);
 }
 
 TEST(paused_vcpus_are_not_run_and_a_slice_starts_for_a_newcomer)

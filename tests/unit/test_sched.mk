@@ -3,6 +3,7 @@
 # a fake context switch whose ways back to the guest or to idle return to the
 # test (fakes/sched_fake.c).
 UNIT_SRCS_test_sched := hypervisor/core/sched.c hypervisor/core/stretch.c hypervisor/core/timer.c \
-                        hypervisor/arch/arm64/irq.c tests/unit/fakes/timer_fake.c \
+                        hypervisor/arch/arm64/irq.c hypervisor/arch/arm64/vcpu_reset.c \
+                        tests/unit/fakes/timer_fake.c \
                         tests/unit/fakes/lock_fake.c tests/unit/fakes/sched_fake.c
 UNIT_CFLAGS_test_sched := -Itests/unit/fakes/arch

@@ -18,7 +18,11 @@ void sched_add_vcpu(struct vcpu *v); /* pick its pCPU; state stays as set */
 void vcpu_wake(struct vcpu *v);      /* OFF/BLOCKED -> RUNNABLE */
 void vcpu_block(struct vcpu *v);     /* current vCPU waits for an interrupt */
 void vcpu_yield(struct vcpu *v);
-void vcpu_stop(struct vcpu *v);       /* -> OFF (PSCI CPU_OFF) */
+void vcpu_stop(struct vcpu *v); /* -> OFF (PSCI CPU_OFF) */
+/* PSCI CPU_ON from any pCPU: an OFF vCPU becomes RUNNABLE and starts at pc
+ * with x0, its registers reset by its own pCPU before it runs. 0; -EBUSY
+ * if a start is already pending (ON_PENDING); -EEXIST if it is on (or dead). */
+int vcpu_start(struct vcpu *v, uint64_t pc, uint64_t x0);
 void sched_kill_vcpu(struct vcpu *v); /* -> DEAD, leaves its pCPU; its timers killed */
 void sched_init_vcpu(struct vcpu *v); /* at creation: its scheduler timers */
 /* Before a DEAD, unloaded vCPU is freed: kill its timers and wait until no

@@ -46,6 +46,10 @@ struct vcpu {
     /* v->pcpu may touch it: set when picked (under runq_lock), cleared after
      * its switch-out's last touch. The reaper frees no vCPU while set. */
     bool loaded;
+    /* PSCI CPU_ON accepted (vcpu_start), not yet acted on: its pCPU resets
+     * it to start_pc / start_x0 when it next picks it. Under runq_lock. */
+    bool start_pending;
+    uint64_t start_pc, start_x0;
     struct timer vtimer_wake; /* fires the vtimer of a descheduled vCPU */
     struct vptimer ptimer;
     uint64_t slice_start;

@@ -48,7 +48,9 @@ void context_load(struct vcpu_arch *a, struct p2m *p2m, uint64_t cntvoff)
 {
     (void)cntvoff;
     struct vcpu *v = vcpu_of(a);
-    if (fake_loaded[fake_cpu] || p2m != &v->domain->p2m)
+    /* Loading a vCPU over its own live state drops that state (a vCPU
+     * started again by CPU_ON before its pCPU left it): not an error. */
+    if ((fake_loaded[fake_cpu] && fake_loaded[fake_cpu] != v) || p2m != &v->domain->p2m)
         fake_context_errors++;
     fake_loaded[fake_cpu] = v;
 }

@@ -2,7 +2,8 @@
  * The CPU under core/sched.c for host tests (fakes/sched_fake.c), on top of
  * the counter, EL2 timers and pCPUs of fakes/timer_fake.h:
  *  - the context switch records whose EL1 state each pCPU holds, and counts
- *    a save of a vCPU that is not loaded, or a load over another, as an error;
+ *    a save of a vCPU that is not loaded, or a load over another vCPU's
+ *    state, as an error;
  *  - a saved vCPU's virtual timer is its saved CNTV_CTL/CVAL, as on arm64;
  *  - SGIs are counted per target pCPU;
  *  - the ways out of the scheduler loop, entering a guest (return_to_guest),
