@@ -3,6 +3,7 @@
  * XENMEM_remove_from_physmap, VCPUOP_register_vcpu_info), with Xen 4.17's
  * checks and error codes.
  */
+#include <cloison/assert.h>
 #include <core/domain.h>
 #include <core/domain_ram.h>
 #include <cloison/errno.h>
@@ -36,20 +37,29 @@ int xen_map_shared_info(struct domain *d, uint64_t gfn)
     return rc;
 }
 
-int xen_remove_from_physmap(struct domain *d, uint64_t gfn)
+int xen_remove_from_physmap_locked(struct domain *d, uint64_t gfn)
 {
     struct xen_dom *x = d->xen;
     paddr_t pa;
     enum p2m_type t;
     int rc;
+    ASSERT_HELD(&x->mem_lock);
     if (foreign_unmap_gfn(d, gfn, &rc))
         return rc; /* a page of another domain: drops its reference too */
     if (!domain_gfn_valid(d, gfn) || !p2m_lookup(&d->p2m, gfn << PAGE_SHIFT, &pa, &t) ||
         t != P2M_RAM)
         return -ENOENT;
     rc = p2m_clear_page(&d->p2m, gfn << PAGE_SHIFT);
-    if (!rc && x && gfn == x->shinfo_gfn)
+    if (!rc && gfn == x->shinfo_gfn)
         x->shinfo_gfn = GFN_INVALID;
+    return rc;
+}
+
+int xen_remove_from_physmap(struct domain *d, uint64_t gfn)
+{
+    spin_lock(&d->xen->mem_lock);
+    int rc = xen_remove_from_physmap_locked(d, gfn);
+    spin_unlock(&d->xen->mem_lock);
     return rc;
 }
 

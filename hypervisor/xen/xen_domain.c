@@ -46,6 +46,7 @@ int xen_domain_init(struct domain *d)
     x->nr_vcpus = d->nr_vcpus;
     x->shinfo = phys_to_virt(pa);
     x->shinfo_gfn = GFN_INVALID;
+    x->mem_lock = (spinlock_t)SPINLOCK_INIT;
     /* HVM_PARAM_CALLBACK_IRQ stays 0: Xen 4.17 leaves it unset for dom0less
      * domUs (only libxl fills it); the DT names the upcall PPI. */
     int rc = evtchn_init(x);

@@ -8,6 +8,7 @@
  * original page, zeroed. So a domain can only populate GFNs of its own RAM
  * banks, and only as many pages as it gave back (Xen's max_pages limit).
  */
+#include <cloison/assert.h>
 #include <core/domain.h>
 #include <core/domain_ram.h>
 #include <cloison/errno.h>
@@ -28,28 +29,38 @@ static bool original_page(const struct domain *d, uint64_t gfn, paddr_t *pa)
     return c != NULL;
 }
 
+/*
+ * Each extent is checked and changed under the domain's mem_lock, with its
+ * count: two vCPUs ballooning the same GFNs at once give back or take each
+ * page once, and released_pages always says how many are out.
+ */
 int xen_decrease_extent(struct domain *d, uint64_t gfn, unsigned int order)
 {
+    struct xen_dom *x = d->xen;
     uint64_t n = 1ULL << order;
-    for (uint64_t i = 0; i < n; i++) {
+    int rc = 0;
+    spin_lock(&x->mem_lock);
+    for (uint64_t i = 0; i < n && !rc; i++) {
         /* Only the domain's own pages count as given back (it may populate
          * that many again); a page it maps from elsewhere is just unmapped. */
         bool own = domain_own_ram_page(d, gfn + i, NULL, NULL);
         /* Anything but a present RAM page (e.g. a hole) fails the extent. */
-        int rc = xen_remove_from_physmap(d, gfn + i);
-        if (rc)
-            return -EINVAL;
-        d->xen->released_pages += own;
+        if (xen_remove_from_physmap_locked(d, gfn + i))
+            rc = -EINVAL;
+        else
+            x->released_pages += own;
     }
-    return 0;
+    spin_unlock(&x->mem_lock);
+    return rc;
 }
 
-int xen_populate_extent(struct domain *d, uint64_t gfn, unsigned int order)
+static int populate_locked(struct domain *d, uint64_t gfn, uint64_t n)
 {
-    uint64_t n = 1ULL << order;
+    struct xen_dom *x = d->xen;
     paddr_t pa, cur;
     enum p2m_type t;
-    if (d->xen->released_pages < n || !domain_gfn_valid(d, gfn + n - 1))
+    ASSERT_HELD(&x->mem_lock);
+    if (x->released_pages < n || !domain_gfn_valid(d, gfn + n - 1))
         return -ENOMEM;
     for (uint64_t i = 0; i < n; i++)
         if (!original_page(d, gfn + i, &pa) ||
@@ -61,23 +72,37 @@ int xen_populate_extent(struct domain *d, uint64_t gfn, unsigned int order)
         int rc = p2m_set_page(&d->p2m, (gfn + i) << PAGE_SHIFT, pa, P2M_RAM);
         if (rc)
             return rc;
-        d->xen->released_pages--;
+        x->released_pages--;
     }
     return 0;
 }
 
+int xen_populate_extent(struct domain *d, uint64_t gfn, unsigned int order)
+{
+    spin_lock(&d->xen->mem_lock);
+    int rc = populate_locked(d, gfn, 1ULL << order);
+    spin_unlock(&d->xen->mem_lock);
+    return rc;
+}
+
 int xen_increase_extent(struct domain *d, unsigned int order)
 {
+    struct xen_dom *x = d->xen;
+    int rc = 0;
     /* Translated guests get no GFN back from this: it only raises tot_pages. */
-    if (d->xen->released_pages < (1ULL << order))
-        return -ENOMEM;
-    d->xen->released_pages -= 1ULL << order;
-    return 0;
+    spin_lock(&x->mem_lock);
+    if (x->released_pages < (1ULL << order))
+        rc = -ENOMEM;
+    else
+        x->released_pages -= 1ULL << order;
+    spin_unlock(&x->mem_lock);
+    return rc;
 }
 
 uint64_t xen_tot_pages(const struct domain *d)
 {
-    return ((d->ram_size + d->ram1_size) >> PAGE_SHIFT) - d->xen->released_pages;
+    uint64_t released = __atomic_load_n(&d->xen->released_pages, __ATOMIC_RELAXED);
+    return ((d->ram_size + d->ram1_size) >> PAGE_SHIFT) - released;
 }
 
 uint64_t xen_max_pages(const struct domain *d)

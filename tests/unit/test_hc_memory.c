@@ -9,7 +9,11 @@
 #include "harness.h"
 #include "hc_util.h"
 #include <cloison/p2m.h>
+#include <cloison/spinlock.h>
 #include <public/memory.h>
+#include <xen/xen_domain.h>
+#include <xen/xen_memory.h>
+#include "fakes/p2m_fake.h"
 
 #define MEM __HYPERVISOR_memory_op
 #define FOREIGN_GFN 0x60000ULL /* where dom0 maps d1's pages */
@@ -277,6 +281,66 @@ TEST(reservations_return_the_extents_done)
     struct xen_memory_reservation inc = {.nr_extents = 2, .extent_order = 0, .domid = DOMID_SELF};
     CHECK_EQ(mem(d1, XENMEM_increase_reservation, &inc, sizeof(inc)), 1); /* one left to give */
     CHECK_EQ(d1->xen->released_pages, 0);
+    CHECK(quiet());
+}
+
+/* Two vCPUs ballooning the same GFN at once (issue 9, finding 5): the
+ * second vCPU acts just as the first is about to change the stage 2, after
+ * its checks. It must wait for the first (it would find the domain's
+ * mem_lock held) and then fail, so the page is given back or taken once and
+ * released_pages counts it once. Unlocked, both decreases counted the page
+ * and both populates took it. */
+static uint64_t race_gfn;
+static int second_rc;
+static bool second_ran, second_deferred;
+static int (*second_op)(struct domain *d, uint64_t gfn, unsigned int order);
+
+static void run_second(void)
+{
+    second_rc = second_op(d1, race_gfn, 0);
+    second_ran = true;
+}
+
+static void second_vcpu_now(struct p2m *p, ipa_t ipa)
+{
+    (void)p, (void)ipa;
+    fake_p2m_change_hook = NULL;
+    if (spin_is_locked(&d1->xen->mem_lock))
+        second_deferred = true; /* it spins until the first is done */
+    else
+        run_second();
+}
+
+static int race(int (*op)(struct domain *d, uint64_t gfn, unsigned int order))
+{
+    second_op = op;
+    second_ran = second_deferred = false;
+    fake_p2m_change_hook = second_vcpu_now;
+    int rc = op(d1, race_gfn, 0);
+    fake_p2m_change_hook = NULL;
+    if (second_deferred)
+        run_second();
+    return rc;
+}
+
+TEST(two_vcpus_ballooning_one_gfn_count_it_once)
+{
+    world();
+    race_gfn = FAKE_RAM_GFN + 3;
+    uint16_t self = DOMID_SELF;
+    CHECK_EQ(race(xen_decrease_extent), 0);
+    CHECK(second_ran && second_deferred);
+    CHECK_EQ(second_rc, -EINVAL); /* nothing left there to give */
+    CHECK_EQ(d1->xen->released_pages, 1);
+    CHECK(!mapped(d1, race_gfn, NULL));
+    CHECK_EQ(mem(d1, XENMEM_current_reservation, &self, 2), FAKE_RAM_PAGES - 1);
+
+    CHECK_EQ(race(xen_populate_extent), 0);
+    CHECK(second_ran && second_deferred);
+    CHECK(second_rc == -EINVAL || second_rc == -ENOMEM); /* mapped already, none left */
+    CHECK_EQ(d1->xen->released_pages, 0);
+    CHECK(mapped(d1, race_gfn, NULL));
+    CHECK_EQ(mem(d1, XENMEM_current_reservation, &self, 2), FAKE_RAM_PAGES);
     CHECK(quiet());
 }
 

@@ -100,9 +100,13 @@ unsigned int p2m_ipa_bits(void)
     return FAKE_IPA_BITS; /* cortex-a57's */
 }
 
+void (*fake_p2m_change_hook)(struct p2m *p, ipa_t ipa);
+
 int p2m_set_page(struct p2m *p, ipa_t ipa, paddr_t pa, enum p2m_type t)
 {
     (void)t;
+    if (fake_p2m_change_hook)
+        fake_p2m_change_hook(p, ipa);
     struct fmap *m = &maps[p->root];
     if (fake_set_page_fails)
         return -ENOMEM;
@@ -121,6 +125,8 @@ int p2m_set_page(struct p2m *p, ipa_t ipa, paddr_t pa, enum p2m_type t)
 }
 int p2m_clear_page(struct p2m *p, ipa_t ipa)
 {
+    if (fake_p2m_change_hook)
+        fake_p2m_change_hook(p, ipa);
     struct fmap *m = &maps[p->root];
     for (int i = 0; i < m->n; i++)
         if (m->ipa[i] == ipa)

@@ -31,6 +31,10 @@ extern unsigned int fake_heap_failed, fake_page_failed;
 extern unsigned int fake_page_max_order; /* page_alloc() of a larger order fails */
 /* Called with each block xfree() is about to free (a test's lifetime check). */
 extern void (*fake_before_free)(void *p);
+/* Called as p2m_set_page() or p2m_clear_page() begins, while set: where
+ * another pCPU may act on the same domain between a hypercall's checks and
+ * its change (a test replays one interleaving of a race). */
+extern void (*fake_p2m_change_hook)(struct p2m *p, ipa_t ipa);
 
 /* A zeroed domain `id` (< FAKE_P2M_DOMS) with two 4-page RAM chunks at
  * FAKE_RAM_GFN, mapped in its fresh stage 2. */
