@@ -82,8 +82,14 @@ static int map_foreign(struct vcpu *v, struct domain *d, uint16_t foreign, uint6
         rc = -EINVAL;
     else if (!d->is_privileged)
         rc = -EPERM;
-    else if ((rc = foreign_map_page(d, od, idx, gfn)) == 0)
-        note_mapped_gfn(d, gfn);
+    else {
+        /* Against a decrease_reservation of the same GFN on another vCPU. */
+        spin_lock(&d->xen->mem_lock);
+        rc = foreign_map_page(d, od, idx, gfn);
+        spin_unlock(&d->xen->mem_lock);
+        if (rc == 0)
+            note_mapped_gfn(d, gfn);
+    }
     domain_put(od);
     return rc;
 }

@@ -16,11 +16,12 @@
 #include <xen/xen_domain.h>
 #include <string.h>
 
-int xen_map_shared_info(struct domain *d, uint64_t gfn)
+static int map_shared_info_locked(struct domain *d, uint64_t gfn)
 {
     struct xen_dom *x = d->xen;
     paddr_t old;
     enum p2m_type t;
+    ASSERT_HELD(&x->mem_lock);
     if (!domain_gfn_valid(d, gfn))
         return -EINVAL;
     /* One mapping at a time: the guest removes the old one first (Xen). */
@@ -34,6 +35,15 @@ int xen_map_shared_info(struct domain *d, uint64_t gfn)
         x->shinfo_gfn = gfn;
         x->max_mapped_gfn = MAX(x->max_mapped_gfn, gfn);
     }
+    return rc;
+}
+
+/* Under mem_lock: two vCPUs mapping it at once get one mapping and -EBUSY. */
+int xen_map_shared_info(struct domain *d, uint64_t gfn)
+{
+    spin_lock(&d->xen->mem_lock);
+    int rc = map_shared_info_locked(d, gfn);
+    spin_unlock(&d->xen->mem_lock);
     return rc;
 }
 
@@ -63,13 +73,15 @@ int xen_remove_from_physmap(struct domain *d, uint64_t gfn)
     return rc;
 }
 
-int xen_register_vcpu_info(struct vcpu *caller, unsigned int vcpu, uint64_t gfn, uint32_t offset)
+/* Once per vCPU, decided under mem_lock: of two vCPUs registering the same
+ * vCPU's area at once, one succeeds and the other gets -EINVAL. */
+static int register_vcpu_info_locked(struct vcpu *caller, unsigned int vcpu, uint64_t gfn,
+                                     uint32_t offset)
 {
     struct domain *d = caller->domain;
     struct xen_dom *x = d->xen;
     paddr_t pa;
-    if (offset > PAGE_SIZE - sizeof(struct vcpu_info) || (offset & 7))
-        return -ENXIO;
+    ASSERT_HELD(&x->mem_lock);
     if (x->vcpu[vcpu].vi)
         return -EINVAL; /* once per vCPU */
     /* The caller's own vCPU, or one that is not running. */
@@ -87,7 +99,19 @@ int xen_register_vcpu_info(struct vcpu *caller, unsigned int vcpu, uint64_t gfn,
         memcpy(nvi, old, sizeof(*nvi));
     x->vcpu[vcpu].vi_gfn = gfn;
     __atomic_store_n(&x->vcpu[vcpu].vi, nvi, __ATOMIC_SEQ_CST);
-    /* Events may have gone to the old place: make the guest rescan all. */
-    evtchn_2l_kick_all(x, vcpu);
     return 0;
+}
+
+int xen_register_vcpu_info(struct vcpu *caller, unsigned int vcpu, uint64_t gfn, uint32_t offset)
+{
+    struct xen_dom *x = caller->domain->xen;
+    if (offset > PAGE_SIZE - sizeof(struct vcpu_info) || (offset & 7))
+        return -ENXIO;
+    spin_lock(&x->mem_lock);
+    int rc = register_vcpu_info_locked(caller, vcpu, gfn, offset);
+    spin_unlock(&x->mem_lock);
+    /* Events may have gone to the old place: make the guest rescan all. */
+    if (!rc)
+        evtchn_2l_kick_all(x, vcpu);
+    return rc;
 }

@@ -11,6 +11,7 @@
 #include <cloison/p2m.h>
 #include <cloison/spinlock.h>
 #include <public/memory.h>
+#include <xen/shared_info.h>
 #include <xen/xen_domain.h>
 #include <xen/xen_memory.h>
 #include "fakes/p2m_fake.h"
@@ -341,6 +342,38 @@ TEST(two_vcpus_ballooning_one_gfn_count_it_once)
     CHECK_EQ(d1->xen->released_pages, 0);
     CHECK(mapped(d1, race_gfn, NULL));
     CHECK_EQ(mem(d1, XENMEM_current_reservation, &self, 2), FAKE_RAM_PAGES);
+    CHECK(quiet());
+}
+
+/* shared_info is mapped at one GFN at a time (-EBUSY otherwise): two vCPUs
+ * mapping it at once, the second just as the first changes the stage 2,
+ * must not both succeed (the check and the change are under mem_lock). */
+static int shinfo_second_rc;
+static bool shinfo_second_deferred;
+
+static void map_shinfo_second(struct p2m *p, ipa_t ipa)
+{
+    (void)p, (void)ipa;
+    fake_p2m_change_hook = NULL;
+    if (spin_is_locked(&d1->xen->mem_lock))
+        shinfo_second_deferred = true;
+    else
+        shinfo_second_rc = xen_map_shared_info(d1, 0x38001);
+}
+
+TEST(two_vcpus_mapping_shared_info_get_one_mapping)
+{
+    world();
+    shinfo_second_deferred = false;
+    fake_p2m_change_hook = map_shinfo_second;
+    CHECK_EQ(xen_map_shared_info(d1, 0x38000), 0);
+    fake_p2m_change_hook = NULL;
+    CHECK(shinfo_second_deferred);
+    if (shinfo_second_deferred)
+        shinfo_second_rc = xen_map_shared_info(d1, 0x38001);
+    CHECK_EQ(shinfo_second_rc, -EBUSY);
+    CHECK_EQ(d1->xen->shinfo_gfn, 0x38000);
+    CHECK(!mapped(d1, 0x38001, NULL));
     CHECK(quiet());
 }
 

@@ -14,8 +14,9 @@
  *  3. domlist_lock       the domain list and the domain id bitmap; domain_for_each()
  *                        callbacks run under it (core/domain.c)
  * 3a. xen_dom.mem_lock   one domain's check-then-change of what its GFNs hold: the balloon
- *                        count with its pages, remove_from_physmap; held across stage-2
- *                        changes and foreign unmaps (xen/xen_memory.c, xen/shared_info.c)
+ *                        count with its pages, the shared_info GFN, vcpu_info registration,
+ *                        foreign maps into it; held across stage-2 changes and foreign
+ *                        unmaps (xen/xen_memory.c, xen/shared_info.c, xen/hc_memory.c)
  *  4. foreign_lock       foreign-map chunk references and every domain's foreign_maps
  *                        (core/foreign_map.c)
  *  5. input_lock         console input: attached domains, focus, Ctrl-a multiplexer; the

@@ -52,8 +52,9 @@ struct xen_dom {
     uint64_t hvm_params[HVM_NR_PARAMS];
     bool vmasst_runstate_flag;
     /* Changes to what the domain's GFNs hold that check and then change
-     * (the balloon: released_pages with the pages themselves, and
-     * remove_from_physmap): several vCPUs may ask at once. */
+     * (the balloon: released_pages with the pages themselves;
+     * remove_from_physmap; shinfo_gfn; registering a vcpu_info; foreign
+     * maps into it): several vCPUs may ask at once. */
     spinlock_t mem_lock;
     uint64_t released_pages; /* RAM pages given back (decrease), not yet repopulated */
     uint64_t max_mapped_gfn; /* highest GFN ever mapped (XENMEM_maximum_gpfn) */
