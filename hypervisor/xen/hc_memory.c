@@ -52,18 +52,6 @@ static int64_t put_rc(struct domain *d, int64_t rc)
     return rc;
 }
 
-/* XENMEM_maximum_gpfn counts what was mapped above RAM; several vCPUs of the
- * control domain may map at once. */
-static void note_mapped_gfn(struct domain *d, uint64_t gfn)
-{
-    if (!d->xen)
-        return;
-    uint64_t cur = __atomic_load_n(&d->xen->max_mapped_gfn, __ATOMIC_RELAXED);
-    while (gfn > cur && !__atomic_compare_exchange_n(&d->xen->max_mapped_gfn, &cur, gfn, true,
-                                                     __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-        ;
-}
-
 /*
  * XENMAPSPACE_gmfn_foreign, Xen's get_pg_owner + xsm_map_gmfn_foreign: d
  * (which gets the mapping) must be the control domain, the owner another
@@ -88,7 +76,7 @@ static int map_foreign(struct vcpu *v, struct domain *d, uint16_t foreign, uint6
         rc = foreign_map_page(d, od, idx, gfn);
         spin_unlock(&d->xen->mem_lock);
         if (rc == 0)
-            note_mapped_gfn(d, gfn);
+            xen_note_mapped_gfn(d, gfn);
     }
     domain_put(od);
     return rc;

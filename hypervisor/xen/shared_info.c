@@ -14,6 +14,7 @@
 #include <xen/shared_info.h>
 #include <core/vcpu.h>
 #include <xen/xen_domain.h>
+#include <xen/xen_memory.h>
 #include <string.h>
 
 static int map_shared_info_locked(struct domain *d, uint64_t gfn)
@@ -33,7 +34,7 @@ static int map_shared_info_locked(struct domain *d, uint64_t gfn)
     int rc = p2m_set_page(&d->p2m, gfn << PAGE_SHIFT, virt_to_phys(x->shinfo), P2M_RAM);
     if (!rc) {
         x->shinfo_gfn = gfn;
-        x->max_mapped_gfn = MAX(x->max_mapped_gfn, gfn);
+        xen_note_mapped_gfn(d, gfn); /* a foreign map may note one at once */
     }
     return rc;
 }

@@ -110,9 +110,22 @@ uint64_t xen_max_pages(const struct domain *d)
     return (d->ram_size + d->ram1_size) >> PAGE_SHIFT;
 }
 
+/* XENMEM_maximum_gpfn counts what was mapped above RAM; several vCPUs may map
+ * at once (shared_info, foreign pages), so the maximum only ever grows, by
+ * compare-and-swap. */
+void xen_note_mapped_gfn(struct domain *d, uint64_t gfn)
+{
+    if (!d->xen)
+        return;
+    uint64_t cur = __atomic_load_n(&d->xen->max_mapped_gfn, __ATOMIC_RELAXED);
+    while (gfn > cur && !__atomic_compare_exchange_n(&d->xen->max_mapped_gfn, &cur, gfn, true,
+                                                     __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+        ;
+}
+
 uint64_t xen_max_gpfn(const struct domain *d)
 {
     uint64_t top = d->ram1_size ? (GUEST_RAM1_BASE + d->ram1_size) : (d->ram_base + d->ram_size);
     uint64_t g = (top >> PAGE_SHIFT) - 1;
-    return MAX(g, d->xen->max_mapped_gfn);
+    return MAX(g, __atomic_load_n(&d->xen->max_mapped_gfn, __ATOMIC_RELAXED));
 }

@@ -10,4 +10,6 @@ int xen_increase_extent(struct domain *d, unsigned int order);
 uint64_t xen_tot_pages(const struct domain *d);
 uint64_t xen_max_pages(const struct domain *d);
 uint64_t xen_max_gpfn(const struct domain *d);
+/* gfn was just mapped into d: XENMEM_maximum_gpfn answers at least gfn. */
+void xen_note_mapped_gfn(struct domain *d, uint64_t gfn);
 #endif
