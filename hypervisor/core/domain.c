@@ -254,7 +254,10 @@ void domain_shutdown(struct domain *d, shutdown_reason_t reason)
         return;
     }
     enum domain_action action = action_for(d, reason);
-    d->state = action == ACTION_PRESERVE ? DOM_PRESERVED : DOM_DYING;
+    /* Release: the reaper, which reads the state without d->lock, then
+     * reads the latched reason to decide on a restart. */
+    __atomic_store_n(&d->state, action == ACTION_PRESERVE ? DOM_PRESERVED : DOM_DYING,
+                     __ATOMIC_RELEASE);
     spin_unlock(&d->lock);
     domain_notify(DOMAIN_SHUTTING_DOWN, d->id, d);
     printk("d%u (%s): shut down: %s; %s", d->id, d->name, reason_name(reason),
@@ -274,7 +277,10 @@ void domain_crash(struct domain *d, const char *why, uint64_t addr)
 
 static bool reapable(const struct domain *d)
 {
-    if (d->state != DOM_DYING || __atomic_load_n(&d->refs, __ATOMIC_ACQUIRE))
+    /* Acquire, against domain_shutdown()'s release: a DYING domain's reason
+     * (read next by the reaper) is the latched one, never a stale UNSET. */
+    if (__atomic_load_n(&d->state, __ATOMIC_ACQUIRE) != DOM_DYING ||
+        __atomic_load_n(&d->refs, __ATOMIC_ACQUIRE))
         return false; /* a hypercall still looks at it: the next pass frees it */
     /* Twice: the first pass synchronises with the switch-out of whichever
      * vCPU shut the domain down (it clears `loaded` after its kills), so the
