@@ -139,14 +139,23 @@ void vcpu_kick(struct vcpu *v)
 {
     /* Read the state under the run-queue lock: vcpu_block() checks for
      * pending interrupts and sets BLOCKED under it, so a kick either sees
-     * BLOCKED or its interrupt was visible to that check. */
+     * BLOCKED or its interrupt was visible to that check. The wake-up is
+     * made under the same hold: were the lock dropped in between, the vCPU
+     * could be woken by another kick and CPU_OFF itself meanwhile, and this
+     * kick would then take it from OFF to RUNNABLE, starting it again
+     * without a CPU_ON. */
     struct pcpu *p = &pcpus[v->pcpu];
     uint64_t f = spin_lock_irqsave(&p->runq_lock);
     enum vcpu_state state = v->state;
+    if (state == VCPU_BLOCKED) {
+        v->state = VCPU_RUNNABLE;
+        if (!v->paused)
+            enqueue(p, v);
+    }
     spin_unlock_irqrestore(&p->runq_lock, f);
 
     if (state == VCPU_BLOCKED)
-        vcpu_wake(v);
+        sched_resched_cpu(v->pcpu);
     else if (state == VCPU_RUNNABLE && v->pcpu != this_cpu_id())
         irqchip_send_sgi(v->pcpu, IRQ_SGI_KICK); /* make it exit and see new interrupts */
     /* A runnable vCPU of this pCPU sees new interrupts at its next entry. */

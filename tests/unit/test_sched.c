@@ -597,6 +597,45 @@ TEST(cpu_on_is_applied_by_the_targets_own_pcpu)
     CHECK_EQ(fake_context_errors, 0);
 }
 
+/* A kick decides and wakes under one hold of the run-queue lock. Were the
+ * lock taken again for the wake-up, the vCPU could meanwhile be woken by
+ * another kick, run, and CPU_OFF itself: the late wake-up would start it
+ * again from OFF without a CPU_ON. The hook turns it off at any second
+ * acquisition by the kick; it must stay off. */
+static unsigned int kick_locks;
+static void off_between_look_and_wake(spinlock_t *l)
+{
+    if (l != &pcpus[1].runq_lock || ++kick_locks != 2)
+        return;
+    fake_lock_hook = NULL;
+    vcpu_kick(&vc[1]); /* another interrupt, from elsewhere */
+    fake_set_cpu(1);
+    CHECK(fake_sched_pass(1) == &vc[1]);
+    vcpu_stop(&vc[1]); /* CPU_OFF */
+    CHECK(!fake_sched_pass(1));
+    fake_set_cpu(0);
+}
+
+TEST(a_kick_never_wakes_a_vcpu_that_went_off)
+{
+    setup(2);
+    add_and_wake(0, 1);
+    CHECK(fake_sched_pass(0) == &vc[0]);
+    CHECK(fake_sched_pass(1) == &vc[1]);
+    vcpu_block(&vc[1]);
+    CHECK(!fake_sched_pass(1));
+    kick_locks = 0;
+    fake_lock_hook = off_between_look_and_wake;
+    vcpu_kick(&vc[1]); /* from pCPU 0 */
+    fake_lock_hook = NULL;
+    CHECK(vc[1].state == VCPU_RUNNABLE || kick_locks >= 2);
+    if (kick_locks >= 2)
+        CHECK_EQ(vc[1].state, VCPU_OFF); /* the late wake-up did nothing */
+    CHECK(fake_sched_pass(1) == (vc[1].state == VCPU_OFF ? NULL : &vc[1]));
+    CHECK(all_runqs_ok());
+    CHECK_EQ(fake_context_errors, 0);
+}
+
 TEST(paused_vcpus_are_not_run_and_a_slice_starts_for_a_newcomer)
 {
     setup(1);

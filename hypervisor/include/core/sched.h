@@ -15,8 +15,10 @@ struct vcpu;
 
 void sched_init_cpu(unsigned int cpu);
 void sched_add_vcpu(struct vcpu *v); /* pick its pCPU; state stays as set */
-void vcpu_wake(struct vcpu *v);      /* OFF/BLOCKED -> RUNNABLE */
-void vcpu_block(struct vcpu *v);     /* current vCPU waits for an interrupt */
+/* OFF/BLOCKED -> RUNNABLE. OFF only for a vCPU whose registers are set and
+ * that is loaded nowhere (domain_start); PSCI CPU_ON is vcpu_start(). */
+void vcpu_wake(struct vcpu *v);
+void vcpu_block(struct vcpu *v); /* current vCPU waits for an interrupt */
 void vcpu_yield(struct vcpu *v);
 void vcpu_stop(struct vcpu *v); /* -> OFF (PSCI CPU_OFF) */
 /* PSCI CPU_ON from any pCPU: an OFF vCPU becomes RUNNABLE and starts at pc
