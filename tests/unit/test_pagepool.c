@@ -1,0 +1,258 @@
+/* lib/pagepool.c (Xen's P2M pool: fixed size, resize up and down, the
+ * error when shrinking below what is in use) and lib/s2pt.c over it: tables
+ * only from the pool, -ENOMEM when it is empty, empty tables back in the
+ * pool, nothing allocated to clear what is not mapped, every page back. */
+#include <stdint.h>
+#include <stdlib.h>
+#include "harness.h"
+#include <lib/pagepool.h>
+#include <lib/s2pt.h>
+
+static long live;     /* pages the source handed out, not yet back */
+static long src_left; /* pages the source may still hand out; < 0: no limit */
+static int flushes;
+
+static void *src_get(void *ctx)
+{
+    (void)ctx;
+    if (src_left == 0)
+        return NULL;
+    if (src_left > 0)
+        src_left--;
+    live++;
+    return aligned_alloc(PAGEPOOL_PAGE_SIZE, PAGEPOOL_PAGE_SIZE);
+}
+
+static void src_put(void *ctx, void *page)
+{
+    (void)ctx;
+    live--;
+    if (src_left >= 0)
+        src_left++;
+    free(page);
+}
+
+static const struct pagepool_source source = {src_get, src_put, NULL};
+
+TEST(resize_grow_shrink)
+{
+    struct pagepool pp;
+    live = 0;
+    src_left = -1;
+    pagepool_init(&pp, &source, false);
+    CHECK(pagepool_take(&pp) == NULL); /* a fixed pool of 0 pages gives nothing */
+    CHECK_EQ(pagepool_resize(&pp, 8, NULL), PAGEPOOL_DONE);
+    CHECK_EQ(pp.total, 8);
+    CHECK_EQ(live, 8);
+    void *a = pagepool_take(&pp), *b = pagepool_take(&pp);
+    CHECK(a && b && a != b);
+    CHECK_EQ(pagepool_used(&pp), 2);
+    /* Shrinking below what is in use: Xen's -ENOMEM once the free pages are gone. */
+    CHECK_EQ(pagepool_resize(&pp, 1, NULL), PAGEPOOL_NOMEM);
+    CHECK_EQ(pp.total, 2);
+    CHECK_EQ(pp.nfree, 0);
+    CHECK_EQ(live, 2);
+    pagepool_give(&pp, a);
+    CHECK_EQ(pagepool_resize(&pp, 1, NULL), PAGEPOOL_DONE);
+    CHECK_EQ(pp.total, 1);
+    pagepool_give(&pp, b);
+    CHECK_EQ(pagepool_drain(&pp), 0);
+    CHECK_EQ(live, 0);
+}
+
+TEST(resize_budget_and_source_failure)
+{
+    struct pagepool pp;
+    live = 0;
+    src_left = 5;
+    pagepool_init(&pp, &source, false);
+    size_t budget = 3;
+    CHECK_EQ(pagepool_resize(&pp, 4, &budget), PAGEPOOL_AGAIN);
+    CHECK_EQ(pp.total, 3);
+    CHECK_EQ(budget, 0);
+    CHECK_EQ(pagepool_resize(&pp, 10, NULL), PAGEPOOL_NOMEM); /* source has 2 more */
+    CHECK_EQ(pp.total, 5);
+    CHECK_EQ(pagepool_resize(&pp, 0, NULL), PAGEPOOL_DONE);
+    CHECK_EQ(live, 0);
+}
+
+TEST(elastic_then_fixed)
+{
+    struct pagepool pp;
+    live = 0;
+    src_left = -1;
+    pagepool_init(&pp, &source, true);
+    void *a = pagepool_take(&pp);
+    CHECK(a != NULL);
+    CHECK_EQ(pp.total, 1);
+    CHECK(((unsigned char *)a)[100] == 0);
+    CHECK_EQ(pagepool_resize(&pp, 3, NULL), PAGEPOOL_DONE); /* now fixed at 3 */
+    CHECK(!pp.elastic);
+    void *b = pagepool_take(&pp), *c = pagepool_take(&pp);
+    CHECK(b && c);
+    CHECK(pagepool_take(&pp) == NULL);
+    pagepool_give(&pp, a);
+    pagepool_give(&pp, b);
+    pagepool_give(&pp, c);
+    pagepool_drain(&pp);
+    CHECK_EQ(live, 0);
+}
+
+/* Stage-2 tables over a pool. */
+static struct pagepool tpool;
+static void *t_alloc(void *ctx)
+{
+    (void)ctx;
+    return pagepool_take(&tpool);
+}
+static void t_free(void *ctx, void *p)
+{
+    (void)ctx;
+    pagepool_give(&tpool, p);
+}
+static void t_publish(void *ctx)
+{
+    (void)ctx;
+}
+static void t_flush(void *ctx)
+{
+    (void)ctx;
+    flushes++;
+}
+static const struct s2pt_ops tops = {t_alloc, t_free, t_publish, t_flush, NULL};
+
+#define ATTRS 0x4c0ULL /* AF | AP R/W: any attribute bits */
+#define RAM_IPA 0x40000000ULL
+
+static uint64_t root[2 * S2PT_ENTRIES] __attribute__((aligned(8192)));
+
+static struct s2pt new_tables(size_t pool_pages)
+{
+    live = 0;
+    src_left = -1;
+    flushes = 0;
+    memset(root, 0, sizeof(root));
+    pagepool_init(&tpool, &source, false);
+    CHECK_EQ(pagepool_resize(&tpool, pool_pages, NULL), PAGEPOOL_DONE);
+    /* 40-bit IPA: two concatenated level-1 root pages. */
+    return (struct s2pt){root, 1, 2 * S2PT_ENTRIES, &tops, 0};
+}
+
+static void done_tables(struct s2pt *t)
+{
+    s2pt_free_tables(t);
+    CHECK_EQ(t->tables, 0);
+    CHECK_EQ(pagepool_used(&tpool), 0);
+    pagepool_drain(&tpool);
+    CHECK_EQ(live, 0);
+}
+
+static uint64_t pa_of(struct s2pt *t, uint64_t ipa)
+{
+    uint64_t d;
+    unsigned int l;
+    if (!s2pt_lookup(t, ipa, &d, &l))
+        return 0;
+    uint64_t bsize = S2PT_LEVEL_SIZE(l);
+    return (d & S2PT_ADDR_MASK & ~(bsize - 1)) | (ipa & (bsize - 1));
+}
+
+TEST(s2pt_blocks_and_lookup)
+{
+    struct s2pt t = new_tables(4);
+    /* 4 MiB of RAM: two 2 MiB blocks under one level-2 table. */
+    CHECK_EQ(s2pt_map(&t, RAM_IPA, 0x80000000ULL, 4 << 20, ATTRS), S2PT_OK);
+    CHECK_EQ(t.tables, 1);
+    CHECK_EQ(pa_of(&t, RAM_IPA + 0x301000), 0x80301000ULL);
+    CHECK_EQ(pa_of(&t, RAM_IPA + (4 << 20)), 0);
+    CHECK_EQ(s2pt_map(&t, RAM_IPA, 0x90000000ULL, 2 << 20, ATTRS), S2PT_EXISTS);
+    done_tables(&t);
+}
+
+TEST(s2pt_clear_unmapped_allocates_nothing)
+{
+    struct s2pt t = new_tables(0); /* an empty pool: any allocation would fail */
+    for (uint64_t g = 0; g < 64; g++)
+        CHECK_EQ(s2pt_clear_page(&t, (g << 30) + (g << 12)), S2PT_OK);
+    CHECK_EQ(t.tables, 0);
+    CHECK_EQ(flushes, 0);
+    done_tables(&t);
+}
+
+TEST(s2pt_scattered_pages_bounded_then_freed)
+{
+    /* The XSA-409 pattern: single pages at scattered addresses, each in a
+     * gigabyte of its own, cost a level-2 and a level-3 table each. */
+    struct s2pt t = new_tables(9);
+    int mapped = 0;
+    for (uint64_t g = 16; g < 64; g++) {
+        int rc = s2pt_set_page(&t, (g << 30) + 0x5000, (0x7000000ULL + (g << 12)) | ATTRS);
+        if (rc == S2PT_NOMEM)
+            break;
+        CHECK_EQ(rc, S2PT_OK);
+        mapped++;
+    }
+    CHECK_EQ(mapped, 4);   /* 9 pages: 4 x 2, the ninth cannot make a pair */
+    CHECK_EQ(t.tables, 8); /* the failed one left no empty table */
+    CHECK_EQ(pagepool_used(&tpool), 8);
+    for (uint64_t g = 16; g < 16 + 4; g++) {
+        CHECK_EQ(pa_of(&t, (g << 30) + 0x5000), 0x7000000ULL + (g << 12));
+        CHECK_EQ(s2pt_clear_page(&t, (g << 30) + 0x5000), S2PT_OK);
+        CHECK_EQ(pa_of(&t, (g << 30) + 0x5000), 0);
+    }
+    CHECK_EQ(t.tables, 0); /* every emptied table went back */
+    CHECK_EQ(pagepool_used(&tpool), 0);
+    /* ... and the same can be done again, as often as wanted. */
+    for (int round = 0; round < 3; round++) {
+        for (uint64_t g = 100; g < 104; g++)
+            CHECK_EQ(s2pt_set_page(&t, g << 30, (g << 12) | ATTRS), S2PT_OK);
+        CHECK_EQ(s2pt_set_page(&t, 200ULL << 30, ATTRS), S2PT_NOMEM);
+        for (uint64_t g = 100; g < 104; g++)
+            CHECK_EQ(s2pt_clear_page(&t, g << 30), S2PT_OK);
+        CHECK_EQ(pagepool_used(&tpool), 0);
+    }
+    done_tables(&t);
+}
+
+TEST(s2pt_table_kept_while_a_neighbour_maps)
+{
+    struct s2pt t = new_tables(8);
+    uint64_t a = 5ULL << 30, b = a + 0x1000, c = a + (2 << 20); /* c: another L3 table */
+    CHECK_EQ(s2pt_set_page(&t, a, 0x1000 | ATTRS), S2PT_OK);
+    CHECK_EQ(s2pt_set_page(&t, b, 0x2000 | ATTRS), S2PT_OK);
+    CHECK_EQ(s2pt_set_page(&t, c, 0x3000 | ATTRS), S2PT_OK);
+    CHECK_EQ(t.tables, 3);
+    CHECK_EQ(s2pt_clear_page(&t, a), S2PT_OK);
+    CHECK_EQ(t.tables, 3);
+    CHECK_EQ(pa_of(&t, b), 0x2000);
+    CHECK_EQ(s2pt_clear_page(&t, b), S2PT_OK);
+    CHECK_EQ(t.tables, 2); /* b's level-3 table went, the level-2 one holds c */
+    CHECK_EQ(pa_of(&t, c), 0x3000);
+    flushes = 0;
+    CHECK_EQ(s2pt_clear_page(&t, c), S2PT_OK);
+    CHECK_EQ(t.tables, 0);
+    CHECK_EQ(flushes, 3); /* the page, then each table's link: before its page is reused */
+    done_tables(&t);
+}
+
+TEST(s2pt_split_block_and_restore)
+{
+    struct s2pt t = new_tables(3);
+    CHECK_EQ(s2pt_map(&t, RAM_IPA, 0x80000000ULL, 4 << 20, ATTRS), S2PT_OK);
+    /* Ballooning one page out of a 2 MiB block: split into a level-3 table. */
+    CHECK_EQ(s2pt_clear_page(&t, RAM_IPA + 0x3000), S2PT_OK);
+    CHECK_EQ(t.tables, 2);
+    CHECK_EQ(pa_of(&t, RAM_IPA + 0x3000), 0);
+    CHECK_EQ(pa_of(&t, RAM_IPA + 0x4000), 0x80004000ULL);
+    CHECK_EQ(pa_of(&t, RAM_IPA + 0x1ff000), 0x801ff000ULL);
+    uint64_t d;
+    unsigned int l;
+    CHECK(s2pt_lookup(&t, RAM_IPA + 0x4000, &d, &l) && l == 3 && (d & ATTRS) == ATTRS);
+    CHECK_EQ(s2pt_set_page(&t, RAM_IPA + 0x3000, 0x80003000ULL | ATTRS), S2PT_OK);
+    CHECK_EQ(pa_of(&t, RAM_IPA + 0x3000), 0x80003000ULL);
+    /* Splitting the other block needs the third page; a fourth split fails cleanly. */
+    CHECK_EQ(s2pt_clear_page(&t, RAM_IPA + (2 << 20)), S2PT_OK);
+    CHECK_EQ(s2pt_set_page(&t, 9ULL << 30, ATTRS), S2PT_NOMEM);
+    CHECK_EQ(t.tables, 3);
+    done_tables(&t);
+}
