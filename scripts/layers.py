@@ -56,6 +56,7 @@ BASE_SERVICES = {
     "printk_panic": "panic's way out: past a log lock its CPU may hold, then synchronous",
     "printk_flush": "the log's waiting lines out before the power goes (arch's power-off)",
     "page_alloc": "the page allocator (core/mm.c)",
+    "page_alloc_guest": "the page allocator, above the hypervisor's reserve (core/mm.c)",
     "page_free": "the page allocator (core/mm.c)",
     "xmalloc": "the heap (core/mm.c)",
     "xzalloc": "the heap (core/mm.c)",

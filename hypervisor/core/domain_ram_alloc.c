@@ -19,10 +19,11 @@ static int alloc_bank(struct domain *d, ipa_t ipa, uint64_t bytes, size_t max_ch
     uint64_t done = 0;
     while (done < bytes) {
         unsigned int order = (bytes - done >= (PAGE_SIZE << CHUNK_ORDER)) ? CHUNK_ORDER : 0;
-        paddr_t pa = page_alloc(order);
+        /* Never into the hypervisor's reserve (cloison/mm.h). */
+        paddr_t pa = page_alloc_guest(order);
         if (!pa && order) {
             order = 0;
-            pa = page_alloc(0);
+            pa = page_alloc_guest(0);
         }
         if (!pa)
             return -ENOMEM;

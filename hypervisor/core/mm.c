@@ -174,6 +174,33 @@ void page_free(paddr_t pa, unsigned int order)
     spin_unlock_irqrestore(&mm_lock, f);
 }
 
+/*
+ * The hypervisor's reserve: pages no guest's memory may take, so Cloison
+ * can still allocate for itself (domain structures, event channel buckets,
+ * grant and maptrack frames, console logs) however much RAM the domains
+ * ask for: 4 MiB, or 1/256 of RAM when that is more (8 MiB on 2 GiB).
+ */
+size_t mm_reserve_pages(void)
+{
+    return MAX((size_t)(MM_HYP_RESERVE_MIN >> PAGE_SHIFT), mm_total_pages() / 256);
+}
+
+paddr_t page_alloc_guest(unsigned int order)
+{
+    uint64_t f = spin_lock_irqsave(&mm_lock);
+    paddr_t pa = 0;
+    size_t free = 0, want = (size_t)1 << order;
+    for (unsigned int i = 0; i < nr_banks; i++)
+        free += buddy_free_pages(&banks[i]);
+    if (free >= want && free - want >= mm_reserve_pages())
+        for (unsigned int i = 0; i < nr_banks && !pa; i++)
+            pa = buddy_alloc(&banks[i], order);
+    spin_unlock_irqrestore(&mm_lock, f);
+    if (pa)
+        memset(phys_to_virt(pa), 0, PAGE_SIZE << order);
+    return pa;
+}
+
 size_t mm_free_pages(void)
 {
     size_t n = 0;

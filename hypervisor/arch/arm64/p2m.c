@@ -1,4 +1,5 @@
 /* Stage-2 page tables and VMIDs (see cloison/p2m.h). */
+#include <cloison/assert.h>
 #include <cloison/errno.h>
 #include <cloison/mm.h>
 #include <cloison/p2m.h>
@@ -7,6 +8,8 @@
 #include <asm/sysreg.h>
 #include <cloison/percpu.h>
 #include <lib/idgen.h>
+#include <lib/pagepool.h>
+#include <lib/s2pt.h>
 
 #define VTCR_RES1 BIT(31)
 #define VTCR_VS BIT(19)
@@ -77,15 +80,98 @@ void p2m_cpu_init(void)
     isb();
 }
 
+/* The pool's pages come from the heap, above the hypervisor's reserve. */
+static void *pool_get(void *ctx)
+{
+    (void)ctx;
+    paddr_t pa = page_alloc_guest(0);
+    return pa ? phys_to_virt(pa) : NULL;
+}
+
+static void pool_put(void *ctx, void *page)
+{
+    (void)ctx;
+    page_free(virt_to_phys(page), 0);
+}
+
+static const struct pagepool_source pool_source = {pool_get, pool_put, NULL};
+
+static void *pt_alloc(void *ctx)
+{
+    return pagepool_take(&((struct p2m *)ctx)->pool);
+}
+
+static void pt_free(void *ctx, void *table)
+{
+    pagepool_give(&((struct p2m *)ctx)->pool, table);
+}
+
+static void pt_publish(void *ctx)
+{
+    (void)ctx;
+    dsb(ishst);
+}
+
+static void flush_vmid(const struct p2m *p);
+
+static void pt_flush(void *ctx)
+{
+    flush_vmid(ctx);
+}
+
 int p2m_init(struct p2m *p)
 {
-    p->root = page_alloc(cfg->root_order);
+    p->root = page_alloc_guest(cfg->root_order);
     if (!p->root)
         return -ENOMEM;
     p->vmid_tag = 0; /* a VMID comes with the first entry */
-    p->table_pages = 1UL << cfg->root_order;
+    p->root_pages = 1U << cfg->root_order;
     p->lock = (spinlock_t)SPINLOCK_INIT;
+    /* Elastic while the domain is built: its size is fixed once its layout
+     * is mapped (p2m_pool_set_pages), or never for dom0 (as on Xen). */
+    pagepool_init(&p->pool, &pool_source, true);
+    p->ops = (struct s2pt_ops){pt_alloc, pt_free, pt_publish, pt_flush, p};
+    p->pt = (struct s2pt){phys_to_virt(p->root), cfg->start_level,
+                          (size_t)PT_ENTRIES << cfg->root_order, &p->ops, 0};
     return 0;
+}
+
+size_t p2m_pool_pages(struct p2m *p)
+{
+    spin_lock(&p->lock);
+    size_t n = p->root_pages + p->pool.total;
+    spin_unlock(&p->lock);
+    return n;
+}
+
+size_t p2m_pool_used(struct p2m *p)
+{
+    spin_lock(&p->lock);
+    size_t n = p->root_pages + pagepool_used(&p->pool);
+    spin_unlock(&p->lock);
+    return n;
+}
+
+int p2m_pool_set_pages(struct p2m *p, size_t pages, size_t *budget)
+{
+    if (pages < p->root_pages)
+        return -ENOMEM; /* the root is in use for the domain's whole life */
+    spin_lock(&p->lock);
+    enum pagepool_rc rc = pagepool_resize(&p->pool, pages - p->root_pages, budget);
+    spin_unlock(&p->lock);
+    return rc == PAGEPOOL_DONE ? 0 : rc == PAGEPOOL_AGAIN ? -EAGAIN : -ENOMEM;
+}
+
+int p2m_set_paging_mempool_size(struct p2m *p, uint64_t bytes, size_t *budget)
+{
+    if (bytes & (PAGE_SIZE - 1))
+        return -EINVAL; /* Xen: a non page-sized request */
+    return p2m_pool_set_pages(p, bytes >> PAGE_SHIFT, budget);
+}
+
+uint64_t p2m_get_paging_mempool_size(struct p2m *p)
+{
+    return (uint64_t)p2m_pool_pages(p) << PAGE_SHIFT;
 }
 
 static uint64_t vttbr_of(const struct p2m *p, uint64_t tag)
@@ -119,12 +205,6 @@ static uint64_t s2_attrs(enum p2m_type t)
     return a | S2_MEMATTR_NORMAL_WB | PTE_SH_INNER;
 }
 
-static uint64_t index_at(ipa_t ipa, unsigned int level)
-{
-    uint64_t idx = ipa >> LEVEL_SHIFT(level);
-    return level == cfg->start_level ? idx : (idx & (PT_ENTRIES - 1));
-}
-
 /*
  * Invalidate p's TLB entries on every pCPU. Under vmid_lock, so p cannot
  * change VMID meanwhile; a VMID of an older generation has nothing left to
@@ -152,37 +232,9 @@ static void flush_vmid(const struct p2m *p)
     local_irq_restore(f);
 }
 
-/* Map the largest block that fits at ipa; returns its size, or 0 with *rc set. */
-static uint64_t map_one(struct p2m *p, ipa_t ipa, paddr_t pa, uint64_t size, uint64_t attrs,
-                        int *rc)
+static int errno_of(int rc)
 {
-    uint64_t *table = phys_to_virt(p->root);
-    for (unsigned int level = cfg->start_level;; level++) {
-        uint64_t *e = &table[index_at(ipa, level)];
-        uint64_t bsize = LEVEL_SIZE(level);
-        if (level == 3) {
-            *e = pa | attrs | PTE_PAGE;
-            return bsize;
-        }
-        if (level >= 1 && IS_ALIGNED(ipa | pa, bsize) && size >= bsize && !(*e & PTE_VALID)) {
-            *e = pa | attrs; /* block */
-            return bsize;
-        }
-        if (!(*e & PTE_VALID)) {
-            paddr_t next = page_alloc(0);
-            if (!next) {
-                *rc = -ENOMEM;
-                return 0;
-            }
-            p->table_pages++;
-            dsb(ishst);
-            *e = next | PTE_VALID | PTE_TABLE;
-        } else if (!(*e & PTE_TABLE)) {
-            *rc = -EEXIST; /* already mapped by a block */
-            return 0;
-        }
-        table = phys_to_virt(*e & PTE_ADDR_MASK);
-    }
+    return rc == S2PT_OK ? 0 : rc == S2PT_NOMEM ? -ENOMEM : -EEXIST;
 }
 
 int p2m_map(struct p2m *p, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type t)
@@ -190,126 +242,53 @@ int p2m_map(struct p2m *p, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type t
     if (!IS_ALIGNED(ipa | pa | size, PAGE_SIZE) || ipa + size < ipa ||
         ipa + size > (1UL << cfg->pa_bits))
         return -EINVAL;
-    uint64_t attrs = s2_attrs(t);
-    int rc = 0;
     spin_lock(&p->lock);
-    while (size) {
-        uint64_t step = map_one(p, ipa, pa, size, attrs, &rc);
-        if (!step)
-            break;
-        ipa += step;
-        pa += step;
-        size -= step;
-    }
-    dsb(ishst);
+    int rc = s2pt_map(&p->pt, ipa, pa, size, s2_attrs(t) & ~(PTE_VALID | PTE_TABLE));
     spin_unlock(&p->lock);
-    return rc;
-}
-
-/* Free a table and every table below it (mapped pages belong to the domain). */
-static void free_table_pages(paddr_t table, unsigned int level, size_t entries, unsigned int order)
-{
-    uint64_t *t = phys_to_virt(table);
-    if (level < 3)
-        for (size_t i = 0; i < entries; i++)
-            if ((t[i] & PTE_VALID) && (t[i] & PTE_TABLE))
-                free_table_pages(t[i] & PTE_ADDR_MASK, level + 1, PT_ENTRIES, 0);
-    page_free(table, order);
+    return errno_of(rc);
 }
 
 /*
- * Break-before-make for a live entry: invalidate, flush every TLB entry of
- * this VMID on every pCPU (vCPUs of the domain may run elsewhere), then write
- * the new value. Rare (add_to_physmap and friends), so a whole-VMID flush is
- * simpler than tracking which IPAs a block covered.
+ * Live single-page changes use break-before-make with a whole-VMID TLB flush
+ * (lib/s2pt.c calls pt_flush): rare (add_to_physmap and friends), so a
+ * whole-VMID flush is simpler than tracking which IPAs a block covered.
+ * Tables come from the domain's pool only: an empty pool is -ENOMEM for
+ * the guest, never memory of anyone else.
  */
-static void bbm_write(struct p2m *p, uint64_t *e, uint64_t val)
-{
-    if (*e & PTE_VALID) {
-        WRITE_ONCE(*e, 0);
-        dsb(ishst);
-        flush_vmid(p);
-    }
-    WRITE_ONCE(*e, val);
-    dsb(ishst);
-}
-
-/* The level-3 entry for ipa, creating tables and splitting blocks on the way. */
-static uint64_t *leaf_entry(struct p2m *p, ipa_t ipa, int *rc)
-{
-    uint64_t *table = phys_to_virt(p->root);
-    for (unsigned int level = cfg->start_level; level < 3; level++) {
-        uint64_t *e = &table[index_at(ipa, level)];
-        if (!(*e & PTE_VALID) || !(*e & PTE_TABLE)) {
-            paddr_t next = page_alloc(0);
-            if (!next) {
-                *rc = -ENOMEM;
-                return NULL;
-            }
-            p->table_pages++;
-            if (*e & PTE_VALID) { /* a block: the new table repeats it, finer */
-                uint64_t *t = phys_to_virt(next), sub = LEVEL_SIZE(level + 1);
-                uint64_t base = *e & PTE_ADDR_MASK & ~(LEVEL_SIZE(level) - 1);
-                uint64_t attrs = *e & ~PTE_ADDR_MASK;
-                for (unsigned int i = 0; i < PT_ENTRIES; i++)
-                    t[i] = (base + i * sub) | attrs | (level + 1 == 3 ? PTE_PAGE : 0);
-            }
-            dsb(ishst);
-            bbm_write(p, e, next | PTE_VALID | PTE_TABLE);
-        }
-        table = phys_to_virt(*e & PTE_ADDR_MASK);
-    }
-    return &table[index_at(ipa, 3)];
-}
-
 int p2m_set_page(struct p2m *p, ipa_t ipa, paddr_t pa, enum p2m_type t)
 {
     if (!IS_ALIGNED(ipa | pa, PAGE_SIZE) || ipa >= (1UL << cfg->pa_bits))
         return -EINVAL;
-    int rc = 0;
     spin_lock(&p->lock);
-    uint64_t *e = leaf_entry(p, ipa, &rc);
-    if (e)
-        bbm_write(p, e, pa | s2_attrs(t) | PTE_PAGE);
+    int rc = s2pt_set_page(&p->pt, ipa, pa | (s2_attrs(t) & ~(PTE_VALID | PTE_PAGE)));
     spin_unlock(&p->lock);
-    return rc;
+    return errno_of(rc);
 }
 
 int p2m_clear_page(struct p2m *p, ipa_t ipa)
 {
     if (!IS_ALIGNED(ipa, PAGE_SIZE) || ipa >= (1UL << cfg->pa_bits))
         return -EINVAL;
-    int rc = 0;
     spin_lock(&p->lock);
-    uint64_t *e = leaf_entry(p, ipa, &rc);
-    if (e)
-        bbm_write(p, e, 0);
+    int rc = s2pt_clear_page(&p->pt, ipa);
     spin_unlock(&p->lock);
-    return rc;
+    return errno_of(rc);
 }
 
 bool p2m_lookup(struct p2m *p, ipa_t ipa, paddr_t *pa, enum p2m_type *t)
 {
     if (ipa >= (1UL << cfg->pa_bits))
         return false;
-    bool found = false;
+    uint64_t e;
+    unsigned int level;
     spin_lock(&p->lock);
-    uint64_t *table = phys_to_virt(p->root);
-    for (unsigned int level = cfg->start_level; level <= 3; level++) {
-        uint64_t e = table[index_at(ipa, level)];
-        if (!(e & PTE_VALID))
-            break;
-        if (level < 3 && (e & PTE_TABLE)) {
-            table = phys_to_virt(e & PTE_ADDR_MASK);
-            continue;
-        }
+    bool found = s2pt_lookup(&p->pt, ipa, &e, &level);
+    spin_unlock(&p->lock);
+    if (found) {
         uint64_t bsize = LEVEL_SIZE(level);
         *pa = (e & PTE_ADDR_MASK & ~(bsize - 1)) | (ipa & (bsize - 1));
         *t = (e & S2_XN) ? P2M_DEVICE : P2M_RAM;
-        found = true;
-        break;
     }
-    spin_unlock(&p->lock);
     return found;
 }
 
@@ -318,8 +297,10 @@ void p2m_destroy(struct p2m *p)
     if (!p->root)
         return;
     flush_vmid(p);
-    size_t root_entries = (PT_ENTRIES << cfg->root_order);
-    free_table_pages(p->root, cfg->start_level, root_entries, cfg->root_order);
+    s2pt_free_tables(&p->pt);
+    size_t left = pagepool_drain(&p->pool);
+    ASSERT(left == 0); /* every table came back to the pool */
+    page_free(p->root, cfg->root_order);
     p->root = 0;
     uint64_t f = local_irq_save();
     spin_lock(&vmid_lock);

@@ -24,6 +24,14 @@ int mm_init(const void *fdt, paddr_t ram_start, paddr_t ram_end);
 unsigned int mm_ram_banks(const struct mem_range **out);
 
 paddr_t page_alloc(unsigned int order); /* 2^order pages, zeroed; 0 if none */
+/*
+ * The same for memory a domain holds (its RAM, its P2M pool): 0 as well when
+ * the allocation would leave fewer than mm_reserve_pages() free, the
+ * hypervisor's own reserve, so no guest can starve Cloison's heap.
+ */
+paddr_t page_alloc_guest(unsigned int order);
+#define MM_HYP_RESERVE_MIN (4UL << 20)
+size_t mm_reserve_pages(void);
 void page_free(paddr_t pa, unsigned int order);
 size_t mm_free_pages(void);
 /* Does [pa, pa + size) touch host RAM? (Never hand RAM out as MMIO.) */

@@ -10,15 +10,28 @@
 
 #include <cloison/types.h>
 #include <cloison/spinlock.h>
+#include <lib/pagepool.h>
+#include <lib/s2pt.h>
 
 /* P2M_RAM_RO: read-only guest RAM (read-only grant mappings); lookups report it as P2M_RAM. */
 enum p2m_type { P2M_RAM, P2M_DEVICE, P2M_RAM_RO };
 
+/*
+ * The domain's P2M pool (Xen's paging mempool): every stage-2 table of the
+ * domain comes from it; when it is empty the mapping fails with -ENOMEM.
+ * Its size counts the root table too. Elastic (grows from the heap on
+ * demand) from p2m_init() until p2m_pool_set_pages() fixes it: the domain's
+ * builder maps its layout first, then sets the size; dom0's stays elastic,
+ * as Xen takes the hardware domain's P2M pages from the heap.
+ */
 struct p2m {
-    spinlock_t lock;
+    spinlock_t lock; /* the tables and the pool */
     paddr_t root;
+    unsigned int root_pages;
     uint64_t vmid_tag; /* generation | VMID (lib/idgen.h); 0 until first entered */
-    size_t table_pages;
+    struct pagepool pool;
+    struct s2pt_ops ops;
+    struct s2pt pt;
 };
 
 /* Once: VTCR_EL2 from the CPU's features; VMIDs of at most vmid_bits_cap bits
@@ -30,6 +43,22 @@ unsigned long p2m_vmid_rollovers(void);
 void p2m_cpu_init(void); /* every pCPU: load VTCR_EL2 */
 
 int p2m_init(struct p2m *p); /* allocate the root table; -ENOMEM */
+/* Pages the pool holds (root included), and those in use (root + tables). */
+size_t p2m_pool_pages(struct p2m *p);
+size_t p2m_pool_used(struct p2m *p);
+/*
+ * Fix the pool at `pages` (root included), Xen's p2m_set_allocation: grow
+ * from the heap (never into the hypervisor's reserve, cloison/mm.h), shrink
+ * by giving back free pool pages. -ENOMEM when the heap has too little or
+ * the pages to give back are in use (the pool keeps what it reached);
+ * -EAGAIN when *budget pages moved and more are to go (budget NULL: no
+ * limit), for a continuation.
+ */
+int p2m_pool_set_pages(struct p2m *p, size_t pages, size_t *budget);
+/* XEN_DOMCTL_set/get_paging_mempool_size (the toolstack's, in bytes):
+ * -EINVAL unless page-sized, else as p2m_pool_set_pages(). */
+int p2m_set_paging_mempool_size(struct p2m *p, uint64_t bytes, size_t *budget);
+uint64_t p2m_get_paging_mempool_size(struct p2m *p);
 /*
  * Switching this pCPU to a vCPU of this p2m (context_load, IRQs masked): give
  * it a VMID of the current generation and load VTTBR_EL2. Lock-free when its
@@ -42,7 +71,10 @@ int p2m_map(struct p2m *p, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type t
 /*
  * Change one 4 KiB mapping of a live domain (add_to_physmap and friends):
  * break-before-make with a TLB flush of the domain's VMID on every pCPU,
- * splitting a block if needed. Safe while the domain's vCPUs run.
+ * splitting a block if needed. Safe while the domain's vCPUs run. Tables
+ * come from the pool (-ENOMEM when empty); clearing frees the tables it
+ * leaves empty back to the pool, and allocates nothing where nothing is
+ * mapped.
  */
 int p2m_set_page(struct p2m *p, ipa_t ipa, paddr_t pa, enum p2m_type t);
 int p2m_clear_page(struct p2m *p, ipa_t ipa);

@@ -63,6 +63,17 @@ paddr_t page_alloc(unsigned int order)
     fake_pages_live += 1L << order;
     return (paddr_t)(uintptr_t)p;
 }
+/* No hypervisor reserve on the host: the fake allocator's limits are the tests'. */
+paddr_t page_alloc_guest(unsigned int order)
+{
+    return page_alloc(order);
+}
+
+size_t mm_reserve_pages(void)
+{
+    return 0;
+}
+
 void page_free(paddr_t pa, unsigned int order)
 {
     fake_pages_freed++;
@@ -165,6 +176,26 @@ int p2m_init(struct p2m *p)
         return 0;
     }
     return -ENOMEM;
+}
+
+/* The fake has no tables: its pool is one root page, always big enough. */
+size_t p2m_pool_pages(struct p2m *p)
+{
+    (void)p;
+    return 1;
+}
+
+size_t p2m_pool_used(struct p2m *p)
+{
+    (void)p;
+    return 1;
+}
+
+int p2m_pool_set_pages(struct p2m *p, size_t pages, size_t *budget)
+{
+    (void)p;
+    (void)budget;
+    return pages >= 1 ? 0 : -ENOMEM;
 }
 
 /* Ranges, not pages: a domain's RAM is 2 MiB chunks. p2m_set_page and
