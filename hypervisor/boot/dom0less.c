@@ -12,6 +12,8 @@
  *           xen,enhanced = "enabled" | "no-xenstore" | "disabled";  optional
  *           cloison,event-channels = <8192>;   optional, Cloison's own: ports
  *                                              the domain may use (default 4096)
+ *           xen,domain-p2m-mem-mb = <2>;       optional: P2M pool (stage-2 tables)
+ *                                              in MiB (default: core/domain_p2m.c)
  *           module@4a000000 { compatible = "multiboot,kernel", "multiboot,module";
  *                             reg = <...>; bootargs = "..."; };
  *           module@4b000000 { compatible = "multiboot,ramdisk", "multiboot,module";
@@ -164,6 +166,27 @@ static bool parse_event_channels(const struct parse_ctx *c, int node, struct dom
     if (cfg->enhanced == XEN_ENHANCED_NONE)
         say(c, "property 'cloison,event-channels' ignored without 'xen,enhanced'");
     cfg->event_channels = n;
+    return true;
+}
+
+/* "xen,domain-p2m-mem-mb": the P2M pool in MiB, one cell as Xen reads it. Whether
+ * it holds the domain's layout is known once that is mapped (core/domain_p2m.c). */
+static bool parse_p2m_mem(const struct parse_ctx *c, int node, struct domain_cfg *cfg)
+{
+    int len;
+    const fdt32_t *p = fdt_getprop(c->fdt, node, "xen,domain-p2m-mem-mb", &len);
+
+    if (!p)
+        return true;
+    if (len != 4) {
+        say(c, "property 'xen,domain-p2m-mem-mb' must be one cell (MiB), has %d bytes", len);
+        return false;
+    }
+    cfg->p2m_mem_mb = fdt32_ld(p);
+    if (cfg->p2m_mem_mb == 0) {
+        say(c, "property 'xen,domain-p2m-mem-mb' is 0: the tables need at least one page");
+        return false;
+    }
     return true;
 }
 
@@ -341,8 +364,8 @@ static bool parse_modules(struct parse_ctx *c, int node, struct domain_cfg *cfg)
 /* Properties of Xen's binding that Cloison does not implement: a DTB written
  * for Xen still boots, the user learns what is not honoured. */
 static const char *const unsupported_props[] = {
-    "xen,static-mem",        "direct-map", "nr_spis",  "domain-cpupool", "passthrough",
-    "xen,domain-p2m-mem-mb", "llc-colors", "bootargs",
+    "xen,static-mem", "direct-map", "nr_spis",  "domain-cpupool",
+    "passthrough",    "llc-colors", "bootargs",
 };
 
 static void warn_unsupported(const struct parse_ctx *c, int node)
@@ -405,6 +428,7 @@ static bool parse_domain(struct parse_ctx *c, int node, struct domain_cfg *cfg)
     cfg->vpl011 = fdt_getprop(c->fdt, node, "vpl011", NULL) != NULL;
     parse_enhanced(c, node, cfg);
     ok = parse_event_channels(c, node, cfg) && ok;
+    ok = parse_p2m_mem(c, node, cfg) && ok;
     ok = parse_action(c, node, "on_poweroff", ACTION_DESTROY, &cfg->on_poweroff) && ok;
     ok = parse_action(c, node, "on_reboot", ACTION_DESTROY, &cfg->on_reboot) && ok;
     ok = parse_action(c, node, "on_crash", ACTION_DESTROY, &cfg->on_crash) && ok;

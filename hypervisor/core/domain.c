@@ -25,6 +25,7 @@
 #include <cloison/arch.h>
 #include <core/domain.h>
 #include <core/domain_ram.h>
+#include <core/domain_p2m.h>
 #include <core/domain_cfg.h>
 #include <cloison/errno.h>
 #include <core/foreign_map.h>
@@ -168,11 +169,13 @@ struct domain *domain_create(const struct domain_cfg *cfg)
         goto fail;
     /* dom0's RAM is direct-mapped: its builder allocates it (boot/dom0_build.c). */
     if (!cfg->is_dom0 && (rc = domain_alloc_ram(d, bytes)) != 0) {
-        printk("%s: cannot allocate %lu KiB of RAM (%lu KiB free)", cfg->name, cfg->memory_kib,
-               (uint64_t)mm_free_pages() * 4);
+        printk("%s: cannot allocate %lu KiB of RAM (%lu KiB free, %lu KiB of it kept for Cloison)",
+               cfg->name, cfg->memory_kib, (uint64_t)mm_free_pages() * 4,
+               (uint64_t)mm_reserve_pages() * 4);
         goto fail;
     }
-    if ((rc = create_vcpus(d, cfg->vcpus)) != 0 || (rc = domain_parts_init(d)) != 0)
+    if ((rc = create_vcpus(d, cfg->vcpus)) != 0 || (rc = domain_parts_init(d)) != 0 ||
+        (rc = domain_p2m_pool_init(d)) != 0)
         goto fail;
     return d;
 fail:
@@ -200,9 +203,10 @@ void domain_start(struct domain *d, uint64_t entry, uint64_t dtb)
     nr_domains++;
     any_domain_started = true;
     spin_unlock(&domlist_lock);
-    printk("d%u (%s): %lu MiB RAM, %u vCPU%s, entry 0x%lx, dtb 0x%lx%s", d->id, d->name,
-           (d->ram_size + d->ram1_size) >> 20, d->nr_vcpus, d->nr_vcpus > 1 ? "s" : "", entry, dtb,
-           d->xen_enhanced ? ", Xen interface" : "");
+    printk("d%u (%s): %lu MiB RAM, %u vCPU%s, entry 0x%lx, dtb 0x%lx%s, P2M pool %lu KiB", d->id,
+           d->name, (d->ram_size + d->ram1_size) >> 20, d->nr_vcpus, d->nr_vcpus > 1 ? "s" : "",
+           entry, dtb, d->xen_enhanced ? ", Xen interface" : "",
+           (uint64_t)p2m_pool_pages(&d->p2m) * 4);
     vcpu_wake(d->vcpus[0]);
 }
 

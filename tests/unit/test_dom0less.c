@@ -94,6 +94,8 @@ TEST(good_domains_all_fields)
     CHECK_EQ(cfg[2].vcpus, 8);
     CHECK_EQ(cfg[2].enhanced, XEN_ENHANCED_ENABLED);
     CHECK_EQ(cfg[2].event_channels, 8192);
+    CHECK_EQ(cfg[2].p2m_mem_mb, 3);
+    CHECK_EQ(cfg[1].p2m_mem_mb, 0); /* not given: the default */
     CHECK_EQ(cfg[2].kernel.start, 0x120000000ULL);
     CHECK_EQ(cfg[2].kernel.size, 0x3000000);
     CHECK_EQ(cfg[2].ramdisk.start, 0x150000000ULL);
@@ -175,6 +177,8 @@ static const struct {
     {"evchanbig", "property 'cloison,event-channels' (131073) outside 1..131072"},
     {"evchanlen", "property 'cloison,event-channels' must be one cell, has 8 bytes"},
     {"evchanempty", "property 'cloison,event-channels' must be one cell, has 0 bytes"},
+    {"p2mmem0", "property 'xen,domain-p2m-mem-mb' is 0"},
+    {"p2mmemlen", "property 'xen,domain-p2m-mem-mb' must be one cell (MiB), has 8 bytes"},
     {"this-node-name-is-far-too-long-for-cloison", "node name longer than 31"},
 };
 

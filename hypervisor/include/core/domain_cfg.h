@@ -63,6 +63,10 @@ struct domain_cfg {
      * 0..N-1; above 4096 only with the FIFO ABI). 0 = not given: a domU gets
      * 4096 (the whole 2-level space), dom0 the FIFO maximum. */
     uint32_t event_channels;
+    /* "xen,domain-p2m-mem-mb" (Xen's binding): the size of the domain's P2M
+     * pool, its stage-2 tables, in MiB; 0 = not given: what its layout
+     * needs plus headroom for run-time mappings (core/domain_p2m.c). */
+    uint32_t p2m_mem_mb;
     /* dom0: the control domain, built from /chosen's own modules, RAM
      * direct-mapped, device tree derived from the host's. */
     bool is_dom0;
