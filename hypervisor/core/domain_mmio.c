@@ -32,6 +32,15 @@ void domain_mmio_remove(struct domain *d, mmio_handler_fn fn, const void *opaque
     m->nr = kept;
 }
 
+bool domain_mmio_overlaps(const struct domain *d, ipa_t base, uint64_t size)
+{
+    const struct domain_mmio *m = &d->mmio;
+    for (unsigned int i = 0; i < m->nr; i++)
+        if (overlaps(&m->w[i], base, size))
+            return true;
+    return false;
+}
+
 const struct mmio_window *domain_mmio_find(const struct domain *d, ipa_t ipa)
 {
     const struct domain_mmio *m = &d->mmio;

@@ -19,6 +19,15 @@ bool domain_gfn_valid(const struct domain *d, uint64_t gfn)
     return gfn < (1ULL << (p2m_ipa_bits() - PAGE_SHIFT));
 }
 
+bool domain_gfn_mappable(struct domain *d, uint64_t gfn)
+{
+    paddr_t pa;
+    enum p2m_type t;
+    if (!domain_gfn_valid(d, gfn) || domain_mmio_overlaps(d, gfn << PAGE_SHIFT, PAGE_SIZE))
+        return false;
+    return !p2m_lookup(&d->p2m, gfn << PAGE_SHIFT, &pa, &t) || t != P2M_DEVICE;
+}
+
 const struct ram_chunk *domain_ram_chunk(const struct domain *d, ipa_t ipa)
 {
     size_t lo = 0, hi = d->nr_ram_chunks;

@@ -78,7 +78,7 @@ int foreign_map_page(struct domain *d, struct domain *od, uint64_t idx, uint64_t
 {
     paddr_t pa;
     const struct ram_chunk *c;
-    if (!domain_gfn_valid(d, gfn) || !domain_own_ram_page(od, idx, &pa, &c))
+    if (!domain_gfn_mappable(d, gfn) || !domain_own_ram_page(od, idx, &pa, &c))
         return -EINVAL;
     spin_lock(&foreign_lock);
     if (!d->foreign_maps.heap) /* its first foreign mapping: the map was all zero */

@@ -6,7 +6,7 @@
 # test_domain and test_dying_vcpu_timers. domain.c wants the hypervisor's
 # strlcpy (glibc 2.36 has none).
 DOMAIN_WORLD_SRCS := hypervisor/core/domain.c hypervisor/core/domain_hooks.c hypervisor/core/domain_p2m.c \
-    hypervisor/core/domain_ram.c hypervisor/core/domain_ram_alloc.c hypervisor/core/vcpu.c \
+    hypervisor/core/domain_ram.c hypervisor/core/domain_mmio.c hypervisor/core/domain_ram_alloc.c hypervisor/core/vcpu.c \
     hypervisor/core/foreign_map.c hypervisor/core/sched.c hypervisor/core/stretch.c \
     hypervisor/core/timer.c \
     hypervisor/arch/arm64/irq.c hypervisor/arch/arm64/vcpu_reset.c \

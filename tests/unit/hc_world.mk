@@ -8,7 +8,7 @@ HC_WORLD_SRCS := hypervisor/xen/hypercall.c $(sort $(wildcard hypervisor/xen/hc_
     hypervisor/xen/evtchn_cfg.c hypervisor/xen/grant_table.c hypervisor/xen/grant_map.c \
     hypervisor/xen/shared_info.c hypervisor/xen/target_domain.c hypervisor/xen/xen_memory.c \
     hypervisor/xen/dom0_console.c hypervisor/xen/wallclock.c \
-    hypervisor/core/domain_ram.c hypervisor/core/foreign_map.c \
+    hypervisor/core/domain_ram.c hypervisor/core/domain_mmio.c hypervisor/core/foreign_map.c \
     hypervisor/lib/u64map.c hypervisor/lib/sort.c hypervisor/lib/pfnmap.c hypervisor/lib/string.c \
     tests/unit/fakes/p2m_fake.c tests/unit/fakes/lock_fake.c \
     tests/unit/fakes/hypercall_fake.c

@@ -130,6 +130,12 @@ void domain_boot_done(void);
 /* The GFN lies inside the domain's guest-physical (IPA) space: the only
  * GFNs a hypercall may ask Cloison to map or look up. */
 bool domain_gfn_valid(const struct domain *d, uint64_t gfn);
+/* Where a domain may ask Cloison to put a page (shared_info, grant frames,
+ * grant mappings, foreign pages): a valid GFN, clear of its emulated MMIO
+ * windows and of device frames mapped to it (the GICv2 CPU interface,
+ * dom0's devices). Anything else is refused (Xen's -EINVAL for an address
+ * outside the IPA space) before any table is allocated. */
+bool domain_gfn_mappable(struct domain *d, uint64_t gfn);
 /* Free dying domains, restart those whose policy says so, power off when none runs. */
 void domain_reap(void);
 unsigned int domain_count(void);

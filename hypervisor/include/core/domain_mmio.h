@@ -46,6 +46,8 @@ struct domain_mmio {
 int domain_mmio_add(struct domain *d, ipa_t base, uint64_t size, mmio_handler_fn fn, void *opaque);
 /* Remove every window registered with this fn and opaque (none: no-op). */
 void domain_mmio_remove(struct domain *d, mmio_handler_fn fn, const void *opaque);
+/* Does [base, base + size) touch an emulated window? */
+bool domain_mmio_overlaps(const struct domain *d, ipa_t base, uint64_t size);
 /* The window holding ipa, or NULL. */
 const struct mmio_window *domain_mmio_find(const struct domain *d, ipa_t ipa);
 
