@@ -119,6 +119,8 @@ void gnttab_map_ref(struct domain *cur, struct gnttab_map_grant_ref *op)
      * attributes (GTF_PAT/PCD/PWT) are ignored for RAM, as on Xen. */
     if (pinned && (flags & ~GNTMAP_readonly) != GNTMAP_host_map)
         rc = GNTST_general_error;
+    else if (pinned && !domain_gfn_mappable(cur, op->host_addr >> PAGE_SHIFT))
+        rc = GNTST_general_error; /* Xen/ARM: guest_physmap_add_entry failed */
     else if (pinned && !pfnmap_inc(&lgt->mapped, pa >> PAGE_SHIFT))
         rc = GNTST_no_device_space; /* no memory to account it (as for maptrack) */
     else if (pinned &&

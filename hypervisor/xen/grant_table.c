@@ -227,7 +227,7 @@ int gnttab_map_frame(struct domain *d, unsigned long idx, uint64_t gfn)
     struct grant_table *gt = d->gnttab;
     /* v2 status frames (XENMAPIDX_grant_table_status) do not exist in v1:
      * that idx is simply beyond the maximum, as on Xen/ARM. */
-    if (!gt || idx >= GNTTAB_MAX_FRAMES || gfn >= (1ULL << (64 - PAGE_SHIFT))) {
+    if (!gt || idx >= GNTTAB_MAX_FRAMES || !domain_gfn_mappable(d, gfn)) {
         rc = -EINVAL;
         goto out;
     }

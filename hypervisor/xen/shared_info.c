@@ -20,17 +20,14 @@
 static int map_shared_info_locked(struct domain *d, uint64_t gfn)
 {
     struct xen_dom *x = d->xen;
-    paddr_t old;
-    enum p2m_type t;
     ASSERT_HELD(&x->mem_lock);
-    if (!domain_gfn_valid(d, gfn))
+    /* Never outside the IPA space, over an emulated window or a device
+     * frame (the GICv2 virtual CPU interface). */
+    if (!domain_gfn_mappable(d, gfn))
         return -EINVAL;
     /* One mapping at a time: the guest removes the old one first (Xen). */
     if (x->shinfo_gfn != GFN_INVALID)
         return -EBUSY;
-    /* Device frames (the GICv2 virtual CPU interface) are not replaceable. */
-    if (p2m_lookup(&d->p2m, gfn << PAGE_SHIFT, &old, &t) && t != P2M_RAM)
-        return -EINVAL;
     int rc = p2m_set_page(&d->p2m, gfn << PAGE_SHIFT, virt_to_phys(x->shinfo), P2M_RAM);
     if (!rc) {
         x->shinfo_gfn = gfn;

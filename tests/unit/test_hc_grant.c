@@ -188,6 +188,13 @@ TEST(map_and_unmap_through_the_decoder)
     CHECK_EQ(bad[0].status, GNTST_general_error);
     CHECK_EQ(bad[1].status, GNTST_bad_gntref);
 
+    /* Outside the IPA space: Xen/ARM's general error, the grant left unpinned. */
+    struct gnttab_map_grant_ref far = {
+        .host_addr = 1ULL << FAKE_IPA_BITS, .flags = GNTMAP_host_map, .ref = 5, .dom = 1};
+    CHECK_EQ(gnt(d2, GNTTABOP_map_grant_ref, &far, sizeof(far), 1), 0);
+    CHECK_EQ(far.status, GNTST_general_error);
+    CHECK_EQ(entry(d1, 5)->flags, GTF_permit_access | GTF_reading | GTF_writing);
+
     /* unmap writes only its status. */
     struct gnttab_unmap_grant_ref u = {.host_addr = MAP_AT, .dev_bus_addr = 0, .handle = 0};
     struct gnttab_unmap_grant_ref u0 = u;

@@ -97,6 +97,31 @@ TEST(add_to_physmap_checks_in_xens_order)
     CHECK(quiet());
 }
 
+static enum mmio_result no_mmio(struct vcpu *v, ipa_t ipa, unsigned int size, bool write,
+                                uint64_t *val, void *opaque)
+{
+    (void)v, (void)ipa, (void)size, (void)write, (void)val, (void)opaque;
+    return MMIO_UNHANDLED;
+}
+
+/* Xen's -EINVAL outside the IPA space; Cloison's also over an emulated MMIO
+ * window: nothing mapped, no table allocated. */
+TEST(add_to_physmap_only_where_mappable)
+{
+    world();
+    CHECK_EQ(domain_mmio_add(d1, 0x8000000, 0x10000, no_mmio, NULL), 0);
+    uint64_t beyond = 1ULL << (FAKE_IPA_BITS - PAGE_SHIFT);
+    CHECK_EQ(add(d1, DOMID_SELF, XENMAPSPACE_shared_info, 0, 0x8001), -EINVAL);
+    CHECK_EQ(add(d1, DOMID_SELF, XENMAPSPACE_shared_info, 0, beyond), -EINVAL);
+    CHECK_EQ(add(d1, DOMID_SELF, XENMAPSPACE_grant_table, 0, 0x800f), -EINVAL);
+    CHECK_EQ(add(d1, DOMID_SELF, XENMAPSPACE_grant_table, 0, beyond), -EINVAL);
+    CHECK(!mapped(d1, 0x8001, NULL) && !mapped(d1, 0x800f, NULL));
+    CHECK_EQ(d1->xen->shinfo_gfn, GFN_INVALID);
+    CHECK_EQ(add(d1, DOMID_SELF, XENMAPSPACE_grant_table, 0, 0x8010), 0); /* just past it */
+    domain_mmio_remove(d1, no_mmio, NULL);
+    CHECK(quiet());
+}
+
 TEST(remove_from_physmap)
 {
     world();
