@@ -219,10 +219,11 @@ void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
     attach_layers();
     compose_layers(); /* before any pCPU schedules or any domain exists */
     start_secondaries(fdt);
-    printk("RAM %lu MiB (%lu MiB free), %u CPUs, GICv%u, VMID %u bits, IPA %u bits, "
-           "timer %lu Hz",
-           (uint64_t)mm_total_pages() >> 8, (uint64_t)mm_free_pages() >> 8, online_cpus(),
-           irqchip_info()->version, p2m_vmid_bits(), p2m_ipa_bits(), timer_freq());
+    printk("RAM %lu MiB (%lu MiB free, %lu kept from guests), %u CPUs, GICv%u, VMID %u bits, "
+           "IPA %u bits, timer %lu Hz",
+           (uint64_t)mm_total_pages() >> 8, (uint64_t)mm_free_pages() >> 8,
+           (uint64_t)mm_reserve_pages() >> 8, online_cpus(), irqchip_info()->version,
+           p2m_vmid_bits(), p2m_ipa_bits(), timer_freq());
     create_boot_domains(fdt);
     sched_start_cpu();
 }

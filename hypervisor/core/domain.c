@@ -133,6 +133,15 @@ static int create_vcpus(struct domain *d, unsigned int n)
     return 0;
 }
 
+/* What domains may still take: free memory beyond the hypervisor's reserve.
+ * (Kept short: these lines come by the thousand when a boot tree asks for
+ * more than the machine has.) */
+static uint64_t guest_free_kib(void)
+{
+    size_t free = mm_free_pages(), reserve = mm_reserve_pages();
+    return free > reserve ? (uint64_t)(free - reserve) * 4 : 0;
+}
+
 struct domain *domain_create(const struct domain_cfg *cfg)
 {
     struct domain *d = xzalloc(sizeof(*d));
@@ -165,13 +174,14 @@ struct domain *domain_create(const struct domain_cfg *cfg)
         rc = -EINVAL;
         goto fail;
     }
-    if ((rc = p2m_init(&d->p2m)) != 0)
+    if ((rc = p2m_init(&d->p2m)) != 0) {
+        printk("%s: cannot allocate its stage-2 root (%lu KiB free)", cfg->name, guest_free_kib());
         goto fail;
+    }
     /* dom0's RAM is direct-mapped: its builder allocates it (boot/dom0_build.c). */
     if (!cfg->is_dom0 && (rc = domain_alloc_ram(d, bytes)) != 0) {
-        printk("%s: cannot allocate %lu KiB of RAM (%lu KiB free, %lu KiB of it kept for Cloison)",
-               cfg->name, cfg->memory_kib, (uint64_t)mm_free_pages() * 4,
-               (uint64_t)mm_reserve_pages() * 4);
+        printk("%s: cannot allocate %lu KiB of RAM (%lu KiB free)", cfg->name, cfg->memory_kib,
+               guest_free_kib());
         goto fail;
     }
     if ((rc = create_vcpus(d, cfg->vcpus)) != 0 || (rc = domain_parts_init(d)) != 0 ||
