@@ -82,6 +82,8 @@ class Domain:
     # Ports the domain may use: Cloison's `cloison,event-channels` (as xl.cfg's
     # event_channels), written for Cloison only so Xen's tree stays its own binding.
     event_channels: Optional[int] = None
+    # Xen's `xen,domain-p2m-mem-mb`: the domain's P2M pool in MiB (None: the default).
+    p2m_mem_mb: Optional[int] = None
     # True: load this domain's files once and name that copy in every sharing
     # domain's modules (one kernel for many domains, as a real boot tree may).
     share_modules: bool = False
@@ -181,6 +183,8 @@ def _chosen_block(domains: list[Domain], bootargs: str, hv: str = "cloison") -> 
                 lines.append(f'\t\t\t{prop} = "{getattr(dom, prop)}";')
         if dom.event_channels is not None and hv == "cloison":
             lines.append(f"\t\t\tcloison,event-channels = <{dom.event_channels}>;")
+        if dom.p2m_mem_mb is not None:
+            lines.append(f"\t\t\txen,domain-p2m-mem-mb = <{dom.p2m_mem_mb}>;")
         for kind, _, addr, size in mods:
             lines += [f"\t\t\tmodule@{addr:x} {{",
                       f'\t\t\t\tcompatible = "multiboot,{kind}", "multiboot,module";',

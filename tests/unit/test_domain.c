@@ -231,6 +231,43 @@ TEST(dom0_is_domain_0_and_its_builder_owns_its_ram)
     CHECK(all_freed());
 }
 
+/* The P2M pool: xen,domain-p2m-mem-mb when given (refused, naming the
+ * property, when less than the layout's tables), else the layout's tables
+ * plus headroom only for a Xen-enhanced domain; dom0's is left elastic. */
+TEST(p2m_pool_sized_from_layout_or_property)
+{
+    setup(true);
+    fake_p2m_layout_pages = 3;
+    struct domain_cfg c = cfg("plain", 4096, 1);
+    struct domain *d = domain_create(&c);
+    REQUIRE(d);
+    CHECK_EQ(fake_p2m_pool_set, 3); /* a plain VM changes nothing at run time */
+    domain_discard(d);
+    c.enhanced = XEN_ENHANCED_NO_XENSTORE;
+    REQUIRE((d = domain_create(&c)));
+    CHECK_EQ(fake_p2m_pool_set, 3 + 2 + 2); /* two 2 MiB blocks, two outside RAM */
+    domain_discard(d);
+    c.p2m_mem_mb = 2;
+    REQUIRE((d = domain_create(&c)));
+    CHECK_EQ(fake_p2m_pool_set, 512);
+    domain_discard(d);
+    fake_p2m_layout_pages = 300;
+    c.p2m_mem_mb = 1;
+    fake_printk_log[0] = 0;
+    CHECK(!domain_create(&c));
+    CHECK(strstr(fake_printk_log, "plain: property 'xen,domain-p2m-mem-mb' (1 MiB) is less than "
+                                  "the 1200 KiB its stage-2 tables need for its layout\n"));
+    CHECK(strstr(fake_printk_log, "plain: domain not created"));
+    CHECK(all_freed());
+    fake_p2m_pool_set = 0;
+    c.is_dom0 = true;
+    REQUIRE((d = domain_create(&c)));
+    CHECK_EQ(fake_p2m_pool_set, 0);
+    domain_discard(d);
+    fake_p2m_layout_pages = 1;
+    CHECK(all_freed());
+}
+
 static uint16_t create_discard(const struct domain_cfg *c)
 {
     struct domain *d = domain_create(c);

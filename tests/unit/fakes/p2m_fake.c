@@ -1,4 +1,6 @@
 /* fakes/p2m_fake.h: allocator, heap, printk and stage 2 on the host. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <core/domain.h>
@@ -102,9 +104,17 @@ size_t mm_free_pages(void)
 {
     return 0x10000 - (size_t)fake_pages_live;
 }
+char fake_printk_log[1024];
 void printk(const char *fmt, ...)
 {
-    (void)fmt;
+    size_t n = strlen(fake_printk_log);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n + 2 < sizeof(fake_printk_log)) {
+        vsnprintf(fake_printk_log + n, sizeof(fake_printk_log) - n - 1, fmt, ap);
+        strcat(fake_printk_log, "\n");
+    }
+    va_end(ap);
 }
 unsigned int p2m_ipa_bits(void)
 {
@@ -178,24 +188,29 @@ int p2m_init(struct p2m *p)
     return -ENOMEM;
 }
 
-/* The fake has no tables: its pool is one root page, always big enough. */
+/* The fake has no tables: its layout uses what the test says, the pool is
+ * whatever was last set. */
+size_t fake_p2m_layout_pages = 1, fake_p2m_pool_set;
 size_t p2m_pool_pages(struct p2m *p)
 {
     (void)p;
-    return 1;
+    return fake_p2m_pool_set;
 }
 
 size_t p2m_pool_used(struct p2m *p)
 {
     (void)p;
-    return 1;
+    return fake_p2m_layout_pages;
 }
 
 int p2m_pool_set_pages(struct p2m *p, size_t pages, size_t *budget)
 {
     (void)p;
     (void)budget;
-    return pages >= 1 ? 0 : -ENOMEM;
+    if (pages < fake_p2m_layout_pages)
+        return -ENOMEM;
+    fake_p2m_pool_set = pages;
+    return 0;
 }
 
 /* Ranges, not pages: a domain's RAM is 2 MiB chunks. p2m_set_page and

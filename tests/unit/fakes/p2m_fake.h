@@ -29,6 +29,10 @@ extern unsigned int fake_p2m_live; /* p2m_init() tables not yet destroyed */
 extern unsigned int fake_heap_fail_in, fake_page_fail_in;
 extern unsigned int fake_heap_failed, fake_page_failed;
 extern unsigned int fake_page_max_order; /* page_alloc() of a larger order fails */
+/* What p2m_pool_used() answers (1), and the size p2m_pool_set_pages() last set. */
+extern size_t fake_p2m_layout_pages, fake_p2m_pool_set;
+/* printk()'s lines, newline-ended, until full; a test empties it. */
+extern char fake_printk_log[1024];
 /* Called with each block xfree() is about to free (a test's lifetime check). */
 extern void (*fake_before_free)(void *p);
 /* Called as p2m_set_page() or p2m_clear_page() begins, while set: where
