@@ -46,7 +46,8 @@
  * 19. timer_queue.lock   one pCPU's software timer queue, and whether each timer on it is
  *                        killed (core/timer.c)
  * 20. wc_lock            the wallclock base and its copy in shared_info (xen/wallclock.c)
- * 21. p2m.lock           one domain's stage-2 tables (struct p2m, arch/arm64/p2m.c)
+ * 21. p2m.lock           one domain's stage-2 tables and its P2M pool; growing the pool
+ *                        takes mm_lock under it (struct p2m, arch/arm64/p2m.c)
  * 22. vmid_lock          the VMID allocator's slow path and VMID-targeted TLB flushes
  *                        (arch/arm64/p2m.c)
  * 23. map_lock           the EL2 page tables, ioremap() (arch/arm64/mmu.c)
