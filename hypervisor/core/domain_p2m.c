@@ -40,6 +40,20 @@ size_t domain_p2m_headroom(const struct domain *d)
     return (size_t)((ram + (1ULL << BLOCK_SHIFT) - 1) >> BLOCK_SHIFT) + P2M_FIXED_HEADROOM;
 }
 
+int domain_set_paging_mempool_size(struct domain *d, uint64_t bytes, size_t *budget)
+{
+    if (bytes & (PAGE_SIZE - 1))
+        return -EINVAL; /* Xen: a non page-sized request */
+    if (d->is_privileged)
+        return 0; /* the hardware domain's P2M pages come from the heap */
+    return p2m_set_paging_mempool_size(&d->p2m, bytes, budget);
+}
+
+uint64_t domain_get_paging_mempool_size(struct domain *d)
+{
+    return p2m_get_paging_mempool_size(&d->p2m);
+}
+
 int domain_p2m_pool_init(struct domain *d)
 {
     size_t used = p2m_pool_used(&d->p2m), pages;

@@ -6,8 +6,10 @@
  * as they were (domain_world.h). Lifecycle: test_domain_life.c.
  */
 #include "harness.h"
+#include <cloison/errno.h>
 #include <cloison/p2m.h>
 #include <core/domain.h>
+#include <core/domain_p2m.h>
 #include <core/domain_ram.h>
 #include <core/vcpu.h>
 #include <public/xen.h>
@@ -259,9 +261,20 @@ TEST(p2m_pool_sized_from_layout_or_property)
                                   "the 1200 KiB its stage-2 tables need for its layout\n"));
     CHECK(strstr(fake_printk_log, "plain: domain not created"));
     CHECK(all_freed());
+    /* The toolstack's resize (XEN_DOMCTL_set_paging_mempool_size). */
+    fake_p2m_layout_pages = 3;
+    c.p2m_mem_mb = 0;
+    REQUIRE((d = domain_create(&c)));
+    CHECK_EQ(domain_set_paging_mempool_size(d, 4097, NULL), -EINVAL);
+    CHECK_EQ(domain_set_paging_mempool_size(d, 2 * 4096, NULL), -ENOMEM); /* below what is used */
+    CHECK_EQ(domain_set_paging_mempool_size(d, 64 * 4096, NULL), 0);
+    CHECK_EQ(domain_get_paging_mempool_size(d), 64 * 4096);
+    domain_discard(d);
     fake_p2m_pool_set = 0;
     c.is_dom0 = true;
     REQUIRE((d = domain_create(&c)));
+    CHECK_EQ(fake_p2m_pool_set, 0);
+    CHECK_EQ(domain_set_paging_mempool_size(d, 4096, NULL), 0); /* no effect: dom0 uses the heap */
     CHECK_EQ(fake_p2m_pool_set, 0);
     domain_discard(d);
     fake_p2m_layout_pages = 1;

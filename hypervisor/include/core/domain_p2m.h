@@ -13,4 +13,14 @@ size_t domain_p2m_headroom(const struct domain *d);
  * elastic. 0 or a negative errno, reported. */
 int domain_p2m_pool_init(struct domain *d);
 
+/*
+ * XEN_DOMCTL_set_paging_mempool_size / get_paging_mempool_size for the
+ * toolstack (its issue adds the domctl): bytes, page-sized (-EINVAL), root
+ * included; -ENOMEM as p2m_pool_set_pages(), -EAGAIN when *budget pages
+ * moved and more are to go (a continuation). For dom0 the size is accepted
+ * and has no effect: its tables come from the heap, as on Xen 4.17.
+ */
+int domain_set_paging_mempool_size(struct domain *d, uint64_t bytes, size_t *budget);
+uint64_t domain_get_paging_mempool_size(struct domain *d);
+
 #endif

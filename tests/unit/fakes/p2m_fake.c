@@ -203,6 +203,16 @@ size_t p2m_pool_used(struct p2m *p)
     return fake_p2m_layout_pages;
 }
 
+int p2m_set_paging_mempool_size(struct p2m *p, uint64_t bytes, size_t *budget)
+{
+    return p2m_pool_set_pages(p, bytes >> PAGE_SHIFT, budget);
+}
+
+uint64_t p2m_get_paging_mempool_size(struct p2m *p)
+{
+    return (uint64_t)p2m_pool_pages(p) << PAGE_SHIFT;
+}
+
 int p2m_pool_set_pages(struct p2m *p, size_t pages, size_t *budget)
 {
     (void)p;
