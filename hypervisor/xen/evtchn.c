@@ -13,7 +13,8 @@
 #include <string.h>
 #include "evtchn_priv.h"
 
-spinlock_t evtchn_lock = SPINLOCK_INIT; /* also taken by evtchn_fifo.c */
+/* Domains by id, for the operations that name another domain (see xen/evtchn.h). */
+static spinlock_t registry_lock = SPINLOCK_INIT;
 static struct xen_dom *registry;
 
 /* Per-vCPU VIRQs; every other VIRQ is global and bound on vCPU 0 only. */
@@ -28,33 +29,85 @@ static bool virq_is_global(uint32_t virq)
 /* Delivery goes to whichever ABI the domain uses now. */
 static void set_pending(struct xen_dom *x, uint32_t port)
 {
+    ASSERT_HELD(&x->pending_lock);
     if (x->fifo)
         evtchn_fifo_set_pending(x, port);
     else
         evtchn_2l_set_pending(x, chan(x, port)->notify_vcpu, port);
 }
 
-static struct xen_dom *lookup_locked(uint16_t domid)
+/* Raise `port` of x from outside x's own writers: x's pending_lock only,
+ * whatever evtchn_lock the caller holds. */
+static void deliver(struct xen_dom *x, uint32_t port)
 {
-    ASSERT_HELD(&evtchn_lock);
-    for (struct xen_dom *x = registry; x; x = x->evtchn_next)
-        if (x->domid == domid)
-            return x;
-    return NULL;
+    spin_lock(&x->pending_lock);
+    set_pending(x, port);
+    spin_unlock(&x->pending_lock);
+}
+
+/* A pin keeps x (and its locks) allocated while a pCPU holds none of them:
+ * evtchn_destroy() waits for the last one before the table goes. */
+static void pin(struct xen_dom *x)
+{
+    __atomic_fetch_add(&x->evtchn_pins, 1, __ATOMIC_ACQ_REL);
+}
+
+static void unpin(struct xen_dom *x)
+{
+    __atomic_fetch_sub(&x->evtchn_pins, 1, __ATOMIC_ACQ_REL);
+}
+
+/* The registered domain with this id, pinned, or NULL. Taken holding no
+ * evtchn lock; nothing is taken under registry_lock. */
+static struct xen_dom *lookup_pinned(uint16_t domid)
+{
+    spin_lock(&registry_lock);
+    struct xen_dom *x = registry;
+    while (x && x->domid != domid)
+        x = x->evtchn_next;
+    if (x)
+        pin(x);
+    spin_unlock(&registry_lock);
+    return x;
 }
 
 /* Xen's rcu_lock_domain_by_any_id then the XSM_TARGET check: -ESRCH for no
- * such domain, -EPERM for someone else's unless privileged. */
-static int target_locked(struct xen_dom *caller, uint16_t dom, struct xen_dom **out)
+ * such domain, -EPERM for someone else's unless privileged. Another domain
+ * comes pinned: release it with target_put(). */
+static int target_get(struct xen_dom *caller, uint16_t dom, struct xen_dom **out)
 {
-    ASSERT_HELD(&evtchn_lock);
-    struct xen_dom *t = dom == DOMID_SELF ? caller : lookup_locked(dom);
+    if (dom == DOMID_SELF || dom == caller->domid) {
+        *out = caller;
+        return 0;
+    }
+    struct xen_dom *t = lookup_pinned(dom);
     if (!t)
         return -ESRCH;
-    if (t != caller && !caller->privileged)
+    if (!caller->privileged) {
+        unpin(t);
         return -EPERM;
+    }
     *out = t;
     return 0;
+}
+
+static void target_put(struct xen_dom *caller, struct xen_dom *t)
+{
+    if (t != caller)
+        unpin(t);
+}
+
+/* One domain's table for writing: its bindings, then its delivery state. */
+static void lock_table(struct xen_dom *x)
+{
+    spin_lock(&x->evtchn_lock);
+    spin_lock(&x->pending_lock);
+}
+
+static void unlock_table(struct xen_dom *x)
+{
+    spin_unlock(&x->pending_lock);
+    spin_unlock(&x->evtchn_lock);
 }
 
 /* The bucket of `port`, and its group if that is missing too. A group left
@@ -76,6 +129,7 @@ static int alloc_bucket(struct xen_dom *x, uint32_t port)
  * bucket on first use; -ENOSPC when full (Xen's error for the limit too). */
 static int get_free_port(struct xen_dom *x, uint32_t *out)
 {
+    ASSERT_HELD(&x->pending_lock); /* and evtchn_lock: it may add a bucket */
     for (uint32_t p = x->free_hint; p < x->max_ports; p++) {
         if (!evtchn_bucket(x, p)) {
             int rc = alloc_bucket(x, p);
@@ -103,6 +157,7 @@ static void clear_binding(struct evtchn *c)
 /* A port from get_free_port() gets its state: it is now in use. */
 static struct evtchn *take_port(struct xen_dom *x, uint32_t port, uint8_t state, uint32_t vcpu)
 {
+    ASSERT_HELD(&x->pending_lock);
     struct evtchn *c = chan(x, port);
     ASSERT(c->state == ECS_FREE);
     clear_binding(c);
@@ -116,6 +171,7 @@ static struct evtchn *take_port(struct xen_dom *x, uint32_t port, uint8_t state,
 
 static void free_port(struct xen_dom *x, uint32_t port)
 {
+    ASSERT_HELD(&x->pending_lock);
     struct evtchn *c = chan(x, port);
     /* A later binding of this port must not see a stale event. A backend's
      * port above 4095 may outlive a reset to 2-level: it has no bit there. */
@@ -174,50 +230,122 @@ static uint32_t port_limit(const struct xen_dom *x)
 
 int evtchn_init(struct xen_dom *x)
 {
+    x->evtchn_lock = (spinlock_t)SPINLOCK_INIT;
+    x->pending_lock = (spinlock_t)SPINLOCK_INIT;
     x->port_limit = port_limit(x);
     evtchn_abi_changed(x); /* 2-level until the guest sets up FIFO */
     x->free_hint = 0;
     uint32_t zero;
-    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    lock_table(x);
     int rc = get_free_port(x, &zero); /* bucket 0, with port 0 reserved */
-    if (!rc) {
-        x->evtchn_next = registry;
-        registry = x;
-    }
-    spin_unlock_irqrestore(&evtchn_lock, f);
-    if (rc)
+    unlock_table(x);
+    if (rc) {
         free_table(x); /* the caller frees x without evtchn_destroy */
-    return rc;
+        return rc;
+    }
+    spin_lock(&registry_lock);
+    x->evtchn_next = registry;
+    registry = x;
+    spin_unlock(&registry_lock);
+    return 0;
 }
 
-/* Undo the binding of a port in use and free it. */
+/* The other domain `port` of x is bound to, NULL if none (or x itself).
+ * Only a bucket that exists is looked at, whatever the ABI's limit now. */
+static struct xen_dom *peer_of(struct xen_dom *x, uint32_t port)
+{
+    ASSERT_HELD(&x->evtchn_lock);
+    if (port >= EVTCHN_FIFO_NR_CHANNELS || !evtchn_bucket(x, port))
+        return NULL;
+    const struct evtchn *c = chan(x, port);
+    return c->state == ECS_INTERDOMAIN && c->remote != x ? c->remote : NULL;
+}
+
+/*
+ * Lock x's bindings and, if `port` is bound to another domain, that domain's
+ * too, the lower domain id first (cloison/spinlock.h). Holding x's, the peer's
+ * is tried; if it is busy and comes first, x's is dropped and both are taken
+ * in order, the peer pinned meanwhile (nothing else keeps it allocated then),
+ * and the binding looked at again. Returns the peer whose lock is held.
+ */
+static struct xen_dom *lock_with_peer(struct xen_dom *x, uint32_t port)
+{
+    spin_lock(&x->evtchn_lock);
+    for (;;) {
+        struct xen_dom *r = peer_of(x, port);
+        if (!r)
+            return NULL;
+        if (r->domid > x->domid) {
+            spin_lock(&r->evtchn_lock);
+            return r;
+        }
+        if (spin_trylock(&r->evtchn_lock))
+            return r;
+        pin(r);
+        spin_unlock(&x->evtchn_lock);
+        spin_lock(&r->evtchn_lock);
+        spin_lock(&x->evtchn_lock);
+        if (peer_of(x, port) == r) {
+            unpin(r); /* the binding keeps it now: its teardown needs our lock */
+            return r;
+        }
+        spin_unlock(&r->evtchn_lock); /* rebound meanwhile: unlock before unpinning */
+        unpin(r);
+    }
+}
+
+static void unlock_with_peer(struct xen_dom *x, struct xen_dom *r)
+{
+    if (r)
+        spin_unlock(&r->evtchn_lock);
+    spin_unlock(&x->evtchn_lock);
+}
+
+/* Both domains' bindings, the lower domain id first; once if they are one. */
+static void lock_pair(struct xen_dom *a, struct xen_dom *b)
+{
+    struct xen_dom *first = a->domid <= b->domid ? a : b;
+    spin_lock(&first->evtchn_lock);
+    if (a != b)
+        spin_lock(&(first == a ? b : a)->evtchn_lock);
+}
+
+static void unlock_pair(struct xen_dom *a, struct xen_dom *b)
+{
+    if (a != b)
+        spin_unlock(&b->evtchn_lock);
+    spin_unlock(&a->evtchn_lock);
+}
+
+/* Undo the binding of a port in use and free it. x's evtchn_lock is held,
+ * and the peer's if the port is bound to another domain. */
 static void unbind_locked(struct xen_dom *x, uint32_t port)
 {
-    ASSERT_HELD(&evtchn_lock);
+    ASSERT_HELD(&x->evtchn_lock);
     struct evtchn *c = chan(x, port);
-    switch (c->state) {
-    case ECS_VIRQ:
-        for (unsigned int v = 0; v < XEN_DOM_MAX_VCPUS; v++)
-            if (c->remote_port < NR_VIRQS && x->virq_port[v][c->remote_port] == port)
-                x->virq_port[v][c->remote_port] = 0;
-        break;
-    case ECS_INTERDOMAIN: {
+    if (c->state == ECS_INTERDOMAIN) {
         /* The peer goes back to unbound, bindable again by the closer. */
-        struct evtchn *r = chan(c->remote, c->remote_port);
+        struct xen_dom *rd = c->remote;
+        ASSERT_HELD(&rd->evtchn_lock);
+        spin_lock(&rd->pending_lock);
+        struct evtchn *r = chan(rd, c->remote_port);
         r->state = ECS_UNBOUND;
         r->remote = NULL; /* remote_domid shares its bytes */
         r->remote_domid = x->domid;
-        break;
+        spin_unlock(&rd->pending_lock);
     }
-    default:
-        break;
-    }
+    spin_lock(&x->pending_lock);
+    if (c->state == ECS_VIRQ)
+        for (unsigned int v = 0; v < XEN_DOM_MAX_VCPUS; v++)
+            if (c->remote_port < NR_VIRQS && x->virq_port[v][c->remote_port] == port)
+                x->virq_port[v][c->remote_port] = 0;
     free_port(x, port);
+    spin_unlock(&x->pending_lock);
 }
 
 static int close_locked(struct xen_dom *x, uint32_t port)
 {
-    ASSERT_HELD(&evtchn_lock);
+    ASSERT_HELD(&x->evtchn_lock);
     if (!port_valid(x, port) || chan(x, port)->state == ECS_FREE ||
         chan(x, port)->state == ECS_RESERVED)
         return -EINVAL;
@@ -225,78 +353,121 @@ static int close_locked(struct xen_dom *x, uint32_t port)
     return 0;
 }
 
-/* Close every port in use, whatever the ABI's limit now (a backend's port
- * may lie above it after a reset). */
-static void close_all_locked(struct xen_dom *x)
+/* Close `port` if its bucket exists and it is in use (a reset keeps the
+ * hypervisor backends' ports), taking the locks it needs itself. */
+static void close_any(struct xen_dom *x, uint32_t port, bool keep_xen)
 {
-    ASSERT_HELD(&evtchn_lock);
-    for (uint32_t p = evtchn_next_allocated(x, 1); p < EVTCHN_FIFO_NR_CHANNELS;
-         p = evtchn_next_allocated(x, p + 1)) {
-        struct evtchn *c = chan(x, p);
-        if (c->state != ECS_FREE && c->state != ECS_RESERVED)
-            unbind_locked(x, p);
+    struct xen_dom *r = lock_with_peer(x, port);
+    if (evtchn_bucket(x, port)) {
+        uint8_t st = chan(x, port)->state;
+        if (st != ECS_FREE && st != ECS_RESERVED && !(keep_xen && st == ECS_XEN))
+            unbind_locked(x, port);
     }
+    unlock_with_peer(x, r);
 }
 
+/* The first allocated port >= p, looked up under x's lock. */
+static uint32_t next_allocated(struct xen_dom *x, uint32_t p)
+{
+    spin_lock(&x->evtchn_lock);
+    p = evtchn_next_allocated(x, p);
+    spin_unlock(&x->evtchn_lock);
+    return p;
+}
+
+/*
+ * Unregistered first, so no lookup finds it; marked dead, so whoever pinned
+ * it before makes no new binding; then every port is closed, whatever the
+ * ABI's limit now (a backend's port may lie above it after a reset), each
+ * with its peer's lock; then the pins are waited out. Bounded by the
+ * domain's own ports.
+ */
 void evtchn_destroy(struct xen_dom *x)
 {
-    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    spin_lock(&registry_lock);
     for (struct xen_dom **pp = &registry; *pp; pp = &(*pp)->evtchn_next) {
         if (*pp == x) {
             *pp = x->evtchn_next;
             break;
         }
     }
-    close_all_locked(x);
+    spin_unlock(&registry_lock);
+    spin_lock(&x->evtchn_lock);
+    x->evtchn_dead = true;
+    spin_unlock(&x->evtchn_lock);
+    for (uint32_t p = next_allocated(x, 1); p < EVTCHN_FIFO_NR_CHANNELS;
+         p = next_allocated(x, p + 1))
+        close_any(x, p, false);
+    lock_table(x);
     if (x->fifo)
         evtchn_fifo_free(x);
-    spin_unlock_irqrestore(&evtchn_lock, f);
-    /* Unregistered and unbound: nobody reaches the table any more. */
+    unlock_table(x);
+    while (__atomic_load_n(&x->evtchn_pins, __ATOMIC_ACQUIRE))
+        ; /* a peer between dropping and retaking locks: a few instructions */
+    /* Unregistered, unbound, unpinned: nobody reaches the table any more. */
     free_table(x);
 }
 
 int evtchn_alloc_unbound(struct xen_dom *caller, uint16_t dom, uint16_t remote_dom, uint32_t *port)
 {
     struct xen_dom *x;
-    uint64_t f = spin_lock_irqsave(&evtchn_lock);
-    int rc = target_locked(caller, dom, &x);
-    if (!rc)
-        rc = get_free_port(x, port);
+    int rc = target_get(caller, dom, &x);
+    if (rc)
+        return rc;
+    lock_table(x);
+    rc = x->evtchn_dead ? -ESRCH : get_free_port(x, port);
     if (!rc) {
         /* Xen does not check that remote_dom exists: it may be created later. */
         struct evtchn *c = take_port(x, *port, ECS_UNBOUND, 0);
         c->remote_domid = remote_dom == DOMID_SELF ? caller->domid : remote_dom;
     }
-    spin_unlock_irqrestore(&evtchn_lock, f);
+    unlock_table(x);
+    target_put(caller, x);
     return rc;
+}
+
+/* Both bindings are written with both evtchn_locks held, each side's under
+ * its own pending_lock, one at a time. */
+static int bind_locked(struct xen_dom *ld, struct xen_dom *rd, uint32_t rport, uint32_t *lport)
+{
+    spin_lock(&ld->pending_lock);
+    int rc = rd->evtchn_dead ? -ESRCH : get_free_port(ld, lport);
+    /* Only an unbound port reserved for us; a second bind finds it bound. */
+    if (!rc && (!port_valid(rd, rport) || chan(rd, rport)->state != ECS_UNBOUND ||
+                chan(rd, rport)->remote_domid != ld->domid))
+        rc = -EINVAL;
+    if (!rc) {
+        struct evtchn *l = take_port(ld, *lport, ECS_INTERDOMAIN, 0);
+        l->remote = rd;
+        l->remote_port = rport;
+    }
+    spin_unlock(&ld->pending_lock);
+    if (rc)
+        return rc;
+    spin_lock(&rd->pending_lock);
+    struct evtchn *r = chan(rd, rport);
+    r->state = ECS_INTERDOMAIN;
+    r->remote = ld;
+    r->remote_port = *lport;
+    spin_unlock(&rd->pending_lock);
+    /* The peer may have signalled before we bound: Xen marks the new port
+     * pending so no notification is lost. */
+    deliver(ld, *lport);
+    return 0;
 }
 
 int evtchn_bind_interdomain(struct xen_dom *ld, uint16_t remote_dom, uint32_t rport,
                             uint32_t *lport)
 {
-    uint64_t f = spin_lock_irqsave(&evtchn_lock);
-    struct xen_dom *rd = remote_dom == DOMID_SELF ? ld : lookup_locked(remote_dom);
-    int rc = rd ? get_free_port(ld, lport) : -ESRCH;
-    if (rc)
-        goto out;
-    /* Only an unbound port reserved for us; a second bind finds it bound. */
-    if (!port_valid(rd, rport) || chan(rd, rport)->state != ECS_UNBOUND ||
-        chan(rd, rport)->remote_domid != ld->domid) {
-        rc = -EINVAL;
-        goto out;
-    }
-    struct evtchn *l = take_port(ld, *lport, ECS_INTERDOMAIN, 0);
-    struct evtchn *r = chan(rd, rport);
-    l->remote = rd;
-    l->remote_port = rport;
-    r->state = ECS_INTERDOMAIN;
-    r->remote = ld;
-    r->remote_port = *lport;
-    /* The peer may have signalled before we bound: Xen marks the new port
-     * pending so no notification is lost. */
-    set_pending(ld, *lport);
-out:
-    spin_unlock_irqrestore(&evtchn_lock, f);
+    bool self = remote_dom == DOMID_SELF || remote_dom == ld->domid;
+    struct xen_dom *rd = self ? ld : lookup_pinned(remote_dom);
+    if (!rd)
+        return -ESRCH;
+    lock_pair(ld, rd);
+    int rc = bind_locked(ld, rd, rport, lport);
+    unlock_pair(ld, rd);
+    if (!self)
+        unpin(rd);
     return rc;
 }
 
@@ -306,14 +477,14 @@ int evtchn_bind_virq(struct xen_dom *x, uint32_t virq, uint32_t vcpu, uint32_t *
         return -EINVAL;
     if (vcpu >= x->nr_vcpus)
         return -ENOENT;
-    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    lock_table(x);
     int rc = x->virq_port[vcpu][virq] ? -EEXIST : get_free_port(x, port);
     if (!rc) {
         struct evtchn *c = take_port(x, *port, ECS_VIRQ, vcpu);
         c->remote_port = virq;
         x->virq_port[vcpu][virq] = *port;
     }
-    spin_unlock_irqrestore(&evtchn_lock, f);
+    unlock_table(x);
     return rc;
 }
 
@@ -321,11 +492,11 @@ int evtchn_bind_ipi(struct xen_dom *x, uint32_t vcpu, uint32_t *port)
 {
     if (vcpu >= x->nr_vcpus)
         return -ENOENT;
-    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    lock_table(x);
     int rc = get_free_port(x, port);
     if (!rc)
         take_port(x, *port, ECS_IPI, vcpu);
-    spin_unlock_irqrestore(&evtchn_lock, f);
+    unlock_table(x);
     return rc;
 }
 
@@ -333,7 +504,7 @@ int evtchn_bind_vcpu(struct xen_dom *x, uint32_t port, uint32_t vcpu)
 {
     if (vcpu >= x->nr_vcpus)
         return -ENOENT;
-    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    lock_table(x);
     int rc = -EINVAL;
     if (port_valid(x, port)) {
         struct evtchn *c = chan(x, port);
@@ -346,34 +517,39 @@ int evtchn_bind_vcpu(struct xen_dom *x, uint32_t port, uint32_t vcpu)
             rc = 0;
         }
     }
-    spin_unlock_irqrestore(&evtchn_lock, f);
+    unlock_table(x);
     return rc;
 }
 
 int evtchn_close(struct xen_dom *x, uint32_t port)
 {
-    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    struct xen_dom *r = lock_with_peer(x, port);
     int rc = close_locked(x, port);
-    spin_unlock_irqrestore(&evtchn_lock, f);
+    unlock_with_peer(x, r);
     return rc;
 }
 
+/*
+ * The sender's own evtchn_lock keeps its binding, and so the peer, in place
+ * (the peer's teardown unbinds under it); the event goes in under the
+ * receiver's pending_lock alone. So two domains' sends share no lock unless
+ * one sends to the other.
+ */
 int evtchn_send(struct xen_dom *x, uint32_t port)
 {
     evtchn_xen_notify_fn notify = NULL;
-    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    spin_lock(&x->evtchn_lock);
     int rc = 0;
     if (!port_valid(x, port)) {
         rc = -EINVAL;
     } else {
         struct evtchn *c = chan(x, port);
         switch (c->state) {
-        case ECS_INTERDOMAIN: {
-            set_pending(c->remote, c->remote_port);
+        case ECS_INTERDOMAIN:
+            deliver(c->remote, c->remote_port);
             break;
-        }
         case ECS_IPI:
-            set_pending(x, port);
+            deliver(x, port);
             break;
         case ECS_UNBOUND: /* nobody listens yet: silently dropped, as on Xen */
             break;
@@ -384,7 +560,7 @@ int evtchn_send(struct xen_dom *x, uint32_t port)
             rc = -EINVAL;
         }
     }
-    spin_unlock_irqrestore(&evtchn_lock, f);
+    spin_unlock(&x->evtchn_lock);
     /* Outside the lock: the backend may raise events itself. */
     if (notify)
         notify(x->d, port);
@@ -398,43 +574,53 @@ static const uint32_t status_of[] = {
     [ECS_XEN] = EVTCHNSTAT_interdomain,
 };
 
+static void status_locked(struct xen_dom *x, struct evtchn_status *st)
+{
+    ASSERT_HELD(&x->evtchn_lock);
+    const struct evtchn *c = chan(x, st->port);
+    memset(&st->u, 0, sizeof(st->u));
+    st->status = status_of[c->state];
+    st->vcpu = c->notify_vcpu;
+    if (c->state == ECS_UNBOUND) {
+        st->u.unbound.dom = c->remote_domid;
+    } else if (c->state == ECS_INTERDOMAIN) {
+        st->u.interdomain.dom = c->remote->domid; /* bound: kept by our lock */
+        st->u.interdomain.port = c->remote_port;
+    } else if (c->state == ECS_XEN) {
+        st->u.interdomain.dom = DOMID_XEN; /* the peer is the hypervisor */
+        st->u.interdomain.port = st->port;
+    } else if (c->state == ECS_VIRQ) {
+        st->u.virq = c->remote_port;
+    }
+}
+
 int evtchn_status(struct xen_dom *caller, struct evtchn_status *st)
 {
     struct xen_dom *x;
-    uint64_t f = spin_lock_irqsave(&evtchn_lock);
-    int rc = target_locked(caller, st->dom, &x);
-    if (!rc && !port_valid(x, st->port))
+    int rc = target_get(caller, st->dom, &x);
+    if (rc)
+        return rc;
+    spin_lock(&x->evtchn_lock);
+    if (x->evtchn_dead)
+        rc = -ESRCH;
+    else if (!port_valid(x, st->port))
         rc = -EINVAL;
-    if (!rc) {
-        const struct evtchn *c = chan(x, st->port);
-        memset(&st->u, 0, sizeof(st->u));
-        st->status = status_of[c->state];
-        st->vcpu = c->notify_vcpu;
-        if (c->state == ECS_UNBOUND) {
-            st->u.unbound.dom = c->remote_domid;
-        } else if (c->state == ECS_INTERDOMAIN) {
-            st->u.interdomain.dom = c->remote->domid;
-            st->u.interdomain.port = c->remote_port;
-        } else if (c->state == ECS_XEN) {
-            st->u.interdomain.dom = DOMID_XEN; /* the peer is the hypervisor */
-            st->u.interdomain.port = st->port;
-        } else if (c->state == ECS_VIRQ) {
-            st->u.virq = c->remote_port;
-        }
-    }
-    spin_unlock_irqrestore(&evtchn_lock, f);
+    else
+        status_locked(x, st);
+    spin_unlock(&x->evtchn_lock);
+    target_put(caller, x);
     return rc;
 }
 
 int evtchn_unmask(struct xen_dom *x, uint32_t port)
 {
-    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    spin_lock(&x->pending_lock);
     int rc = port_valid(x, port) ? 0 : -EINVAL;
     if (!rc && x->fifo)
         evtchn_fifo_unmask(x, port);
     else if (!rc)
         evtchn_2l_unmask(x, chan(x, port)->notify_vcpu, port);
-    spin_unlock_irqrestore(&evtchn_lock, f);
+    spin_unlock(&x->pending_lock);
     return rc;
 }
 
@@ -445,7 +631,7 @@ static unsigned int bit_flag(const uint64_t *words, uint32_t port, unsigned int 
 
 unsigned int evtchn_port_flags(struct xen_dom *x, uint32_t port)
 {
-    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    spin_lock(&x->pending_lock);
     unsigned int r = 0;
     if (!port_valid(x, port))
         r = 0;
@@ -454,14 +640,18 @@ unsigned int evtchn_port_flags(struct xen_dom *x, uint32_t port)
     else
         r = bit_flag(x->shinfo->evtchn_pending, port, EVTCHN_PORT_PENDING) |
             bit_flag(x->shinfo->evtchn_mask, port, EVTCHN_PORT_MASKED);
-    spin_unlock_irqrestore(&evtchn_lock, f);
+    spin_unlock(&x->pending_lock);
     return r;
 }
 
-/* The bucket holding p (not bucket 0, whose port 0 is reserved): freed if
- * no port in it is in use, and its group with it if that was the last. */
+/* The bucket holding p (not bucket 0, whose port 0 is reserved), if it
+ * exists: freed if no port in it is in use, and its group with it if that
+ * was the last. */
 static void free_bucket_if_empty(struct xen_dom *x, uint32_t p)
 {
+    ASSERT_HELD(&x->pending_lock);
+    if (p < EVTCHN_BUCKET_PORTS || !evtchn_bucket(x, p))
+        return;
     struct evtchn **b =
         &x->groups[p / EVTCHN_GROUP_PORTS][p / EVTCHN_BUCKET_PORTS % EVTCHN_GROUP_BUCKETS];
     if (bucket_in_use(*b))
@@ -472,96 +662,108 @@ static void free_bucket_if_empty(struct xen_dom *x, uint32_t p)
 }
 
 /* One bucket of a reset, from port p to the bucket's end: close what is in
- * use (hypervisor backends' ports survive), free the bucket if that emptied
- * it. Returns the first port after the bucket; lock held. */
+ * use (hypervisor backends' ports survive), each port with its peer's lock,
+ * then free the bucket if that emptied it. Returns the next allocated port. */
 static uint32_t reset_bucket(struct xen_dom *x, uint32_t p)
 {
     uint32_t end = (p / EVTCHN_BUCKET_PORTS + 1) * EVTCHN_BUCKET_PORTS;
-    for (; p < end; p++) {
-        struct evtchn *c = chan(x, p);
-        if (c->state != ECS_FREE && c->state != ECS_RESERVED && c->state != ECS_XEN)
-            unbind_locked(x, p);
-    }
-    if (p > EVTCHN_BUCKET_PORTS)
-        free_bucket_if_empty(x, p - 1);
+    for (; p < end; p++)
+        close_any(x, p, true);
+    lock_table(x);
+    free_bucket_if_empty(x, end - 1);
+    p = evtchn_next_allocated(x, end);
+    unlock_table(x);
     return p;
+}
+
+/* The end of a reset: back to the 2-level ABI, as Xen's evtchn_reset. */
+static void reset_done(struct xen_dom *x)
+{
+    lock_table(x);
+    x->reset_next = 0;
+    for (unsigned int g = 1; g < EVTCHN_NR_GROUPS; g++)
+        free_group_if_empty(x, g); /* one a failed allocation left */
+    if (x->fifo)
+        evtchn_fifo_free(x);
+    unlock_table(x);
 }
 
 /*
  * Close every port of the target (but backends'), free the buckets that
  * leaves empty and go back to 2-level, as Xen's evtchn_reset: a domain that
  * once used many ports costs only what it still uses. At most
- * EVTCHN_RESET_PORTS ports per call (the lock is held for no longer): where
- * it stopped is kept in the target (Xen's next_evtchn), and the caller's
- * re-issued hypercall goes on from there (EVTCHN_CONTINUE). A port taken
- * meanwhile below that point survives the reset, as on Xen; so does the
- * progress of a reset the caller abandoned (it cannot, short of leaving the
- * HVC it returns to).
+ * EVTCHN_RESET_PORTS ports per call: where it stopped is kept in the target
+ * (Xen's next_evtchn), and the caller's re-issued hypercall goes on from
+ * there (EVTCHN_CONTINUE). Each port is closed under its own and its peer's
+ * locks, as EVTCHNOP_close would, so other domains are held up for one port
+ * at a time. A port taken meanwhile below that point survives the reset, as
+ * on Xen; so does the progress of a reset the caller abandoned (it cannot,
+ * short of leaving the HVC it returns to).
  */
 int evtchn_reset(struct xen_dom *caller, uint16_t dom)
 {
     struct xen_dom *x;
-    uint64_t f = spin_lock_irqsave(&evtchn_lock);
-    int rc = target_locked(caller, dom, &x);
+    int rc = target_get(caller, dom, &x);
+    if (rc)
+        return rc;
+    spin_lock(&x->evtchn_lock);
+    rc = x->evtchn_dead ? -ESRCH : 0;
     uint32_t p = rc ? 0 : evtchn_next_allocated(x, x->reset_next ? x->reset_next : 1);
+    spin_unlock(&x->evtchn_lock);
     for (uint32_t done = 0; !rc && p < EVTCHN_FIFO_NR_CHANNELS; done += EVTCHN_BUCKET_PORTS) {
         if (done >= EVTCHN_RESET_PORTS) {
+            spin_lock(&x->evtchn_lock);
             x->reset_next = p;
+            spin_unlock(&x->evtchn_lock);
             rc = EVTCHN_CONTINUE;
             break;
         }
-        p = evtchn_next_allocated(x, reset_bucket(x, p));
+        p = reset_bucket(x, p);
     }
-    if (!rc) {
-        x->reset_next = 0;
-        for (unsigned int g = 1; g < EVTCHN_NR_GROUPS; g++)
-            free_group_if_empty(x, g); /* one a failed allocation left */
-        /* Xen switches a reset domain back to the 2-level ABI. */
-        if (x->fifo)
-            evtchn_fifo_free(x);
-    }
-    spin_unlock_irqrestore(&evtchn_lock, f);
+    if (!rc)
+        reset_done(x);
+    target_put(caller, x);
     return rc;
 }
 
 int evtchn_xen_port(struct xen_dom *x, evtchn_xen_notify_fn notify, uint32_t *port)
 {
-    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    lock_table(x);
     int rc = get_free_port(x, port);
     if (!rc)
         take_port(x, *port, ECS_XEN, 0)->xen_notify = notify;
-    spin_unlock_irqrestore(&evtchn_lock, f);
+    unlock_table(x);
     return rc;
 }
 
 void evtchn_raise(struct xen_dom *x, uint32_t port)
 {
-    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    spin_lock(&x->pending_lock);
     if (port_valid(x, port) && chan(x, port)->state == ECS_XEN)
         set_pending(x, port);
-    spin_unlock_irqrestore(&evtchn_lock, f);
+    spin_unlock(&x->pending_lock);
 }
 
 void evtchn_send_virq(struct xen_dom *x, uint32_t virq, uint32_t vcpu)
 {
     if (virq >= NR_VIRQS || vcpu >= XEN_DOM_MAX_VCPUS)
         return;
-    uint64_t f = spin_lock_irqsave(&evtchn_lock);
+    spin_lock(&x->pending_lock);
     uint32_t port = x->virq_port[vcpu][virq];
     if (port)
         set_pending(x, port);
-    spin_unlock_irqrestore(&evtchn_lock, f);
+    spin_unlock(&x->pending_lock);
 }
 
 void evtchn_send_global_virq(uint32_t virq)
 {
     if (virq >= NR_VIRQS || !virq_is_global(virq))
         return;
-    uint64_t f = spin_lock_irqsave(&evtchn_lock);
-    /* Looked up under the lock: dom0 cannot be torn down meanwhile. */
-    struct xen_dom *x = lookup_locked(0);
-    uint32_t port = x ? x->virq_port[0][virq] : 0;
-    if (port)
-        set_pending(x, port);
-    spin_unlock_irqrestore(&evtchn_lock, f);
+    /* Pinned: dom0 cannot be freed meanwhile; a dom0 being torn down has
+     * unbound its VIRQs (under the same pending_lock). */
+    struct xen_dom *x = lookup_pinned(0);
+    if (!x)
+        return;
+    evtchn_send_virq(x, virq, 0);
+    unpin(x);
 }

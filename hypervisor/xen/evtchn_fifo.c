@@ -9,8 +9,9 @@
  * The guest owns every one of those words and may write anything into them at
  * any time: each update here is a single atomic operation or a bounded
  * compare-and-swap loop, and a garbage LINK value is never followed by the
- * hypervisor (only tails it linked itself are). All entry points run under
- * evtchn_lock, which therefore also protects the tails.
+ * hypervisor (only tails it linked itself are). Delivery runs under the
+ * domain's pending_lock, which therefore also protects the tails; the entry
+ * points that change the ABI state take the domain's evtchn_lock as well.
  */
 #include <cloison/errno.h>
 #include <cloison/mm.h>
@@ -114,7 +115,7 @@ static void link_event(struct xen_dom *x, struct evtchn *c, uint32_t port, event
 
 void evtchn_fifo_set_pending(struct xen_dom *x, uint32_t port)
 {
-    ASSERT_HELD(&evtchn_lock);
+    ASSERT_HELD(&x->pending_lock);
     struct evtchn *c = evtchn_chan(x, port);
     event_word_t *w = word_of(x->fifo, port);
     if (!w) {
@@ -128,7 +129,7 @@ void evtchn_fifo_set_pending(struct xen_dom *x, uint32_t port)
 
 void evtchn_fifo_clear_pending(struct xen_dom *x, uint32_t port)
 {
-    ASSERT_HELD(&evtchn_lock);
+    ASSERT_HELD(&x->pending_lock);
     event_word_t *w = word_of(x->fifo, port);
     evtchn_chan(x, port)->fifo_pending = false;
     /* Only P: a linked event is dropped lazily by the guest when it gets there. */
@@ -138,7 +139,7 @@ void evtchn_fifo_clear_pending(struct xen_dom *x, uint32_t port)
 
 void evtchn_fifo_unmask(struct xen_dom *x, uint32_t port)
 {
-    ASSERT_HELD(&evtchn_lock);
+    ASSERT_HELD(&x->pending_lock);
     event_word_t *w = word_of(x->fifo, port);
     if (!w)
         return;
@@ -150,7 +151,7 @@ void evtchn_fifo_unmask(struct xen_dom *x, uint32_t port)
 
 unsigned int evtchn_fifo_port_flags(struct xen_dom *x, uint32_t port)
 {
-    ASSERT_HELD(&evtchn_lock);
+    ASSERT_HELD(&x->pending_lock);
     event_word_t *w = word_of(x->fifo, port);
     if (!w) /* no word yet: the guest cannot have unmasked it */
         return EVTCHN_PORT_MASKED | (evtchn_chan(x, port)->fifo_pending ? EVTCHN_PORT_PENDING : 0);
@@ -161,7 +162,8 @@ unsigned int evtchn_fifo_port_flags(struct xen_dom *x, uint32_t port)
 
 void evtchn_fifo_free(struct xen_dom *x)
 {
-    ASSERT_HELD(&evtchn_lock);
+    ASSERT_HELD(&x->evtchn_lock);
+    ASSERT_HELD(&x->pending_lock);
     xfree(x->fifo);
     x->fifo = NULL;
     evtchn_abi_changed(x);
@@ -190,7 +192,8 @@ int evtchn_fifo_init_control(struct xen_dom *x, uint64_t gfn, uint32_t offset, u
     /* The block must not cross the end of its page. */
     if (offset > PAGE_SIZE - sizeof(struct evtchn_fifo_control_block) || (offset & 7))
         return -EINVAL;
-    uint64_t fl = spin_lock_irqsave(&evtchn_lock);
+    spin_lock(&x->evtchn_lock);
+    spin_lock(&x->pending_lock);
     struct evtchn_fifo *f = x->fifo;
     int rc = 0;
     if (!f && !(f = xzalloc(sizeof(*f))))
@@ -208,13 +211,15 @@ int evtchn_fifo_init_control(struct xen_dom *x, uint64_t gfn, uint32_t offset, u
         switch_to_fifo(x, f);
     else if (!x->fifo && f)
         xfree(f);
-    spin_unlock_irqrestore(&evtchn_lock, fl);
+    spin_unlock(&x->pending_lock);
+    spin_unlock(&x->evtchn_lock);
     return rc;
 }
 
 int evtchn_fifo_expand_array(struct xen_dom *x, uint64_t gfn, evtchn_map_fn map)
 {
-    uint64_t fl = spin_lock_irqsave(&evtchn_lock);
+    spin_lock(&x->evtchn_lock);
+    spin_lock(&x->pending_lock);
     struct evtchn_fifo *f = x->fifo;
     int rc = 0;
     event_word_t *page = NULL;
@@ -236,13 +241,15 @@ int evtchn_fifo_expand_array(struct xen_dom *x, uint64_t gfn, evtchn_map_fn map)
             }
         }
     }
-    spin_unlock_irqrestore(&evtchn_lock, fl);
+    spin_unlock(&x->pending_lock);
+    spin_unlock(&x->evtchn_lock);
     return rc;
 }
 
 int evtchn_set_priority(struct xen_dom *x, uint32_t port, uint32_t priority)
 {
-    uint64_t fl = spin_lock_irqsave(&evtchn_lock);
+    spin_lock(&x->evtchn_lock);
+    spin_lock(&x->pending_lock);
     int rc = 0;
     if (!evtchn_port_valid(x, port))
         rc = -EINVAL;
@@ -252,6 +259,7 @@ int evtchn_set_priority(struct xen_dom *x, uint32_t port, uint32_t priority)
         rc = -EINVAL;
     else
         evtchn_chan(x, port)->priority = (uint8_t)priority;
-    spin_unlock_irqrestore(&evtchn_lock, fl);
+    spin_unlock(&x->pending_lock);
+    spin_unlock(&x->evtchn_lock);
     return rc;
 }

@@ -1,6 +1,7 @@
 /*
  * Private to xen/evtchn*.c: one port's binding and the ABI-specific delivery
- * hooks. Everything here runs under evtchn.c's lock.
+ * hooks. Everything here runs under the domain's pending_lock (see
+ * xen/evtchn.h for which fields need its evtchn_lock too).
  */
 #ifndef CORE_EVTCHN_PRIV_H
 #define CORE_EVTCHN_PRIV_H
@@ -9,9 +10,6 @@
 #include <cloison/assert.h>
 #include <cloison/spinlock.h>
 #include <xen/xen_domain.h>
-
-/* Every port table, every FIFO queue (see xen/evtchn.h). */
-extern spinlock_t evtchn_lock;
 
 enum evtchn_state {
     ECS_FREE,

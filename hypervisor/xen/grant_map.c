@@ -56,6 +56,7 @@ static void clear_status(struct grant_table *rgt, grant_ref_t ref, bool readonly
 
 void gnttab_unpin(struct grant_table *rgt, grant_ref_t ref, bool readonly)
 {
+    ASSERT_HELD(&rgt->lock);
     active_entry(rgt, ref)->pin -= readonly ? PIN_HSTR : PIN_HSTW;
     clear_status(rgt, ref, readonly);
 }
@@ -64,6 +65,7 @@ void gnttab_unpin(struct grant_table *rgt, grant_ref_t ref, bool readonly)
 static int acquire(struct grant_table *rgt, grant_ref_t ref, uint16_t ldomid, bool readonly,
                    bool mapping, paddr_t *pa)
 {
+    ASSERT_HELD(&rgt->lock);
     if (ref >= nr_entries(rgt))
         return GNTST_bad_gntref;
     struct active_entry *act = active_entry(rgt, ref);
@@ -89,31 +91,16 @@ static int acquire(struct grant_table *rgt, grant_ref_t ref, uint16_t ldomid, bo
     return GNTST_okay;
 }
 
-void gnttab_map_ref(struct domain *cur, struct gnttab_map_grant_ref *op)
+/* The mapper's maptrack_lock and the granter's lock are held; `handle` is
+ * the mapper's, freed again unless the map succeeds. */
+static int map_locked(struct domain *cur, struct gnttab_map_grant_ref *op, struct grant_table *rgt,
+                      uint32_t handle)
 {
+    struct grant_table *lgt = cur->gnttab;
     uint32_t flags = op->flags;
     bool ro = flags & GNTMAP_readonly;
-    if (!(flags & (GNTMAP_device_map | GNTMAP_host_map))) {
-        op->status = GNTST_bad_gntref;
-        return;
-    }
-    /* ARM guests are translated: no device, application or PTE mappings. */
-    if (flags & (GNTMAP_device_map | GNTMAP_application_map | GNTMAP_contains_pte)) {
-        op->status = GNTST_general_error;
-        return;
-    }
-    spin_lock(&gnttab_lock);
-    struct domain *rd = gnttab_find_domain(cur, op->dom, false); /* no DOMID_SELF, as Xen */
-    struct grant_table *lgt = cur->gnttab, *rgt = rd ? rd->gnttab : NULL;
-    uint32_t handle = rd ? gnttab_mt_alloc(lgt) : MT_NONE;
     paddr_t pa = 0;
-    int rc;
-    if (!rd)
-        rc = GNTST_bad_domain;
-    else if (handle == MT_NONE)
-        rc = GNTST_no_device_space;
-    else
-        rc = acquire(rgt, op->ref, cur->id, ro, true, &pa);
+    int rc = acquire(rgt, op->ref, cur->id, ro, true, &pa);
     bool pinned = rc == GNTST_okay;
     /* Only host_map[|readonly] exists on ARM. The entry's x86 cache
      * attributes (GTF_PAT/PCD/PWT) are ignored for RAM, as on Xen. */
@@ -130,59 +117,100 @@ void gnttab_map_ref(struct domain *cur, struct gnttab_map_grant_ref *op)
     }
     if (pinned && rc != GNTST_okay)
         gnttab_unpin(rgt, op->ref, ro);
-    if (rc == GNTST_okay) {
-        struct maptrack *m = &lgt->mt[handle / MT_PER_PAGE][handle % MT_PER_PAGE];
-        m->rgt = rgt;
-        m->ref = op->ref;
-        m->flags = (uint16_t)flags;
-        rgt->nr_mapped++;
-        op->handle = handle;
-        op->dev_bus_addr = pa;
-    } else if (handle != MT_NONE) {
+    if (rc != GNTST_okay) {
         gnttab_mt_free(lgt, handle);
+        return rc;
     }
-    op->status = (int16_t)rc;
-    spin_unlock(&gnttab_lock);
+    struct maptrack *m = &lgt->mt[handle / MT_PER_PAGE][handle % MT_PER_PAGE];
+    m->rgt = rgt;
+    m->ref = op->ref;
+    m->flags = (uint16_t)flags;
+    rgt->nr_mapped++;
+    op->handle = handle;
+    op->dev_bus_addr = pa;
+    return GNTST_okay;
 }
 
-int16_t gnttab_unmap_ref(struct domain *cur, uint64_t host_addr, uint64_t dev_bus_addr,
-                         uint64_t new_addr, grant_handle_t handle)
+void gnttab_map_ref(struct domain *cur, struct gnttab_map_grant_ref *op)
 {
-    int16_t rc = GNTST_okay;
-    spin_lock(&gnttab_lock);
-    struct grant_table *lgt = cur->gnttab;
-    struct maptrack *m =
-        handle < lgt->mt_limit ? &lgt->mt[handle / MT_PER_PAGE][handle % MT_PER_PAGE] : NULL;
-    if (!m || !m->rgt) {
-        rc = GNTST_bad_handle;
-        goto out;
+    uint32_t flags = op->flags;
+    if (!(flags & (GNTMAP_device_map | GNTMAP_host_map))) {
+        op->status = GNTST_bad_gntref;
+        return;
     }
-    struct grant_table *rgt = m->rgt;
+    /* ARM guests are translated: no device, application or PTE mappings. */
+    if (flags & (GNTMAP_device_map | GNTMAP_application_map | GNTMAP_contains_pte)) {
+        op->status = GNTST_general_error;
+        return;
+    }
+    struct domain *rd = gnttab_get_domain(cur, op->dom, false); /* no DOMID_SELF, as Xen */
+    if (!rd) {
+        op->status = GNTST_bad_domain;
+        return;
+    }
+    struct grant_table *lgt = cur->gnttab, *rgt = rd->gnttab;
+    spin_lock(&lgt->maptrack_lock);
+    uint32_t handle = gnttab_mt_alloc(lgt);
+    if (handle == MT_NONE) {
+        op->status = GNTST_no_device_space;
+    } else {
+        spin_lock(&rgt->lock);
+        op->status = (int16_t)map_locked(cur, op, rgt, handle);
+        spin_unlock(&rgt->lock);
+    }
+    spin_unlock(&lgt->maptrack_lock);
+    gnttab_put_domain(cur, rd);
+}
+
+/* The mapper's maptrack_lock and the granter's lock are held. True if the
+ * handle's last mapping went and rgt is a zombie to free. */
+static int16_t unmap_locked(struct domain *cur, struct maptrack *m, uint64_t host_addr,
+                            uint64_t dev_bus_addr, uint64_t new_addr, grant_handle_t handle,
+                            bool *free_rgt)
+{
+    struct grant_table *lgt = cur->gnttab, *rgt = m->rgt;
     paddr_t granted = active_entry(rgt, m->ref)->pa, pa;
     enum p2m_type t;
-    if (dev_bus_addr && dev_bus_addr != granted) {
-        rc = GNTST_general_error;
-        goto out;
-    }
+    if (dev_bus_addr && dev_bus_addr != granted)
+        return GNTST_general_error;
     /* host_addr 0 unmaps nothing and keeps the handle, as on Xen. */
     if (host_addr && (m->flags & GNTMAP_host_map)) {
         ipa_t ipa = host_addr & PAGE_MASK;
         /* Only if host_addr still shows the granted page (Xen checks the MFN). */
         if (new_addr || !p2m_lookup(&cur->p2m, ipa, &pa, &t) || pa != granted ||
-            p2m_clear_page(&cur->p2m, ipa) != 0) {
-            rc = GNTST_general_error;
-            goto out;
-        }
+            p2m_clear_page(&cur->p2m, ipa) != 0)
+            return GNTST_general_error;
         m->flags &= (uint16_t)~GNTMAP_host_map;
     }
     if (!(m->flags & GNTMAP_host_map)) {
         pfnmap_dec(&lgt->mapped, granted >> PAGE_SHIFT);
         gnttab_unpin(rgt, m->ref, m->flags & GNTMAP_readonly);
         gnttab_mt_free(lgt, handle);
-        gnttab_put_mapping(rgt);
+        *free_rgt = gnttab_put_mapping(rgt);
     }
-out:
-    spin_unlock(&gnttab_lock);
+    return GNTST_okay;
+}
+
+/* The handle's entry keeps the granter's table allocated (it is counted in
+ * its nr_mapped) for as long as the maptrack_lock is held. */
+int16_t gnttab_unmap_ref(struct domain *cur, uint64_t host_addr, uint64_t dev_bus_addr,
+                         uint64_t new_addr, grant_handle_t handle)
+{
+    int16_t rc = GNTST_bad_handle;
+    struct grant_table *lgt = cur->gnttab, *rgt = NULL;
+    bool free_rgt = false;
+    spin_lock(&lgt->maptrack_lock);
+    struct maptrack *m =
+        handle < lgt->mt_limit ? &lgt->mt[handle / MT_PER_PAGE][handle % MT_PER_PAGE] : NULL;
+    if (m && m->rgt) {
+        rgt = m->rgt;
+        spin_lock(&rgt->lock);
+        rc = unmap_locked(cur, m, host_addr, dev_bus_addr, new_addr, handle, &free_rgt);
+        spin_unlock(&rgt->lock);
+    }
+    spin_unlock(&lgt->maptrack_lock);
+    if (free_rgt)
+        gnttab_free_zombie(rgt);
     return rc;
 }
 
@@ -213,36 +241,69 @@ static void release(struct copy_side *s, bool readonly)
     s->have_grant = false;
 }
 
-static int lock_side(struct domain *cur, uint16_t domid, bool is_gref, struct copy_side *s)
+static int find_side(struct domain *cur, uint16_t domid, bool is_gref, struct copy_side *s)
 {
     /* Only the caller's own memory may be named by frame number. */
     if (domid != DOMID_SELF && !is_gref)
         return GNTST_permission_denied;
-    s->d = gnttab_find_domain(cur, domid, true);
+    s->d = gnttab_get_domain(cur, domid, true);
     return s->d ? GNTST_okay : GNTST_bad_domain;
 }
 
-void gnttab_copy(struct domain *cur, struct gnttab_copy *op)
+/* Both sides' tables, the lower domain id first; once if they are one. */
+static void lock_sides(struct grant_table *a, struct grant_table *b)
 {
-    struct copy_side src = {0}, dst = {0};
+    struct grant_table *first = a->domid <= b->domid ? a : b;
+    spin_lock(&first->lock);
+    if (a != b)
+        spin_lock(&(first == a ? b : a)->lock);
+}
+
+static void unlock_sides(struct grant_table *a, struct grant_table *b)
+{
+    if (a != b)
+        spin_unlock(&b->lock);
+    spin_unlock(&a->lock);
+}
+
+/* Both sides' locks held: pin, check, copy (hypervisor addresses of pinned
+ * pages, nothing here can fault), unpin. */
+static int copy_locked(struct domain *cur, const struct gnttab_copy *op, struct copy_side *src,
+                       struct copy_side *dst)
+{
     bool sg = op->flags & GNTCOPY_source_gref, dg = op->flags & GNTCOPY_dest_gref;
-    spin_lock(&gnttab_lock);
-    int rc = lock_side(cur, op->source.domid, sg, &src);
+    int rc = claim(cur, &op->source, sg, true, src);
     if (rc == GNTST_okay)
-        rc = lock_side(cur, op->dest.domid, dg, &dst);
-    if (rc == GNTST_okay)
-        rc = claim(cur, &op->source, sg, true, &src);
-    if (rc == GNTST_okay)
-        rc = claim(cur, &op->dest, dg, false, &dst);
+        rc = claim(cur, &op->dest, dg, false, dst);
     if (rc == GNTST_okay && ((uint32_t)op->source.offset + op->len > PAGE_SIZE ||
                              (uint32_t)op->dest.offset + op->len > PAGE_SIZE))
         rc = GNTST_bad_copy_arg;
     if (rc == GNTST_okay)
-        memmove((char *)phys_to_virt(dst.pa) + op->dest.offset,
-                (const char *)phys_to_virt(src.pa) + op->source.offset, op->len);
-    release(&dst, false);
-    release(&src, true);
-    spin_unlock(&gnttab_lock);
+        memmove((char *)phys_to_virt(dst->pa) + op->dest.offset,
+                (const char *)phys_to_virt(src->pa) + op->source.offset, op->len);
+    release(dst, false);
+    release(src, true);
+    return rc;
+}
+
+/* Domains are looked up (and referenced) holding no grant lock; then only
+ * the two sides' tables are locked: a copy between two domains never waits
+ * for a third. */
+void gnttab_copy(struct domain *cur, struct gnttab_copy *op)
+{
+    struct copy_side src = {0}, dst = {0};
+    bool sg = op->flags & GNTCOPY_source_gref, dg = op->flags & GNTCOPY_dest_gref;
+    int rc = find_side(cur, op->source.domid, sg, &src);
+    if (rc == GNTST_okay)
+        rc = find_side(cur, op->dest.domid, dg, &dst);
+    if (rc == GNTST_okay) {
+        struct grant_table *a = src.d->gnttab, *b = dst.d->gnttab;
+        lock_sides(a, b);
+        rc = copy_locked(cur, op, &src, &dst);
+        unlock_sides(a, b);
+    }
+    gnttab_put_domain(cur, dst.d);
+    gnttab_put_domain(cur, src.d);
     op->status = (int16_t)rc;
 }
 
@@ -259,8 +320,8 @@ void gnttab_transfer(struct domain *cur, struct gnttab_transfer *op)
 
 void gnttab_swap_ref(struct domain *cur, struct gnttab_swap_grant_ref *op)
 {
-    spin_lock(&gnttab_lock);
     struct grant_table *gt = cur->gnttab;
+    spin_lock(&gt->lock);
     int rc = GNTST_okay;
     if (op->ref_a >= nr_entries(gt) || op->ref_b >= nr_entries(gt))
         rc = GNTST_bad_gntref;
@@ -273,7 +334,7 @@ void gnttab_swap_ref(struct domain *cur, struct gnttab_swap_grant_ref *op)
         *a = *b;
         *b = t;
     }
-    spin_unlock(&gnttab_lock);
+    spin_unlock(&gt->lock);
     op->status = (int16_t)rc;
 }
 
@@ -286,10 +347,17 @@ static bool may_flush(struct domain *cur, paddr_t pa)
     struct grant_table *gt = cur->gnttab;
     if (domain_ram_chunk_of_pa(cur, pa))
         return true;
+    bool ok = false;
+    spin_lock(&gt->lock);
     for (unsigned int i = 0; i < gt->nr_frames; i++)
-        if (gt->frames[i] == pa)
-            return true;
-    return pfnmap_get(&gt->mapped, pa >> PAGE_SHIFT) != 0;
+        ok |= gt->frames[i] == pa;
+    spin_unlock(&gt->lock);
+    if (!ok) {
+        spin_lock(&gt->maptrack_lock);
+        ok = pfnmap_get(&gt->mapped, pa >> PAGE_SHIFT) != 0;
+        spin_unlock(&gt->maptrack_lock);
+    }
+    return ok;
 }
 
 /*
@@ -305,8 +373,5 @@ int gnttab_cache_flush(struct domain *cur, const struct gnttab_cache_flush *op)
         return -EINVAL;
     if (op->length == 0 || op->op == 0)
         return 0;
-    spin_lock(&gnttab_lock);
-    bool ok = may_flush(cur, op->a.dev_bus_addr & PAGE_MASK);
-    spin_unlock(&gnttab_lock);
-    return ok ? 0 : -EINVAL;
+    return may_flush(cur, op->a.dev_bus_addr & PAGE_MASK) ? 0 : -EINVAL;
 }

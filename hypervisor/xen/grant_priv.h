@@ -33,7 +33,14 @@ struct maptrack {
     uint32_t next;  /* free-list link */
 };
 
+/* Two locks (order: cloison/spinlock.h): maptrack_lock over the handles this
+ * domain holds (mt*, mapped) and lock over what others reach in it: frames,
+ * active entries, nr_mapped, the zombie state. A map or unmap holds the
+ * mapper's maptrack_lock and then the granter's lock; a copy the two sides'
+ * locks, lower domain id first. */
 struct grant_table {
+    spinlock_t maptrack_lock;
+    spinlock_t lock;
     struct domain *d; /* NULL once the domain is gone (zombie) */
     uint16_t domid;
     unsigned int nr_frames;
@@ -52,8 +59,6 @@ struct grant_table {
     size_t nr_kept;
 };
 
-extern spinlock_t gnttab_lock;
-
 static inline uint32_t nr_entries(const struct grant_table *gt)
 {
     return gt->nr_frames * GNTTAB_ENTRIES_PER_FRAME;
@@ -69,15 +74,20 @@ static inline struct active_entry *active_entry(struct grant_table *gt, grant_re
 }
 
 /* grant_table.c */
-/* Domain by id (DOMID_SELF allowed when any_id), NULL if none; lock held. */
-struct domain *gnttab_find_domain(struct domain *cur, uint16_t dom, bool any_id);
+/* Domain by id (DOMID_SELF allowed when any_id) that has a grant table, NULL
+ * if none: referenced unless it is cur; give it back with gnttab_put_domain().
+ * Called holding no grant lock. */
+struct domain *gnttab_get_domain(struct domain *cur, uint16_t dom, bool any_id);
+void gnttab_put_domain(struct domain *cur, struct domain *d);
 /* XSM_TARGET: a domain may query/setup itself; the control domain anyone. */
 bool gnttab_may_target(const struct domain *cur, const struct domain *d);
 /* The page at gfn of gt's domain if it may be granted: its own RAM at its
  * own place, or one of its grant frames. GNTST_okay or GNTST_bad_page. */
 int gnttab_granter_page(struct grant_table *gt, uint64_t gfn, paddr_t *pa);
-/* One mapping of gt went away; frees gt if it was the last and gt is a zombie. */
-void gnttab_put_mapping(struct grant_table *gt);
+/* One mapping of gt went away (gt->lock held): true if it was the last of a
+ * zombie, which the caller frees with gnttab_free_zombie() once unlocked. */
+bool gnttab_put_mapping(struct grant_table *gt);
+void gnttab_free_zombie(struct grant_table *gt);
 uint32_t gnttab_mt_alloc(struct grant_table *gt); /* MT_NONE when full */
 void gnttab_mt_free(struct grant_table *gt, uint32_t handle);
 

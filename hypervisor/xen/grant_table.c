@@ -14,8 +14,6 @@
 #include <string.h>
 #include "grant_priv.h"
 
-spinlock_t gnttab_lock = SPINLOCK_INIT;
-
 /* Add frames up to nr (<= GNTTAB_MAX_FRAMES). On failure the table keeps the
  * frames it had, and the caller reports what Xen reports for a short table. */
 static int grow(struct grant_table *gt, unsigned int nr)
@@ -60,13 +58,13 @@ int gnttab_domain_init(struct domain *d)
     gt->d = d;
     gt->domid = d->id;
     gt->mt_head = gt->mt_tail = MT_NONE;
+    gt->lock = (spinlock_t)SPINLOCK_INIT;
+    gt->maptrack_lock = (spinlock_t)SPINLOCK_INIT;
     if (grow(gt, GNTTAB_INITIAL_FRAMES) != 0) {
         free_table(gt);
         return -ENOMEM;
     }
-    spin_lock(&gnttab_lock);
-    d->gnttab = gt;
-    spin_unlock(&gnttab_lock);
+    d->gnttab = gt; /* before the domain is listed: nobody else sees it yet */
     return 0;
 }
 
@@ -77,6 +75,7 @@ static struct maptrack *mt_entry(struct grant_table *gt, uint32_t h)
 
 uint32_t gnttab_mt_alloc(struct grant_table *gt)
 {
+    ASSERT_HELD(&gt->maptrack_lock);
     if (gt->mt_head == MT_NONE) {
         if (gt->mt_limit / MT_PER_PAGE >= GNTTAB_MAX_MAPTRACK_FRAMES)
             return MT_NONE;
@@ -99,6 +98,7 @@ uint32_t gnttab_mt_alloc(struct grant_table *gt)
 /* Freed handles go to the tail, so a handle is not reused at once. */
 void gnttab_mt_free(struct grant_table *gt, uint32_t h)
 {
+    ASSERT_HELD(&gt->maptrack_lock);
     struct maptrack *m = mt_entry(gt, h);
     m->rgt = NULL;
     m->flags = 0;
@@ -110,12 +110,18 @@ void gnttab_mt_free(struct grant_table *gt, uint32_t h)
     gt->mt_tail = h;
 }
 
-void gnttab_put_mapping(struct grant_table *gt)
+bool gnttab_put_mapping(struct grant_table *gt)
 {
-    if (--gt->nr_mapped == 0 && !gt->d) {
-        printk("grant table of d%u: last foreign mapping gone, its pages are freed", gt->domid);
-        free_table(gt);
-    }
+    ASSERT_HELD(&gt->lock);
+    return --gt->nr_mapped == 0 && !gt->d;
+}
+
+/* Nobody reaches a zombie but through the mappings it counts: once the last
+ * is gone, no other pCPU holds or waits for its lock. */
+void gnttab_free_zombie(struct grant_table *gt)
+{
+    printk("grant table of d%u: last foreign mapping gone, its pages are freed", gt->domid);
+    free_table(gt);
 }
 
 /*
@@ -158,46 +164,71 @@ static void become_zombie(struct grant_table *gt, struct domain *d)
            d->id, gt->nr_mapped, kib);
 }
 
-void gnttab_domain_destroy(struct domain *d)
+/* Drop every grant mapping d's handles hold (d's vCPUs are gone; they may be
+ * the last pins on a zombie, freed here then). */
+static void unmap_all(struct grant_table *gt)
 {
-    spin_lock(&gnttab_lock);
-    struct grant_table *gt = d->gnttab;
-    if (!gt) {
-        spin_unlock(&gnttab_lock);
-        return;
-    }
-    d->gnttab = NULL;
-    /* Its own mappings go first (they may be the last pins on a zombie). */
+    spin_lock(&gt->maptrack_lock);
     for (uint32_t h = 0; h < gt->mt_limit; h++) {
         struct maptrack *m = mt_entry(gt, h);
         struct grant_table *rgt = m->rgt;
         if (!rgt)
             continue;
         m->rgt = NULL;
+        spin_lock(&rgt->lock);
         gnttab_unpin(rgt, m->ref, m->flags & GNTMAP_readonly);
-        gnttab_put_mapping(rgt);
+        bool last = gnttab_put_mapping(rgt);
+        spin_unlock(&rgt->lock);
+        if (last)
+            gnttab_free_zombie(rgt);
     }
     for (uint32_t p = 0; p < gt->mt_limit / MT_PER_PAGE; p++)
         xfree(gt->mt[p]);
     gt->mt_limit = 0;
     pfnmap_free(&gt->mapped);
-    gt->d = NULL;
-    if (gt->nr_mapped == 0)
-        free_table(gt);
-    else
-        become_zombie(gt, d);
-    spin_unlock(&gnttab_lock);
+    spin_unlock(&gt->maptrack_lock);
 }
 
-struct domain *gnttab_find_domain(struct domain *cur, uint16_t dom, bool any_id)
+/*
+ * d is off the domain list and unreferenced, so no lookup reaches its table
+ * any more; others' handles still do, until they unmap: if any remain, the
+ * table becomes a zombie under its lock, which those unmaps take.
+ */
+void gnttab_domain_destroy(struct domain *d)
 {
-    ASSERT_HELD(&gnttab_lock);
-    if (dom == DOMID_SELF && any_id)
+    struct grant_table *gt = d->gnttab;
+    if (!gt)
+        return;
+    d->gnttab = NULL;
+    unmap_all(gt);
+    spin_lock(&gt->lock);
+    gt->d = NULL;
+    bool free_now = gt->nr_mapped == 0;
+    if (!free_now)
+        become_zombie(gt, d);
+    spin_unlock(&gt->lock);
+    if (free_now)
+        free_table(gt);
+}
+
+struct domain *gnttab_get_domain(struct domain *cur, uint16_t dom, bool any_id)
+{
+    if ((dom == DOMID_SELF && any_id) || dom == cur->id)
         return cur;
     if (dom >= DOMID_FIRST_RESERVED)
         return NULL;
-    struct domain *d = domain_by_id(dom);
-    return d && d->gnttab ? d : NULL;
+    struct domain *d = domain_get(dom);
+    if (d && !d->gnttab) { /* a domain without the Xen interface */
+        domain_put(d);
+        d = NULL;
+    }
+    return d;
+}
+
+void gnttab_put_domain(struct domain *cur, struct domain *d)
+{
+    if (d && d != cur)
+        domain_put(d);
 }
 
 bool gnttab_may_target(const struct domain *cur, const struct domain *d)
@@ -207,6 +238,7 @@ bool gnttab_may_target(const struct domain *cur, const struct domain *d)
 
 int gnttab_granter_page(struct grant_table *gt, uint64_t gfn, paddr_t *pa)
 {
+    ASSERT_HELD(&gt->lock);
     struct domain *d = gt->d;
     enum p2m_type t;
     if (!d || gfn >= (1ULL << (64 - PAGE_SHIFT)) ||
@@ -223,11 +255,13 @@ int gnttab_granter_page(struct grant_table *gt, uint64_t gfn, paddr_t *pa)
 int gnttab_map_frame(struct domain *d, unsigned long idx, uint64_t gfn)
 {
     int rc = 0;
-    spin_lock(&gnttab_lock);
     struct grant_table *gt = d->gnttab;
+    if (!gt)
+        return -EINVAL;
+    spin_lock(&gt->lock);
     /* v2 status frames (XENMAPIDX_grant_table_status) do not exist in v1:
      * that idx is simply beyond the maximum, as on Xen/ARM. */
-    if (!gt || idx >= GNTTAB_MAX_FRAMES || !domain_gfn_mappable(d, gfn)) {
+    if (idx >= GNTTAB_MAX_FRAMES || !domain_gfn_mappable(d, gfn)) {
         rc = -EINVAL;
         goto out;
     }
@@ -251,57 +285,61 @@ int gnttab_map_frame(struct domain *d, unsigned long idx, uint64_t gfn)
     if (rc == 0)
         gt->frame_gfn[idx] = gfn;
 out:
-    spin_unlock(&gnttab_lock);
+    spin_unlock(&gt->lock);
     return rc;
 }
 
 void gnttab_query_size(struct domain *cur, struct gnttab_query_size *op)
 {
-    spin_lock(&gnttab_lock);
-    struct domain *d = gnttab_find_domain(cur, op->dom, true);
+    struct domain *d = gnttab_get_domain(cur, op->dom, true);
     if (!d) {
         op->status = GNTST_bad_domain;
     } else if (!gnttab_may_target(cur, d)) {
         op->status = GNTST_permission_denied;
     } else {
+        spin_lock(&d->gnttab->lock);
         op->nr_frames = d->gnttab->nr_frames;
+        spin_unlock(&d->gnttab->lock);
         op->max_nr_frames = GNTTAB_MAX_FRAMES;
         op->status = GNTST_okay;
     }
-    spin_unlock(&gnttab_lock);
+    gnttab_put_domain(cur, d);
 }
 
 void gnttab_setup_table(struct domain *cur, struct gnttab_setup_table *op, uint64_t *frames)
 {
-    spin_lock(&gnttab_lock);
-    struct domain *d = gnttab_find_domain(cur, op->dom, true);
+    struct domain *d = gnttab_get_domain(cur, op->dom, true);
+    struct grant_table *gt = d ? d->gnttab : NULL;
     if (!d) {
         op->status = GNTST_bad_domain;
     } else if (!gnttab_may_target(cur, d)) {
         op->status = GNTST_permission_denied;
-    } else if (op->nr_frames > GNTTAB_MAX_FRAMES ||
-               (op->nr_frames > d->gnttab->nr_frames && grow(d->gnttab, op->nr_frames) != 0)) {
-        op->status = GNTST_general_error;
     } else {
-        /* On ARM the frames live where the guest mapped them (if anywhere). */
-        for (uint32_t i = 0; i < op->nr_frames; i++)
-            frames[i] = d->gnttab->frame_gfn[i];
-        op->status = GNTST_okay;
+        spin_lock(&gt->lock);
+        if (op->nr_frames > GNTTAB_MAX_FRAMES ||
+            (op->nr_frames > gt->nr_frames && grow(gt, op->nr_frames) != 0)) {
+            op->status = GNTST_general_error;
+        } else {
+            /* On ARM the frames live where the guest mapped them (if anywhere). */
+            for (uint32_t i = 0; i < op->nr_frames; i++)
+                frames[i] = gt->frame_gfn[i];
+            op->status = GNTST_okay;
+        }
+        spin_unlock(&gt->lock);
     }
-    spin_unlock(&gnttab_lock);
+    gnttab_put_domain(cur, d);
 }
 
 void gnttab_get_status_frames(struct domain *cur, struct gnttab_get_status_frames *op)
 {
-    spin_lock(&gnttab_lock);
-    struct domain *d = gnttab_find_domain(cur, op->dom, true);
+    struct domain *d = gnttab_get_domain(cur, op->dom, true);
     if (!d)
         op->status = GNTST_bad_domain;
     else if (!gnttab_may_target(cur, d))
         op->status = GNTST_permission_denied;
     else /* a v1 table has no status frames */
         op->status = op->nr_frames ? GNTST_general_error : GNTST_okay;
-    spin_unlock(&gnttab_lock);
+    gnttab_put_domain(cur, d);
 }
 
 /* Xen/ARM is built with GNTTAB_MAX_VERSION 1: v2 is "not implemented". */
@@ -316,14 +354,13 @@ int gnttab_set_version(struct domain *cur, struct gnttab_set_version *op)
 int gnttab_get_version(struct domain *cur, struct gnttab_get_version *op)
 {
     int rc = 0;
-    spin_lock(&gnttab_lock);
-    struct domain *d = gnttab_find_domain(cur, op->dom, true);
+    struct domain *d = gnttab_get_domain(cur, op->dom, true);
     if (!d)
         rc = -ESRCH;
     else if (!gnttab_may_target(cur, d))
         rc = -EPERM;
     else
         op->version = 1;
-    spin_unlock(&gnttab_lock);
+    gnttab_put_domain(cur, d);
     return rc;
 }

@@ -1,2 +1,3 @@
 UNIT_SRCS_test_evtchn_ports := hypervisor/xen/evtchn.c hypervisor/xen/evtchn_2l.c \
-                               hypervisor/xen/evtchn_fifo.c
+                               hypervisor/xen/evtchn_fifo.c \
+                               tests/unit/fakes/lock_fake.c

@@ -2,7 +2,8 @@
  * Grant tables against a fake stage 2 and allocator: frames and growth, map
  * and unmap between two domains with the GTF flags, status codes, copy, and
  * lifetimes (a granter destroyed while mapped becomes a zombie that keeps
- * exactly the pinned RAM chunk until the last unmap).
+ * exactly the pinned RAM chunk until the last unmap), and which per-domain
+ * locks each operation takes (two domains': lower domain id first).
  */
 #include "harness.h"
 #include <stdlib.h>
@@ -13,6 +14,8 @@
 #include <cloison/mm.h>
 #include <cloison/p2m.h>
 #include "fakes/p2m_fake.h"
+#include "fakes/lock_fake.h"
+#include "../../hypervisor/xen/grant_priv.h" /* which lock is whose */
 #include <public/xen.h>
 
 /* ---- fakes: allocator, locks, stage 2 in fakes/p2m_fake.c ---- */
@@ -20,6 +23,21 @@ static struct domain *doms[4];
 struct domain *domain_by_id(uint16_t id)
 {
     return id < 4 ? doms[id] : NULL;
+}
+
+/* References taken and not yet put back: a grant op gives back what it took. */
+static int refs_out;
+struct domain *domain_get(uint16_t id)
+{
+    struct domain *d = domain_by_id(id);
+    refs_out += d != NULL;
+    return d;
+}
+
+void domain_put(struct domain *d)
+{
+    (void)d;
+    refs_out--;
 }
 
 /* A domain with two 4-page RAM chunks at IPA 0x40000000, and a grant table. */
@@ -242,4 +260,97 @@ TEST(cache_flush_owned_or_mapped_pages_only)
     destroy(b); /* its mappings go with it, counts and all (ASan: no leak) */
     CHECK_EQ(g[8].flags, GTF_permit_access);
     destroy(a);
+}
+
+/* Every lock taken while the hook is set, in order. */
+static spinlock_t *taken[32];
+static unsigned int nr_taken;
+static void record(spinlock_t *l)
+{
+    if (nr_taken < 32)
+        taken[nr_taken++] = l;
+}
+
+static void start_recording(void)
+{
+    nr_taken = 0;
+    fake_lock_hook = record;
+}
+
+static unsigned int index_in(const spinlock_t *l)
+{
+    for (unsigned int i = 0; i < nr_taken; i++)
+        if (taken[i] == l)
+            return i;
+    return ~0u;
+}
+
+static bool lock_of(const spinlock_t *l, const struct domain *d)
+{
+    return l == &d->gnttab->lock || l == &d->gnttab->maptrack_lock;
+}
+
+/* A copy between two grants of other domains locks those two tables only,
+ * the lower domain id first whichever is the source; the caller's table is
+ * not touched, and every domain reference is given back. */
+TEST(copy_locks_its_two_sides_lower_id_first)
+{
+    struct domain *a = mkdom(1), *b = mkdom(2), *c = mkdom(3);
+    gnttab_map_frame(a, 0, 0x38000);
+    gnttab_map_frame(b, 0, 0x38000);
+    struct grant_entry_v1 *ga = table(a), *gb = table(b);
+    REQUIRE(ga && gb);
+    ga[8] = (struct grant_entry_v1){GTF_permit_access, 3, 0x40001};
+    gb[8] = (struct grant_entry_v1){GTF_permit_access, 3, 0x40002};
+    strcpy((char *)(uintptr_t)a->ram_chunks[0].pa + PAGE_SIZE, "from a");
+    struct gnttab_copy op = {.len = 7, .flags = GNTCOPY_source_gref | GNTCOPY_dest_gref};
+    op.source.u.ref = op.dest.u.ref = 8;
+    for (int dir = 0; dir < 2; dir++) {
+        op.source.domid = dir ? 2 : 1;
+        op.dest.domid = dir ? 1 : 2;
+        start_recording();
+        gnttab_copy(c, &op);
+        fake_lock_hook = NULL;
+        CHECK_EQ(op.status, GNTST_okay);
+        CHECK_EQ(nr_taken, 2);
+        CHECK(taken[0] == &a->gnttab->lock && taken[1] == &b->gnttab->lock);
+        CHECK_EQ(fake_locks_held, 0);
+        CHECK_EQ(refs_out, 0);
+    }
+    CHECK_STR_EQ((char *)(uintptr_t)a->ram_chunks[0].pa + PAGE_SIZE, "from a");
+    CHECK_EQ(ga[8].flags, GTF_permit_access);
+    CHECK_EQ(gb[8].flags, GTF_permit_access);
+    destroy(c);
+    destroy(b);
+    destroy(a);
+}
+
+/* Map and unmap: the mapper's handles, then the granter's table; nothing of
+ * an unrelated domain, and the same for a mapping of a zombie. */
+TEST(map_unmap_take_mapper_then_granter_only)
+{
+    struct domain *a = mkdom(1), *b = mkdom(2), *c = mkdom(3);
+    gnttab_map_frame(a, 0, 0x38000);
+    struct grant_entry_v1 *g = table(a);
+    REQUIRE(g);
+    g[8] = (struct grant_entry_v1){GTF_permit_access, 2, 0x40001};
+    grant_handle_t h;
+    start_recording();
+    CHECK_EQ(map(b, 1, 8, GNTMAP_host_map, 0x50000000, &h), GNTST_okay);
+    fake_lock_hook = NULL;
+    CHECK(nr_taken >= 2 && taken[0] == &b->gnttab->maptrack_lock);
+    CHECK(index_in(&a->gnttab->lock) == 1);
+    for (unsigned int i = 0; i < nr_taken; i++)
+        CHECK(!lock_of(taken[i], c));
+    CHECK_EQ(refs_out, 0);
+    destroy(a); /* a zombie now: b's unmap frees it, after unlocking */
+    start_recording();
+    CHECK_EQ(gnttab_unmap_ref(b, 0x50000000, 0, 0, h), GNTST_okay);
+    fake_lock_hook = NULL;
+    CHECK(nr_taken >= 2 && taken[0] == &b->gnttab->maptrack_lock);
+    for (unsigned int i = 0; i < nr_taken; i++)
+        CHECK(!lock_of(taken[i], c));
+    CHECK_EQ(fake_locks_held, 0);
+    destroy(c);
+    destroy(b);
 }

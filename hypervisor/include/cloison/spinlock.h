@@ -9,50 +9,58 @@
  *  1. reap_lock          the reaper's saved boot description; held across freeing a dead
  *                        domain and building its restart, so everything below nests in it
  *                        (core/domain.c, domain_reap)
- *  2. gnttab_lock        every grant table, maptrack and active entry; domain lookups for
- *                        grants happen under it (xen/grant_table.c)
- *  3. domlist_lock       the domain list and the domain id bitmap; domain_for_each()
+ *  2. maptrack_lock      one domain's grant handles and the pages they map (struct
+ *                        grant_table); a map or unmap takes the granter's lock under it
+ *  3. grant_table.lock   one grant table's frames, active entries and mapping count, a
+ *                        zombie's too; a copy takes its two sides', lower domain id first.
+ *                        Domains are looked up (domain_get) before either (xen/grant_*.c)
+ *  4. domlist_lock       the domain list and the domain id bitmap; domain_for_each()
  *                        callbacks run under it (core/domain.c)
- * 3a. xen_dom.mem_lock   one domain's check-then-change of what its GFNs hold: the balloon
+ *  5. xen_dom.mem_lock   one domain's check-then-change of what its GFNs hold: the balloon
  *                        count with its pages, the shared_info GFN, vcpu_info registration,
  *                        foreign maps into it; held across stage-2 changes and foreign
  *                        unmaps (xen/xen_memory.c, xen/shared_info.c, xen/hc_memory.c)
- *  4. foreign_lock       foreign-map chunk references and every domain's foreign_maps
+ *  6. foreign_lock       foreign-map chunk references and every domain's foreign_maps
  *                        (core/foreign_map.c)
- *  5. input_lock         console input: attached domains, focus, Ctrl-a multiplexer; the
+ *  7. input_lock         console input: attached domains, focus, Ctrl-a multiplexer; the
  *                        domains' receive callbacks run under it (console/console_input.c)
- *  6. vpl011.lock        one vPL011's register model and input backlog (vdev/vpl011.c)
- *  7. pvconsole.lock     one PV console's ring indices (xen/pvconsole.c)
- *  8. rx_lock            dom0's console input buffer (xen/dom0_console.c)
- *  9. evtchn_lock        every event channel port table, the registry, FIFO queue tails
- *                        (xen/evtchn.c, also xen/evtchn_fifo.c)
- * 10. vgic_hw_lock       owners of passed-through physical SPIs; held across the kick
+ *  8. vpl011.lock        one vPL011's register model and input backlog (vdev/vpl011.c)
+ *  9. pvconsole.lock     one PV console's ring indices (xen/pvconsole.c)
+ * 10. rx_lock            dom0's console input buffer (xen/dom0_console.c)
+ * 11. registry_lock      event channels' domains by id; nothing is taken under it, and
+ *                        it is taken holding no evtchn_lock (xen/evtchn.c)
+ * 12. evtchn_lock        one domain's event channel bindings (struct xen_dom): which port
+ *                        is what, bound to whom; a sender holds its own (xen/evtchn.c)
+ * 13. pending_lock       delivery into one domain (struct xen_dom): pending bits, FIFO
+ *                        queue tails; writers of its table take it after its evtchn_lock,
+ *                        a sender the receiver's; never two at once (xen/evtchn*.c)
+ * 14. vgic_hw_lock       owners of passed-through physical SPIs; held across the kick
  *                        (vdev/vgic-hw.c)
- * 11. flush_lock         the list of domains with a partial console line, its timer
+ * 15. flush_lock         the list of domains with a partial console line, its timer
  *                        (console/console.c)
- * 12. console_log.lock   one domain's console line, log ring and rate-limit bucket
+ * 16. console_log.lock   one domain's console line, log ring and rate-limit bucket
  *                        (struct console_log, include/console/console.h)
- * 13. domain.lock        one domain's state and shutdown reason (struct domain,
+ * 17. domain.lock        one domain's state and shutdown reason (struct domain,
  *                        include/core/domain.h)
- * 14. placement_lock     where new vCPUs go: pCPU load counts (core/sched.c)
- * 15. pcpu.runq_lock     one pCPU's run queue and current vCPU, and the scheduling state
+ * 18. placement_lock     where new vCPUs go: pCPU load counts (core/sched.c)
+ * 19. pcpu.runq_lock     one pCPU's run queue and current vCPU, and the scheduling state
  *                        of the vCPUs assigned to it (struct pcpu, cloison/percpu.h)
- * 16. vgic_dist.lock     one domain's whole vGIC state: interrupts, pending lists, LR
+ * 20. vgic_dist.lock     one domain's whole vGIC state: interrupts, pending lists, LR
  *                        records (vdev/vgic-priv.h)
- * 17. gicv2/gicv3.lock   read-modify-write of shared host GICD registers
+ * 21. gicv2/gicv3.lock   read-modify-write of shared host GICD registers
  *                        (drivers/gic-v2.c, drivers/gic-v3.c)
- * 18. slots_lock         writers of the physical interrupt handler table
+ * 22. slots_lock         writers of the physical interrupt handler table
  *                        (arch/arm64/irq.c; dispatch reads it without the lock)
- * 19. timer_queue.lock   one pCPU's software timer queue, and whether each timer on it is
+ * 23. timer_queue.lock   one pCPU's software timer queue, and whether each timer on it is
  *                        killed (core/timer.c)
- * 20. wc_lock            the wallclock base and its copy in shared_info (xen/wallclock.c)
- * 21. p2m.lock           one domain's stage-2 tables and its P2M pool; growing the pool
+ * 24. wc_lock            the wallclock base and its copy in shared_info (xen/wallclock.c)
+ * 25. p2m.lock           one domain's stage-2 tables and its P2M pool; growing the pool
  *                        takes mm_lock under it (struct p2m, arch/arm64/p2m.c)
- * 22. vmid_lock          the VMID allocator's slow path and VMID-targeted TLB flushes
+ * 26. vmid_lock          the VMID allocator's slow path and VMID-targeted TLB flushes
  *                        (arch/arm64/p2m.c)
- * 23. map_lock           the EL2 page tables, ioremap() (arch/arm64/mmu.c)
- * 24. mm_lock            the page allocator's banks and the heap (core/mm.c)
- * 25. console_lock       the console's transmit ring, its writers' shares, the open line
+ * 27. map_lock           the EL2 page tables, ioremap() (arch/arm64/mmu.c)
+ * 28. mm_lock            the page allocator's banks and the heap (core/mm.c)
+ * 29. console_lock       the console's transmit ring, its writers' shares, the open line
  *                        and the UART's transmit side: printk() may be called under any
  *                        lock above; the UART's interrupt takes it holding none, after
  *                        its receive callback has returned (console/printk.c)
@@ -64,11 +72,16 @@
  *  - vcpu_kick()/vcpu_wake() take a runq_lock: code holding a vgic_dist.lock
  *    collects the vCPUs to kick and kicks after unlocking.
  *  - Two locks of the same class (two domains' locks, two pCPUs' run queues):
- *    only timer_set() moving a timer from one pCPU's queue to another's
- *    takes two today (core/timer.c). Code that needs to takes the one of the
- *    lower domain id (pCPU id) first, and never a third. Xen fixes an order for
- *    the same cases (interdomain event channel binding, grant copy); it
- *    compares structure addresses, ids are stable and show in a log.
+ *    the one of the lower domain id (pCPU id) first, and never a third. Who
+ *    takes two: timer_set() moving a timer between pCPUs (core/timer.c);
+ *    binding, closing or resetting an interdomain event channel (two
+ *    evtchn_locks); a grant copy between two domains (two grant_table.locks).
+ *    Xen fixes an order for the same cases; it compares structure addresses,
+ *    ids are stable and show in a log. Holding the higher one, the lower may
+ *    be tried (spin_trylock); if it is busy, drop the higher, take both in
+ *    order and look again at what led there: event channels keep the peer
+ *    allocated meanwhile with a pin (xen_dom.evtchn_pins), which the peer's
+ *    teardown waits out.
  *  - Interrupts: EL2 runs with IRQs masked everywhere but arch_idle_wait(),
  *    which the idle loop calls holding no lock, so an IRQ handler never
  *    interrupts a lock holder on its own pCPU and starts with nothing held

@@ -124,7 +124,7 @@ void domain_crash(struct domain *d, const char *why, uint64_t addr);
 struct domain *domain_get(uint16_t id);
 void domain_put(struct domain *d);
 /* Unreferenced lookup: the pointer is only good while the caller holds a
- * lock the domain's teardown also takes (gnttab_lock). Prefer domain_get. */
+ * lock the domain's teardown also takes. Prefer domain_get. */
 struct domain *domain_by_id(uint16_t id);
 void domain_boot_done(void);
 /* The GFN lies inside the domain's guest-physical (IPA) space: the only

@@ -3,12 +3,20 @@
  * xen/evtchn_2l.c, pending/mask bits in shared_info, or, once the guest has
  * set up a FIFO control block, xen/evtchn_fifo.c, event words and queues).
  *
- * Every port table is under one lock (evtchn.c): an interdomain binding links
- * two domains' tables, and with one lock a sender can follow the link to the
- * peer while the peer cannot be torn down under it (destruction unbinds under
- * the same lock). Domains are found by id in evtchn.c's own registry, under
- * that lock, for the same reason. Return values are Xen's negated errno
- * values. `caller` is the calling domain; `dom` may be DOMID_SELF.
+ * Locks (order: cloison/spinlock.h). Each domain has two: evtchn_lock over
+ * its bindings (which port is what, bound to whom) and pending_lock over
+ * delivery into it (pending bits, FIFO queues). Whatever changes a domain's
+ * table holds both of that domain; a sender holds its own evtchn_lock, which
+ * keeps its binding and so the peer in place (the peer's teardown unbinds
+ * under it), and the receiver's pending_lock, never two pending_locks; the
+ * hypervisor's senders (VIRQs, backends) and unmask take only pending_lock.
+ * Binding or closing across two domains holds both evtchn_locks, the lower
+ * domain id first. So no lock is shared by two domains unless one signals,
+ * binds to or closes a channel with the other. Domains are found by id in
+ * evtchn.c's registry, under its own lock, and pinned (x->evtchn_pins) until
+ * their lock is held: evtchn_destroy() waits for the pins before freeing.
+ * Return values are Xen's negated errno values. `caller` is the calling
+ * domain; `dom` may be DOMID_SELF.
  */
 #ifndef CLOISON_EVTCHN_H
 #define CLOISON_EVTCHN_H

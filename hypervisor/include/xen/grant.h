@@ -15,11 +15,17 @@
  * table pointer in their maptrack entries, never by domain id, so a zombie is
  * never confused with a newer domain.
  *
- * Locking: one global lock for everything here (cross-domain operations touch
- * two tables; domain lookups happen under it so a domain cannot be freed
- * between lookup and use: its teardown, xen/xen_part.c, calls gnttab_domain_destroy()
- * before core frees anything of the domain).
- * Simple and sufficient until PV backends make it hot.
+ * Locking (order: cloison/spinlock.h): per table, a maptrack_lock over the
+ * handles a domain holds and a lock over what others reach in it (frames,
+ * active entries, mapping count). A map or unmap takes the mapper's
+ * maptrack_lock, then the granter's lock; a copy the two sides' locks, the
+ * lower domain id first. Other domains are found with domain_get() before
+ * any grant lock is taken, so they cannot be freed while in use (teardown,
+ * xen/xen_part.c, calls gnttab_domain_destroy() only once the domain is off
+ * the list and unreferenced); a zombie is reached only through the handles
+ * that keep it, each under its owner's maptrack_lock. No guest memory is
+ * read or written through a guest address under these locks (the decoder
+ * copies arguments in and out around them).
  *
  * Results are Xen's: negative errno for the hypercall, GNTST_* per operation.
  */

@@ -2,7 +2,7 @@
  * What xen/evtchn*.c needs from the rest of the hypervisor, faked for host
  * tests (included by one test file per binary): the heap, counted so a test
  * can see what a port table costs and that teardown gives it all back; the
- * lock; the upcall; the configured port count; guest frames for FIFO pages.
+ * upcall (locks: fakes/lock_fake.c, which aborts on a lock taken twice); the configured port count; guest frames for FIFO pages.
  */
 #ifndef TESTS_UNIT_EVTCHN_FAKES_H
 #define TESTS_UNIT_EVTCHN_FAKES_H
@@ -12,6 +12,7 @@
 #include <xen/evtchn.h>
 #include <cloison/mm.h>
 #include <cloison/spinlock.h>
+#include "lock_fake.h"
 #include <xen/xen_domain.h>
 
 /* Live heap objects and their bytes (as asked for, before any rounding);
@@ -45,18 +46,6 @@ void xfree(void *p)
     heap_objs--;
     heap_bytes -= h->size;
     free(h);
-}
-
-uint64_t spin_lock_irqsave(spinlock_t *l)
-{
-    l->val++;
-    return 0;
-}
-
-void spin_unlock_irqrestore(spinlock_t *l, uint64_t flags)
-{
-    (void)flags;
-    l->val--;
 }
 
 static int raised[XEN_DOM_MAX_VCPUS];

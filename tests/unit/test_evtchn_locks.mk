@@ -1,0 +1,3 @@
+UNIT_SRCS_test_evtchn_locks := hypervisor/xen/evtchn.c hypervisor/xen/evtchn_2l.c \
+                               hypervisor/xen/evtchn_fifo.c \
+                               tests/unit/fakes/lock_fake.c
