@@ -317,29 +317,47 @@ static void unlock_pair(struct xen_dom *a, struct xen_dom *b)
     spin_unlock(&a->evtchn_lock);
 }
 
+/* The other end of x's interdomain port c goes back to unbound, bindable
+ * again by x; that end's domain's evtchn_lock and pending_lock are held. */
+static void unbind_peer_end(struct xen_dom *x, const struct evtchn *c)
+{
+    struct xen_dom *rd = c->remote;
+    ASSERT_HELD(&rd->evtchn_lock);
+    ASSERT_HELD(&rd->pending_lock);
+    struct evtchn *r = chan(rd, c->remote_port);
+    r->state = ECS_UNBOUND;
+    r->remote = NULL; /* remote_domid shares its bytes */
+    r->remote_domid = x->domid;
+}
+
+/* Free a port in use, x's pending_lock held (and its evtchn_lock): its VIRQ
+ * slot, the other end of a channel to x itself, then the port. */
+static void release_port(struct xen_dom *x, uint32_t port)
+{
+    ASSERT_HELD(&x->pending_lock);
+    struct evtchn *c = chan(x, port);
+    if (c->state == ECS_INTERDOMAIN && c->remote == x)
+        unbind_peer_end(x, c);
+    if (c->state == ECS_VIRQ)
+        for (unsigned int v = 0; v < XEN_DOM_MAX_VCPUS; v++)
+            if (c->remote_port < NR_VIRQS && x->virq_port[v][c->remote_port] == port)
+                x->virq_port[v][c->remote_port] = 0;
+    free_port(x, port);
+}
+
 /* Undo the binding of a port in use and free it. x's evtchn_lock is held,
  * and the peer's if the port is bound to another domain. */
 static void unbind_locked(struct xen_dom *x, uint32_t port)
 {
     ASSERT_HELD(&x->evtchn_lock);
     struct evtchn *c = chan(x, port);
-    if (c->state == ECS_INTERDOMAIN) {
-        /* The peer goes back to unbound, bindable again by the closer. */
-        struct xen_dom *rd = c->remote;
-        ASSERT_HELD(&rd->evtchn_lock);
-        spin_lock(&rd->pending_lock);
-        struct evtchn *r = chan(rd, c->remote_port);
-        r->state = ECS_UNBOUND;
-        r->remote = NULL; /* remote_domid shares its bytes */
-        r->remote_domid = x->domid;
-        spin_unlock(&rd->pending_lock);
+    if (c->state == ECS_INTERDOMAIN && c->remote != x) {
+        spin_lock(&c->remote->pending_lock);
+        unbind_peer_end(x, c);
+        spin_unlock(&c->remote->pending_lock);
     }
     spin_lock(&x->pending_lock);
-    if (c->state == ECS_VIRQ)
-        for (unsigned int v = 0; v < XEN_DOM_MAX_VCPUS; v++)
-            if (c->remote_port < NR_VIRQS && x->virq_port[v][c->remote_port] == port)
-                x->virq_port[v][c->remote_port] = 0;
-    free_port(x, port);
+    release_port(x, port);
     spin_unlock(&x->pending_lock);
 }
 
@@ -364,6 +382,52 @@ static void close_any(struct xen_dom *x, uint32_t port, bool keep_xen)
             unbind_locked(x, port);
     }
     unlock_with_peer(x, r);
+}
+
+/* The bucket holding p (not bucket 0, whose port 0 is reserved), if it
+ * exists: freed if no port in it is in use, and its group with it if that
+ * was the last. */
+static void free_bucket_if_empty(struct xen_dom *x, uint32_t p)
+{
+    ASSERT_HELD(&x->pending_lock);
+    if (p < EVTCHN_BUCKET_PORTS || !evtchn_bucket(x, p))
+        return;
+    struct evtchn **b =
+        &x->groups[p / EVTCHN_GROUP_PORTS][p / EVTCHN_BUCKET_PORTS % EVTCHN_GROUP_BUCKETS];
+    if (bucket_in_use(*b))
+        return;
+    xfree(*b);
+    *b = NULL;
+    free_group_if_empty(x, p / EVTCHN_GROUP_PORTS);
+}
+
+/*
+ * Close the ports in use from p to the end of its bucket (a reset keeps the
+ * backends' ports) with x's locks taken once for the bucket; a port bound to
+ * another domain is closed on its own with its peer's lock, x's dropped
+ * meanwhile (the bucket may be gone after that: a concurrent reset). The
+ * bucket is freed if that emptied it. Returns the next allocated port.
+ */
+static uint32_t close_bucket(struct xen_dom *x, uint32_t p, bool keep_xen)
+{
+    uint32_t end = (p / EVTCHN_BUCKET_PORTS + 1) * EVTCHN_BUCKET_PORTS;
+    lock_table(x);
+    for (; p < end && evtchn_bucket(x, p); p++) {
+        const struct evtchn *c = chan(x, p);
+        if (c->state == ECS_FREE || c->state == ECS_RESERVED || (keep_xen && c->state == ECS_XEN))
+            continue;
+        if (c->state != ECS_INTERDOMAIN || c->remote == x) {
+            release_port(x, p);
+            continue;
+        }
+        unlock_table(x);
+        close_any(x, p, keep_xen);
+        lock_table(x);
+    }
+    free_bucket_if_empty(x, end - 1);
+    p = evtchn_next_allocated(x, end);
+    unlock_table(x);
+    return p;
 }
 
 /* The first allocated port >= p, looked up under x's lock. */
@@ -395,9 +459,8 @@ void evtchn_destroy(struct xen_dom *x)
     spin_lock(&x->evtchn_lock);
     x->evtchn_dead = true;
     spin_unlock(&x->evtchn_lock);
-    for (uint32_t p = next_allocated(x, 1); p < EVTCHN_FIFO_NR_CHANNELS;
-         p = next_allocated(x, p + 1))
-        close_any(x, p, false);
+    for (uint32_t p = next_allocated(x, 1); p < EVTCHN_FIFO_NR_CHANNELS;)
+        p = close_bucket(x, p, false);
     lock_table(x);
     if (x->fifo)
         evtchn_fifo_free(x);
@@ -644,38 +707,6 @@ unsigned int evtchn_port_flags(struct xen_dom *x, uint32_t port)
     return r;
 }
 
-/* The bucket holding p (not bucket 0, whose port 0 is reserved), if it
- * exists: freed if no port in it is in use, and its group with it if that
- * was the last. */
-static void free_bucket_if_empty(struct xen_dom *x, uint32_t p)
-{
-    ASSERT_HELD(&x->pending_lock);
-    if (p < EVTCHN_BUCKET_PORTS || !evtchn_bucket(x, p))
-        return;
-    struct evtchn **b =
-        &x->groups[p / EVTCHN_GROUP_PORTS][p / EVTCHN_BUCKET_PORTS % EVTCHN_GROUP_BUCKETS];
-    if (bucket_in_use(*b))
-        return;
-    xfree(*b);
-    *b = NULL;
-    free_group_if_empty(x, p / EVTCHN_GROUP_PORTS);
-}
-
-/* One bucket of a reset, from port p to the bucket's end: close what is in
- * use (hypervisor backends' ports survive), each port with its peer's lock,
- * then free the bucket if that emptied it. Returns the next allocated port. */
-static uint32_t reset_bucket(struct xen_dom *x, uint32_t p)
-{
-    uint32_t end = (p / EVTCHN_BUCKET_PORTS + 1) * EVTCHN_BUCKET_PORTS;
-    for (; p < end; p++)
-        close_any(x, p, true);
-    lock_table(x);
-    free_bucket_if_empty(x, end - 1);
-    p = evtchn_next_allocated(x, end);
-    unlock_table(x);
-    return p;
-}
-
 /* The end of a reset: back to the 2-level ABI, as Xen's evtchn_reset. */
 static void reset_done(struct xen_dom *x)
 {
@@ -718,7 +749,7 @@ int evtchn_reset(struct xen_dom *caller, uint16_t dom)
             rc = EVTCHN_CONTINUE;
             break;
         }
-        p = reset_bucket(x, p);
+        p = close_bucket(x, p, true);
     }
     if (!rc)
         reset_done(x);

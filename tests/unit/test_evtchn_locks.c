@@ -199,3 +199,24 @@ TEST(reset_of_another_domain_pins_it_and_closes_both_ends)
     CHECK_EQ(fake_locks_held, 0);
     world_end();
 }
+
+/* A reset closes a bucket under the target's locks, and each port bound to
+ * another domain with that domain's lock too: loopback, lower and higher
+ * peers all end as Xen leaves them (the target's ports closed, the peers'
+ * unbound, for the target to bind again). */
+TEST(reset_closes_loopback_and_both_kinds_of_peer)
+{
+    world();
+    uint32_t p0, p2, l1, l2;
+    uint32_t q1 = connect(d0, d1, &p0), q2 = connect(d1, d2, &p2);
+    l2 = connect(d1, d1, &l1);
+    CHECK_EQ(evtchn_reset(d0, 1), 0);
+    uint32_t mine[] = {q1, p2, l1, l2};
+    for (unsigned int i = 0; i < 4; i++)
+        CHECK_EQ(state_of(d1, mine[i]), EVTCHNSTAT_closed);
+    CHECK_EQ(state_of(d0, p0), EVTCHNSTAT_unbound);
+    CHECK_EQ(state_of(d2, q2), EVTCHNSTAT_unbound);
+    CHECK_EQ(d1->ports_used, 0);
+    CHECK_EQ(fake_locks_held, 0);
+    world_end();
+}
