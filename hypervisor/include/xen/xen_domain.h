@@ -59,13 +59,14 @@ struct xen_dom {
     uint64_t released_pages; /* RAM pages given back (decrease), not yet repopulated */
     uint64_t max_mapped_gfn; /* highest GFN ever mapped (XENMEM_maximum_gpfn) */
 
-    /* Event channels, see EVTCHN_BUCKET_PORTS and xen/evtchn.h for the locks:
-     * the fields below are written holding both, read holding either. */
+    /* Event channels, see EVTCHN_BUCKET_PORTS; locks in xen/evtchn.h. */
     spinlock_t evtchn_lock;      /* the bindings: taken by whoever changes or follows one */
     spinlock_t pending_lock;     /* delivery into this domain: FIFO tails, event words */
-    unsigned int evtchn_pins;    /* pCPUs keeping it allocated between two locks */
-    bool evtchn_dead;            /* being destroyed: no new binding */
+    unsigned int evtchn_pins;    /* atomic: pCPUs keeping it allocated between two locks */
+    bool evtchn_dead;            /* being destroyed: no new binding (evtchn_lock) */
     struct xen_dom *evtchn_next; /* registry of live domains (evtchn.c's registry_lock) */
+    /* The table: written holding both locks, read holding either
+     * (reset_next: evtchn_lock alone). */
     struct evtchn **groups[EVTCHN_NR_GROUPS];
     uint32_t port_limit; /* ports the domain may use: dom0 2^17, else configured */
     uint32_t max_ports;  /* valid ports now: port_limit, capped at 4096 while 2-level */
