@@ -241,6 +241,22 @@ void *xzalloc(size_t size)
     return p;
 }
 
+void *xzalloc_guest(size_t size)
+{
+    /* The heap may need a fresh slab or a run of pages for it: count the
+     * worst case, the object's pages plus one, against the reserve. */
+    size_t need = (size + PAGE_SIZE - 1) / PAGE_SIZE + 1;
+    uint64_t f = spin_lock_irqsave(&mm_lock);
+    size_t free = 0;
+    for (unsigned int i = 0; i < nr_banks; i++)
+        free += buddy_free_pages(&banks[i]);
+    void *p = free >= need && free - need >= mm_reserve_pages() ? heap_alloc(heap, size) : NULL;
+    spin_unlock_irqrestore(&mm_lock, f);
+    if (p)
+        memset(p, 0, size);
+    return p;
+}
+
 void xfree(void *p)
 {
     uint64_t f = spin_lock_irqsave(&mm_lock);

@@ -115,10 +115,10 @@ static void unlock_table(struct xen_dom *x)
 static int alloc_bucket(struct xen_dom *x, uint32_t port)
 {
     struct evtchn ***g = &x->groups[port / EVTCHN_GROUP_PORTS];
-    if (!*g && !(*g = xzalloc(EVTCHN_GROUP_BUCKETS * sizeof(**g))))
+    if (!*g && !(*g = xzalloc_guest(EVTCHN_GROUP_BUCKETS * sizeof(**g))))
         return -ENOMEM;
     struct evtchn **b = &(*g)[port / EVTCHN_BUCKET_PORTS % EVTCHN_GROUP_BUCKETS];
-    if (!(*b = xzalloc(EVTCHN_BUCKET_PORTS * sizeof(**b))))
+    if (!(*b = xzalloc_guest(EVTCHN_BUCKET_PORTS * sizeof(**b))))
         return -ENOMEM;
     if (port == 0)
         (*b)[0].state = ECS_RESERVED;

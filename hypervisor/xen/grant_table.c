@@ -20,8 +20,8 @@ static int grow(struct grant_table *gt, unsigned int nr)
 {
     while (gt->nr_frames < nr) {
         unsigned int i = gt->nr_frames;
-        paddr_t pa = page_alloc(0); /* zeroed: every entry GTF_invalid */
-        struct active_entry *act = xzalloc(GNTTAB_ENTRIES_PER_FRAME * sizeof(*act));
+        paddr_t pa = page_alloc_guest(0); /* zeroed: every entry GTF_invalid */
+        struct active_entry *act = xzalloc_guest(GNTTAB_ENTRIES_PER_FRAME * sizeof(*act));
         if (!pa || !act) {
             if (pa)
                 page_free(pa, 0);
@@ -79,7 +79,7 @@ uint32_t gnttab_mt_alloc(struct grant_table *gt)
     if (gt->mt_head == MT_NONE) {
         if (gt->mt_limit / MT_PER_PAGE >= GNTTAB_MAX_MAPTRACK_FRAMES)
             return MT_NONE;
-        struct maptrack *page = xzalloc(MT_PER_PAGE * sizeof(*page));
+        struct maptrack *page = xzalloc_guest(MT_PER_PAGE * sizeof(*page));
         if (!page)
             return MT_NONE;
         uint32_t base = gt->mt_limit;

@@ -40,6 +40,14 @@ size_t mm_total_pages(void);
 
 void *xmalloc(size_t size);
 void *xzalloc(size_t size);
+/*
+ * Zeroed heap memory a guest's request grows (grant frames' active entries,
+ * maptrack, event channel buckets): NULL as well when it could take the heap
+ * into the hypervisor's reserve, as page_alloc_guest(). Each such structure
+ * has its own per-domain cap; this keeps all domains together from starving
+ * Cloison.
+ */
+void *xzalloc_guest(size_t size);
 void xfree(void *p);
 
 /* Map device MMIO for the hypervisor (nGnRE, never executable). Returns the

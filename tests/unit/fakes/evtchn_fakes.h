@@ -38,6 +38,11 @@ void *xzalloc(size_t size)
     return h + 1;
 }
 
+void *xzalloc_guest(size_t size)
+{
+    return xzalloc(size);
+}
+
 void xfree(void *p)
 {
     if (!p)
