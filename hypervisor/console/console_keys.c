@@ -61,8 +61,11 @@ static void key_runqueues(void)
 
 static void key_memory(void)
 {
-    printk("memory: %lu KiB total, %lu KiB free", (uint64_t)mm_total_pages() * 4,
-           (uint64_t)mm_free_pages() * 4);
+    struct mm_usage u;
+    mm_usage(&u);
+    printk("memory: %lu KiB total, %lu KiB free, heap %lu B in %lu pages",
+           (uint64_t)mm_total_pages() * 4, (uint64_t)u.free_pages * 4, (uint64_t)u.heap_bytes,
+           (uint64_t)u.heap_pages);
 }
 
 static uint64_t ticks_ns(uint64_t ticks)

@@ -364,7 +364,10 @@ void domain_reap(void)
         if (restart)
             restart_cfg = victim->cfg;
         domain_free(victim);
-        printk("d%u: destroyed, %lu KiB free", id, (uint64_t)mm_free_pages() * 4);
+        struct mm_usage u;
+        mm_usage(&u);
+        printk("d%u: destroyed, %lu KiB free, heap %lu B in %lu pages", id,
+               (uint64_t)u.free_pages * 4, (uint64_t)u.heap_bytes, (uint64_t)u.heap_pages);
         domain_notify(DOMAIN_DESTROYED, id, NULL);
         if (restart)
             rebuild(&restart_cfg); /* listed by domain_start(), or reported */

@@ -225,6 +225,17 @@ size_t mm_total_pages(void)
     return n;
 }
 
+void mm_usage(struct mm_usage *u)
+{
+    uint64_t f = spin_lock_irqsave(&mm_lock);
+    u->free_pages = 0;
+    for (unsigned int i = 0; i < nr_banks; i++)
+        u->free_pages += buddy_free_pages(&banks[i]);
+    u->heap_bytes = heap_bytes_in_use(heap);
+    u->heap_pages = heap_pages_held(heap);
+    spin_unlock_irqrestore(&mm_lock, f);
+}
+
 void *xmalloc(size_t size)
 {
     uint64_t f = spin_lock_irqsave(&mm_lock);

@@ -47,7 +47,8 @@ struct heap {
     unsigned int table_order;
     struct free_obj *free[CLASS_COUNT];
     size_t free_count[CLASS_COUNT];
-    size_t in_use; /* bytes handed out (class size or whole pages) */
+    size_t in_use;     /* bytes handed out (class size or whole pages) */
+    size_t pages_held; /* from the provider: this struct, the table, slabs, large */
 };
 
 _Static_assert(sizeof(struct heap) <= PAGE_SIZE, "struct heap lives in one page");
@@ -60,6 +61,22 @@ static size_t class_size(unsigned int c)
 static size_t objs_per_slab(unsigned int c)
 {
     return PAGE_SIZE / class_size(c);
+}
+
+/* Every page the heap takes from or gives back to its provider goes through
+ * these two, so pages_held is exact (leak checks add it to the free pages). */
+static void *get_pages(struct heap *h, unsigned int order)
+{
+    void *p = h->pages.alloc(h->pages.ctx, order);
+    if (p)
+        h->pages_held += (size_t)1 << order;
+    return p;
+}
+
+static void put_pages(struct heap *h, void *p, unsigned int order)
+{
+    h->pages_held -= (size_t)1 << order;
+    h->pages.free(h->pages.ctx, p, order);
 }
 
 /* ---- page table: open addressing, linear probing, no tombstones ---- */
@@ -101,7 +118,7 @@ static bool table_reserve(struct heap *h)
 
     if (2 * (h->table_used + 1) <= h->table_cap)
         return true;
-    t = h->pages.alloc(h->pages.ctx, order);
+    t = get_pages(h, order);
     if (!t)
         return false;
     h->table = t;
@@ -112,7 +129,7 @@ static bool table_reserve(struct heap *h)
         if (old[i].page)
             *table_slot_for_insert(h, old[i].page) = old[i];
     }
-    h->pages.free(h->pages.ctx, old, order - 1);
+    put_pages(h, old, order - 1);
     return true;
 }
 
@@ -194,6 +211,7 @@ struct heap *heap_create(const struct heap_pages *pages)
     h->table = t;
     h->table_order = TABLE_MIN_ORDER;
     h->table_cap = ((size_t)PAGE_SIZE << TABLE_MIN_ORDER) / sizeof(*t);
+    h->pages_held = 1 + ((size_t)1 << TABLE_MIN_ORDER);
     return h;
 }
 
@@ -217,7 +235,7 @@ static bool slab_refill(struct heap *h, unsigned int c)
 
     if (!table_reserve(h))
         return false;
-    page = h->pages.alloc(h->pages.ctx, 0);
+    page = get_pages(h, 0);
     if (!page)
         return false;
     table_insert(h, (uintptr_t)page, KIND_SLAB, c);
@@ -254,7 +272,7 @@ static void *alloc_large(struct heap *h, size_t size)
     }
     if (!table_reserve(h))
         return NULL;
-    p = h->pages.alloc(h->pages.ctx, order);
+    p = get_pages(h, order);
     if (!p)
         return NULL;
     table_insert(h, (uintptr_t)p, KIND_LARGE, order);
@@ -289,7 +307,7 @@ static void slab_maybe_release(struct heap *h, struct page_ent *e)
     for (size_t i = 0; i < objs_per_slab(c); i++)
         obj_unlink(h, c, (struct free_obj *)(void *)(page + i * class_size(c)));
     table_remove(h, e);
-    h->pages.free(h->pages.ctx, page, 0);
+    put_pages(h, page, 0);
 }
 
 void heap_free(struct heap *h, void *p)
@@ -310,7 +328,7 @@ void heap_free(struct heap *h, void *p)
             return;
         table_remove(h, e);
         h->in_use -= (size_t)PAGE_SIZE << order;
-        h->pages.free(h->pages.ctx, p, order);
+        put_pages(h, p, order);
         return;
     }
     if ((addr & (class_size(e->arg) - 1)) || e->used == 0)
@@ -324,4 +342,9 @@ void heap_free(struct heap *h, void *p)
 size_t heap_bytes_in_use(const struct heap *h)
 {
     return h->in_use;
+}
+
+size_t heap_pages_held(const struct heap *h)
+{
+    return h->pages_held;
 }

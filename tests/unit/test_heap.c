@@ -110,6 +110,8 @@ TEST(sizes_alignment_no_overlap)
             heap_free(h, objs[k].p);
             objs[k] = objs[--n];
         }
+        /* What the heap says it holds is what the provider handed it. */
+        CHECK_EQ(heap_pages_held(h), prov.pages_out);
     }
     for (size_t i = 0; i < n; i++)
         expect_min += objs[i].size;
@@ -126,6 +128,7 @@ TEST(sizes_alignment_no_overlap)
      * per class remain.
      */
     CHECK(prov.pages_out <= 1 + 16 + 8);
+    CHECK_EQ(heap_pages_held(h), prov.pages_out);
     heap_destroy(h);
     CHECK_EQ(prov.pages_out, 0);
     free(objs);
@@ -144,6 +147,7 @@ TEST(exact_accounting)
     c = heap_alloc(h, 3000);
     REQUIRE(a && b && c);
     CHECK_EQ(heap_bytes_in_use(h), 16 + 32 + 4096);
+    CHECK_EQ(heap_pages_held(h), prov.pages_out);
     CHECK((uintptr_t)c % PG == 0);
     heap_free(h, b);
     CHECK_EQ(heap_bytes_in_use(h), 16 + 4096);
@@ -154,6 +158,7 @@ TEST(exact_accounting)
     heap_free(h, a);
     heap_free(h, NULL);
     CHECK_EQ(heap_bytes_in_use(h), 0);
+    CHECK_EQ(heap_pages_held(h), prov.pages_out);
     heap_destroy(h);
 }
 

@@ -34,6 +34,14 @@ paddr_t page_alloc_guest(unsigned int order);
 size_t mm_reserve_pages(void);
 void page_free(paddr_t pa, unsigned int order);
 size_t mm_free_pages(void);
+/* A snapshot for leak checks, taken under one lock: free pages, and the heap's
+ * live bytes and the pages it holds (free slack included). A domain leaks
+ * nothing when, after it is freed, heap_bytes and free_pages + heap_pages are
+ * what they were before. */
+struct mm_usage {
+    size_t free_pages, heap_bytes, heap_pages;
+};
+void mm_usage(struct mm_usage *u);
 /* Does [pa, pa + size) touch host RAM? (Never hand RAM out as MMIO.) */
 bool mm_overlaps_ram(paddr_t pa, uint64_t size);
 size_t mm_total_pages(void);

@@ -151,3 +151,8 @@ size_t mm_free_pages(void)
 {
     return 200000;
 }
+
+void mm_usage(struct mm_usage *u)
+{
+    *u = (struct mm_usage){.free_pages = mm_free_pages(), .heap_bytes = 12345, .heap_pages = 7};
+}

@@ -109,6 +109,10 @@ size_t mm_free_pages(void)
 {
     return 0x10000 - (size_t)fake_pages_live;
 }
+void mm_usage(struct mm_usage *u)
+{
+    *u = (struct mm_usage){.free_pages = mm_free_pages(), .heap_bytes = (size_t)fake_heap_live};
+}
 char fake_printk_log[1024];
 void printk(const char *fmt, ...)
 {

@@ -27,5 +27,7 @@ void *heap_alloc(struct heap *h, size_t size); /* NULL on failure or size 0 */
 void *heap_zalloc(struct heap *h, size_t size);
 void heap_free(struct heap *h, void *p);        /* NULL is ignored */
 size_t heap_bytes_in_use(const struct heap *h); /* for leak checks and bench */
+/* Pages taken from the provider and not given back (its own, free slack included). */
+size_t heap_pages_held(const struct heap *h);
 
 #endif
