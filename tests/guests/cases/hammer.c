@@ -1,0 +1,450 @@
+/*
+ * hammer: every vCPU of the domain (2-4) hammers the same hypervisor objects
+ * at once, in a random order, until one of them shuts the domain down in the
+ * middle of it all. Meant to restart itself hundreds of times
+ * (on_reboot/on_crash = "restart"; tests/integration/test_hammer.py).
+ *
+ * The objects, all shared by every vCPU:
+ *  - event channels: a table of 64 port numbers that any vCPU fills with
+ *    alloc_unbound (to itself or to the neighbour `peer=N`), loopback
+ *    bind_interdomain, bind_ipi, and empties with close; send, unmask,
+ *    bind_vcpu, status on whatever port is there; now and then a reset
+ *  - grant table: frame 0 at a fixed GFN holds 16 self-grants of own pages,
+ *    rewritten (permit, read-only, revoked) while other vCPUs map them into
+ *    a 16-GFN window, unmap, and copy between them; set_version,
+ *    setup_table, query_size
+ *  - the window is contested: grant frames 1-3 and shared_info are added
+ *    there (XENMEM_add_to_physmap) and removed (remove_from_physmap) on top
+ *    of the grant mappings
+ *  - vcpu_op on each other's vCPUs: register_vcpu_info,
+ *    register_runstate_memory_area, and the timer/is_up commands
+ *  - PSCI CPU_ON of each other, CPU_OFF of oneself, AFFINITY_INFO
+ *  - traps: CNTP_TVAL/CTL writes, WFI with the virtual timer armed, SGIs
+ * One vCPU (the killer, random) shuts the domain down after a random
+ * 0-3 ms (reboot, PSCI SYSTEM_RESET or crash); one time in four a second
+ * vCPU does the same at the same moment.
+ *
+ * The domain counts its boots by its domain id, which grows by one at each
+ * restart: `last=N` makes the boot with domain id N the final one, which
+ * hammers like the others but ends with PASS and a power-off (destroy).
+ * Every hypercall result must look like Xen's (0, a small -errno, or a port
+ * / PSCI code); anything else is a FAIL.
+ * Output: one RUN line per boot, a PASS line at the last.
+ */
+#include "xen_guest.h"
+#include <public/grant_table.h>
+
+const char test_name[] = "hammer";
+
+#define GNT_GFN 0x38000ull /* grant frame 0: the entries this guest writes */
+#define WIN_GFN 0x38010ull /* the contested window */
+#define WIN_PAGES 16
+#define NPAGES 8 /* own pages granted */
+#define FIRST_REF 8
+#define NREFS 16
+#define NPORTS 64
+#define NMAPS 32
+#define MAX_DELAY_US 3000
+#define PTIMER_PPI 30
+#define VCPUOP_set_periodic_timer 6
+#define VCPUOP_stop_singleshot_timer 9
+
+static uint8_t pages[NPAGES][4096] __attribute__((aligned(4096)));
+static uint8_t vinfo_page[4096] __attribute__((aligned(4096)));
+static struct vcpu_runstate_info runstate[GUEST_MAX_CPUS];
+static volatile uint32_t ports[NPORTS];
+static volatile uint32_t map_handle[NMAPS];
+static volatile uint64_t map_addr[NMAPS];
+static struct grant_entry_v1 *const gnt = (struct grant_entry_v1 *)(uintptr_t)(GNT_GFN << 12);
+static uint16_t self, peer;
+static unsigned ncpus, killer, killer2;
+static uint64_t kill_at, kill_reason;
+static bool final_boot;
+static uint64_t ops[GUEST_MAX_CPUS]; /* per vCPU, reported at the last boot */
+
+static uint64_t next_rand(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+static unsigned this_cpu(void)
+{
+    return read_sysreg(mpidr_el1) & (GUEST_MAX_CPUS - 1);
+}
+
+/* A hypercall result Xen could give: 0 or a -errno. */
+static void chk(const char *op, long rc)
+{
+    if (rc > 0 || rc < -200)
+        test_fail("%s rc=%ld", op, rc);
+}
+
+static long gnttab(unsigned cmd, void *op, unsigned count)
+{
+    return xen_hypercall(__HYPERVISOR_grant_table_op, cmd, (uintptr_t)op, count, 0, 0);
+}
+
+static uint64_t win_gfn(uint64_t r)
+{
+    return WIN_GFN + r % WIN_PAGES;
+}
+
+/* ---- event channels ---- */
+
+static void ev_alloc(uint64_t r)
+{
+    uint32_t p;
+    long rc = evtchn_alloc_unbound(DOMID_SELF, r & 1 && peer ? peer : DOMID_SELF, &p);
+    chk("alloc_unbound", rc);
+    if (!rc)
+        ports[(r >> 8) % NPORTS] = p;
+}
+
+static void ev_bind(uint64_t r)
+{
+    uint32_t p;
+    long rc = evtchn_bind_interdomain(self, ports[(r >> 8) % NPORTS], &p);
+    chk("bind_interdomain", rc);
+    if (!rc)
+        ports[(r >> 16) % NPORTS] = p;
+}
+
+static void ev_ipi(uint64_t r)
+{
+    struct evtchn_bind_ipi b = {.vcpu = (uint32_t)((r >> 8) % (ncpus + 1))};
+    long rc = evtchn_op(EVTCHNOP_bind_ipi, &b);
+    chk("bind_ipi", rc);
+    if (!rc)
+        ports[(r >> 16) % NPORTS] = b.port;
+}
+
+static void ev_misc(uint64_t r)
+{
+    uint32_t p = ports[(r >> 8) % NPORTS];
+    switch ((r >> 4) % 6) {
+    case 0:
+        chk("close", evtchn_close(p));
+        break;
+    case 1:
+        chk("send", evtchn_send(p));
+        break;
+    case 2:
+        chk("unmask", evtchn_unmask(p));
+        break;
+    case 3: {
+        struct evtchn_bind_vcpu b = {.port = p, .vcpu = (uint32_t)((r >> 16) % ncpus)};
+        chk("bind_vcpu", evtchn_op(EVTCHNOP_bind_vcpu, &b));
+        break;
+    }
+    case 4: {
+        struct evtchn_status st;
+        chk("status", evtchn_status(DOMID_SELF, p, &st));
+        break;
+    }
+    default:
+        if ((r >> 16) % 32 == 0) { /* rare: closes everything under the others */
+            struct evtchn_reset rs = {.dom = DOMID_SELF};
+            chk("reset", evtchn_op(EVTCHNOP_reset, &rs));
+        }
+    }
+}
+
+/* ---- grant table ---- */
+
+static void grant_write(uint64_t r)
+{
+    unsigned i = (unsigned)((r >> 8) % NREFS);
+    static const uint16_t flags[] = {GTF_permit_access, GTF_permit_access,
+                                     GTF_permit_access | GTF_readonly, 0};
+    struct grant_entry_v1 *e = &gnt[FIRST_REF + i];
+    e->frame = (uint32_t)(((uintptr_t)pages[i % NPAGES]) >> 12);
+    e->domid = r & (1 << 20) && peer ? peer : self;
+    __asm__ volatile("dmb ishst" ::: "memory");
+    /* The hypervisor sets and clears GTF_reading/writing concurrently. */
+    uint16_t old = __atomic_load_n(&e->flags, __ATOMIC_RELAXED);
+    uint16_t want = (uint16_t)((old & (GTF_reading | GTF_writing)) | flags[(r >> 4) % 4]);
+    __atomic_compare_exchange_n(&e->flags, &old, want, false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+}
+
+static void grant_map(uint64_t r)
+{
+    unsigned k = (unsigned)((r >> 8) % NMAPS);
+    struct gnttab_map_grant_ref m = {.host_addr = win_gfn(r >> 16) << 12,
+                                     .flags = GNTMAP_host_map | (r & 16 ? GNTMAP_readonly : 0),
+                                     .ref = FIRST_REF + (uint32_t)((r >> 24) % NREFS),
+                                     .dom = self};
+    chk("map", gnttab(GNTTABOP_map_grant_ref, &m, 1));
+    if (m.status == GNTST_okay) {
+        map_handle[k] = m.handle;
+        map_addr[k] = m.host_addr;
+    }
+}
+
+static void grant_unmap(uint64_t r)
+{
+    unsigned k = (unsigned)((r >> 8) % NMAPS);
+    struct gnttab_unmap_grant_ref u = {.host_addr = map_addr[k], .handle = map_handle[k]};
+    chk("unmap", gnttab(GNTTABOP_unmap_grant_ref, &u, 1));
+}
+
+static void grant_copy(uint64_t r)
+{
+    struct gnttab_copy c = {.len = (uint16_t)(1 + (r >> 40) % 4096), .flags = GNTCOPY_source_gref};
+    c.source.u.ref = FIRST_REF + (uint32_t)((r >> 8) % NREFS);
+    c.source.domid = r & 32 && peer ? peer : self;
+    c.dest.domid = DOMID_SELF;
+    if (r & 64) {
+        c.flags |= GNTCOPY_dest_gref;
+        c.dest.u.ref = FIRST_REF + (uint32_t)((r >> 16) % NREFS);
+        c.dest.domid = self;
+    } else {
+        c.dest.u.gmfn = r & 128 ? win_gfn(r >> 16) : ((uintptr_t)pages[(r >> 16) % NPAGES]) >> 12;
+    }
+    c.len = (uint16_t)(c.len > 4096 - c.dest.offset ? 4096 - c.dest.offset : c.len);
+    chk("copy", gnttab(GNTTABOP_copy, &c, 1));
+}
+
+static void grant_table_ops(uint64_t r)
+{
+    static xen_pfn_t frames[4];
+    switch ((r >> 4) % 3) {
+    case 0: {
+        struct gnttab_set_version v = {.version = 1};
+        chk("set_version", gnttab(GNTTABOP_set_version, &v, 1));
+        break;
+    }
+    case 1: {
+        struct gnttab_setup_table s = {
+            .dom = DOMID_SELF, .nr_frames = 1 + (uint32_t)((r >> 8) % 4), .frame_list = 0};
+        s.frame_list = (uintptr_t)frames;
+        chk("setup_table", gnttab(GNTTABOP_setup_table, &s, 1));
+        break;
+    }
+    default: {
+        struct gnttab_query_size q = {.dom = DOMID_SELF};
+        chk("query_size", gnttab(GNTTABOP_query_size, &q, 1));
+    }
+    }
+}
+
+/* Grant frames 1-3 and shared_info into the window, or anything out of it. */
+static void physmap(uint64_t r)
+{
+    if (r & 16) {
+        struct xen_remove_from_physmap x = {.domid = DOMID_SELF, .gpfn = win_gfn(r >> 8)};
+        chk("remove_from_physmap", memory_op(XENMEM_remove_from_physmap, &x));
+        return;
+    }
+    bool shared = r & 32;
+    struct xen_add_to_physmap a = {.domid = DOMID_SELF,
+                                   .space =
+                                       shared ? XENMAPSPACE_shared_info : XENMAPSPACE_grant_table,
+                                   .idx = shared ? 0 : 1 + (r >> 16) % 3,
+                                   .gpfn = win_gfn(r >> 8)};
+    chk("add_to_physmap", memory_op(XENMEM_add_to_physmap, &a));
+}
+
+/* ---- vCPUs ---- */
+
+static void vcpu_ops(uint64_t r)
+{
+    unsigned t = (unsigned)((r >> 8) % ncpus);
+    switch ((r >> 4) % 3) {
+    case 0: {
+        struct vcpu_register_vcpu_info vi = {.mfn = (uintptr_t)vinfo_page >> 12, .offset = t * 64};
+        chk("register_vcpu_info", vcpu_op(VCPUOP_register_vcpu_info, t, &vi));
+        break;
+    }
+    case 1: {
+        struct vcpu_register_runstate_memory_area ra = {.addr = (uintptr_t)&runstate[t]};
+        chk("register_runstate", vcpu_op(VCPUOP_register_runstate_memory_area, t, &ra));
+        break;
+    }
+    default: {
+        static uint64_t arg[2];
+        arg[0] = r >> 20;
+        unsigned cmd =
+            r & (1 << 12) ? VCPUOP_is_up : VCPUOP_set_periodic_timer + (unsigned)((r >> 13) % 4);
+        chk("vcpu_op", vcpu_op(cmd, t, arg));
+    }
+    }
+}
+
+static void psci_ops(unsigned me, uint64_t r)
+{
+    unsigned t = (unsigned)((r >> 8) % ncpus);
+    long rc;
+    if (r & 16) {
+        rc = psci_call(PSCI_CPU_ON64, plat.cpu_mpidr[t], (uintptr_t)secondary_entry, r >> 16);
+        if (rc != 0 && rc != PSCI_ALREADY_ON && rc != -5 /* ON_PENDING */)
+            test_fail("CPU_ON(%u) ret=%ld", t, rc);
+    } else if (r & 32 && me != 0 && me != killer && me != killer2) {
+        rc = psci_call(PSCI_CPU_OFF, 0, 0, 0);
+        test_fail("CPU_OFF returned %ld", rc);
+    } else {
+        rc = psci_call(PSCI_AFFINITY_INFO64, plat.cpu_mpidr[t], 0, 0);
+        if (rc < 0 || rc > 2)
+            test_fail("AFFINITY_INFO(%u) ret=%ld", t, rc);
+    }
+}
+
+static void trap_ops(uint64_t r)
+{
+    switch ((r >> 4) % 3) {
+    case 0:
+        write_sysreg(cntp_tval_el0, 1 + (r >> 8) % 20000);
+        write_sysreg(cntp_ctl_el0, r & (1 << 20) ? 1 : 3); /* enabled, maybe masked */
+        isb();
+        break;
+    case 1:
+        /* IRQs stay masked: the WFI ends when the timer line rises. */
+        vtimer_arm_at(cntvct() + 1 + (r >> 8) % 2000);
+        wfi();
+        vtimer_stop();
+        break;
+    default:
+        gic_send_sgi((unsigned)((r >> 8) % ncpus), (unsigned)((r >> 16) % 16));
+    }
+}
+
+static void shutdown_now(unsigned me, uint64_t how)
+{
+    if (final_boot && me == killer) {
+        uint64_t n = 0;
+        for (unsigned i = 0; i < ncpus; i++)
+            n += __atomic_load_n(&ops[i], __ATOMIC_RELAXED);
+        test_pass("domid=%u ops=%llu", self, (unsigned long long)n);
+    }
+    if (final_boot)
+        for (;;)
+            ; /* the killer's power-off ends it */
+    switch (how % 3) {
+    case 0:
+        sched_shutdown(SHUTDOWN_reboot);
+        break;
+    case 1:
+        psci_call(PSCI_SYSTEM_RESET, 0, 0, 0);
+        break;
+    default:
+        sched_shutdown(3 /* SHUTDOWN_crash */);
+    }
+    /* Returns when another vCPU shut the domain down first (Xen's does too:
+     * its vCPUs are paused only once they leave the hypervisor). */
+    for (;;)
+        ;
+}
+
+static void hammer(unsigned me, uint64_t s)
+{
+    irq_disable();
+    gic_enable_ppi(VTIMER_PPI); /* wakes the WFI below (IRQs stay masked) */
+    for (;;) {
+        if ((me == killer || me == killer2) && cntvct() >= kill_at)
+            shutdown_now(me, kill_reason + me);
+        uint64_t r = next_rand(&s);
+        __atomic_store_n(&ops[me], ops[me] + 1, __ATOMIC_RELAXED);
+        switch (r % 16) {
+        case 0:
+        case 1:
+            ev_alloc(r);
+            break;
+        case 2:
+            ev_bind(r);
+            break;
+        case 3:
+            ev_ipi(r);
+            break;
+        case 4:
+        case 5:
+            ev_misc(r);
+            break;
+        case 6:
+            grant_write(r);
+            break;
+        case 7:
+        case 8:
+            grant_map(r);
+            break;
+        case 9:
+            grant_unmap(r);
+            break;
+        case 10:
+            grant_copy(r);
+            break;
+        case 11:
+            grant_table_ops(r);
+            break;
+        case 12:
+            physmap(r);
+            break;
+        case 13:
+            vcpu_ops(r);
+            break;
+        case 14:
+            psci_ops(me, r);
+            break;
+        default:
+            trap_ops(r);
+        }
+    }
+}
+
+void test_secondary(uint64_t context_id)
+{
+    hammer(this_cpu(), context_id | 1);
+}
+
+static void setup_grants(void)
+{
+    struct xen_add_to_physmap a = {
+        .domid = DOMID_SELF, .space = XENMAPSPACE_grant_table, .idx = 0, .gpfn = GNT_GFN};
+    long rc = memory_op(XENMEM_add_to_physmap, &a);
+    if (rc)
+        test_fail("grant frame 0 at 0x%llx rc=%ld", GNT_GFN, rc);
+    mmu_map_normal_2m(GNT_GFN << 12);
+    struct gnttab_query_size q = {.dom = DOMID_SELF};
+    /* The first domid answering query_size with okay is ours (xen_gnttab does
+     * the same); cross-checked against an unbound port's remote domid. */
+    uint32_t p;
+    struct evtchn_status st;
+    if (evtchn_alloc_unbound(DOMID_SELF, DOMID_SELF, &p) || evtchn_status(DOMID_SELF, p, &st))
+        test_fail("own domid: alloc_unbound/status failed");
+    self = st.u.unbound.dom;
+    evtchn_close(p);
+    q.dom = self;
+    if (gnttab(GNTTABOP_query_size, &q, 1) || q.status != GNTST_okay)
+        test_fail("query_size(%u) status=%d", self, q.status);
+    for (unsigned i = 0; i < NREFS; i++)
+        grant_write((uint64_t)i << 8);
+}
+
+void test_main(void)
+{
+    ncpus = plat.cpu_count;
+    if (ncpus < 2 || ncpus > GUEST_MAX_CPUS)
+        test_fail("needs 2-%u vCPUs, DT has %u", GUEST_MAX_CPUS, ncpus);
+    uint64_t s = read_sysreg(cntpct_el0) * 0x9E3779B97F4A7C15ULL ^ bootarg_uint("seed", 0);
+    s = s ? s : 1;
+    setup_grants();
+    peer = (uint16_t)bootarg_uint("peer", 0);
+    final_boot = self >= bootarg_uint("last", 0);
+    uint64_t max_us = bootarg_uint("max_delay_us", MAX_DELAY_US);
+    uint64_t delay_us = next_rand(&s) % (max_us ? max_us : 1);
+    killer = (unsigned)(next_rand(&s) % ncpus);
+    killer2 = next_rand(&s) % 4 == 0 ? (unsigned)(next_rand(&s) % ncpus) : killer;
+    kill_reason = next_rand(&s);
+    test_run("boot d=%u delay_us=%llu killer=%u,%u seed=0x%llx", self, (unsigned long long)delay_us,
+             killer, killer2, (unsigned long long)s);
+    kill_at = cntvct() + cntfrq() / 1000000 * delay_us;
+    __asm__ volatile("dmb ish" ::: "memory");
+    for (unsigned i = 1; i < ncpus; i++) {
+        long rc =
+            psci_call(PSCI_CPU_ON64, plat.cpu_mpidr[i], (uintptr_t)secondary_entry, next_rand(&s));
+        if (rc != 0 && rc != PSCI_ALREADY_ON) /* a started one may have been quicker */
+            test_fail("CPU_ON(%u) ret=%ld", i, rc);
+    }
+    hammer(0, next_rand(&s));
+}
