@@ -61,6 +61,15 @@ static unsigned ncpus, killer, killer2;
 static uint64_t kill_at, kill_reason;
 static bool final_boot;
 static uint64_t ops[GUEST_MAX_CPUS]; /* per vCPU, reported at the last boot */
+/* Successes of the calls that create something, reported at the last boot:
+ * the races are only worth something if the objects do get made. */
+enum { OK_PORT, OK_BIND, OK_MAP, OK_PHYSMAP, OK_CPU_ON, NR_OK };
+static volatile unsigned ok_count[NR_OK];
+
+static void count_ok(unsigned what)
+{
+    __atomic_fetch_add(&ok_count[what], 1, __ATOMIC_RELAXED);
+}
 
 static uint64_t next_rand(uint64_t *s)
 {
@@ -99,8 +108,10 @@ static void ev_alloc(uint64_t r)
     uint32_t p;
     long rc = evtchn_alloc_unbound(DOMID_SELF, r & 1 && peer ? peer : DOMID_SELF, &p);
     chk("alloc_unbound", rc);
-    if (!rc)
+    if (!rc) {
         ports[(r >> 8) % NPORTS] = p;
+        count_ok(OK_PORT);
+    }
 }
 
 static void ev_bind(uint64_t r)
@@ -108,8 +119,10 @@ static void ev_bind(uint64_t r)
     uint32_t p;
     long rc = evtchn_bind_interdomain(self, ports[(r >> 8) % NPORTS], &p);
     chk("bind_interdomain", rc);
-    if (!rc)
+    if (!rc) {
         ports[(r >> 16) % NPORTS] = p;
+        count_ok(OK_BIND);
+    }
 }
 
 static void ev_ipi(uint64_t r)
@@ -180,6 +193,7 @@ static void grant_map(uint64_t r)
     if (m.status == GNTST_okay) {
         map_handle[k] = m.handle;
         map_addr[k] = m.host_addr;
+        count_ok(OK_MAP);
     }
 }
 
@@ -244,7 +258,10 @@ static void physmap(uint64_t r)
                                        shared ? XENMAPSPACE_shared_info : XENMAPSPACE_grant_table,
                                    .idx = shared ? 0 : 1 + (r >> 16) % 3,
                                    .gpfn = win_gfn(r >> 8)};
-    chk("add_to_physmap", memory_op(XENMEM_add_to_physmap, &a));
+    long rc = memory_op(XENMEM_add_to_physmap, &a);
+    chk("add_to_physmap", rc);
+    if (!rc)
+        count_ok(OK_PHYSMAP);
 }
 
 /* ---- vCPUs ---- */
@@ -281,6 +298,8 @@ static void psci_ops(unsigned me, uint64_t r)
         rc = psci_call(PSCI_CPU_ON64, plat.cpu_mpidr[t], (uintptr_t)secondary_entry, r >> 16);
         if (rc != 0 && rc != PSCI_ALREADY_ON && rc != -5 /* ON_PENDING */)
             test_fail("CPU_ON(%u) ret=%ld", t, rc);
+        if (!rc)
+            count_ok(OK_CPU_ON);
     } else if (r & 32 && me != 0 && me != killer && me != killer2) {
         rc = psci_call(PSCI_CPU_OFF, 0, 0, 0);
         test_fail("CPU_OFF returned %ld", rc);
@@ -316,7 +335,9 @@ static void shutdown_now(unsigned me, uint64_t how)
         uint64_t n = 0;
         for (unsigned i = 0; i < ncpus; i++)
             n += __atomic_load_n(&ops[i], __ATOMIC_RELAXED);
-        test_pass("domid=%u ops=%llu", self, (unsigned long long)n);
+        test_pass("domid=%u ops=%llu ports=%u binds=%u maps=%u physmaps=%u cpu_ons=%u", self,
+                  (unsigned long long)n, ok_count[OK_PORT], ok_count[OK_BIND], ok_count[OK_MAP],
+                  ok_count[OK_PHYSMAP], ok_count[OK_CPU_ON]);
     }
     if (final_boot)
         for (;;)
@@ -406,14 +427,7 @@ static void setup_grants(void)
         test_fail("grant frame 0 at 0x%llx rc=%ld", GNT_GFN, rc);
     mmu_map_normal_2m(GNT_GFN << 12);
     struct gnttab_query_size q = {.dom = DOMID_SELF};
-    /* The first domid answering query_size with okay is ours (xen_gnttab does
-     * the same); cross-checked against an unbound port's remote domid. */
-    uint32_t p;
-    struct evtchn_status st;
-    if (evtchn_alloc_unbound(DOMID_SELF, DOMID_SELF, &p) || evtchn_status(DOMID_SELF, p, &st))
-        test_fail("own domid: alloc_unbound/status failed");
-    self = st.u.unbound.dom;
-    evtchn_close(p);
+    self = xen_own_domid();
     q.dom = self;
     if (gnttab(GNTTABOP_query_size, &q, 1) || q.status != GNTST_okay)
         test_fail("query_size(%u) status=%d", self, q.status);

@@ -95,6 +95,16 @@ long evtchn_status(uint16_t dom, uint32_t port, struct evtchn_status *st)
     return evtchn_op(EVTCHNOP_status, st);
 }
 
+uint16_t xen_own_domid(void)
+{
+    uint32_t p;
+    struct evtchn_status st;
+    if (evtchn_alloc_unbound(DOMID_SELF, DOMID_SELF, &p) || evtchn_status(DOMID_SELF, p, &st))
+        test_fail("own domid: alloc_unbound/status failed");
+    evtchn_close(p);
+    return st.u.unbound.dom;
+}
+
 struct shared_info *volatile shinfo;
 
 long xen_map_shared_info(void *page)

@@ -30,6 +30,10 @@ long evtchn_close(uint32_t port);
 long evtchn_unmask(uint32_t port);
 long evtchn_status(uint16_t dom, uint32_t port, struct evtchn_status *st);
 
+/* This domain's id: the remote domid of a port allocated for DOMID_SELF (both
+ * hypervisors resolve it). Fails the test if the calls fail. */
+uint16_t xen_own_domid(void);
+
 /* Map shared_info over this page-aligned buffer (its GFN); 0 or -errno. */
 long xen_map_shared_info(void *page);
 extern struct shared_info *volatile shinfo;
