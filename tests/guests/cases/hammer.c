@@ -16,8 +16,19 @@
  *  - the window is contested: grant frames 1-3 and shared_info are added
  *    there (XENMEM_add_to_physmap) and removed (remove_from_physmap) on top
  *    of the grant mappings
+ *  - FIFO event channels: init_control of any vCPU (own control page or
+ *    another's), expand_array, set_priority, and event words the guest
+ *    scribbles on (links to anywhere, to themselves), then reset back to
+ *    2-level under the others
  *  - vcpu_op on each other's vCPUs: register_vcpu_info,
  *    register_runstate_memory_area, and the timer/is_up commands
+ *  - with `balloon=1`: decrease_reservation / populate_physmap of 8 pages,
+ *    and remove_from_physmap of the pages the hypervisor writes (vcpu_info,
+ *    FIFO control blocks and event array) while it may be using them. Off by
+ *    default: the first page taken out of the 2 MiB block that also holds
+ *    this guest's code splits it, and until break-before-make faults are
+ *    retried (issue 9 finding 4) the other vCPUs' instruction fetches there
+ *    get an external abort (a FAIL "unexpected exception esr=0x86000010")
  *  - PSCI CPU_ON of each other, CPU_OFF of oneself, AFFINITY_INFO
  *  - traps: CNTP_TVAL/CTL writes, WFI with the virtual timer armed, SGIs
  * One vCPU (the killer, random) shuts the domain down after a random
@@ -51,6 +62,11 @@ const char test_name[] = "hammer";
 
 static uint8_t pages[NPAGES][4096] __attribute__((aligned(4096)));
 static uint8_t vinfo_page[4096] __attribute__((aligned(4096)));
+/* FIFO: a control block page per vCPU and the event array's pages. */
+static uint8_t ctrl_pages[GUEST_MAX_CPUS][4096] __attribute__((aligned(4096)));
+static uint8_t array_pages[4][4096] __attribute__((aligned(4096)));
+/* Given back and taken again (decrease_reservation / populate_physmap). */
+static uint8_t balloon_pages[8][4096] __attribute__((aligned(4096)));
 static struct vcpu_runstate_info runstate[GUEST_MAX_CPUS];
 static volatile uint32_t ports[NPORTS];
 static volatile uint32_t map_handle[NMAPS];
@@ -59,7 +75,7 @@ static struct grant_entry_v1 *const gnt = (struct grant_entry_v1 *)(uintptr_t)(G
 static uint16_t self, peer;
 static unsigned ncpus, killer, killer2;
 static uint64_t kill_at, kill_reason;
-static bool final_boot;
+static bool final_boot, balloon;
 static uint64_t ops[GUEST_MAX_CPUS]; /* per vCPU, reported at the last boot */
 /* Successes of the calls that create something, reported at the last boot:
  * the races are only worth something if the objects do get made. */
@@ -264,6 +280,73 @@ static void physmap(uint64_t r)
         count_ok(OK_PHYSMAP);
 }
 
+/* ---- FIFO event channels and memory the hypervisor writes ---- */
+
+static uint64_t gfn_of(const void *p)
+{
+    return (uintptr_t)p >> 12;
+}
+
+static void fifo_ops(uint64_t r)
+{
+    unsigned t = (unsigned)((r >> 8) % ncpus);
+    switch ((r >> 4) % 4) {
+    case 0: {
+        /* Usually its own page; one time in four another vCPU's. */
+        unsigned pg = r & (3 << 12) ? t : (unsigned)((r >> 14) % ncpus);
+        struct evtchn_init_control ic = {.control_gfn = gfn_of(ctrl_pages[pg]), .vcpu = t};
+        chk("init_control", evtchn_op(EVTCHNOP_init_control, &ic));
+        break;
+    }
+    case 1: {
+        struct evtchn_expand_array ea = {.array_gfn = gfn_of(array_pages[(r >> 12) % 4])};
+        chk("expand_array", evtchn_op(EVTCHNOP_expand_array, &ea));
+        break;
+    }
+    case 2: {
+        struct evtchn_set_priority sp = {.port = ports[(r >> 12) % NPORTS],
+                                         .priority = (uint32_t)((r >> 20) % 17)};
+        chk("set_priority", evtchn_op(EVTCHNOP_set_priority, &sp));
+        break;
+    }
+    default: {
+        /* Scribble on an event word: LINKED with a link anywhere, or to itself.
+         * The page may be out of the physmap (a fault, skipped). */
+        unsigned w = (unsigned)((r >> 12) % 1024);
+        uint32_t port = (uint32_t)((r >> 12) % 4 * 1024 + w);
+        uint32_t link = r & (1 << 24) ? port : (uint32_t)(r >> 32) & EVTCHN_FIFO_LINK_MASK;
+        uint32_t v = (uint32_t)(r >> 40) & 0xf0000000u;
+        struct trap_record rec;
+        trap_expect(&rec);
+        __atomic_store_n((uint32_t *)(void *)&array_pages[(r >> 12) % 4][w * 4],
+                         v | 1u << EVTCHN_FIFO_LINKED | link, __ATOMIC_RELAXED);
+        __asm__ volatile("" ::: "memory");
+        if (!rec.taken)
+            trap_expect_cancel();
+    }
+    }
+}
+
+static void memory_ops(uint64_t r)
+{
+    static const void *const written[] = {vinfo_page, ctrl_pages[0], ctrl_pages[1], array_pages[0],
+                                          array_pages[1]};
+    static xen_pfn_t gfn[GUEST_MAX_CPUS];
+    unsigned me = this_cpu();
+    uint32_t op = r & 16 ? XENMEM_decrease_reservation : XENMEM_populate_physmap;
+    gfn[me] = r & 32 ? gfn_of(written[(r >> 8) % 5]) : gfn_of(balloon_pages[(r >> 8) % 8]);
+    if (op == XENMEM_decrease_reservation && r & 32 && r & 64) {
+        struct xen_remove_from_physmap x = {.domid = DOMID_SELF, .gpfn = gfn[me]};
+        chk("remove_from_physmap", memory_op(XENMEM_remove_from_physmap, &x));
+        return;
+    }
+    struct xen_memory_reservation m = {
+        .extent_start = (uintptr_t)&gfn[me], .nr_extents = 1, .domid = DOMID_SELF};
+    long rc = memory_op(op, &m);
+    if (rc < -200 || rc > 1)
+        test_fail("memory_op %u rc=%ld", op, rc);
+}
+
 /* ---- vCPUs ---- */
 
 static void vcpu_ops(uint64_t r)
@@ -367,7 +450,14 @@ static void hammer(unsigned me, uint64_t s)
             shutdown_now(me, kill_reason + me);
         uint64_t r = next_rand(&s);
         __atomic_store_n(&ops[me], ops[me] + 1, __ATOMIC_RELAXED);
-        switch (r % 16) {
+        switch (r % 18) {
+        case 16:
+            fifo_ops(r >> 1);
+            break;
+        case 17:
+            if (balloon)
+                memory_ops(r >> 1);
+            break;
         case 0:
         case 1:
             ev_alloc(r);
@@ -444,6 +534,7 @@ void test_main(void)
     s = s ? s : 1;
     setup_grants();
     peer = (uint16_t)bootarg_uint("peer", 0);
+    balloon = bootarg_uint("balloon", 0) != 0;
     final_boot = self >= bootarg_uint("last", 0);
     uint64_t max_us = bootarg_uint("max_delay_us", MAX_DELAY_US);
     uint64_t delay_us = next_rand(&s) % (max_us ? max_us : 1);

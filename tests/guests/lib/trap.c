@@ -22,6 +22,11 @@ void trap_expect(struct trap_record *rec)
     expected[this_cpu()] = rec;
 }
 
+void trap_expect_cancel(void)
+{
+    expected[this_cpu()] = NULL;
+}
+
 void irq_register(unsigned intid, irq_handler_t h)
 {
     if (intid < MAX_INTID)

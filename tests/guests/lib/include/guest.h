@@ -148,6 +148,8 @@ struct trap_record {
  * and execution resumes at rec->resume (or skips the faulting instruction),
  * instead of failing the test. Set rec->resume after calling this. */
 void trap_expect(struct trap_record *rec);
+/* Drop this vCPU's armed catch when the access it guarded did not fault. */
+void trap_expect_cancel(void);
 typedef void (*irq_handler_t)(unsigned intid);
 void irq_register(unsigned intid, irq_handler_t h);
 #define ESR_EC(esr) (((esr) >> 26) & 0x3f)
