@@ -6,13 +6,15 @@
  *
  * The objects, all shared by every vCPU:
  *  - event channels: a table of 64 port numbers that any vCPU fills with
- *    alloc_unbound (to itself or to the neighbour `peer=N`), loopback
- *    bind_interdomain, bind_ipi, and empties with close; send, unmask,
- *    bind_vcpu, status on whatever port is there; now and then a reset
- *  - grant table: frame 0 at a fixed GFN holds 16 self-grants of own pages,
- *    rewritten (permit, read-only, revoked) while other vCPUs map them into
- *    a 16-GFN window, unmap, and copy between them; set_version,
- *    setup_table, query_size
+ *    alloc_unbound (to itself or to its peer), bind_interdomain (loopback,
+ *    or to a port number the peer may have made for it), bind_ipi, and
+ *    empties with close; send, unmask, bind_vcpu, status on whatever port
+ *    is there; now and then a reset. The peer is any other Xen-enhanced
+ *    domain it finds (another hammer: both restart, so it looks again)
+ *  - grant table: frame 0 at a fixed GFN holds 16 grants of own pages, to
+ *    itself or the peer, rewritten (permit, read-only, revoked) while other
+ *    vCPUs map them (or the peer's) into a 16-GFN window, unmap, and copy
+ *    between them; set_version, setup_table, query_size
  *  - the window is contested: grant frames 1-3 and shared_info are added
  *    there (XENMEM_add_to_physmap) and removed (remove_from_physmap) on top
  *    of the grant mappings
@@ -72,14 +74,15 @@ static volatile uint32_t ports[NPORTS];
 static volatile uint32_t map_handle[NMAPS];
 static volatile uint64_t map_addr[NMAPS];
 static struct grant_entry_v1 *const gnt = (struct grant_entry_v1 *)(uintptr_t)(GNT_GFN << 12);
-static uint16_t self, peer;
+static uint16_t self;
+static volatile uint16_t peer; /* another Xen-enhanced domain, found by find_peer() */
 static unsigned ncpus, killer, killer2;
 static uint64_t kill_at, kill_reason;
 static bool final_boot, balloon;
 static uint64_t ops[GUEST_MAX_CPUS]; /* per vCPU, reported at the last boot */
 /* Successes of the calls that create something, reported at the last boot:
  * the races are only worth something if the objects do get made. */
-enum { OK_PORT, OK_BIND, OK_MAP, OK_PHYSMAP, OK_CPU_ON, NR_OK };
+enum { OK_PORT, OK_BIND, OK_MAP, OK_PHYSMAP, OK_CPU_ON, OK_PEER_BIND, OK_PEER_MAP, NR_OK };
 static volatile unsigned ok_count[NR_OK];
 
 static void count_ok(unsigned what)
@@ -130,14 +133,35 @@ static void ev_alloc(uint64_t r)
     }
 }
 
+/* Any other live Xen-enhanced domain with an id up to ours + 8: status of a
+ * port of someone else's is -EPERM, of no domain -ESRCH. Another hammer
+ * beside this one restarts too, so its id keeps changing. */
+static void find_peer(uint64_t r)
+{
+    uint16_t found[16];
+    unsigned n = 0;
+    for (uint16_t id = 1; id <= self + 8 && n < 16; id++) {
+        struct evtchn_status st;
+        if (id != self && evtchn_status(id, 1, &st) == -XEN_EPERM)
+            found[n++] = id;
+    }
+    /* Mostly the newest: another hammer rather than the boot-time neighbours. */
+    if (n)
+        peer = found[r % 4 ? n - 1 : r / 4 % n];
+}
+
 static void ev_bind(uint64_t r)
 {
     uint32_t p;
-    long rc = evtchn_bind_interdomain(self, ports[(r >> 8) % NPORTS], &p);
+    uint16_t to = peer;
+    /* Loopback to one of its own ports, or a guess at one the peer made for it. */
+    bool remote = r & (1 << 24) && to;
+    long rc = remote ? evtchn_bind_interdomain(to, 1 + (uint32_t)((r >> 8) % NPORTS), &p)
+                     : evtchn_bind_interdomain(self, ports[(r >> 8) % NPORTS], &p);
     chk("bind_interdomain", rc);
     if (!rc) {
         ports[(r >> 16) % NPORTS] = p;
-        count_ok(OK_BIND);
+        count_ok(remote ? OK_PEER_BIND : OK_BIND);
     }
 }
 
@@ -204,12 +228,12 @@ static void grant_map(uint64_t r)
     struct gnttab_map_grant_ref m = {.host_addr = win_gfn(r >> 16) << 12,
                                      .flags = GNTMAP_host_map | (r & 16 ? GNTMAP_readonly : 0),
                                      .ref = FIRST_REF + (uint32_t)((r >> 24) % NREFS),
-                                     .dom = self};
+                                     .dom = r & (1 << 30) && peer ? peer : self};
     chk("map", gnttab(GNTTABOP_map_grant_ref, &m, 1));
     if (m.status == GNTST_okay) {
         map_handle[k] = m.handle;
         map_addr[k] = m.host_addr;
-        count_ok(OK_MAP);
+        count_ok(m.dom == self ? OK_MAP : OK_PEER_MAP);
     }
 }
 
@@ -418,9 +442,11 @@ static void shutdown_now(unsigned me, uint64_t how)
         uint64_t n = 0;
         for (unsigned i = 0; i < ncpus; i++)
             n += __atomic_load_n(&ops[i], __ATOMIC_RELAXED);
-        test_pass("domid=%u ops=%llu ports=%u binds=%u maps=%u physmaps=%u cpu_ons=%u", self,
-                  (unsigned long long)n, ok_count[OK_PORT], ok_count[OK_BIND], ok_count[OK_MAP],
-                  ok_count[OK_PHYSMAP], ok_count[OK_CPU_ON]);
+        test_pass("domid=%u ops=%llu ports=%u binds=%u maps=%u physmaps=%u cpu_ons=%u "
+                  "peer=%u peer_binds=%u peer_maps=%u",
+                  self, (unsigned long long)n, ok_count[OK_PORT], ok_count[OK_BIND],
+                  ok_count[OK_MAP], ok_count[OK_PHYSMAP], ok_count[OK_CPU_ON], peer,
+                  ok_count[OK_PEER_BIND], ok_count[OK_PEER_MAP]);
     }
     if (final_boot)
         for (;;)
@@ -450,6 +476,8 @@ static void hammer(unsigned me, uint64_t s)
             shutdown_now(me, kill_reason + me);
         uint64_t r = next_rand(&s);
         __atomic_store_n(&ops[me], ops[me] + 1, __ATOMIC_RELAXED);
+        if (ops[me] % 64 == 0) /* the peer may have restarted with a new id */
+            find_peer(r);
         switch (r % 18) {
         case 16:
             fifo_ops(r >> 1);
@@ -533,7 +561,7 @@ void test_main(void)
     uint64_t s = read_sysreg(cntpct_el0) * 0x9E3779B97F4A7C15ULL ^ bootarg_uint("seed", 0);
     s = s ? s : 1;
     setup_grants();
-    peer = (uint16_t)bootarg_uint("peer", 0);
+    find_peer(next_rand(&s));
     balloon = bootarg_uint("balloon", 0) != 0;
     final_boot = self >= bootarg_uint("last", 0);
     uint64_t max_us = bootarg_uint("max_delay_us", MAX_DELAY_US);
