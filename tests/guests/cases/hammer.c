@@ -46,6 +46,7 @@
  */
 #include "xen_guest.h"
 #include <public/grant_table.h>
+#include <public/sched.h>
 
 const char test_name[] = "hammer";
 
@@ -57,6 +58,7 @@ const char test_name[] = "hammer";
 #define NREFS 16
 #define NPORTS 64
 #define NMAPS 32
+#define BATCH 24 /* grant maps in one call */
 #define MAX_DELAY_US 3000
 #define PTIMER_PPI 30
 #define VCPUOP_set_periodic_timer 6
@@ -78,7 +80,7 @@ static uint16_t self;
 static volatile uint16_t peer; /* another Xen-enhanced domain, found by find_peer() */
 static unsigned ncpus, killer, killer2;
 static uint64_t kill_at, kill_reason;
-static bool final_boot, balloon;
+static bool final_boot, balloon, shutdown_code;
 static uint64_t ops[GUEST_MAX_CPUS]; /* per vCPU, reported at the last boot */
 /* Successes of the calls that create something, reported at the last boot:
  * the races are only worth something if the objects do get made. */
@@ -467,6 +469,152 @@ static void shutdown_now(unsigned me, uint64_t how)
         ;
 }
 
+/* ---- scheduling and batches (continuations) ---- */
+
+static void sched_ops(unsigned me, uint64_t r)
+{
+    static uint32_t poll_ports[GUEST_MAX_CPUS][4];
+    switch ((r >> 4) % 4) {
+    case 0:
+        chk("yield", xen_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0));
+        break;
+    case 1: {
+        unsigned n = 1 + (unsigned)((r >> 8) % 4);
+        for (unsigned i = 0; i < n; i++)
+            poll_ports[me][i] = ports[(r >> (12 + 6 * i)) % NPORTS];
+        /* No timeout: blocks until one is pending, so never for the vCPUs
+         * that must shut the domain down. */
+        bool forever = r & (1ull << 40) && me != killer && me != killer2;
+        struct sched_poll p = {
+            .ports = (uintptr_t)poll_ports[me], .nr_ports = n, .timeout = forever ? 0 : 1};
+        chk("poll", xen_hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (uintptr_t)&p, 0, 0, 0));
+        break;
+    }
+    case 2: {
+        /* A reason recorded under a shutdown another vCPU may be making:
+         * with `shutdown_code=1` only, until a dying domain's reason is
+         * latched (issue 9 finding 5): a poweroff recorded after the
+         * reboot destroys the domain instead of restarting it. */
+        if (!shutdown_code)
+            break;
+        struct sched_shutdown sd = {.reason = (uint32_t)((r >> 8) % 5)};
+        chk("shutdown_code",
+            xen_hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown_code, (uintptr_t)&sd, 0, 0, 0));
+        break;
+    }
+    default:
+        /* Blocks until an event; never the vCPUs that must shut down. */
+        if (me != killer && me != killer2 && r & (1 << 20))
+            chk("block", xen_hypercall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0, 0, 0));
+    }
+}
+
+/* Many grant ops in one call, which a hypervisor may cut into continuations:
+ * the shutdown may land between two of them. */
+static void grant_batch(unsigned me, uint64_t r)
+{
+    static struct gnttab_map_grant_ref maps[GUEST_MAX_CPUS][BATCH];
+    static struct gnttab_unmap_grant_ref unmaps[GUEST_MAX_CPUS][NMAPS];
+    if (r & 16) {
+        for (unsigned i = 0; i < BATCH; i++)
+            maps[me][i] = (struct gnttab_map_grant_ref){
+                .host_addr = win_gfn((r >> 8) + i) << 12,
+                .flags = GNTMAP_host_map | (i & 1 ? GNTMAP_readonly : 0),
+                .ref = FIRST_REF + (uint32_t)(((r >> 16) + i) % NREFS),
+                .dom = r & 32 && peer ? peer : self};
+        chk("map batch", gnttab(GNTTABOP_map_grant_ref, maps[me], BATCH));
+        for (unsigned i = 0; i < BATCH; i++)
+            if (maps[me][i].status == GNTST_okay) {
+                unsigned k = (unsigned)((r >> 24) + i) % NMAPS;
+                map_handle[k] = maps[me][i].handle;
+                map_addr[k] = maps[me][i].host_addr;
+            }
+        return;
+    }
+    for (unsigned k = 0; k < NMAPS; k++)
+        unmaps[me][k] =
+            (struct gnttab_unmap_grant_ref){.host_addr = map_addr[k], .handle = map_handle[k]};
+    chk("unmap batch", gnttab(GNTTABOP_unmap_grant_ref, unmaps[me], NMAPS));
+}
+
+static void op_ev_alloc(unsigned me, uint64_t r)
+{
+    (void)me;
+    ev_alloc(r);
+}
+
+static void op_events(unsigned me, uint64_t r)
+{
+    (void)me;
+    if (r & 1)
+        ev_misc(r >> 1);
+    else if (r & 2)
+        ev_bind(r >> 2);
+    else
+        ev_ipi(r >> 2);
+}
+
+static void op_grants(unsigned me, uint64_t r)
+{
+    (void)me;
+    switch (r % 5) {
+    case 0:
+        grant_write(r >> 3);
+        break;
+    case 1:
+    case 2:
+        grant_map(r >> 3);
+        break;
+    case 3:
+        grant_unmap(r >> 3);
+        break;
+    default:
+        grant_copy(r >> 3);
+    }
+}
+
+static void op_tables(unsigned me, uint64_t r)
+{
+    (void)me;
+    if (r & 1)
+        grant_table_ops(r >> 1);
+    else
+        physmap(r >> 1);
+}
+
+static void op_vcpus(unsigned me, uint64_t r)
+{
+    if (r & 1)
+        vcpu_ops(r >> 1);
+    else
+        psci_ops(me, r >> 1);
+}
+
+static void op_traps(unsigned me, uint64_t r)
+{
+    (void)me;
+    trap_ops(r);
+}
+
+static void op_fifo(unsigned me, uint64_t r)
+{
+    (void)me;
+    fifo_ops(r);
+}
+
+static void op_memory(unsigned me, uint64_t r)
+{
+    (void)me;
+    if (balloon)
+        memory_ops(r);
+}
+
+/* Weighted: each entry is one slot of 16. */
+static void (*const op_table[16])(unsigned me, uint64_t r) = {
+    op_ev_alloc, op_ev_alloc, op_events, op_events, op_events, op_grants, op_grants,   op_grants,
+    op_tables,   op_vcpus,    op_vcpus,  op_traps,  op_fifo,   sched_ops, grant_batch, op_memory,
+};
+
 static void hammer(unsigned me, uint64_t s)
 {
     irq_disable();
@@ -478,56 +626,7 @@ static void hammer(unsigned me, uint64_t s)
         __atomic_store_n(&ops[me], ops[me] + 1, __ATOMIC_RELAXED);
         if (ops[me] % 64 == 0) /* the peer may have restarted with a new id */
             find_peer(r);
-        switch (r % 18) {
-        case 16:
-            fifo_ops(r >> 1);
-            break;
-        case 17:
-            if (balloon)
-                memory_ops(r >> 1);
-            break;
-        case 0:
-        case 1:
-            ev_alloc(r);
-            break;
-        case 2:
-            ev_bind(r);
-            break;
-        case 3:
-            ev_ipi(r);
-            break;
-        case 4:
-        case 5:
-            ev_misc(r);
-            break;
-        case 6:
-            grant_write(r);
-            break;
-        case 7:
-        case 8:
-            grant_map(r);
-            break;
-        case 9:
-            grant_unmap(r);
-            break;
-        case 10:
-            grant_copy(r);
-            break;
-        case 11:
-            grant_table_ops(r);
-            break;
-        case 12:
-            physmap(r);
-            break;
-        case 13:
-            vcpu_ops(r);
-            break;
-        case 14:
-            psci_ops(me, r);
-            break;
-        default:
-            trap_ops(r);
-        }
+        op_table[r % 16](me, r >> 4);
     }
 }
 
@@ -563,6 +662,7 @@ void test_main(void)
     setup_grants();
     find_peer(next_rand(&s));
     balloon = bootarg_uint("balloon", 0) != 0;
+    shutdown_code = bootarg_uint("shutdown_code", 0) != 0;
     final_boot = self >= bootarg_uint("last", 0);
     uint64_t max_us = bootarg_uint("max_delay_us", MAX_DELAY_US);
     uint64_t delay_us = next_rand(&s) % (max_us ? max_us : 1);
