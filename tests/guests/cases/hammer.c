@@ -24,13 +24,13 @@
  *    2-level under the others
  *  - vcpu_op on each other's vCPUs: register_vcpu_info,
  *    register_runstate_memory_area, and the timer/is_up commands
- *  - with `balloon=1`: decrease_reservation / populate_physmap of 8 pages,
- *    and remove_from_physmap of the pages the hypervisor writes (vcpu_info,
- *    FIFO control blocks and event array) while it may be using them. Off by
- *    default: the first page taken out of the 2 MiB block that also holds
- *    this guest's code splits it, and until break-before-make faults are
- *    retried (issue 9 finding 4) the other vCPUs' instruction fetches there
- *    get an external abort (a FAIL "unexpected exception esr=0x86000010")
+ *  - memory: decrease_reservation / populate_physmap of 8 pages, and
+ *    remove_from_physmap of the pages the hypervisor writes (vcpu_info,
+ *    FIFO control blocks and event array) while it may be using them; the
+ *    first page taken out of the 2 MiB block that also holds this guest's
+ *    code splits it under the other vCPUs' instruction fetches (before
+ *    break-before-make faults were retried, issue 9 finding 4, they got an
+ *    external abort: "unexpected exception esr=0x86000010")
  *  - PSCI CPU_ON of each other, CPU_OFF of oneself, AFFINITY_INFO
  *  - traps: CNTP_TVAL/CTL writes, WFI with the virtual timer armed, SGIs
  * One vCPU (the killer, random) shuts the domain down after a random
@@ -80,7 +80,7 @@ static uint16_t self;
 static volatile uint16_t peer; /* another Xen-enhanced domain, found by find_peer() */
 static unsigned ncpus, killer, killer2;
 static uint64_t kill_at, kill_reason;
-static bool final_boot, balloon;
+static bool final_boot;
 static uint64_t ops[GUEST_MAX_CPUS]; /* per vCPU, reported at the last boot */
 /* Successes of the calls that create something, reported at the last boot:
  * the races are only worth something if the objects do get made. */
@@ -606,8 +606,7 @@ static void op_fifo(unsigned me, uint64_t r)
 static void op_memory(unsigned me, uint64_t r)
 {
     (void)me;
-    if (balloon)
-        memory_ops(r);
+    memory_ops(r);
 }
 
 /* Weighted: each entry is one slot of 16. */
@@ -662,7 +661,6 @@ void test_main(void)
     s = s ? s : 1;
     setup_grants();
     find_peer(next_rand(&s));
-    balloon = bootarg_uint("balloon", 0) != 0;
     final_boot = self >= bootarg_uint("last", 0);
     uint64_t max_us = bootarg_uint("max_delay_us", MAX_DELAY_US);
     uint64_t delay_us = next_rand(&s) % (max_us ? max_us : 1);
