@@ -109,7 +109,7 @@ static int map_locked(struct domain *cur, struct gnttab_map_grant_ref *op, struc
     else if (pinned && !domain_gfn_mappable(cur, op->host_addr >> PAGE_SHIFT))
         rc = GNTST_general_error; /* Xen/ARM: guest_physmap_add_entry failed */
     else if (pinned && !pfnmap_inc(&lgt->mapped, pa >> PAGE_SHIFT))
-        rc = GNTST_no_device_space; /* no memory to account it (as for maptrack) */
+        rc = GNTST_no_space; /* no memory to account it (as for maptrack) */
     else if (pinned &&
              p2m_set_page(&cur->p2m, op->host_addr & PAGE_MASK, pa, ro ? P2M_RAM_RO : P2M_RAM)) {
         pfnmap_dec(&lgt->mapped, pa >> PAGE_SHIFT);
@@ -152,7 +152,7 @@ void gnttab_map_ref(struct domain *cur, struct gnttab_map_grant_ref *op)
     spin_lock(&lgt->maptrack_lock);
     uint32_t handle = gnttab_mt_alloc(lgt);
     if (handle == MT_NONE) {
-        op->status = GNTST_no_device_space;
+        op->status = GNTST_no_space; /* Xen 4.17: maptrack full */
     } else {
         spin_lock(&rgt->lock);
         op->status = (int16_t)map_locked(cur, op, rgt, handle);
