@@ -101,6 +101,20 @@ static bool vgic_fill_v2_sgi(struct vgic_dist *dist, struct vgic_irq *irq, struc
     return irq->pending; /* the next sender once this one is acknowledged */
 }
 
+/*
+ * An SPI re-routed while the guest here has it active: a new pending state
+ * belongs to its new target (the GIC signals an active interrupt again only
+ * once it is deactivated, and then to the target it has by then). It stays
+ * pending in the distributor, and the LR asks for an exit at deactivation,
+ * whose sync moves it (vgic_irq_update_locked).
+ */
+static bool vgic_moved_while_active(const struct vgic_dist *dist, const struct vcpu *v,
+                                    const struct vgic_irq *irq)
+{
+    return irq->intid >= VGIC_NR_PRIVATE && irq->active &&
+           dist->ops->spi_target(dist, irq) != (int)v->id;
+}
+
 /* Write irq into LR n. Its pending latch moves into the LR (a new injection
  * while it sits there latches again). Returns true if more of it waits
  * behind this LR (a GICv2 SGI from another sender). */
@@ -120,6 +134,8 @@ static bool vgic_fill_lr(struct vgic_dist *dist, struct vcpu *v, unsigned int n,
 
     if (vgic_is_v2_sgi(dist, irq)) {
         more = vgic_fill_v2_sgi(dist, irq, &lr);
+    } else if (vgic_moved_while_active(dist, v, irq)) {
+        lr.eoi_maint = true;
     } else if (vgic_irq_can_signal(dist, irq)) {
         lr.pending = true;
         irq->lr_latch = irq->pending;

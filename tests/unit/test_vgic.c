@@ -354,6 +354,39 @@ TEST(v3_spi_routing)
     teardown();
 }
 
+/* Re-routed while active on its old target and made pending again: the old
+ * target's LR keeps it active only (asking for an exit at its EOI) and the
+ * new target takes it after the deactivation, never the old one again. */
+TEST(spi_rerouted_while_active_goes_to_the_new_target)
+{
+    setup(GIC_V3, 2, 4);
+    mmio_w(vc[0], GICD(0), 4, 2);
+    enable_spi(vc[0], 40, 0xa0);
+    mmio_w(vc[0], GICD(0xc00 + 40 / 16 * 4), 4, 2U << (40 % 16 * 2)); /* edge, as ISPENDR users */
+    mmio_w(vc[0], GICD(0x6000 + 40 * 8), 8, 1);                       /* to vCPU 1 */
+    vgic_inject(vc[0], 40);
+    vgic_flush(vc[1]);
+    CHECK_EQ(V3_STATE(fake_lr[0]), ST_PENDING);
+    guest_ack(0);
+    vgic_sync(vc[1]);
+    mmio_w(vc[0], GICD(0x6000 + 40 * 8), 8, 0); /* to vCPU 0, still active on 1 */
+    vgic_inject(vc[0], 40);
+    CHECK(!vgic_vcpu_pending(vc[0])); /* not before vCPU 1 deactivates it */
+    vgic_flush(vc[1]);
+    CHECK_EQ(V3_INTID(fake_lr[0]), 40);
+    CHECK_EQ(V3_STATE(fake_lr[0]), ST_ACTIVE);
+    CHECK(fake_lr[0] & (1ULL << 41)); /* EOI maintenance */
+    guest_eoi(0);
+    vgic_sync(vc[1]);
+    CHECK(vgic_vcpu_pending(vc[0]));
+    vgic_flush(vc[1]);
+    CHECK_EQ(lrs_valid(), 0);
+    vgic_flush(vc[0]);
+    CHECK_EQ(V3_INTID(fake_lr[0]), 40);
+    CHECK_EQ(V3_STATE(fake_lr[0]), ST_PENDING);
+    teardown();
+}
+
 TEST(v3_register_readback)
 {
     setup(GIC_V3, 2, 4);
