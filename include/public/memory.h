@@ -16,6 +16,8 @@
 #define XENMEM_machine_memory_map 10
 #define XENMEM_maximum_gpfn 14
 #define XENMEM_remove_from_physmap 15
+#define XENMEM_get_sharing_freed_pages 18
+#define XENMEM_get_sharing_shared_pages 19
 #define XENMEM_add_to_physmap_batch 23
 #define XENMEM_claim_pages 24
 #define XENMEM_get_vnumainfo 26

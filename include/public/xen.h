@@ -44,4 +44,14 @@ typedef uint16_t domid_t;
 #define DOMID_XEN 0x7FF2
 #define DOMID_INVALID 0x7FF4
 
+/* One call of a multicall (13): results are written back into `result`. */
+struct multicall_entry {
+    uint64_t op;
+    uint64_t result;
+    uint64_t args[6];
+};
+_Static_assert(sizeof(struct multicall_entry) == 64, "multicall_entry layout");
+_Static_assert(__builtin_offsetof(struct multicall_entry, result) == 8, "multicall_entry layout");
+_Static_assert(__builtin_offsetof(struct multicall_entry, args) == 16, "multicall_entry layout");
+
 #endif

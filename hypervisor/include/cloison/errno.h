@@ -21,6 +21,8 @@
 #define EDOM 33
 #define ERANGE 34
 #define ENOSYS 38
+#define ENODATA 61
 #define EILSEQ 84
 #define EOPNOTSUPP 95
+#define ENOBUFS 105
 #endif
