@@ -416,6 +416,19 @@ struct domain *domain_get(uint16_t id)
     return d;
 }
 
+struct domain *domain_get_next(uint16_t min_id)
+{
+    spin_lock(&domlist_lock);
+    struct domain *best = NULL;
+    for (struct domain *d = domlist; d; d = d->next)
+        if (d->id >= min_id && (!best || d->id < best->id))
+            best = d;
+    if (best) /* as domain_get(): not picked for freeing until the put */
+        __atomic_fetch_add(&best->refs, 1, __ATOMIC_ACQ_REL);
+    spin_unlock(&domlist_lock);
+    return best;
+}
+
 void domain_put(struct domain *d)
 {
     __atomic_fetch_sub(&d->refs, 1, __ATOMIC_ACQ_REL);
