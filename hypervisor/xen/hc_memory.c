@@ -245,6 +245,9 @@ int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, ui
         return add_to_physmap_batch(v, start, arg);
     case XENMEM_remove_from_physmap:
         return remove_from_physmap(v, start, arg);
+    case XENMEM_get_sharing_freed_pages:
+    case XENMEM_get_sharing_shared_pages:
+        return 0; /* Xen/ARM: no memory sharing, for any caller (xl info needs >= 0) */
     default:
         return -ENOSYS; /* memory_map and the rest are not on ARM */
     }

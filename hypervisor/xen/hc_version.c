@@ -27,6 +27,26 @@ static uint32_t feature_submap(const struct vcpu *v, uint32_t idx)
     return f;
 }
 
+/*
+ * XENVER_build_id, Xen's checks in Xen's order: only the control domain
+ * (-EPERM, the dummy XSM policy), a NULL buffer asks for the size, else its
+ * len must not be 0 (-EINVAL); then Xen's answer when it was built without a
+ * build id, -ENODATA, on which libxl shows an empty build id.
+ */
+static int64_t build_id(struct vcpu *v, uint64_t arg)
+{
+    uint32_t len;
+    if (!v->domain->is_privileged)
+        return -EPERM;
+    if (arg) {
+        if (copy_from_guest(v, &len, arg, sizeof(len)))
+            return -EFAULT;
+        if (len == 0)
+            return -EINVAL;
+    }
+    return -ENODATA;
+}
+
 int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,
                        uint64_t a4)
 {
@@ -78,6 +98,8 @@ int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, 
         uint8_t handle[16] = {0};
         return copy_to_guest(v, arg, handle, sizeof(handle)) ? -EFAULT : 0;
     }
+    case XENVER_build_id:
+        return build_id(v, arg);
     case XENVER_commandline: {
         xen_commandline_t cl;
         memset(cl, 0, sizeof(cl));

@@ -7,6 +7,7 @@
 #include <xen/hypercall.h>
 #include <core/vcpu.h>
 #include <public/xen.h>
+#include <string.h>
 #include "hypercall.h"
 
 /* The handler and the name (for the EL2 stretch statistic's classes). */
@@ -25,6 +26,10 @@ static const struct {
     [__HYPERVISOR_hvm_op] = {do_hvm_op, "hvm_op"},
     [__HYPERVISOR_platform_op] = {do_platform_op, "platform_op"},
     [__HYPERVISOR_physdev_op] = {do_physdev_op, "physdev_op"},
+    [__HYPERVISOR_multicall] = {do_multicall, "multicall"},
+    [__HYPERVISOR_xsm_op] = {do_xsm_op, "xsm_op"},
+    [__HYPERVISOR_sysctl] = {do_sysctl, "sysctl"},
+    [__HYPERVISOR_domctl] = {do_domctl, "domctl"},
 };
 
 const char *hypercall_name(uint64_t nr)
@@ -42,6 +47,29 @@ int64_t hypercall_continue(struct vcpu *v, uint64_t a0, uint64_t a1, uint64_t a2
     x[0] = a0, x[1] = a1, x[2] = a2, x[3] = a3, x[4] = a4;
     v->arch.regs.elr -= 4; /* back to the HVC (ELR points past it); x16 still holds the number */
     return CONTINUED;
+}
+
+int64_t hypercall_call(struct vcpu *v, uint64_t nr, uint64_t args[5], bool *continued)
+{
+    *continued = false;
+    hypercall_fn fn = nr < XEN_NR_HYPERCALLS ? table[nr].fn : NULL;
+    if (!fn)
+        return -ENOSYS;
+    if (nr == __HYPERVISOR_multicall)
+        return -EINVAL; /* Xen: "Multicall reentry is disallowed" */
+    uint64_t *x = v->arch.regs.x, saved[5], elr = v->arch.regs.elr;
+    memcpy(saved, x, sizeof(saved));
+    int64_t ret = fn(v, args[0], args[1], args[2], args[3], args[4]);
+    if (ret == CONTINUED) {
+        /* hypercall_continue() put the call's own continuation in the
+         * registers: hand it to the multicall and put the registers back. */
+        memcpy(args, x, sizeof(saved));
+        memcpy(x, saved, sizeof(saved));
+        v->arch.regs.elr = elr;
+        *continued = true;
+        ret = 0;
+    }
+    return ret;
 }
 
 void hypercall_dispatch(struct vcpu *v)

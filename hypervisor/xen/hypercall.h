@@ -18,6 +18,20 @@ typedef int64_t (*hypercall_fn)(struct vcpu *v, uint64_t a0, uint64_t a1, uint64
 int64_t hypercall_continue(struct vcpu *v, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
                            uint64_t a4);
 
+/*
+ * One call of a multicall: hypercall nr with args, as if the guest had
+ * issued it, except that a continuation it asks for is not taken: *continued
+ * is set and args hold the arguments to re-issue it with (the registers are
+ * left as they were). -ENOSYS for numbers without a handler, -EINVAL for a
+ * multicall inside a multicall (as Xen).
+ */
+int64_t hypercall_call(struct vcpu *v, uint64_t nr, uint64_t args[5], bool *continued);
+
+int64_t do_multicall(struct vcpu *v, uint64_t list, uint64_t nr_calls, uint64_t, uint64_t,
+                     uint64_t);
+int64_t do_xsm_op(struct vcpu *v, uint64_t op, uint64_t, uint64_t, uint64_t, uint64_t);
+int64_t do_sysctl(struct vcpu *v, uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
+int64_t do_domctl(struct vcpu *v, uint64_t arg, uint64_t, uint64_t, uint64_t, uint64_t);
 int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t, uint64_t, uint64_t);
 int64_t do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf, uint64_t,
                       uint64_t);

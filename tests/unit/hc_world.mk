@@ -3,6 +3,7 @@
 # flags every test_hc_* test and fuzz_hc_* fuzzer builds. hc_version.c wants the
 # version string and the hypervisor's strlcpy (glibc 2.36 has none).
 HC_WORLD_SRCS := hypervisor/xen/hypercall.c $(sort $(wildcard hypervisor/xen/hc_*.c)) \
+    $(sort $(wildcard hypervisor/xen/ctl_*.c)) \
     hypervisor/xen/guest_copy.c \
     hypervisor/xen/evtchn.c hypervisor/xen/evtchn_2l.c hypervisor/xen/evtchn_fifo.c \
     hypervisor/xen/evtchn_cfg.c hypervisor/xen/grant_table.c hypervisor/xen/grant_map.c \
@@ -12,5 +13,5 @@ HC_WORLD_SRCS := hypervisor/xen/hypercall.c $(sort $(wildcard hypervisor/xen/hc_
     hypervisor/lib/u64map.c hypervisor/lib/sort.c hypervisor/lib/pfnmap.c hypervisor/lib/string.c \
     tests/unit/fakes/p2m_fake.c tests/unit/fakes/lock_fake.c \
     tests/unit/fakes/hypercall_fake.c
-HC_WORLD_CFLAGS := -DCLOISON_VERSION='"host"' -include tests/unit/lib_rename.h \
+HC_WORLD_CFLAGS := -Itests/unit/fakes/arch -DCLOISON_VERSION='"host"' -include tests/unit/lib_rename.h \
     -Dstrlcpy=lib_strlcpy

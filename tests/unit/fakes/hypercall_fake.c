@@ -6,6 +6,7 @@
 #include <cloison/errno.h>
 #include <cloison/mm.h>
 #include <cloison/p2m.h>
+#include <cloison/percpu.h>
 #include <console/console.h>
 #include <core/domain.h>
 #include <core/foreign_map.h>
@@ -91,6 +92,14 @@ struct domain *domain_get(uint16_t id)
     if (d)
         d->refs++;
     return d;
+}
+
+struct domain *domain_get_next(uint16_t min_id)
+{
+    for (unsigned int i = min_id; i < FAKE_P2M_DOMS; i++)
+        if (doms[i])
+            return domain_get((uint16_t)i);
+    return NULL;
 }
 
 void domain_put(struct domain *d)
@@ -241,8 +250,8 @@ void vcpu_yield(struct vcpu *v)
 
 void vcpu_block(struct vcpu *v)
 {
-    (void)v;
     fake_blocks++;
+    v->state = VCPU_BLOCKED; /* as core/sched.c: at once, the switch comes later */
 }
 
 void domain_shutdown(struct domain *d, shutdown_reason_t reason)
@@ -308,4 +317,33 @@ uint64_t arch_counter(void)
 uint64_t arch_counter_freq(void)
 {
     return FAKE_FREQ;
+}
+
+/* ---- the host, as the control interface reports it ---- */
+
+struct pcpu pcpus[MAX_PCPUS] = {[0] = {.online = true}, [1] = {.online = true}};
+unsigned int nr_pcpus = 2;
+_Thread_local void *fake_cpu_local = &pcpus[0]; /* the calls run on pCPU 0 */
+
+static const struct mem_range fake_banks[] = {
+    {.start = 0x40000000ULL, .size = FAKE_HOST_RAM_BYTES},
+};
+
+unsigned int mm_ram_banks(const struct mem_range **out)
+{
+    *out = fake_banks;
+    return 1;
+}
+
+size_t mm_total_pages(void)
+{
+    return FAKE_HOST_RAM_BYTES >> PAGE_SHIFT;
+}
+
+unsigned int domain_count(void)
+{
+    unsigned int n = 0;
+    for (unsigned int i = 0; i < FAKE_P2M_DOMS; i++)
+        n += doms[i] != NULL;
+    return n;
 }

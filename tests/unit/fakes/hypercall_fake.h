@@ -30,6 +30,9 @@ struct vcpu;
 #define FAKE_RAM_END (FAKE_RAM_VA + FAKE_RAM_PAGES * PAGE_SIZE)
 #define FAKE_HVC_PC 0x40001000ULL /* where the guest's HVC is: ELR is 4 past it */
 #define FAKE_FREQ 62500000ULL     /* arch_counter_freq(), QEMU virt's */
+/* The host: 2 pCPUs online (nr_pcpus, pcpus[]), one RAM bank of this size at
+ * 0x40000000 (mm_ram_banks, mm_total_pages). */
+#define FAKE_HOST_RAM_BYTES (1ULL << 30)
 
 /* fake_domain() flags */
 #define FAKE_XEN 1u  /* the Xen interface: xen_dom (event channels) and grant table */

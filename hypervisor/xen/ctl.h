@@ -1,0 +1,42 @@
+/*
+ * Private to hypervisor/xen/: the toolstack control interface (domctl,
+ * sysctl). Each sub-op is a function in a table of hc_domctl.c or
+ * hc_sysctl.c, called after the envelope's checks with the request copied
+ * in whole; it fills the reply in place and says whether the envelope copies
+ * it back (Xen copies back only for the commands that return something, and
+ * only on success).
+ */
+#ifndef XEN_CTL_H
+#define XEN_CTL_H
+
+#include <cloison/types.h>
+#include <public/domctl.h>
+#include <public/sysctl.h>
+
+struct domain;
+struct vcpu;
+
+/* Xen 4.17's default scheduler, reported for pool 0 (the only pool). */
+#define CTL_SCHED_ID XEN_SCHEDULER_CREDIT2
+
+/* d as getdomaininfo describes it (Xen's getdomaininfo()), every field
+ * written (padding zeroed); d referenced by the caller. */
+void ctl_domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *info);
+
+/* Write an nbits-bit map (bytes, LSB first) to the guest's xenctl_bitmap as
+ * Xen's bitmap_to_xenctl_bitmap: the bytes both sides hold, then zeroes up
+ * to the guest's size. 0, -EFAULT, or -EINVAL for a guest map larger than
+ * CTL_BITMAP_MAX_BITS (bounded work; libxc sends max_cpu_id + 1). */
+#define CTL_BITMAP_MAX_BITS 32768u
+int ctl_put_bitmap(struct vcpu *v, const struct xenctl_bitmap *b, const uint8_t *bytes,
+                   unsigned int nbits);
+
+/* Sub-ops. d: the domain named by xen_domctl.domain, referenced, or NULL
+ * (only for getdomaininfo, which then looks for the next one). */
+int64_t domctl_getdomaininfo(struct vcpu *v, struct xen_domctl *op, struct domain *d,
+                             bool *copyback);
+int64_t sysctl_getdomaininfolist(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
+int64_t sysctl_physinfo(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
+int64_t sysctl_cpupool_op(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
+
+#endif

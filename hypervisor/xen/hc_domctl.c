@@ -1,0 +1,58 @@
+/*
+ * domctl (36): the toolstack's per-domain operations, Xen 4.17's envelope
+ * (do_domctl) in Xen's order: the whole struct copied in once (-EFAULT),
+ * interface version 0x15 exactly (-EACCES: libxc then says "rebuild the
+ * user-space tool set"), the named domain (-ESRCH, except for createdomain
+ * and for getdomaininfo, which looks for the next id itself), then the
+ * caller must be the control domain (Xen's dummy XSM policy: -EPERM), then
+ * the command from the table (-ENOSYS if Cloison does not serve it). The
+ * reply is copied back only for commands that return something, on success.
+ * Every command here is bounded and read-only so far: no domctl lock yet
+ * (Xen serialises them; stage 2's state-changing commands will need one).
+ */
+#include <cloison/errno.h>
+#include <core/domain.h>
+#include <core/vcpu.h>
+#include <xen/guest_copy.h>
+#include <public/xen.h>
+#include "ctl.h"
+#include "hypercall.h"
+
+typedef int64_t (*domctl_fn)(struct vcpu *v, struct xen_domctl *op, struct domain *d,
+                             bool *copyback);
+
+static const domctl_fn domctl_ops[] = {
+    [XEN_DOMCTL_getdomaininfo] = domctl_getdomaininfo,
+};
+
+static int64_t dispatch(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *copyback)
+{
+    if (!v->domain->is_privileged)
+        return -EPERM;
+    domctl_fn fn = op->cmd < ARRAY_SIZE(domctl_ops) ? domctl_ops[op->cmd] : NULL;
+    return fn ? fn(v, op, d, copyback) : -ENOSYS;
+}
+
+int64_t do_domctl(struct vcpu *v, uint64_t arg, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    (void)a1, (void)a2, (void)a3, (void)a4;
+    struct xen_domctl op;
+    if (copy_from_guest(v, &op, arg, sizeof(op)))
+        return -EFAULT;
+    if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
+        return -EACCES;
+    /* Xen's rcu_lock_domain_by_id: reserved ids (DOMID_SELF too) name none. */
+    struct domain *d = NULL;
+    if (op.cmd != XEN_DOMCTL_createdomain) {
+        d = op.domain < DOMID_FIRST_RESERVED ? domain_get(op.domain) : NULL;
+        if (!d && op.cmd != XEN_DOMCTL_getdomaininfo)
+            return -ESRCH;
+    }
+    bool copyback = false;
+    int64_t rc = dispatch(v, &op, d, &copyback);
+    if (d)
+        domain_put(d);
+    if (rc == 0 && copyback && copy_to_guest(v, arg, &op, sizeof(op)))
+        rc = -EFAULT;
+    return rc;
+}

@@ -1,0 +1,67 @@
+/*
+ * sysctl (35): the toolstack's host-wide operations, Xen 4.17's envelope
+ * (do_sysctl) in Xen's order: the whole struct copied in once (-EFAULT),
+ * interface version 0x15 exactly (-EACCES), the caller must be the control
+ * domain (Xen's dummy XSM policy: -EPERM), then the command from the table
+ * (-ENOSYS if Cloison does not serve it). The reply is copied back whole,
+ * only on success. Every command here is read-only and bounded.
+ */
+#include <cloison/errno.h>
+#include <core/domain.h>
+#include <core/vcpu.h>
+#include <xen/guest_copy.h>
+#include "ctl.h"
+#include "hypercall.h"
+
+/*
+ * Cloison keeps no history of its own log lines (console/printk.c sends them
+ * to the UART through a transmit ring that forgets them), so this is Xen's
+ * answer for an empty ring: nothing read, the read ending at index 0, and
+ * `clear` (drop what was read) has nothing to drop.
+ */
+static int64_t readconsole(struct vcpu *v, struct xen_sysctl *op, bool *copyback)
+{
+    (void)v;
+    op->u.readconsole.count = 0;
+    op->u.readconsole.index = 0;
+    *copyback = true;
+    return 0;
+}
+
+static int64_t sched_id(struct vcpu *v, struct xen_sysctl *op, bool *copyback)
+{
+    (void)v;
+    op->u.sched_id.sched_id = CTL_SCHED_ID;
+    *copyback = true;
+    return 0;
+}
+
+typedef int64_t (*sysctl_fn)(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
+
+static const sysctl_fn sysctl_ops[] = {
+    [XEN_SYSCTL_readconsole] = readconsole,
+    [XEN_SYSCTL_physinfo] = sysctl_physinfo,
+    [XEN_SYSCTL_sched_id] = sched_id,
+    [XEN_SYSCTL_getdomaininfolist] = sysctl_getdomaininfolist,
+    [XEN_SYSCTL_cpupool_op] = sysctl_cpupool_op,
+};
+
+int64_t do_sysctl(struct vcpu *v, uint64_t arg, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+    (void)a1, (void)a2, (void)a3, (void)a4;
+    struct xen_sysctl op;
+    if (copy_from_guest(v, &op, arg, sizeof(op)))
+        return -EFAULT;
+    if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION)
+        return -EACCES;
+    if (!v->domain->is_privileged)
+        return -EPERM;
+    sysctl_fn fn = op.cmd < ARRAY_SIZE(sysctl_ops) ? sysctl_ops[op.cmd] : NULL;
+    if (!fn)
+        return -ENOSYS;
+    bool copyback = false;
+    int64_t rc = fn(v, &op, &copyback);
+    if (rc == 0 && copyback && copy_to_guest(v, arg, &op, sizeof(op)))
+        rc = -EFAULT;
+    return rc;
+}
