@@ -31,8 +31,8 @@ void ctl_domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *in
 int ctl_put_bitmap(struct vcpu *v, const struct xenctl_bitmap *b, const uint8_t *bytes,
                    unsigned int nbits);
 
-/* Sub-ops. d: the domain named by xen_domctl.domain, referenced, or NULL
- * (only for getdomaininfo, which then looks for the next one). */
+/* Sub-ops. d: the domain named by xen_domctl.domain (for getdomaininfo the
+ * first at or after it), referenced by the envelope. */
 int64_t domctl_getdomaininfo(struct vcpu *v, struct xen_domctl *op, struct domain *d,
                              bool *copyback);
 int64_t sysctl_getdomaininfolist(struct vcpu *v, struct xen_sysctl *op, bool *copyback);

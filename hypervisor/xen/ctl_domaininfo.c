@@ -79,23 +79,13 @@ void ctl_domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *in
     info->gpaddr_bits = (uint8_t)p2m_ipa_bits();
 }
 
-/* d NULL: no domain has this id; Xen then answers for the next one. */
+/* d: the first domain at or after the id asked for (the envelope found it). */
 int64_t domctl_getdomaininfo(struct vcpu *v, struct xen_domctl *op, struct domain *d,
                              bool *copyback)
 {
     (void)v;
-    struct domain *t = d;
-    if (!t) {
-        if (op->domain >= DOMID_FIRST_RESERVED)
-            return -EINVAL;
-        t = domain_get_next(op->domain);
-        if (!t)
-            return -ESRCH;
-    }
-    ctl_domain_info(t, &op->u.getdomaininfo);
+    ctl_domain_info(d, &op->u.getdomaininfo);
     op->domain = op->u.getdomaininfo.domain;
-    if (t != d)
-        domain_put(t);
     *copyback = true;
     return 0;
 }

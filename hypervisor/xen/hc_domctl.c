@@ -2,9 +2,11 @@
  * domctl (36): the toolstack's per-domain operations, Xen 4.17's envelope
  * (do_domctl) in Xen's order: the whole struct copied in once (-EFAULT),
  * interface version 0x15 exactly (-EACCES: libxc then says "rebuild the
- * user-space tool set"), the named domain (-ESRCH, except for createdomain
- * and for getdomaininfo, which looks for the next id itself), then the
- * caller must be the control domain (Xen's dummy XSM policy: -EPERM), then
+ * user-space tool set"), the named domain (-ESRCH; none for createdomain;
+ * for getdomaininfo the first domain at or after the id: -EINVAL for a
+ * reserved id, -ESRCH if none follows, as Xen 4.17 answers even a domU),
+ * then the caller must be the control domain (Xen's dummy XSM policy:
+ * -EPERM), then
  * the command from the table (-ENOSYS if Cloison does not serve it). The
  * reply is copied back only for commands that return something, on success.
  * Every command here is bounded and read-only so far: no domctl lock yet
@@ -33,6 +35,21 @@ static int64_t dispatch(struct vcpu *v, struct xen_domctl *op, struct domain *d,
     return fn ? fn(v, op, d, copyback) : -ENOSYS;
 }
 
+/* The domain a command acts on, referenced; Xen's rcu_lock_domain_by_id,
+ * where reserved ids (DOMID_SELF too) name none. */
+static int64_t lookup(const struct xen_domctl *op, struct domain **d)
+{
+    if (op->cmd == XEN_DOMCTL_createdomain)
+        return 0;
+    if (op->cmd == XEN_DOMCTL_getdomaininfo && op->domain >= DOMID_FIRST_RESERVED)
+        return -EINVAL;
+    if (op->cmd == XEN_DOMCTL_getdomaininfo)
+        *d = domain_get_next(op->domain);
+    else
+        *d = op->domain < DOMID_FIRST_RESERVED ? domain_get(op->domain) : NULL;
+    return *d ? 0 : -ESRCH;
+}
+
 int64_t do_domctl(struct vcpu *v, uint64_t arg, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
     (void)a1, (void)a2, (void)a3, (void)a4;
@@ -41,15 +58,12 @@ int64_t do_domctl(struct vcpu *v, uint64_t arg, uint64_t a1, uint64_t a2, uint64
         return -EFAULT;
     if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION)
         return -EACCES;
-    /* Xen's rcu_lock_domain_by_id: reserved ids (DOMID_SELF too) name none. */
     struct domain *d = NULL;
-    if (op.cmd != XEN_DOMCTL_createdomain) {
-        d = op.domain < DOMID_FIRST_RESERVED ? domain_get(op.domain) : NULL;
-        if (!d && op.cmd != XEN_DOMCTL_getdomaininfo)
-            return -ESRCH;
-    }
+    int64_t rc = lookup(&op, &d);
+    if (rc)
+        return rc;
     bool copyback = false;
-    int64_t rc = dispatch(v, &op, d, &copyback);
+    rc = dispatch(v, &op, d, &copyback);
     if (d)
         domain_put(d);
     if (rc == 0 && copyback && copy_to_guest(v, arg, &op, sizeof(op)))

@@ -80,7 +80,10 @@ TEST(domctl_envelope_in_xens_order)
     CHECK(domctl_fails(d0, domctl(999, VER, DOMID_SELF), -ESRCH));
     /* Then the caller: a domU gets -EPERM for every command. */
     CHECK(domctl_fails(d1, domctl(XEN_DOMCTL_getdomaininfo, VER, 1), -EPERM));
-    CHECK(domctl_fails(d1, domctl(XEN_DOMCTL_getdomaininfo, VER, 2), -EPERM));
+    CHECK(domctl_fails(d1, domctl(XEN_DOMCTL_getdomaininfo, VER, 2), -EPERM)); /* finds 3 */
+    /* getdomaininfo's own lookup comes before the caller's rights too. */
+    CHECK(domctl_fails(d1, domctl(XEN_DOMCTL_getdomaininfo, VER, 4), -ESRCH));
+    CHECK(domctl_fails(d1, domctl(XEN_DOMCTL_getdomaininfo, VER, DOMID_SELF), -EINVAL));
     CHECK(domctl_fails(d1, domctl(XEN_DOMCTL_pausedomain, VER, 0), -EPERM));
     CHECK(domctl_fails(d1, domctl(XEN_DOMCTL_createdomain, VER, 0xffff), -EPERM));
     CHECK(domctl_fails(vcpu0(d3)->domain, domctl(999, VER, 3), -EPERM));
