@@ -19,6 +19,7 @@ pytestmark = pytest.mark.xen
 GROUPS = {"abi": (["xen_evtchn", "xen_shinfo", "xen_memory"], []),
           "fifo": (["xen_fifo"], []),
           "priv": (["xen_priv"], ["spin"]),
+          "ctl": (["xen_ctl"], []),
           "sched": (["xen_sched"], ["spin"])}
 DIFFERS = {"ports"}  # checked per hypervisor below
 # cloison,event-channels per case (Cloison only; Xen's tree stays its binding).
