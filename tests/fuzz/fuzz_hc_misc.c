@@ -1,7 +1,8 @@
 /*
  * libFuzzer: the small families: sched_op, vcpu_op, hvm_op, console_io (with
  * console input typed for dom0), xen_version, platform_op, physdev_op,
- * vm_assist, and any hypercall number at all.
+ * vm_assist, the control interface (multicall, domctl, sysctl, xsm_op), and
+ * any hypercall number at all.
  * Records, world and invariants: tests/fuzz/hc_fuzz.h.
  */
 #include "hc_fuzz.h"
@@ -16,7 +17,11 @@ static const uint16_t table[] = {__HYPERVISOR_sched_op,
                                  __HYPERVISOR_vm_assist,
                                  ACT_TYPE,
                                  ACT_ANY,
-                                 ACT_DESTROY};
+                                 ACT_DESTROY,
+                                 __HYPERVISOR_multicall,
+                                 __HYPERVISOR_domctl,
+                                 __HYPERVISOR_sysctl,
+                                 __HYPERVISOR_xsm_op};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
