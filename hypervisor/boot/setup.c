@@ -27,6 +27,7 @@
 #include <drivers/uart.h>
 #include <vdev/vgic.h>
 #include <vdev/vtimer.h>
+#include <xen/xen_version.h>
 #include <libfdt.h>
 #include <lib/printf.h>
 #include <stdarg.h>
@@ -210,6 +211,7 @@ void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
     if (cmdline)
         printk("command line: %s", cmdline);
     bootargs_parse(cmdline, &hv_opts, report_cfg_error);
+    xen_version_set_cmdline(cmdline ? cmdline : "");
     host_fdt = fdt;
     memory_init(fdt);
     if (irqchip_init(fdt) != 0)

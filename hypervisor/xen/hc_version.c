@@ -4,6 +4,7 @@
  */
 #include <cloison/errno.h>
 #include <xen/guest_copy.h>
+#include <xen/xen_version.h>
 #include <core/domain.h>
 #include <core/vcpu.h>
 #include <public/version.h>
@@ -12,6 +13,14 @@
 
 #define XEN_COMPAT_MAJOR 4
 #define XEN_COMPAT_MINOR 17
+
+static xen_commandline_t saved_cmdline; /* written once at boot, then only read */
+
+void xen_version_set_cmdline(const char *cmdline)
+{
+    memset(saved_cmdline, 0, sizeof(saved_cmdline));
+    strlcpy(saved_cmdline, cmdline, sizeof(saved_cmdline));
+}
 
 static uint32_t feature_submap(const struct vcpu *v, uint32_t idx)
 {
@@ -100,11 +109,12 @@ int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, 
     }
     case XENVER_build_id:
         return build_id(v, arg);
-    case XENVER_commandline: {
-        xen_commandline_t cl;
-        memset(cl, 0, sizeof(cl));
-        return copy_to_guest(v, arg, cl, sizeof(cl)) ? -EFAULT : 0;
-    }
+    case XENVER_commandline:
+        /* Xen's dummy XSM policy denies it to a domU, which gets Xen's
+         * "<denied>" string and its NUL, no more. */
+        if (!v->domain->is_privileged)
+            return copy_to_guest(v, arg, "<denied>", sizeof("<denied>")) ? -EFAULT : 0;
+        return copy_to_guest(v, arg, saved_cmdline, sizeof(saved_cmdline)) ? -EFAULT : 0;
     default:
         return -ENOSYS;
     }

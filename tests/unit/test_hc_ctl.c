@@ -13,6 +13,7 @@
 #include <public/memory.h>
 #include <public/sysctl.h>
 #include <public/version.h>
+#include <xen/xen_version.h>
 
 #define DOMCTL __HYPERVISOR_domctl
 #define SYSCTL __HYPERVISOR_sysctl
@@ -515,4 +516,42 @@ TEST(xsm_op_memory_op_sharing_and_build_id)
     put(d0, ARG, &len, sizeof(len));
     CHECK(fails_clean(vcpu0(d0), __HYPERVISOR_xen_version, XENVER_build_id, ARG, 0, -ENODATA));
     CHECK(fails_clean(vcpu0(d0), __HYPERVISOR_xen_version, XENVER_build_id, 0, 0, -ENODATA));
+}
+
+TEST(commandline_is_the_control_domains)
+{
+    world();
+    xen_version_set_cmdline("console=dtuart dom0_mem=512M");
+    char buf[1024];
+    memset(buf, 'x', sizeof(buf));
+    put(d0, ARG, buf, sizeof(buf));
+    CHECK_EQ(fake_hypercall(vcpu0(d0), __HYPERVISOR_xen_version, XENVER_commandline, ARG, 0, 0, 0),
+             0);
+    get(d0, ARG, buf, sizeof(buf));
+    CHECK_STR_EQ(buf, "console=dtuart dom0_mem=512M");
+    CHECK_EQ(buf[1023], 0); /* the whole 1024 bytes, zero-padded */
+    CHECK(fails_clean(vcpu0(d0), __HYPERVISOR_xen_version, XENVER_commandline, BAD_VA, 0, -EFAULT));
+    /* A domU: Xen's denied answer, "<denied>" and its NUL, the rest untouched. */
+    memset(buf, 'x', sizeof(buf));
+    put(d1, ARG, buf, sizeof(buf));
+    CHECK_EQ(fake_hypercall(vcpu0(d1), __HYPERVISOR_xen_version, XENVER_commandline, ARG, 0, 0, 0),
+             0);
+    get(d1, ARG, buf, 10);
+    CHECK_STR_EQ(buf, "<denied>");
+    CHECK_EQ(buf[9], 'x');
+    CHECK_EQ(fake_hypercall(vcpu0(d1), __HYPERVISOR_xen_version, XENVER_commandline,
+                            FAKE_RAM_END - 9, 0, 0, 0),
+             0);
+    CHECK(fails_clean(vcpu0(d1), __HYPERVISOR_xen_version, XENVER_commandline, BAD_VA, 0, -EFAULT));
+    /* Longer than Xen's 1024 bytes: cut, still terminated. */
+    char longer[2000];
+    memset(longer, 'a', sizeof(longer) - 1);
+    longer[sizeof(longer) - 1] = 0;
+    xen_version_set_cmdline(longer);
+    CHECK_EQ(fake_hypercall(vcpu0(d0), __HYPERVISOR_xen_version, XENVER_commandline, ARG, 0, 0, 0),
+             0);
+    get(d0, ARG, buf, sizeof(buf));
+    CHECK_EQ(strlen(buf), 1023);
+    xen_version_set_cmdline("");
+    CHECK(quiet());
 }

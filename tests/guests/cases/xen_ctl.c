@@ -9,7 +9,8 @@
  *  - sysctl: -EFAULT, -EACCES for a wrong version, -EPERM with 0x15
  *    (physinfo, getdomaininfolist, cpupool_op, an unknown command)
  *  - xsm_op: -ENOSYS (no FLASK)
- *  - memory_op 18/19 (sharing counters): 0; XENVER_build_id: -EPERM
+ *  - memory_op 18/19 (sharing counters): 0; XENVER_build_id: -EPERM;
+ *    XENVER_commandline: "<denied>", 9 bytes (denied to a domU)
  *  - multicall of ten entries: every entry's result (xen_version values,
  *    -ENOSYS for xsm_op and an unknown number, -EINVAL for a nested
  *    multicall, -EACCES / -EPERM for domctl and sysctl), the entries' op and
@@ -18,11 +19,13 @@
 #include "xen_guest.h"
 #include <public/domctl.h>
 #include <public/sysctl.h>
+#include <string.h>
 
 const char test_name[] = "xen_ctl";
 
 #define XENVER_version 0
 #define XENVER_pagesize 7
+#define XENVER_commandline 9
 #define XENVER_build_id 10
 #define VER 0x15
 #define NO_SUCH_DOM 0x7000
@@ -97,6 +100,16 @@ static void envelopes(uint16_t self)
     expect("xsm_op", xen_hypercall(__HYPERVISOR_xsm_op, 5, 0, 0, 0, 0), -XEN_ENOSYS);
     expect("sharing freed", memory_op(18, NULL), 0);
     expect("sharing shared", memory_op(19, NULL), 0);
+    /* XENVER_commandline is the control domain's: a domU gets Xen's
+     * "<denied>", its 9 bytes and no more. */
+    static char cmdline[16];
+    for (size_t i = 0; i < sizeof(cmdline); i++)
+        cmdline[i] = 'x';
+    expect("commandline",
+           xen_hypercall(__HYPERVISOR_xen_version, XENVER_commandline, (uintptr_t)cmdline, 0, 0, 0),
+           0);
+    if (strcmp(cmdline, "<denied>") != 0 || cmdline[9] != 'x')
+        test_fail("commandline wrote \"%.9s\" then %d", cmdline, cmdline[9]);
     static uint32_t len = 64;
     expect("build_id",
            xen_hypercall(__HYPERVISOR_xen_version, XENVER_build_id, (uintptr_t)&len, 0, 0, 0),
