@@ -18,6 +18,7 @@
  *   XC cpupool ask= rc= errno= id= sched= n_dom= map=0x  (INFO for pools 0 and 1)
  *   XC sched_id rc= errno= id=
  *   XC badversion domctl=<errno> sysctl=<errno>  (interface version 0x14)
+ *   XC cmdline rc= errno= dom0_mem=yes|no        (XENVER_commandline holds dom0_mem=)
  * Exit status 0 when every call could be made (whatever it answered).
  */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS, ioctl() beside -std=c11 */
@@ -55,6 +56,7 @@ struct bufs {
     struct xen_sysctl sysctl;
     uint8_t map[MAP_BYTES];
     struct xen_domctl_getdomaininfo list[MAX_DOMS];
+    char cmdline[1024];
 };
 
 static int fd;
@@ -175,6 +177,11 @@ int main(void)
     domctl(XEN_DOMCTL_getdomaininfo, 0x14, 0, &derr);
     sysctl(XEN_SYSCTL_physinfo, 0x14, &serr);
     printf("XC badversion domctl=%d sysctl=%d\n", derr, serr);
+    struct privcmd_hypercall h = {.op = 17, .arg = {9, (uintptr_t)b->cmdline}}; /* commandline */
+    rc = ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &h);
+    b->cmdline[sizeof(b->cmdline) - 1] = 0;
+    printf("XC cmdline rc=%d errno=%d dom0_mem=%s\n", rc, rc < 0 ? errno : 0,
+           strstr(b->cmdline, "dom0_mem=") ? "yes" : "no");
     printf("XC done\n");
     return 0;
 }

@@ -1,7 +1,7 @@
 """The toolstack's read-only control calls from a Linux dom0 (issue 10,
 stages 0-1): tests/dom0/xen_ctl.c (/bin/xen-ctl in the initramfs) issues
-SYSCTL physinfo, getdomaininfolist, cpupool_op INFO and sched_id and DOMCTL
-getdomaininfo through Linux's IOCTL_PRIVCMD_HYPERCALL, as libxencall does, and
+SYSCTL physinfo, getdomaininfolist, cpupool_op INFO and sched_id, DOMCTL
+getdomaininfo and XENVER_commandline through Linux's IOCTL_PRIVCMD_HYPERCALL, as libxencall does, and
 prints the answers; here they must describe the machine and the dom0less domU
 beside dom0 (an `idle` guest with 2 vCPUs, one started). The same under Xen 4.17
 (`-m xen`): the same checks hold there, apart from the figures that are the
@@ -91,6 +91,8 @@ def check(got: dict, domu, hv: str, con) -> None:
     assert (sid["rc"], sid["id"]) == ("0", str(CREDIT2)), sid
     (bad,) = got["badversion"]
     assert (bad["domctl"], bad["sysctl"]) == (str(EACCES), str(EACCES)), bad
+    (cl,) = got["cmdline"]  # the host tree's command line has dom0_mem=512M
+    assert (cl["rc"], cl["dom0_mem"]) == ("0", "yes"), cl
 
 
 def run(hv: str) -> None:
