@@ -153,16 +153,39 @@ unsigned int mm_ram_banks(const struct mem_range **out)
     return nr_ram;
 }
 
-paddr_t page_alloc(unsigned int order)
+/* Free pages of every bank; exact under mm_lock, a snapshot without it. */
+static size_t free_pages_sum(void)
+{
+    size_t n = 0;
+    for (unsigned int i = 0; i < nr_banks; i++)
+        n += buddy_free_pages(&banks[i]);
+    return n;
+}
+
+/* Under mm_lock: may `pages` more go and leave the hypervisor's reserve? */
+static bool reserve_allows_locked(size_t pages)
+{
+    size_t free = free_pages_sum();
+    return free >= pages && free - pages >= mm_reserve_pages();
+}
+
+/* 2^order zeroed pages; for a guest (guest = true) only outside the reserve. */
+static paddr_t alloc_pages(unsigned int order, bool guest)
 {
     uint64_t f = spin_lock_irqsave(&mm_lock);
     paddr_t pa = 0;
-    for (unsigned int i = 0; i < nr_banks && !pa; i++)
-        pa = buddy_alloc(&banks[i], order);
+    if (!guest || reserve_allows_locked((size_t)1 << order))
+        for (unsigned int i = 0; i < nr_banks && !pa; i++)
+            pa = buddy_alloc(&banks[i], order);
     spin_unlock_irqrestore(&mm_lock, f);
     if (pa)
         memset(phys_to_virt(pa), 0, PAGE_SIZE << order);
     return pa;
+}
+
+paddr_t page_alloc(unsigned int order)
+{
+    return alloc_pages(order, false);
 }
 
 void page_free(paddr_t pa, unsigned int order)
@@ -187,26 +210,12 @@ size_t mm_reserve_pages(void)
 
 paddr_t page_alloc_guest(unsigned int order)
 {
-    uint64_t f = spin_lock_irqsave(&mm_lock);
-    paddr_t pa = 0;
-    size_t free = 0, want = (size_t)1 << order;
-    for (unsigned int i = 0; i < nr_banks; i++)
-        free += buddy_free_pages(&banks[i]);
-    if (free >= want && free - want >= mm_reserve_pages())
-        for (unsigned int i = 0; i < nr_banks && !pa; i++)
-            pa = buddy_alloc(&banks[i], order);
-    spin_unlock_irqrestore(&mm_lock, f);
-    if (pa)
-        memset(phys_to_virt(pa), 0, PAGE_SIZE << order);
-    return pa;
+    return alloc_pages(order, true);
 }
 
 size_t mm_free_pages(void)
 {
-    size_t n = 0;
-    for (unsigned int i = 0; i < nr_banks; i++)
-        n += buddy_free_pages(&banks[i]);
-    return n;
+    return free_pages_sum();
 }
 
 bool mm_overlaps_ram(paddr_t pa, uint64_t size)
@@ -228,9 +237,7 @@ size_t mm_total_pages(void)
 void mm_usage(struct mm_usage *u)
 {
     uint64_t f = spin_lock_irqsave(&mm_lock);
-    u->free_pages = 0;
-    for (unsigned int i = 0; i < nr_banks; i++)
-        u->free_pages += buddy_free_pages(&banks[i]);
+    u->free_pages = free_pages_sum();
     u->heap_bytes = heap_bytes_in_use(heap);
     u->heap_pages = heap_pages_held(heap);
     spin_unlock_irqrestore(&mm_lock, f);
@@ -258,10 +265,7 @@ void *xzalloc_guest(size_t size)
      * worst case, the object's pages plus one, against the reserve. */
     size_t need = (size + PAGE_SIZE - 1) / PAGE_SIZE + 1;
     uint64_t f = spin_lock_irqsave(&mm_lock);
-    size_t free = 0;
-    for (unsigned int i = 0; i < nr_banks; i++)
-        free += buddy_free_pages(&banks[i]);
-    void *p = free >= need && free - need >= mm_reserve_pages() ? heap_alloc(heap, size) : NULL;
+    void *p = reserve_allows_locked(need) ? heap_alloc(heap, size) : NULL;
     spin_unlock_irqrestore(&mm_lock, f);
     if (p)
         memset(p, 0, size);
