@@ -8,7 +8,7 @@
  * GFNs outside its RAM, so its stage 2 stays small. Never ends; reports
  * `RUN maps=N` once and `RUN flushes=F` every second of counter time.
  */
-#include "guest.h"
+#include "xen_guest.h"
 #include <public/grant_table.h>
 #include <public/memory.h>
 #include <public/xen.h>
@@ -32,16 +32,6 @@ static struct grant_entry_v1 *gnt = (struct grant_entry_v1 *)(uintptr_t)(GRANT_G
 static long gnttab(unsigned cmd, void *op, unsigned count)
 {
     return xen_hypercall(HYP_grant_table_op, cmd, (uintptr_t)op, count, 0, 0);
-}
-
-static uint16_t self_id(void)
-{
-    for (uint16_t dom = 0; dom < 64; dom++) {
-        struct gnttab_query_size q = {.dom = dom};
-        if (gnttab(GNTTABOP_query_size, &q, 1) == 0 && q.status == GNTST_okay)
-            return dom;
-    }
-    test_fail("no domid answers query_size");
 }
 
 static void setup_grants(uint16_t self)
@@ -88,7 +78,7 @@ static uint32_t map_all(uint16_t self)
 
 void test_main(void)
 {
-    uint16_t self = self_id();
+    uint16_t self = xen_own_domid();
     setup_grants(self);
     uint32_t maps = map_all(self);
     test_run("attacking maps=%u", maps);

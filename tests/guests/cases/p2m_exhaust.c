@@ -16,7 +16,7 @@
  * bootargs: rounds=N (default 3), churn=N (0), hold_ms=T (0), gfn_checks=0|1 (1). Verdict keys:
  * shinfo, frames, maps, total (of the first round), rounds, churn.
  */
-#include "guest.h"
+#include "xen_guest.h"
 #include <public/grant_table.h>
 #include <public/memory.h>
 #include <public/xen.h>
@@ -60,22 +60,12 @@ static long remove_gfn(uint64_t gfn)
     return xen_hypercall(HYP_memory_op, XENMEM_remove_from_physmap, (uintptr_t)&r, 0, 0, 0);
 }
 
-static uint16_t self_id(void)
-{
-    for (uint16_t dom = 0; dom < 64; dom++) {
-        struct gnttab_query_size q = {.dom = dom};
-        if (gnttab(GNTTABOP_query_size, &q, 1) == 0 && q.status == GNTST_okay)
-            return dom;
-    }
-    test_fail("no domid answers query_size");
-}
-
 /* One round; returns the counts. A refusal other than the pool's fails. */
-static void round_once(uint16_t self, unsigned *shinfo, unsigned *frames, unsigned *maps)
+static void round_once(uint16_t self, unsigned *shinfo_ok, unsigned *frames, unsigned *maps)
 {
     unsigned k = 0;
     long rc = add(XENMAPSPACE_shared_info, 0, scattered(k));
-    *shinfo = rc == 0;
+    *shinfo_ok = rc == 0;
     if (rc && rc != -ENOMEM_)
         test_fail("shared_info rc=%ld", rc);
     uint64_t shinfo_gfn = scattered(k++);
@@ -107,7 +97,7 @@ static void round_once(uint16_t self, unsigned *shinfo, unsigned *frames, unsign
     for (unsigned f = 1; f <= *frames; f++)
         if ((rc = remove_gfn(frame_gfn[f])) != 0)
             test_fail("remove frame %u rc=%ld", f, rc);
-    if (*shinfo && (rc = remove_gfn(shinfo_gfn)) != 0)
+    if (*shinfo_ok && (rc = remove_gfn(shinfo_gfn)) != 0)
         test_fail("remove shared_info rc=%ld", rc);
 }
 
@@ -138,7 +128,7 @@ static unsigned churn(unsigned n)
 void test_main(void)
 {
     hold("before");
-    uint16_t self = self_id();
+    uint16_t self = xen_own_domid();
     if (add(XENMAPSPACE_grant_table, 0, GRANT_GFN))
         test_fail("grant frame 0");
     mmu_map_normal_2m(GRANT_GFN << 12);
