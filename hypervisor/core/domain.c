@@ -38,6 +38,7 @@
 #include <core/stretch.h>
 #include <core/vcpu.h>
 #include <lib/bitmap.h>
+#include <lib/printf.h>
 #include <public/xen.h>
 #include <string.h>
 
@@ -66,16 +67,23 @@ static bool boot_done; /* the boot description has been fully processed */
 static const char *const reason_names[] = {"poweroff", "reboot",   "suspend",
                                            "crash",    "watchdog", "soft_reset"};
 
-static int alloc_domid(bool dom0)
+/* want: a toolstack's explicit id (createdomain), 0 = the rover's next. */
+static int alloc_domid(bool dom0, uint16_t want)
 {
     ASSERT_HELD(&domlist_lock);
     if (dom0)
         return 0;
+    if (want) {
+        if (want >= DOMID_FIRST_RESERVED || bitmap_test(domid_used, want))
+            return -EEXIST;
+        bitmap_set(domid_used, want);
+        return want;
+    }
     size_t id = bitmap_find_next_zero(domid_used, DOMID_FIRST_RESERVED, next_domid);
     if (id >= DOMID_FIRST_RESERVED)
         id = bitmap_find_next_zero(domid_used, DOMID_FIRST_RESERVED, 1);
     if (id >= DOMID_FIRST_RESERVED)
-        return -1;
+        return -ENOMEM; /* Xen's answer when every id is taken */
     bitmap_set(domid_used, id);
     next_domid = (uint16_t)(id + 1 < DOMID_FIRST_RESERVED ? id + 1 : 1);
     return (int)id;
@@ -150,18 +158,27 @@ struct domain *domain_create(const struct domain_cfg *cfg)
         return NULL;
     }
     spin_lock(&domlist_lock);
-    int id = alloc_domid(cfg->is_dom0);
+    int id = alloc_domid(cfg->is_dom0, cfg->toolstack ? cfg->domid : 0);
     spin_unlock(&domlist_lock);
     if (id < 0) {
-        printk("%s: no free domain id (%u domains)", cfg->name, nr_domains);
+        printk("%s: no free domain id (%u domains)", cfg->name[0] ? cfg->name : "createdomain",
+               nr_domains);
         xfree(d);
         return NULL;
     }
     d->id = (uint16_t)id;
     d->is_privileged = cfg->is_dom0;
-    strlcpy(d->name, cfg->name, sizeof(d->name));
     d->cfg = *cfg;
+    if (!cfg->name[0]) /* the toolstack names domains in xenstore, not here */
+        snprintf(d->cfg.name, sizeof(d->cfg.name), "d%u", d->id);
+    strlcpy(d->name, d->cfg.name, sizeof(d->name));
+    cfg = &d->cfg;
     d->lock = (spinlock_t)SPINLOCK_INIT;
+    d->ram_lock = (spinlock_t)SPINLOCK_INIT;
+    /* Boot domains get all their RAM here (dom0's from its builder, before
+     * anything else can see it); a toolstack domain's grows until it starts. */
+    d->ram_sealed = !cfg->toolstack;
+    d->max_pages_set = cfg->toolstack; /* 0 pages until the toolstack's max_mem */
     d->shutdown_reason = SHUTDOWN_REASON_UNSET;
     d->xen_enhanced = cfg->enhanced != XEN_ENHANCED_NONE;
     d->vpl011 = cfg->vpl011;
@@ -178,8 +195,9 @@ struct domain *domain_create(const struct domain_cfg *cfg)
         printk("%s: cannot allocate its stage-2 root (%lu KiB free)", cfg->name, guest_free_kib());
         goto fail;
     }
-    /* dom0's RAM is direct-mapped: its builder allocates it (boot/dom0_build.c). */
-    if (!cfg->is_dom0 && (rc = domain_alloc_ram(d, bytes)) != 0) {
+    /* dom0's RAM is direct-mapped: its builder allocates it (boot/dom0_build.c);
+     * a toolstack domain's is populated by the toolstack. */
+    if (!cfg->is_dom0 && !cfg->toolstack && (rc = domain_alloc_ram(d, bytes)) != 0) {
         printk("%s: cannot allocate %lu KiB of RAM (%lu KiB free)", cfg->name, cfg->memory_kib,
                guest_free_kib());
         goto fail;
@@ -199,20 +217,26 @@ void domain_discard(struct domain *d)
     domain_free(d);
 }
 
-void domain_start(struct domain *d, uint64_t entry, uint64_t dtb)
+/* Put d on the domain list (domlist_lock taken here). */
+static void list_domain(struct domain *d)
 {
-    domain_parts_start(d);
-    d->cntvoff = arch_counter(); /* the guest's virtual counter starts at its boot */
-    for (unsigned int i = 0; i < d->nr_vcpus; i++)
-        sched_add_vcpu(d->vcpus[i]);
-    vcpu_reset(d->vcpus[0], entry, dtb);
-
     spin_lock(&domlist_lock);
     d->next = domlist;
     domlist = d;
     nr_domains++;
     any_domain_started = true;
     spin_unlock(&domlist_lock);
+}
+
+void domain_start(struct domain *d, uint64_t entry, uint64_t dtb)
+{
+    d->started = true;
+    domain_parts_start(d);
+    d->cntvoff = arch_counter(); /* the guest's virtual counter starts at its boot */
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        sched_add_vcpu(d->vcpus[i]);
+    vcpu_reset(d->vcpus[0], entry, dtb);
+    list_domain(d);
     printk("d%u (%s): %lu MiB RAM, %u vCPU%s, entry 0x%lx, dtb 0x%lx%s, P2M pool %lu KiB", d->id,
            d->name, (d->ram_size + d->ram1_size) >> 20, d->nr_vcpus, d->nr_vcpus > 1 ? "s" : "",
            entry, dtb, d->xen_enhanced ? ", Xen interface" : "",
@@ -220,8 +244,114 @@ void domain_start(struct domain *d, uint64_t entry, uint64_t dtb)
     vcpu_wake(d->vcpus[0]);
 }
 
+void domain_publish_paused(struct domain *d)
+{
+    d->ctl_pauses = 1;
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        d->vcpus[i]->paused = true; /* nobody else sees it yet */
+        sched_add_vcpu(d->vcpus[i]);
+    }
+    list_domain(d);
+    printk("d%u: created by the toolstack, paused: %u vCPU%s, P2M pool %lu KiB", d->id, d->nr_vcpus,
+           d->nr_vcpus > 1 ? "s" : "", (uint64_t)p2m_pool_pages(&d->p2m) * 4);
+}
+
+int domain_ctl_pause(struct domain *d, const struct domain *caller)
+{
+    if (d == caller)
+        return -EINVAL;
+    spin_lock(&d->lock);
+    int rc = d->state != DOM_RUNNING ? -EINVAL : d->ctl_pauses >= 255 ? -EOVERFLOW : 0;
+    bool first = !rc && d->ctl_pauses++ == 0;
+    spin_unlock(&d->lock);
+    if (first)
+        for (unsigned int i = 0; i < d->nr_vcpus; i++)
+            sched_pause_vcpu(d->vcpus[i]);
+    /* Synchronous, as Xen's: off every pCPU on return (a later pause
+     * waits as well, for the first one's vCPUs still switching out). */
+    if (!rc)
+        for (unsigned int i = 0; i < d->nr_vcpus; i++)
+            sched_wait_unloaded(d->vcpus[i]);
+    return rc;
+}
+
+/* A toolstack domain's first unpause starts it: its RAM is final, the
+ * parts start (no lock held), its virtual counter starts now. */
+static int start_toolstack_domain(struct domain *d)
+{
+    int rc = domain_ram_seal(d);
+    if (rc)
+        return rc;
+    domain_parts_start(d);
+    d->cntvoff = arch_counter();
+    printk("d%u: started by the toolstack: %lu KiB RAM, %u vCPU%s", d->id, domain_ram_pages(d) * 4,
+           d->nr_vcpus, d->nr_vcpus > 1 ? "s" : "");
+    return 0;
+}
+
+/* Toolstack operations on one domain are serialised by the domctl lock
+ * (xen/hc_domctl.c), so the start below cannot race another unpause. */
+int domain_ctl_unpause(struct domain *d, const struct domain *caller)
+{
+    if (d == caller)
+        return -EINVAL;
+    spin_lock(&d->lock);
+    int rc = d->ctl_pauses == 0 ? -EINVAL : 0;
+    bool start = !rc && d->ctl_pauses == 1 && !d->started;
+    spin_unlock(&d->lock);
+    if (start && (rc = start_toolstack_domain(d)) != 0)
+        return rc;
+    spin_lock(&d->lock);
+    d->started = true;
+    bool last = !rc && --d->ctl_pauses == 0;
+    spin_unlock(&d->lock);
+    if (last)
+        for (unsigned int i = 0; i < d->nr_vcpus; i++)
+            sched_unpause_vcpu(d->vcpus[i]);
+    return rc;
+}
+
+void domain_set_max_pages(struct domain *d, uint64_t pages)
+{
+    __atomic_store_n(&d->max_pages, pages, __ATOMIC_RELAXED);
+    __atomic_store_n(&d->max_pages_set, true, __ATOMIC_RELEASE);
+}
+
+uint64_t domain_max_pages(const struct domain *d)
+{
+    if (__atomic_load_n(&d->max_pages_set, __ATOMIC_ACQUIRE))
+        return __atomic_load_n(&d->max_pages, __ATOMIC_RELAXED);
+    return domain_ram_pages(d);
+}
+
+int domain_ctl_destroy(struct domain *d, const struct domain *caller)
+{
+    if (d == caller)
+        return -EINVAL;
+    spin_lock(&d->lock);
+    enum domain_state was = d->state;
+    d->ctl_destroyed = true;
+    /* Release, as in domain_shutdown(): the reaper reads it unlocked. */
+    __atomic_store_n(&d->state, DOM_DYING, __ATOMIC_RELEASE);
+    spin_unlock(&d->lock);
+    if (was == DOM_DYING)
+        return 0; /* asked again: it is on its way */
+    printk("d%u (%s): destroyed by the toolstack", d->id, d->name);
+    if (was == DOM_RUNNING) {
+        domain_notify(DOMAIN_SHUTTING_DOWN, d->id, d);
+        for (unsigned int i = 0; i < d->nr_vcpus; i++)
+            sched_kill_vcpu(d->vcpus[i]);
+        domain_notify(DOMAIN_SHUT_DOWN, d->id, d);
+    }
+    return 0;
+}
+
 static enum domain_action action_for(const struct domain *d, shutdown_reason_t reason)
 {
+    if (d->ctl_destroyed)
+        return ACTION_DESTROY;
+    if (d->cfg.toolstack) /* xl acts on its on_* settings once told (VIRQ_DOM_EXC) */
+        return ACTION_PRESERVE;
     switch (reason) {
     case SHUTDOWN_poweroff:
         return d->cfg.on_poweroff;
@@ -275,7 +405,7 @@ void domain_shutdown(struct domain *d, shutdown_reason_t reason)
     spin_unlock(&d->lock);
     domain_notify(DOMAIN_SHUTTING_DOWN, d->id, d);
     printk("d%u (%s): shut down: %s; %s", d->id, d->name, reason_name(reason),
-           action_names[action]);
+           d->cfg.toolstack ? "left to the toolstack" : action_names[action]);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         sched_kill_vcpu(d->vcpus[i]);
     domain_notify(DOMAIN_SHUT_DOWN, d->id, d);
@@ -351,8 +481,8 @@ void domain_reap(void)
             break;
         }
     }
-    bool restart =
-        victim && victim->rebuild && action_for(victim, victim->shutdown_reason) == ACTION_RESTART;
+    bool restart = victim && victim->rebuild && !victim->ctl_destroyed &&
+                   action_for(victim, victim->shutdown_reason) == ACTION_RESTART;
     nr_rebuilding += restart; /* live until rebuilt: see nothing_left() */
     bool none_left = !victim && live_domains() == 0;
     spin_unlock(&domlist_lock);

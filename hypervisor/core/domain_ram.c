@@ -52,22 +52,27 @@ static bool pa_before(const void *a, const void *b, void *ctx)
 
 int domain_ram_index(struct domain *d)
 {
-    xfree(d->ram_by_pa);
-    d->ram_by_pa = xzalloc((d->nr_ram_chunks ? d->nr_ram_chunks : 1) * sizeof(uint32_t));
-    if (!d->ram_by_pa)
+    uint32_t *index = xzalloc((d->nr_ram_chunks ? d->nr_ram_chunks : 1) * sizeof(uint32_t));
+    if (!index)
         return -ENOMEM;
     for (size_t i = 0; i < d->nr_ram_chunks; i++)
-        d->ram_by_pa[i] = (uint32_t)i;
-    heap_sort(d->ram_by_pa, d->nr_ram_chunks, sizeof(uint32_t), pa_before, d->ram_chunks);
+        index[i] = (uint32_t)i;
+    heap_sort(index, d->nr_ram_chunks, sizeof(uint32_t), pa_before, d->ram_chunks);
+    xfree(d->ram_by_pa); /* built once, before anything reads it */
+    __atomic_store_n(&d->ram_by_pa, index, __ATOMIC_RELEASE);
     return 0;
 }
 
 const struct ram_chunk *domain_ram_chunk_of_pa(const struct domain *d, paddr_t pa)
 {
-    size_t lo = 0, hi = d->ram_by_pa ? d->nr_ram_chunks : 0;
+    /* No index before it is sealed: nothing of a domain still being built
+     * counts as its RAM for the paths that ask by host address (its own
+     * hypercalls, which it cannot make yet, and pins of its grants). */
+    const uint32_t *index = __atomic_load_n(&d->ram_by_pa, __ATOMIC_ACQUIRE);
+    size_t lo = 0, hi = index ? d->nr_ram_chunks : 0;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const struct ram_chunk *c = &d->ram_chunks[d->ram_by_pa[mid]];
+        const struct ram_chunk *c = &d->ram_chunks[index[mid]];
         if (pa < c->pa)
             hi = mid;
         else if (pa >= c->pa + (PAGE_SIZE << c->order))
@@ -78,7 +83,7 @@ const struct ram_chunk *domain_ram_chunk_of_pa(const struct domain *d, paddr_t p
     return NULL;
 }
 
-bool domain_own_ram_page(struct domain *d, uint64_t gfn, paddr_t *pa, const struct ram_chunk **c)
+bool domain_own_ram_page(struct domain *d, uint64_t gfn, paddr_t *pa, struct ram_chunk *c)
 {
     paddr_t mapped;
     enum p2m_type t;
@@ -86,13 +91,33 @@ bool domain_own_ram_page(struct domain *d, uint64_t gfn, paddr_t *pa, const stru
         !p2m_lookup(&d->p2m, gfn << PAGE_SHIFT, &mapped, &t) || t != P2M_RAM)
         return false;
     ipa_t ipa = gfn << PAGE_SHIFT;
+    /* A toolstack may still be populating it: the chunks may move. */
+    bool growing = !__atomic_load_n(&d->ram_sealed, __ATOMIC_ACQUIRE);
+    if (growing)
+        spin_lock(&d->ram_lock);
     const struct ram_chunk *ch = domain_ram_chunk(d, ipa);
+    struct ram_chunk copy = ch ? *ch : (struct ram_chunk){0, 0, 0};
+    if (growing)
+        spin_unlock(&d->ram_lock);
     mapped &= PAGE_MASK;
-    if (!ch || ch->pa + (ipa - ch->ipa) != mapped)
+    if (!ch || copy.pa + (ipa - copy.ipa) != mapped)
         return false;
     if (pa)
         *pa = mapped;
     if (c)
-        *c = ch;
+        *c = copy;
     return true;
+}
+
+uint64_t domain_ram_pages(const struct domain *d)
+{
+    return (d->ram_size + d->ram1_size) >> PAGE_SHIFT;
+}
+
+uint64_t domain_ram_top_gfn(const struct domain *d)
+{
+    if (!d->nr_ram_chunks)
+        return 0;
+    const struct ram_chunk *last = &d->ram_chunks[d->nr_ram_chunks - 1];
+    return ((last->ipa + (PAGE_SIZE << last->order)) >> PAGE_SHIFT) - 1;
 }

@@ -2,8 +2,11 @@
  * A domain's RAM, allocated when it is created: 2 MiB chunks where possible
  * (mapped with stage-2 blocks), bank 0 first, then bank 1, at Xen's domU
  * addresses. dom0's direct-mapped RAM is its builder's (boot/dom0_build.c);
- * both are freed here.
+ * both are freed here. A toolstack domain's RAM comes extent by extent
+ * (domain_ram_populate) wherever the toolstack puts it, until it starts.
  */
+#include <cloison/arch.h>
+#include <string.h>
 #include <core/domain.h>
 #include <core/domain_ram.h>
 #include <cloison/errno.h>
@@ -61,11 +64,97 @@ int domain_alloc_ram(struct domain *d, uint64_t bytes)
     }
     d->ram_size = bank0;
     d->ram1_size = bank1;
+    d->ram_chunks_cap = max_chunks;
     return 0;
+}
+
+/* Room for one more chunk (ram_lock held): doubling, so a domain populated
+ * page by page costs O(n) copies in all. */
+static int reserve_chunk(struct domain *d)
+{
+    if (d->nr_ram_chunks < d->ram_chunks_cap)
+        return 0;
+    size_t cap = d->ram_chunks_cap ? d->ram_chunks_cap * 2 : 16;
+    struct ram_chunk *n = xzalloc_guest(cap * sizeof(*n));
+    if (!n)
+        return -ENOMEM;
+    if (d->nr_ram_chunks)
+        memcpy(n, d->ram_chunks, d->nr_ram_chunks * sizeof(*n));
+    xfree(d->ram_chunks);
+    d->ram_chunks = n;
+    d->ram_chunks_cap = cap;
+    return 0;
+}
+
+/* Insert c in IPA order (ram_lock held, room reserved, no overlap). */
+static void insert_chunk(struct domain *d, struct ram_chunk c)
+{
+    size_t i = d->nr_ram_chunks;
+    while (i && d->ram_chunks[i - 1].ipa > c.ipa) {
+        d->ram_chunks[i] = d->ram_chunks[i - 1];
+        i--;
+    }
+    d->ram_chunks[i] = c;
+    d->nr_ram_chunks++;
+}
+
+int domain_ram_populate(struct domain *d, uint64_t gfn, unsigned int order)
+{
+    uint64_t n = 1ULL << order;
+    ipa_t ipa = gfn << PAGE_SHIFT;
+    paddr_t cur;
+    enum p2m_type t;
+    if (order > CHUNK_ORDER || (gfn & (n - 1)) || !domain_gfn_valid(d, gfn + n - 1) ||
+        domain_mmio_overlaps(d, ipa, PAGE_SIZE << order))
+        return -EINVAL;
+    spin_lock(&d->ram_lock);
+    int rc = 0;
+    if (d->ram_sealed)
+        rc = -EPERM;
+    else if (domain_ram_pages(d) + n > domain_max_pages(d))
+        rc = -ENOMEM; /* Xen's max_pages check: the toolstack set it (max_mem) */
+    else if ((rc = reserve_chunk(d)) == 0)
+        for (uint64_t i = 0; i < n && !rc; i++)
+            if (p2m_lookup(&d->p2m, ipa + (i << PAGE_SHIFT), &cur, &t))
+                rc = -EINVAL; /* something is there already */
+    paddr_t pa = rc ? 0 : page_alloc_guest(order);
+    if (!rc && !pa)
+        rc = -ENOMEM;
+    if (!rc) {
+        /* A fresh page as far as the guest knows, in memory (caches off). */
+        memset(phys_to_virt(pa), 0, PAGE_SIZE << order);
+        arch_dcache_clean_range(phys_to_virt(pa), PAGE_SIZE << order);
+        /* Mapped first, then listed: until listed it is nobody's own RAM,
+         * so no foreign mapping can reference it before it is complete. */
+        rc = p2m_map(&d->p2m, ipa, pa, PAGE_SIZE << order, P2M_RAM);
+        if (rc) { /* out of stage-2 tables part way: undo what it mapped */
+            for (uint64_t i = 0; i < n; i++)
+                if (p2m_lookup(&d->p2m, ipa + (i << PAGE_SHIFT), &cur, &t))
+                    p2m_clear_page(&d->p2m, ipa + (i << PAGE_SHIFT));
+            page_free(pa, order);
+        }
+    }
+    if (!rc) {
+        insert_chunk(d, (struct ram_chunk){ipa, pa, order});
+        d->ram_size += PAGE_SIZE << order;
+    }
+    spin_unlock(&d->ram_lock);
+    return rc;
+}
+
+int domain_ram_seal(struct domain *d)
+{
+    spin_lock(&d->ram_lock);
+    int rc = d->ram_sealed ? 0 : domain_ram_index(d);
+    if (!rc)
+        __atomic_store_n(&d->ram_sealed, true, __ATOMIC_RELEASE);
+    spin_unlock(&d->ram_lock);
+    return rc;
 }
 
 void domain_free_ram(struct domain *d)
 {
+    d->ram_chunks_cap = 0;
     foreign_release_chunks(d->id, d->ram_chunks, d->nr_ram_chunks);
     xfree(d->ram_chunks);
     xfree(d->ram_by_pa);

@@ -77,8 +77,9 @@ static void chunk_put(uint64_t rec)
 int foreign_map_page(struct domain *d, struct domain *od, uint64_t idx, uint64_t gfn)
 {
     paddr_t pa;
-    const struct ram_chunk *c;
-    if (!domain_gfn_mappable(d, gfn) || !domain_own_ram_page(od, idx, &pa, &c))
+    struct ram_chunk chunk;
+    const struct ram_chunk *c = &chunk;
+    if (!domain_gfn_mappable(d, gfn) || !domain_own_ram_page(od, idx, &pa, &chunk))
         return -EINVAL;
     spin_lock(&foreign_lock);
     if (!d->foreign_maps.heap) /* its first foreign mapping: the map was all zero */

@@ -246,6 +246,53 @@ void sched_kill_vcpu(struct vcpu *v)
     sched_resched_cpu(v->pcpu);
 }
 
+void sched_pause_vcpu(struct vcpu *v)
+{
+    struct pcpu *p = &pcpus[v->pcpu];
+    uint64_t f = spin_lock_irqsave(&p->runq_lock);
+    v->paused = true; /* pick() drops it from the queue and switches it out */
+    bool running = p->current == v;
+    spin_unlock_irqrestore(&p->runq_lock, f);
+    if (running)
+        sched_resched_cpu(v->pcpu);
+}
+
+void sched_unpause_vcpu(struct vcpu *v)
+{
+    struct pcpu *p = &pcpus[v->pcpu];
+    uint64_t f = spin_lock_irqsave(&p->runq_lock);
+    v->paused = false;
+    bool run = v->state == VCPU_RUNNABLE;
+    if (run)
+        enqueue(p, v);
+    spin_unlock_irqrestore(&p->runq_lock, f);
+    if (run)
+        sched_resched_cpu(v->pcpu);
+}
+
+void sched_wait_unloaded(struct vcpu *v)
+{
+    /* Its pCPU was kicked: the wait lasts until that pCPU passes through
+     * its scheduler, a bounded stretch of EL2 code (never this pCPU's own
+     * vCPU: a domain does not pause itself). */
+    while (__atomic_load_n(&v->loaded, __ATOMIC_ACQUIRE) &&
+           __atomic_load_n(&v->paused, __ATOMIC_RELAXED))
+        ; /* the atomic loads reread them each time round */
+}
+
+void sched_set_online(struct vcpu *v, bool online)
+{
+    struct pcpu *p = &pcpus[v->pcpu];
+    uint64_t f = spin_lock_irqsave(&p->runq_lock);
+    if (v->state != VCPU_DEAD) {
+        v->state = online ? VCPU_RUNNABLE : VCPU_OFF;
+        v->start_pending = false;
+        if (online && !v->paused)
+            enqueue(p, v);
+    }
+    spin_unlock_irqrestore(&p->runq_lock, f);
+}
+
 static void vtimer_wake_fn(struct timer *t)
 {
     struct vcpu *v = t->data;

@@ -28,7 +28,8 @@ static void gic_layout(const struct domain *d, ipa_t *gicd, ipa_t *gicr, ipa_t *
 
 int vgic_part_init(struct domain *d)
 {
-    int rc = vgic_domain_init(d, 32);
+    /* 32 SPIs unless the toolstack asked for more (createdomain's nr_spis). */
+    int rc = vgic_domain_init(d, d->cfg.nr_spis ? d->cfg.nr_spis : 32);
     if (rc)
         return rc;
     ipa_t gicd, gicr, gicc;

@@ -31,10 +31,26 @@ void ctl_domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *in
 int ctl_put_bitmap(struct vcpu *v, const struct xenctl_bitmap *b, const uint8_t *bytes,
                    unsigned int nbits);
 
+/* A domctl handler's "not finished": the envelope copies the request (as the
+ * handler updated it) back to the caller and re-issues the call. */
+#define CTL_CONTINUE 1
+
 /* Sub-ops. d: the domain named by xen_domctl.domain (for getdomaininfo the
  * first at or after it), referenced by the envelope. */
 int64_t domctl_getdomaininfo(struct vcpu *v, struct xen_domctl *op, struct domain *d,
                              bool *copyback);
+int64_t domctl_createdomain(struct vcpu *v, struct xen_domctl *op, struct domain *d,
+                            bool *copyback);
+int64_t domctl_destroydomain(struct vcpu *v, struct xen_domctl *op, struct domain *d,
+                             bool *copyback);
+int64_t domctl_pausedomain(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *copyback);
+int64_t domctl_unpausedomain(struct vcpu *v, struct xen_domctl *op, struct domain *d,
+                             bool *copyback);
+int64_t domctl_max_vcpus(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *copyback);
+int64_t domctl_max_mem(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *copyback);
+int64_t domctl_setvcpucontext(struct vcpu *v, struct xen_domctl *op, struct domain *d,
+                              bool *copyback);
+int64_t domctl_cacheflush(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *copyback);
 int64_t sysctl_getdomaininfolist(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
 int64_t sysctl_physinfo(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
 int64_t sysctl_cpupool_op(struct vcpu *v, struct xen_sysctl *op, bool *copyback);

@@ -7,15 +7,18 @@
  * Cloison's states in Xen's terms: a domain that shut down and is being
  * destroyed (its on_* policy) is `shutdown` and `dying`; one preserved is
  * `shutdown`; the shutdown code is the latched reason, ~0 until one is given
- * (Xen's SHUTDOWN_CODE_INVALID, so bits 16..31 are all ones before). A vCPU
- * is online unless off (PSCI): a killed one stays online, neither blocked nor
- * running, like Xen's vCPUs paused for shutdown. No toolstack pause yet.
+ * (Xen's SHUTDOWN_CODE_INVALID, so bits 16..31 are all ones before); one
+ * the toolstack destroyed without a shutdown is only `dying`. A vCPU is
+ * online unless off (PSCI): a killed one stays online, neither blocked nor
+ * running, like Xen's vCPUs paused for shutdown. `paused` is the toolstack's
+ * pause count (pausedomain; 1 from createdomain to the first unpause).
  */
 #include <cloison/arch.h>
 #include <cloison/errno.h>
 #include <cloison/mm.h>
 #include <cloison/p2m.h>
 #include <core/domain.h>
+#include <core/domain_ram.h>
 #include <core/vcpu.h>
 #include <xen/guest_copy.h>
 #include <xen/xen_domain.h>
@@ -65,14 +68,15 @@ void ctl_domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *in
     enum domain_state st = __atomic_load_n(&d->state, __ATOMIC_ACQUIRE);
     shutdown_reason_t reason = __atomic_load_n(&d->shutdown_reason, __ATOMIC_RELAXED);
     flags |= XEN_DOMINF_hvm_guest | XEN_DOMINF_hap; /* every ARM guest */
-    if (st != DOM_RUNNING)
+    if (st != DOM_RUNNING && reason != SHUTDOWN_REASON_UNSET)
         flags |= XEN_DOMINF_shutdown;
+    if (__atomic_load_n(&d->ctl_pauses, __ATOMIC_RELAXED))
+        flags |= XEN_DOMINF_paused;
     if (st == DOM_DYING)
         flags |= XEN_DOMINF_dying;
     info->flags = flags | (uint32_t)(reason << XEN_DOMINF_shutdownshift);
-    uint64_t ram = (d->ram_size + d->ram1_size) >> PAGE_SHIFT;
-    info->tot_pages = d->xen ? xen_tot_pages(d) : ram;
-    info->max_pages = d->xen ? xen_max_pages(d) : ram;
+    info->tot_pages = d->xen ? xen_tot_pages(d) : domain_ram_pages(d);
+    info->max_pages = domain_max_pages(d);
     if (d->xen && d->xen->shinfo) /* Xen/ARM: the machine frame */
         info->shared_info_frame = virt_to_phys(d->xen->shinfo) >> PAGE_SHIFT;
     info->cpupool = 0;

@@ -9,9 +9,13 @@
  * -EPERM), then
  * the command from the table (-ENOSYS if Cloison does not serve it). The
  * reply is copied back only for commands that return something, on success.
- * Every command here is bounded and read-only so far: no domctl lock yet
- * (Xen serialises them; stage 2's state-changing commands will need one).
+ * Commands run one at a time under domctl_lock, as Xen serialises them:
+ * the lifecycle of a domain (create, pause, start, destroy) is a sequence of
+ * checks and changes no two toolstack calls may interleave. A command that
+ * is long (cacheflush of a large range) does a bounded part, writes the
+ * request back and continues; the lock is not held across continuations.
  */
+#include <cloison/spinlock.h>
 #include <cloison/errno.h>
 #include <core/domain.h>
 #include <core/vcpu.h>
@@ -24,8 +28,18 @@ typedef int64_t (*domctl_fn)(struct vcpu *v, struct xen_domctl *op, struct domai
                              bool *copyback);
 
 static const domctl_fn domctl_ops[] = {
+    [XEN_DOMCTL_createdomain] = domctl_createdomain,
+    [XEN_DOMCTL_destroydomain] = domctl_destroydomain,
+    [XEN_DOMCTL_pausedomain] = domctl_pausedomain,
+    [XEN_DOMCTL_unpausedomain] = domctl_unpausedomain,
     [XEN_DOMCTL_getdomaininfo] = domctl_getdomaininfo,
+    [XEN_DOMCTL_max_mem] = domctl_max_mem,
+    [XEN_DOMCTL_setvcpucontext] = domctl_setvcpucontext,
+    [XEN_DOMCTL_max_vcpus] = domctl_max_vcpus,
+    [XEN_DOMCTL_cacheflush] = domctl_cacheflush,
 };
+
+static spinlock_t domctl_lock = SPINLOCK_INIT;
 
 static int64_t dispatch(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *copyback)
 {
@@ -63,9 +77,16 @@ int64_t do_domctl(struct vcpu *v, uint64_t arg, uint64_t a1, uint64_t a2, uint64
     if (rc)
         return rc;
     bool copyback = false;
+    spin_lock(&domctl_lock);
     rc = dispatch(v, &op, d, &copyback);
+    spin_unlock(&domctl_lock);
     if (d)
         domain_put(d);
+    if (rc == CTL_CONTINUE) {
+        if (copy_to_guest(v, arg, &op, sizeof(op)))
+            return -EFAULT;
+        return hypercall_continue(v, arg, 0, 0, 0, 0);
+    }
     if (rc == 0 && copyback && copy_to_guest(v, arg, &op, sizeof(op)))
         rc = -EFAULT;
     return rc;

@@ -26,6 +26,7 @@
  * the next extent in cmd's upper bits as on Xen. Bounds the time one call
  * keeps the pCPU (an extent may be 512 pages). */
 #define EXTENTS_PER_CALL 64
+#define PAGES_PER_CALL 4096 /* 16 MiB zeroed (populate) before a continuation */
 
 /* rcu_lock_domain_by_any_id + XSM_TARGET, on a domain with the Xen interface. */
 static struct domain *target(struct vcpu *v, uint16_t domid, int *rc)
@@ -185,9 +186,10 @@ static int64_t reservation(struct vcpu *v, uint64_t op, uint64_t start, uint64_t
     struct domain *d = target(v, r.domid, &rc);
     if (!d)
         return (int64_t)start;
-    uint64_t i;
+    uint64_t i, pages = 0;
     for (i = start; i < r.nr_extents; i++) {
-        if (i - start == EXTENTS_PER_CALL) {
+        /* Bounded work per call: extents, and pages zeroed or given back. */
+        if (i - start == EXTENTS_PER_CALL || pages >= PAGES_PER_CALL) {
             domain_put(d);
             return hypercall_continue(v, op | (i << MEMOP_EXTENT_SHIFT), arg, 0, 0, 0);
         }
@@ -203,6 +205,7 @@ static int64_t reservation(struct vcpu *v, uint64_t op, uint64_t start, uint64_t
             rc = xen_increase_extent(d, r.extent_order);
         if (rc)
             break;
+        pages += 1ULL << r.extent_order;
     }
     domain_put(d);
     return (int64_t)i;

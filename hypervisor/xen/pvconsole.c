@@ -85,8 +85,9 @@ size_t pvconsole_input(struct domain *d, const char *buf, size_t len)
 
 int pvconsole_domain_init(struct domain *d)
 {
-    /* dom0's console is console_io; plain VMs have no Xen interface. */
-    if (!d->xen || d->is_privileged)
+    /* dom0's console is console_io; plain VMs have no Xen interface; a
+     * toolstack domain's console is xenconsoled's, in dom0. */
+    if (!d->xen || d->is_privileged || d->cfg.toolstack)
         return 0;
     struct pvconsole *c = xzalloc(sizeof(*c));
     if (!c)

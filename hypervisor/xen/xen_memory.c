@@ -79,6 +79,9 @@ static int populate_locked(struct domain *d, uint64_t gfn, uint64_t n)
 
 int xen_populate_extent(struct domain *d, uint64_t gfn, unsigned int order)
 {
+    /* A toolstack domain being built: its RAM is allocated now. */
+    if (!__atomic_load_n(&d->ram_sealed, __ATOMIC_ACQUIRE))
+        return domain_ram_populate(d, gfn, order);
     spin_lock(&d->xen->mem_lock);
     int rc = populate_locked(d, gfn, 1ULL << order);
     spin_unlock(&d->xen->mem_lock);
@@ -107,7 +110,7 @@ uint64_t xen_tot_pages(const struct domain *d)
 
 uint64_t xen_max_pages(const struct domain *d)
 {
-    return (d->ram_size + d->ram1_size) >> PAGE_SHIFT;
+    return domain_max_pages(d);
 }
 
 /* XENMEM_maximum_gpfn counts what was mapped above RAM; several vCPUs may map
@@ -125,7 +128,6 @@ void xen_note_mapped_gfn(struct domain *d, uint64_t gfn)
 
 uint64_t xen_max_gpfn(const struct domain *d)
 {
-    uint64_t top = d->ram1_size ? (GUEST_RAM1_BASE + d->ram1_size) : (d->ram_base + d->ram_size);
-    uint64_t g = (top >> PAGE_SHIFT) - 1;
+    uint64_t g = domain_ram_top_gfn(d);
     return MAX(g, __atomic_load_n(&d->xen->max_mapped_gfn, __ATOMIC_RELAXED));
 }

@@ -17,6 +17,10 @@
 #define XEN_DOMCTL_pausedomain 3
 #define XEN_DOMCTL_unpausedomain 4
 #define XEN_DOMCTL_getdomaininfo 5
+#define XEN_DOMCTL_max_mem 11
+#define XEN_DOMCTL_setvcpucontext 12
+#define XEN_DOMCTL_max_vcpus 15
+#define XEN_DOMCTL_cacheflush 71
 
 /* The arm part of the domain configuration (4.17: no sve_vl yet). */
 struct xen_arch_domainconfig {
@@ -41,6 +45,81 @@ _Static_assert(sizeof(struct xen_arch_domainconfig) == 12, "arch_domainconfig la
 #define XEN_DOMINF_shutdownshift 16
 #define XEN_DOMINF_shutdownmask 255
 #define XEN_INVALID_MAX_VCPU_ID (~0u)
+
+/* createdomain flags (XEN_DOMCTL_CDF_*) and grant options. */
+#define XEN_DOMCTL_CDF_hvm (1u << 0)
+#define XEN_DOMCTL_CDF_hap (1u << 1)
+#define XEN_DOMCTL_CDF_s3_integrity (1u << 2)
+#define XEN_DOMCTL_CDF_oos_off (1u << 3)
+#define XEN_DOMCTL_CDF_xs_domain (1u << 4)
+#define XEN_DOMCTL_CDF_iommu (1u << 5)
+#define XEN_DOMCTL_CDF_nested_virt (1u << 6)
+#define XEN_DOMCTL_CDF_vpmu (1u << 7)
+#define XEN_DOMCTL_CDF_MAX XEN_DOMCTL_CDF_vpmu
+#define XEN_DOMCTL_GRANT_version_mask 0xfu
+#define XEN_DOMCTL_CONFIG_GIC_NATIVE 0
+#define XEN_DOMCTL_CONFIG_GIC_V2 1
+#define XEN_DOMCTL_CONFIG_GIC_V3 2
+#define XEN_DOMCTL_CONFIG_TEE_NONE 0
+
+struct xen_domctl_createdomain {
+    uint32_t ssidref;
+    uint8_t handle[16];
+    uint32_t flags;
+    uint32_t iommu_opts;
+    uint32_t max_vcpus;
+    uint32_t max_evtchn_port;
+    int32_t max_grant_frames;
+    int32_t max_maptrack_frames;
+    uint32_t grant_opts;
+    uint32_t vmtrace_size;
+    uint32_t cpupool_id;
+    struct xen_arch_domainconfig arch;
+};
+_Static_assert(sizeof(struct xen_domctl_createdomain) == 68, "createdomain layout");
+_Static_assert(offsetof(struct xen_domctl_createdomain, flags) == 20, "createdomain layout");
+_Static_assert(offsetof(struct xen_domctl_createdomain, cpupool_id) == 52, "createdomain layout");
+_Static_assert(offsetof(struct xen_domctl_createdomain, arch) == 56, "createdomain layout");
+
+struct xen_domctl_max_mem {
+    uint64_t max_memkb;
+};
+struct xen_domctl_max_vcpus {
+    uint32_t max;
+};
+struct xen_domctl_cacheflush {
+    uint64_t start_pfn, nr_pfns;
+};
+/* setvcpucontext: the vCPU and a guest handle to its vcpu_guest_context. */
+struct xen_domctl_vcpucontext {
+    uint32_t vcpu;
+    uint32_t pad;
+    uint64_t ctxt;
+};
+
+/* public/arch-arm.h's vcpu_guest_context (352 bytes on arm64). */
+#define VGCF_online (1u << 0)
+struct vcpu_guest_core_regs {
+    uint64_t x[31]; /* x0..x30 */
+    uint64_t pc64;
+    uint32_t cpsr, pad0;
+    uint64_t spsr_el1;
+    uint32_t spsr_fiq, spsr_irq, spsr_und, spsr_abt;
+    uint64_t sp_el0, sp_el1, elr_el1;
+};
+struct vcpu_guest_context {
+    uint32_t flags, pad;
+    struct vcpu_guest_core_regs user_regs;
+    uint64_t sctlr, ttbcr, ttbr0, ttbr1;
+};
+_Static_assert(sizeof(struct vcpu_guest_context) == 352, "vcpu_guest_context layout");
+_Static_assert(offsetof(struct vcpu_guest_context, user_regs) == 8, "vcpu_guest_context layout");
+_Static_assert(offsetof(struct vcpu_guest_context, user_regs.pc64) == 256, "vcpu_guest_context");
+_Static_assert(offsetof(struct vcpu_guest_context, user_regs.cpsr) == 264, "vcpu_guest_context");
+_Static_assert(offsetof(struct vcpu_guest_context, user_regs.spsr_fiq) == 280,
+               "vcpu_guest_context");
+_Static_assert(offsetof(struct vcpu_guest_context, user_regs.elr_el1) == 312, "vcpu_guest_context");
+_Static_assert(offsetof(struct vcpu_guest_context, sctlr) == 320, "vcpu_guest_context layout");
 
 struct xen_domctl_getdomaininfo {
     uint16_t domain;
@@ -84,6 +163,11 @@ struct xen_domctl {
     uint16_t _pad[3];
     union {
         struct xen_domctl_getdomaininfo getdomaininfo;
+        struct xen_domctl_createdomain createdomain;
+        struct xen_domctl_max_mem max_mem;
+        struct xen_domctl_max_vcpus max_vcpus;
+        struct xen_domctl_cacheflush cacheflush;
+        struct xen_domctl_vcpucontext vcpucontext;
         uint8_t pad[128];
         uint64_t align; /* the union is 8-aligned: uint64_aligned_t members */
     } u;

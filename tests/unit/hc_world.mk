@@ -12,6 +12,6 @@ HC_WORLD_SRCS := hypervisor/xen/hypercall.c $(sort $(wildcard hypervisor/xen/hc_
     hypervisor/core/domain_ram.c hypervisor/core/domain_mmio.c hypervisor/core/foreign_map.c \
     hypervisor/lib/u64map.c hypervisor/lib/sort.c hypervisor/lib/pfnmap.c hypervisor/lib/string.c \
     tests/unit/fakes/p2m_fake.c tests/unit/fakes/lock_fake.c \
-    tests/unit/fakes/hypercall_fake.c
+    tests/unit/fakes/hypercall_fake.c tests/unit/fakes/ctl_fake.c
 HC_WORLD_CFLAGS := -Itests/unit/fakes/arch -DCLOISON_VERSION='"host"' -include tests/unit/lib_rename.h \
     -Dstrlcpy=lib_strlcpy

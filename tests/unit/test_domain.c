@@ -174,9 +174,9 @@ TEST(domain_ram_chunks_and_lookups)
     /* Its own page: the host address behind a GFN, through its stage 2. */
     uint64_t gfn = (GUEST_RAM0_BASE + CHUNK + 3 * PAGE_SIZE) >> PAGE_SHIFT;
     paddr_t pa = 0;
-    const struct ram_chunk *ch = NULL;
+    struct ram_chunk ch = {0, 0, 0};
     CHECK(domain_own_ram_page(d, gfn, &pa, &ch));
-    CHECK(ch == &d->ram_chunks[1]);
+    CHECK(ch.ipa == d->ram_chunks[1].ipa && ch.pa == d->ram_chunks[1].pa);
     CHECK_EQ(pa, d->ram_chunks[1].pa + 3 * PAGE_SIZE);
     CHECK(!domain_own_ram_page(d, (GUEST_RAM0_BASE >> PAGE_SHIFT) - 1, NULL, NULL));
     CHECK(!domain_own_ram_page(d, (GUEST_RAM0_BASE + 2 * CHUNK + 2 * PAGE_SIZE) >> PAGE_SHIFT, NULL,

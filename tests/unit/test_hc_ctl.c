@@ -91,7 +91,152 @@ TEST(domctl_envelope_in_xens_order)
     /* Commands Cloison does not serve: -ENOSYS for the control domain. */
     CHECK(domctl_fails(d0, domctl(999, VER, 0), -ENOSYS));
     CHECK(domctl_fails(d0, domctl(0xffffffffu, VER, 1), -ENOSYS));
-    CHECK(domctl_fails(d0, domctl(XEN_DOMCTL_createdomain, VER, 0xffff), -ENOSYS));
+    CHECK(domctl_fails(d0, domctl(80, VER, 0), -ENOSYS));
+}
+
+static struct xen_domctl getinfo(uint16_t dom, int64_t *rc);
+
+/* libxl's createdomain for an arm64 guest with n vCPUs. */
+static struct xen_domctl create_op(uint16_t domid, uint32_t vcpus)
+{
+    struct xen_domctl op = domctl(XEN_DOMCTL_createdomain, VER, domid);
+    struct xen_domctl_createdomain *c = &op.u.createdomain;
+    c->flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap;
+    c->max_vcpus = vcpus;
+    c->max_evtchn_port = 1023;
+    c->max_grant_frames = c->max_maptrack_frames = -1;
+    c->grant_opts = 1;
+    return op;
+}
+
+static int64_t ctl(struct xen_domctl *op)
+{
+    put(d0, ARG, op, sizeof(*op));
+    int64_t rc = fake_hypercall(vcpu0(d0), DOMCTL, ARG, 0, 0, 0, 0);
+    get(d0, ARG, op, sizeof(*op));
+    return rc;
+}
+
+TEST(createdomain_checks_the_config_as_xen)
+{
+    world();
+    struct xen_domctl op;
+#define BAD(field, value, want)      \
+    op = create_op(0xffff, 1);       \
+    op.u.createdomain.field = value; \
+    CHECK(domctl_fails(d0, op, want))
+    BAD(flags, 0, -EINVAL);                                               /* not hvm|hap */
+    BAD(flags, XEN_DOMCTL_CDF_hvm, -EINVAL);                              /* hvm without hap */
+    BAD(flags, XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap | 0x100, -EINVAL); /* unknown */
+    BAD(flags, XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap | XEN_DOMCTL_CDF_iommu, -EINVAL);
+    BAD(iommu_opts, 1, -EINVAL);
+    BAD(max_vcpus, 0, -EINVAL);
+    BAD(max_vcpus, DOMAIN_MAX_VCPUS + 1, -EINVAL);
+    BAD(max_grant_frames, 0, -EINVAL);
+    BAD(max_grant_frames, 65, -EINVAL);
+    BAD(max_maptrack_frames, 1025, -EINVAL);
+    BAD(grant_opts, 0, -EINVAL); /* version 0 */
+    BAD(grant_opts, 2, -EINVAL); /* v2: not offered */
+    BAD(grant_opts, 0x11, -EINVAL);
+    BAD(vmtrace_size, 4096, -EINVAL);
+    BAD(cpupool_id, 1, -ENOENT);
+    BAD(arch.gic_version, XEN_DOMCTL_CONFIG_GIC_V2, -EOPNOTSUPP); /* the host has a GICv3 */
+    BAD(arch.tee_type, 1, -EINVAL);
+    BAD(arch.nr_spis, 989, -EINVAL);
+#undef BAD
+    CHECK(domctl_fails(d1, create_op(0xffff, 1), -EPERM));
+    CHECK(domctl_fails(d0, create_op(1, 1), -EEXIST)); /* id 1 is taken */
+    CHECK_EQ(fake_ctl.created, 0);
+    /* An id asked for is the one given. */
+    struct xen_domctl ok = create_op(2, 1);
+    CHECK_EQ(ctl(&ok), 0);
+    CHECK_EQ(ok.domain, 2);
+    CHECK(quiet());
+}
+
+TEST(createdomain_to_destroy_as_libxl_drives_it)
+{
+    world();
+    struct xen_domctl op = create_op(0xffff, 2);
+    CHECK_EQ(ctl(&op), 0);
+    uint16_t id = op.domain;
+    CHECK(id == 2); /* the first free id */
+    CHECK_EQ(op.u.createdomain.arch.gic_version, XEN_DOMCTL_CONFIG_GIC_V3);
+    struct domain *d = fake_dom(id);
+    CHECK(d && d->cfg.toolstack && d->nr_vcpus == 2);
+    int64_t rc;
+    CHECK(getinfo(id, &rc).u.getdomaininfo.flags & XEN_DOMINF_paused);
+    /* max_vcpus confirms createdomain's count, nothing else. */
+    op = domctl(XEN_DOMCTL_max_vcpus, VER, id);
+    op.u.max_vcpus.max = 3;
+    CHECK_EQ(ctl(&op), -EINVAL);
+    op.u.max_vcpus.max = 2;
+    CHECK_EQ(ctl(&op), 0);
+    /* max_mem: KiB to pages, shown as max_pages. */
+    op = domctl(XEN_DOMCTL_max_mem, VER, id);
+    op.u.max_mem.max_memkb = 263168;
+    CHECK_EQ(ctl(&op), 0);
+    CHECK_EQ(getinfo(id, &rc).u.getdomaininfo.max_pages, 65792);
+    /* setvcpucontext: AArch64 EL1h only; loads pc and x0, online. */
+    struct vcpu_guest_context c;
+    memset(&c, 0, sizeof(c));
+    c.flags = VGCF_online;
+    c.user_regs.x[0] = 0x48000000;
+    c.user_regs.pc64 = 0x40200000;
+    c.user_regs.cpsr = 0x10; /* AArch32 user mode */
+    put(d0, ARG + 0x400, &c, sizeof(c));
+    op = domctl(XEN_DOMCTL_setvcpucontext, VER, id);
+    op.u.vcpucontext.vcpu = 0;
+    op.u.vcpucontext.ctxt = ARG + 0x400;
+    CHECK_EQ(ctl(&op), -EINVAL);
+    c.user_regs.cpsr = 0x1c5;
+    put(d0, ARG + 0x400, &c, sizeof(c));
+    op.u.vcpucontext.vcpu = 2;
+    CHECK_EQ(ctl(&op), -EINVAL); /* no vCPU 2 */
+    op.u.vcpucontext.vcpu = 0;
+    CHECK_EQ(ctl(&op), 0);
+    CHECK_EQ(d->vcpus[0]->arch.regs.elr, 0x40200000);
+    CHECK_EQ(d->vcpus[0]->arch.regs.x[0], 0x48000000);
+    CHECK_EQ(d->vcpus[0]->arch.regs.spsr, 0x1c5);
+    CHECK(d->vcpus[0]->state == VCPU_RUNNABLE);
+    CHECK_EQ(d->ctl_pauses, 1); /* paused around the update, as before */
+    /* cacheflush: bounded, a long range continues 16 MiB at a time. */
+    op = domctl(XEN_DOMCTL_cacheflush, VER, id);
+    op.u.cacheflush.nr_pfns = (1u << 18) + 1;
+    CHECK_EQ(ctl(&op), -EINVAL);
+    op.u.cacheflush.start_pfn = ~0ULL;
+    op.u.cacheflush.nr_pfns = 2;
+    CHECK_EQ(ctl(&op), -EINVAL);
+    op.u.cacheflush.start_pfn = FAKE_RAM_GFN;
+    op.u.cacheflush.nr_pfns = 5000; /* its 8 RAM pages and holes */
+    ctl(&op);
+    CHECK(fake_continued(vcpu0(d0)));
+    get(d0, ARG, &op, sizeof(op));
+    CHECK_EQ(op.u.cacheflush.start_pfn, FAKE_RAM_GFN + 4096);
+    CHECK_EQ(op.u.cacheflush.nr_pfns, 5000 - 4096);
+    CHECK_EQ(fake_reissue(vcpu0(d0)), 0);
+    CHECK_EQ(fake_ctl.flushed_bytes, 8 * PAGE_SIZE);
+    CHECK_EQ(fake_ctl.icache_flushes, 1);
+    /* Pauses: counted, at most 255, never below 0, never oneself. */
+    op = domctl(XEN_DOMCTL_unpausedomain, VER, id);
+    CHECK_EQ(ctl(&op), 0);
+    CHECK_EQ(ctl(&op), -EINVAL);
+    CHECK(!(getinfo(id, &rc).u.getdomaininfo.flags & XEN_DOMINF_paused));
+    op = domctl(XEN_DOMCTL_pausedomain, VER, id);
+    for (int i = 0; i < 255; i++)
+        CHECK_EQ(ctl(&op), 0);
+    CHECK_EQ(ctl(&op), -EOVERFLOW);
+    op = domctl(XEN_DOMCTL_pausedomain, VER, 0);
+    CHECK_EQ(ctl(&op), -EINVAL);
+    /* destroydomain: dying at once; again is fine; not oneself. */
+    op = domctl(XEN_DOMCTL_destroydomain, VER, 0);
+    CHECK_EQ(ctl(&op), -EINVAL);
+    op = domctl(XEN_DOMCTL_destroydomain, VER, id);
+    CHECK_EQ(ctl(&op), 0);
+    CHECK_EQ(ctl(&op), 0);
+    uint32_t f = getinfo(id, &rc).u.getdomaininfo.flags;
+    CHECK((f & (XEN_DOMINF_dying | XEN_DOMINF_shutdown)) == XEN_DOMINF_dying);
+    CHECK(quiet());
 }
 
 static struct xen_domctl getinfo(uint16_t dom, int64_t *rc)

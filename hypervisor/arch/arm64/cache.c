@@ -23,6 +23,15 @@ void arch_dcache_clean_range(const void *p, size_t len)
     dsb(ish);
 }
 
+void arch_dcache_clean_inval_range(const void *p, size_t len)
+{
+    uint64_t line = dcache_line();
+    uint64_t a = (uint64_t)(uintptr_t)p & ~(line - 1);
+    for (; a < (uint64_t)(uintptr_t)p + len; a += line)
+        __asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
+    dsb(ish);
+}
+
 void arch_icache_invalidate_all(void)
 {
     __asm__ volatile("ic ialluis" ::: "memory");

@@ -23,6 +23,10 @@ void arch_fp_restore(const struct fp_regs *fp);
  * its caches off), then invalidate every I-cache (code Cloison loaded). */
 void arch_dcache_clean_range(const void *p, size_t len);
 void arch_icache_invalidate_all(void);
+/* Clean and invalidate [p, p + len) to the point of coherency: what another
+ * agent wrote through a cacheable mapping reaches memory, and no stale line
+ * is left for when the guest turns its caches on (XEN_DOMCTL_cacheflush). */
+void arch_dcache_clean_inval_range(const void *p, size_t len);
 /* Order earlier stores before later ones as other CPUs see them (a guest
  * reading a seqlock-style record Cloison updates). */
 void arch_smp_wmb(void);

@@ -22,6 +22,7 @@
 #define ERANGE 34
 #define ENOSYS 38
 #define ENODATA 61
+#define EOVERFLOW 75
 #define EILSEQ 84
 #define EOPNOTSUPP 95
 #define ENOBUFS 105

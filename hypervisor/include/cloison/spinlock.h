@@ -6,6 +6,8 @@
  * one place it is written; other files point here. Each line: the lock, what
  * it protects, where it lives.
  *
+ *  0. domctl_lock        the toolstack's domctls, one at a time, as Xen: a domain's lifecycle
+ *                        (create, pause, start, destroy) (xen/hc_domctl.c)
  *  1. reap_lock          the reaper's saved boot description; held across freeing a dead
  *                        domain and building its restart, so everything below nests in it
  *                        (core/domain.c, domain_reap)
@@ -20,6 +22,8 @@
  *                        count with its pages, the shared_info GFN, vcpu_info registration,
  *                        foreign maps into it; held across stage-2 changes and foreign
  *                        unmaps (xen/xen_memory.c, xen/shared_info.c, xen/hc_memory.c)
+ * 5a. domain.ram_lock    one domain's RAM chunk list while a toolstack populates it, before
+ *                        it starts; lookups take it until then (core/domain_ram*.c)
  *  6. foreign_lock       foreign-map chunk references and every domain's foreign_maps
  *                        (core/foreign_map.c)
  *  7. input_lock         console input: attached domains, focus, Ctrl-a multiplexer; the

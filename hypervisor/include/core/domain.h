@@ -27,7 +27,8 @@ typedef unsigned int shutdown_reason_t;
 #define SHUTDOWN_REASON_UNSET ((shutdown_reason_t)~0u)
 
 /* RUNNING -> DYING (vCPUs stopping, then reaped: freed, maybe rebuilt)
- *         -> PRESERVED (stopped for good, memory and console log kept) */
+ *         -> PRESERVED (stopped for good, memory and console log kept;
+ *            a toolstack domain waits here for destroydomain) -> DYING */
 enum domain_state { DOM_RUNNING, DOM_DYING, DOM_PRESERVED };
 
 struct vcpu;
@@ -70,6 +71,22 @@ struct domain {
     struct u64map foreign_maps; /* core/foreign_map.c: GFNs mapping others' pages */
     unsigned int refs;          /* domain_get() holders: not freed while > 0 */
     unsigned int parts_begun;   /* registered parts whose init ran (for the teardown) */
+    /* Toolstack pauses (pausedomain; createdomain leaves 1): no vCPU runs
+     * while > 0. Under lock. The first drop to 0 finishes the creation of a
+     * toolstack domain (`started`). */
+    unsigned int ctl_pauses;
+    bool started;       /* domain_start() ran, or a toolstack domain's first unpause */
+    bool ctl_destroyed; /* destroydomain asked for it: never restarted */
+    /* RAM: ram_lock orders growth (toolstack populate before the first
+     * unpause) against lookups; once ram_sealed (set when it starts, never
+     * cleared) the chunks never change and are read without it. */
+    spinlock_t ram_lock;
+    bool ram_sealed;
+    size_t ram_chunks_cap; /* entries allocated in ram_chunks */
+    /* max_mem's limit in pages, once set (a toolstack domain: from its
+     * creation, 0 until max_mem); until then the RAM it was built with. */
+    uint64_t max_pages;
+    bool max_pages_set;
     /* Builds it again from its description (on_*=restart), set by its
      * creator; NULL: a restart policy acts as destroy. */
     struct domain *(*rebuild)(const struct domain_cfg *cfg);
@@ -110,6 +127,24 @@ struct domain *domain_create(const struct domain_cfg *cfg);
 void domain_start(struct domain *d, uint64_t entry, uint64_t dtb);
 /* Free a domain that domain_create() built and that never started. */
 void domain_discard(struct domain *d);
+/* A toolstack domain (cfg->toolstack) right after domain_create(): listed,
+ * paused once (ctl_pauses = 1), its vCPUs placed but off, nothing loaded. */
+void domain_publish_paused(struct domain *d);
+/* pausedomain: one more toolstack pause; returns once none of its vCPUs is
+ * on a pCPU. -EINVAL on the caller's own domain or a domain not running,
+ * -EOVERFLOW past 255 pauses (Xen's limits). */
+int domain_ctl_pause(struct domain *d, const struct domain *caller);
+/* unpausedomain: one fewer; at 0 its runnable vCPUs run again, and a
+ * toolstack domain's first unpause starts it (RAM sealed, clock started).
+ * -EINVAL if it was not paused or is the caller's own. */
+int domain_ctl_unpause(struct domain *d, const struct domain *caller);
+/* max_mem (pages) and what it is now: see max_pages. */
+void domain_set_max_pages(struct domain *d, uint64_t pages);
+uint64_t domain_max_pages(const struct domain *d);
+/* destroydomain: whatever its state (running, shut down, preserved), it
+ * dies now and is freed once nothing holds it; never restarted. 0 also for
+ * a domain already dying; -EINVAL for the caller's own. */
+int domain_ctl_destroy(struct domain *d, const struct domain *caller);
 /* Latch the shutdown reason (unless one is latched already), act on the
  * latched one and stop the domain's vCPUs; teardown follows. Only the first
  * call acts; any pCPU. */

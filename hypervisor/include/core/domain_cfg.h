@@ -70,6 +70,18 @@ struct domain_cfg {
     /* dom0: the control domain, built from /chosen's own modules, RAM
      * direct-mapped, device tree derived from the host's. */
     bool is_dom0;
+    /* Built at run time by the control domain's toolstack (DOMCTL
+     * createdomain), not from the boot tree: created paused with no RAM (the
+     * toolstack populates it, loads the kernel through foreign mappings and
+     * sets vCPU 0's registers), console and xenstore served from dom0, and a
+     * shut-down domain waits for the toolstack's destroydomain (xl acts on
+     * on_poweroff/on_reboot/on_crash itself). No kernel module. */
+    bool toolstack;
+    /* toolstack: the domain id asked for, 0 = the next one from the rover. */
+    uint16_t domid;
+    /* Interrupt lines beyond the 32 private ones the vGIC offers, rounded up
+     * to a multiple of 32; 0 = the default 32 (createdomain's nr_spis). */
+    uint32_t nr_spis;
 };
 
 /*

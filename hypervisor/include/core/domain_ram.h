@@ -18,7 +18,21 @@ int domain_alloc_ram(struct domain *d, uint64_t bytes);
 /* Free the RAM chunks (those foreign mappings still hold stay allocated
  * until unmapped: core/foreign_map.c). */
 void domain_free_ram(struct domain *d);
-/* The chunk backing RAM at ipa (binary search: chunks are in IPA order), or NULL. */
+/* Toolstack populate_physmap on a domain not yet started: back the 2^order
+ * pages at gfn (aligned to them) with fresh pages, zeroed and cleaned to the
+ * point of coherency (it starts with caches off), and map them as its RAM.
+ * All or nothing. -ENOMEM beyond max_pages or without free memory (the
+ * toolstack then tries a smaller order), -EINVAL for a GFN it may not have
+ * or one already mapped, -EPERM once the domain has started. */
+int domain_ram_populate(struct domain *d, uint64_t gfn, unsigned int order);
+/* The domain starts: its RAM no longer changes (indexed by host address). */
+int domain_ram_seal(struct domain *d);
+/* RAM pages it was given (populated or built), ballooned ones included. */
+uint64_t domain_ram_pages(const struct domain *d);
+/* The highest GFN of its RAM, 0 if it has none. */
+uint64_t domain_ram_top_gfn(const struct domain *d);
+/* The chunk backing RAM at ipa (binary search: chunks are in IPA order), or
+ * NULL. Only for a started domain (sealed RAM) or with ram_lock held. */
 const struct ram_chunk *domain_ram_chunk(const struct domain *d, ipa_t ipa);
 /* Once the chunks are all there (the domain's builder): index them by host
  * address for domain_ram_chunk_of_pa. 0 or -ENOMEM. */
@@ -29,8 +43,9 @@ int domain_ram_index(struct domain *d);
 const struct ram_chunk *domain_ram_chunk_of_pa(const struct domain *d, paddr_t pa);
 /* Is the page mapped at gfn d's own RAM, at the place it was built for?
  * Never MMIO, a page mapped from another domain (grant, foreign mapping) or
- * one Cloison put there (shared_info, grant frames). *pa = the page, *c = its
- * chunk (either may be NULL). Callers keeping pa beyond the call must know
- * the chunk outlives them (the domain is theirs, or they hold a reference). */
-bool domain_own_ram_page(struct domain *d, uint64_t gfn, paddr_t *pa, const struct ram_chunk **c);
+ * one Cloison put there (shared_info, grant frames). *pa = the page, *c = a
+ * copy of its chunk (either may be NULL). Callers keeping pa beyond the call
+ * must know the chunk outlives them (the domain is theirs, or they hold a
+ * reference). Safe while a toolstack still populates d. */
+bool domain_own_ram_page(struct domain *d, uint64_t gfn, paddr_t *pa, struct ram_chunk *c);
 #endif

@@ -26,6 +26,15 @@ void vcpu_stop(struct vcpu *v); /* -> OFF (PSCI CPU_OFF) */
  * if a start is already pending (ON_PENDING); -EEXIST if it is on (or dead). */
 int vcpu_start(struct vcpu *v, uint64_t pc, uint64_t x0);
 void sched_kill_vcpu(struct vcpu *v); /* -> DEAD, leaves its pCPU; its timers killed */
+/* Toolstack pause (core/domain.c): a paused vCPU is not picked, whatever its
+ * state; unpausing queues it again if it is runnable. Any pCPU. */
+void sched_pause_vcpu(struct vcpu *v);
+void sched_unpause_vcpu(struct vcpu *v);
+/* After sched_pause_vcpu: return once v is on no pCPU (or unpaused again). */
+void sched_wait_unloaded(struct vcpu *v);
+/* A paused vCPU whose registers the toolstack just set (setvcpucontext):
+ * online = RUNNABLE (runs when unpaused), else OFF. */
+void sched_set_online(struct vcpu *v, bool online);
 void sched_init_vcpu(struct vcpu *v); /* at creation: its scheduler timers */
 /* Before a DEAD, unloaded vCPU is freed: kill its timers and wait until no
  * callback of theirs runs (core/timer.h); no lock held. */

@@ -198,6 +198,7 @@ void fake_world_reset(void)
     fake_guest_writes = fake_guest_reads = fake_ro_gfn = 0;
     fake_yields = fake_blocks = fake_pvcons_polls = fake_runstate_updates = fake_shutdowns = 0;
     memset(fake_upcalls, 0, sizeof(fake_upcalls));
+    memset(&fake_ctl, 0, sizeof(fake_ctl));
     memset(fake_con_len, 0, sizeof(fake_con_len));
     fake_now = 0;
 }

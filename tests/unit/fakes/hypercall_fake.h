@@ -77,6 +77,14 @@ extern unsigned int fake_upcalls[FAKE_P2M_DOMS][8]; /* xen_upcall_raise per doma
 extern char fake_con_out[FAKE_P2M_DOMS][FAKE_CON_MAX]; /* console_guest_write, per domain */
 extern size_t fake_con_len[FAKE_P2M_DOMS];
 extern uint64_t fake_now; /* arch_counter() */
+/* fakes/ctl_fake.c: core's lifecycle as the toolstack's domctls used it. */
+struct fake_ctl {
+    unsigned int created;   /* domain_create() calls that made a domain */
+    unsigned int populated; /* domain_ram_populate() calls */
+    uint64_t flushed_bytes; /* arch_dcache_clean_inval_range() */
+    unsigned int icache_flushes;
+};
+extern struct fake_ctl fake_ctl;
 
 /* Type bytes to the domain attached to the console input (dom0 with the Xen
  * interface, through xen/dom0_console.c); returns how many it took. */
