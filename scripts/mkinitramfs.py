@@ -34,7 +34,8 @@ modules tree when it is there), mounts /dev/<disk> read-only and prints
 The dom0 test tools (tests/dom0, built by `make` into build/dom0) go in as
 /bin/<name with - for _>: /bin/xen-foreign maps another domain's page through
 /dev/xen/privcmd (needs `cloison.xenmods`); /bin/xen-ctl prints what SYSCTL
-physinfo, getdomaininfolist, cpupool INFO, sched_id and DOMCTL getdomaininfo answer. A missing tool is an error naming
+physinfo, getdomaininfolist, cpupool INFO, sched_id and DOMCTL getdomaininfo answer;
+/bin/xen-mkdom builds, runs and destroys domains with the toolstack's domctls. A missing tool is an error naming
 the command that builds it: the tests rely on it being there.
 """
 
@@ -157,7 +158,7 @@ VIRTIO_MODULES = ["drivers/virtio/virtio_ring.ko", "drivers/virtio/virtio.ko",
                   "drivers/virtio/virtio_pci_legacy_dev.ko", "drivers/virtio/virtio_pci.ko",
                   "drivers/block/virtio_blk.ko"]
 # Static arm64 programs from tests/dom0 (build/dom0/<name>), as /bin/<name with - for _>.
-DOM0_TOOLS = ["xen_foreign", "xen_ctl"]
+DOM0_TOOLS = ["xen_foreign", "xen_ctl", "xen_mkdom"]
 # dom0's Xen drivers (cloison.xenmods hook): privcmd first, xenfs uses it.
 XEN_MODULES = ["drivers/xen/xen-privcmd.ko", "drivers/xen/xen-evtchn.ko",
                "drivers/xen/xen-gntdev.ko", "drivers/xen/xenfs/xenfs.ko"]

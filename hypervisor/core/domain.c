@@ -302,8 +302,9 @@ int domain_ctl_unpause(struct domain *d, const struct domain *caller)
     if (start && (rc = start_toolstack_domain(d)) != 0)
         return rc;
     spin_lock(&d->lock);
-    d->started = true;
-    bool last = !rc && --d->ctl_pauses == 0;
+    if (start)
+        d->started = true;
+    bool last = --d->ctl_pauses == 0;
     spin_unlock(&d->lock);
     if (last)
         for (unsigned int i = 0; i < d->nr_vcpus; i++)

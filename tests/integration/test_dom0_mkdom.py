@@ -1,0 +1,68 @@
+"""Domains built at run time by dom0 with the toolstack's own calls (issue 10,
+stage 2, without libxl): tests/dom0/xen_mkdom.c (/bin/xen-mkdom) issues
+DOMCTL createdomain, max_vcpus, max_mem, XENMEM_populate_physmap on the new
+domain, maps its RAM through privcmd to load a tiny kernel, cacheflush,
+setvcpucontext and unpausedomain, waits for the guest's poweroff through
+getdomaininfo, then destroydomain, and does it again.
+
+Checked on what the hypervisor and the guest print:
+- each new domain is paused until its unpause, owns exactly the 2 MiB populated,
+  starts with the registers the toolstack set (x0 checked by the guest itself),
+  prints through console_io and powers off;
+- a shut-down toolstack domain waits for destroydomain (its reason visible to
+  getdomaininfo), then disappears;
+- ids come from a rover: each build gets a new, higher id (xl's domid history
+  depends on it);
+- memory comes back exactly: the free memory Cloison reports after every
+  destroy is the same once the first domain's one-time heap growth is done.
+"""
+
+import re
+import tempfile
+from pathlib import Path
+
+import qemu
+from test_dom0_ctl import SMP
+from test_dom0_foreign import BOOT_TIMEOUT, command
+
+ROUNDS = 12
+
+
+def test_dom0_builds_domains(cloison):
+    machine = qemu.Machine(gic=3, smp=SMP, mem_mib=2048)
+    domu = qemu.Domain("idle", cpus=1)
+    with tempfile.TemporaryDirectory(prefix="cloison-it-") as tmp:
+        cmd = command(machine, domu, Path(tmp), "cloison")
+        with qemu.Console([], machine=machine, cmd=cmd) as con:
+            con.expect(qemu.LINUX_UP_RE, timeout=BOOT_TIMEOUT, since=0)
+            mod = con.expect(r"XENMOD xen-privcmd (\S+)[^\n]*\n", timeout=60, since=0)
+            assert mod.group(1) == "ok", mod.group(0)
+            con.wait_shell(120)
+            mark = len(con.res.output)
+            con.line(f"xen-mkdom {ROUNDS}")
+            con.expect(r"XM (done n=\d+|fail [^\r\n]*)\r*\n", 60 * ROUNDS, since=mark)
+            out = con.res.output[mark:]
+            where = "\n" + con.describe()
+            assert "XM fail" not in out, out[-2000:] + where
+
+            created = [int(m.group(1)) for m in re.finditer(r"XM created n=\d+ rc=0 errno=0 "
+                                                            r"id=(\d+) gic=2\r*\n", out)]
+            assert len(created) == ROUNDS, out[-2000:] + where
+            # Rover: strictly increasing ids, none reused although each died.
+            assert created == sorted(set(created)) and created[0] >= 2, created
+            for m in re.finditer(r"XM built id=(\d+) paused=(\d) tot_pages=(\d+) "
+                                 r"max_pages=(\d+)\r*\n", out):
+                assert (m.group(2), m.group(3), m.group(4)) == ("1", "512", "512"), m.group(0)
+            full = con.res.output
+            for dom in created:
+                assert re.search(rf"\(d{dom}\) MKDOM-GUEST-HELLO", full), f"d{dom} silent" + where
+                assert f"XM shutdown id={dom} reason=0" in out, f"d{dom}" + where
+                assert f"XM gone id={dom}" in out, f"d{dom}" + where
+            assert "MKDOM-GUEST-BADX0" not in full, where
+            # Every destroy gives everything back: the same free memory each
+            # time after the first (whose build grew the heap once).
+            free = [int(m.group(2)) for m in
+                    re.finditer(r"d(\d+): destroyed, (\d+) KiB free, heap", full)
+                    if int(m.group(1)) in created]
+            assert len(free) == ROUNDS, free
+            assert len(set(free[1:])) == 1, f"free KiB after each destroy: {free}" + where
