@@ -7,7 +7,9 @@
  * DOMCTL cacheflush, setvcpucontext, getdomaininfo, unpausedomain, then
  * (after the guest has printed and powered off) destroydomain.
  *
- *   xen-mkdom N     N domains, one after the other
+ *   xen-mkdom N         N domains, one after the other
+ *   xen-mkdom pause ID  pause a running domain for 1 s, then unpause it
+ *   xen-mkdom kill ID   destroydomain, then wait until it is gone
  *
  * The kernel (payload below) checks x0, prints "MKDOM-GUEST-HELLO" (or
  * "MKDOM-GUEST-BADX0") with console_io and powers off. Lines:
@@ -15,6 +17,8 @@
  *   XM built id= paused=0|1 tot_pages= max_pages=
  *   XM shutdown id= reason=              (seen by getdomaininfo polling)
  *   XM gone id=                          (getdomaininfo no longer finds it)
+ *   XM paused id= flags=0x t0= t1=       (cpu_time in ns 1 s apart, while paused)
+ *   XM unpaused id= flags=0x t2=         (1 s after the unpause)
  *   XM fail step= rc= errno=             (then exit 1)
  *   XM done n=
  */
@@ -258,6 +262,41 @@ static void run_one(unsigned int n)
     printf("XM gone id=%u\n", id);
 }
 
+static void pause_one(uint16_t id)
+{
+    int err, rc;
+    struct xen_domctl_getdomaininfo a, z;
+    clear();
+    if ((rc = domctl(XEN_DOMCTL_pausedomain, id, &err)) < 0)
+        fail("pausedomain", rc, err);
+    if (info(id, &a))
+        fail("getdomaininfo", -1, 0);
+    sleep(1);
+    if (info(id, &z))
+        fail("getdomaininfo", -1, 0);
+    printf("XM paused id=%u flags=0x%x t0=%llu t1=%llu\n", id, z.flags,
+           (unsigned long long)a.cpu_time, (unsigned long long)z.cpu_time);
+    clear();
+    if ((rc = domctl(XEN_DOMCTL_unpausedomain, id, &err)) < 0)
+        fail("unpausedomain", rc, err);
+    sleep(1);
+    if (info(id, &z))
+        fail("getdomaininfo", -1, 0);
+    printf("XM unpaused id=%u flags=0x%x t2=%llu\n", id, z.flags, (unsigned long long)z.cpu_time);
+}
+
+static void kill_one(uint16_t id)
+{
+    int err, rc;
+    struct xen_domctl_getdomaininfo i;
+    clear();
+    if ((rc = domctl(XEN_DOMCTL_destroydomain, id, &err)) < 0)
+        fail("destroydomain", rc, err);
+    if (wait_for(id, 0, &i) != -1)
+        fail("wait-gone", -1, 0);
+    printf("XM gone id=%u\n", id);
+}
+
 int main(int argc, char **argv)
 {
     unsigned int n = argc > 1 ? (unsigned int)strtoul(argv[1], NULL, 0) : 1;
@@ -269,6 +308,16 @@ int main(int argc, char **argv)
     if (b == MAP_FAILED)
         fail("buffers", -1, errno);
     memset(b, 0, sizeof(*b));
+    if (argc > 2 && !strcmp(argv[1], "pause")) {
+        pause_one((uint16_t)strtoul(argv[2], NULL, 0));
+        printf("XM done n=0\n");
+        return 0;
+    }
+    if (argc > 2 && !strcmp(argv[1], "kill")) {
+        kill_one((uint16_t)strtoul(argv[2], NULL, 0));
+        printf("XM done n=0\n");
+        return 0;
+    }
     for (unsigned int k = 0; k < n; k++)
         run_one(k);
     printf("XM done n=%u\n", n);

@@ -14,7 +14,10 @@ Checked on what the hypervisor and the guest print:
 - ids come from a rover: each build gets a new, higher id (xl's domid history
   depends on it);
 - memory comes back exactly: the free memory Cloison reports after every
-  destroy is the same once the first domain's one-time heap growth is done.
+  destroy is the same once the first domain's one-time heap growth is done;
+- the toolstack pauses a running boot (dom0less) domain: while paused it gets
+  no CPU time and shows `paused`; unpaused, it runs again; destroydomain ends
+  it for good (its on_poweroff=restart is not applied to a destroy).
 """
 
 import re
@@ -30,7 +33,8 @@ ROUNDS = 12
 
 def test_dom0_builds_domains(cloison):
     machine = qemu.Machine(gic=3, smp=SMP, mem_mib=2048)
-    domu = qemu.Domain("idle", cpus=1)
+    domu = qemu.Domain("worker", cpus=1, bootargs="ticks=1000000", on_poweroff="restart",
+                       on_crash="restart")
     with tempfile.TemporaryDirectory(prefix="cloison-it-") as tmp:
         cmd = command(machine, domu, Path(tmp), "cloison")
         with qemu.Console([], machine=machine, cmd=cmd) as con:
@@ -66,3 +70,23 @@ def test_dom0_builds_domains(cloison):
                     if int(m.group(1)) in created]
             assert len(free) == ROUNDS, free
             assert len(set(free[1:])) == 1, f"free KiB after each destroy: {free}" + where
+
+            # The boot domain d1 (worker, always computing): pause, unpause, destroy.
+            mark = len(con.res.output)
+            con.line("xen-mkdom pause 1")
+            con.expect(r"XM (done n=\d+|fail [^\r\n]*)\r*\n", 60, since=mark)
+            out = con.res.output[mark:]
+            p = re.search(r"XM paused id=1 flags=0x([0-9a-f]+) t0=(\d+) t1=(\d+)", out)
+            u = re.search(r"XM unpaused id=1 flags=0x([0-9a-f]+) t2=(\d+)", out)
+            assert p and u, out + where
+            assert int(p.group(1), 16) & 0x8 and not int(u.group(1), 16) & 0x8, out
+            assert p.group(2) == p.group(3), f"ran while paused: {out}"
+            assert int(u.group(2)) > int(p.group(3)), f"did not run again: {out}"
+            mark = len(con.res.output)
+            con.line("xen-mkdom kill 1")
+            con.expect(r"XM (done n=\d+|fail [^\r\n]*)\r*\n", 60, since=mark)
+            assert "XM gone id=1" in con.res.output[mark:], con.res.output[mark:] + where
+            con.expect(r"d1: destroyed, \d+ KiB free", 30, since=mark)
+            # Never built again: the restart policy is for its own shutdowns.
+            assert not re.search(r"\bd1 \(|d\d+ \(domU1\)", con.res.output[mark:]
+                                 .split("d1: destroyed")[1]), con.res.output[mark:]
