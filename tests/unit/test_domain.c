@@ -211,6 +211,47 @@ TEST(domain_ram_chunks_and_lookups)
     CHECK(all_freed());
 }
 
+/* A toolstack domain: no RAM at creation; populate_physmap adds 2 MiB or
+ * 4 KiB extents anywhere in its IPA space, kept in IPA order, up to
+ * max_pages, until it is sealed (its first unpause). */
+TEST(toolstack_domain_ram_grows_until_sealed)
+{
+    setup(true);
+    struct domain_cfg c = cfg("", 0, 2);
+    c.toolstack = true;
+    struct domain *d = domain_create(&c);
+    REQUIRE(d);
+    CHECK(d->name[0] == 'd' && d->nr_vcpus == 2 && d->nr_ram_chunks == 0);
+    const uint64_t ram = GUEST_RAM0_BASE >> PAGE_SHIFT, magic = 0x39000;
+    CHECK_EQ(domain_ram_populate(d, ram, 9), -ENOMEM); /* max_pages 0 until max_mem */
+    domain_set_max_pages(d, 512 + 2);
+    uint64_t cleaned = fake_dcache_cleaned;
+    CHECK_EQ(domain_ram_populate(d, ram, 9), 0);
+    CHECK_EQ(fake_dcache_cleaned - cleaned, 2 * MIB);            /* zeroed pages reach memory */
+    CHECK_EQ(domain_ram_populate(d, ram + 1, 0), -EINVAL);       /* already RAM */
+    CHECK_EQ(domain_ram_populate(d, ram + 512 + 1, 9), -EINVAL); /* misaligned */
+    CHECK_EQ(domain_ram_populate(d, magic + 1, 0), 0);           /* below: inserted in order */
+    CHECK_EQ(domain_ram_populate(d, magic, 0), 0);
+    CHECK_EQ(domain_ram_populate(d, magic + 2, 0), -ENOMEM); /* max_pages reached */
+    REQUIRE(d->nr_ram_chunks == 3);
+    CHECK_EQ(d->ram_chunks[0].ipa, magic << PAGE_SHIFT);
+    CHECK_EQ(d->ram_chunks[1].ipa, (magic + 1) << PAGE_SHIFT);
+    CHECK_EQ(d->ram_chunks[2].ipa, GUEST_RAM0_BASE);
+    CHECK_EQ(domain_ram_pages(d), 514);
+    CHECK_EQ(domain_ram_top_gfn(d), ram + 511);
+    paddr_t pa;
+    struct ram_chunk ch;
+    CHECK(domain_own_ram_page(d, magic + 1, &pa, &ch)); /* while still growing */
+    CHECK_EQ(pa, d->ram_chunks[1].pa);
+    CHECK(!domain_ram_chunk_of_pa(d, pa)); /* no host-address index before it starts */
+    CHECK_EQ(domain_ram_seal(d), 0);
+    CHECK(domain_ram_chunk_of_pa(d, pa) == &d->ram_chunks[1]);
+    domain_set_max_pages(d, 4096);
+    CHECK_EQ(domain_ram_populate(d, ram + 512, 0), -EPERM);
+    domain_discard(d);
+    CHECK(all_freed());
+}
+
 TEST(dom0_is_domain_0_and_its_builder_owns_its_ram)
 {
     setup(true);
