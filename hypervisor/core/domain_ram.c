@@ -65,11 +65,19 @@ int domain_ram_index(struct domain *d)
 
 const struct ram_chunk *domain_ram_chunk_of_pa(const struct domain *d, paddr_t pa)
 {
-    /* No index before it is sealed: nothing of a domain still being built
-     * counts as its RAM for the paths that ask by host address (its own
-     * hypercalls, which it cannot make yet, and pins of its grants). */
     const uint32_t *index = __atomic_load_n(&d->ram_by_pa, __ATOMIC_ACQUIRE);
-    size_t lo = 0, hi = index ? d->nr_ram_chunks : 0;
+    if (!index) {
+        /* A toolstack domain that never started has no index: its only
+         * callers then are its teardown (grants others still map), when it
+         * no longer grows, so a scan is enough. */
+        for (size_t i = 0; i < d->nr_ram_chunks; i++) {
+            const struct ram_chunk *c = &d->ram_chunks[i];
+            if (pa >= c->pa && pa < c->pa + (PAGE_SIZE << c->order))
+                return c;
+        }
+        return NULL;
+    }
+    size_t lo = 0, hi = d->nr_ram_chunks;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const struct ram_chunk *c = &d->ram_chunks[index[mid]];

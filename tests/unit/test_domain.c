@@ -243,7 +243,9 @@ TEST(toolstack_domain_ram_grows_until_sealed)
     struct ram_chunk ch;
     CHECK(domain_own_ram_page(d, magic + 1, &pa, &ch)); /* while still growing */
     CHECK_EQ(pa, d->ram_chunks[1].pa);
-    CHECK(!domain_ram_chunk_of_pa(d, pa)); /* no host-address index before it starts */
+    CHECK(!d->ram_by_pa); /* no host-address index before it starts: a scan */
+    CHECK(domain_ram_chunk_of_pa(d, pa) == &d->ram_chunks[1]);
+    CHECK(!domain_ram_chunk_of_pa(d, 0));
     CHECK_EQ(domain_ram_seal(d), 0);
     CHECK(domain_ram_chunk_of_pa(d, pa) == &d->ram_chunks[1]);
     domain_set_max_pages(d, 4096);

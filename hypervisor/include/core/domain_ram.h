@@ -39,7 +39,9 @@ const struct ram_chunk *domain_ram_chunk(const struct domain *d, ipa_t ipa);
 int domain_ram_index(struct domain *d);
 /* The chunk holding host page pa, or NULL if d's RAM does not hold it
  * (binary search over the index: the cost grows with log2 of the chunk count,
- * which the domain's size fixes, never with anything a guest does). */
+ * which the domain's size fixes, never with anything a guest does). For a
+ * toolstack domain that never started (no index), a scan: only for its
+ * teardown, once it no longer grows. */
 const struct ram_chunk *domain_ram_chunk_of_pa(const struct domain *d, paddr_t pa);
 /* Is the page mapped at gfn d's own RAM, at the place it was built for?
  * Never MMIO, a page mapped from another domain (grant, foreign mapping) or
