@@ -36,11 +36,11 @@
 #include <xen/xen_part.h>
 
 static const struct domain_part parts[] = {
-    {"console log", console_log_init, NULL, console_log_free},
-    {"vGIC", vgic_part_init, NULL, vgic_domain_destroy},
-    {"EL1 physical timer", vptimer_domain_init, NULL, NULL},
-    {"vPL011", vpl011_domain_init, NULL, vpl011_domain_destroy},
-    {"Xen interface", xen_part_init, xen_part_start, xen_part_destroy},
+    {"console log", console_log_init, NULL, console_log_free, NULL},
+    {"vGIC", vgic_part_init, NULL, vgic_domain_destroy, NULL},
+    {"EL1 physical timer", vptimer_domain_init, NULL, NULL, NULL},
+    {"vPL011", vpl011_domain_init, NULL, vpl011_domain_destroy, NULL},
+    {"Xen interface", xen_part_init, xen_part_start, xen_part_destroy, xen_part_in_use},
 };
 
 static void reap(struct vcpu *next)

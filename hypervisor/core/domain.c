@@ -427,6 +427,12 @@ static bool reapable(const struct domain *d)
     if (__atomic_load_n(&d->state, __ATOMIC_ACQUIRE) != DOM_DYING ||
         __atomic_load_n(&d->refs, __ATOMIC_ACQUIRE))
         return false; /* a hypercall still looks at it: the next pass frees it */
+    /* Destroyed by the toolstack: it stays dying while dom0 still maps its
+     * pages (foreign or grant mappings), as on Xen; the pass after the last
+     * unmap frees it. (A domain its own policy destroys is freed at once and
+     * the mapped pages outlive it: core/foreign_map.c, xen/grant_table.c.) */
+    if (d->ctl_destroyed && (foreign_domain_pinned(d->id) || domain_parts_in_use(d)))
+        return false;
     /* Twice: the first pass synchronises with the switch-out of whichever
      * vCPU shut the domain down (it clears `loaded` after its kills), so the
      * second sees every vCPU another pCPU picked before being killed. */

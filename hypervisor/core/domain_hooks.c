@@ -51,6 +51,14 @@ void domain_parts_destroy(struct domain *d)
     }
 }
 
+bool domain_parts_in_use(const struct domain *d)
+{
+    for (unsigned int i = 0; i < d->parts_begun; i++)
+        if (parts[i].in_use && parts[i].in_use(d))
+            return true;
+    return false;
+}
+
 void domain_add_event_listener(domain_event_fn fn)
 {
     if (nr_listeners == DOMAIN_MAX_LISTENERS)

@@ -13,6 +13,8 @@ int domain_parts_init(struct domain *d);
 void domain_parts_start(struct domain *d);
 /* Each part whose init ran (the failed one included), last first. */
 void domain_parts_destroy(struct domain *d);
+/* Whether any part says others still use d's memory. */
+bool domain_parts_in_use(const struct domain *d);
 /* Every listener, in registration order (d is NULL for DOMAIN_DESTROYED). */
 void domain_notify(enum domain_event ev, uint16_t domid, struct domain *d);
 

@@ -27,15 +27,33 @@
 #include <cloison/printk.h>
 #include <cloison/spinlock.h>
 
-/* Chunk table values: reference count, the chunk's order, orphan flag. */
+/* Chunk table values: reference count, the chunk's order, orphan flag, and
+ * the owner's domain id while the owner lives (an orphan has none). */
 #define REFS_MASK 0xFFFFFFFFULL
 #define ORDER_SHIFT 32
 #define ORDER_MASK 0xFFULL
 #define ORPHAN (1ULL << 40)
+#define OWNER_SHIFT 48
 
 static spinlock_t foreign_lock = SPINLOCK_INIT;
 static const struct u64map_heap heap = {xzalloc, xfree};
 static struct u64map chunk_refs = U64MAP_INIT(&heap); /* chunk pa -> refs | order | orphan */
+/* Live owner's domain id -> how many of its chunks foreign mappings hold: a
+ * domain the toolstack destroyed stays listed (dying) while this is > 0. */
+static struct u64map owner_pins = U64MAP_INIT(&heap);
+
+/* One more (delta 1) or one fewer (-1) referenced chunk of domid. Growing
+ * may need memory: false then, nothing changed. Shrinking never fails. */
+static bool pins_add(uint16_t domid, int delta)
+{
+    uint64_t n = 0;
+    u64map_get(&owner_pins, domid, &n);
+    if (delta < 0 && n <= 1) {
+        u64map_del(&owner_pins, domid, NULL);
+        return true;
+    }
+    return u64map_put(&owner_pins, domid, delta < 0 ? n - 1 : n + 1);
+}
 
 static unsigned int order_of(uint64_t v)
 {
@@ -48,12 +66,19 @@ static uint64_t record(const struct ram_chunk *c)
     return c->pa | c->order;
 }
 
-static bool chunk_get(paddr_t pa, unsigned int order)
+static bool chunk_get(paddr_t pa, unsigned int order, uint16_t owner)
 {
-    uint64_t v = (uint64_t)order << ORDER_SHIFT;
-    if (u64map_get(&chunk_refs, pa, &v) && (v & REFS_MASK) == REFS_MASK)
+    uint64_t v = (uint64_t)order << ORDER_SHIFT | (uint64_t)owner << OWNER_SHIFT;
+    bool first = !u64map_get(&chunk_refs, pa, &v);
+    if (!first && (v & REFS_MASK) == REFS_MASK)
         return false; /* 4 billion mappings of one chunk: refuse, never wrap */
-    return u64map_put(&chunk_refs, pa, v + 1);
+    if (first && !pins_add(owner, 1))
+        return false;
+    if (u64map_put(&chunk_refs, pa, v + 1))
+        return true;
+    if (first)
+        pins_add(owner, -1);
+    return false;
 }
 
 static void chunk_put(uint64_t rec)
@@ -67,6 +92,8 @@ static void chunk_put(uint64_t rec)
         return;
     }
     u64map_del(&chunk_refs, pa, NULL);
+    if (!(v & ORPHAN))
+        pins_add((uint16_t)(v >> OWNER_SHIFT), -1);
     if (v & ORPHAN) {
         page_free(pa, order_of(v));
         printk("foreign-mapped RAM of a destroyed domain freed: %lu KiB",
@@ -87,7 +114,7 @@ int foreign_map_page(struct domain *d, struct domain *od, uint64_t idx, uint64_t
     uint64_t old;
     bool had_old = u64map_get(&d->foreign_maps, gfn, &old);
     int rc = -ENOMEM;
-    if (!chunk_get(c->pa, c->order))
+    if (!chunk_get(c->pa, c->order, od->id))
         goto out;
     if (!u64map_put(&d->foreign_maps, gfn, record(c))) {
         chunk_put(record(c));
@@ -148,6 +175,14 @@ void foreign_domain_destroy(struct domain *d)
     spin_unlock(&foreign_lock);
 }
 
+bool foreign_domain_pinned(uint16_t domid)
+{
+    spin_lock(&foreign_lock);
+    bool pinned = u64map_get(&owner_pins, domid, NULL);
+    spin_unlock(&foreign_lock);
+    return pinned;
+}
+
 void foreign_release_chunks(uint16_t domid, const struct ram_chunk *c, size_t n)
 {
     uint64_t kept_kib = 0;
@@ -155,6 +190,8 @@ void foreign_release_chunks(uint16_t domid, const struct ram_chunk *c, size_t n)
     for (size_t i = 0; i < n; i++) {
         uint64_t v;
         if (u64map_get(&chunk_refs, c[i].pa, &v)) {
+            if (!(v & ORPHAN)) /* its owner is gone: no longer counted as its */
+                pins_add((uint16_t)(v >> OWNER_SHIFT), -1);
             u64map_put(&chunk_refs, c[i].pa, v | ORPHAN);
             kept_kib += (PAGE_SIZE << c[i].order) >> 10;
         } else {

@@ -211,6 +211,12 @@ void gnttab_domain_destroy(struct domain *d)
         free_table(gt);
 }
 
+bool gnttab_mapped_by_others(const struct domain *d)
+{
+    const struct grant_table *gt = d->gnttab;
+    return gt && __atomic_load_n(&gt->nr_mapped, __ATOMIC_RELAXED) != 0;
+}
+
 struct domain *gnttab_get_domain(struct domain *cur, uint16_t dom, bool any_id)
 {
     if ((dom == DOMID_SELF && any_id) || dom == cur->id)

@@ -44,6 +44,11 @@ void xen_part_destroy(struct domain *d)
     pvconsole_domain_destroy(d);
 }
 
+bool xen_part_in_use(const struct domain *d)
+{
+    return gnttab_mapped_by_others(d);
+}
+
 void xen_domain_event(enum domain_event ev, uint16_t domid, struct domain *d)
 {
     /* As Xen: xenstored and xl watch VIRQ_DOM_EXC; a domain that shut down

@@ -131,15 +131,23 @@ static void reap_hook(struct vcpu *next)
     domain_reap();
 }
 
+/* Part b's answer to "do others map this domain's memory?" */
+bool world_in_use;
+static bool in_use_b(const struct domain *d)
+{
+    (void)d;
+    return world_in_use;
+}
+
 static void setup_world(void)
 {
     static bool registered;
     if (registered)
         return;
     static const struct domain_part parts[] = {
-        {"a", init_a, start_a, destroy_a},
-        {"b", init_b, NULL, destroy_b},
-        {"c", init_c, start_c, destroy_c},
+        {"a", init_a, start_a, destroy_a, NULL},
+        {"b", init_b, NULL, destroy_b, in_use_b},
+        {"c", init_c, start_c, destroy_c, NULL},
     };
     for (unsigned int i = 0; i < ARRAY_SIZE(parts); i++)
         domain_register_part(&parts[i]);
@@ -158,6 +166,7 @@ void setup(bool boot_done)
     fake_timer_reset();
     fake_sched_reset(2);
     fake_heap_fail_in = fake_page_fail_in = 0;
+    world_in_use = false;
     fake_page_max_order = 64;
     fail_part = 0;
     part_bad = 0;

@@ -20,9 +20,10 @@
 #define CHUNK (2 * MIB)
 
 extern char trace[1024];
-extern char fail_part; /* the part whose init fails ('a'..'c'), or 0 */
-extern int part_bad;   /* a part or listener ran at the wrong moment (reported) */
-extern long pages0;    /* fake_pages_live at setup() */
+extern char fail_part;    /* the part whose init fails ('a'..'c'), or 0 */
+extern int part_bad;      /* a part or listener ran at the wrong moment (reported) */
+extern long pages0;       /* fake_pages_live at setup() */
+extern bool world_in_use; /* part b says others map the domain's memory */
 
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void bad(const char *why);

@@ -10,6 +10,7 @@
  * the last one leaves preserved domains behind.
  */
 #include "harness.h"
+#include <cloison/errno.h>
 #include <cloison/irq.h>
 #include <core/domain.h>
 #include <core/sched.h>
@@ -67,6 +68,36 @@ TEST(references_keep_a_dying_domain_until_put)
     CHECK(!domain_get(id));
     CHECK_EQ(fake_power_offs, 0); /* the other one still runs */
     CHECK(destroy(other));
+    CHECK(all_freed());
+}
+
+/* The toolstack's destroy: dying at once, kept while others map its memory
+ * (a part says so), freed by the first pass after; never restarted. A
+ * domain its own policy destroys is freed whatever is mapped. */
+TEST(a_destroyed_domain_stays_dying_while_mapped)
+{
+    setup(true);
+    struct domain_cfg c = cfg("mapped", 4096, 1);
+    c.on_poweroff = ACTION_RESTART;
+    struct domain *d = start(&c), *other = start(&c);
+    REQUIRE(d && other);
+    uint16_t id = d->id;
+    CHECK_EQ(domain_ctl_destroy(d, other), 0);
+    CHECK_EQ(domain_ctl_destroy(d, other), 0); /* again: fine */
+    CHECK_EQ(domain_ctl_destroy(other, other), -EINVAL);
+    CHECK(d->state == DOM_DYING);
+    world_in_use = true;
+    pass_all();
+    pass_all();
+    CHECK(domain_by_id(id) == d); /* dying, still listed */
+    world_in_use = false;
+    pass_all();
+    CHECK(!domain_by_id(id));
+    CHECK_EQ(domain_count(), 1); /* not rebuilt: a destroy is not a poweroff */
+    /* Its own shutdown with on_poweroff=destroy: freed although mapped. */
+    world_in_use = true;
+    CHECK(destroy(other));
+    world_in_use = false;
     CHECK(all_freed());
 }
 

@@ -47,12 +47,15 @@ TEST(map_shows_the_owners_page)
 {
     struct domain *dom0 = mkdom(0), *du = mkdom(1);
     strcpy((char *)(uintptr_t)du->ram_chunks[1].pa + PAGE_SIZE, "hello");
+    CHECK(!foreign_domain_pinned(1));
     CHECK_EQ(foreign_map_page(dom0, du, RAM_GFN + 5, HOLE_GFN), 0);
+    CHECK(foreign_domain_pinned(1) && !foreign_domain_pinned(0)); /* du's page is held */
     CHECK_EQ(mapped(dom0, HOLE_GFN), du->ram_chunks[1].pa + PAGE_SIZE);
     CHECK_STR_EQ((char *)(uintptr_t)mapped(dom0, HOLE_GFN), "hello");
     int rc = 1;
     CHECK(foreign_unmap_gfn(dom0, HOLE_GFN, &rc));
     CHECK_EQ(rc, 0);
+    CHECK(!foreign_domain_pinned(1));
     CHECK_EQ(mapped(dom0, HOLE_GFN), 0);
     CHECK(!foreign_unmap_gfn(dom0, HOLE_GFN, &rc)); /* not foreign any more */
     fake_pages_freed = 0;
@@ -83,9 +86,11 @@ TEST(owner_destroyed_first_keeps_mapped_chunk_until_unmap)
     strcpy((char *)(uintptr_t)chunk1, "still here");
     CHECK_EQ(foreign_map_page(dom0, du, RAM_GFN + 4, HOLE_GFN), 0);
     CHECK_EQ(foreign_map_page(dom0, du, RAM_GFN + 6, HOLE_GFN + 1), 0); /* same chunk twice */
+    CHECK(foreign_domain_pinned(1));
     fake_pages_freed = 0;
     destroy(du);
-    CHECK_EQ(fake_pages_freed, 1); /* chunk 0 only */
+    CHECK_EQ(fake_pages_freed, 1);    /* chunk 0 only */
+    CHECK(!foreign_domain_pinned(1)); /* an orphan is no longer counted as du's */
     CHECK_STR_EQ((char *)(uintptr_t)mapped(dom0, HOLE_GFN), "still here");
     int rc;
     CHECK(foreign_unmap_gfn(dom0, HOLE_GFN, &rc));

@@ -113,6 +113,10 @@ struct domain_part {
      * init ran, the one that failed included (it undoes whatever it did
      * before failing). */
     void (*destroy)(struct domain *d);
+    /* Optional: other domains still map memory this part hands out (grants):
+     * a domain the toolstack destroyed stays listed, dying, until none
+     * does (Xen's rule). Called under domlist_lock: lock-free reads only. */
+    bool (*in_use)(const struct domain *d);
 };
 void domain_register_part(const struct domain_part *p);
 

@@ -27,6 +27,9 @@ bool foreign_unmap_gfn(struct domain *d, uint64_t gfn, int *rc);
 /* d is going away (its stage 2 is no longer used): drop all it maps. */
 void foreign_domain_destroy(struct domain *d);
 
+/* Foreign mappings still hold pages of the (live) domain domid. */
+bool foreign_domain_pinned(uint16_t domid);
+
 /*
  * Free RAM chunks of the (dead) domain domid, except those foreign mappings
  * still reference: those stay allocated until their last unmap. Used by

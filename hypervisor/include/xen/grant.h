@@ -48,6 +48,8 @@ struct grant_table;
  * p2m, RAM or structure are freed. */
 int gnttab_domain_init(struct domain *d);
 void gnttab_domain_destroy(struct domain *d);
+/* Other domains map grants of d right now (an unlocked read). */
+bool gnttab_mapped_by_others(const struct domain *d);
 
 /* XENMEM_add_to_physmap(XENMAPSPACE_grant_table): map shared frame idx at
  * gfn, growing the table if needed. 0, -EINVAL (idx beyond the maximum, v2
