@@ -27,6 +27,12 @@ modules tree when it is there), mounts /dev/<disk> read-only and prints
   DISKTEST irqs=<interrupt count of each virtio line in /proc/interrupts> ...
   DISKTEST msi=<how many of those lines are MSIs>
 
+With `cloison.xenfront` (a domU made by `xl create`), /init loads xen-blkfront and
+xen-netfront and prints `XENFRONT <module> ok` (or `fail <error>`) for each.
+
+/sbin/poweroff and /sbin/reboot (which the kernel runs when the toolstack asks the
+domain to stop: `xl shutdown`, `xl reboot`) sync and power off or reset at once.
+
 /bin/irqcount prints the per-CPU arch_timer interrupt counts from /proc/interrupts:
 
   IRQCOUNT ncpu=<N> arch_timer=<count cpu0>,<count cpu1>,...
@@ -93,6 +99,17 @@ if grep -q 'cloison\.xenmods' /proc/cmdline; then
     mount -t xenfs xenfs /proc/xen && echo "XENFS capabilities=$(cat /proc/xen/capabilities)"
     echo "XENDEV $(ls /dev/xen | tr '\n' ' ')"
 fi
+# cloison.xenfront (a domU made by `xl create`, tests/integration/test_toolstack.py):
+# load the PV disk and network front-ends, as udev would for vbd and vif devices.
+if grep -q 'cloison\.xenfront' /proc/cmdline; then
+    for m in xen-blkfront xen-netfront; do
+        if insmod /lib/modules/$m.ko 2>/tmp/insmod.err; then
+            echo "XENFRONT $m ok"
+        else
+            echo "XENFRONT $m fail $(cat /tmp/insmod.err)"
+        fi
+    done
+fi
 export PS1='~ # ' HOME=/root PATH=/sbin:/usr/sbin:/bin:/usr/bin
 while true; do
     setsid cttyhack sh
@@ -100,6 +117,12 @@ while true; do
     sleep 1
 done
 """
+
+# What the kernel runs when the toolstack asks the domain to stop (orderly_poweroff
+# and orderly_reboot exec /sbin/poweroff, /sbin/reboot: `xl shutdown`, `xl reboot`).
+# busybox's own applets would signal pid 1, which this /init does not handle.
+POWEROFF = b"#!/bin/sh\nsync\nexec /bin/busybox poweroff -f\n"
+REBOOT = b"#!/bin/sh\nsync\nexec /bin/busybox reboot -f\n"
 
 IRQCOUNT = r"""#!/bin/sh
 # Per-CPU arch_timer interrupt counts: IRQCOUNT ncpu=N arch_timer=c0,c1,...
@@ -162,6 +185,8 @@ DOM0_TOOLS = ["xen_foreign", "xen_ctl", "xen_mkdom"]
 # dom0's Xen drivers (cloison.xenmods hook): privcmd first, xenfs uses it.
 XEN_MODULES = ["drivers/xen/xen-privcmd.ko", "drivers/xen/xen-evtchn.ko",
                "drivers/xen/xen-gntdev.ko", "drivers/xen/xenfs/xenfs.ko"]
+# A toolstack-made domU's PV disk and network (cloison.xenfront hook); no dependencies.
+XENFRONT_MODULES = ["drivers/block/xen-blkfront.ko", "drivers/net/xen-netfront.ko"]
 
 
 def is_aarch64_elf(data: bytes) -> bool:
@@ -183,6 +208,8 @@ def build(busybox: Path, modules: Path = None, dom0_tools: Path = None) -> bytes
     c.symlink("bin/sh", "busybox")
     c.file("init", INIT.encode(), 0o755)
     c.file("bin/irqcount", IRQCOUNT.encode(), 0o755)
+    c.file("sbin/poweroff", POWEROFF, 0o755)
+    c.file("sbin/reboot", REBOOT, 0o755)
     for tool in DOM0_TOOLS if dom0_tools else []:
         path = dom0_tools / tool
         if not path.is_file():
@@ -195,7 +222,7 @@ def build(busybox: Path, modules: Path = None, dom0_tools: Path = None) -> bytes
     if modules and (modules / "kernel").is_dir():
         c.dir("lib")
         c.dir("lib/modules")
-        for m in VIRTIO_MODULES + XEN_MODULES:
+        for m in VIRTIO_MODULES + XEN_MODULES + XENFRONT_MODULES:
             ko = modules / "kernel" / m
             if ko.is_file():
                 c.file("lib/modules/" + ko.name, ko.read_bytes())
