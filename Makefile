@@ -69,9 +69,13 @@ check: deps
 # Guests nobody here wrote (Debian's kernel and busybox) are fetched into
 # .cache/ and the initramfs built, before the suite runs.
 # The initramfs carries the dom0 test tools (tests/dom0): build them first.
+# The toolstack dom0's file system holds Debian's Xen 4.17 userspace (fetched with
+# its libraries) and that initramfs for its domUs.
 guests-fetch: $(DOM0_TOOLS)
 	sh scripts/fetch-guests.sh
 	BUILD=$(BUILD) /usr/bin/python3 scripts/mkinitramfs.py --dom0-tools $(DOM0_OUT)
+	/usr/bin/python3 scripts/fetch-xen-tools.py
+	BUILD=$(BUILD) /usr/bin/python3 scripts/mkdom0fs.py
 
 integration: all guests-fetch
 	sh scripts/fetch-xen.sh
