@@ -10,6 +10,7 @@ Inputs (all fetched into .cache/, never committed):
   .cache/linux/             Debian's cloud-arm64 kernel: its modules for dom0, and its
                             Image for the domUs (scripts/fetch-guests.sh)
   build/linux/initramfs.cpio.gz   the domUs' busybox initramfs (scripts/mkinitramfs.py)
+  build/guests/xen_ctl.img        the xen_ctl test guest (`make`)
 
 What dom0 gets:
   * the packages' files where dpkg puts them, /etc/default/xen from the package's
@@ -21,7 +22,8 @@ What dom0 gets:
     modules.dep for busybox's modprobe;
   * the domU kit: /var/lib/xen/images/Image (the same Debian kernel) and initrd.cpio.gz,
     /etc/xen/demo.cfg (a small Linux domU) and /etc/xen/linux.cfg (two vCPUs, a
-    file-backed PV disk, a vif on the bridge xenbr0).
+    file-backed PV disk, a vif on the bridge xenbr0); xen_ctl.img and xen-ctl.cfg (the
+    test guest that checks a domU's domctl/sysctl are refused, on a vPL011).
 
 /bin/sh is Debian's dash and root's shell bash, as on a Debian host (busybox's applets
 are linked only where no Debian program has the name). /init mounts the kernel file systems, adds what devtmpfs lacks (/dev/fd, /dev/stdin ...:
@@ -148,6 +150,19 @@ acpi = 0
 """
 
 
+XEN_CTL_CFG = f"""# The tests' xen_ctl guest (tests/guests/cases/xen_ctl.c) as a toolstack domU: it
+# calls domctl, sysctl, xsm_op and multicall itself, prints one verdict line
+# (`xl console -t vuart xen-ctl`; console_io where the hypervisor lets a domU use
+# it) and powers off; "preserve" keeps it, and its console, until `xl destroy`.
+name = "xen-ctl"
+kernel = "/{IMAGES}/xen_ctl.img"
+memory = 64
+vcpus = 1
+vuart = "sbsa_uart"
+on_poweroff = "preserve"
+"""
+
+
 def modinfo_depends(ko: Path) -> list[str]:
     """The `depends=` field of a module's .modinfo (comma-separated names)."""
     m = re.search(rb"(?:^|\0)depends=([^\0]*)\0", ko.read_bytes())
@@ -247,7 +262,7 @@ class Tree:
 
 
 def build(busybox: Path, tools: Path, modules: Path, domu_kernel: Path,
-          domu_initrd: Path) -> bytes:
+          domu_initrd: Path, xen_ctl: Path) -> bytes:
     bb = busybox.read_bytes()
     if not is_aarch64_elf(bb):
         sys.exit(f"mkdom0fs: {busybox} is not an AArch64 ELF binary")
@@ -302,6 +317,11 @@ def build(busybox: Path, tools: Path, modules: Path, domu_kernel: Path,
     t.file(f"{IMAGES}/initrd.cpio.gz", domu_initrd.read_bytes())
     t.file("etc/xen/demo.cfg", DEMO_CFG.encode())
     t.file("etc/xen/linux.cfg", LINUX_CFG.encode())
+    ctl = xen_ctl.read_bytes()
+    if ctl[56:60] != b"ARM\x64":
+        sys.exit(f"mkdom0fs: {xen_ctl} is not an arm64 Image")
+    t.file(f"{IMAGES}/xen_ctl.img", ctl)
+    t.file("etc/xen/xen-ctl.cfg", XEN_CTL_CFG.encode())
     return c.finish()
 
 
@@ -312,18 +332,20 @@ def main():
     ap.add_argument("--modules", type=Path, default=CACHE / "linux" / "modules")
     ap.add_argument("--domu-kernel", type=Path, default=CACHE / "linux" / "Image")
     ap.add_argument("--domu-initrd", type=Path, default=BUILD / "linux" / "initramfs.cpio.gz")
+    ap.add_argument("--xen-ctl", type=Path, default=BUILD / "guests" / "xen_ctl.img")
     ap.add_argument("-o", "--output", type=Path, default=BUILD / "linux" / "dom0fs.cpio")
     a = ap.parse_args()
     for path, hint in [(a.busybox, "scripts/fetch-guests.sh"),
                        (a.domu_kernel, "scripts/fetch-guests.sh"),
                        (a.domu_initrd, "scripts/mkinitramfs.py"),
+                       (a.xen_ctl, "`make` (build/guests)"),
                        (TOOLS_MANIFEST if a.tools == TOOLS_ROOT else a.tools,
                         "scripts/fetch-xen-tools.py")]:
         if not path.exists():
             sys.exit(f"mkdom0fs: {path} is missing: run {hint}")
     if not (a.modules / "kernel").is_dir():
         sys.exit(f"mkdom0fs: {a.modules}/kernel is missing: run scripts/fetch-guests.sh")
-    archive = build(a.busybox, a.tools, a.modules, a.domu_kernel, a.domu_initrd)
+    archive = build(a.busybox, a.tools, a.modules, a.domu_kernel, a.domu_initrd, a.xen_ctl)
     a.output.parent.mkdir(parents=True, exist_ok=True)
     tmp = a.output.with_suffix(f".tmp{os.getpid()}")
     tmp.write_bytes(archive)
