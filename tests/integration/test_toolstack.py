@@ -49,7 +49,8 @@ DISK_MIB = 4
 
 LIST_RE = re.compile(r"^(?P<name>\S+)\s+(?P<id>\d+)\s+(?P<mem>\d+)\s+(?P<vcpus>\d+)\s+"
                      r"(?P<state>[-rbpscd]{6})\s+(?P<time>[\d.]+)\s*$", re.M)
-DOMU_UP = r"CLOISON-LINUX-UP nproc=(\d+) cpus=\S+ name={name} kernel=\S+ mem_kib=(\d+)"
+# Whole lines only: the console may deliver a line in pieces.
+DOMU_UP = r"CLOISON-LINUX-UP nproc=(\d+) cpus=\S+ name={name} kernel=\S+ mem_kib=(\d+)\r*\n"
 SHA_RE = r"\b([0-9a-f]{64})\b"
 
 
@@ -188,7 +189,7 @@ class Session:
 def boot(con: qemu.Console, s: Session, xenstored: str) -> None:
     t0 = time.monotonic()
     up = con.expect(r"CLOISON-DOM0FS-UP xen=(\S+) xenstored=(\S+) xenconsoled=(\S+) "
-                    r"bridge=(\S+) kernel=\S+", BOOT_TIMEOUT, since=0)
+                    r"bridge=(\S+) kernel=\S+\r*\n", BOOT_TIMEOUT, since=0)
     s.timing("dom0_boot_to_toolstack", time.monotonic() - t0)
     daemon = "xenstored" if xenstored == "c" else "oxenstored"
     assert up.groups() == ("0", daemon, "yes", "10.0.0.1"), \
@@ -276,7 +277,7 @@ def domu_refused_control(s: Session) -> None:
     s.wait_for("xen-ctl powered off (on_poweroff=preserve)",
                lambda: "s" in s.xl_list().get("xen-ctl", {}).get("state", ""), STEP)
     s.attach("-t vuart xen-ctl")
-    v = s.con.expect(r"TEST xen_ctl (PASS|FAIL)([^\r\n]*)", STEP, since=mark)
+    v = s.con.expect(r"TEST xen_ctl (PASS|FAIL)([^\r\n]*)\r*\n", STEP, since=mark)
     s.detach()
     s.ok("xl destroy xen-ctl")
     assert v.group(1) == "PASS", v.group(0) + s.where()
