@@ -2,7 +2,8 @@
  * Event channels: the per-domain port table and the bindings between ports,
  * with Xen 4.17's semantics and error codes (see xen/evtchn.h for the
  * locking scheme). Delivery itself is evtchn_2l.c or, for a domain that has
- * switched ABI, evtchn_fifo.c.
+ * switched ABI, evtchn_fifo.c; unmask and a port's state for SCHEDOP_poll are
+ * evtchn_mask.c; the hypervisor's own ports are evtchn_xen.c.
  */
 #include <cloison/errno.h>
 #include <xen/evtchn.h>
@@ -25,9 +26,15 @@ static bool virq_is_global(uint32_t virq)
 
 #define port_valid evtchn_port_valid
 #define chan evtchn_chan
+/* Shared with evtchn_xen.c through evtchn_priv.h. */
+#define set_pending evtchn_set_pending
+#define lock_table evtchn_lock_table
+#define unlock_table evtchn_unlock_table
+#define get_free_port evtchn_get_free_port
+#define take_port evtchn_take_port
 
 /* Delivery goes to whichever ABI the domain uses now. */
-static void set_pending(struct xen_dom *x, uint32_t port)
+void set_pending(struct xen_dom *x, uint32_t port)
 {
     ASSERT_HELD(&x->pending_lock);
     if (x->fifo)
@@ -98,13 +105,13 @@ static void target_put(struct xen_dom *caller, struct xen_dom *t)
 }
 
 /* One domain's table for writing: its bindings, then its delivery state. */
-static void lock_table(struct xen_dom *x)
+void lock_table(struct xen_dom *x)
 {
     spin_lock(&x->evtchn_lock);
     spin_lock(&x->pending_lock);
 }
 
-static void unlock_table(struct xen_dom *x)
+void unlock_table(struct xen_dom *x)
 {
     spin_unlock(&x->pending_lock);
     spin_unlock(&x->evtchn_lock);
@@ -127,7 +134,7 @@ static int alloc_bucket(struct xen_dom *x, uint32_t port)
 
 /* Lowest free port below the domain's limit for its ABI, allocating its
  * bucket on first use; -ENOSPC when full (Xen's error for the limit too). */
-static int get_free_port(struct xen_dom *x, uint32_t *out)
+int get_free_port(struct xen_dom *x, uint32_t *out)
 {
     ASSERT_HELD(&x->pending_lock); /* and evtchn_lock: it may add a bucket */
     for (uint32_t p = x->free_hint; p < x->max_ports; p++) {
@@ -155,7 +162,7 @@ static void clear_binding(struct evtchn *c)
 }
 
 /* A port from get_free_port() gets its state: it is now in use. */
-static struct evtchn *take_port(struct xen_dom *x, uint32_t port, uint8_t state, uint32_t vcpu)
+struct evtchn *take_port(struct xen_dom *x, uint32_t port, uint8_t state, uint32_t vcpu)
 {
     ASSERT_HELD(&x->pending_lock);
     struct evtchn *c = chan(x, port);
@@ -675,38 +682,6 @@ int evtchn_status(struct xen_dom *caller, struct evtchn_status *st)
     return rc;
 }
 
-int evtchn_unmask(struct xen_dom *x, uint32_t port)
-{
-    spin_lock(&x->pending_lock);
-    int rc = port_valid(x, port) ? 0 : -EINVAL;
-    if (!rc && x->fifo)
-        evtchn_fifo_unmask(x, port);
-    else if (!rc)
-        evtchn_2l_unmask(x, chan(x, port)->notify_vcpu, port);
-    spin_unlock(&x->pending_lock);
-    return rc;
-}
-
-static unsigned int bit_flag(const uint64_t *words, uint32_t port, unsigned int flag)
-{
-    return __atomic_load_n(&words[port / 64], __ATOMIC_SEQ_CST) & (1ULL << (port % 64)) ? flag : 0;
-}
-
-unsigned int evtchn_port_flags(struct xen_dom *x, uint32_t port)
-{
-    spin_lock(&x->pending_lock);
-    unsigned int r = 0;
-    if (!port_valid(x, port))
-        r = 0;
-    else if (x->fifo)
-        r = evtchn_fifo_port_flags(x, port);
-    else
-        r = bit_flag(x->shinfo->evtchn_pending, port, EVTCHN_PORT_PENDING) |
-            bit_flag(x->shinfo->evtchn_mask, port, EVTCHN_PORT_MASKED);
-    spin_unlock(&x->pending_lock);
-    return r;
-}
-
 /* The end of a reset: back to the 2-level ABI, as Xen's evtchn_reset. */
 static void reset_done(struct xen_dom *x)
 {
@@ -755,24 +730,6 @@ int evtchn_reset(struct xen_dom *caller, uint16_t dom)
         reset_done(x);
     target_put(caller, x);
     return rc;
-}
-
-int evtchn_xen_port(struct xen_dom *x, evtchn_xen_notify_fn notify, uint32_t *port)
-{
-    lock_table(x);
-    int rc = get_free_port(x, port);
-    if (!rc)
-        take_port(x, *port, ECS_XEN, 0)->xen_notify = notify;
-    unlock_table(x);
-    return rc;
-}
-
-void evtchn_raise(struct xen_dom *x, uint32_t port)
-{
-    spin_lock(&x->pending_lock);
-    if (port_valid(x, port) && chan(x, port)->state == ECS_XEN)
-        set_pending(x, port);
-    spin_unlock(&x->pending_lock);
 }
 
 void evtchn_send_virq(struct xen_dom *x, uint32_t virq, uint32_t vcpu)

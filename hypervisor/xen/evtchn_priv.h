@@ -82,6 +82,18 @@ static inline void evtchn_abi_changed(struct xen_dom *x)
         x->fifo || x->port_limit < EVTCHN_2L_NR_CHANNELS ? x->port_limit : EVTCHN_2L_NR_CHANNELS;
 }
 
+/* evtchn.c's port table, for evtchn_xen.c (the hypervisor's own ports).
+ * Raise `port` in x, whichever ABI it uses (x's pending_lock held). */
+void evtchn_set_pending(struct xen_dom *x, uint32_t port);
+/* x's evtchn_lock then pending_lock: what a change of its table holds. */
+void evtchn_lock_table(struct xen_dom *x);
+void evtchn_unlock_table(struct xen_dom *x);
+/* The lowest free port below x's limit (its bucket allocated if need be);
+ * -ENOSPC or -ENOMEM. Table locked. */
+int evtchn_get_free_port(struct xen_dom *x, uint32_t *out);
+/* That port, now in use in `state`, its events for `vcpu`. Table locked. */
+struct evtchn *evtchn_take_port(struct xen_dom *x, uint32_t port, uint8_t state, uint32_t vcpu);
+
 /* FIFO delivery (evtchn_fifo.c), used once x->fifo is set. */
 void evtchn_fifo_set_pending(struct xen_dom *x, uint32_t port);
 void evtchn_fifo_clear_pending(struct xen_dom *x, uint32_t port);
