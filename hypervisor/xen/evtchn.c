@@ -32,6 +32,10 @@ static bool virq_is_global(uint32_t virq)
 #define unlock_table evtchn_unlock_table
 #define get_free_port evtchn_get_free_port
 #define take_port evtchn_take_port
+#define deliver evtchn_deliver
+#define lock_with_peer evtchn_lock_with_peer
+#define unlock_with_peer evtchn_unlock_with_peer
+#define unbind_locked evtchn_unbind_locked
 
 /* Delivery goes to whichever ABI the domain uses now. */
 void set_pending(struct xen_dom *x, uint32_t port)
@@ -45,7 +49,7 @@ void set_pending(struct xen_dom *x, uint32_t port)
 
 /* Raise `port` of x from outside x's own writers: x's pending_lock only,
  * whatever evtchn_lock the caller holds. */
-static void deliver(struct xen_dom *x, uint32_t port)
+void deliver(struct xen_dom *x, uint32_t port)
 {
     spin_lock(&x->pending_lock);
     set_pending(x, port);
@@ -275,7 +279,7 @@ static struct xen_dom *peer_of(struct xen_dom *x, uint32_t port)
  * in order, the peer pinned meanwhile (nothing else keeps it allocated then),
  * and the binding looked at again. Returns the peer whose lock is held.
  */
-static struct xen_dom *lock_with_peer(struct xen_dom *x, uint32_t port)
+struct xen_dom *lock_with_peer(struct xen_dom *x, uint32_t port)
 {
     spin_lock(&x->evtchn_lock);
     for (;;) {
@@ -301,7 +305,7 @@ static struct xen_dom *lock_with_peer(struct xen_dom *x, uint32_t port)
     }
 }
 
-static void unlock_with_peer(struct xen_dom *x, struct xen_dom *r)
+void unlock_with_peer(struct xen_dom *x, struct xen_dom *r)
 {
     if (r)
         spin_unlock(&r->evtchn_lock);
@@ -354,7 +358,7 @@ static void release_port(struct xen_dom *x, uint32_t port)
 
 /* Undo the binding of a port in use and free it. x's evtchn_lock is held,
  * and the peer's if the port is bound to another domain. */
-static void unbind_locked(struct xen_dom *x, uint32_t port)
+void unbind_locked(struct xen_dom *x, uint32_t port)
 {
     ASSERT_HELD(&x->evtchn_lock);
     struct evtchn *c = chan(x, port);
@@ -368,11 +372,13 @@ static void unbind_locked(struct xen_dom *x, uint32_t port)
     spin_unlock(&x->pending_lock);
 }
 
+/* The guest's EVTCHNOP_close: a backend's end is not the guest's to close
+ * (Xen's -EINVAL for a Xen-attached channel). */
 static int close_locked(struct xen_dom *x, uint32_t port)
 {
     ASSERT_HELD(&x->evtchn_lock);
     if (!port_valid(x, port) || chan(x, port)->state == ECS_FREE ||
-        chan(x, port)->state == ECS_RESERVED)
+        chan(x, port)->state == ECS_RESERVED || chan(x, port)->backend)
         return -EINVAL;
     unbind_locked(x, port);
     return 0;
@@ -384,8 +390,9 @@ static void close_any(struct xen_dom *x, uint32_t port, bool keep_xen)
 {
     struct xen_dom *r = lock_with_peer(x, port);
     if (evtchn_bucket(x, port)) {
-        uint8_t st = chan(x, port)->state;
-        if (st != ECS_FREE && st != ECS_RESERVED && !(keep_xen && st == ECS_XEN))
+        const struct evtchn *c = chan(x, port);
+        if (c->state != ECS_FREE && c->state != ECS_RESERVED &&
+            !(keep_xen && evtchn_hypervisor_owned(c)))
             unbind_locked(x, port);
     }
     unlock_with_peer(x, r);
@@ -421,7 +428,8 @@ static uint32_t close_bucket(struct xen_dom *x, uint32_t p, bool keep_xen)
     lock_table(x);
     for (; p < end && evtchn_bucket(x, p); p++) {
         const struct evtchn *c = chan(x, p);
-        if (c->state == ECS_FREE || c->state == ECS_RESERVED || (keep_xen && c->state == ECS_XEN))
+        if (c->state == ECS_FREE || c->state == ECS_RESERVED ||
+            (keep_xen && evtchn_hypervisor_owned(c)))
             continue;
         if (c->state != ECS_INTERDOMAIN || c->remote == x) {
             release_port(x, p);
@@ -603,20 +611,32 @@ int evtchn_close(struct xen_dom *x, uint32_t port)
  * The sender's own evtchn_lock keeps its binding, and so the peer, in place
  * (the peer's teardown unbinds under it); the event goes in under the
  * receiver's pending_lock alone. So two domains' sends share no lock unless
- * one sends to the other.
+ * one sends to the other. A peer end that a hypervisor backend owns is not
+ * raised: the backend is called with no lock held (it takes its own, above
+ * evtchn_lock), the peer pinned meanwhile so that its table, and what its
+ * teardown frees after the table, stay.
  */
 int evtchn_send(struct xen_dom *x, uint32_t port)
 {
     evtchn_xen_notify_fn notify = NULL;
+    struct xen_dom *to = x, *pinned = NULL;
+    uint32_t to_port = port;
     spin_lock(&x->evtchn_lock);
     int rc = 0;
-    if (!port_valid(x, port)) {
-        rc = -EINVAL;
+    if (!port_valid(x, port) || chan(x, port)->backend) {
+        rc = -EINVAL; /* Xen: a guest cannot send on a Xen-attached channel */
     } else {
         struct evtchn *c = chan(x, port);
         switch (c->state) {
         case ECS_INTERDOMAIN:
-            deliver(c->remote, c->remote_port);
+            if (!chan(c->remote, c->remote_port)->backend) {
+                deliver(c->remote, c->remote_port);
+                break;
+            }
+            to = pinned = c->remote;
+            to_port = c->remote_port;
+            notify = evtchn_backend_fn(chan(to, to_port)->backend);
+            pin(pinned);
             break;
         case ECS_IPI:
             deliver(x, port);
@@ -633,7 +653,9 @@ int evtchn_send(struct xen_dom *x, uint32_t port)
     spin_unlock(&x->evtchn_lock);
     /* Outside the lock: the backend may raise events itself. */
     if (notify)
-        notify(x->d, port);
+        notify(to->d, to_port);
+    if (pinned)
+        unpin(pinned);
     return rc;
 }
 

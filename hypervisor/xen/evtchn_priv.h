@@ -32,7 +32,10 @@ struct evtchn {
     uint32_t remote_port; /* INTERDOMAIN: the peer's port; VIRQ: the virq */
     uint8_t state;
     uint8_t notify_vcpu;
-    uint8_t priority; /* FIFO queue of the next link */
+    unsigned int priority : 4; /* FIFO queue of the next link */
+    /* UNBOUND or INTERDOMAIN: the hypervisor backend this end belongs to
+     * (evtchn_xen.c's number for it), 0 = the guest's own. */
+    unsigned int backend : 4;
     /* FIFO ABI. The queue the port was last linked on survives the port being
      * freed and reused: the guest may still hold it linked there. */
     unsigned int last_vcpu : 3;
@@ -41,7 +44,8 @@ struct evtchn {
 };
 _Static_assert(sizeof(struct evtchn) == 16, "a bucket of 64 ports fills 1 KiB");
 _Static_assert(XEN_DOM_MAX_VCPUS <= 8 && EVTCHN_FIFO_MAX_QUEUES <= 16,
-               "last_vcpu and last_priority fit their bits");
+               "last_vcpu, priority and last_priority fit their bits");
+#define EVTCHN_MAX_BACKENDS 15 /* what `backend` can name */
 
 /* The bucket holding `port`, NULL if it was never allocated. */
 static inline struct evtchn *evtchn_bucket(const struct xen_dom *x, uint32_t port)
@@ -93,6 +97,22 @@ void evtchn_unlock_table(struct xen_dom *x);
 int evtchn_get_free_port(struct xen_dom *x, uint32_t *out);
 /* That port, now in use in `state`, its events for `vcpu`. Table locked. */
 struct evtchn *evtchn_take_port(struct xen_dom *x, uint32_t port, uint8_t state, uint32_t vcpu);
+/* Raise `port` of x holding only x's pending_lock (whatever evtchn_lock). */
+void evtchn_deliver(struct xen_dom *x, uint32_t port);
+/* x's evtchn_lock and, if `port` is bound to another domain, that one's, in
+ * the lock order; returns that peer (NULL if none) for the unlock. */
+struct xen_dom *evtchn_lock_with_peer(struct xen_dom *x, uint32_t port);
+void evtchn_unlock_with_peer(struct xen_dom *x, struct xen_dom *r);
+/* Unbind and free a port in use, with the locks evtchn_lock_with_peer took. */
+void evtchn_unbind_locked(struct xen_dom *x, uint32_t port);
+
+/* A hypervisor backend's function by its number (evtchn_xen.c). */
+evtchn_xen_notify_fn evtchn_backend_fn(unsigned int n);
+/* Ports a reset keeps and the guest may not close: the hypervisor's. */
+static inline bool evtchn_hypervisor_owned(const struct evtchn *c)
+{
+    return c->state == ECS_XEN || c->backend;
+}
 
 /* FIFO delivery (evtchn_fifo.c), used once x->fifo is set. */
 void evtchn_fifo_set_pending(struct xen_dom *x, uint32_t port);

@@ -61,6 +61,21 @@ int evtchn_unmask(struct xen_dom *x, uint32_t port);
 int evtchn_reset(struct xen_dom *caller, uint16_t dom);
 int evtchn_xen_port(struct xen_dom *x, evtchn_xen_notify_fn notify, uint32_t *port);
 void evtchn_raise(struct xen_dom *x, uint32_t port); /* hypervisor-originated */
+/* A hypervisor backend's end of a channel to another domain (Xen's
+ * alloc_unbound_xen_event_channel: the vPL011's ring of vuart_op): a port
+ * of x, unbound, that domain `remote` may bind with bind_interdomain like
+ * one from alloc_unbound. Once bound, the peer's sends call notify(x's
+ * domain, port) from the sender's hypercall, no lock held, instead of
+ * raising the port in x; evtchn_notify_peer() raises the peer's end (nothing
+ * while unbound). x itself may neither send on it nor close it (-EINVAL, as
+ * Xen), a reset keeps it, and x's teardown closes it; the peer may close its
+ * end and bind again. At most 15 distinct `notify` functions exist (then
+ * -ENOSPC). 0, -ENOSPC, -ENOMEM, -ESRCH (x dying). */
+int evtchn_alloc_backend_port(struct xen_dom *x, uint16_t remote, evtchn_xen_notify_fn notify,
+                              uint32_t *port);
+void evtchn_notify_peer(struct xen_dom *x, uint32_t port);
+/* Close a backend's port again (its user failed to set up). */
+void evtchn_free_backend_port(struct xen_dom *x, uint32_t port);
 /* Raise a VIRQ bound on vCPU `vcpu` of x (no-op if unbound). */
 void evtchn_send_virq(struct xen_dom *x, uint32_t virq, uint32_t vcpu);
 /* Raise a global VIRQ (VIRQ_DOM_EXC, ...) in the hardware domain, dom0, if
