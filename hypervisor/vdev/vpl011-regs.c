@@ -1,5 +1,6 @@
 /*
- * vPL011 register model (see vpl011-priv.h). Interrupt semantics, chosen so
+ * vPL011 register model (see vpl011-priv.h); DR and FR in ring mode are
+ * vpl011-ring.c's. Interrupt semantics of Cloison's own UART, chosen so
  * an interrupt-driven guest never stalls and never storms:
  *  - RX: RXIS while the FIFO holds at least the trigger level; RTIS while it
  *    holds anything (the real receive timeout is a few bit times of idle
@@ -46,8 +47,10 @@ bool vpl011_model_rx(struct vpl011_model *m, uint8_t c)
     return true;
 }
 
-static uint32_t rd_dr(struct vpl011_model *m)
+static uint32_t rd_dr(struct vpl011_model *m, struct vpl011_effect *eff)
 {
+    if (m->ring)
+        return vpl011_ring_read_dr(m, eff);
     if (m->rx_count == 0)
         return 0; /* the PL011 returns stale data; zero leaks nothing */
     uint32_t v = m->rx[m->rx_head];
@@ -61,13 +64,17 @@ static uint32_t rd_dr(struct vpl011_model *m)
     return v;
 }
 
-static uint32_t rd_rsr(struct vpl011_model *m)
+static uint32_t rd_rsr(struct vpl011_model *m, struct vpl011_effect *eff)
 {
-    return m->rsr;
+    (void)eff;
+    return m->rsr; /* ring mode: never set (no line, no overrun), as Xen's 0 */
 }
 
-static uint32_t rd_fr(struct vpl011_model *m)
+static uint32_t rd_fr(struct vpl011_model *m, struct vpl011_effect *eff)
 {
+    (void)eff;
+    if (m->ring)
+        return m->fr;
     uint32_t fr = FR_TXFE;
     if (m->rx_count == 0)
         fr |= FR_RXFE;
@@ -76,23 +83,30 @@ static uint32_t rd_fr(struct vpl011_model *m)
     return fr;
 }
 
-static uint32_t rd_imsc(struct vpl011_model *m)
+static uint32_t rd_imsc(struct vpl011_model *m, struct vpl011_effect *eff)
 {
+    (void)eff;
     return m->imsc;
 }
 
-static uint32_t rd_ris(struct vpl011_model *m)
+static uint32_t rd_ris(struct vpl011_model *m, struct vpl011_effect *eff)
 {
+    (void)eff;
     return m->ris;
 }
 
-static uint32_t rd_mis(struct vpl011_model *m)
+static uint32_t rd_mis(struct vpl011_model *m, struct vpl011_effect *eff)
 {
+    (void)eff;
     return m->ris & m->imsc;
 }
 
 static void wr_dr(struct vpl011_model *m, uint32_t v, struct vpl011_effect *eff)
 {
+    if (m->ring) {
+        vpl011_ring_write_dr(m, (uint8_t)v, eff);
+        return;
+    }
     eff->tx = true;
     eff->tx_byte = (uint8_t)v;
     m->ris |= INT_TX; /* sent already: the FIFO is back below the trigger */
@@ -118,7 +132,7 @@ static void wr_icr(struct vpl011_model *m, uint32_t v, struct vpl011_effect *eff
 
 static const struct vpl011_reg {
     uint32_t off;
-    uint32_t (*read)(struct vpl011_model *m);
+    uint32_t (*read)(struct vpl011_model *m, struct vpl011_effect *eff);
     void (*write)(struct vpl011_model *m, uint32_t v, struct vpl011_effect *eff);
 } regs[] = {
     {UARTDR, rd_dr, wr_dr},       {UARTRSR, rd_rsr, wr_ecr}, {UARTFR, rd_fr, NULL},
@@ -134,17 +148,18 @@ static const struct vpl011_reg *find_reg(uint32_t off)
     return NULL;
 }
 
-uint32_t vpl011_model_read(struct vpl011_model *m, uint32_t off)
+uint32_t vpl011_model_read(struct vpl011_model *m, uint32_t off, struct vpl011_effect *eff)
 {
     const struct vpl011_reg *r = find_reg(off);
-    return r && r->read ? r->read(m) : 0;
+    eff->tx = eff->kick = false;
+    return r && r->read ? r->read(m, eff) : 0;
 }
 
 void vpl011_model_write(struct vpl011_model *m, uint32_t off, uint32_t val,
                         struct vpl011_effect *eff)
 {
     const struct vpl011_reg *r = find_reg(off);
-    eff->tx = false;
+    eff->tx = eff->kick = false;
     if (r && r->write)
         r->write(m, val, eff);
 }

@@ -1,11 +1,15 @@
 /*
  * vPL011 device: one register model (vpl011-regs.c) per domain behind a
  * lock, its interrupt line (level SPI 32, high while RIS & IMSC) and its two
- * ends: DR writes go to the domain's console, received bytes come from the
- * console input multiplexer.
+ * ends. Cloison's own UART (a boot domain's `vpl011`): DR writes go to the
+ * domain's console, received bytes come from the console input multiplexer.
+ * With a backend in a domain (vuart_op, vpl011_backend_init): both ends are
+ * the ring in the guest's page; every DR access notifies the backend through
+ * the function the Xen interface registered, and the backend's notification
+ * comes back as vpl011_backend_event().
  *
- * Lock: vpl011.lock (order: cloison/spinlock.h). The console output path is
- * entered only after it is dropped.
+ * Lock: vpl011.lock (order: cloison/spinlock.h). The console output path and
+ * the backend's notification are entered only after it is dropped.
  */
 #include <cloison/assert.h>
 #include <console/console.h>
@@ -31,6 +35,9 @@ struct vpl011 {
     bool line; /* level last given to the vGIC */
     char backlog[VPL011_BACKLOG];
     size_t bl_head, bl_count;
+    /* Ring mode (m.ring set): how to notify the backend, and the port. */
+    vpl011_kick_fn kick;
+    uint32_t port;
 };
 
 /* Move waiting input into the FIFO while it has room; lock held. */
@@ -103,7 +110,7 @@ static enum mmio_result vpl011_mmio(struct vcpu *v, ipa_t ipa, unsigned int size
     if (write) {
         vpl011_model_write(&u->m, word, (uint32_t)*val, &eff);
     } else {
-        uint32_t reg = vpl011_model_read(&u->m, word) >> shift;
+        uint32_t reg = vpl011_model_read(&u->m, word, &eff) >> shift;
         *val = size == 4 ? reg : reg & ((1U << (size * 8)) - 1);
         refill_fifo(u);
     }
@@ -113,6 +120,8 @@ static enum mmio_result vpl011_mmio(struct vcpu *v, ipa_t ipa, unsigned int size
         char c = (char)eff.tx_byte;
         console_guest_write(d, &c, 1);
     }
+    if (eff.kick)
+        u->kick(d, u->port);
     return MMIO_HANDLED;
 }
 
@@ -135,11 +144,45 @@ int vpl011_domain_init(struct domain *d)
     return 0;
 }
 
+int vpl011_backend_init(struct domain *d, struct xencons_interface *ring, vpl011_kick_fn kick,
+                        uint32_t port)
+{
+    if (d->vuart)
+        return -EINVAL; /* Xen's answer to a second INIT */
+    struct vpl011 *u = xzalloc(sizeof(*u));
+    if (!u)
+        return -ENOMEM;
+    u->lock = (spinlock_t)SPINLOCK_INIT;
+    vpl011_model_reset_ring(&u->m, ring);
+    u->kick = kick;
+    u->port = port;
+    int rc = domain_mmio_add(d, VPL011_BASE, VPL011_SIZE, vpl011_mmio, u);
+    if (rc) {
+        xfree(u);
+        return rc;
+    }
+    /* Complete before the backend's notifications can find it. */
+    __atomic_store_n(&d->vuart, u, __ATOMIC_RELEASE);
+    return 0;
+}
+
+void vpl011_backend_event(struct domain *d)
+{
+    struct vpl011 *u = __atomic_load_n(&d->vuart, __ATOMIC_ACQUIRE);
+    if (!u || !u->m.ring)
+        return;
+    uint64_t f = spin_lock_irqsave(&u->lock);
+    vpl011_model_ring_event(&u->m);
+    update_line(d, u);
+    spin_unlock_irqrestore(&u->lock, f);
+}
+
 void vpl011_domain_destroy(struct domain *d)
 {
     if (!d->vuart)
         return;
-    console_input_detach(d); /* no input can arrive after this */
+    if (!d->vuart->m.ring)
+        console_input_detach(d); /* no input can arrive after this */
     domain_mmio_remove(d, vpl011_mmio, d->vuart);
     xfree(d->vuart);
     d->vuart = NULL;
