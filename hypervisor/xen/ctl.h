@@ -51,6 +51,7 @@ int64_t domctl_max_mem(struct vcpu *v, struct xen_domctl *op, struct domain *d, 
 int64_t domctl_setvcpucontext(struct vcpu *v, struct xen_domctl *op, struct domain *d,
                               bool *copyback);
 int64_t domctl_cacheflush(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *copyback);
+int64_t domctl_vuart_op(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *copyback);
 int64_t sysctl_getdomaininfolist(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
 int64_t sysctl_physinfo(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
 int64_t sysctl_cpupool_op(struct vcpu *v, struct xen_sysctl *op, bool *copyback);

@@ -37,6 +37,7 @@ static const domctl_fn domctl_ops[] = {
     [XEN_DOMCTL_setvcpucontext] = domctl_setvcpucontext,
     [XEN_DOMCTL_max_vcpus] = domctl_max_vcpus,
     [XEN_DOMCTL_cacheflush] = domctl_cacheflush,
+    [XEN_DOMCTL_vuart_op] = domctl_vuart_op,
 };
 
 static spinlock_t domctl_lock = SPINLOCK_INIT;

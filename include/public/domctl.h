@@ -21,6 +21,7 @@
 #define XEN_DOMCTL_setvcpucontext 12
 #define XEN_DOMCTL_max_vcpus 15
 #define XEN_DOMCTL_cacheflush 71
+#define XEN_DOMCTL_vuart_op 81
 
 /* The arm part of the domain configuration (4.17: no sve_vl yet). */
 struct xen_arch_domainconfig {
@@ -90,6 +91,22 @@ struct xen_domctl_max_vcpus {
 struct xen_domctl_cacheflush {
     uint64_t start_pfn, nr_pfns;
 };
+/* vuart_op: an emulated SBSA UART whose backend is a domain (xenconsoled),
+ * behind a xencons_interface ring in the guest's page `gfn`. */
+#define XEN_DOMCTL_VUART_OP_INIT 0
+#define XEN_DOMCTL_VUART_TYPE_VPL011 0
+struct xen_domctl_vuart_op {
+    uint32_t cmd;           /* XEN_DOMCTL_VUART_OP_* */
+    uint32_t type;          /* XEN_DOMCTL_VUART_TYPE_* */
+    uint64_t gfn;           /* IN: the ring's page */
+    uint16_t console_domid; /* IN: the backend's domain */
+    uint8_t pad[2];
+    uint32_t evtchn; /* OUT: the guest's port, unbound for console_domid */
+};
+_Static_assert(sizeof(struct xen_domctl_vuart_op) == 24, "vuart_op layout");
+_Static_assert(offsetof(struct xen_domctl_vuart_op, console_domid) == 16, "vuart_op layout");
+_Static_assert(offsetof(struct xen_domctl_vuart_op, evtchn) == 20, "vuart_op layout");
+
 /* setvcpucontext: the vCPU and a guest handle to its vcpu_guest_context. */
 struct xen_domctl_vcpucontext {
     uint32_t vcpu;
@@ -168,6 +185,7 @@ struct xen_domctl {
         struct xen_domctl_max_vcpus max_vcpus;
         struct xen_domctl_cacheflush cacheflush;
         struct xen_domctl_vcpucontext vcpucontext;
+        struct xen_domctl_vuart_op vuart_op;
         uint8_t pad[128];
         uint64_t align; /* the union is 8-aligned: uint64_aligned_t members */
     } u;

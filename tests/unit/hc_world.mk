@@ -11,8 +11,10 @@ HC_WORLD_SRCS := hypervisor/xen/hypercall.c $(sort $(wildcard hypervisor/xen/hc_
     hypervisor/xen/shared_info.c hypervisor/xen/target_domain.c hypervisor/xen/xen_memory.c \
     hypervisor/xen/dom0_console.c hypervisor/xen/wallclock.c \
     hypervisor/core/domain_ram.c hypervisor/core/domain_mmio.c hypervisor/core/foreign_map.c \
+    hypervisor/vdev/vpl011.c hypervisor/vdev/vpl011-regs.c hypervisor/vdev/vpl011-ring.c \
     hypervisor/lib/u64map.c hypervisor/lib/sort.c hypervisor/lib/pfnmap.c hypervisor/lib/string.c \
     tests/unit/fakes/p2m_fake.c tests/unit/fakes/lock_fake.c \
-    tests/unit/fakes/hypercall_fake.c tests/unit/fakes/ctl_fake.c
+    tests/unit/fakes/hypercall_fake.c tests/unit/fakes/ctl_fake.c \
+    tests/unit/fakes/vgic_level_fake.c
 HC_WORLD_CFLAGS := -Itests/unit/fakes/arch -DCLOISON_VERSION='"host"' -include tests/unit/lib_rename.h \
     -Dstrlcpy=lib_strlcpy

@@ -12,6 +12,7 @@
 #include <core/foreign_map.h>
 #include <core/sched.h>
 #include <core/vcpu.h>
+#include <vdev/vpl011.h>
 #include <xen/dom0_console.h>
 #include <xen/evtchn.h>
 #include <xen/grant.h>
@@ -177,6 +178,7 @@ void fake_domain_free(struct domain *d)
     }
     gnttab_domain_destroy(d);
     dom0_console_destroy(d);
+    vpl011_domain_destroy(d); /* after the Xen part, as composed */
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         free(d->vcpus[i]);
     foreign_domain_destroy(d);
@@ -200,6 +202,8 @@ void fake_world_reset(void)
     memset(fake_upcalls, 0, sizeof(fake_upcalls));
     memset(&fake_ctl, 0, sizeof(fake_ctl));
     memset(fake_con_len, 0, sizeof(fake_con_len));
+    memset(fake_spi_level, 0, sizeof(fake_spi_level));
+    memset(fake_spi_changes, 0, sizeof(fake_spi_changes));
     fake_now = 0;
 }
 

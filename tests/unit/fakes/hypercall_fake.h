@@ -85,6 +85,10 @@ struct fake_ctl {
     unsigned int icache_flushes;
 };
 extern struct fake_ctl fake_ctl;
+/* fakes/vgic_level_fake.c: interrupt lines of emulated devices (the vPL011
+ * of vuart_op), by domain and INTID below 64, and how often any changed. */
+extern bool fake_spi_level[FAKE_P2M_DOMS][64];
+extern unsigned int fake_spi_changes[FAKE_P2M_DOMS];
 
 /* Type bytes to the domain attached to the console input (dom0 with the Xen
  * interface, through xen/dom0_console.c); returns how many it took. */
