@@ -586,9 +586,10 @@ int evtchn_bind_vcpu(struct xen_dom *x, uint32_t port, uint32_t vcpu)
     int rc = -EINVAL;
     if (port_valid(x, port)) {
         struct evtchn *c = chan(x, port);
-        /* Per-vCPU VIRQs and IPIs stay where they were bound. */
-        bool movable = c->state == ECS_UNBOUND || c->state == ECS_INTERDOMAIN ||
-                       c->state == ECS_XEN ||
+        /* Per-vCPU VIRQs and IPIs stay where they were bound; a backend's
+         * end is not the guest's to move (Xen: Xen-attached, -EINVAL). */
+        bool movable = (c->state == ECS_UNBOUND && !c->backend) ||
+                       (c->state == ECS_INTERDOMAIN && !c->backend) || c->state == ECS_XEN ||
                        (c->state == ECS_VIRQ && virq_is_global(c->remote_port));
         if (movable) {
             c->notify_vcpu = (uint8_t)vcpu;
@@ -697,6 +698,8 @@ int evtchn_status(struct xen_dom *caller, struct evtchn_status *st)
         rc = -ESRCH;
     else if (!port_valid(x, st->port))
         rc = -EINVAL;
+    else if (chan(x, st->port)->backend)
+        rc = -EACCES; /* Xen: nobody's business, the state of a Xen-attached end */
     else
         status_locked(x, st);
     spin_unlock(&x->evtchn_lock);

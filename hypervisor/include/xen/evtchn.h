@@ -67,8 +67,9 @@ void evtchn_raise(struct xen_dom *x, uint32_t port); /* hypervisor-originated */
  * one from alloc_unbound. Once bound, the peer's sends call notify(x's
  * domain, port) from the sender's hypercall, no lock held, instead of
  * raising the port in x; evtchn_notify_peer() raises the peer's end (nothing
- * while unbound). x itself may neither send on it nor close it (-EINVAL, as
- * Xen), a reset keeps it, and x's teardown closes it; the peer may close its
+ * while unbound). x itself may neither send on it, close it nor move it to
+ * another vCPU (-EINVAL, as Xen), EVTCHNOP_status of it is -EACCES for
+ * anyone (Xen's), a reset keeps it, and x's teardown closes it; the peer may close its
  * end and bind again. At most 15 distinct `notify` functions exist (then
  * -ENOSPC). 0, -ENOSPC, -ENOMEM, -ESRCH (x dying). */
 int evtchn_alloc_backend_port(struct xen_dom *x, uint16_t remote, evtchn_xen_notify_fn notify,
