@@ -181,7 +181,7 @@ VIRTIO_MODULES = ["drivers/virtio/virtio_ring.ko", "drivers/virtio/virtio.ko",
                   "drivers/virtio/virtio_pci_legacy_dev.ko", "drivers/virtio/virtio_pci.ko",
                   "drivers/block/virtio_blk.ko"]
 # Static arm64 programs from tests/dom0 (build/dom0/<name>), as /bin/<name with - for _>.
-DOM0_TOOLS = ["xen_foreign", "xen_ctl", "xen_mkdom"]
+DOM0_TOOLS = ["xen_foreign", "xen_ctl", "xen_mkdom", "xen_vuart"]
 # dom0's Xen drivers (cloison.xenmods hook): privcmd first, xenfs uses it.
 XEN_MODULES = ["drivers/xen/xen-privcmd.ko", "drivers/xen/xen-evtchn.ko",
                "drivers/xen/xen-gntdev.ko", "drivers/xen/xenfs/xenfs.ko"]
