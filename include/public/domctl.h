@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "xen.h"
 
 #define XEN_DOMCTL_INTERFACE_VERSION 0x00000015
 
@@ -17,11 +18,21 @@
 #define XEN_DOMCTL_pausedomain 3
 #define XEN_DOMCTL_unpausedomain 4
 #define XEN_DOMCTL_getdomaininfo 5
+#define XEN_DOMCTL_setvcpuaffinity 9
 #define XEN_DOMCTL_max_mem 11
 #define XEN_DOMCTL_setvcpucontext 12
+#define XEN_DOMCTL_getvcpuinfo 14
 #define XEN_DOMCTL_max_vcpus 15
+#define XEN_DOMCTL_scheduler_op 16
+#define XEN_DOMCTL_setdomainhandle 17
+#define XEN_DOMCTL_getvcpuaffinity 25
+#define XEN_DOMCTL_set_address_size 35
+#define XEN_DOMCTL_get_address_size 36
+#define XEN_DOMCTL_setnodeaffinity 68
 #define XEN_DOMCTL_cacheflush 71
 #define XEN_DOMCTL_vuart_op 81
+#define XEN_DOMCTL_get_paging_mempool_size 85
+#define XEN_DOMCTL_set_paging_mempool_size 86
 
 /* The arm part of the domain configuration (4.17: no sve_vl yet). */
 struct xen_arch_domainconfig {
@@ -173,6 +184,76 @@ _Static_assert(offsetof(struct xen_domctl_getdomaininfo, gpaddr_bits) == 96,
 _Static_assert(offsetof(struct xen_domctl_getdomaininfo, arch_config) == 104,
                "getdomaininfo layout");
 
+/* getvcpuinfo (14): one vCPU's state; vcpu IN, the rest OUT. */
+struct xen_domctl_getvcpuinfo {
+    uint32_t vcpu;
+    uint8_t online;  /* not down */
+    uint8_t blocked; /* waiting for an event */
+    uint8_t running; /* on a pCPU now */
+    uint8_t pad;
+    uint64_t cpu_time; /* ns run */
+    uint32_t cpu;      /* the pCPU it is on */
+    uint32_t pad2;
+};
+_Static_assert(sizeof(struct xen_domctl_getvcpuinfo) == 24, "getvcpuinfo layout");
+_Static_assert(offsetof(struct xen_domctl_getvcpuinfo, cpu_time) == 8, "getvcpuinfo layout");
+_Static_assert(offsetof(struct xen_domctl_getvcpuinfo, cpu) == 16, "getvcpuinfo layout");
+
+/* setvcpuaffinity (9) / getvcpuaffinity (25): a vCPU's hard and soft maps. */
+#define XEN_VCPUAFFINITY_HARD (1u << 0)
+#define XEN_VCPUAFFINITY_SOFT (1u << 1)
+#define XEN_VCPUAFFINITY_FORCE (1u << 2)
+struct xen_domctl_vcpuaffinity {
+    uint32_t vcpu;
+    uint32_t flags; /* XEN_VCPUAFFINITY_* */
+    struct xenctl_bitmap cpumap_hard;
+    struct xenctl_bitmap cpumap_soft;
+};
+_Static_assert(sizeof(struct xen_domctl_vcpuaffinity) == 40, "vcpuaffinity layout");
+_Static_assert(offsetof(struct xen_domctl_vcpuaffinity, cpumap_soft) == 24, "vcpuaffinity layout");
+
+/* scheduler_op (16): a domain's parameters under its pool's scheduler. */
+#define XEN_DOMCTL_SCHEDOP_putinfo 0
+#define XEN_DOMCTL_SCHEDOP_getinfo 1
+#define XEN_DOMCTL_SCHEDOP_putvcpuinfo 2
+#define XEN_DOMCTL_SCHEDOP_getvcpuinfo 3
+struct xen_domctl_sched_credit2 {
+    uint16_t weight;
+    uint16_t cap; /* % of one pCPU, 0 = none */
+};
+struct xen_domctl_scheduler_op {
+    uint32_t sched_id; /* XEN_SCHEDULER_* (sysctl.h) */
+    uint32_t cmd;      /* XEN_DOMCTL_SCHEDOP_* */
+    union {
+        struct xen_domctl_sched_credit2 credit2;
+        uint8_t pad[16]; /* rtds: 12 bytes; per-vCPU ops: a handle and a count */
+        uint64_t align;
+    } u;
+};
+_Static_assert(sizeof(struct xen_domctl_scheduler_op) == 24, "domctl scheduler_op layout");
+_Static_assert(offsetof(struct xen_domctl_scheduler_op, u) == 8, "domctl scheduler_op layout");
+
+/* setdomainhandle (17): the toolstack's 16-byte handle (the domain's UUID). */
+struct xen_domctl_setdomainhandle {
+    uint8_t handle[16];
+};
+
+/* setnodeaffinity (68): the NUMA nodes the domain's memory should come from. */
+struct xen_domctl_nodeaffinity {
+    struct xenctl_bitmap nodemap;
+};
+_Static_assert(sizeof(struct xen_domctl_nodeaffinity) == 16, "nodeaffinity layout");
+
+/* set_address_size (35) / get_address_size (36): 64 (AArch64) or 32. */
+struct xen_domctl_address_size {
+    uint32_t size;
+};
+
+/* get/set_paging_mempool_size (85/86): bytes of the domain's stage-2 pool. */
+struct xen_domctl_paging_mempool {
+    uint64_t size;
+};
+
 struct xen_domctl {
     uint32_t cmd;
     uint32_t interface_version; /* XEN_DOMCTL_INTERFACE_VERSION */
@@ -186,6 +267,13 @@ struct xen_domctl {
         struct xen_domctl_cacheflush cacheflush;
         struct xen_domctl_vcpucontext vcpucontext;
         struct xen_domctl_vuart_op vuart_op;
+        struct xen_domctl_getvcpuinfo getvcpuinfo;
+        struct xen_domctl_vcpuaffinity vcpuaffinity;
+        struct xen_domctl_scheduler_op scheduler_op;
+        struct xen_domctl_setdomainhandle setdomainhandle;
+        struct xen_domctl_nodeaffinity nodeaffinity;
+        struct xen_domctl_address_size address_size;
+        struct xen_domctl_paging_mempool paging_mempool;
         uint8_t pad[128];
         uint64_t align; /* the union is 8-aligned: uint64_aligned_t members */
     } u;

@@ -78,4 +78,28 @@ struct xen_add_to_physmap_batch {
 };
 _Static_assert(sizeof(struct xen_add_to_physmap_batch) == 32, "add_to_physmap_batch layout");
 
+/*
+ * acquire_resource (28): map frames of a resource of another domain at the
+ * caller's GFNs (frame_list IN), or with frame_list NULL and nr_frames 0,
+ * learn the resource's size (nr_frames OUT).
+ */
+#define XENMEM_resource_ioreq_server 0
+#define XENMEM_resource_grant_table 1
+#define XENMEM_resource_vmtrace_buf 2
+#define XENMEM_resource_grant_table_id_shared 0
+#define XENMEM_resource_grant_table_id_status 1
+struct xen_mem_acquire_resource {
+    uint16_t domid;
+    uint16_t type; /* XENMEM_resource_* */
+    uint32_t id;
+    uint32_t nr_frames;
+    uint32_t pad;        /* must be 0 */
+    uint64_t frame;      /* the first frame of the resource wanted */
+    uint64_t frame_list; /* guest handle: xen_pfn_t[nr_frames] */
+};
+_Static_assert(sizeof(struct xen_mem_acquire_resource) == 32, "acquire_resource layout");
+_Static_assert(offsetof(struct xen_mem_acquire_resource, frame) == 16, "acquire_resource layout");
+_Static_assert(offsetof(struct xen_mem_acquire_resource, frame_list) == 24,
+               "acquire_resource layout");
+
 #endif

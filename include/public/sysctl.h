@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "xen.h"
 
 #define XEN_SYSCTL_INTERFACE_VERSION 0x00000015
 
@@ -16,15 +17,11 @@
 #define XEN_SYSCTL_physinfo 3
 #define XEN_SYSCTL_sched_id 4
 #define XEN_SYSCTL_getdomaininfolist 6
+#define XEN_SYSCTL_cputopoinfo 16
+#define XEN_SYSCTL_numainfo 17
 #define XEN_SYSCTL_cpupool_op 18
-
-/* A CPU or node bitmap in guest memory: bit i of byte i / 8, LSB first. */
-struct xenctl_bitmap {
-    uint64_t bitmap; /* guest handle: uint8_t array */
-    uint32_t nr_bits;
-    uint32_t pad;
-};
-_Static_assert(sizeof(struct xenctl_bitmap) == 16, "xenctl_bitmap layout");
+#define XEN_SYSCTL_scheduler_op 19
+#define XEN_SYSCTL_pcitopoinfo 22
 
 struct xen_sysctl_readconsole {
     uint8_t clear;       /* IN: drop what was read */
@@ -124,6 +121,64 @@ _Static_assert(sizeof(struct xen_sysctl_cpupool_op) == 40, "cpupool_op layout");
 _Static_assert(offsetof(struct xen_sysctl_cpupool_op, n_dom) == 20, "cpupool_op layout");
 _Static_assert(offsetof(struct xen_sysctl_cpupool_op, cpumap) == 24, "cpupool_op layout");
 
+/* cputopoinfo: one entry per CPU; ~0 in every field for an absent one. */
+#define XEN_INVALID_CORE_ID (~0u)
+#define XEN_INVALID_SOCKET_ID (~0u)
+#define XEN_INVALID_NODE_ID (~0u)
+struct xen_sysctl_cputopo {
+    uint32_t core;
+    uint32_t socket;
+    uint32_t node;
+};
+_Static_assert(sizeof(struct xen_sysctl_cputopo) == 12, "cputopo layout");
+
+struct xen_sysctl_cputopoinfo {
+    uint32_t num_cpus; /* IN: entries the array holds; OUT: CPUs the host has */
+    uint32_t pad;
+    uint64_t cputopo; /* guest handle: xen_sysctl_cputopo array, NULL = count only */
+};
+_Static_assert(sizeof(struct xen_sysctl_cputopoinfo) == 16, "cputopoinfo layout");
+
+/* numainfo: per node its memory (bytes) and an n x n distance matrix. */
+#define XEN_INVALID_MEM_SZ (~0ULL)
+#define XEN_INVALID_NODE_DIST (~0u)
+struct xen_sysctl_meminfo {
+    uint64_t memsize;
+    uint64_t memfree;
+};
+_Static_assert(sizeof(struct xen_sysctl_meminfo) == 16, "meminfo layout");
+
+struct xen_sysctl_numainfo {
+    uint32_t num_nodes; /* IN: nodes the arrays hold; OUT: nodes the host has */
+    uint32_t pad;
+    uint64_t meminfo;  /* guest handle: xen_sysctl_meminfo array */
+    uint64_t distance; /* guest handle: uint32_t[num_nodes * num_nodes] */
+};
+_Static_assert(sizeof(struct xen_sysctl_numainfo) == 24, "numainfo layout");
+_Static_assert(offsetof(struct xen_sysctl_numainfo, distance) == 16, "numainfo layout");
+
+/* scheduler_op: a pool's scheduler-wide parameters (credit2: the rate limit). */
+#define XEN_SYSCTL_SCHEDOP_putinfo 0
+#define XEN_SYSCTL_SCHEDOP_getinfo 1
+#define XEN_SYSCTL_SCHED_RATELIMIT_MAX 500000
+#define XEN_SYSCTL_SCHED_RATELIMIT_MIN 100
+struct xen_sysctl_credit2_schedule {
+    uint32_t ratelimit_us;
+};
+struct xen_sysctl_scheduler_op {
+    uint32_t cpupool_id;
+    uint32_t sched_id; /* XEN_SCHEDULER_* */
+    uint32_t cmd;      /* XEN_SYSCTL_SCHEDOP_* */
+    uint32_t pad;
+    union {
+        struct xen_sysctl_credit2_schedule sched_credit2;
+        uint8_t pad[16]; /* credit's is 12 bytes, arinc653's a handle */
+        uint64_t align;
+    } u;
+};
+_Static_assert(sizeof(struct xen_sysctl_scheduler_op) == 32, "sysctl scheduler_op layout");
+_Static_assert(offsetof(struct xen_sysctl_scheduler_op, u) == 16, "sysctl scheduler_op layout");
+
 struct xen_sysctl {
     uint32_t cmd;
     uint32_t interface_version; /* XEN_SYSCTL_INTERFACE_VERSION */
@@ -133,6 +188,9 @@ struct xen_sysctl {
         struct xen_sysctl_sched_id sched_id;
         struct xen_sysctl_getdomaininfolist getdomaininfolist;
         struct xen_sysctl_cpupool_op cpupool_op;
+        struct xen_sysctl_cputopoinfo cputopoinfo;
+        struct xen_sysctl_numainfo numainfo;
+        struct xen_sysctl_scheduler_op scheduler_op;
         uint8_t pad[128];
     } u;
 };

@@ -44,6 +44,15 @@ typedef uint16_t domid_t;
 #define DOMID_XEN 0x7FF2
 #define DOMID_INVALID 0x7FF4
 
+/* A CPU or node bitmap in guest memory (domctl, sysctl): bit i of byte
+ * i / 8, LSB first. */
+struct xenctl_bitmap {
+    uint64_t bitmap; /* guest handle: uint8_t array */
+    uint32_t nr_bits;
+    uint32_t pad;
+};
+_Static_assert(sizeof(struct xenctl_bitmap) == 16, "xenctl_bitmap layout");
+
 /* One call of a multicall (13): results are written back into `result`. */
 struct multicall_entry {
     uint64_t op;
