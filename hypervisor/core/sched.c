@@ -5,6 +5,14 @@
  * are not its current one. Only the owning pCPU switches vCPU state in and
  * out (context_load/save); other pCPUs change a vCPU's scheduling state
  * under the owner's runq_lock and then kick the owner with an SGI.
+ *
+ * Migration (hard affinity): a vCPU changes pCPU only while no pCPU has it
+ * loaded, under the run-queue locks of both pCPUs (lower id first), so its
+ * owner is always the pCPU whose lock its state is under. Whoever takes a
+ * vCPU's lock re-reads v->pcpu once holding it (vcpu_lock()). A vCPU loaded
+ * when its move is asked for is marked (move_to) and left to its pCPU, which
+ * moves it in the switch-out after saving it, before it clears `loaded`; a
+ * marked vCPU is never picked again nor queued where it is.
  */
 #include <cloison/assert.h>
 #include <cloison/arch.h>
@@ -22,6 +30,8 @@
 void return_to_guest(struct guest_regs *regs) __noreturn;
 
 #define SCHED_MAX_ENTRY_HOOKS 4
+
+#define NO_MOVE (-1)
 
 static struct timer slice_timers[MAX_PCPUS];
 static struct guest_regs idle_regs[MAX_PCPUS]; /* trap frame target while idle */
@@ -70,17 +80,52 @@ void sched_init_cpu(unsigned int cpu)
     pcpus[cpu].cur_regs = &idle_regs[cpu];
 }
 
+uint64_t sched_online_mask(void)
+{
+    uint64_t m = 0;
+    for (unsigned int c = 0; c < nr_pcpus; c++)
+        if (__atomic_load_n(&pcpus[c].online, __ATOMIC_ACQUIRE))
+            m |= 1ULL << c;
+    return m;
+}
+
+/* The least-loaded online pCPU of mask (of all online ones if none is in
+ * it); placement_lock held. */
+static unsigned int least_loaded(uint64_t mask)
+{
+    ASSERT_HELD(&placement_lock);
+    uint64_t online = sched_online_mask();
+    if (!(mask & online))
+        mask = online;
+    int best = -1;
+    for (unsigned int c = 0; c < nr_pcpus; c++)
+        if ((mask & online & (1ULL << c)) && (best < 0 || pcpus[c].nr_vcpus < pcpus[best].nr_vcpus))
+            best = (int)c;
+    return best < 0 ? 0 : (unsigned int)best;
+}
+
 void sched_add_vcpu(struct vcpu *v)
 {
     spin_lock(&placement_lock);
-    unsigned int best = 0;
-    for (unsigned int c = 1; c < nr_pcpus; c++)
-        if (pcpus[c].online && pcpus[c].nr_vcpus < pcpus[best].nr_vcpus)
-            best = c;
+    unsigned int best = least_loaded(v->hard_affinity);
     v->pcpu = best;
     v->placed = true;
     __atomic_fetch_add(&pcpus[best].nr_vcpus, 1, __ATOMIC_RELAXED);
     spin_unlock(&placement_lock);
+}
+
+/* Lock the run queue v is on: v->pcpu read again under the lock, since a
+ * migration changes it holding both pCPUs' locks. Returns the pCPU. */
+static struct pcpu *vcpu_lock(struct vcpu *v, uint64_t *flags)
+{
+    for (;;) {
+        unsigned int c = __atomic_load_n(&v->pcpu, __ATOMIC_ACQUIRE);
+        struct pcpu *p = &pcpus[c];
+        *flags = spin_lock_irqsave(&p->runq_lock);
+        if (v->pcpu == c)
+            return p;
+        spin_unlock_irqrestore(&p->runq_lock, *flags);
+    }
 }
 
 /* runq_lock of v's pCPU held */
@@ -88,7 +133,8 @@ static void enqueue(struct pcpu *p, struct vcpu *v)
 {
     ASSERT_HELD(&p->runq_lock);
     ASSERT(p == &pcpus[v->pcpu] && v->state == VCPU_RUNNABLE); /* invariant at the top */
-    if (v->on_runq || p->current == v)
+    /* A vCPU on its way to another pCPU is queued there by its move. */
+    if (v->on_runq || p->current == v || v->move_to != NO_MOVE)
         return;
     v->runq_next = NULL;
     if (p->runq_tail)
@@ -112,6 +158,27 @@ static struct vcpu *dequeue(struct pcpu *p)
     return v;
 }
 
+/* Take v off p's run queue if it is on it (runq_lock held). */
+static void runq_remove(struct pcpu *p, struct vcpu *v)
+{
+    ASSERT_HELD(&p->runq_lock);
+    if (!v->on_runq)
+        return;
+    struct vcpu **pp = &p->runq_head;
+    struct vcpu *prev = NULL;
+    while (*pp && *pp != v) {
+        prev = *pp;
+        pp = &(*pp)->runq_next;
+    }
+    if (*pp) {
+        *pp = v->runq_next;
+        if (p->runq_tail == v)
+            p->runq_tail = prev;
+    }
+    v->on_runq = false;
+    v->runq_next = NULL;
+}
+
 void sched_resched_cpu(unsigned int cpu)
 {
     pcpus[cpu].need_resched = true;
@@ -121,8 +188,8 @@ void sched_resched_cpu(unsigned int cpu)
 
 void vcpu_wake(struct vcpu *v)
 {
-    struct pcpu *p = &pcpus[v->pcpu];
-    uint64_t f = spin_lock_irqsave(&p->runq_lock);
+    uint64_t f;
+    struct pcpu *p = vcpu_lock(v, &f);
     bool woke = false;
     if (v->state == VCPU_BLOCKED || v->state == VCPU_OFF) {
         v->state = VCPU_RUNNABLE;
@@ -130,9 +197,10 @@ void vcpu_wake(struct vcpu *v)
     }
     if (v->state == VCPU_RUNNABLE && !v->paused)
         enqueue(p, v);
+    bool resched = woke || p->current == v;
     spin_unlock_irqrestore(&p->runq_lock, f);
-    if (woke || p->current == v)
-        sched_resched_cpu(v->pcpu);
+    if (resched)
+        sched_resched_cpu(p->id);
 }
 
 void vcpu_kick(struct vcpu *v)
@@ -144,8 +212,8 @@ void vcpu_kick(struct vcpu *v)
      * could be woken by another kick and CPU_OFF itself meanwhile, and this
      * kick would then take it from OFF to RUNNABLE, starting it again
      * without a CPU_ON. */
-    struct pcpu *p = &pcpus[v->pcpu];
-    uint64_t f = spin_lock_irqsave(&p->runq_lock);
+    uint64_t f;
+    struct pcpu *p = vcpu_lock(v, &f);
     enum vcpu_state state = v->state;
     if (state == VCPU_BLOCKED) {
         v->state = VCPU_RUNNABLE;
@@ -154,17 +222,19 @@ void vcpu_kick(struct vcpu *v)
     }
     spin_unlock_irqrestore(&p->runq_lock, f);
 
+    /* p: where v was while locked; had it moved since, its move queued it
+     * (or found it blocked) and kicked its new pCPU. */
     if (state == VCPU_BLOCKED)
-        sched_resched_cpu(v->pcpu);
-    else if (state == VCPU_RUNNABLE && v->pcpu != this_cpu_id())
-        irqchip_send_sgi(v->pcpu, IRQ_SGI_KICK); /* make it exit and see new interrupts */
+        sched_resched_cpu(p->id);
+    else if (state == VCPU_RUNNABLE && p->id != this_cpu_id())
+        irqchip_send_sgi(p->id, IRQ_SGI_KICK); /* make it exit and see new interrupts */
     /* A runnable vCPU of this pCPU sees new interrupts at its next entry. */
 }
 
 void vcpu_block(struct vcpu *v)
 {
-    struct pcpu *p = &pcpus[v->pcpu];
-    uint64_t f = spin_lock_irqsave(&p->runq_lock);
+    uint64_t f;
+    struct pcpu *p = vcpu_lock(v, &f);
     /* Checked under the lock: an injection after this point takes the same
      * lock in vcpu_kick and finds the vCPU BLOCKED. */
     if (v->state == VCPU_RUNNABLE && !vops.irq_pending(v))
@@ -180,12 +250,12 @@ void vcpu_yield(struct vcpu *v)
 
 void vcpu_stop(struct vcpu *v)
 {
-    struct pcpu *p = &pcpus[v->pcpu];
-    uint64_t f = spin_lock_irqsave(&p->runq_lock);
+    uint64_t f;
+    struct pcpu *p = vcpu_lock(v, &f);
     if (v->state != VCPU_DEAD)
         v->state = VCPU_OFF;
     spin_unlock_irqrestore(&p->runq_lock, f);
-    sched_resched_cpu(v->pcpu);
+    sched_resched_cpu(p->id);
 }
 
 /*
@@ -198,8 +268,8 @@ void vcpu_stop(struct vcpu *v)
  */
 int vcpu_start(struct vcpu *v, uint64_t pc, uint64_t x0)
 {
-    struct pcpu *p = &pcpus[v->pcpu];
-    uint64_t f = spin_lock_irqsave(&p->runq_lock);
+    uint64_t f;
+    struct pcpu *p = vcpu_lock(v, &f);
     int rc = 0;
     if (v->state != VCPU_OFF) {
         rc = v->start_pending ? -EBUSY : -EEXIST;
@@ -213,61 +283,163 @@ int vcpu_start(struct vcpu *v, uint64_t pc, uint64_t x0)
     }
     spin_unlock_irqrestore(&p->runq_lock, f);
     if (!rc)
-        sched_resched_cpu(v->pcpu);
+        sched_resched_cpu(p->id);
     return rc;
 }
 
 void sched_kill_vcpu(struct vcpu *v)
 {
-    struct pcpu *p = &pcpus[v->pcpu];
-    uint64_t f = spin_lock_irqsave(&p->runq_lock);
+    uint64_t f;
+    struct pcpu *p = vcpu_lock(v, &f);
     v->state = VCPU_DEAD;
     v->start_pending = false;
-    if (v->on_runq) { /* unlink */
-        struct vcpu **pp = &p->runq_head;
-        struct vcpu *prev = NULL;
-        while (*pp && *pp != v) {
-            prev = *pp;
-            pp = &(*pp)->runq_next;
-        }
-        if (*pp) {
-            *pp = v->runq_next;
-            if (p->runq_tail == v)
-                p->runq_tail = prev;
-        }
-        v->on_runq = false;
-    }
+    v->move_to = NO_MOVE; /* a dead vCPU stays where it is */
+    runq_remove(p, v);
     spin_unlock_irqrestore(&p->runq_lock, f);
     /* Killed, not just cancelled: a trap still running on v's pCPU (a CNTP
      * write) or its switch-out (a BLOCKED prev) may try to arm them again,
      * and must find them dead. The reaper waits for their callbacks. */
     timer_kill(&v->vtimer_wake);
     timer_kill(&v->ptimer.timer); /* the emulated EL1 physical timer (vptimer.c) */
-    sched_resched_cpu(v->pcpu);
+    sched_resched_cpu(p->id);
+}
+
+/* Both pCPUs' run-queue locks, the lower id first (cloison/spinlock.h). */
+static uint64_t lock_two(unsigned int a, unsigned int b)
+{
+    uint64_t f = spin_lock_irqsave(&pcpus[MIN(a, b)].runq_lock);
+    if (a != b)
+        spin_lock(&pcpus[MAX(a, b)].runq_lock);
+    return f;
+}
+
+static void unlock_two(unsigned int a, unsigned int b, uint64_t f)
+{
+    if (a != b)
+        spin_unlock(&pcpus[MAX(a, b)].runq_lock);
+    spin_unlock_irqrestore(&pcpus[MIN(a, b)].runq_lock, f);
+}
+
+/* v, loaded nowhere, goes from pCPU `from` to `to` (both locks held): off
+ * from's queue, onto to's if it may run. Its next load flushes that pCPU's
+ * TLB of its VMID: the guest's local invalidations reached only the pCPUs
+ * it ran on. */
+static void move_locked(struct vcpu *v, unsigned int from, unsigned int to)
+{
+    ASSERT_HELD(&pcpus[from].runq_lock);
+    ASSERT_HELD(&pcpus[to].runq_lock);
+    runq_remove(&pcpus[from], v);
+    v->move_to = NO_MOVE;
+    if (from != to) {
+        __atomic_store_n(&v->pcpu, to, __ATOMIC_RELEASE);
+        v->tlb_stale = true;
+        __atomic_fetch_sub(&pcpus[from].nr_vcpus, 1, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&pcpus[to].nr_vcpus, 1, __ATOMIC_RELAXED);
+    }
+    if (v->state == VCPU_RUNNABLE && !v->paused)
+        enqueue(&pcpus[to], v);
+}
+
+/*
+ * The switch-out of prev, marked to move, on its pCPU p: it is saved; move
+ * it and only then clear `loaded` (under both locks, so the new pCPU cannot
+ * pick it before). A kill since it was marked cancelled the move; prev is
+ * not touched after `loaded` is clear unless it is alive, which it stays
+ * while p's lock is held (the kill takes it).
+ */
+static void finish_move(struct pcpu *p, struct vcpu *prev)
+{
+    int to = __atomic_load_n(&prev->move_to, __ATOMIC_ACQUIRE);
+    if (to == NO_MOVE) { /* killed meanwhile */
+        __atomic_store_n(&prev->loaded, false, __ATOMIC_RELEASE);
+        return;
+    }
+    uint64_t f = lock_two(p->id, (unsigned int)to);
+    bool moving = prev->move_to == to && prev->state != VCPU_DEAD;
+    if (!moving)
+        prev->move_to = NO_MOVE;
+    __atomic_store_n(&prev->loaded, false, __ATOMIC_RELEASE);
+    if (moving)
+        move_locked(prev, p->id, (unsigned int)to);
+    unlock_two(p->id, (unsigned int)to, f);
+    if (moving)
+        sched_resched_cpu((unsigned int)to);
+}
+
+/* One attempt to move v off `from`, to `to`: true when done or left to
+ * v's pCPU, false to try again (v moved meanwhile, or is being switched
+ * out right now: a bounded wait). placement_lock held. */
+static bool try_move(struct vcpu *v, unsigned int from, unsigned int to)
+{
+    uint64_t f = lock_two(from, to);
+    struct pcpu *p = &pcpus[from];
+    bool done = true, kick_to = false, kick_from = false;
+    if (v->pcpu != from) {
+        done = false;
+    } else if (v->state == VCPU_DEAD) {
+        /* stays; freed with its domain */
+    } else if (p->current == v) {
+        v->move_to = (int)to; /* its pCPU moves it when it switches it out */
+        p->need_resched = true;
+        kick_from = true;
+    } else if (__atomic_load_n(&v->loaded, __ATOMIC_ACQUIRE)) {
+        done = false; /* picked out, not yet saved */
+    } else {
+        move_locked(v, from, to);
+        kick_to = true;
+    }
+    unlock_two(from, to, f);
+    if (kick_from)
+        sched_resched_cpu(from);
+    if (kick_to)
+        sched_resched_cpu(to);
+    return done;
+}
+
+int sched_set_hard_affinity(struct vcpu *v, uint64_t mask)
+{
+    if (!(mask & sched_online_mask()))
+        return -EINVAL; /* Xen: no online pCPU of the pool in it */
+    spin_lock(&placement_lock);
+    v->hard_affinity = mask;
+    while (v->placed) {
+        unsigned int from = __atomic_load_n(&v->pcpu, __ATOMIC_ACQUIRE);
+        if (mask & (1ULL << from))
+            break; /* where it is may stay */
+        if (try_move(v, from, least_loaded(mask)))
+            break;
+    }
+    spin_unlock(&placement_lock);
+    return 0;
+}
+
+void sched_set_soft_affinity(struct vcpu *v, uint64_t mask)
+{
+    v->soft_affinity = mask; /* kept for the toolstack; placement ignores it */
 }
 
 void sched_pause_vcpu(struct vcpu *v)
 {
-    struct pcpu *p = &pcpus[v->pcpu];
-    uint64_t f = spin_lock_irqsave(&p->runq_lock);
+    uint64_t f;
+    struct pcpu *p = vcpu_lock(v, &f);
     v->paused = true; /* pick() drops it from the queue and switches it out */
     bool running = p->current == v;
     spin_unlock_irqrestore(&p->runq_lock, f);
     if (running)
-        sched_resched_cpu(v->pcpu);
+        sched_resched_cpu(p->id);
 }
 
 void sched_unpause_vcpu(struct vcpu *v)
 {
-    struct pcpu *p = &pcpus[v->pcpu];
-    uint64_t f = spin_lock_irqsave(&p->runq_lock);
+    uint64_t f;
+    struct pcpu *p = vcpu_lock(v, &f);
     v->paused = false;
     bool run = v->state == VCPU_RUNNABLE;
     if (run)
         enqueue(p, v);
     spin_unlock_irqrestore(&p->runq_lock, f);
     if (run)
-        sched_resched_cpu(v->pcpu);
+        sched_resched_cpu(p->id);
 }
 
 void sched_wait_unloaded(struct vcpu *v)
@@ -282,8 +454,8 @@ void sched_wait_unloaded(struct vcpu *v)
 
 void sched_set_online(struct vcpu *v, bool online)
 {
-    struct pcpu *p = &pcpus[v->pcpu];
-    uint64_t f = spin_lock_irqsave(&p->runq_lock);
+    uint64_t f;
+    struct pcpu *p = vcpu_lock(v, &f);
     if (v->state != VCPU_DEAD) {
         v->state = online ? VCPU_RUNNABLE : VCPU_OFF;
         v->start_pending = false;
@@ -304,6 +476,8 @@ static void vtimer_wake_fn(struct timer *t)
 void sched_init_vcpu(struct vcpu *v)
 {
     timer_init(&v->vtimer_wake, vtimer_wake_fn, v);
+    v->hard_affinity = v->soft_affinity = SCHED_AFFINITY_ALL; /* Xen's default */
+    v->move_to = NO_MOVE;
 }
 
 void sched_destroy_vcpu(struct vcpu *v)
@@ -340,14 +514,23 @@ static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next, bool
          * is killed already or will be, and this set does nothing. */
         if (prev->state == VCPU_BLOCKED && deadline)
             timer_set(&prev->vtimer_wake, p->id, deadline);
-        /* Last touch: once clear, the reaper may free a dead vCPU. */
-        __atomic_store_n(&prev->loaded, false, __ATOMIC_RELEASE);
+        /* Last touch: once clear, the reaper may free a dead vCPU. Marked
+         * under the run-queue lock before the pick that left it, so read
+         * without it here. */
+        if (__atomic_load_n(&prev->move_to, __ATOMIC_ACQUIRE) != NO_MOVE)
+            finish_move(p, prev);
+        else
+            __atomic_store_n(&prev->loaded, false, __ATOMIC_RELEASE);
     }
     if (next) {
         if (start)
             arch_vcpu_reset(&next->arch, next->id, next->start_pc, next->start_x0);
         timer_cancel(&next->vtimer_wake);
         context_load(&next->arch, &next->domain->p2m, next->domain->cntvoff);
+        if (next->tlb_stale) { /* moved here since it last ran (move_locked) */
+            context_tlb_flush_local();
+            next->tlb_stale = false;
+        }
         if (prev != next)
             vops.switch_in(next);
         next->slice_start = now;
@@ -362,7 +545,8 @@ static struct vcpu *pick(struct pcpu *p)
 {
     ASSERT_HELD(&p->runq_lock);
     struct vcpu *cur = p->current;
-    bool cur_ok = cur && cur->state == VCPU_RUNNABLE && !cur->paused;
+    /* A vCPU marked to move is left to switch_to(), which moves it. */
+    bool cur_ok = cur && cur->state == VCPU_RUNNABLE && !cur->paused && cur->move_to == NO_MOVE;
     if (cur_ok && !p->need_resched)
         return cur;
     struct vcpu *next;

@@ -47,8 +47,9 @@ int vptimer_domain_init(struct domain *d)
 }
 
 /* Re-evaluate after any write: fire now, arm the software timer, or stop.
- * The timer is on v's pCPU (this one), so the cancel never waits; after v
- * is killed the set does nothing. */
+ * The timer is on v's pCPU (this one) unless v moved since it was armed,
+ * when the cancel may wait for its callback on the old pCPU (no lock held
+ * here); after v is killed the set does nothing. */
 static void update(struct vcpu *v, uint64_t now)
 {
     struct vptimer *pt = &v->ptimer;

@@ -78,7 +78,9 @@ void vgic_hw_reconfig_locked(struct vgic_irq *irq)
 
 void vgic_hw_retarget_locked(struct vgic_irq *irq, unsigned int pcpu)
 {
-    /* vCPUs never migrate, so this changes only when the guest re-routes. */
+    /* Changes when the guest re-routes, or when the vCPU it targets moved
+     * to another pCPU (hard affinity): the next update after the move, at
+     * the latest when the SPI next fires, follows it. */
     if (irq->hw_pcpu == (int16_t)pcpu)
         return;
     irq->hw_pcpu = (int16_t)pcpu;

@@ -155,6 +155,16 @@ void context_load(struct vcpu_arch *a, struct p2m *p2m, uint64_t cntvoff)
     isb();
 }
 
+/* The loaded VMID's entries on this pCPU only (non-shareable TLBI): a vCPU
+ * come from another pCPU must not find what it invalidated there locally. */
+void context_tlb_flush_local(void)
+{
+    dsb(ishst);
+    __asm__ volatile("tlbi vmalls12e1" ::: "memory");
+    dsb(nsh);
+    isb();
+}
+
 /* Virtual timer condition of a saved vCPU: enabled, unmasked, deadline in
  * CNTPCT terms (0 if it will not fire). */
 uint64_t context_vtimer_deadline(const struct vcpu_arch *a, uint64_t cntvoff)

@@ -8,6 +8,9 @@ void context_save(struct vcpu_arch *a);
 /* Load a vCPU of the domain whose stage 2 is p2m and whose virtual counter
  * is offset by cntvoff. */
 void context_load(struct vcpu_arch *a, struct p2m *p2m, uint64_t cntvoff);
+/* Drop this pCPU's TLB entries (stage 1 and 2) of the VMID just loaded:
+ * for a vCPU that ran elsewhere since it last ran here. */
+void context_tlb_flush_local(void);
 /* Virtual timer deadline of a saved vCPU in CNTPCT terms (0: never). */
 uint64_t context_vtimer_deadline(const struct vcpu_arch *a, uint64_t cntvoff);
 /* The same for a saved vCPU whose timer fired while it was descheduled. */

@@ -1,6 +1,7 @@
 /*
  * The scheduler: per-pCPU FIFO run queues, round-robin time slices driven by
- * the EL2 timer, vCPUs placed on the least-loaded pCPU when created.
+ * the EL2 timer, vCPUs placed on the least-loaded pCPU of their hard
+ * affinity when created, and moved when their hard affinity leaves it.
  * Every trap ends in sched_return_to_guest(), which picks what this pCPU
  * runs next (possibly the idle loop) and enters it.
  */
@@ -35,6 +36,18 @@ void sched_wait_unloaded(struct vcpu *v);
 /* A paused vCPU whose registers the toolstack just set (setvcpucontext):
  * online = RUNNABLE (runs when unpaused), else OFF. */
 void sched_set_online(struct vcpu *v, bool online);
+/* Every pCPU, for affinity maps (bit i = pCPU i). */
+#define SCHED_AFFINITY_ALL (~0ULL)
+/* The online pCPUs. */
+uint64_t sched_online_mask(void);
+/* Hard affinity: v runs only on pCPUs in mask. If its pCPU is not in it, v
+ * moves to the least-loaded one that is: at once if no pCPU has it loaded,
+ * else when its pCPU next switches it out (asked with an SGI). A vCPU not
+ * yet placed is placed within it. 0, or -EINVAL (no online pCPU in mask).
+ * Any pCPU; the caller serialises changes of one vCPU's affinity. */
+int sched_set_hard_affinity(struct vcpu *v, uint64_t mask);
+/* Soft affinity: kept for the toolstack to read back (not used to place). */
+void sched_set_soft_affinity(struct vcpu *v, uint64_t mask);
 void sched_init_vcpu(struct vcpu *v); /* at creation: its scheduler timers */
 /* Before a DEAD, unloaded vCPU is freed: kill its timers and wait until no
  * callback of theirs runs (core/timer.h); no lock held. */

@@ -42,6 +42,13 @@ struct vcpu {
     bool paused; /* not eligible to run while set */
     bool on_runq;
     bool placed; /* given a pCPU by sched_add_vcpu (counted there) */
+    /* pCPUs it may run on (bit i = pCPU i), and those it would rather run
+     * on; all at first (core/sched.c; the toolstack sets them). */
+    uint64_t hard_affinity, soft_affinity;
+    /* Loaded when a move off its pCPU was asked for: the pCPU to move it to
+     * when its pCPU next switches it out, -1 if none. Under runq_lock. */
+    int move_to;
+    bool tlb_stale; /* moved since it last ran: flush on its next load */
     struct vcpu *runq_next;
     /* v->pcpu may touch it: set when picked (under runq_lock), cleared after
      * its switch-out's last touch. The reaper frees no vCPU while set. */

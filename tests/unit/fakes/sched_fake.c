@@ -18,6 +18,7 @@ struct vcpu *fake_loaded[MAX_PCPUS];
 unsigned int fake_context_errors;
 unsigned int fake_sgis[MAX_PCPUS];
 unsigned int fake_power_offs;
+unsigned int fake_tlb_flushes[MAX_PCPUS];
 int fake_exit_locks_held;
 struct vcpu *fake_entered;
 
@@ -53,6 +54,14 @@ void context_load(struct vcpu_arch *a, struct p2m *p2m, uint64_t cntvoff)
     if ((fake_loaded[fake_cpu] && fake_loaded[fake_cpu] != v) || p2m != &v->domain->p2m)
         fake_context_errors++;
     fake_loaded[fake_cpu] = v;
+}
+
+/* Only after a load, of the vCPU just loaded. */
+void context_tlb_flush_local(void)
+{
+    if (!fake_loaded[fake_cpu])
+        fake_context_errors++;
+    fake_tlb_flushes[fake_cpu]++;
 }
 
 /* As arch/arm64/context.c: an enabled, unmasked timer fires at CVAL in
@@ -148,6 +157,7 @@ void fake_sched_reset(unsigned int nr)
         p->idle_ticks = 0;
         fake_loaded[c] = NULL;
         fake_sgis[c] = 0;
+        fake_tlb_flushes[c] = 0;
     }
     fake_context_errors = 0;
     fake_power_offs = 0;

@@ -29,12 +29,13 @@ enum fake_exit {
     FAKE_POWERED_OFF,   /* host_system_off() */
 };
 
-extern struct vcpu *fake_loaded[MAX_PCPUS]; /* whose EL1 state each pCPU holds */
-extern unsigned int fake_context_errors;    /* bad saves and loads (see above) */
-extern unsigned int fake_sgis[MAX_PCPUS];   /* SGIs sent to each pCPU */
-extern unsigned int fake_power_offs;        /* host_system_off() calls */
-extern int fake_exit_locks_held;            /* locks held at the last jump back */
-extern struct vcpu *fake_entered;           /* what the last pass entered (NULL: idle) */
+extern struct vcpu *fake_loaded[MAX_PCPUS];      /* whose EL1 state each pCPU holds */
+extern unsigned int fake_context_errors;         /* bad saves and loads (see above) */
+extern unsigned int fake_sgis[MAX_PCPUS];        /* SGIs sent to each pCPU */
+extern unsigned int fake_power_offs;             /* host_system_off() calls */
+extern unsigned int fake_tlb_flushes[MAX_PCPUS]; /* context_tlb_flush_local() per pCPU */
+extern int fake_exit_locks_held;                 /* locks held at the last jump back */
+extern struct vcpu *fake_entered;                /* what the last pass entered (NULL: idle) */
 
 /* Nothing loaded, no SGI, no error; pCPUs 0..nr-1 online, their scheduling
  * state cleared and sched_init_cpu() run (their timer queues must be empty). */
