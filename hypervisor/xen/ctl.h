@@ -3,18 +3,23 @@
  * sysctl). Each sub-op is a function in a table of hc_domctl.c or
  * hc_sysctl.c, called after the envelope's checks with the request copied
  * in whole; it fills the reply in place and says whether the envelope copies
- * it back (Xen copies back only for the commands that return something, and
- * only on success).
+ * it back (Xen copies back only for the commands that return something: a
+ * domctl whenever the command says so, scheduler_op even when it fails; a
+ * sysctl only on success).
  */
 #ifndef XEN_CTL_H
 #define XEN_CTL_H
 
 #include <cloison/types.h>
+#include <cloison/spinlock.h>
 #include <public/domctl.h>
 #include <public/sysctl.h>
 
 struct domain;
 struct vcpu;
+
+/* Held across every domctl command (xen/hc_domctl.c), only ever tried. */
+extern spinlock_t ctl_domctl_lock;
 
 /* Xen 4.17's default scheduler, reported for pool 0 (the only pool). */
 #define CTL_SCHED_ID XEN_SCHEDULER_CREDIT2
@@ -36,22 +41,21 @@ int ctl_put_bitmap(struct vcpu *v, const struct xenctl_bitmap *b, const uint8_t 
 #define CTL_CONTINUE 1
 
 /* Sub-ops. d: the domain named by xen_domctl.domain (for getdomaininfo the
- * first at or after it), referenced by the envelope. */
-int64_t domctl_getdomaininfo(struct vcpu *v, struct xen_domctl *op, struct domain *d,
-                             bool *copyback);
-int64_t domctl_createdomain(struct vcpu *v, struct xen_domctl *op, struct domain *d,
-                            bool *copyback);
-int64_t domctl_destroydomain(struct vcpu *v, struct xen_domctl *op, struct domain *d,
-                             bool *copyback);
-int64_t domctl_pausedomain(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *copyback);
-int64_t domctl_unpausedomain(struct vcpu *v, struct xen_domctl *op, struct domain *d,
-                             bool *copyback);
-int64_t domctl_max_vcpus(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *copyback);
-int64_t domctl_max_mem(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *copyback);
-int64_t domctl_setvcpucontext(struct vcpu *v, struct xen_domctl *op, struct domain *d,
-                              bool *copyback);
-int64_t domctl_cacheflush(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *copyback);
-int64_t domctl_vuart_op(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *copyback);
+ * first at or after it), referenced by the envelope, which holds the domctl
+ * lock across each. CTL_CONTINUE: the envelope copies the request back and
+ * issues the call again. */
+typedef int64_t domctl_fn(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *copyback);
+domctl_fn domctl_getdomaininfo;
+domctl_fn domctl_createdomain;
+domctl_fn domctl_destroydomain;
+domctl_fn domctl_pausedomain;
+domctl_fn domctl_unpausedomain;
+domctl_fn domctl_max_vcpus;
+domctl_fn domctl_max_mem;
+domctl_fn domctl_setvcpucontext;
+domctl_fn domctl_cacheflush;
+domctl_fn domctl_vuart_op;
+
 int64_t sysctl_getdomaininfolist(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
 int64_t sysctl_physinfo(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
 int64_t sysctl_cpupool_op(struct vcpu *v, struct xen_sysctl *op, bool *copyback);

@@ -8,12 +8,19 @@
  * then the caller must be the control domain (Xen's dummy XSM policy:
  * -EPERM), then
  * the command from the table (-ENOSYS if Cloison does not serve it). The
- * reply is copied back only for commands that return something, on success.
+ * reply is copied back when the command says so (Xen's `copyback`: most only
+ * on success, scheduler_op even on failure).
+ *
  * Commands run one at a time under domctl_lock, as Xen serialises them:
- * the lifecycle of a domain (create, pause, start, destroy) is a sequence of
- * checks and changes no two toolstack calls may interleave. A command that
- * is long (cacheflush of a large range) does a bounded part, writes the
- * request back and continues; the lock is not held across continuations.
+ * the lifecycle of a domain (create, pause, start, destroy) and its settings
+ * are sequences of checks and changes no two toolstack calls may interleave.
+ * Like Xen's, the lock is only ever tried: a command that finds it held
+ * becomes a continuation and is issued again, so no pCPU spins on it while
+ * another runs a long command. It is the outermost lock (cloison/spinlock.h)
+ * and is not held across continuations: a long command (cacheflush of a large
+ * range, a P2M pool grown in steps) does a bounded part, and returns
+ * CTL_CONTINUE; the request, as the command updated it, is written back and
+ * the call continues.
  */
 #include <cloison/spinlock.h>
 #include <cloison/errno.h>
@@ -24,10 +31,9 @@
 #include "ctl.h"
 #include "hypercall.h"
 
-typedef int64_t (*domctl_fn)(struct vcpu *v, struct xen_domctl *op, struct domain *d,
-                             bool *copyback);
+spinlock_t ctl_domctl_lock = SPINLOCK_INIT;
 
-static const domctl_fn domctl_ops[] = {
+static domctl_fn *const domctl_ops[] = {
     [XEN_DOMCTL_createdomain] = domctl_createdomain,
     [XEN_DOMCTL_destroydomain] = domctl_destroydomain,
     [XEN_DOMCTL_pausedomain] = domctl_pausedomain,
@@ -40,14 +46,22 @@ static const domctl_fn domctl_ops[] = {
     [XEN_DOMCTL_vuart_op] = domctl_vuart_op,
 };
 
-static spinlock_t domctl_lock = SPINLOCK_INIT;
-
-static int64_t dispatch(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *copyback)
+/* *busy: the domctl lock is held elsewhere (nothing was done). */
+static int64_t dispatch(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *copyback,
+                        bool *busy)
 {
     if (!v->domain->is_privileged)
         return -EPERM;
-    domctl_fn fn = op->cmd < ARRAY_SIZE(domctl_ops) ? domctl_ops[op->cmd] : NULL;
-    return fn ? fn(v, op, d, copyback) : -ENOSYS;
+    domctl_fn *fn = op->cmd < ARRAY_SIZE(domctl_ops) ? domctl_ops[op->cmd] : NULL;
+    if (!fn)
+        return -ENOSYS;
+    if (!spin_trylock(&ctl_domctl_lock)) {
+        *busy = true;
+        return 0;
+    }
+    int64_t rc = fn(v, op, d, copyback);
+    spin_unlock(&ctl_domctl_lock);
+    return rc;
 }
 
 /* The domain a command acts on, referenced; Xen's rcu_lock_domain_by_id,
@@ -77,18 +91,19 @@ int64_t do_domctl(struct vcpu *v, uint64_t arg, uint64_t a1, uint64_t a2, uint64
     int64_t rc = lookup(&op, &d);
     if (rc)
         return rc;
-    bool copyback = false;
-    spin_lock(&domctl_lock);
-    rc = dispatch(v, &op, d, &copyback);
-    spin_unlock(&domctl_lock);
+    bool copyback = false, busy = false;
+    rc = dispatch(v, &op, d, &copyback, &busy);
     if (d)
         domain_put(d);
+    /* Xen's hypercall_create_continuation(__HYPERVISOR_domctl, "h", u_domctl). */
+    if (busy)
+        return hypercall_continue(v, arg, 0, 0, 0, 0);
     if (rc == CTL_CONTINUE) {
         if (copy_to_guest(v, arg, &op, sizeof(op)))
             return -EFAULT;
         return hypercall_continue(v, arg, 0, 0, 0, 0);
     }
-    if (rc == 0 && copyback && copy_to_guest(v, arg, &op, sizeof(op)))
+    if (copyback && copy_to_guest(v, arg, &op, sizeof(op)))
         rc = -EFAULT;
     return rc;
 }

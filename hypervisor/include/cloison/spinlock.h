@@ -7,7 +7,9 @@
  * it protects, where it lives.
  *
  *  0. domctl_lock        the toolstack's domctls, one at a time, as Xen: a domain's lifecycle
- *                        (create, pause, start, destroy) (xen/hc_domctl.c)
+ *                        (create, pause, start, destroy) and settings (xen/hc_domctl.c); only
+ *                        ever tried: a busy one makes the call a continuation, so nothing
+ *                        waits on it
  *  1. reap_lock          the reaper's saved boot description; held across freeing a dead
  *                        domain and building its restart, so everything below nests in it
  *                        (core/domain.c, domain_reap)
