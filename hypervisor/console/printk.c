@@ -18,11 +18,15 @@
  * output goes straight to the UART, waiting for it: at boot nothing else
  * runs, and a panic must get its message out when nothing else works.
  *
+ * Cloison's own lines are also kept in the log ring (console/conring.c), for
+ * xl dmesg, whether or not the UART got them.
+ *
  * Line integrity is kept at the ring's entry, as the UART will show it: a
  * guest's partial line stays open until the same guest continues it, and
  * anything else printed first ends it with a newline.
  */
 #include <console/console.h>
+#include <console/conring.h>
 #include <core/domain.h>
 #include <cloison/printk.h>
 #include <core/vcpu.h>
@@ -182,10 +186,15 @@ bool console_puts_line_part(unsigned int owner, const char *prefix, size_t plen,
     return fits;
 }
 
-/* Cloison's line (prefix + text + newline); lock held. */
+/* Cloison's line (prefix + text + newline); lock held. The log ring keeps
+ * it even when the transmit ring has no room for it. */
 static void hv_line_locked(const char *prefix, size_t plen, const char *s, size_t len)
 {
     bool nl = len == 0 || s[len - 1] != '\n';
+    conring_put(prefix, plen);
+    conring_put(s, len);
+    if (nl)
+        conring_put("\n", 1);
     size_t n = (open_line_owner ? 2 : 0) + plen + wire_len(s, len) + (nl ? 2 : 0);
     if (async && n > room()) {
         lost += n;

@@ -56,6 +56,8 @@ domctl_fn domctl_setvcpucontext;
 domctl_fn domctl_cacheflush;
 domctl_fn domctl_vuart_op;
 
+typedef int64_t sysctl_fn(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
+sysctl_fn sysctl_readconsole; /* ctl_readconsole.c */
 int64_t sysctl_getdomaininfolist(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
 int64_t sysctl_physinfo(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
 int64_t sysctl_cpupool_op(struct vcpu *v, struct xen_sysctl *op, bool *copyback);

@@ -4,7 +4,8 @@
  * interface version 0x15 exactly (-EACCES), the caller must be the control
  * domain (Xen's dummy XSM policy: -EPERM), then the command from the table
  * (-ENOSYS if Cloison does not serve it). The reply is copied back whole,
- * only on success. Every command here is read-only and bounded.
+ * only on success. Every command here is bounded; the only state one changes
+ * is the scheduler's rate limit and the log ring's start (readconsole clear).
  */
 #include <cloison/errno.h>
 #include <core/domain.h>
@@ -12,21 +13,6 @@
 #include <xen/guest_copy.h>
 #include "ctl.h"
 #include "hypercall.h"
-
-/*
- * Cloison keeps no history of its own log lines (console/printk.c sends them
- * to the UART through a transmit ring that forgets them), so this is Xen's
- * answer for an empty ring: nothing read, the read ending at index 0, and
- * `clear` (drop what was read) has nothing to drop.
- */
-static int64_t readconsole(struct vcpu *v, struct xen_sysctl *op, bool *copyback)
-{
-    (void)v;
-    op->u.readconsole.count = 0;
-    op->u.readconsole.index = 0;
-    *copyback = true;
-    return 0;
-}
 
 static int64_t sched_id(struct vcpu *v, struct xen_sysctl *op, bool *copyback)
 {
@@ -36,10 +22,8 @@ static int64_t sched_id(struct vcpu *v, struct xen_sysctl *op, bool *copyback)
     return 0;
 }
 
-typedef int64_t (*sysctl_fn)(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
-
-static const sysctl_fn sysctl_ops[] = {
-    [XEN_SYSCTL_readconsole] = readconsole,
+static sysctl_fn *const sysctl_ops[] = {
+    [XEN_SYSCTL_readconsole] = sysctl_readconsole,
     [XEN_SYSCTL_physinfo] = sysctl_physinfo,
     [XEN_SYSCTL_sched_id] = sched_id,
     [XEN_SYSCTL_getdomaininfolist] = sysctl_getdomaininfolist,
@@ -56,7 +40,7 @@ int64_t do_sysctl(struct vcpu *v, uint64_t arg, uint64_t a1, uint64_t a2, uint64
         return -EACCES;
     if (!v->domain->is_privileged)
         return -EPERM;
-    sysctl_fn fn = op.cmd < ARRAY_SIZE(sysctl_ops) ? sysctl_ops[op.cmd] : NULL;
+    sysctl_fn *fn = op.cmd < ARRAY_SIZE(sysctl_ops) ? sysctl_ops[op.cmd] : NULL;
     if (!fn)
         return -ENOSYS;
     bool copyback = false;

@@ -8,6 +8,7 @@
  */
 #include "harness.h"
 #include "hc_util.h"
+#include <console/conring.h>
 #include <public/domctl.h>
 #include <public/sysctl.h>
 
@@ -106,5 +107,91 @@ TEST(a_busy_domctl_lock_makes_the_call_a_continuation)
     CHECK_EQ(fake_hypercall(v, DOMCTL, ARG, 0, 0, 0, 0), -ENOSYS);
     CHECK(!fake_continued(v));
     spin_unlock(&ctl_domctl_lock);
+    CHECK(quiet());
+}
+
+/* readconsole into ARG2 (4 KiB); the answer's count and index. */
+static int64_t readcons(bool clear, bool incremental, uint32_t *index, uint32_t *count)
+{
+    struct xen_sysctl op = sysctl(XEN_SYSCTL_readconsole);
+    op.u.readconsole.clear = clear;
+    op.u.readconsole.incremental = incremental;
+    op.u.readconsole.index = *index;
+    op.u.readconsole.buffer = ARG2;
+    op.u.readconsole.count = *count;
+    int64_t rc = srun(&op);
+    *index = op.u.readconsole.index;
+    *count = op.u.readconsole.count;
+    return rc;
+}
+
+static bool read_is(uint32_t count, const char *want)
+{
+    char buf[4096];
+    get(d0, ARG2, buf, count);
+    return count == strlen(want) && memcmp(buf, want, count) == 0;
+}
+
+TEST(readconsole_reads_the_log_ring_as_xen)
+{
+    world();
+    /* Empty the ring: read and clear whatever is there. */
+    uint32_t idx = 0, n = 4096;
+    do {
+        n = 4096;
+        readcons(true, false, &idx, &n);
+    } while (n);
+    uint32_t start = idx;
+    conring_put("one\ntwo\n", 8);
+    idx = 0, n = 4096;
+    CHECK_EQ(readcons(false, false, &idx, &n), 0);
+    CHECK(read_is(n, "one\ntwo\n"));
+    CHECK_EQ(idx, start + 8);
+    /* xl dmesg's loop: incremental from the last index, until nothing. */
+    conring_put("three\n", 6);
+    n = 4096;
+    CHECK_EQ(readcons(false, true, &idx, &n), 0);
+    CHECK(read_is(n, "three\n"));
+    n = 4096;
+    CHECK_EQ(readcons(false, true, &idx, &n), 0);
+    CHECK_EQ(n, 0);
+    /* A short buffer: what fits, and where it stopped. */
+    idx = 0, n = 5;
+    CHECK_EQ(readcons(false, false, &idx, &n), 0);
+    CHECK(read_is(n, "one\nt"));
+    CHECK_EQ(idx, start + 5);
+    /* An index outside what is kept (or at its start): from the oldest. */
+    idx = start - 100, n = 3;
+    CHECK_EQ(readcons(false, true, &idx, &n), 0);
+    CHECK(read_is(n, "one"));
+    idx = start, n = 3;
+    CHECK_EQ(readcons(false, true, &idx, &n), 0);
+    CHECK(read_is(n, "one"));
+    /* clear drops what was read: the next read starts after it. */
+    idx = 0, n = 4;
+    CHECK_EQ(readcons(true, false, &idx, &n), 0);
+    idx = 0, n = 4096;
+    CHECK_EQ(readcons(false, false, &idx, &n), 0);
+    CHECK(read_is(n, "two\nthree\n"));
+    /* More than the ring holds: the oldest bytes are gone. */
+    char big[1000];
+    for (int i = 0; i < 20; i++) {
+        memset(big, 'a' + i, sizeof(big));
+        conring_put(big, sizeof(big));
+    }
+    idx = 0, n = 4096;
+    CHECK_EQ(readcons(false, false, &idx, &n), 0);
+    char buf[4096];
+    get(d0, ARG2, buf, 1);
+    CHECK_EQ(n, 4096);
+    CHECK_EQ(buf[0], 'a' + 20 - 17); /* 16384 of 20000 bytes: from the 4th block's 616th */
+    /* A bad buffer: -EFAULT, nothing written back. */
+    struct xen_sysctl op = sysctl(XEN_SYSCTL_readconsole);
+    op.u.readconsole.buffer = BAD_VA;
+    op.u.readconsole.count = 16;
+    CHECK(sysctl_fails(op, -EFAULT));
+    /* Zero bytes asked: nothing read, the buffer never looked at. */
+    op.u.readconsole.count = 0;
+    CHECK_EQ(srun(&op), 0);
     CHECK(quiet());
 }

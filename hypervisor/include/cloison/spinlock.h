@@ -70,6 +70,8 @@
  *                        and the UART's transmit side: printk() may be called under any
  *                        lock above; the UART's interrupt takes it holding none, after
  *                        its receive callback has returned (console/printk.c)
+ * 30. conring_lock       the hypervisor log ring kept for xl dmesg; printk writes it under
+ *                        console_lock, readers take it alone (console/conring.c)
  *
  * Rules that keep it so:
  *  - Callbacks run under the lock of whoever calls them (console receive
