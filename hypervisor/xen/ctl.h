@@ -40,6 +40,16 @@ int ctl_put_bitmap(struct vcpu *v, const struct xenctl_bitmap *b, const uint8_t 
  * handler updated it) back to the caller and re-issues the call. */
 #define CTL_CONTINUE 1
 
+/* Pages d owns, as getdomaininfo's tot_pages reports them. */
+uint64_t ctl_tot_pages(const struct domain *d);
+
+/* Read a guest's xenctl_bitmap into a mask of nbits (<= 64) bits as Xen's
+ * xenctl_bitmap_to_bitmap: the bytes both sides hold, the guest's bits past
+ * its nr_bits cleared, whole bytes kept. 0 or -EFAULT. */
+int ctl_get_mask(struct vcpu *v, const struct xenctl_bitmap *b, uint64_t *mask, unsigned int nbits);
+/* Write the low bytes of mask, ceil(nbits / 8) of them, as ctl_put_bitmap. */
+int ctl_put_mask(struct vcpu *v, const struct xenctl_bitmap *b, uint64_t mask, unsigned int nbits);
+
 /* Sub-ops. d: the domain named by xen_domctl.domain (for getdomaininfo the
  * first at or after it), referenced by the envelope, which holds the domctl
  * lock across each. CTL_CONTINUE: the envelope copies the request back and
@@ -55,6 +65,10 @@ domctl_fn domctl_max_mem;
 domctl_fn domctl_setvcpucontext;
 domctl_fn domctl_cacheflush;
 domctl_fn domctl_vuart_op;
+domctl_fn domctl_setdomainhandle;  /* ctl_handle.c */
+domctl_fn domctl_setnodeaffinity;  /* ctl_nodeaffinity.c */
+domctl_fn domctl_set_address_size; /* ctl_address_size.c */
+domctl_fn domctl_paging_mempool;   /* ctl_paging_pool.c: get and set */
 
 typedef int64_t sysctl_fn(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
 sysctl_fn sysctl_readconsole; /* ctl_readconsole.c */

@@ -59,6 +59,11 @@ static uint32_t vcpu_flags(const struct domain *d, struct xen_domctl_getdomainin
     return info->nr_online_vcpus ? flags : 0;
 }
 
+uint64_t ctl_tot_pages(const struct domain *d)
+{
+    return d->xen ? xen_tot_pages(d) : domain_ram_pages(d);
+}
+
 void ctl_domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *info)
 {
     memset(info, 0, sizeof(*info));
@@ -75,10 +80,11 @@ void ctl_domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *in
     if (st == DOM_DYING)
         flags |= XEN_DOMINF_dying;
     info->flags = flags | (uint32_t)(reason << XEN_DOMINF_shutdownshift);
-    info->tot_pages = d->xen ? xen_tot_pages(d) : domain_ram_pages(d);
+    info->tot_pages = ctl_tot_pages(d);
     info->max_pages = domain_max_pages(d);
     if (d->xen && d->xen->shinfo) /* Xen/ARM: the machine frame */
         info->shared_info_frame = virt_to_phys(d->xen->shinfo) >> PAGE_SHIFT;
+    memcpy(info->handle, d->handle, sizeof(info->handle));
     info->cpupool = 0;
     info->gpaddr_bits = (uint8_t)p2m_ipa_bits();
 }

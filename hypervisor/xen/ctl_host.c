@@ -38,6 +38,29 @@ int ctl_put_bitmap(struct vcpu *v, const struct xenctl_bitmap *b, const uint8_t 
     return 0;
 }
 
+int ctl_get_mask(struct vcpu *v, const struct xenctl_bitmap *b, uint64_t *mask, unsigned int nbits)
+{
+    uint8_t bytes[sizeof(*mask)] = {0};
+    uint32_t guest_bytes = (b->nr_bits + 7) / 8, ours = (MIN(nbits, 64u) + 7) / 8;
+    uint32_t n = MIN(guest_bytes, ours);
+    if (n && copy_from_guest(v, bytes, b->bitmap, n))
+        return -EFAULT;
+    if (n && (b->nr_bits & 7) && guest_bytes == n) /* the guest's own last bits only */
+        bytes[n - 1] &= (uint8_t) ~(0xffu << (b->nr_bits & 7));
+    *mask = 0;
+    for (uint32_t i = 0; i < n; i++)
+        *mask |= (uint64_t)bytes[i] << (8 * i);
+    return 0;
+}
+
+int ctl_put_mask(struct vcpu *v, const struct xenctl_bitmap *b, uint64_t mask, unsigned int nbits)
+{
+    uint8_t bytes[sizeof(mask)];
+    for (unsigned int i = 0; i < sizeof(bytes); i++)
+        bytes[i] = (uint8_t)(mask >> (8 * i));
+    return ctl_put_bitmap(v, b, bytes, MIN(nbits, 64u));
+}
+
 /* Online pCPUs as a byte map; returns the map's size in bits. */
 static unsigned int online_map(uint8_t map[(MAX_PCPUS + 7) / 8], unsigned int *count)
 {

@@ -12,7 +12,7 @@ HC_WORLD_SRCS := hypervisor/xen/hypercall.c $(sort $(wildcard hypervisor/xen/hc_
     hypervisor/xen/dom0_console.c hypervisor/xen/wallclock.c \
     hypervisor/core/domain_ram.c hypervisor/core/domain_mmio.c hypervisor/core/foreign_map.c \
     hypervisor/vdev/vpl011.c hypervisor/vdev/vpl011-regs.c hypervisor/vdev/vpl011-ring.c \
-    hypervisor/console/conring.c \
+    hypervisor/core/domain_p2m.c hypervisor/console/conring.c \
     hypervisor/lib/u64map.c hypervisor/lib/sort.c hypervisor/lib/pfnmap.c hypervisor/lib/string.c \
     tests/unit/fakes/p2m_fake.c tests/unit/fakes/lock_fake.c \
     tests/unit/fakes/hypercall_fake.c tests/unit/fakes/ctl_fake.c \

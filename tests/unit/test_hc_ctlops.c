@@ -18,6 +18,7 @@
 
 /* xen/ctl.h (private to xen/): the lock every domctl command is run under. */
 extern spinlock_t ctl_domctl_lock;
+extern size_t fake_p2m_layout_pages, fake_p2m_pool_set;
 
 static struct domain *d0, *d1, *d3;
 
@@ -107,6 +108,102 @@ TEST(a_busy_domctl_lock_makes_the_call_a_continuation)
     CHECK_EQ(fake_hypercall(v, DOMCTL, ARG, 0, 0, 0, 0), -ENOSYS);
     CHECK(!fake_continued(v));
     spin_unlock(&ctl_domctl_lock);
+    CHECK(quiet());
+}
+
+TEST(setdomainhandle_shows_in_getdomaininfo)
+{
+    world();
+    struct xen_domctl op = domctl(XEN_DOMCTL_setdomainhandle, 1);
+    for (int i = 0; i < 16; i++)
+        op.u.setdomainhandle.handle[i] = (uint8_t)(0xa0 + i);
+    CHECK_EQ(run(&op), 0);
+    op = domctl(XEN_DOMCTL_getdomaininfo, 1);
+    CHECK_EQ(run(&op), 0);
+    for (int i = 0; i < 16; i++)
+        CHECK_EQ(op.u.getdomaininfo.handle[i], 0xa0 + i);
+    op = domctl(XEN_DOMCTL_getdomaininfo, 0);
+    CHECK_EQ(run(&op), 0);
+    CHECK_EQ(op.u.getdomaininfo.handle[0], 0); /* dom0's untouched */
+    CHECK(quiet());
+}
+
+TEST(setnodeaffinity_needs_node_0)
+{
+    world();
+    struct xen_domctl op = domctl(XEN_DOMCTL_setnodeaffinity, 1);
+    op.u.nodeaffinity.nodemap = (struct xenctl_bitmap){ARG2, 8, 0};
+    uint8_t map = 0xff;
+    put(d0, ARG2, &map, 1);
+    CHECK_EQ(run(&op), 0);
+    CHECK_EQ(d1->node_affinity & 1, 1);
+    map = 0x02; /* only a node that does not exist */
+    put(d0, ARG2, &map, 1);
+    CHECK(domctl_fails(d0, op, -EINVAL));
+    op.u.nodeaffinity.nodemap.nr_bits = 0; /* no node at all */
+    CHECK(domctl_fails(d0, op, -EINVAL));
+    op.u.nodeaffinity.nodemap = (struct xenctl_bitmap){BAD_VA, 8, 0};
+    CHECK(domctl_fails(d0, op, -EFAULT));
+    CHECK(quiet());
+}
+
+TEST(set_address_size_64_until_the_domain_owns_pages)
+{
+    world();
+    struct xen_domctl op = domctl(XEN_DOMCTL_set_address_size, 1);
+    op.u.address_size.size = 64;
+    CHECK(domctl_fails(d0, op, -EBUSY)); /* d1 has its RAM */
+    op.u.address_size.size = 32;
+    CHECK(domctl_fails(d0, op, -EINVAL)); /* no AArch32 guests */
+    op.u.address_size.size = 48;
+    CHECK(domctl_fails(d0, op, -EINVAL));
+    /* A domain without pages yet (as a toolstack domain before populate). */
+    d3->ram_size = 0;
+    op = domctl(XEN_DOMCTL_set_address_size, 3);
+    op.u.address_size.size = 64;
+    CHECK(domctl_fails(d0, op, 0));
+    op.u.address_size.size = 32;
+    CHECK(domctl_fails(d0, op, -EINVAL));
+    d3->ram_size = FAKE_RAM_PAGES * PAGE_SIZE;
+    /* get_address_size is x86's: not a command on ARM. */
+    CHECK(domctl_fails(d0, domctl(XEN_DOMCTL_get_address_size, 1), -ENOSYS));
+    CHECK(quiet());
+}
+
+TEST(paging_mempool_size_in_pages_continued_in_steps)
+{
+    world();
+    fake_p2m_layout_pages = 3;
+    fake_p2m_pool_set = 16;
+    struct xen_domctl op = domctl(XEN_DOMCTL_get_paging_mempool_size, 1);
+    CHECK_EQ(run(&op), 0);
+    CHECK_EQ(op.u.paging_mempool.size, 16 * 4096);
+    op = domctl(XEN_DOMCTL_set_paging_mempool_size, 1);
+    op.u.paging_mempool.size = 4097;
+    CHECK(domctl_fails(d0, op, -EINVAL));
+    op.u.paging_mempool.size = 2 * 4096; /* below what the tables use */
+    CHECK(domctl_fails(d0, op, -ENOMEM));
+    /* 1000 pages more: steps of 256, each a continuation of the same call. */
+    op.u.paging_mempool.size = 1016 * 4096;
+    put(d0, ARG, &op, sizeof(op));
+    struct vcpu *v = vcpu0(d0);
+    fake_hypercall(v, DOMCTL, ARG, 0, 0, 0, 0);
+    int rounds = 1;
+    while (fake_continued(v) && rounds < 10) {
+        CHECK_EQ(v->arch.regs.x[0], ARG);
+        CHECK(quiet());
+        fake_reissue(v);
+        rounds++;
+    }
+    CHECK_EQ(rounds, 4);
+    CHECK_EQ(v->arch.regs.x[0], 0);
+    CHECK_EQ(fake_p2m_pool_set, 1016);
+    /* dom0's tables come from the heap: accepted, nothing changes. */
+    op = domctl(XEN_DOMCTL_set_paging_mempool_size, 0);
+    op.u.paging_mempool.size = 4096;
+    CHECK(domctl_fails(d0, op, 0));
+    CHECK_EQ(fake_p2m_pool_set, 1016);
+    fake_p2m_layout_pages = 1;
     CHECK(quiet());
 }
 

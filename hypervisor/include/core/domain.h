@@ -69,8 +69,12 @@ struct domain {
     uint64_t cntvoff;           /* CNTVOFF_EL2: guest sees time from its boot */
     struct domain_cfg cfg;      /* its boot description, to restart it */
     struct u64map foreign_maps; /* core/foreign_map.c: GFNs mapping others' pages */
-    unsigned int refs;          /* domain_get() holders: not freed while > 0 */
-    unsigned int parts_begun;   /* registered parts whose init ran (for the teardown) */
+    /* Kept for the toolstack (xen/ctl_*.c, under the domctl lock), used by
+     * nothing else; zero until set. */
+    uint8_t handle[16];       /* XEN_DOMCTL_setdomainhandle: its UUID */
+    uint64_t node_affinity;   /* XEN_DOMCTL_setnodeaffinity: NUMA nodes (node 0) */
+    unsigned int refs;        /* domain_get() holders: not freed while > 0 */
+    unsigned int parts_begun; /* registered parts whose init ran (for the teardown) */
     /* Toolstack pauses (pausedomain; createdomain leaves 1): no vCPU runs
      * while > 0. Under lock. The first drop to 0 finishes the creation of a
      * toolstack domain (`started`). */

@@ -223,12 +223,21 @@ uint64_t p2m_get_paging_mempool_size(struct p2m *p)
     return (uint64_t)p2m_pool_pages(p) << PAGE_SHIFT;
 }
 
+/* A page per step, as the real pool: with a budget, at most that many
+ * steps, then -EAGAIN with the pool part of the way. */
 int p2m_pool_set_pages(struct p2m *p, size_t pages, size_t *budget)
 {
     (void)p;
-    (void)budget;
     if (pages < fake_p2m_layout_pages)
         return -ENOMEM;
+    size_t have = fake_p2m_pool_set, steps = pages > have ? pages - have : have - pages;
+    if (budget && steps > *budget) {
+        fake_p2m_pool_set = pages > have ? have + *budget : have - *budget;
+        *budget = 0;
+        return -EAGAIN;
+    }
+    if (budget)
+        *budget -= steps;
     fake_p2m_pool_set = pages;
     return 0;
 }
