@@ -72,6 +72,8 @@ domctl_fn domctl_paging_mempool;   /* ctl_paging_pool.c: get and set */
 
 typedef int64_t sysctl_fn(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
 sysctl_fn sysctl_readconsole; /* ctl_readconsole.c */
+sysctl_fn sysctl_cputopoinfo; /* ctl_topology.c */
+sysctl_fn sysctl_numainfo;    /* ctl_topology.c */
 int64_t sysctl_getdomaininfolist(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
 int64_t sysctl_physinfo(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
 int64_t sysctl_cpupool_op(struct vcpu *v, struct xen_sysctl *op, bool *copyback);

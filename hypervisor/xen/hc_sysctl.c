@@ -27,7 +27,10 @@ static sysctl_fn *const sysctl_ops[] = {
     [XEN_SYSCTL_physinfo] = sysctl_physinfo,
     [XEN_SYSCTL_sched_id] = sched_id,
     [XEN_SYSCTL_getdomaininfolist] = sysctl_getdomaininfolist,
+    [XEN_SYSCTL_cputopoinfo] = sysctl_cputopoinfo,
+    [XEN_SYSCTL_numainfo] = sysctl_numainfo,
     [XEN_SYSCTL_cpupool_op] = sysctl_cpupool_op,
+    /* pcitopoinfo (22): -ENOSYS, as Xen/ARM answers (it has no PCI topology) */
 };
 
 int64_t do_sysctl(struct vcpu *v, uint64_t arg, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)

@@ -207,6 +207,66 @@ TEST(paging_mempool_size_in_pages_continued_in_steps)
     CHECK(quiet());
 }
 
+TEST(cputopoinfo_counts_and_entries)
+{
+    world();
+    struct xen_sysctl op = sysctl(XEN_SYSCTL_cputopoinfo);
+    op.u.cputopoinfo.num_cpus = 77;
+    CHECK_EQ(srun(&op), 0); /* NULL array: the count */
+    CHECK_EQ(op.u.cputopoinfo.num_cpus, 2);
+    struct xen_sysctl_cputopo t[3];
+    memset(t, 0xaa, sizeof(t));
+    put(d0, ARG2, t, sizeof(t));
+    op.u.cputopoinfo.cputopo = ARG2;
+    op.u.cputopoinfo.num_cpus = 3;
+    CHECK_EQ(srun(&op), 0);
+    CHECK_EQ(op.u.cputopoinfo.num_cpus, 2);
+    get(d0, ARG2, t, sizeof(t));
+    CHECK(t[0].core == 0 && t[0].socket == 0 && t[0].node == 0);
+    CHECK(t[1].core == 0 && t[1].socket == 0 && t[1].node == 0);
+    CHECK_EQ(t[2].core, 0xaaaaaaaau); /* past the CPUs: untouched */
+    op.u.cputopoinfo.num_cpus = 1;
+    CHECK_EQ(srun(&op), 0);
+    CHECK_EQ(op.u.cputopoinfo.num_cpus, 1);
+    op.u.cputopoinfo.cputopo = BAD_VA;
+    op.u.cputopoinfo.num_cpus = 2;
+    CHECK(sysctl_fails(op, -EFAULT));
+    CHECK(quiet());
+}
+
+TEST(numainfo_one_node)
+{
+    world();
+    struct xen_sysctl op = sysctl(XEN_SYSCTL_numainfo);
+    CHECK_EQ(srun(&op), 0);
+    CHECK_EQ(op.u.numainfo.num_nodes, 1);
+    struct xen_sysctl_meminfo m[2];
+    uint32_t dist[4];
+    memset(m, 0xaa, sizeof(m));
+    memset(dist, 0xaa, sizeof(dist));
+    put(d0, ARG2, m, sizeof(m));
+    put(d0, ARG3, dist, sizeof(dist));
+    op.u.numainfo = (struct xen_sysctl_numainfo){2, 0, ARG2, ARG3};
+    CHECK_EQ(srun(&op), 0);
+    CHECK_EQ(op.u.numainfo.num_nodes, 1);
+    get(d0, ARG2, m, sizeof(m));
+    get(d0, ARG3, dist, sizeof(dist));
+    CHECK_EQ(m[0].memsize, FAKE_HOST_RAM_BYTES);
+    CHECK_EQ(m[0].memfree, (uint64_t)(mm_free_pages() - mm_reserve_pages()) * PAGE_SIZE);
+    CHECK_EQ(m[1].memsize, 0xaaaaaaaaaaaaaaaaULL);
+    CHECK_EQ(dist[0], 20);
+    CHECK_EQ(dist[1], 0xaaaaaaaau);
+    /* Only the distances asked for; none when the caller holds 0 nodes. */
+    op.u.numainfo = (struct xen_sysctl_numainfo){1, 0, 0, ARG3};
+    CHECK_EQ(srun(&op), 0);
+    op.u.numainfo = (struct xen_sysctl_numainfo){0, 0, BAD_VA, BAD_VA};
+    CHECK_EQ(srun(&op), 0);
+    CHECK_EQ(op.u.numainfo.num_nodes, 0);
+    op.u.numainfo = (struct xen_sysctl_numainfo){1, 0, BAD_VA, 0};
+    CHECK(sysctl_fails(op, -EFAULT));
+    CHECK(quiet());
+}
+
 /* readconsole into ARG2 (4 KiB); the answer's count and index. */
 static int64_t readcons(bool clear, bool incremental, uint32_t *index, uint32_t *count)
 {
