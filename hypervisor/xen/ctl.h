@@ -65,15 +65,17 @@ domctl_fn domctl_max_mem;
 domctl_fn domctl_setvcpucontext;
 domctl_fn domctl_cacheflush;
 domctl_fn domctl_vuart_op;
+domctl_fn domctl_scheduler_op;     /* ctl_sched.c */
 domctl_fn domctl_setdomainhandle;  /* ctl_handle.c */
 domctl_fn domctl_setnodeaffinity;  /* ctl_nodeaffinity.c */
 domctl_fn domctl_set_address_size; /* ctl_address_size.c */
 domctl_fn domctl_paging_mempool;   /* ctl_paging_pool.c: get and set */
 
 typedef int64_t sysctl_fn(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
-sysctl_fn sysctl_readconsole; /* ctl_readconsole.c */
-sysctl_fn sysctl_cputopoinfo; /* ctl_topology.c */
-sysctl_fn sysctl_numainfo;    /* ctl_topology.c */
+sysctl_fn sysctl_readconsole;  /* ctl_readconsole.c */
+sysctl_fn sysctl_cputopoinfo;  /* ctl_topology.c */
+sysctl_fn sysctl_numainfo;     /* ctl_topology.c */
+sysctl_fn sysctl_scheduler_op; /* ctl_sched.c */
 int64_t sysctl_getdomaininfolist(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
 int64_t sysctl_physinfo(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
 int64_t sysctl_cpupool_op(struct vcpu *v, struct xen_sysctl *op, bool *copyback);

@@ -44,6 +44,7 @@ static domctl_fn *const domctl_ops[] = {
     [XEN_DOMCTL_max_vcpus] = domctl_max_vcpus,
     [XEN_DOMCTL_cacheflush] = domctl_cacheflush,
     [XEN_DOMCTL_vuart_op] = domctl_vuart_op,
+    [XEN_DOMCTL_scheduler_op] = domctl_scheduler_op,
     [XEN_DOMCTL_setdomainhandle] = domctl_setdomainhandle,
     [XEN_DOMCTL_set_address_size] = domctl_set_address_size,
     [XEN_DOMCTL_setnodeaffinity] = domctl_setnodeaffinity,

@@ -30,6 +30,7 @@ static sysctl_fn *const sysctl_ops[] = {
     [XEN_SYSCTL_cputopoinfo] = sysctl_cputopoinfo,
     [XEN_SYSCTL_numainfo] = sysctl_numainfo,
     [XEN_SYSCTL_cpupool_op] = sysctl_cpupool_op,
+    [XEN_SYSCTL_scheduler_op] = sysctl_scheduler_op,
     /* pcitopoinfo (22): -ENOSYS, as Xen/ARM answers (it has no PCI topology) */
 };
 

@@ -111,6 +111,106 @@ TEST(a_busy_domctl_lock_makes_the_call_a_continuation)
     CHECK(quiet());
 }
 
+static int64_t sched(uint32_t id, uint32_t cmd, uint16_t weight, uint16_t cap,
+                     struct xen_domctl *op)
+{
+    *op = domctl(XEN_DOMCTL_scheduler_op, 1);
+    op->u.scheduler_op.sched_id = id;
+    op->u.scheduler_op.cmd = cmd;
+    op->u.scheduler_op.u.credit2 = (struct xen_domctl_sched_credit2){weight, cap};
+    return run(op);
+}
+
+TEST(domctl_scheduler_op_credit2_weight_and_cap)
+{
+    world();
+    struct xen_domctl op;
+    const uint32_t C2 = XEN_SCHEDULER_CREDIT2;
+    CHECK_EQ(sched(C2, XEN_DOMCTL_SCHEDOP_getinfo, 1, 1, &op), 0);
+    CHECK_EQ(op.u.scheduler_op.u.credit2.weight, 256);
+    CHECK_EQ(op.u.scheduler_op.u.credit2.cap, 0);
+    CHECK_EQ(sched(C2, XEN_DOMCTL_SCHEDOP_putinfo, 512, 150, &op), 0);
+    CHECK_EQ(sched(C2, XEN_DOMCTL_SCHEDOP_getinfo, 0, 0, &op), 0);
+    CHECK_EQ(op.u.scheduler_op.u.credit2.weight, 512);
+    CHECK_EQ(op.u.scheduler_op.u.credit2.cap, 150);
+    /* Weight 0 keeps the weight; cap 0 removes the cap. */
+    CHECK_EQ(sched(C2, XEN_DOMCTL_SCHEDOP_putinfo, 0, 0, &op), 0);
+    CHECK_EQ(sched(C2, XEN_DOMCTL_SCHEDOP_getinfo, 0, 0, &op), 0);
+    CHECK_EQ(op.u.scheduler_op.u.credit2.weight, 512);
+    CHECK_EQ(op.u.scheduler_op.u.credit2.cap, 0);
+    /* A cap above 100 per vCPU (2 here): -EINVAL, the new weight taken. */
+    CHECK_EQ(sched(C2, XEN_DOMCTL_SCHEDOP_putinfo, 300, 201, &op), -EINVAL);
+    CHECK_EQ(sched(C2, XEN_DOMCTL_SCHEDOP_putinfo, 0, 200, &op), 0);
+    CHECK_EQ(sched(C2, XEN_DOMCTL_SCHEDOP_getinfo, 0, 0, &op), 0);
+    CHECK_EQ(op.u.scheduler_op.u.credit2.weight, 300);
+    CHECK_EQ(op.u.scheduler_op.u.credit2.cap, 200);
+    /* Another scheduler, per-vCPU or unknown commands: -EINVAL, and the
+     * request still comes back (Xen's copyback): its write is counted. */
+    uint64_t w = fake_guest_writes;
+    CHECK_EQ(sched(XEN_SCHEDULER_CREDIT, XEN_DOMCTL_SCHEDOP_getinfo, 7, 7, &op), -EINVAL);
+    CHECK_EQ(op.u.scheduler_op.u.credit2.weight, 7);
+    CHECK_EQ(fake_guest_writes, w + 1);
+    CHECK_EQ(sched(C2, XEN_DOMCTL_SCHEDOP_putvcpuinfo, 0, 0, &op), -EINVAL);
+    CHECK_EQ(sched(C2, XEN_DOMCTL_SCHEDOP_getvcpuinfo, 0, 0, &op), -EINVAL);
+    CHECK_EQ(sched(C2, 4, 0, 0, &op), -EINVAL);
+    /* Another domain keeps its own. */
+    op = domctl(XEN_DOMCTL_scheduler_op, 3);
+    op.u.scheduler_op.sched_id = C2;
+    op.u.scheduler_op.cmd = XEN_DOMCTL_SCHEDOP_getinfo;
+    CHECK_EQ(run(&op), 0);
+    CHECK_EQ(op.u.scheduler_op.u.credit2.weight, 256);
+    CHECK(quiet());
+}
+
+static int64_t ratelimit(uint32_t pool, uint32_t id, uint32_t cmd, uint32_t *us)
+{
+    struct xen_sysctl op = sysctl(XEN_SYSCTL_scheduler_op);
+    op.u.scheduler_op.cpupool_id = pool;
+    op.u.scheduler_op.sched_id = id;
+    op.u.scheduler_op.cmd = cmd;
+    op.u.scheduler_op.u.sched_credit2.ratelimit_us = *us;
+    int64_t rc = srun(&op);
+    *us = op.u.scheduler_op.u.sched_credit2.ratelimit_us;
+    return rc;
+}
+
+TEST(sysctl_scheduler_op_credit2_ratelimit)
+{
+    world();
+    const uint32_t C2 = XEN_SCHEDULER_CREDIT2, GET = XEN_SYSCTL_SCHEDOP_getinfo,
+                   PUT = XEN_SYSCTL_SCHEDOP_putinfo;
+    uint32_t us = 5;
+    CHECK_EQ(ratelimit(0, C2, GET, &us), 0);
+    CHECK_EQ(us, 1000);
+    us = 100;
+    CHECK_EQ(ratelimit(0, C2, PUT, &us), 0);
+    CHECK_EQ(us, 100);
+    us = 0; /* no rate limit */
+    CHECK_EQ(ratelimit(0, C2, PUT, &us), 0);
+    us = 9;
+    CHECK_EQ(ratelimit(0, C2, GET, &us), 0);
+    CHECK_EQ(us, 0);
+    struct xen_sysctl op = sysctl(XEN_SYSCTL_scheduler_op);
+    op.u.scheduler_op.sched_id = C2;
+    op.u.scheduler_op.cmd = PUT;
+    op.u.scheduler_op.u.sched_credit2.ratelimit_us = 99;
+    CHECK(sysctl_fails(op, -EINVAL));
+    op.u.scheduler_op.u.sched_credit2.ratelimit_us = 500001;
+    CHECK(sysctl_fails(op, -EINVAL));
+    op.u.scheduler_op.u.sched_credit2.ratelimit_us = 500000;
+    op.u.scheduler_op.cpupool_id = 1;
+    CHECK(sysctl_fails(op, -ESRCH));
+    op.u.scheduler_op.cmd = 2; /* the command before the pool */
+    CHECK(sysctl_fails(op, -EINVAL));
+    op.u.scheduler_op.cmd = GET;
+    op.u.scheduler_op.cpupool_id = 0;
+    op.u.scheduler_op.sched_id = XEN_SCHEDULER_NULL;
+    CHECK(sysctl_fails(op, -EINVAL));
+    us = 1000;
+    CHECK_EQ(ratelimit(0, C2, PUT, &us), 0); /* as it was */
+    CHECK(quiet());
+}
+
 TEST(setdomainhandle_shows_in_getdomaininfo)
 {
     world();

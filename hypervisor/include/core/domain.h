@@ -73,6 +73,8 @@ struct domain {
      * nothing else; zero until set. */
     uint8_t handle[16];       /* XEN_DOMCTL_setdomainhandle: its UUID */
     uint64_t node_affinity;   /* XEN_DOMCTL_setnodeaffinity: NUMA nodes (node 0) */
+    uint16_t sched_weight;    /* credit2 weight, 0 = never set (Xen's default, 256) */
+    uint16_t sched_cap;       /* credit2 cap, % of one pCPU, 0 = none */
     unsigned int refs;        /* domain_get() holders: not freed while > 0 */
     unsigned int parts_begun; /* registered parts whose init ran (for the teardown) */
     /* Toolstack pauses (pausedomain; createdomain leaves 1): no vCPU runs
