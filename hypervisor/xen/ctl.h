@@ -65,6 +65,8 @@ domctl_fn domctl_max_mem;
 domctl_fn domctl_setvcpucontext;
 domctl_fn domctl_cacheflush;
 domctl_fn domctl_vuart_op;
+domctl_fn domctl_getvcpuinfo;      /* ctl_vcpuinfo.c */
+domctl_fn domctl_vcpuaffinity;     /* ctl_affinity.c: set and get */
 domctl_fn domctl_scheduler_op;     /* ctl_sched.c */
 domctl_fn domctl_setdomainhandle;  /* ctl_handle.c */
 domctl_fn domctl_setnodeaffinity;  /* ctl_nodeaffinity.c */

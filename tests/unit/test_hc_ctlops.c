@@ -111,6 +111,149 @@ TEST(a_busy_domctl_lock_makes_the_call_a_continuation)
     CHECK(quiet());
 }
 
+TEST(getvcpuinfo_fields_and_errors)
+{
+    world();
+    struct vcpu *t = d1->vcpus[1];
+    t->state = VCPU_BLOCKED;
+    t->runtime = FAKE_FREQ * 2; /* 2 s */
+    t->pcpu = 1;
+    struct xen_domctl op = domctl(XEN_DOMCTL_getvcpuinfo, 1);
+    op.u.getvcpuinfo.vcpu = 1;
+    op.u.getvcpuinfo.pad = 0x77;
+    CHECK_EQ(run(&op), 0);
+    CHECK_EQ(op.u.getvcpuinfo.online, 1);
+    CHECK_EQ(op.u.getvcpuinfo.blocked, 1);
+    CHECK_EQ(op.u.getvcpuinfo.running, 0);
+    CHECK_EQ(op.u.getvcpuinfo.cpu_time, 2000000000ULL);
+    CHECK_EQ(op.u.getvcpuinfo.cpu, 1);
+    CHECK_EQ(op.u.getvcpuinfo.pad, 0x77); /* only the fields are written */
+    /* Running now: the slice under way counts. */
+    t->state = VCPU_RUNNABLE;
+    t->loaded = true;
+    t->slice_start = FAKE_FREQ;
+    fake_now = FAKE_FREQ * 3 / 2;
+    CHECK_EQ(run(&op), 0);
+    CHECK_EQ(op.u.getvcpuinfo.running, 1);
+    CHECK_EQ(op.u.getvcpuinfo.blocked, 0);
+    CHECK_EQ(op.u.getvcpuinfo.cpu_time, 2500000000ULL);
+    t->loaded = false;
+    t->state = VCPU_OFF;
+    CHECK_EQ(run(&op), 0);
+    CHECK_EQ(op.u.getvcpuinfo.online, 0);
+    /* Beyond the domain's vCPUs: -EINVAL; not created: -ESRCH. */
+    struct xen_domctl bad = domctl(XEN_DOMCTL_getvcpuinfo, 1);
+    bad.u.getvcpuinfo.vcpu = 2;
+    CHECK(domctl_fails(d0, bad, -EINVAL));
+    bad.u.getvcpuinfo.vcpu = 0xffffffffu;
+    CHECK(domctl_fails(d0, bad, -EINVAL));
+    d1->vcpus[1] = NULL;
+    bad.u.getvcpuinfo.vcpu = 1;
+    CHECK(domctl_fails(d0, bad, -ESRCH));
+    d1->vcpus[1] = t;
+    CHECK(domctl_fails(d0, domctl(XEN_DOMCTL_getvcpuinfo, 2), -ESRCH)); /* no domain 2 */
+    CHECK(quiet());
+}
+
+/* set/getvcpuaffinity of d1's vCPU 0 with maps at ARG2 (hard) and ARG3
+ * (soft), nr_bits each; the maps' first bytes come back in hard/soft. */
+static int64_t affinity(uint32_t cmd, uint32_t flags, uint8_t *hard, uint8_t *soft,
+                        uint32_t nr_bits)
+{
+    struct xen_domctl op = domctl(cmd, 1);
+    op.u.vcpuaffinity.vcpu = 0;
+    op.u.vcpuaffinity.flags = flags;
+    op.u.vcpuaffinity.cpumap_hard = (struct xenctl_bitmap){ARG2, nr_bits, 0};
+    op.u.vcpuaffinity.cpumap_soft = (struct xenctl_bitmap){ARG3, nr_bits, 0};
+    put(d0, ARG2, hard, 4);
+    put(d0, ARG3, soft, 4);
+    int64_t rc = run(&op);
+    get(d0, ARG2, hard, 4);
+    get(d0, ARG3, soft, 4);
+    return rc;
+}
+
+TEST(vcpuaffinity_get_set_and_written_back_maps)
+{
+    world();
+    struct vcpu *t = d1->vcpus[0];
+    uint8_t h[4] = {0xaa, 0xaa, 0xaa, 0xaa}, s[4] = {0xaa, 0xaa, 0xaa, 0xaa};
+    const uint32_t H = XEN_VCPUAFFINITY_HARD, S = XEN_VCPUAFFINITY_SOFT;
+    /* Defaults: every pCPU, one byte for 2 pCPUs, zeroes up to 24 bits. */
+    CHECK_EQ(affinity(XEN_DOMCTL_getvcpuaffinity, H | S, h, s, 24), 0);
+    CHECK(h[0] == 0xff && h[1] == 0 && h[2] == 0 && h[3] == 0xaa);
+    CHECK(s[0] == 0xff && s[1] == 0 && s[2] == 0 && s[3] == 0xaa);
+    /* Pin to pCPU 1: it moves; the effective map comes back. */
+    h[0] = 0x02;
+    CHECK_EQ(affinity(XEN_DOMCTL_setvcpuaffinity, H, h, s, 8), 0);
+    CHECK_EQ(h[0], 0x02);
+    CHECK_EQ(t->pcpu, 1);
+    CHECK_EQ(t->hard_affinity, 0x02);
+    /* Bits past the pCPUs are kept as given, reported back as the pool's. */
+    h[0] = 0xf1;
+    s[0] = 0xfe;
+    CHECK_EQ(affinity(XEN_DOMCTL_setvcpuaffinity, H | S, h, s, 8), 0);
+    CHECK_EQ(h[0], 0x01); /* hard & online */
+    CHECK_EQ(s[0], 0x00); /* soft & online & hard */
+    CHECK_EQ(t->pcpu, 0);
+    memset(h, 0, 4);
+    memset(s, 0, 4);
+    CHECK_EQ(affinity(XEN_DOMCTL_getvcpuaffinity, H | S, h, s, 8), 0);
+    CHECK(h[0] == 0xf1 && s[0] == 0xfe);
+    /* The guest's bits past its nr_bits are not read: 0x03 over 1 bit = pCPU 0. */
+    h[0] = 0x03;
+    CHECK_EQ(affinity(XEN_DOMCTL_setvcpuaffinity, H, h, s, 1), 0);
+    CHECK_EQ(t->hard_affinity, 0x01);
+    CHECK_EQ(h[0], 0x01);
+    /* No online pCPU in the hard map: -EINVAL, nothing changed or written. */
+    h[0] = 0x04;
+    CHECK_EQ(affinity(XEN_DOMCTL_setvcpuaffinity, H, h, s, 8), -EINVAL);
+    CHECK_EQ(h[0], 0x04);
+    CHECK_EQ(t->hard_affinity, 0x01);
+    /* A soft map that cannot be read: -EFAULT and the hard map put back. */
+    struct xen_domctl op = domctl(XEN_DOMCTL_setvcpuaffinity, 1);
+    op.u.vcpuaffinity.flags = H | S;
+    op.u.vcpuaffinity.cpumap_hard = (struct xenctl_bitmap){ARG2, 8, 0};
+    op.u.vcpuaffinity.cpumap_soft = (struct xenctl_bitmap){BAD_VA, 8, 0};
+    h[0] = 0x02;
+    put(d0, ARG2, h, 1);
+    CHECK_EQ(run(&op), -EFAULT);
+    CHECK_EQ(t->hard_affinity, 0x01);
+    CHECK_EQ(t->pcpu, 0);
+    CHECK(quiet());
+}
+
+TEST(vcpuaffinity_refusals_in_xens_order)
+{
+    world();
+    struct xen_domctl op = domctl(XEN_DOMCTL_setvcpuaffinity, 1);
+    op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
+    op.u.vcpuaffinity.cpumap_hard = (struct xenctl_bitmap){ARG2, 8, 0};
+    op.u.vcpuaffinity.vcpu = 2;
+    CHECK(domctl_fails(d0, op, -EINVAL));
+    op.u.vcpuaffinity.vcpu = 0;
+    struct vcpu *t = d1->vcpus[0];
+    d1->vcpus[0] = NULL;
+    CHECK(domctl_fails(d0, op, -ESRCH));
+    d1->vcpus[0] = t;
+    op.u.vcpuaffinity.flags = 0;
+    CHECK(domctl_fails(d0, op, -EINVAL));
+    op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_SOFT; /* its map is NULL */
+    CHECK(domctl_fails(d0, op, -EINVAL));
+    op.cmd = XEN_DOMCTL_getvcpuaffinity;
+    CHECK(domctl_fails(d0, op, -EINVAL));
+    /* FORCE alone: nothing to do, as on Xen. */
+    op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_FORCE;
+    op.cmd = XEN_DOMCTL_setvcpuaffinity;
+    CHECK(domctl_fails(d0, op, 0));
+    /* A hard map that cannot be read: -EFAULT. */
+    op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
+    op.u.vcpuaffinity.cpumap_hard.bitmap = BAD_VA;
+    CHECK(domctl_fails(d0, op, -EFAULT));
+    CHECK_EQ(fake_affinity_moves, 0);
+    CHECK(quiet());
+}
+
 static int64_t sched(uint32_t id, uint32_t cmd, uint16_t weight, uint16_t cap,
                      struct xen_domctl *op)
 {

@@ -27,6 +27,7 @@ unsigned int fake_upcalls[FAKE_P2M_DOMS][8];
 char fake_con_out[FAKE_P2M_DOMS][FAKE_CON_MAX];
 size_t fake_con_len[FAKE_P2M_DOMS];
 uint64_t fake_now;
+unsigned int fake_affinity_moves;
 
 static struct domain *doms[FAKE_P2M_DOMS];
 
@@ -157,6 +158,10 @@ struct domain *fake_domain(uint16_t id, unsigned int flags, unsigned int nr_vcpu
         v->domain = d;
         v->id = i;
         v->state = VCPU_RUNNABLE;
+        v->hard_affinity = v->soft_affinity = SCHED_AFFINITY_ALL;
+        v->move_to = -1;
+        v->pcpu = i % nr_pcpus;
+        v->placed = true;
         d->vcpus[i] = v;
     }
     doms[id] = d;
@@ -205,6 +210,7 @@ void fake_world_reset(void)
     memset(fake_spi_level, 0, sizeof(fake_spi_level));
     memset(fake_spi_changes, 0, sizeof(fake_spi_changes));
     fake_now = 0;
+    fake_affinity_moves = 0;
 }
 
 /* ---- calling into the decoders as a guest ---- */
@@ -257,6 +263,34 @@ void vcpu_block(struct vcpu *v)
 {
     fake_blocks++;
     v->state = VCPU_BLOCKED; /* as core/sched.c: at once, the switch comes later */
+}
+
+uint64_t sched_online_mask(void)
+{
+    uint64_t m = 0;
+    for (unsigned int c = 0; c < nr_pcpus; c++)
+        if (pcpus[c].online)
+            m |= 1ULL << c;
+    return m;
+}
+
+/* core/sched.c's rule, with the move made at once (test_sched_affinity
+ * tests the real one): the lowest pCPU of the map if its own is not in it. */
+int sched_set_hard_affinity(struct vcpu *v, uint64_t mask)
+{
+    uint64_t usable = mask & sched_online_mask();
+    if (!usable)
+        return -EINVAL;
+    v->hard_affinity = mask;
+    if (!(usable & (1ULL << v->pcpu)))
+        v->pcpu = (unsigned int)__builtin_ctzll(usable);
+    fake_affinity_moves++;
+    return 0;
+}
+
+void sched_set_soft_affinity(struct vcpu *v, uint64_t mask)
+{
+    v->soft_affinity = mask;
 }
 
 void domain_shutdown(struct domain *d, shutdown_reason_t reason)

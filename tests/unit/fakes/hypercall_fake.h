@@ -76,7 +76,8 @@ extern unsigned int fake_upcalls[FAKE_P2M_DOMS][8]; /* xen_upcall_raise per doma
 #define FAKE_CON_MAX 8192
 extern char fake_con_out[FAKE_P2M_DOMS][FAKE_CON_MAX]; /* console_guest_write, per domain */
 extern size_t fake_con_len[FAKE_P2M_DOMS];
-extern uint64_t fake_now; /* arch_counter() */
+extern uint64_t fake_now;                /* arch_counter() */
+extern unsigned int fake_affinity_moves; /* sched_set_hard_affinity() calls that took */
 /* fakes/ctl_fake.c: core's lifecycle as the toolstack's domctls used it. */
 struct fake_ctl {
     unsigned int created;   /* domain_create() calls that made a domain */
