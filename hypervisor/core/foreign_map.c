@@ -9,6 +9,11 @@
  * domain RAM goes through foreign_release_chunks(), which leaves referenced
  * chunks allocated and marks them orphans; the last unmap frees an orphan.
  *
+ * Pages Cloison gives a domain (its grant frames, which the toolstack maps
+ * with XENMEM_acquire_resource or, by their GFN, like RAM) are counted the
+ * same way, each page a chunk of its own owned by that domain, and released
+ * through foreign_release_frames() by whoever frees them.
+ *
  * Each mapper remembers its foreign GFNs (gfn -> chunk), so an unmap or its
  * own destruction drops exactly the references it took. Such a record may
  * outlive its p2m entry (a later mapping over the GFN replaced it): it then
@@ -101,13 +106,10 @@ static void chunk_put(uint64_t rec)
     }
 }
 
-int foreign_map_page(struct domain *d, struct domain *od, uint64_t idx, uint64_t gfn)
+/* Map pa, inside od's chunk c, at gfn of d with a reference on c. */
+static int map_in_chunk(struct domain *d, struct domain *od, paddr_t pa, const struct ram_chunk *c,
+                        uint64_t gfn)
 {
-    paddr_t pa;
-    struct ram_chunk chunk;
-    const struct ram_chunk *c = &chunk;
-    if (!domain_gfn_mappable(d, gfn) || !domain_own_ram_page(od, idx, &pa, &chunk))
-        return -EINVAL;
     spin_lock(&foreign_lock);
     if (!d->foreign_maps.heap) /* its first foreign mapping: the map was all zero */
         d->foreign_maps.heap = &heap;
@@ -135,6 +137,23 @@ int foreign_map_page(struct domain *d, struct domain *od, uint64_t idx, uint64_t
 out:
     spin_unlock(&foreign_lock);
     return rc;
+}
+
+int foreign_map_page(struct domain *d, struct domain *od, uint64_t idx, uint64_t gfn)
+{
+    paddr_t pa;
+    struct ram_chunk chunk;
+    if (!domain_gfn_mappable(d, gfn) || !domain_own_ram_page(od, idx, &pa, &chunk))
+        return -EINVAL;
+    return map_in_chunk(d, od, pa, &chunk, gfn);
+}
+
+int foreign_map_frame(struct domain *d, struct domain *od, paddr_t pa, uint64_t gfn)
+{
+    if (!domain_gfn_mappable(d, gfn))
+        return -EINVAL;
+    const struct ram_chunk c = {.pa = pa, .order = 0};
+    return map_in_chunk(d, od, pa, &c, gfn);
 }
 
 bool foreign_unmap_gfn(struct domain *d, uint64_t gfn, int *rc)
@@ -183,22 +202,40 @@ bool foreign_domain_pinned(uint16_t domid)
     return pinned;
 }
 
+/* Free the chunk at pa, or leave it to its last unmap: true if kept. */
+static bool release_locked(paddr_t pa, unsigned int order)
+{
+    ASSERT_HELD(&foreign_lock);
+    uint64_t v;
+    if (!u64map_get(&chunk_refs, pa, &v)) {
+        page_free(pa, order);
+        return false;
+    }
+    if (!(v & ORPHAN)) /* its owner is gone: no longer counted as its */
+        pins_add((uint16_t)(v >> OWNER_SHIFT), -1);
+    u64map_put(&chunk_refs, pa, v | ORPHAN); /* existing key: never allocates */
+    return true;
+}
+
 void foreign_release_chunks(uint16_t domid, const struct ram_chunk *c, size_t n)
 {
     uint64_t kept_kib = 0;
     spin_lock(&foreign_lock);
-    for (size_t i = 0; i < n; i++) {
-        uint64_t v;
-        if (u64map_get(&chunk_refs, c[i].pa, &v)) {
-            if (!(v & ORPHAN)) /* its owner is gone: no longer counted as its */
-                pins_add((uint16_t)(v >> OWNER_SHIFT), -1);
-            u64map_put(&chunk_refs, c[i].pa, v | ORPHAN);
+    for (size_t i = 0; i < n; i++)
+        if (release_locked(c[i].pa, c[i].order))
             kept_kib += (PAGE_SIZE << c[i].order) >> 10;
-        } else {
-            page_free(c[i].pa, c[i].order);
-        }
-    }
     spin_unlock(&foreign_lock);
     if (kept_kib)
         printk("d%u: %lu KiB of its RAM kept while foreign-mapped", domid, kept_kib);
+}
+
+void foreign_release_frames(uint16_t domid, const paddr_t *pa, size_t n)
+{
+    size_t kept = 0;
+    spin_lock(&foreign_lock);
+    for (size_t i = 0; i < n; i++)
+        kept += release_locked(pa[i], 0);
+    spin_unlock(&foreign_lock);
+    if (kept)
+        printk("d%u: %lu grant frame(s) kept while mapped by another domain", domid, kept);
 }

@@ -38,10 +38,10 @@ static int grow(struct grant_table *gt, unsigned int nr)
 
 static void free_table(struct grant_table *gt)
 {
-    for (unsigned int i = 0; i < gt->nr_frames; i++) {
-        page_free(gt->frames[i], 0);
+    /* Frames the toolstack still maps (acquire_resource) stay until unmapped. */
+    foreign_release_frames(gt->domid, gt->frames, gt->nr_frames);
+    for (unsigned int i = 0; i < gt->nr_frames; i++)
         xfree(gt->active[i]);
-    }
     foreign_release_chunks(gt->domid, gt->kept, gt->nr_kept);
     xfree(gt->kept);
     xfree(gt);
@@ -369,4 +369,39 @@ int gnttab_get_version(struct domain *cur, struct gnttab_get_version *op)
         op->version = 1;
     gnttab_put_domain(cur, d);
     return rc;
+}
+
+int gnttab_shared_frame(struct domain *d, unsigned long idx, paddr_t *pa)
+{
+    struct grant_table *gt = d->gnttab;
+    if (!gt)
+        return -EINVAL;
+    spin_lock(&gt->lock);
+    /* Xen's gnttab_get_shared_frame_mfn: grown to hold idx if it may. */
+    int rc =
+        idx < GNTTAB_MAX_FRAMES && (idx < gt->nr_frames || grow(gt, idx + 1) == 0) ? 0 : -EINVAL;
+    if (!rc)
+        *pa = gt->frames[idx];
+    spin_unlock(&gt->lock);
+    return rc;
+}
+
+bool gnttab_frame_at(struct domain *d, uint64_t gfn, paddr_t *pa)
+{
+    struct grant_table *gt = d->gnttab;
+    bool found = false;
+    if (!gt || gfn >= (1ULL << (64 - PAGE_SHIFT)))
+        return false;
+    spin_lock(&gt->lock);
+    for (unsigned int i = 0; i < gt->nr_frames && !found; i++) {
+        paddr_t now;
+        enum p2m_type t;
+        /* Still there: the guest may have removed it or mapped over it. */
+        found = gt->frame_gfn[i] == gfn && p2m_lookup(&d->p2m, gfn << PAGE_SHIFT, &now, &t) &&
+                now == gt->frames[i];
+        if (found)
+            *pa = now;
+    }
+    spin_unlock(&gt->lock);
+    return found;
 }

@@ -1,6 +1,7 @@
 /*
  * memory_op: add_to_physmap (shared_info, grant table frames) and its batch
- * form (also foreign pages, for the control domain), remove_from_physmap,
+ * form (also foreign pages, for the control domain: another domain's RAM or
+ * grant frames), remove_from_physmap, acquire_resource (hc_acquire_resource.c),
  * the reservation operations (which return a count of extents done, never an
  * error), and the reservation/maximum_gpfn queries. Xen's checks, in Xen's
  * order; the work is in xen/shared_info.c, xen/xen_memory.c and
@@ -73,8 +74,14 @@ static int map_foreign(struct vcpu *v, struct domain *d, uint16_t foreign, uint6
         rc = -EPERM;
     else {
         /* Against a decrease_reservation of the same GFN on another vCPU. */
+        /* od's RAM, or one of its grant frames by the GFN od mapped it at
+         * (libxenguest seeds a new domain's grant table this way when
+         * acquire_resource is refused: Xen maps any page od owns). */
+        paddr_t frame;
         spin_lock(&d->xen->mem_lock);
         rc = foreign_map_page(d, od, idx, gfn);
+        if (rc == -EINVAL && gnttab_frame_at(od, idx, &frame))
+            rc = foreign_map_frame(d, od, frame, gfn);
         spin_unlock(&d->xen->mem_lock);
         if (rc == 0)
             xen_note_mapped_gfn(d, gfn);
@@ -248,6 +255,8 @@ int64_t do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, ui
         return add_to_physmap_batch(v, start, arg);
     case XENMEM_remove_from_physmap:
         return remove_from_physmap(v, start, arg);
+    case XENMEM_acquire_resource:
+        return xen_acquire_resource(v, start, arg);
     case XENMEM_get_sharing_freed_pages:
     case XENMEM_get_sharing_shared_pages:
         return 0; /* Xen/ARM: no memory sharing, for any caller (xl info needs >= 0) */

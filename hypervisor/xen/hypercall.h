@@ -27,6 +27,10 @@ int64_t hypercall_continue(struct vcpu *v, uint64_t a0, uint64_t a1, uint64_t a2
  */
 int64_t hypercall_call(struct vcpu *v, uint64_t nr, uint64_t args[5], bool *continued);
 
+/* memory_op XENMEM_acquire_resource (hc_acquire_resource.c); start: cmd's
+ * continuation bits. */
+int64_t xen_acquire_resource(struct vcpu *v, uint64_t start, uint64_t arg);
+
 int64_t do_multicall(struct vcpu *v, uint64_t list, uint64_t nr_calls, uint64_t, uint64_t,
                      uint64_t);
 int64_t do_xsm_op(struct vcpu *v, uint64_t op, uint64_t, uint64_t, uint64_t, uint64_t);

@@ -20,6 +20,15 @@ struct ram_chunk;
  */
 int foreign_map_page(struct domain *d, struct domain *od, uint64_t idx, uint64_t gfn);
 
+/*
+ * Map pa, a page Cloison gave the domain od (a grant frame), at gfn of d,
+ * holding a reference on it (counted as od's, foreign_domain_pinned()): whoever frees the page goes through
+ * foreign_release_frames(), which leaves it allocated until its last unmap.
+ * The caller keeps pa alive meanwhile (it references the owner). 0, -EINVAL
+ * (gfn out of range) or -ENOMEM.
+ */
+int foreign_map_frame(struct domain *d, struct domain *od, paddr_t pa, uint64_t gfn);
+
 /* If gfn of d is a foreign mapping: unmap it, drop its reference, *rc = the
  * result, true. False when gfn is not one (the caller handles it). */
 bool foreign_unmap_gfn(struct domain *d, uint64_t gfn, int *rc);
@@ -37,5 +46,8 @@ bool foreign_domain_pinned(uint16_t domid);
  * zombie), so no chunk a mapping points to is ever handed out again.
  */
 void foreign_release_chunks(uint16_t domid, const struct ram_chunk *c, size_t n);
+/* The same for single pages given by foreign_map_frame() (grant frames of
+ * the domain domid). */
+void foreign_release_frames(uint16_t domid, const paddr_t *pa, size_t n);
 
 #endif

@@ -56,6 +56,15 @@ bool gnttab_mapped_by_others(const struct domain *d);
  * status frame), -EBUSY (the frame is still mapped somewhere), p2m errors. */
 int gnttab_map_frame(struct domain *d, unsigned long idx, uint64_t gfn);
 
+/* The host page of shared frame idx of d's table, grown to hold it if need
+ * be (XENMEM_acquire_resource): 0, or -EINVAL (idx beyond the maximum, or no
+ * memory to grow). The page lives while d is referenced; a mapping of it
+ * keeps it beyond (core/foreign_map.h, foreign_map_frame). */
+int gnttab_shared_frame(struct domain *d, unsigned long idx, paddr_t *pa);
+/* Is one of d's grant frames mapped at gfn of d? *pa = the frame (the
+ * toolstack maps it by GFN, XENMAPSPACE_gmfn_foreign, to seed the table). */
+bool gnttab_frame_at(struct domain *d, uint64_t gfn, paddr_t *pa);
+
 /* Sub-operations: `cur` is the calling domain; each fills op->status. */
 void gnttab_query_size(struct domain *cur, struct gnttab_query_size *op);
 /* frames[] receives op->nr_frames GFNs (GNTTAB_GFN_INVALID where unmapped)
