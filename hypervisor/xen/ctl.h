@@ -47,7 +47,8 @@ uint64_t ctl_tot_pages(const struct domain *d);
  * xenctl_bitmap_to_bitmap: the bytes both sides hold, the guest's bits past
  * its nr_bits cleared, whole bytes kept. 0 or -EFAULT. */
 int ctl_get_mask(struct vcpu *v, const struct xenctl_bitmap *b, uint64_t *mask, unsigned int nbits);
-/* Write the low bytes of mask, ceil(nbits / 8) of them, as ctl_put_bitmap. */
+/* Write mask's first nbits bits (the rest of its last byte clear), as
+ * ctl_put_bitmap. */
 int ctl_put_mask(struct vcpu *v, const struct xenctl_bitmap *b, uint64_t mask, unsigned int nbits);
 
 /* Sub-ops. d: the domain named by xen_domctl.domain (for getdomaininfo the

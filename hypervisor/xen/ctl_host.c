@@ -56,6 +56,8 @@ int ctl_get_mask(struct vcpu *v, const struct xenctl_bitmap *b, uint64_t *mask, 
 int ctl_put_mask(struct vcpu *v, const struct xenctl_bitmap *b, uint64_t mask, unsigned int nbits)
 {
     uint8_t bytes[sizeof(mask)];
+    if (nbits < 64) /* Xen's bitmap_to_xenctl_bitmap clears the bits past nbits */
+        mask &= (1ULL << nbits) - 1;
     for (unsigned int i = 0; i < sizeof(bytes); i++)
         bytes[i] = (uint8_t)(mask >> (8 * i));
     return ctl_put_bitmap(v, b, bytes, MIN(nbits, 64u));

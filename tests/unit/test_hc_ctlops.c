@@ -179,17 +179,18 @@ TEST(vcpuaffinity_get_set_and_written_back_maps)
     struct vcpu *t = d1->vcpus[0];
     uint8_t h[4] = {0xaa, 0xaa, 0xaa, 0xaa}, s[4] = {0xaa, 0xaa, 0xaa, 0xaa};
     const uint32_t H = XEN_VCPUAFFINITY_HARD, S = XEN_VCPUAFFINITY_SOFT;
-    /* Defaults: every pCPU, one byte for 2 pCPUs, zeroes up to 24 bits. */
+    /* Defaults: every pCPU, one byte for 2 pCPUs (the bits past them clear),
+     * zeroes up to 24 bits. */
     CHECK_EQ(affinity(XEN_DOMCTL_getvcpuaffinity, H | S, h, s, 24), 0);
-    CHECK(h[0] == 0xff && h[1] == 0 && h[2] == 0 && h[3] == 0xaa);
-    CHECK(s[0] == 0xff && s[1] == 0 && s[2] == 0 && s[3] == 0xaa);
+    CHECK(h[0] == 0x03 && h[1] == 0 && h[2] == 0 && h[3] == 0xaa);
+    CHECK(s[0] == 0x03 && s[1] == 0 && s[2] == 0 && s[3] == 0xaa);
     /* Pin to pCPU 1: it moves; the effective map comes back. */
     h[0] = 0x02;
     CHECK_EQ(affinity(XEN_DOMCTL_setvcpuaffinity, H, h, s, 8), 0);
     CHECK_EQ(h[0], 0x02);
     CHECK_EQ(t->pcpu, 1);
     CHECK_EQ(t->hard_affinity, 0x02);
-    /* Bits past the pCPUs are kept as given, reported back as the pool's. */
+    /* Bits past the pCPUs are kept as given, never reported. */
     h[0] = 0xf1;
     s[0] = 0xfe;
     CHECK_EQ(affinity(XEN_DOMCTL_setvcpuaffinity, H | S, h, s, 8), 0);
@@ -199,7 +200,8 @@ TEST(vcpuaffinity_get_set_and_written_back_maps)
     memset(h, 0, 4);
     memset(s, 0, 4);
     CHECK_EQ(affinity(XEN_DOMCTL_getvcpuaffinity, H | S, h, s, 8), 0);
-    CHECK(h[0] == 0xf1 && s[0] == 0xfe);
+    CHECK(h[0] == 0x01 && s[0] == 0x02);
+    CHECK(t->hard_affinity == 0xf1 && t->soft_affinity == 0xfe);
     /* The guest's bits past its nr_bits are not read: 0x03 over 1 bit = pCPU 0. */
     h[0] = 0x03;
     CHECK_EQ(affinity(XEN_DOMCTL_setvcpuaffinity, H, h, s, 1), 0);
