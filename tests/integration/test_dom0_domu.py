@@ -13,10 +13,12 @@ DOM0_KERNEL, DOM0_RAMDISK = 0x60000000, 0x62000000   # after the domU module slo
 
 def host_dtb_with_dom0(machine, domu, workdir: Path, dom0_bootargs: str = DOM0_BOOTARGS,
                        hv: str = "cloison") -> Path:
-    """QEMU's tree + the dom0less block for domu (the harness) + dom0's modules.
+    """QEMU's tree + the dom0less block for domu (the harness; a list for
+    several) + dom0's modules.
     hv="xen": Xen 4.17 boots the same tree (console by path, every guest line printed)."""
     console = qemu.XEN_BOOTARGS if hv == "xen" else "console=dtuart"
-    base = qemu.host_dtb(machine, [domu], workdir / "domu.dtb", f"{console} dom0_mem=512M",
+    domus = domu if isinstance(domu, list) else [domu]
+    base = qemu.host_dtb(machine, domus, workdir / "domu.dtb", f"{console} dom0_mem=512M",
                          hv)
     dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", str(base)], check=True,
                          capture_output=True, text=True).stdout

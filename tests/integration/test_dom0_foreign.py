@@ -36,11 +36,13 @@ XF_STRING = r'"(?P<s>(?:[^"\\\r\n]|\\.)*)"'
 
 
 def command(machine, domu, workdir: Path, hv: str) -> list[str]:
-    """dom0 (with `cloison.xenmods`: privcmd loaded) beside the dom0less domU."""
+    """dom0 (with `cloison.xenmods`: privcmd loaded) beside the dom0less domU
+    (or the domUs, a list)."""
     dtb = host_dtb_with_dom0(machine, domu, workdir, DOM0_BOOTARGS + " cloison.xenmods", hv)
+    domus = domu if isinstance(domu, list) else [domu]
     return [qemu.QEMU, *machine.qemu_args(), "-nodefaults", "-display", "none",
             "-serial", "stdio", "-monitor", "none", "-kernel", str(qemu.hv_binary(hv)),
-            "-dtb", str(dtb), *qemu.module_loaders([domu]),
+            "-dtb", str(dtb), *qemu.module_loaders(domus),
             "-device", f"loader,file={qemu.LINUX_IMAGE},addr={DOM0_KERNEL:#x},force-raw=on",
             "-device", f"loader,file={qemu.INITRAMFS},addr={DOM0_RAMDISK:#x},force-raw=on"]
 
