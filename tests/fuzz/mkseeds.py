@@ -170,8 +170,19 @@ def memory_seeds():
                    rec(D1, M_GNT, [2, Ptr(ARG), 1], [(ARG, struct.pack("<HxxIh6xQ", SELF, 1, 0, 0x40002000))]) +
                    mem(D1, 15, struct.pack("<HxxxxxxQ", SELF, RAM_GFN + 7)) +
                    mem(D0, 7, struct.pack("<HHIQQ", 1, 0, 1, 3, 0x38003)))
+    # acquire_resource by dom0 of d1's grant frames 0-1 at 0x60000-1 (frame_list at
+    # ARG2), the size query, then the munmap; the compat seeding of d1's frame 0.
+    aq = struct.pack("<HHIIIQQ", 1, 1, 0, 2, 0, 0, 0x40002000)
+    acquire = (mem(D0, 28, aq, stores=[(ARG2, struct.pack("<QQ", 0x60000, 0x60001))]) +
+               mem(D0, 28, struct.pack("<HHIIIQQ", 1, 1, 0, 0, 0, 0, 0)) +
+               mem(D0, 15, struct.pack("<HxxxxxxQ", SELF, 0x60000)) +
+               mem(D0, 7, struct.pack("<HHIQQ", 1, 0, 1, 0, 0x38000)) +
+               mem(D0, 23, struct.pack("<HHHHQQQ", SELF, 4, 1, 1, 0x40002000, 0x40003000,
+                                       0x40004000),
+                   stores=[(ARG2, struct.pack("<Q", 0x38000)), (ARG3, struct.pack("<Q", 0x60002))]))
     write("hc_memory", {"shinfo": shinfo, "balloon": balloon, "foreign": foreign,
-                        "fifo_balloon": fifo_balloon, "grant_frame": grant_frame})
+                        "fifo_balloon": fifo_balloon, "grant_frame": grant_frame,
+                        "acquire": acquire})
 
 
 # ---- misc: 0 sched 1 vcpu 2 hvm 3 console 4 version 5 platform 6 physdev 7 vm_assist
@@ -196,8 +207,28 @@ def misc_seeds():
     platform = (rec(D0, 5, [Ptr(ARG)], [(ARG, settime)]) + rec(D1, 5, [Ptr(ARG)], [(ARG, settime)]) +
                 rec(D0, 6, [25, Ptr(ARG)]))
     anynr = b"".join(rec(D2, 9, [n, 0, Ptr(ARG)]) for n in (0, 7, 13, 17, 33, 35, 63))
+    def domctl(cmd, dom, u, stores=()):
+        return rec(D0, 12, [Ptr(ARG)], [(ARG, struct.pack("<IIH6x", cmd, 0x15, dom) + u)] +
+                   list(stores))
+
+    def sysctl(cmd, u, stores=()):
+        return rec(D0, 13, [Ptr(ARG)], [(ARG, struct.pack("<II", cmd, 0x15) + u)] + list(stores))
+    maps = [(ARG2, b"\x02\x00"), (ARG3, b"\x01\x00")]
+    ctl = (domctl(14, 1, struct.pack("<I", 0)) +
+           domctl(9, 1, struct.pack("<IIQIIQII", 0, 3, 0x40002000, 16, 0, 0x40003000, 16, 0),
+                  maps) +
+           domctl(25, 1, struct.pack("<IIQIIQII", 0, 3, 0x40002000, 16, 0, 0x40003000, 16, 0)) +
+           domctl(16, 1, struct.pack("<IIHH", 6, 0, 512, 50)) +
+           domctl(17, 1, bytes(range(16))) + domctl(35, 1, struct.pack("<I", 64)) +
+           domctl(86, 1, struct.pack("<Q", 0x100000)) + domctl(85, 1, b"") +
+           domctl(68, 1, struct.pack("<QII", 0x40002000, 8, 0), maps))
+    host = (sysctl(1, struct.pack("<BBxxIQI", 0, 1, 0, 0x40002000, 4096)) +
+            sysctl(16, struct.pack("<IIQ", 4, 0, 0x40002000)) +
+            sysctl(17, struct.pack("<IIQQ", 1, 0, 0x40002000, 0x40003000)) +
+            sysctl(19, struct.pack("<IIIIi", 0, 6, 0, 0, 2000)))
     write("hc_misc", {"sched": sched, "vcpu": vcpu, "hvm": hvm, "console": console,
                       "version": version + feat, "platform": platform, "any": anynr,
+                      "ctl": ctl, "ctl_host": host,
                       "destroy": rec(D0, 10) + rec(D1, 3, [0, 4, Ptr(ARG)], [(ARG, b"bye\n")])})
 
 
