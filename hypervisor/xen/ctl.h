@@ -36,6 +36,11 @@ void ctl_domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *in
 int ctl_put_bitmap(struct vcpu *v, const struct xenctl_bitmap *b, const uint8_t *bytes,
                    unsigned int nbits);
 
+/* Counter ticks v has run: its past slices and, while it is on a pCPU, the
+ * one under way (Xen's vcpu_runstate_get), so a vCPU that runs alone and is
+ * never switched out still shows its time growing. Unlocked: a statistic. */
+uint64_t ctl_vcpu_ticks(const struct vcpu *v);
+
 /* A domctl handler's "not finished": the envelope copies the request (as the
  * handler updated it) back to the caller and re-issues the call. */
 #define CTL_CONTINUE 1

@@ -45,7 +45,7 @@ static uint32_t vcpu_flags(const struct domain *d, struct xen_domctl_getdomainin
             continue;
         /* Unlocked snapshots: the answer is stale as soon as it is sent. */
         enum vcpu_state st = __atomic_load_n(&v->state, __ATOMIC_RELAXED);
-        ticks += __atomic_load_n(&v->runtime, __ATOMIC_RELAXED);
+        ticks += ctl_vcpu_ticks(v);
         info->max_vcpu_id = i;
         if (st == VCPU_OFF)
             continue;

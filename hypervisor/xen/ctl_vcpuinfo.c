@@ -18,6 +18,15 @@ static uint64_t ticks_to_ns(uint64_t ticks)
     return (ticks / f) * 1000000000ULL + (ticks % f) * 1000000000ULL / f;
 }
 
+uint64_t ctl_vcpu_ticks(const struct vcpu *v)
+{
+    uint64_t ticks = __atomic_load_n(&v->runtime, __ATOMIC_RELAXED);
+    uint64_t since = __atomic_load_n(&v->slice_start, __ATOMIC_RELAXED), now = arch_counter();
+    if (__atomic_load_n(&v->loaded, __ATOMIC_RELAXED) && now > since)
+        ticks += now - since;
+    return ticks;
+}
+
 int64_t domctl_getvcpuinfo(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *copyback)
 {
     (void)v;
@@ -29,10 +38,7 @@ int64_t domctl_getvcpuinfo(struct vcpu *v, struct xen_domctl *op, struct domain 
         return -ESRCH;
     enum vcpu_state st = __atomic_load_n(&t->state, __ATOMIC_RELAXED);
     bool loaded = __atomic_load_n(&t->loaded, __ATOMIC_RELAXED);
-    uint64_t ticks = __atomic_load_n(&t->runtime, __ATOMIC_RELAXED);
-    uint64_t since = __atomic_load_n(&t->slice_start, __ATOMIC_RELAXED), now = arch_counter();
-    if (loaded && now > since) /* Xen's vcpu_runstate_get: the running period so far */
-        ticks += now - since;
+    uint64_t ticks = ctl_vcpu_ticks(t);
     g->online = st != VCPU_OFF;
     g->blocked = st == VCPU_BLOCKED;
     g->running = loaded;

@@ -15,7 +15,7 @@ would, and asserted on what the unmodified tools print:
   pause/unpause, vcpu-list/vcpu-pin, mem-set, sched-credit2, and a
   domU's domctl/sysctl refused: the xen_ctl test guest on a vuart     (stage 4)
 
-The stages are those of xen-toolstack-abi.md section 6. Each test runs under Xen 4.17
+The stages are those of xen-toolstack-abi.md section 6; every check runs under Xen 4.17
 (Debian's hypervisor, the reference) and under Cloison, in the same QEMU machine.
 Timings (create -> first console line, destroy, ...) are printed as
 `TOOLSTACK-TIMING` lines (pytest -s shows them).
@@ -27,12 +27,6 @@ import time
 import pytest
 
 import qemu
-
-# How far Cloison's hypervisor side goes (xen-toolstack-abi.md section 6): on Cloison
-# the checks of a later stage are not run, and the test ends in a skip that names
-# them. The ONLY switch of this kind: raise it as the stages land, delete it (and
-# the `stage()` guard) once stage 4 works. Under Xen 4.17 every check runs.
-CLOISON_STAGE = 1
 
 SMP = 2
 MACHINE_MIB = 3072
@@ -76,27 +70,12 @@ def command(hv: str, xenstored: str = "ocaml") -> list[str]:
 
 class Session:
     """dom0's console: commands with their output and exit code, the domUs'
-    consoles through `xl console`, and the stage guard."""
+    consoles through `xl console`."""
 
     def __init__(self, con: qemu.Console, hv: str):
         self.con, self.hv = con, hv
         self.n = 0
-        self.skipped: list[str] = []
         self.timings: dict[str, float] = {}
-
-    # -- the stage guard --
-    def stage(self, n: int, what: str) -> bool:
-        """False (and the check recorded as not run) when Cloison has not reached
-        stage n yet; True otherwise, and always under Xen."""
-        if self.hv == "cloison" and n > CLOISON_STAGE:
-            self.skipped.append(f"stage {n}: {what}")
-            return False
-        return True
-
-    def finish(self) -> None:
-        if self.skipped:
-            pytest.skip(f"CLOISON_STAGE = {CLOISON_STAGE}: not run on Cloison: "
-                        + "; ".join(self.skipped))
 
     def timing(self, key: str, seconds: float) -> None:
         self.timings[key] = seconds
@@ -455,30 +434,20 @@ def scenario(hv: str) -> None:
         s = Session(con, hv)
         boot(con, s, "ocaml")
         check_read_only(s)
-        if s.stage(2, "xl list -l (DOMCTL 16 scheduler_op getinfo)"):
-            check_list_long(s)
-        if s.stage(4, "xl sched-credit2 (SYSCTL 19, DOMCTL 16)"):
-            check_sched_credit2(s)
-        if s.stage(2, "xl create -c, console, list, domid/domname, rename, shutdown -w"):
-            create_console_demo(s)
-            rename(s)
-            shutdown_wait(s, "demo")
-        if s.stage(4, "the xen_ctl guest's domctl/sysctl refused (vuart = sbsa_uart)"):
-            domu_refused_control(s)
-        if s.stage(2, "xl reboot (new domid), xl destroy"):
-            reboot_then_destroy(s)
-        if s.stage(2, f"{CYCLES} create/destroy cycles, free_memory back exactly"):
-            cycles(s)
-        if s.stage(3, "PV disk and network (blkback, netback, hotplug scripts), then on "
-                   "that domU pause/unpause, vcpu-list/vcpu-pin, mem-set (stage 4)"):
-            wrote = disk_and_net(s)
-            if s.stage(4, "pause/unpause, vcpu-list/vcpu-pin, mem-set"):
-                pause_unpause(s, "linux")
-                vcpus(s, "linux")
-                mem_set(s, "linux", 192)
-            shutdown_wait(s, "linux")
-            disk_after(s, wrote)
-        s.finish()
+        check_list_long(s)
+        check_sched_credit2(s)
+        create_console_demo(s)
+        rename(s)
+        shutdown_wait(s, "demo")
+        domu_refused_control(s)
+        reboot_then_destroy(s)
+        cycles(s)
+        wrote = disk_and_net(s)
+        pause_unpause(s, "linux")
+        vcpus(s, "linux")
+        mem_set(s, "linux", 192)
+        shutdown_wait(s, "linux")
+        disk_after(s, wrote)
 
 
 def c_xenstored(hv: str) -> None:
@@ -488,10 +457,8 @@ def c_xenstored(hv: str) -> None:
         s = Session(con, hv)
         boot(con, s, "c")
         assert list(s.xl_list()) == ["Domain-0"], s.where()
-        if s.stage(2, "xl create -c, console, shutdown -w with the C xenstored"):
-            create_console_demo(s)
-            shutdown_wait(s, "demo")
-        s.finish()
+        create_console_demo(s)
+        shutdown_wait(s, "demo")
 
 
 def test_toolstack(cloison):
