@@ -70,7 +70,9 @@ def by(items: list, key: str) -> dict:
 
 
 def errno_of(line: dict) -> int:
-    return int(line["errno"])
+    # The leading number: under Xen a guest's "(dN) ..." console line can land
+    # in the middle of dom0's line on the shared serial port (seen: "3(d2)").
+    return int(re.match(r"-?\d+", line["errno"]).group(0))
 
 
 def check_host(got: dict, hv: str, where: str) -> None:
