@@ -1,7 +1,9 @@
 # Cloison: one entry point for build, run, tests, lint and benchmarks.
 #   make deps   install what is missing (Debian 12, root)
 #   make        build/cloison (arm64 Image), test guests, host unit tests
-#   make run    boot the demo in QEMU
+#   make run    Cloison + Debian's Xen toolstack in dom0, one domU by xl create, dom0's shell
+#               (HV=xen: the same under Xen 4.17; DEMO=check: non-interactive, with a verdict;
+#               DEMO=guests: the dom0less test guests, no dom0)
 #   make check  lint + host unit tests + fuzzers briefly + integration tests
 #   make bench  benchmarks, printed side by side with baselines
 .DEFAULT_GOAL := all
@@ -46,9 +48,19 @@ all: $(BUILD)/cloison $(ALL_EXTRA)
 deps:
 	@sh scripts/deps.sh
 
+# The demo's dom0 is the toolstack one (guests-fetch builds its file system).
+HV   ?= cloison
+DEMO ?=
+DEMO_FLAGS.      :=
+DEMO_FLAGS.check := --check
+DEMO_FLAGS.guests := --guests
 run: deps
+	@case "$(DEMO)" in ""|check|guests) ;; *) echo "make run: DEMO=$(DEMO)? (check, guests or unset)"; exit 2;; esac
+	@case "$(HV)" in cloison|xen) ;; *) echo "make run: HV=$(HV)? (cloison or xen)"; exit 2;; esac
 	$(MAKE) all
-	/usr/bin/python3 scripts/demo.py
+	$(if $(filter guests,$(DEMO)),,$(MAKE) guests-fetch)
+	$(if $(filter xen,$(HV)),sh scripts/fetch-xen.sh)
+	/usr/bin/python3 scripts/demo.py --hv $(HV) $(DEMO_FLAGS.$(DEMO))
 
 # Lint reads the hypervisor's objects too (scripts/layers.py): build them first.
 lint: deps
