@@ -11,16 +11,12 @@ import sys
 import pytest
 
 import qemu
-import test_toolstack as ts
 
 sys.path.insert(0, str(qemu.REPO / "scripts"))
 import demo  # noqa: E402
 
 
 def test_demo(cloison):
-    if ts.CLOISON_STAGE < 2:
-        pytest.skip(f"CLOISON_STAGE = {ts.CLOISON_STAGE} (test_toolstack.py): xl create is "
-                    "stage 2 on Cloison")
     assert demo.toolstack_demo("cloison", check=True) == 0, "DEMO FAIL (see the output)"
 
 
