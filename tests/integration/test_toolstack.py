@@ -23,6 +23,7 @@ Timings (create -> first console line, destroy, ...) are printed as
 
 import re
 import time
+from pathlib import Path
 
 import pytest
 
@@ -48,10 +49,12 @@ DOMU_UP = r"CLOISON-LINUX-UP nproc=(\d+) cpus=\S+ name={name} kernel=\S+ mem_kib
 SHA_RE = r"\b([0-9a-f]{64})\b"
 
 
-def command(hv: str, xenstored: str = "ocaml") -> list[str]:
-    """QEMU booting hv with the toolstack dom0 (Debian's kernel + dom0fs.cpio)."""
+def command(hv: str, xenstored: str = "ocaml", fs: Path = DOM0FS,
+            extra: tuple = (), smp: int = SMP) -> list[str]:
+    """QEMU booting hv with the toolstack dom0 (Debian's kernel + dom0fs.cpio, or
+    another file system fs) on smp pCPUs; extra: more QEMU arguments."""
     kernel = qemu._need(qemu.LINUX_IMAGE, "run " + qemu.FETCH_HINT)
-    fs = qemu._need(DOM0FS, "run `make guests-fetch` (scripts/fetch-xen-tools.py, "
+    fs = qemu._need(fs, "run `make guests-fetch` (scripts/fetch-xen-tools.py, "
                     "scripts/mkdom0fs.py)")
     binary = qemu._need(qemu.hv_binary(hv),
                         "run scripts/fetch-xen.sh" if hv == "xen" else "run `make`")
@@ -59,13 +62,13 @@ def command(hv: str, xenstored: str = "ocaml") -> list[str]:
     # dom0_mem= on the hypervisor's command line: xl reads it (XENVER_commandline)
     # and turns Debian's autoballoon="auto" off, as on a Debian Xen host.
     bootargs = DOM0_BOOTARGS + (" cloison.xenstored=c" if xenstored == "c" else "")
-    machine = qemu.Machine(gic=3, smp=SMP, mem_mib=MACHINE_MIB)
+    machine = qemu.Machine(gic=3, smp=smp, mem_mib=MACHINE_MIB)
     return [qemu.QEMU, *machine.qemu_args(), "-nodefaults", "-display", "none",
             "-serial", "stdio", "-monitor", "none", "-kernel", str(binary),
             "-append", f"{console} dom0_mem={DOM0_MIB}M",
             "-device", f"guest-loader,addr={DOM0_KERNEL_ADDR:#x},kernel={kernel},"
                        f"bootargs={bootargs}",
-            "-device", f"guest-loader,addr={DOM0_FS_ADDR:#x},initrd={fs}"]
+            "-device", f"guest-loader,addr={DOM0_FS_ADDR:#x},initrd={fs}", *extra]
 
 
 class Session:
