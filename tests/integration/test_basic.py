@@ -1,5 +1,7 @@
 """Single-guest cases under Cloison: GICv3 and GICv2 hosts, cortex-a57 and max CPUs."""
 
+import time
+
 import pytest
 
 import qemu
@@ -51,8 +53,18 @@ def test_vwfi_option(cloison, vwfi):
         for domid in (2, 3):
             con.expect(rf"d{domid}: destroyed", timeout=60, since=0)
         con.focus(None)
-        state = con.ask("q", r"d1v0: (\w+) on pCPU\d+").group(1)
+        # Three looks, a second apart: on a loaded host a wake-up (its timer, the
+        # key's own kick) can be caught between WFI and the next block.
+        states = []
+        for _ in range(3):
+            states.append(con.ask("q", r"d1v0: (\w+) on pCPU\d+").group(1))
+            if vwfi == "trap" and states[-1] == "blocked":
+                break
+            time.sleep(1)
     assert_all_pass(con.res, ["timer", "smp"])
-    # Native: on its pCPU ("running"), or "runnable" when the key is handled on that pCPU.
-    want = {"blocked"} if vwfi == "trap" else {"running", "runnable"}
-    assert state in want, con.describe()
+    # Trap: seen blocked in WFI. Native: never blocked; on its pCPU ("running"), or
+    # "runnable" when the key is handled on that pCPU.
+    if vwfi == "trap":
+        assert "blocked" in states, f"{states}\n" + con.describe()
+    else:
+        assert set(states) <= {"running", "runnable"}, f"{states}\n" + con.describe()

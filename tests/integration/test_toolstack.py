@@ -105,7 +105,7 @@ class Session:
         assert rc == 0, f"`{cmd}` exited {rc}:\n{out}" + self.where()
         return out
 
-    def in_dom0(self, timeout: float = 60) -> None:
+    def in_dom0(self, timeout: float = 180) -> None:
         """Until dom0's shell (not a domU's) answers."""
         self.n += 1
         deadline = time.monotonic() + timeout
