@@ -127,10 +127,15 @@ def deb_of(name: str, required: bool = True):
     apt does not know (a virtual one) gives None unless it is required."""
     if not _cached(name):
         cmd = ["apt-get", "download", "-q", f"{name}:{ARCH}"]
-        ok = subprocess.run(cmd, cwd=DEBS, capture_output=True).returncode == 0
+        # An "Architecture: all" package is known to apt as name:all only.
+        ok = any(subprocess.run(cmd[:-1] + [f"{name}:{a}"], cwd=DEBS,
+                                capture_output=True).returncode == 0 for a in (ARCH, "all"))
         if not ok:
             _apt_update()
             r = subprocess.run(cmd, cwd=DEBS, capture_output=True, text=True)
+            if r.returncode != 0:
+                r = subprocess.run(cmd[:-1] + [f"{name}:all"], cwd=DEBS,
+                                   capture_output=True, text=True)
             if r.returncode != 0:
                 if required:
                     sys.exit(f"fetch-xen-tools: apt-get download {name}:{ARCH} failed:\n"
@@ -183,8 +188,8 @@ def _wanted(path: str, paths) -> bool:
     return any(path == p or (p.endswith("/") and path.startswith(p)) for p in paths)
 
 
-def extract(deb: Path, paths) -> list[Path]:
-    """Extract the wanted members of deb into ROOT; returns the regular files written."""
+def extract(deb: Path, paths, root: Path = ROOT) -> list[Path]:
+    """Extract the wanted members of deb into root; returns the regular files written."""
     data = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(deb)], check=True,
                           capture_output=True).stdout
     files = []
@@ -193,7 +198,7 @@ def extract(deb: Path, paths) -> list[Path]:
             path = m.name[2:] if m.name.startswith("./") else m.name
             if not _wanted(path, paths) or m.isdir():
                 continue
-            dest = ROOT / path
+            dest = root / path
             dest.parent.mkdir(parents=True, exist_ok=True)
             if dest.is_symlink() or dest.exists():
                 dest.unlink()
@@ -201,7 +206,7 @@ def extract(deb: Path, paths) -> list[Path]:
                 os.symlink(m.linkname, dest)
             elif m.islnk():
                 target = m.linkname[2:] if m.linkname.startswith("./") else m.linkname
-                shutil.copy2(ROOT / target, dest)
+                shutil.copy2(root / target, dest)
                 files.append(dest)
             elif m.isfile():
                 with tar.extractfile(m) as src, open(dest, "wb") as out:
@@ -276,46 +281,51 @@ def provided(root: Path, extra_dirs=()) -> set[str]:
     return names
 
 
-def missing_sonames(elves: dict) -> dict:
-    """{soname: [files needing it]} for sonames not found in the tree."""
-    have = provided(ROOT)
+def missing_sonames(elves: dict, root: Path = ROOT, base=None) -> dict:
+    """{soname: [files needing it]} for sonames found neither in root's tree nor in
+    base's (the tree root's files are laid over at run time, or None)."""
+    have = provided(root) | (provided(base) if base else set())
     cache = {}
     out = {}
     for path, (needed, runpath) in elves.items():
-        origin = "/" + str(path.parent.relative_to(ROOT))
+        origin = "/" + str(path.parent.relative_to(root))
         dirs = tuple(d.replace("${ORIGIN}", origin).replace("$ORIGIN", origin) for d in runpath)
         if dirs not in cache:
-            cache[dirs] = provided(ROOT, dirs) if dirs else have
+            cache[dirs] = provided(root, dirs) if dirs else have
         local = cache[dirs]
         for so in needed:
             if so not in have and so not in local:
-                out.setdefault(so, []).append(str(path.relative_to(ROOT)))
+                out.setdefault(so, []).append(str(path.relative_to(root)))
     return out
 
 
 # ---- the walk ----
 
-def fetch() -> list[tuple[str, str]]:
-    if ROOT.exists():
-        shutil.rmtree(ROOT)
-    ROOT.mkdir(parents=True)
+def fetch(tools: dict = TOOLS, root: Path = ROOT, base=None,
+          files_only: dict = None) -> list[tuple[str, str]]:
+    """Take tools (and their library closure) into root; libraries base's tree has
+    are not taken again. files_only: {package: paths} taken as they are (files such
+    as configuration), whose dependencies are not followed."""
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
     taken: dict[str, Path] = {}
     elves: dict[Path, tuple] = {}
 
     def take(name, deb, paths):
         taken[name] = deb
-        for f in extract(deb, paths):
+        for f in extract(deb, paths, root):
             r = elf_needs(f)
             if r is not None and not f.name.endswith(".ko"):
                 elves[f] = r
 
-    for name, paths in TOOLS.items():
+    for name, paths in tools.items():
         take(name, deb_of(name), paths)
 
     looked: set[str] = set(taken)
     ships: dict[str, set] = {}   # package looked at, not taken -> the library files it has
     while True:
-        missing = missing_sonames(elves)
+        missing = missing_sonames(elves, root, base)
         if not missing:
             break
         # A package looked at before may ship what a library taken since needs.
@@ -333,7 +343,7 @@ def fetch() -> list[tuple[str, str]]:
         if not frontier:
             frontier = [d for n in ships for d in depends(deb_of(n)) if d not in looked]
         if not frontier:
-            sys.exit("fetch-xen-tools: no dependency provides "
+            sys.exit(f"{Path(sys.argv[0]).stem}: no dependency provides "
                      + "; ".join(f"{so} (needed by {', '.join(sorted(set(w))[:3])})"
                                  for so, w in sorted(missing.items())))
         for name in dict.fromkeys(frontier):
@@ -343,6 +353,10 @@ def fetch() -> list[tuple[str, str]]:
                 continue
             ships[name] = {Path(p).name for p in file_list(deb)
                            if any(p.startswith(d + "/") for d in LIBDIRS)}
+    for name, paths in (files_only or {}).items():
+        deb = deb_of(name)
+        extract(deb, paths, root)
+        taken[name] = deb
     return sorted((n, _version(d)) for n, d in taken.items())
 
 
