@@ -88,6 +88,8 @@ guests-fetch: $(DOM0_TOOLS) $(GUEST_OUT)/xen_ctl.img
 	BUILD=$(BUILD) /usr/bin/python3 scripts/mkinitramfs.py --dom0-tools $(DOM0_OUT)
 	/usr/bin/python3 scripts/fetch-xen-tools.py
 	BUILD=$(BUILD) /usr/bin/python3 scripts/mkdom0fs.py
+	/usr/bin/python3 scripts/fetch-libvirt.py
+	BUILD=$(BUILD) /usr/bin/python3 scripts/mklibvirtfs.py
 
 integration: all guests-fetch
 	sh scripts/fetch-xen.sh

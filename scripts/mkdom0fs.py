@@ -37,6 +37,9 @@ xenbr0 at 10.0.0.1/24, prints
       xenconsoled=<yes|no> bridge=<xenbr0's address or none> kernel=<release>
 
 and runs bash on the console (hvc0) in a loop, as scripts/mkinitramfs.py runs its shell.
+With the libvirt layer (scripts/mklibvirtfs.py) unpacked over this archive, /init also
+runs Debian's /etc/init.d/libvirtd after /etc/init.d/xen and prints
+`CLOISON-DOM0FS-LIBVIRTD rc=<its exit code> pid=<libvirtd's pid or none>` first.
 """
 
 import argparse
@@ -97,6 +100,12 @@ for d in oxenstored xenstored; do
 done
 xenconsoled=no
 pidof xenconsoled >/dev/null && xenconsoled=yes
+# libvirtd, when the libvirt layer (scripts/mklibvirtfs.py) is loaded after this
+# archive: Debian's init script, after xen's, as runlevel 2 orders them.
+if [ -x /etc/init.d/libvirtd ]; then
+    /etc/init.d/libvirtd start
+    echo "CLOISON-DOM0FS-LIBVIRTD rc=$? pid=$(pidof libvirtd || echo none)"
+fi
 
 # The domUs' PV disk (file-backed, ext4) and the bridge their vifs join.
 if [ ! -e /var/lib/xen/images/disk.img ]; then
