@@ -344,6 +344,9 @@ int domain_ctl_destroy(struct domain *d, const struct domain *caller)
             sched_kill_vcpu(d->vcpus[i]);
         domain_notify(DOMAIN_SHUT_DOWN, d->id, d);
     }
+    /* Xen's domain_kill: "dead" is announced even for a domain that had
+     * already shut down, so those that map its pages learn it is dying. */
+    domain_notify(DOMAIN_KILLED, d->id, d);
     return 0;
 }
 

@@ -52,7 +52,9 @@ bool xen_part_in_use(const struct domain *d)
 void xen_domain_event(enum domain_event ev, uint16_t domid, struct domain *d)
 {
     /* As Xen: xenstored and xl watch VIRQ_DOM_EXC; a domain that shut down
-     * raises it, and again once it is gone for good. */
-    if (ev == DOMAIN_SHUT_DOWN || ev == DOMAIN_DESTROYED)
+     * raises it, one the toolstack destroys raises it (domain_kill reaching
+     * "dead": xenstored and xenconsoled then see it dying and unmap its
+     * pages, which it waits for) and again once it is gone for good. */
+    if (ev == DOMAIN_SHUT_DOWN || ev == DOMAIN_KILLED || ev == DOMAIN_DESTROYED)
         evtchn_send_global_virq(VIRQ_DOM_EXC);
 }

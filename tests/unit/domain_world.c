@@ -99,17 +99,18 @@ static void destroy_c(struct domain *d)
     part_destroy(d, 'c');
 }
 
-/* ---- two listeners: S(hutting down), D (shut down), X (destroyed) ---- */
+/* ---- two listeners: S(hutting down), D (shut down), K (killed), X (destroyed) ---- */
 
 static void listen(int n, enum domain_event ev, uint16_t domid, struct domain *d)
 {
-    static const char letter[] = {'S', 'D', 'X'};
+    static const char letter[] = {'S', 'D', 'K', 'X'};
     note("%d%c%u ", n, letter[ev], domid);
     if (ev == DOMAIN_DESTROYED ? d != NULL : !d || d->id != domid || d->state == DOM_RUNNING)
         bad("a listener got the wrong domain");
-    /* Shutting down: its vCPUs not stopped yet; shut down: all stopped. */
+    /* Shutting down: its vCPUs not stopped yet; shut down or killed: all
+     * stopped. */
     for (unsigned int i = 0; d && ev != DOMAIN_DESTROYED && i < d->nr_vcpus; i++)
-        if ((d->vcpus[i]->state == VCPU_DEAD) != (ev == DOMAIN_SHUT_DOWN))
+        if ((d->vcpus[i]->state == VCPU_DEAD) != (ev != DOMAIN_SHUTTING_DOWN))
             bad("a listener saw the vCPUs in the wrong state");
     /* No lock held but the reaper's own around DOMAIN_DESTROYED. */
     if (fake_locks_held != (ev == DOMAIN_DESTROYED))

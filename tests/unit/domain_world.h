@@ -8,7 +8,7 @@
  *
  * The trace reads, in order: "+a" a part's init, "sa" its start, "-a" its
  * destroy; "1S5" listener 1 told domain 5 is shutting down, "D" shut down,
- * "X" destroyed.
+ * "K" killed (destroyed by the toolstack), "X" destroyed.
  */
 #ifndef TESTS_UNIT_DOMAIN_WORLD_H
 #define TESTS_UNIT_DOMAIN_WORLD_H

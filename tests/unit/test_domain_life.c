@@ -101,6 +101,42 @@ TEST(a_destroyed_domain_stays_dying_while_mapped)
     CHECK(all_freed());
 }
 
+/* The toolstack's destroy is announced (K, which raises VIRQ_DOM_EXC) once,
+ * whether the domain ran (after S and D) or had shut down and was kept for
+ * the toolstack (K alone). Without it, daemons that saw the shutdown (not yet
+ * dying) kept mapping its pages and it stayed dying for good: libvirt destroys
+ * a domain that powered off a few seconds after xenstored and xenconsoled
+ * have looked at it. */
+TEST(a_destroy_is_announced_whether_the_domain_ran_or_not)
+{
+    setup(true);
+    struct domain_cfg c = cfg("killed", 4096, 1), c2 = cfg("other", 4096, 1);
+    c.on_poweroff = ACTION_PRESERVE;
+    struct domain *d = start(&c), *p = start(&c), *other = start(&c2);
+    REQUIRE(d && p && other);
+    uint16_t id = d->id, pid = p->id;
+    char want[96];
+    trace[0] = 0;
+    CHECK_EQ(domain_ctl_destroy(d, other), 0);
+    snprintf(want, sizeof(want), "1S%u 2S%u 1D%u 2D%u 1K%u 2K%u ", id, id, id, id, id, id);
+    CHECK_STR_EQ(trace, want);
+    CHECK_EQ(domain_ctl_destroy(d, other), 0); /* again: nothing more to say */
+    CHECK_STR_EQ(trace, want);
+
+    domain_shutdown(p, SHUTDOWN_poweroff);
+    CHECK_EQ(p->state, DOM_PRESERVED);
+    trace[0] = 0;
+    CHECK_EQ(domain_ctl_destroy(p, other), 0);
+    snprintf(want, sizeof(want), "1K%u 2K%u ", pid, pid);
+    CHECK_STR_EQ(trace, want);
+    CHECK_EQ(p->state, DOM_DYING);
+    pass_all();
+    CHECK(!domain_by_id(id) && !domain_by_id(pid));
+    CHECK(destroy(other));
+    CHECK(all_freed());
+    CHECK(!part_bad);
+}
+
 /* A dead vCPU still loaded on a pCPU keeps its domain: freed by the pass
  * that switches it out (and reaps), not before. */
 TEST(the_reaper_waits_for_loaded_vcpus)

@@ -16,6 +16,8 @@ struct domain;
 enum domain_event {
     DOMAIN_SHUTTING_DOWN, /* shutdown decided: before it is logged and its vCPUs stop */
     DOMAIN_SHUT_DOWN,     /* its vCPUs were told to stop (it is dying or preserved) */
+    DOMAIN_KILLED,        /* the toolstack destroyed it (after DOMAIN_SHUT_DOWN when it
+                           * ran, alone when it had shut down): dying from now on */
     DOMAIN_DESTROYED,     /* freed: d is NULL, only the id remains */
 };
 
