@@ -34,8 +34,10 @@ def free_kib(n, enhanced):
             con.expect(r"TEST foreign_target RUN gfn=", timeout=120)
         con.write(b"m")
         m = con.expect(r"memory: \d+ KiB total, (\d+) KiB free", timeout=30)
+        fp = con.expect(r"footprint d\d+: (-?\d+) B at creation:(.*) \.", timeout=30)
         created = [t for t, line in con.res.lines if CREATED_RE.search(line)]
-    return int(m.group(1)), (created[-1] - created[0]) if len(created) > 1 else 0.0
+    span = (created[-1] - created[0]) if len(created) > 1 else 0.0
+    return int(m.group(1)), span, fp
 
 
 def main():
@@ -44,10 +46,12 @@ def main():
     args = ap.parse_args()
     n = args.domains
     print(f"{'':48}  {'plain':>10}  {'xen,enhanced':>12}")
-    cost, rate = {}, {}
+    cost, rate, steps = {}, {}, {}
     for enhanced in (False, True):
-        one, _ = free_kib(1, enhanced)
-        many, span = free_kib(1 + n, enhanced)
+        one, _, _ = free_kib(1, enhanced)
+        many, span, fp = free_kib(1 + n, enhanced)
+        steps[enhanced] = dict(kv.split("=") for kv in fp.group(2).split())
+        steps[enhanced]["total at creation"] = fp.group(1)
         cost[enhanced] = (one - many) / n - GUEST_KIB
         rate[enhanced] = span / n * 1000
     print(f"{'hypervisor KiB per domain (beyond its RAM)':48}  {cost[False]:>10.0f}  "

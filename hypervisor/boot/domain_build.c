@@ -48,6 +48,23 @@ int domain_write_ipa(struct domain *d, ipa_t ipa, const void *src, uint64_t len)
     return len ? -EINVAL : 0;
 }
 
+/*
+ * Where the device tree goes in RAM ending at top: the top 2 MiB-aligned
+ * slot, as always, when that leaves the kernel (ending at kend) alone; in a
+ * smaller domain the top DTB_MAX bytes, page-aligned and moved down if they
+ * would cross a 2 MiB boundary (Linux's booting.txt: the DTB must not).
+ * The caller checks the result against the kernel.
+ */
+static uint64_t dtb_slot(uint64_t top, uint64_t kend)
+{
+    uint64_t dtb = ALIGN_DOWN(top - DTB_MAX, SZ_2M);
+    if (dtb >= kend)
+        return dtb;
+    dtb = ALIGN_DOWN(top - DTB_MAX, PAGE_SIZE);
+    uint64_t boundary = ALIGN_DOWN(dtb + DTB_MAX - 1, SZ_2M);
+    return boundary > dtb ? boundary - DTB_MAX : dtb;
+}
+
 int domain_load_images(struct domain *d, const struct domain_cfg *cfg, uint64_t *entry,
                        uint64_t *dtb)
 {
@@ -62,10 +79,10 @@ int domain_load_images(struct domain *d, const struct domain_cfg *cfg, uint64_t 
     uint64_t kbase = d->ram_base + info.text_offset;
     uint64_t kend = kbase + MAX(info.image_size, cfg->kernel.size);
     uint64_t top = d->ram_base + d->ram_size;
-    /* DTB in the top 2 MiB-aligned slot, initrd just below it. */
-    uint64_t dtb_ipa = ALIGN_DOWN(top - DTB_MAX, SZ_2M);
+    /* DTB below the top, initrd just below it. */
+    uint64_t dtb_ipa = dtb_slot(top, kend);
     uint64_t initrd_ipa = ALIGN_DOWN(dtb_ipa - cfg->ramdisk.size, PAGE_SIZE);
-    if (dtb_ipa < kend || (cfg->ramdisk.size && (initrd_ipa < kend || initrd_ipa > dtb_ipa))) {
+    if (top - d->ram_base < DTB_MAX || dtb_ipa < kend || (cfg->ramdisk.size && (initrd_ipa < kend || initrd_ipa > dtb_ipa))) {
         printk("d%u: %lu KiB of RAM cannot hold the kernel (%lu KiB)%s", d->id, d->ram_size >> 10,
                (kend - d->ram_base) >> 10, cfg->ramdisk.size ? " and its ramdisk" : "");
         return -ENOMEM;

@@ -4,6 +4,7 @@
  * scheduling fields are racy snapshots, which is fine for a dump.
  */
 #include <core/domain.h>
+#include <core/footprint.h>
 #include <core/stretch.h>
 #include <cloison/mm.h>
 #include <cloison/percpu.h>
@@ -66,6 +67,7 @@ static void key_memory(void)
     printk("memory: %lu KiB total, %lu KiB free, heap %lu B in %lu pages",
            (uint64_t)mm_total_pages() * 4, (uint64_t)u.free_pages * 4, (uint64_t)u.heap_bytes,
            (uint64_t)u.heap_pages);
+    footprint_print_last();
 }
 
 static uint64_t ticks_ns(uint64_t ticks)

@@ -28,6 +28,7 @@
 #include <core/domain_p2m.h>
 #include <core/domain_cfg.h>
 #include <cloison/errno.h>
+#include <core/footprint.h>
 #include <core/foreign_map.h>
 #include <cloison/host_psci.h>
 #include <cloison/mm.h>
@@ -152,11 +153,14 @@ static uint64_t guest_free_kib(void)
 
 struct domain *domain_create(const struct domain_cfg *cfg)
 {
+    struct footprint fp;
+    footprint_begin(&fp);
     struct domain *d = xzalloc(sizeof(*d));
     if (!d) {
         printk("%s: out of memory for the domain structure", cfg->name);
         return NULL;
     }
+    footprint_mark(&fp, "domain", 0);
     spin_lock(&domlist_lock);
     int id = alloc_domid(cfg->is_dom0, cfg->toolstack ? cfg->domid : 0);
     spin_unlock(&domlist_lock);
@@ -195,6 +199,7 @@ struct domain *domain_create(const struct domain_cfg *cfg)
         printk("%s: cannot allocate its stage-2 root (%lu KiB free)", cfg->name, guest_free_kib());
         goto fail;
     }
+    footprint_mark(&fp, "stage-2 root", 0);
     /* dom0's RAM is direct-mapped: its builder allocates it (boot/dom0_build.c);
      * a toolstack domain's is populated by the toolstack. */
     if (!cfg->is_dom0 && !cfg->toolstack && (rc = domain_alloc_ram(d, bytes)) != 0) {
@@ -202,9 +207,14 @@ struct domain *domain_create(const struct domain_cfg *cfg)
                guest_free_kib());
         goto fail;
     }
-    if ((rc = create_vcpus(d, cfg->vcpus)) != 0 || (rc = domain_parts_init(d)) != 0 ||
-        (rc = domain_p2m_pool_init(d)) != 0)
+    footprint_mark(&fp, "ram list+tables", d->ram_size + d->ram1_size);
+    if ((rc = create_vcpus(d, cfg->vcpus)) != 0)
         goto fail;
+    footprint_mark(&fp, "vcpus", 0);
+    if ((rc = domain_parts_init(d, &fp)) != 0 || (rc = domain_p2m_pool_init(d)) != 0)
+        goto fail;
+    footprint_mark(&fp, "p2m pool", 0);
+    footprint_keep(&fp, d->id);
     return d;
 fail:
     printk("%s: domain not created (error %d)", cfg->name, rc);

@@ -7,6 +7,7 @@
 #include <cloison/printk.h>
 #include <core/domain.h>
 #include <core/domain_event.h>
+#include <core/footprint.h>
 
 #include "domain_hooks.h"
 
@@ -25,12 +26,14 @@ void domain_register_part(const struct domain_part *p)
     parts[nr_parts++] = *p;
 }
 
-int domain_parts_init(struct domain *d)
+int domain_parts_init(struct domain *d, struct footprint *fp)
 {
     while (d->parts_begun < nr_parts) {
-        int rc = parts[d->parts_begun++].init(d);
+        const struct domain_part *p = &parts[d->parts_begun++];
+        int rc = p->init(d);
         if (rc)
             return rc;
+        footprint_mark(fp, p->name, 0);
     }
     return 0;
 }

@@ -7,8 +7,10 @@
 
 struct domain;
 
-/* Each part's init, in registration order; stops at the first failure. */
-int domain_parts_init(struct domain *d);
+struct footprint;
+/* Each part's init, in registration order; stops at the first failure.
+ * What each part allocated is marked in fp under its name. */
+int domain_parts_init(struct domain *d, struct footprint *fp);
 /* Each part's start, in registration order. */
 void domain_parts_start(struct domain *d);
 /* Each part whose init ran (the failed one included), last first. */

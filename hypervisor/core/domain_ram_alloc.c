@@ -1,6 +1,7 @@
 /*
- * A domain's RAM, allocated when it is created: 2 MiB chunks where possible
- * (mapped with stage-2 blocks), bank 0 first, then bank 1, at Xen's domU
+ * A domain's RAM, allocated when it is created, in 4 KiB multiples: 2 MiB
+ * chunks where possible (mapped with stage-2 blocks), smaller powers of two
+ * for the rest (mapped with pages), bank 0 first, then bank 1, at Xen's domU
  * addresses. dom0's direct-mapped RAM is its builder's (boot/dom0_build.c);
  * both are freed here. A toolstack domain's RAM comes extent by extent
  * (domain_ram_populate) wherever the toolstack puts it, until it starts.
@@ -16,21 +17,42 @@
 
 #define CHUNK_ORDER 9 /* 2 MiB */
 
-/* Back [ipa, ipa + bytes) with fresh pages, 2 MiB at a time where possible. */
-static int alloc_bank(struct domain *d, ipa_t ipa, uint64_t bytes, size_t max_chunks)
+unsigned int domain_ram_chunk_order(ipa_t ipa, uint64_t bytes)
+{
+    unsigned int order = CHUNK_ORDER;
+    while (order && ((PAGE_SIZE << order) > bytes || (ipa & ((PAGE_SIZE << order) - 1))))
+        order--;
+    return order;
+}
+
+size_t domain_ram_chunk_count(ipa_t ipa, uint64_t bytes)
+{
+    size_t n = 0;
+    for (uint64_t done = 0; done < bytes; n++)
+        done += PAGE_SIZE << domain_ram_chunk_order(ipa + done, bytes - done);
+    return n;
+}
+
+static int reserve_chunk(struct domain *d);
+
+/*
+ * Back [ipa, ipa + bytes) with fresh pages: 2 MiB chunks (stage-2 blocks)
+ * while they fit, the rest in the fewest naturally aligned powers of two
+ * (1.5 MiB is 1 MiB + 512 KiB: two list entries, one level-3 table). A chunk
+ * the allocator cannot give whole (fragmented memory) is taken in halves.
+ */
+static int alloc_bank(struct domain *d, ipa_t ipa, uint64_t bytes)
 {
     uint64_t done = 0;
     while (done < bytes) {
-        unsigned int order = (bytes - done >= (PAGE_SIZE << CHUNK_ORDER)) ? CHUNK_ORDER : 0;
+        unsigned int order = domain_ram_chunk_order(ipa + done, bytes - done);
         /* Never into the hypervisor's reserve (cloison/mm.h). */
         paddr_t pa = page_alloc_guest(order);
-        if (!pa && order) {
-            order = 0;
-            pa = page_alloc_guest(0);
-        }
+        while (!pa && order)
+            pa = page_alloc_guest(--order);
         if (!pa)
             return -ENOMEM;
-        if (d->nr_ram_chunks == max_chunks) {
+        if (reserve_chunk(d) != 0) { /* only after a fallback: the list was sized */
             page_free(pa, order);
             return -ENOMEM;
         }
@@ -46,16 +68,19 @@ static int alloc_bank(struct domain *d, ipa_t ipa, uint64_t bytes, size_t max_ch
 int domain_alloc_ram(struct domain *d, uint64_t bytes)
 {
     uint64_t bank0 = MIN(bytes, GUEST_RAM0_MAX), bank1 = bytes - bank0;
-    if (bank1 > GUEST_RAM1_MAX)
+    if (bank1 > GUEST_RAM1_MAX || (bytes & (PAGE_SIZE - 1)))
         return -EINVAL;
-    /* Worst case every 2 MiB chunk falls back to single pages: count both. */
-    size_t max_chunks = (size_t)(bytes >> (PAGE_SHIFT + CHUNK_ORDER)) + 1024;
-    d->ram_chunks = xzalloc(max_chunks * sizeof(struct ram_chunk));
+    /* The list holds exactly the chunks the layout splits into; it grows
+     * only if memory is too fragmented for them. */
+    size_t cap = domain_ram_chunk_count(d->ram_base, bank0) +
+                 domain_ram_chunk_count(GUEST_RAM1_BASE, bank1);
+    d->ram_chunks = xzalloc_guest((cap ? cap : 1) * sizeof(struct ram_chunk));
     if (!d->ram_chunks)
         return -ENOMEM;
-    int rc = alloc_bank(d, d->ram_base, bank0, max_chunks);
+    d->ram_chunks_cap = cap ? cap : 1;
+    int rc = alloc_bank(d, d->ram_base, bank0);
     if (!rc && bank1)
-        rc = alloc_bank(d, GUEST_RAM1_BASE, bank1, max_chunks);
+        rc = alloc_bank(d, GUEST_RAM1_BASE, bank1);
     if (!rc)
         rc = domain_ram_index(d);
     if (rc) {
@@ -64,7 +89,6 @@ int domain_alloc_ram(struct domain *d, uint64_t bytes)
     }
     d->ram_size = bank0;
     d->ram1_size = bank1;
-    d->ram_chunks_cap = max_chunks;
     return 0;
 }
 

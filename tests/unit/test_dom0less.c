@@ -155,7 +155,7 @@ static const struct {
     {"nomem", "property 'memory' missing"},
     {"memlen", "property 'memory' must be 1 or 2 cells"},
     {"memalign", "property 'memory' (65537 KiB) is not a multiple of 4 KiB"},
-    {"memsmall", "property 'memory' (1024 KiB) outside"},
+    {"memsmall", "property 'memory' (64 KiB) outside"},
     {"memhuge", "property 'memory' (4294967296 KiB) outside"},
     {"memkernel", "property 'memory' (2048 KiB) smaller than kernel"},
     {"nocpus", "property 'cpus' missing"},

@@ -106,7 +106,7 @@ TEST(a_failing_part_unwinds_exactly_the_parts_that_ran)
 TEST(an_allocation_failure_anywhere_unwinds_everything)
 {
     setup(true);
-    struct domain_cfg c = cfg("tight", 4104, 3); /* two 2 MiB chunks and two pages */
+    struct domain_cfg c = cfg("tight", 4104, 3); /* two 2 MiB chunks and one of two pages */
     unsigned int *fail_in[] = {&fake_heap_fail_in, &fake_page_fail_in};
     unsigned int *failed[] = {&fake_heap_failed, &fake_page_failed};
     unsigned int points[2] = {0, 0};
@@ -132,9 +132,10 @@ TEST(an_allocation_failure_anywhere_unwinds_everything)
         }
     }
     /* The domain, its chunk table and their host-address index, three
-     * vCPUs; two chunks, two pages. */
+     * vCPUs; three chunks (each failure tried in smaller halves too, which
+     * fail as well). */
     CHECK_EQ(points[0], 6);
-    CHECK_EQ(points[1], 4);
+    CHECK_EQ(points[1], 3);
     /* More than the guest RAM banks hold: refused before anything. */
     c.memory_kib = (GUEST_RAM0_MAX + GUEST_RAM1_MAX) / 1024 + 4;
     trace[0] = 0;
@@ -144,8 +145,9 @@ TEST(an_allocation_failure_anywhere_unwinds_everything)
     CHECK_EQ(domain_count(), 0);
 }
 
-/* A domU's RAM: 2 MiB chunks in IPA order from bank 0, single pages for the
- * rest, or for all of it when no 2 MiB block is left; lookups by IPA. */
+/* A domU's RAM: 2 MiB chunks in IPA order from bank 0, the fewest aligned
+ * powers of two for the rest, or single pages when no larger block is
+ * left; lookups by IPA. */
 TEST(domain_ram_chunks_and_lookups)
 {
     setup(true);
@@ -155,10 +157,10 @@ TEST(domain_ram_chunks_and_lookups)
     CHECK_EQ(d->ram_base, GUEST_RAM0_BASE);
     CHECK_EQ(d->ram_size, 4 * MIB + 2 * PAGE_SIZE);
     CHECK_EQ(d->ram1_size, 0);
-    REQUIRE(d->nr_ram_chunks == 4);
-    static const unsigned int orders[] = {9, 9, 0, 0};
+    REQUIRE(d->nr_ram_chunks == 3);
+    static const unsigned int orders[] = {9, 9, 1};
     ipa_t ipa = GUEST_RAM0_BASE;
-    for (unsigned int i = 0; i < 4; i++) {
+    for (unsigned int i = 0; i < 3; i++) {
         CHECK_EQ(d->ram_chunks[i].ipa, ipa);
         CHECK_EQ(d->ram_chunks[i].order, orders[i]);
         ipa += PAGE_SIZE << orders[i];
@@ -167,7 +169,7 @@ TEST(domain_ram_chunks_and_lookups)
     CHECK(domain_ram_chunk(d, GUEST_RAM0_BASE) == &d->ram_chunks[0]);
     CHECK(domain_ram_chunk(d, GUEST_RAM0_BASE + CHUNK - 1) == &d->ram_chunks[0]);
     CHECK(domain_ram_chunk(d, GUEST_RAM0_BASE + CHUNK) == &d->ram_chunks[1]);
-    CHECK(domain_ram_chunk(d, GUEST_RAM0_BASE + 2 * CHUNK + PAGE_SIZE) == &d->ram_chunks[3]);
+    CHECK(domain_ram_chunk(d, GUEST_RAM0_BASE + 2 * CHUNK + PAGE_SIZE) == &d->ram_chunks[2]);
     CHECK(!domain_ram_chunk(d, GUEST_RAM0_BASE + 2 * CHUNK + 2 * PAGE_SIZE));
     CHECK(!domain_ram_chunk(d, GUEST_RAM0_BASE - 1));
 
@@ -204,11 +206,81 @@ TEST(domain_ram_chunks_and_lookups)
     domain_discard(d);
     CHECK(all_freed());
 
-    /* The chunk table holds 1024 single pages beyond one entry per 2 MiB:
-     * 8 MiB in single pages does not fit, and is refused without a leak. */
+    /* The chunk table is sized for the layout and grows when memory is
+     * fragmented: 8 MiB in single pages. */
     c.memory_kib = 8192;
-    CHECK(!domain_create(&c));
+    d = domain_create(&c);
+    REQUIRE(d);
+    CHECK_EQ(d->nr_ram_chunks, 2048);
+    CHECK(domain_ram_chunk(d, GUEST_RAM0_BASE + 8 * MIB - 1) == &d->ram_chunks[2047]);
+    domain_discard(d);
     CHECK(all_freed());
+    fake_page_max_order = 64;
+}
+
+/* How a bank splits into chunks: 2 MiB blocks where aligned, then the
+ * largest aligned power of two that fits (pure). */
+TEST(ram_chunk_orders_for_any_multiple_of_4k)
+{
+    const ipa_t b = GUEST_RAM0_BASE;
+    CHECK_EQ(domain_ram_chunk_order(b, 2 * MIB), 9);
+    CHECK_EQ(domain_ram_chunk_order(b, 4 * MIB), 9);
+    CHECK_EQ(domain_ram_chunk_order(b, MIB), 8);
+    CHECK_EQ(domain_ram_chunk_order(b, MIB + 512 * 1024), 8);
+    CHECK_EQ(domain_ram_chunk_order(b + MIB, 512 * 1024), 7);
+    CHECK_EQ(domain_ram_chunk_order(b, PAGE_SIZE), 0);
+    CHECK_EQ(domain_ram_chunk_order(b + PAGE_SIZE, 4 * MIB), 0); /* alignment rules */
+    CHECK_EQ(domain_ram_chunk_order(b + 2 * PAGE_SIZE, 4 * MIB), 1);
+    CHECK_EQ(domain_ram_chunk_count(b, 0), 0);
+    CHECK_EQ(domain_ram_chunk_count(b, MIB), 1);
+    CHECK_EQ(domain_ram_chunk_count(b, MIB + 512 * 1024), 2);
+    CHECK_EQ(domain_ram_chunk_count(b, 2 * MIB + PAGE_SIZE), 2);
+    CHECK_EQ(domain_ram_chunk_count(b, 2 * MIB - PAGE_SIZE), 9); /* 1M+512K+...+4K */
+    CHECK_EQ(domain_ram_chunk_count(b, 64 * MIB), 32);
+    /* Any size: the chunks tile it exactly, each aligned to its size. */
+    for (uint64_t pages = 1; pages < 2048; pages += 7) {
+        uint64_t bytes = pages * PAGE_SIZE, done = 0;
+        size_t n = 0;
+        while (done < bytes) {
+            unsigned int o = domain_ram_chunk_order(b + done, bytes - done);
+            CHECK_EQ((b + done) & ((PAGE_SIZE << o) - 1), 0);
+            CHECK(done + (PAGE_SIZE << o) <= bytes);
+            done += PAGE_SIZE << o;
+            n++;
+        }
+        CHECK_EQ(n, domain_ram_chunk_count(b, bytes));
+    }
+}
+
+/* Unikernel-sized domains: 1 MiB, 1.5 MiB and 2 MiB + 4 KiB get exactly
+ * their RAM, mapped at its IPAs, in as few chunks as the layout allows, and
+ * give every byte back. */
+TEST(small_domains_in_4k_multiples)
+{
+    setup(true);
+    static const struct {
+        uint64_t kib;
+        size_t chunks;
+    } cases[] = {{1024, 1}, {1536, 2}, {2052, 2}, {128, 1}, {132, 2}};
+    for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct domain_cfg c = cfg("small", cases[i].kib, 1);
+        struct domain *d = domain_create(&c);
+        REQUIRE(d);
+        CHECK_EQ(d->ram_size, cases[i].kib * 1024);
+        CHECK_EQ(d->nr_ram_chunks, cases[i].chunks);
+        CHECK_EQ((uint64_t)(fake_pages_live - pages0), cases[i].kib / 4);
+        for (uint64_t off = 0; off < cases[i].kib * 1024; off += PAGE_SIZE) {
+            paddr_t pa;
+            enum p2m_type t;
+            const struct ram_chunk *ch = domain_ram_chunk(d, GUEST_RAM0_BASE + off);
+            REQUIRE(ch);
+            CHECK(p2m_lookup(&d->p2m, GUEST_RAM0_BASE + off, &pa, &t) && t == P2M_RAM);
+            CHECK_EQ(pa & PAGE_MASK, ch->pa + (GUEST_RAM0_BASE + off - ch->ipa));
+        }
+        CHECK(!domain_ram_chunk(d, GUEST_RAM0_BASE + cases[i].kib * 1024));
+        domain_discard(d);
+        CHECK(all_freed());
+    }
 }
 
 /* A toolstack domain: no RAM at creation; populate_physmap adds 2 MiB or

@@ -13,11 +13,12 @@
 /* == DOMAIN_MAX_VCPUS (core/domain.h); kept here so the parser and its host
  * tests need none of domain.h's dependencies. domain.c should assert equality. */
 #define DOMCFG_MAX_VCPUS 8
-/* Memory limits for "memory" (KiB). The floor holds a kernel at a 2 MiB-aligned
- * base plus its DTB; the ceiling is a sanity bound (the host's free memory
+/* Memory limits for "memory" (KiB, a multiple of 4). The floor is a sanity
+ * bound (whether the kernel, its ramdisk and its DTB fit is the loader's
+ * question: boot/domain_build.c); the ceiling too (the host's free memory
  * is the real one): 3 GiB go to guest RAM bank 0 at 0x40000000, the rest to
  * bank 1 at 0x200000000, as on Xen. */
-#define DOMCFG_MIN_MEMORY_KIB (2ULL * 1024)
+#define DOMCFG_MIN_MEMORY_KIB 128ULL
 #define DOMCFG_MAX_MEMORY_KIB (256ULL * 1024 * 1024)
 /* Most event-channel ports a domain may be given: the FIFO ABI's 2^17
  * (== EVTCHN_FIFO_NR_CHANNELS, checked in xen/evtchn_cfg.c). */

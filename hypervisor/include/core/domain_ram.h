@@ -13,8 +13,15 @@ struct ram_chunk {
     unsigned int order;
 };
 
-/* Back the domain's RAM banks at Xen's domU addresses with fresh pages. */
+/* Back the domain's RAM banks at Xen's domU addresses with fresh pages:
+ * bytes is a multiple of 4 KiB (-EINVAL otherwise). */
 int domain_alloc_ram(struct domain *d, uint64_t bytes);
+/* The order of the chunk that backs RAM at ipa with bytes left to back: a
+ * 2 MiB block (order 9) where both allow, else the largest power of two
+ * that fits and is naturally aligned at ipa. */
+unsigned int domain_ram_chunk_order(ipa_t ipa, uint64_t bytes);
+/* How many chunks [ipa, ipa + bytes) splits into (pure: host-tested). */
+size_t domain_ram_chunk_count(ipa_t ipa, uint64_t bytes);
 /* Free the RAM chunks (those foreign mappings still hold stay allocated
  * until unmapped: core/foreign_map.c). */
 void domain_free_ram(struct domain *d);
