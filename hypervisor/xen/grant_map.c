@@ -68,6 +68,8 @@ static int acquire(struct grant_table *rgt, grant_ref_t ref, uint16_t ldomid, bo
     ASSERT_HELD(&rgt->lock);
     if (ref >= nr_entries(rgt))
         return GNTST_bad_gntref;
+    if (!gnttab_active_prepare(rgt, ref))
+        return GNTST_general_error; /* as a table that cannot grow */
     struct active_entry *act = active_entry(rgt, ref);
     struct grant_entry_v1 *e = shared_entry(rgt, ref);
     if (act->pin && (act->domid != ldomid || (act->pin & PIN_OVERFLOW)))
@@ -326,7 +328,7 @@ void gnttab_swap_ref(struct domain *cur, struct gnttab_swap_grant_ref *op)
     if (op->ref_a >= nr_entries(gt) || op->ref_b >= nr_entries(gt))
         rc = GNTST_bad_gntref;
     else if (op->ref_a != op->ref_b &&
-             (active_entry(gt, op->ref_a)->pin || active_entry(gt, op->ref_b)->pin))
+             (active_pins(gt, op->ref_a) || active_pins(gt, op->ref_b)))
         rc = GNTST_eagain;
     else if (op->ref_a != op->ref_b) {
         struct grant_entry_v1 *a = shared_entry(gt, op->ref_a), *b = shared_entry(gt, op->ref_b);

@@ -46,10 +46,12 @@ struct grant_table {
     unsigned int nr_frames;
     paddr_t frames[GNTTAB_MAX_FRAMES];
     uint64_t frame_gfn[GNTTAB_MAX_FRAMES]; /* GNTTAB_GFN_INVALID = not mapped */
+    /* Per frame, allocated at the first pin of one of its entries (8 KiB a
+     * frame, charged as the frames are: a domain nobody maps from has none). */
     struct active_entry *active[GNTTAB_MAX_FRAMES];
     /* Handles this domain holds on others' (or its own) grants. Free entries
      * form a FIFO, so handles are handed out 0, 1, 2, ... as on Xen. */
-    struct maptrack *mt[GNTTAB_MAX_MAPTRACK_FRAMES];
+    struct maptrack **mt; /* GNTTAB_MAX_MAPTRACK_FRAMES pages, at its first handle */
     unsigned int mt_limit, mt_head, mt_tail;
     /* The host pages those handles map, each with how many: answers "does
      * this domain map that page?" (cache_flush) in a fixed number of steps. */
@@ -68,9 +70,16 @@ static inline struct grant_entry_v1 *shared_entry(struct grant_table *gt, grant_
     struct grant_entry_v1 *f = phys_to_virt(gt->frames[ref / GNTTAB_ENTRIES_PER_FRAME]);
     return &f[ref % GNTTAB_ENTRIES_PER_FRAME];
 }
+/* The active entry of a pinned ref (its frame's entries exist). */
 static inline struct active_entry *active_entry(struct grant_table *gt, grant_ref_t ref)
 {
     return &gt->active[ref / GNTTAB_ENTRIES_PER_FRAME][ref % GNTTAB_ENTRIES_PER_FRAME];
+}
+/* Its pins: none while its frame has no active entries yet. */
+static inline uint32_t active_pins(const struct grant_table *gt, grant_ref_t ref)
+{
+    const struct active_entry *a = gt->active[ref / GNTTAB_ENTRIES_PER_FRAME];
+    return a ? a[ref % GNTTAB_ENTRIES_PER_FRAME].pin : 0;
 }
 
 /* grant_table.c */
@@ -88,6 +97,9 @@ int gnttab_granter_page(struct grant_table *gt, uint64_t gfn, paddr_t *pa);
  * zombie, which the caller frees with gnttab_free_zombie() once unlocked. */
 bool gnttab_put_mapping(struct grant_table *gt);
 void gnttab_free_zombie(struct grant_table *gt);
+/* Before ref (< nr_entries) is first pinned (gt->lock held): its frame's
+ * active entries, allocated now if missing. false when out of memory. */
+bool gnttab_active_prepare(struct grant_table *gt, grant_ref_t ref);
 uint32_t gnttab_mt_alloc(struct grant_table *gt); /* MT_NONE when full */
 void gnttab_mt_free(struct grant_table *gt, uint32_t handle);
 

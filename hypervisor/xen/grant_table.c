@@ -21,19 +21,22 @@ static int grow(struct grant_table *gt, unsigned int nr)
     while (gt->nr_frames < nr) {
         unsigned int i = gt->nr_frames;
         paddr_t pa = page_alloc_guest(0); /* zeroed: every entry GTF_invalid */
-        struct active_entry *act = xzalloc_guest(GNTTAB_ENTRIES_PER_FRAME * sizeof(*act));
-        if (!pa || !act) {
-            if (pa)
-                page_free(pa, 0);
-            xfree(act);
+        if (!pa)
             return -ENOMEM;
-        }
         gt->frames[i] = pa;
         gt->frame_gfn[i] = GNTTAB_GFN_INVALID;
-        gt->active[i] = act;
         gt->nr_frames = i + 1;
     }
     return 0;
+}
+
+bool gnttab_active_prepare(struct grant_table *gt, grant_ref_t ref)
+{
+    ASSERT_HELD(&gt->lock);
+    struct active_entry **a = &gt->active[ref / GNTTAB_ENTRIES_PER_FRAME];
+    if (!*a)
+        *a = xzalloc_guest(GNTTAB_ENTRIES_PER_FRAME * sizeof(**a));
+    return *a != NULL;
 }
 
 static void free_table(struct grant_table *gt)
@@ -78,6 +81,10 @@ uint32_t gnttab_mt_alloc(struct grant_table *gt)
     ASSERT_HELD(&gt->maptrack_lock);
     if (gt->mt_head == MT_NONE) {
         if (gt->mt_limit / MT_PER_PAGE >= GNTTAB_MAX_MAPTRACK_FRAMES)
+            return MT_NONE;
+        /* The page directory too comes with the first handle: most domains
+         * never map a grant. */
+        if (!gt->mt && !(gt->mt = xzalloc_guest(GNTTAB_MAX_MAPTRACK_FRAMES * sizeof(*gt->mt))))
             return MT_NONE;
         struct maptrack *page = xzalloc_guest(MT_PER_PAGE * sizeof(*page));
         if (!page)
@@ -133,7 +140,7 @@ static void become_zombie(struct grant_table *gt, struct domain *d)
     bool *keep = xzalloc(d->nr_ram_chunks ? d->nr_ram_chunks : 1);
     size_t nr_keep = 0;
     for (unsigned int f = 0; keep && f < gt->nr_frames; f++)
-        for (unsigned int i = 0; i < GNTTAB_ENTRIES_PER_FRAME; i++) {
+        for (unsigned int i = 0; gt->active[f] && i < GNTTAB_ENTRIES_PER_FRAME; i++) {
             const struct active_entry *a = &gt->active[f][i];
             const struct ram_chunk *c = a->pin ? domain_ram_chunk_of_pa(d, a->pa) : NULL;
             if (c && !keep[c - d->ram_chunks]) {
@@ -184,6 +191,8 @@ static void unmap_all(struct grant_table *gt)
     }
     for (uint32_t p = 0; p < gt->mt_limit / MT_PER_PAGE; p++)
         xfree(gt->mt[p]);
+    xfree(gt->mt);
+    gt->mt = NULL;
     gt->mt_limit = 0;
     pfnmap_free(&gt->mapped);
     spin_unlock(&gt->maptrack_lock);
