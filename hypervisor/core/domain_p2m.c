@@ -70,7 +70,10 @@ int domain_p2m_pool_init(struct domain *d)
     } else {
         pages = used + domain_p2m_headroom(d);
     }
-    int rc = p2m_pool_set_pages(&d->p2m, pages, NULL);
+    /* The default's headroom is taken when first needed (it may never be);
+     * a size asked for is held in full, as Xen holds it. */
+    int rc = d->cfg.p2m_mem_mb ? p2m_pool_set_pages(&d->p2m, pages, NULL)
+                               : p2m_pool_set_size_lazy(&d->p2m, pages);
     if (rc)
         printk("%s: no memory for a P2M pool of %lu KiB (%lu KiB free, %lu KiB kept for Cloison)",
                d->name, (uint64_t)pages * 4, (uint64_t)mm_free_pages() * 4,

@@ -76,6 +76,54 @@ TEST(resize_budget_and_source_failure)
     CHECK_EQ(live, 0);
 }
 
+/* A lazy size: built elastic, fixed at a size above what it holds, the rest
+ * taken from the source only when a table needs it and never beyond the
+ * size; the size reads back as set; a held resize fills it; drain returns
+ * everything taken. */
+TEST(lazy_size_takes_on_demand_up_to_the_size)
+{
+    struct pagepool pp;
+    live = 0;
+    src_left = -1;
+    pagepool_init(&pp, &source, true);
+    void *a = pagepool_take(&pp), *b = pagepool_take(&pp);
+    pagepool_give(&pp, b); /* one free page left from the build */
+    CHECK_EQ(pagepool_set_size_lazy(&pp, 4), PAGEPOOL_DONE);
+    CHECK(!pp.elastic);
+    CHECK_EQ(pagepool_size(&pp), 4);
+    CHECK_EQ(pp.total, 2);
+    CHECK_EQ(live, 2);
+    void *c = pagepool_take(&pp), *d = pagepool_take(&pp), *e = pagepool_take(&pp);
+    CHECK(c && d && e);
+    CHECK_EQ(live, 4);
+    CHECK(pagepool_take(&pp) == NULL); /* the size is the limit */
+    CHECK_EQ(live, 4);
+    /* Below what is in use: refused, size unchanged. */
+    CHECK_EQ(pagepool_set_size_lazy(&pp, 3), PAGEPOOL_NOMEM);
+    CHECK_EQ(pagepool_size(&pp), 4);
+    pagepool_give(&pp, e);
+    pagepool_give(&pp, d);
+    CHECK_EQ(pagepool_set_size_lazy(&pp, 3), PAGEPOOL_DONE); /* a free page goes back */
+    CHECK_EQ(pp.total, 3);
+    CHECK_EQ(live, 3);
+    /* The source runs dry: the pool fails before its size. */
+    src_left = 0;
+    CHECK_EQ(pagepool_set_size_lazy(&pp, 6), PAGEPOOL_DONE);
+    void *f = pagepool_take(&pp);
+    CHECK(f != NULL); /* the free page it holds */
+    CHECK(pagepool_take(&pp) == NULL);
+    /* Held in full when asked (the toolstack's size): every page now. */
+    src_left = -1;
+    CHECK_EQ(pagepool_resize(&pp, 6, NULL), PAGEPOOL_DONE);
+    CHECK_EQ(pp.total, 6);
+    CHECK_EQ(pagepool_size(&pp), 6);
+    pagepool_give(&pp, a);
+    pagepool_give(&pp, c);
+    pagepool_give(&pp, f);
+    CHECK_EQ(pagepool_drain(&pp), 0);
+    CHECK_EQ(live, 0);
+}
+
 TEST(elastic_then_fixed)
 {
     struct pagepool pp;

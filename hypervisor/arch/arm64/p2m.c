@@ -139,7 +139,7 @@ int p2m_init(struct p2m *p)
 size_t p2m_pool_pages(struct p2m *p)
 {
     spin_lock(&p->lock);
-    size_t n = p->root_pages + p->pool.total;
+    size_t n = p->root_pages + pagepool_size(&p->pool);
     spin_unlock(&p->lock);
     return n;
 }
@@ -160,6 +160,16 @@ int p2m_pool_set_pages(struct p2m *p, size_t pages, size_t *budget)
     enum pagepool_rc rc = pagepool_resize(&p->pool, pages - p->root_pages, budget);
     spin_unlock(&p->lock);
     return rc == PAGEPOOL_DONE ? 0 : rc == PAGEPOOL_AGAIN ? -EAGAIN : -ENOMEM;
+}
+
+int p2m_pool_set_size_lazy(struct p2m *p, size_t pages)
+{
+    if (pages < p->root_pages)
+        return -ENOMEM;
+    spin_lock(&p->lock);
+    enum pagepool_rc rc = pagepool_set_size_lazy(&p->pool, pages - p->root_pages);
+    spin_unlock(&p->lock);
+    return rc == PAGEPOOL_DONE ? 0 : -ENOMEM;
 }
 
 int p2m_set_paging_mempool_size(struct p2m *p, uint64_t bytes, size_t *budget)

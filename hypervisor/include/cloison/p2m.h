@@ -43,7 +43,7 @@ unsigned long p2m_vmid_rollovers(void);
 void p2m_cpu_init(void); /* every pCPU: load VTCR_EL2 */
 
 int p2m_init(struct p2m *p); /* allocate the root table; -ENOMEM */
-/* Pages the pool holds (root included), and those in use (root + tables). */
+/* The pool's size (root included), and the pages in use (root + tables). */
 size_t p2m_pool_pages(struct p2m *p);
 size_t p2m_pool_used(struct p2m *p);
 /*
@@ -55,6 +55,10 @@ size_t p2m_pool_used(struct p2m *p);
  * limit), for a continuation.
  */
 int p2m_pool_set_pages(struct p2m *p, size_t pages, size_t *budget);
+/* The same size, but the pages beyond those in use are taken from the heap
+ * (never its reserve) only when a table needs one: -ENOMEM if more are in
+ * use. A mapping then fails at the size, or earlier if the heap is empty. */
+int p2m_pool_set_size_lazy(struct p2m *p, size_t pages);
 /* XEN_DOMCTL_set/get_paging_mempool_size (the toolstack's, in bytes):
  * -EINVAL unless page-sized, else as p2m_pool_set_pages(). */
 int p2m_set_paging_mempool_size(struct p2m *p, uint64_t bytes, size_t *budget);

@@ -242,6 +242,18 @@ int p2m_pool_set_pages(struct p2m *p, size_t pages, size_t *budget)
     return 0;
 }
 
+/* The fake holds no pages: a lazy size is just a size. */
+size_t fake_p2m_lazy_sets;
+int p2m_pool_set_size_lazy(struct p2m *p, size_t pages)
+{
+    (void)p;
+    if (pages < fake_p2m_layout_pages)
+        return -ENOMEM;
+    fake_p2m_pool_set = pages;
+    fake_p2m_lazy_sets++;
+    return 0;
+}
+
 /* Ranges, not pages: a domain's RAM is 2 MiB chunks. p2m_set_page and
  * p2m_clear_page see only page entries. */
 int p2m_map(struct p2m *p, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type t)

@@ -11,6 +11,11 @@
  * from the heap) takes a page from the source whenever it is empty; its size
  * follows what it holds.
  *
+ * A pool may also hold fewer pages than its size (pagepool_set_size_lazy):
+ * the rest is taken from the source when first needed, never beyond the
+ * size, so a domain pays for tables it may never use only once it uses them
+ * (Cloison's default pool; sizes asked for explicitly are held in full).
+ *
  * Free pages are chained through their first word: no storage beyond the
  * pages themselves. Not thread-safe: the owner's lock covers it.
  */
@@ -39,6 +44,7 @@ struct pagepool {
     void *free;   /* chain of free pages */
     size_t total; /* pages the pool holds: free ones and those in use */
     size_t nfree;
+    size_t size; /* its size: total <= size, the rest taken on demand */
     bool elastic;
     const struct pagepool_source *src;
 };
@@ -57,6 +63,18 @@ void pagepool_give(struct pagepool *pp, void *page);
  * pool as large as it got. An elastic pool becomes fixed.
  */
 enum pagepool_rc pagepool_resize(struct pagepool *pp, size_t pages, size_t *budget);
+/*
+ * Make the pool's size `pages` without taking any page now: it keeps what it
+ * holds (giving free pages back while it holds more than that) and takes
+ * the rest from the source on demand. PAGEPOOL_NOMEM (size unchanged) if it
+ * holds more pages in use than that. An elastic pool becomes fixed.
+ */
+enum pagepool_rc pagepool_set_size_lazy(struct pagepool *pp, size_t pages);
+/* Its size: pages held, or for a fixed pool what it may hold. */
+static inline size_t pagepool_size(const struct pagepool *pp)
+{
+    return pp->elastic ? pp->total : pp->size;
+}
 /* Every free page back to the source: for the owner's teardown, after every
  * page in use came back. Returns how many pages are still in use (0). */
 size_t pagepool_drain(struct pagepool *pp);
