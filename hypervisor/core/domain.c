@@ -247,9 +247,12 @@ void domain_start(struct domain *d, uint64_t entry, uint64_t dtb)
         sched_add_vcpu(d->vcpus[i]);
     vcpu_reset(d->vcpus[0], entry, dtb);
     list_domain(d);
-    printk("d%u (%s): %lu MiB RAM, %u vCPU%s, entry 0x%lx, dtb 0x%lx%s, P2M pool %lu KiB", d->id,
-           d->name, (d->ram_size + d->ram1_size) >> 20, d->nr_vcpus, d->nr_vcpus > 1 ? "s" : "",
-           entry, dtb, d->xen_enhanced ? ", Xen interface" : "",
+    /* In MiB when whole (what tests and benches read), else in KiB. */
+    uint64_t ram = d->ram_size + d->ram1_size;
+    bool mib = !(ram & ((1UL << 20) - 1));
+    printk("d%u (%s): %lu %s RAM, %u vCPU%s, entry 0x%lx, dtb 0x%lx%s, P2M pool %lu KiB", d->id,
+           d->name, mib ? ram >> 20 : ram >> 10, mib ? "MiB" : "KiB", d->nr_vcpus,
+           d->nr_vcpus > 1 ? "s" : "", entry, dtb, d->xen_enhanced ? ", Xen interface" : "",
            (uint64_t)p2m_pool_pages(&d->p2m) * 4);
     vcpu_wake(d->vcpus[0]);
 }
