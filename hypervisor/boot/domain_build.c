@@ -82,7 +82,8 @@ int domain_load_images(struct domain *d, const struct domain_cfg *cfg, uint64_t 
     /* DTB below the top, initrd just below it. */
     uint64_t dtb_ipa = dtb_slot(top, kend);
     uint64_t initrd_ipa = ALIGN_DOWN(dtb_ipa - cfg->ramdisk.size, PAGE_SIZE);
-    if (top - d->ram_base < DTB_MAX || dtb_ipa < kend || (cfg->ramdisk.size && (initrd_ipa < kend || initrd_ipa > dtb_ipa))) {
+    if (top - d->ram_base < DTB_MAX || dtb_ipa < kend ||
+        (cfg->ramdisk.size && (initrd_ipa < kend || initrd_ipa > dtb_ipa))) {
         printk("d%u: %lu KiB of RAM cannot hold the kernel (%lu KiB)%s", d->id, d->ram_size >> 10,
                (kend - d->ram_base) >> 10, cfg->ramdisk.size ? " and its ramdisk" : "");
         return -ENOMEM;

@@ -72,8 +72,8 @@ int domain_alloc_ram(struct domain *d, uint64_t bytes)
         return -EINVAL;
     /* The list holds exactly the chunks the layout splits into; it grows
      * only if memory is too fragmented for them. */
-    size_t cap = domain_ram_chunk_count(d->ram_base, bank0) +
-                 domain_ram_chunk_count(GUEST_RAM1_BASE, bank1);
+    size_t cap =
+        domain_ram_chunk_count(d->ram_base, bank0) + domain_ram_chunk_count(GUEST_RAM1_BASE, bank1);
     d->ram_chunks = xzalloc_guest((cap ? cap : 1) * sizeof(struct ram_chunk));
     if (!d->ram_chunks)
         return -ENOMEM;

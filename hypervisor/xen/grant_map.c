@@ -327,8 +327,7 @@ void gnttab_swap_ref(struct domain *cur, struct gnttab_swap_grant_ref *op)
     int rc = GNTST_okay;
     if (op->ref_a >= nr_entries(gt) || op->ref_b >= nr_entries(gt))
         rc = GNTST_bad_gntref;
-    else if (op->ref_a != op->ref_b &&
-             (active_pins(gt, op->ref_a) || active_pins(gt, op->ref_b)))
+    else if (op->ref_a != op->ref_b && (active_pins(gt, op->ref_a) || active_pins(gt, op->ref_b)))
         rc = GNTST_eagain;
     else if (op->ref_a != op->ref_b) {
         struct grant_entry_v1 *a = shared_entry(gt, op->ref_a), *b = shared_entry(gt, op->ref_b);

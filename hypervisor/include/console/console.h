@@ -41,7 +41,7 @@ struct console_log {
     spinlock_t lock;
     char line[CONSOLE_LINE_MAX];
     size_t line_len;
-    size_t line_shown;    /* bytes of line[] already on the UART (partial flush) */
+    size_t line_shown; /* bytes of line[] already on the UART (partial flush) */
     /* The log: none until the domain writes, then CONSOLE_LOG_MIN bytes,
      * doubled each time it fills, up to CONSOLE_LOG_SIZE, then wrapping
      * (or wrapping at the size it has if the heap refuses more). */
