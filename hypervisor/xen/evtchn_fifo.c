@@ -196,7 +196,7 @@ int evtchn_fifo_init_control(struct xen_dom *x, uint64_t gfn, uint32_t offset, u
     spin_lock(&x->pending_lock);
     struct evtchn_fifo *f = x->fifo;
     int rc = 0;
-    if (!f && !(f = xzalloc(sizeof(*f))))
+    if (!f && !(f = xzalloc_guest(sizeof(*f)))) /* above the hypervisor's reserve */
         rc = -ENOMEM;
     else if (f->vcpu[vcpu].cb)
         rc = -EINVAL; /* once per vCPU */
