@@ -32,6 +32,11 @@ int console_log_init(struct domain *d)
     struct console_log *c = xzalloc(sizeof(*c));
     if (!c)
         return -ENOMEM;
+    c->ring = xmalloc(CONSOLE_LOG_SIZE);
+    if (!c->ring) {
+        xfree(c);
+        return -ENOMEM;
+    }
     c->tokens = CONSOLE_BURST_BYTES;
     c->last_refill = arch_counter();
     d->con = c;
@@ -153,24 +158,6 @@ static void queue_partial(struct domain *d)
     spin_unlock_irqrestore(&flush_lock, f);
 }
 
-/* The log is full: double it (lock held; mm_lock nests inside). It has
- * never wrapped, so its bytes are in order. A domain that writes little
- * holds little; one that writes a lot at most CONSOLE_LOG_SIZE, from the
- * heap above the hypervisor's reserve. */
-static void grow_log(struct console_log *c)
-{
-    ASSERT_HELD(&c->lock);
-    size_t size = c->ring_size ? c->ring_size * 2 : CONSOLE_LOG_MIN;
-    char *n = size <= CONSOLE_LOG_SIZE ? xzalloc_guest(size) : NULL;
-    if (!n)
-        return; /* wraps at the size it has */
-    if (c->ring)
-        memcpy(n, c->ring, c->ring_size);
-    xfree(c->ring);
-    c->ring = n;
-    c->ring_size = size;
-}
-
 size_t console_guest_write(struct domain *d, const char *buf, size_t len)
 {
     struct console_log *c = d->con;
@@ -178,10 +165,8 @@ size_t console_guest_write(struct domain *d, const char *buf, size_t len)
     refill(c);
     for (size_t i = 0; i < len; i++) {
         char ch = buf[i];
-        if (c->ring_head == c->ring_size)
-            grow_log(c);
         if (c->ring)
-            c->ring[c->ring_head++ % c->ring_size] = ch;
+            c->ring[c->ring_head++ % CONSOLE_LOG_SIZE] = ch;
         if (ch == '\r')
             continue;
         if (ch != '\n')

@@ -133,11 +133,6 @@ void *xzalloc(size_t size)
     return calloc(1, size);
 }
 
-void *xzalloc_guest(size_t size)
-{
-    return calloc(1, size);
-}
-
 void xfree(void *p)
 {
     free(p);
