@@ -11,6 +11,7 @@
 #include <core/domain.h>
 #include <core/domain_p2m.h>
 #include <core/domain_ram.h>
+#include <core/footprint.h>
 #include <core/vcpu.h>
 #include <public/xen.h>
 #include "domain_world.h"
@@ -216,6 +217,39 @@ TEST(domain_ram_chunks_and_lookups)
     domain_discard(d);
     CHECK(all_freed());
     fake_page_max_order = 64;
+}
+
+/* The 'm' key's breakdown: each creation step's allocations under its name
+ * (the fake heap counts objects, one "byte" each; guest RAM left out), the
+ * parts by their registered names, kept for the last domain created. */
+TEST(footprint_of_the_last_domain_by_step)
+{
+    setup(true);
+    struct domain_cfg c = cfg("fp", 4096 + 8, 3);
+    struct domain *d = domain_create(&c);
+    REQUIRE(d);
+    fake_printk_log[0] = 0;
+    footprint_print_last();
+    char want[64];
+    snprintf(want, sizeof(want), "footprint d%u: 6 B at creation: domain=1 ", d->id);
+    CHECK(strstr(fake_printk_log, want));
+    CHECK(strstr(fake_printk_log, " ram_list+tables=2 vcpus=3 a=0 b=0 c=0 p2m_pool=0 ."));
+    struct footprint f;
+    footprint_begin(&f);
+    void *p = xzalloc(10);
+    paddr_t pg = page_alloc(1);
+    footprint_mark(&f, "x", 0);
+    footprint_mark(&f, "nothing", 0);
+    footprint_mark(&f, "rest", 2 * PAGE_SIZE);
+    CHECK_EQ(f.nr, 3);
+    CHECK_EQ(f.step[0].bytes, 1 + 2 * (int64_t)PAGE_SIZE);
+    CHECK_EQ(f.step[1].bytes, 0);
+    CHECK_EQ(f.step[2].bytes, -2 * (int64_t)PAGE_SIZE); /* excluded, none allocated */
+    CHECK_EQ(footprint_total(&f), 1);
+    xfree(p);
+    page_free(pg, 1);
+    domain_discard(d);
+    CHECK(all_freed());
 }
 
 /* How a bank splits into chunks: 2 MiB blocks where aligned, then the
