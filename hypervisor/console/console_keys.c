@@ -122,7 +122,7 @@ static const struct {
     {'h', key_help, "this help"},
     {'q', key_domains, "domains and their vCPUs"},
     {'r', key_runqueues, "pCPUs and what they run"},
-    {'m', key_memory, "free memory"},
+    {'m', key_memory, "free memory; what the last domain created took, by step"},
     {'s', key_stretches, "longest EL2 stretches with IRQs masked, per trap class"},
     {'S', key_stretch_reset, "reset the EL2 stretch records"},
 };
