@@ -65,6 +65,8 @@
  * 26. vmid_lock          the VMID allocator's slow path and VMID-targeted TLB flushes
  *                        (arch/arm64/p2m.c)
  * 27. map_lock           the EL2 page tables, ioremap() (arch/arm64/mmu.c)
+ * 27a. footprint last_lock  the last domain's creation record, copied in and out
+ *                        under it, nothing taken inside (core/footprint.c)
  * 28. mm_lock            the page allocator's banks and the heap (core/mm.c)
  * 29. console_lock       the console's transmit ring, its writers' shares, the open line
  *                        and the UART's transmit side: printk() may be called under any
