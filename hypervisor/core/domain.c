@@ -64,6 +64,12 @@ static uint64_t domid_used[BITMAP_WORDS(DOMID_FIRST_RESERVED)] = {1}; /* id 0 */
 static uint16_t next_domid = 1;
 static bool any_domain_started;
 static bool boot_done; /* the boot description has been fully processed */
+/* Domains marked DYING and not yet unlinked by the reaper, plus one while a
+ * pass is owed for another reason (the last domain preserved, boot done):
+ * every guest entry calls domain_reap(), and with nothing to reap it returns
+ * on these loads instead of scanning the list under domlist_lock. */
+static unsigned int reap_work;
+static bool reap_owed;
 
 static const char *const reason_names[] = {"poweroff", "reboot",   "suspend",
                                            "crash",    "watchdog", "soft_reset"};
@@ -350,6 +356,7 @@ int domain_ctl_destroy(struct domain *d, const struct domain *caller)
     spin_unlock(&d->lock);
     if (was == DOM_DYING)
         return 0; /* asked again: it is on its way */
+    __atomic_fetch_add(&reap_work, 1, __ATOMIC_RELEASE);
     printk("d%u (%s): destroyed by the toolstack", d->id, d->name);
     if (was == DOM_RUNNING) {
         domain_notify(DOMAIN_SHUTTING_DOWN, d->id, d);
@@ -420,14 +427,19 @@ void domain_shutdown(struct domain *d, shutdown_reason_t reason)
     __atomic_store_n(&d->state, action == ACTION_PRESERVE ? DOM_PRESERVED : DOM_DYING,
                      __ATOMIC_RELEASE);
     spin_unlock(&d->lock);
+    if (action != ACTION_PRESERVE)
+        __atomic_fetch_add(&reap_work, 1, __ATOMIC_RELEASE);
     domain_notify(DOMAIN_SHUTTING_DOWN, d->id, d);
     printk("d%u (%s): shut down: %s; %s", d->id, d->name, reason_name(reason),
            d->cfg.toolstack ? "left to the toolstack" : action_names[action]);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         sched_kill_vcpu(d->vcpus[i]);
     domain_notify(DOMAIN_SHUT_DOWN, d->id, d);
-    if (action == ACTION_PRESERVE)
+    if (action == ACTION_PRESERVE) {
+        __atomic_fetch_add(&reap_work, 1, __ATOMIC_RELEASE); /* one pass: power off? */
         domain_reap(); /* it may have been the last one running */
+        __atomic_fetch_sub(&reap_work, 1, __ATOMIC_RELEASE);
+    }
 }
 
 void domain_crash(struct domain *d, const char *why, uint64_t addr)
@@ -494,6 +506,10 @@ void domain_reap(void)
     static spinlock_t reap_lock = SPINLOCK_INIT;
     if (!any_domain_started || !boot_done)
         return;
+    if (!__atomic_load_n(&reap_work, __ATOMIC_ACQUIRE) &&
+        !(__atomic_load_n(&reap_owed, __ATOMIC_ACQUIRE) &&
+          __atomic_exchange_n(&reap_owed, false, __ATOMIC_ACQ_REL)))
+        return;
     struct domain *victim = NULL;
     spin_lock(&domlist_lock);
     for (struct domain **pp = &domlist; *pp; pp = &(*pp)->next) {
@@ -501,6 +517,7 @@ void domain_reap(void)
             victim = *pp;
             *pp = victim->next;
             nr_domains--;
+            __atomic_fetch_sub(&reap_work, 1, __ATOMIC_RELAXED);
             break;
         }
     }
@@ -545,6 +562,9 @@ void domain_reap(void)
 void domain_boot_done(void)
 {
     boot_done = true;
+    /* With every boot domain already gone or preserved, the next pass
+     * powers off: it is owed one. */
+    __atomic_store_n(&reap_owed, true, __ATOMIC_RELEASE);
 }
 
 /* The listed domain with this id, or NULL; domlist_lock held. */
