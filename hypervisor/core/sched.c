@@ -564,25 +564,49 @@ static struct vcpu *pick(struct pcpu *p)
     return next;
 }
 
+/*
+ * Whether pick() would keep cur, read without the run-queue lock (IRQs are
+ * masked). Whoever else changes cur's state, pauses, moves or starts it, or
+ * queues a competitor, does so under the lock and then sets need_resched and
+ * kicks this pCPU with an SGI: a change this read misses is followed by the
+ * SGI, taken as soon as the guest is entered, and the next pass takes the
+ * lock. This pCPU's own changes (a WFI blocking cur) are seen in order.
+ */
+static bool keeps_running(struct pcpu *p, struct vcpu *cur)
+{
+    return cur && !READ_ONCE(p->need_resched) && READ_ONCE(cur->state) == VCPU_RUNNABLE &&
+           !READ_ONCE(cur->paused) && READ_ONCE(cur->move_to) == NO_MOVE &&
+           !READ_ONCE(cur->start_pending);
+}
+
 __noreturn void sched_return_to_guest(void)
 {
     struct pcpu *p = this_pcpu();
     for (;;) {
-        uint64_t f = spin_lock_irqsave(&p->runq_lock);
-        struct vcpu *prev = p->current;
-        struct vcpu *next = pick(p);
-        p->current = next;
-        /* Loaded from the moment it is picked, under the lock the kill takes:
-         * a vCPU picked before its kill is one the reaper must wait for. */
-        if (next)
-            __atomic_store_n(&next->loaded, true, __ATOMIC_RELAXED);
-        /* Started by CPU_ON since it last ran: reset by switch_to(), here. */
-        bool start = next && next->start_pending;
-        if (start)
-            next->start_pending = false;
-        p->need_resched = false;
-        bool others = p->runq_head != NULL;
-        spin_unlock_irqrestore(&p->runq_lock, f);
+        struct vcpu *prev = p->current, *next;
+        bool start = false, others;
+        if (keeps_running(p, prev)) {
+            /* The common exit: the vCPU goes back in, no lock taken. */
+            next = prev;
+            others = READ_ONCE(p->runq_head) != NULL;
+        } else {
+            uint64_t f = spin_lock_irqsave(&p->runq_lock);
+            prev = p->current;
+            next = pick(p);
+            p->current = next;
+            /* Loaded from the moment it is picked, under the lock the kill
+             * takes: a vCPU picked before its kill is one the reaper must
+             * wait for. */
+            if (next)
+                __atomic_store_n(&next->loaded, true, __ATOMIC_RELAXED);
+            /* Started by CPU_ON since it last ran: reset by switch_to(), here. */
+            start = next && next->start_pending;
+            if (start)
+                next->start_pending = false;
+            p->need_resched = false;
+            others = p->runq_head != NULL;
+            spin_unlock_irqrestore(&p->runq_lock, f);
+        }
 
         switch_to(p, prev, next, start);
         /* Reaping, the Xen upcall line, the vGIC flush (boot/compose.c). */
@@ -593,7 +617,7 @@ __noreturn void sched_return_to_guest(void)
         struct timer *slice = &slice_timers[p->id];
         if (others && (prev != next || !slice->armed))
             timer_set(slice, p->id, arch_counter() + ms_to_ticks(SCHED_SLICE_MS));
-        else if (!others)
+        else if (!others && READ_ONCE(slice->armed)) /* only this pCPU arms it */
             timer_cancel(slice);
         timer_sync_local();
 

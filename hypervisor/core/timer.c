@@ -19,6 +19,14 @@ struct timer_queue {
     /* The timer whose callback this pCPU is running, with the lock dropped.
      * Written under the lock; timer_cancel() on other pCPUs reads it. */
     struct timer *running;
+    /* What the hardware holds (under the lock): every guest entry syncs the
+     * queue with it, and an unchanged head needs no sysreg write. Starts
+     * stopped, as cpu_init_el2() leaves CNTHP. */
+    bool hw_armed;
+    uint64_t hw_deadline;
+    /* The head changed since the hardware was last programmed (a timer
+     * unlinked, or set from another pCPU): timer_sync_local() has work. */
+    bool resync;
 };
 
 static struct timer_queue queues[MAX_PCPUS];
@@ -88,6 +96,7 @@ static unsigned int lock_two(struct timer *t, unsigned int cpu, uint64_t *flags)
 static void unlink(struct timer_queue *q, struct timer *t)
 {
     ASSERT_HELD(&q->lock);
+    q->resync = true;
     for (struct timer **pp = &q->head; *pp; pp = &(*pp)->next) {
         if (*pp == t) {
             *pp = t->next;
@@ -104,10 +113,17 @@ static void unlink(struct timer_queue *q, struct timer *t)
 static void reprogram(struct timer_queue *q)
 {
     ASSERT_HELD(&q->lock);
-    if (q->head)
+    q->resync = false;
+    if (q->head) {
+        if (q->hw_armed && q->hw_deadline == q->head->deadline)
+            return;
         hyptimer_program(q->head->deadline);
-    else
+        q->hw_armed = true;
+        q->hw_deadline = q->head->deadline;
+    } else if (q->hw_armed) {
         hyptimer_stop();
+        q->hw_armed = false;
+    }
 }
 
 bool timer_set(struct timer *t, unsigned int cpu, uint64_t deadline)
@@ -129,6 +145,8 @@ bool timer_set(struct timer *t, unsigned int cpu, uint64_t deadline)
         *pp = t;
         if (cpu == this_cpu_id())
             reprogram(q);
+        else
+            q->resync = true;
     }
     unlock_two(home, cpu, f);
     /* A remote queue's head changed: its owner reprograms on its next pass
@@ -213,6 +231,10 @@ void timer_irq_init(void)
 void timer_sync_local(void)
 {
     struct timer_queue *q = &queues[this_cpu_id()];
+    /* Read without the lock, as the head was before: a remote timer_set()
+     * after this read is seen on the pass its kick causes. */
+    if (!READ_ONCE(q->resync))
+        return;
     uint64_t f = spin_lock_irqsave(&q->lock);
     reprogram(q);
     spin_unlock_irqrestore(&q->lock, f);

@@ -151,7 +151,6 @@ void vgic_flush(struct vcpu *v)
 {
     struct vgic_dist *dist = v->domain->vgic;
     struct vgic_cpu *vc = v->vgic;
-    unsigned int nr_lrs = MIN(gic_vif_nr_lrs(), (unsigned int)VGIC_MAX_LRS);
     unsigned int used = 0;
     bool leftover = false;
     uint32_t kick = 0, hcr = GIC_VIF_HCR_EN;
@@ -162,6 +161,7 @@ void vgic_flush(struct vcpu *v)
         vgic_set_hcr(vc, hcr);
         return;
     }
+    unsigned int nr_lrs = MIN(gic_vif_nr_lrs(), (unsigned int)VGIC_MAX_LRS);
     uint64_t flags = spin_lock_irqsave(&dist->lock);
     vgic_prune_locked(dist, v, &kick);
     while ((irq = vgic_pick_locked(vc))) {

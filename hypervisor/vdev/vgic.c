@@ -163,6 +163,8 @@ void vgic_send_sgi_locked(struct vgic_dist *dist, struct vcpu *src, uint32_t tar
 
 void vgic_kick_mask(struct domain *d, uint32_t mask)
 {
+    if (!mask)
+        return; /* the common case, on every exit */
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         struct vcpu *t = d->vcpus[i];
         if (!(mask & (1U << i)))
