@@ -227,6 +227,7 @@ static const struct opt opts[] = {
     {"gnttab_max_frames", OPT_UINT, F(gnttab_max_frames), 0, NULL},
     {"ext_regions", OPT_BOOL, F(ext_regions), 0, NULL},
     {"vmid_bits", OPT_UINT, F(vmid_bits), 0, NULL}, /* Cloison's own (not Xen's) */
+    {"trapcount", OPT_BOOL, F(trapcount), 0, NULL}, /* Cloison's own */
 };
 #undef F
 

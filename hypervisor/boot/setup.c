@@ -23,6 +23,7 @@
 #include <cloison/printk.h>
 #include <core/sched.h>
 #include <core/timer.h>
+#include <trap/trapcount.h>
 #include <trap/traps.h>
 #include <drivers/uart.h>
 #include <vdev/vgic.h>
@@ -47,6 +48,7 @@ const void *host_fdt;
 static void attach_layers(void)
 {
     traps_init();
+    trapcount_init(hv_opts.trapcount);
     timer_irq_init();
     vgic_init();
     vtimer_init();

@@ -13,6 +13,8 @@
 #include <core/vcpu.h>
 #include <lib/printf.h>
 
+#include <console/console.h>
+
 #include "console_keys.h"
 
 static const char *const vcpu_states[] = {"off", "runnable", "blocked", "dead"};
@@ -127,10 +129,30 @@ static const struct {
     {'S', key_stretch_reset, "reset the EL2 stretch records"},
 };
 
+/* Keys of the layers above (console_register_key), set once at boot. */
+static struct {
+    char key;
+    void (*fn)(void);
+    const char *what;
+} extra[CONSOLE_EXTRA_KEYS];
+static unsigned int nr_extra;
+
+void console_register_key(char key, void (*fn)(void), const char *what)
+{
+    if (nr_extra == CONSOLE_EXTRA_KEYS)
+        panic("more than %d extra debug keys", CONSOLE_EXTRA_KEYS);
+    extra[nr_extra].key = key;
+    extra[nr_extra].fn = fn;
+    extra[nr_extra].what = what;
+    nr_extra++;
+}
+
 static void key_help(void)
 {
     for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
         printk("'%c': %s", keys[i].key, keys[i].what);
+    for (unsigned int i = 0; i < nr_extra; i++)
+        printk("'%c': %s", extra[i].key, extra[i].what);
     printk("Ctrl-a three times: switch console input");
 }
 
@@ -139,6 +161,12 @@ void console_debug_key(char c)
     for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
         if (keys[i].key == c) {
             keys[i].fn();
+            return;
+        }
+    }
+    for (unsigned int i = 0; i < nr_extra; i++) {
+        if (extra[i].key == c) {
+            extra[i].fn();
             return;
         }
     }

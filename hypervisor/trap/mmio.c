@@ -7,6 +7,7 @@
  */
 #include <core/domain.h>
 #include <core/domain_mmio.h>
+#include <trap/trapcount.h>
 #include <trap/traps.h>
 #include <core/vcpu.h>
 #include <asm/sysreg.h>
@@ -24,6 +25,8 @@ bool mmio_dispatch(struct vcpu *v, uint64_t esr, uint64_t ipa)
     const struct mmio_window *w = domain_mmio_find(v->domain, ipa);
     if (!w)
         return false;
+    if (trapcount_on)
+        trapcount((uint16_t)v->domain->id, TCC_MMIO, (uint32_t)(w->base >> 12));
     if (!(iss & ISS_ISV)) {
         inject_dabt(v, read_sysreg(far_el2));
         return true;

@@ -13,6 +13,7 @@
 #include <core/stretch.h>
 #include <lib/printf.h>
 #include <public/xen.h>
+#include <trap/trapcount.h>
 #include <trap/traps.h>
 #include <core/vcpu.h>
 #include <trap/vpsci.h>
@@ -86,7 +87,12 @@ static void trap_dabt(struct vcpu *v, uint64_t esr)
 {
     uint64_t far = read_sysreg(far_el2);
     uint64_t ipa = fault_ipa(far);
-    if (mmio_dispatch(v, esr, ipa) || s2_fault_resolved(v, esr, ipa))
+    if (mmio_dispatch(v, esr, ipa)) /* counted there, by window */
+        return;
+    bool retry = s2_fault_resolved(v, esr, ipa);
+    if (trapcount_on)
+        trapcount((uint16_t)v->domain->id, TCC_DABT, retry ? 0 : 1);
+    if (retry)
         return;
     /* Outside RAM and every emulated device: an external abort, as Xen. */
     guest_log(v,
@@ -190,12 +196,51 @@ static unsigned int sync_class(const struct vcpu *v, uint64_t esr)
     }
 }
 
+/* The trap counts' class and detail of a synchronous exit; data aborts are
+ * counted where they are told apart (mmio.c, trap_dabt). */
+static void count_sync(const struct vcpu *v, uint64_t esr)
+{
+    uint16_t id = (uint16_t)v->domain->id;
+    switch (ESR_EC(esr)) {
+    case EC_WFX:
+        trapcount(id, esr & 1 ? TCC_WFE : TCC_WFI, 0);
+        break;
+    case EC_SYSREG: /* Rt cleared: one count per register and direction */
+        trapcount(id, TCC_SYSREG, (uint32_t)(ESR_ISS(esr) & ~(0x1fUL << 5)));
+        break;
+    case EC_HVC64:
+    case EC_HVC32:
+        if ((esr & 0xffff) == XEN_HYPERCALL_TAG)
+            trapcount(id, TCC_HVC, (uint32_t)v->arch.regs.x[16]);
+        else
+            trapcount(id, (esr & 0xffff) == 0 ? TCC_SMCCC : TCC_UNDEF,
+                      (esr & 0xffff) == 0 ? (uint32_t)v->arch.regs.x[0] : ESR_EC(esr));
+        break;
+    case EC_SMC64:
+    case EC_SMC32:
+        trapcount(id, TCC_SMCCC, (uint32_t)v->arch.regs.x[0]);
+        break;
+    case EC_IABT_LOW:
+        trapcount(id, TCC_IABT, 0);
+        break;
+    case EC_SERROR:
+        trapcount(id, TCC_SERROR, 0);
+        break;
+    case EC_DABT_LOW:
+        break;
+    default:
+        trapcount(id, TCC_UNDEF, ESR_EC(esr));
+    }
+}
+
 static __noreturn void guest_sync_entry(struct guest_regs *regs)
 {
     (void)regs;
     struct vcpu *v = current_vcpu();
     uint64_t esr = read_sysreg(esr_el2);
     stretch_begin(sync_class(v, esr), (uint16_t)v->domain->id);
+    if (trapcount_on)
+        count_sync(v, esr);
     v->nr_traps++;
     vgic_sync(v);
     trap_fn fn = ec_table[ESR_EC(esr)];

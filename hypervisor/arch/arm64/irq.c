@@ -61,8 +61,19 @@ void irq_clear_handler(uint32_t intid)
     spin_unlock_irqrestore(&slots_lock, f);
 }
 
+/* Set once at boot (irq_set_observer), read on every interrupt. */
+static irq_observer_fn observer;
+
+void irq_set_observer(irq_observer_fn fn)
+{
+    __atomic_store_n(&observer, fn, __ATOMIC_RELEASE);
+}
+
 bool irq_dispatch(uint32_t intid)
 {
+    irq_observer_fn o = __atomic_load_n(&observer, __ATOMIC_RELAXED);
+    if (o)
+        o(intid);
     if (intid >= IRQ_NR)
         return false;
     struct irq_slot *s = &slots[intid];

@@ -53,6 +53,9 @@ struct hv_options {
     /* vmid_bits=N (Cloison extension, for tests): use at most N-bit VMIDs
      * (min 4), so VMID rollovers happen with a handful of domains. 0 = all. */
     unsigned int vmid_bits;
+    /* trapcount=<bool> (Cloison extension): count guest exits by domain,
+     * class and detail (trap/trapcount.h; the 't' debug key). */
+    bool trapcount;
 };
 
 /* Xen's defaults. */

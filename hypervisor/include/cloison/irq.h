@@ -37,4 +37,8 @@ int irq_set_handler(uint32_t intid, irq_handler_fn fn, void *data);
 void irq_clear_handler(uint32_t intid);
 /* Run intid's handler; false if it has none. For the interrupt controller. */
 bool irq_dispatch(uint32_t intid);
+/* fn(intid) sees every interrupt dispatched, before its handler (the trap
+ * layer's counts by INTID); boot, once. */
+typedef void (*irq_observer_fn)(uint32_t intid);
+void irq_set_observer(irq_observer_fn fn);
 #endif

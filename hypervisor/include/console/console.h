@@ -97,4 +97,10 @@ uint16_t console_input_focus(void);
  * it stays with Cloison until Ctrl-a x3; Xen's conswitch=<c>x). */
 void console_input_init(bool to_domains);
 
+/* A debug key served by a layer above the console (registered at boot, before
+ * input is open; up to CONSOLE_EXTRA_KEYS): fn runs when key is typed while
+ * Cloison has the input focus, outside the console input lock. */
+#define CONSOLE_EXTRA_KEYS 4
+void console_register_key(char key, void (*fn)(void), const char *what);
+
 #endif
