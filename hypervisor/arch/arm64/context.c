@@ -117,21 +117,38 @@ void context_save(struct vcpu_arch *a)
     arch_fp_save(&a->fp);
 }
 
+/*
+ * Registers whose write is costly are written only when the pCPU holds
+ * another value: the same vCPU back after an idle wait, or another vCPU of
+ * the same kernel (same SCTLR, TCR, TTBR1), finds most of them in place.
+ * Under QEMU's TCG a TCR_EL1 write flushes the whole software TLB, and
+ * SCTLR/TTBR (ASID)/CONTEXTIDR changes do too; on hardware they are
+ * context-synchronising writes. Reading first is cheap in both. What the
+ * pCPU then holds is exactly the vCPU's value either way: nothing of the
+ * previous vCPU remains that the new one could see.
+ */
+#define write_changed(reg, val)     \
+    do {                            \
+        uint64_t v_ = (val);        \
+        if (read_sysreg(reg) != v_) \
+            write_sysreg(reg, v_);  \
+    } while (0)
+
 void context_load(struct vcpu_arch *a, struct p2m *p2m, uint64_t cntvoff)
 {
     const struct el1_sysregs *s = &a->sys;
     p2m_enter(p2m, this_pcpu()->id); /* VMID + VTTBR_EL2: AT below needs them */
     write_sysreg(vmpidr_el2, s->vmpidr);
-    write_sysreg(cntvoff_el2, cntvoff);
-    write_sysreg(sctlr_el1, s->sctlr);
-    write_sysreg(cpacr_el1, s->cpacr);
-    write_sysreg(ttbr0_el1, s->ttbr0);
-    write_sysreg(ttbr1_el1, s->ttbr1);
-    write_sysreg(tcr_el1, s->tcr);
+    write_changed(cntvoff_el2, cntvoff);
+    write_changed(sctlr_el1, s->sctlr);
+    write_changed(cpacr_el1, s->cpacr);
+    write_changed(ttbr0_el1, s->ttbr0);
+    write_changed(ttbr1_el1, s->ttbr1);
+    write_changed(tcr_el1, s->tcr);
     write_sysreg(mair_el1, s->mair);
     write_sysreg(amair_el1, s->amair);
     write_sysreg(vbar_el1, s->vbar);
-    write_sysreg(contextidr_el1, s->contextidr);
+    write_changed(contextidr_el1, s->contextidr);
     write_sysreg(tpidr_el0, s->tpidr_el0);
     write_sysreg(tpidrro_el0, s->tpidrro_el0);
     write_sysreg(tpidr_el1, s->tpidr_el1);
@@ -146,7 +163,7 @@ void context_load(struct vcpu_arch *a, struct p2m *p2m, uint64_t cntvoff)
     write_sysreg(par_el1, s->par);
     write_sysreg(cntkctl_el1, s->cntkctl);
     write_sysreg(csselr_el1, s->csselr);
-    write_sysreg(mdscr_el1, s->mdscr);
+    write_changed(mdscr_el1, s->mdscr);
     write_sysreg(cntv_cval_el0, s->cntv_cval);
     write_sysreg(cntv_ctl_el0, s->cntv_ctl);
     if (cpu_caps.pauth)
