@@ -248,8 +248,8 @@ static void print_domain(uint16_t domid, bool full)
     unsigned int shown = full ? nr_merged : MIN(nr_merged, 6u);
     for (unsigned int i = 0; i < shown; i++) {
         detail_text(merged[i].cls, merged[i].detail, det, sizeof(det));
-        printk("  %s %s %s: %lu", dom, class_names[merged[i].cls < TCC_NR ? merged[i].cls : 0], det,
-               merged[i].count);
+        const char *cls = merged[i].cls < TCC_NR ? class_names[merged[i].cls] : NULL;
+        printk("  %s %s%s%s: %lu", dom, cls ? cls : "?", det[0] ? " " : "", det, merged[i].count);
     }
 }
 
