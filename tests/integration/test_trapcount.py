@@ -3,17 +3,23 @@ by domain, class and detail, shown by the `t` debug key and summarised when the 
 is destroyed; without the option nothing is counted."""
 
 import re
+import time
 
 import qemu
 
 COUNTED = qemu.CLOISON_BOOTARGS + " trapcount"
 
 
+def powered_off(res):
+    # The domain's destroy (and its summary) comes before the machine powers off.
+    return "no domains left running" in res.output
+
+
 def test_hypercalls_counted_and_summarised_at_destroy(cloison):
     # hcall_null makes 100000 xen_version calls, then powers off: its domain is
     # destroyed and the summary names the hypercall with at least that many.
-    res = qemu.run_cases(["hcall_null"], "cloison", qemu.Machine(gic=3, smp=1), timeout=120,
-                         bootargs=COUNTED, linger=1.0)
+    res = qemu.run([qemu.Domain("hcall_null")], "cloison", qemu.Machine(gic=3, smp=1),
+                   timeout=120, until=powered_off, bootargs=COUNTED)
     assert [v.status for v in res.final()] == ["PASS"], res.describe()
     summary = re.search(r"trap counts d1: (.*) total=(\d+)", res.output)
     assert summary, res.describe()
@@ -24,8 +30,8 @@ def test_hypercalls_counted_and_summarised_at_destroy(cloison):
 
 
 def test_off_by_default(cloison):
-    res = qemu.run_cases(["hcall_null"], "cloison", qemu.Machine(gic=3, smp=1), timeout=120,
-                         linger=1.0)
+    res = qemu.run([qemu.Domain("hcall_null")], "cloison", qemu.Machine(gic=3, smp=1),
+                   timeout=120, until=powered_off)
     assert [v.status for v in res.final()] == ["PASS"], res.describe()
     assert "trap counts" not in res.output
 
@@ -40,7 +46,9 @@ def test_debug_keys_list_and_reset(cloison):
         con.expect(r"console input: d1", timeout=10, since=0)
         con.write(qemu.SWITCH_INPUT)
         con.expect(r"console input: cloison", timeout=10)
-        con.pump(2.5)   # two timer ticks
+        end = time.monotonic() + 2.5   # two timer ticks, so two WFIs
+        while time.monotonic() < end:
+            con.pump(end - time.monotonic())
         mark = len(con.res.output)
         con.write(b"t")
         end = con.expect(r"trap counts end \((\d+) not counted", timeout=10, since=mark)
