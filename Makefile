@@ -106,6 +106,7 @@ bench: deps
 	/usr/bin/python3 bench/micro.py
 	/usr/bin/python3 bench/density.py
 	/usr/bin/python3 bench/toolstack.py --many $(BENCH_MANY)
+	/usr/bin/python3 bench/linux_boot.py
 
 clean:
 	rm -rf $(BUILD)

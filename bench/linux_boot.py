@@ -1,0 +1,173 @@
+#!/usr/bin/python3
+"""Linux boot time: native vs Cloison vs Xen 4.17, on 1 and 2 pCPUs, wall clock and -icount.
+
+Debian's cloud-arm64 kernel with the busybox initramfs (scripts/fetch-guests.sh,
+scripts/mkinitramfs.py), booted by the same QEMU (-M virt -cpu cortex-a57, GICv3):
+
+  native  QEMU boots the kernel itself (no EL2), N CPUs, the domain's RAM;
+  domU    a dom0less domU with N vCPUs on an N-pCPU host (tests/integration/test_linux.py);
+  dom0    the kernel as dom0 with N vCPUs, dom0_mem=512M (test_dom0.py's guest-loader
+          modules); its native baseline has 512 MiB.
+
+Two figures per boot, both to the kernel's "Freeing unused kernel memory" line (the
+last kernel line before /init runs):
+
+  wall    seconds from QEMU's start (hypervisor boot and domain build included) on a
+          free-running QEMU; noisy on a shared host, so runs are interleaved and the
+          median is shown;
+  vtime   the kernel's own printk timestamp of that line under
+          `-icount shift=0,sleep=off`: virtual seconds since the kernel's clock
+          started, where every executed instruction, the hypervisor's included,
+          advances the clock 1 ns and idle time is skipped. Deterministic: it is the
+          work the boot costs, traps and their handling included.
+
+The ratios are to native; 1.15 is issue 11's target. Then Cloison's trap counts by
+class for one domU and one dom0 boot (the 't' debug key; see DESIGN.md §"Entry and
+exit path").
+
+Run: /usr/bin/python3 bench/linux_boot.py [--runs N] [--cpus 1 2] [--roles domU dom0]
+[--no-xen]. A hypervisor that is missing or fails shows as n/a. For reading, not
+asserting. About 12 minutes with the defaults on a two-core host.
+"""
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "integration"))
+import qemu  # noqa: E402
+from test_dom0 import dom0_command  # noqa: E402
+
+MARKER_RE = r"\[\s*(\d+\.\d+)\] Freeing unused kernel memory"
+DOM0_MIB = 512
+TIMEOUT = 400
+
+
+def machine(cpus, icount, mem_mib=None):
+    kw = {"mem_mib": mem_mib} if mem_mib else {}
+    return qemu.Machine(gic=3, smp=cpus, icount_shift=0 if icount else None, **kw)
+
+
+def command(hv, role, cpus, icount, workdir, count=False):
+    """(QEMU command, domains for qemu.Console) for one boot; count: Cloison counts
+    traps (boot option trapcount)."""
+    extra = " trapcount" if count else ""
+    if role == "dom0":
+        m = machine(cpus, icount, mem_mib=2048)
+        if hv == "native":
+            return qemu.native_command(m, qemu.LinuxDomain(cpus=cpus, mem_kib=DOM0_MIB * 1024)), []
+        return dom0_command(m, dom0_mem=f"{DOM0_MIB}M", hv=hv,
+                            hv_bootargs=f"dom0_max_vcpus={cpus}{extra}"), []
+    dom = qemu.LinuxDomain(cpus=cpus)
+    m = machine(cpus, icount)
+    if hv == "native":
+        return qemu.native_command(m, dom), []
+    bootargs = (qemu.XEN_BOOTARGS if hv == "xen" else qemu.CLOISON_BOOTARGS) + extra
+    return qemu.hv_command([dom], hv, m, workdir, bootargs), [dom]
+
+
+def icount_args(cmd):
+    # sleep=off: idle time is skipped, so the virtual clock counts work only.
+    return ["shift=0,sleep=off" if a == "shift=0" else a for a in cmd]
+
+
+def boot(hv, role, cpus, icount):
+    """(wall seconds from QEMU's start, the kernel's timestamp) at the marker."""
+    with tempfile.TemporaryDirectory() as wd:
+        cmd, doms = command(hv, role, cpus, icount, Path(wd))
+        if icount:
+            cmd = icount_args(cmd)
+        with qemu.Console(doms, hv if hv != "native" else "cloison", cmd=cmd) as con:
+            m = con.expect(MARKER_RE, timeout=TIMEOUT)
+            return time.monotonic() - con.start, float(m.group(1))
+
+
+def fmt(x, spec):
+    return "n/a" if x is None else format(x, spec)
+
+
+def ratio(a, b):
+    return "n/a" if a is None or b is None or not b else f"{a / b:.2f}"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=2, help="wall-clock runs per configuration")
+    ap.add_argument("--cpus", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--roles", nargs="+", default=["domU", "dom0"], choices=["domU", "dom0"])
+    ap.add_argument("--no-xen", action="store_true")
+    ap.add_argument("--no-traps", action="store_true")
+    args = ap.parse_args()
+    hvs = ["native", "cloison"] + ([] if args.no_xen else ["xen"])
+    configs = [(role, cpus) for role in args.roles for cpus in args.cpus]
+    wall = {(hv, c): [] for hv in hvs for c in configs}
+    vtime = {}
+    # Interleaved: every configuration once per round, so host noise spreads evenly.
+    for rnd in range(args.runs):
+        for c in configs:
+            for hv in hvs:
+                try:
+                    wall[(hv, c)].append(boot(hv, *c, icount=False)[0])
+                except (RuntimeError, AssertionError, FileNotFoundError) as e:
+                    print(f"[{hv} {c[0]} {c[1]}cpu] wall: {str(e).splitlines()[0]}",
+                          file=sys.stderr)
+                if rnd == 0:
+                    try:
+                        vtime[(hv, c)] = boot(hv, *c, icount=True)[1]
+                    except (RuntimeError, AssertionError, FileNotFoundError) as e:
+                        vtime[(hv, c)] = None
+                        print(f"[{hv} {c[0]} {c[1]}cpu] icount: {str(e).splitlines()[0]}",
+                              file=sys.stderr)
+
+    print("Linux boot to 'Freeing unused kernel memory' (Debian cloud-arm64, cortex-a57, GICv3)")
+    print(f"{'':14} {'wall s (median of ' + str(args.runs) + ')':>36}   "
+          f"{'vtime s (-icount shift=0,sleep=off)':>40}")
+    head = " ".join(f"{hv:>8}" for hv in hvs)
+    rh = " ".join(f"{hv[:3] + '/nat':>8}" for hv in hvs[1:])
+    print(f"{'config':14} {head} {rh}   {head} {rh}")
+    for c in configs:
+        w = {hv: statistics.median(wall[(hv, c)]) if wall[(hv, c)] else None for hv in hvs}
+        v = {hv: vtime.get((hv, c)) for hv in hvs}
+        print(f"{c[0] + ' ' + str(c[1]) + 'cpu':14} "
+              + " ".join(f"{fmt(w[hv], '.2f'):>8}" for hv in hvs) + " "
+              + " ".join(f"{ratio(w[hv], w['native']):>8}" for hv in hvs[1:]) + "   "
+              + " ".join(f"{fmt(v[hv], '.3f'):>8}" for hv in hvs) + " "
+              + " ".join(f"{ratio(v[hv], v['native']):>8}" for hv in hvs[1:]))
+    if not args.no_traps:
+        print()
+        for role in args.roles:
+            try:
+                print_traps(role)
+            except (RuntimeError, AssertionError, FileNotFoundError) as e:
+                print(f"traps ({role}): n/a: {str(e).splitlines()[0]}")
+
+
+def print_traps(role):
+    """Cloison's trap counts by class over one 1-vCPU boot to the shell."""
+    with tempfile.TemporaryDirectory() as wd:
+        cmd, doms = command("cloison", role, 1, True, Path(wd), count=True)
+        with qemu.Console(doms, "cloison", cmd=icount_args(cmd)) as con:
+            con.expect(qemu.LINUX_UP_RE, timeout=TIMEOUT)
+            # Console input to the hypervisor (Ctrl-a x3 cycles through the domains).
+            for _ in range(4):
+                if con.focus_now() is None and qemu.FOCUS_RE.search(con.res.output):
+                    break
+                mark = len(con.res.output)
+                con.write(qemu.SWITCH_INPUT)
+                con.expect(qemu.FOCUS_RE, 10, since=mark)
+            mark = len(con.res.output)
+            con.write(b"t")
+            con.expect(r"trap counts end.*", timeout=60, since=mark)
+            text = con.res.output[mark:con.pos]
+    print(f"Cloison trap counts, Linux {role} (1 vCPU), boot to the shell under -icount:")
+    for ln in text.replace("\r", "").splitlines():
+        if "trap counts" in ln or re.search(r"^\S*\s+(d\d+|idle) ", ln):
+            print("  " + re.sub(r"^\(XEN\)\s*", "", ln).strip())
+
+
+if __name__ == "__main__":
+    main()
