@@ -204,6 +204,10 @@ int dom0_build(struct domain *d, const struct domain_cfg *cfg, const void *host_
         printk("d0: kernel image not loadable: %s", image_result_str(ir));
         return -EINVAL;
     }
+    if (info.is_zimage) {
+        printk("d0: kernel is a 32-bit zImage: dom0 must be 64-bit");
+        return -EINVAL;
+    }
     uint64_t ksize = MAX(info.image_size, cfg->kernel.size);
     int b = pick_bank(&p, info.text_offset + ksize + 2 * SZ_2M + DOM0_DTB_MAX + cfg->ramdisk.size);
     if (b < 0) {
