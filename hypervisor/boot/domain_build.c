@@ -2,9 +2,10 @@
  * Building a domain from its boot description: core creates it, its images
  * are loaded here (or by boot/dom0_build.c for dom0), then core starts it.
  *
- * A domain's boot images (its RAM comes from core/domain_ram_alloc.c): the
- * kernel at RAM base + text_offset, the initrd and the generated device tree
- * at the top of RAM, all written through the domain's own RAM chunks and
+ * A domain's boot images (its RAM comes from core/domain_ram_alloc.c): a
+ * 64-bit kernel at RAM base + text_offset, the initrd and the generated
+ * device tree at the top of RAM; a 32-bit zImage (which makes the domain
+ * AArch32) as Xen places it, the device tree and initrd above it; all written through the domain's own RAM chunks and
  * cleaned to the point of coherency so a guest starting with its MMU and
  * caches off sees them.
  */
@@ -18,6 +19,7 @@
 #include <cloison/errno.h>
 #include <boot/guestdt.h>
 #include <boot/image.h>
+#include <asm/cpu.h>
 #include <drivers/irqchip.h>
 #include <cloison/mm.h>
 #include <cloison/printk.h>
@@ -65,6 +67,28 @@ static uint64_t dtb_slot(uint64_t top, uint64_t kend)
     return boundary > dtb ? boundary - DTB_MAX : dtb;
 }
 
+/* A zImage: make every vCPU AArch32 and place it as Xen does (image.h). */
+static int place_zimage(struct domain *d, const struct image_info *info, uint64_t modsize,
+                        uint64_t *kbase, uint64_t *modbase)
+{
+    if (!cpu_caps.el1_aarch32) {
+        printk("d%u: the kernel is a 32-bit zImage, but this CPU has no AArch32 at EL1", d->id);
+        return -EINVAL;
+    }
+    struct zimage_layout l;
+    if (!zimage_place(d->ram_base, d->ram_size, info->zimage_start, info->image_size, modsize,
+                      &l)) {
+        printk("d%u: %lu KiB of RAM cannot hold the zImage (%lu KiB, start 0x%x) and its modules",
+               d->id, d->ram_size >> 10, info->image_size >> 10, info->zimage_start);
+        return -ENOMEM;
+    }
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        d->vcpus[i]->arch.aarch32 = true;
+    *kbase = l.kernel;
+    *modbase = l.modbase;
+    return 0;
+}
+
 int domain_load_images(struct domain *d, const struct domain_cfg *cfg, uint64_t *entry,
                        uint64_t *dtb)
 {
@@ -76,19 +100,33 @@ int domain_load_images(struct domain *d, const struct domain_cfg *cfg, uint64_t 
                image_result_str(ir));
         return -EINVAL;
     }
-    uint64_t kbase = d->ram_base + info.text_offset;
-    uint64_t kend = kbase + MAX(info.image_size, cfg->kernel.size);
-    uint64_t top = d->ram_base + d->ram_size;
-    /* DTB below the top, initrd just below it. */
-    uint64_t dtb_ipa = dtb_slot(top, kend);
-    uint64_t initrd_ipa = ALIGN_DOWN(dtb_ipa - cfg->ramdisk.size, PAGE_SIZE);
-    if (top - d->ram_base < DTB_MAX || dtb_ipa < kend ||
-        (cfg->ramdisk.size && (initrd_ipa < kend || initrd_ipa > dtb_ipa))) {
-        printk("d%u: %lu KiB of RAM cannot hold the kernel (%lu KiB)%s", d->id, d->ram_size >> 10,
-               (kend - d->ram_base) >> 10, cfg->ramdisk.size ? " and its ramdisk" : "");
-        return -ENOMEM;
+    uint64_t kbase, kcopy = cfg->kernel.size, dtb_ipa, initrd_ipa;
+    if (info.is_zimage) {
+        /* DTB first, the initrd after it, both above the kernel when they fit. */
+        uint64_t modbase;
+        int zr = place_zimage(d, &info, DTB_MAX + ALIGN_UP(cfg->ramdisk.size, PAGE_SIZE), &kbase,
+                              &modbase);
+        if (zr)
+            return zr;
+        kcopy = info.image_size;
+        dtb_ipa = modbase;
+        initrd_ipa = modbase + DTB_MAX;
+    } else {
+        kbase = d->ram_base + info.text_offset;
+        uint64_t kend = kbase + MAX(info.image_size, cfg->kernel.size);
+        uint64_t top = d->ram_base + d->ram_size;
+        /* DTB below the top, initrd just below it. */
+        dtb_ipa = dtb_slot(top, kend);
+        initrd_ipa = ALIGN_DOWN(dtb_ipa - cfg->ramdisk.size, PAGE_SIZE);
+        if (top - d->ram_base < DTB_MAX || dtb_ipa < kend ||
+            (cfg->ramdisk.size && (initrd_ipa < kend || initrd_ipa > dtb_ipa))) {
+            printk("d%u: %lu KiB of RAM cannot hold the kernel (%lu KiB)%s", d->id,
+                   d->ram_size >> 10, (kend - d->ram_base) >> 10,
+                   cfg->ramdisk.size ? " and its ramdisk" : "");
+            return -ENOMEM;
+        }
     }
-    int rc = domain_write_ipa(d, kbase, kimg, cfg->kernel.size);
+    int rc = domain_write_ipa(d, kbase, kimg, kcopy);
     if (!rc && cfg->ramdisk.size)
         rc = domain_write_ipa(d, initrd_ipa, phys_to_virt(cfg->ramdisk.start), cfg->ramdisk.size);
     if (rc)
@@ -110,6 +148,7 @@ int domain_load_images(struct domain *d, const struct domain_cfg *cfg, uint64_t 
         .vpl011 = cfg->vpl011,
         .hypervisor_node = d->xen_enhanced,
         .timer_freq = 0,
+        .aarch32 = info.is_zimage,
     };
     /* libfdt clobbers FP/SIMD registers, which may hold a running vCPU's state. */
     struct fp_regs *fp = xmalloc(sizeof(*fp));

@@ -93,7 +93,7 @@ static uint32_t vcpu_affinity(unsigned int n)
     return ((n >> 4) << 8) | (n & 0xf);
 }
 
-static int make_cpus(void *fdt, unsigned int nr_vcpus)
+static int make_cpus(void *fdt, unsigned int nr_vcpus, bool aarch32)
 {
     TRY(fdt_begin_node(fdt, "cpus"));
     TRY(fdt_property_cell(fdt, "#address-cells", 1));
@@ -101,8 +101,9 @@ static int make_cpus(void *fdt, unsigned int nr_vcpus)
     for (unsigned int n = 0; n < nr_vcpus; n++) {
         TRY(begin_node_at(fdt, "cpu", vcpu_affinity(n)));
         TRY(fdt_property_string(fdt, "device_type", "cpu"));
-        TRY(fdt_property_string(fdt, "compatible", "arm,armv8"));
-        TRY(fdt_property_string(fdt, "enable-method", "psci"));
+        TRY(fdt_property_string(fdt, "compatible", aarch32 ? "arm,cortex-a15" : "arm,armv8"));
+        if (!aarch32)
+            TRY(fdt_property_string(fdt, "enable-method", "psci"));
         TRY(fdt_property_cell(fdt, "reg", vcpu_affinity(n)));
         TRY(fdt_end_node(fdt));
     }
@@ -168,7 +169,7 @@ static int make_gic(void *fdt, unsigned int version)
     return fdt_end_node(fdt);
 }
 
-static int make_timer(void *fdt, uint32_t freq)
+static int make_timer(void *fdt, uint32_t freq, bool aarch32)
 {
     /* Secure phys (29), non-secure phys (30), virtual (27): no hyp timer. */
     static const uint32_t irqs[3][3] = {
@@ -178,7 +179,7 @@ static int make_timer(void *fdt, uint32_t freq)
     };
 
     TRY(fdt_begin_node(fdt, "timer"));
-    TRY(fdt_property_string(fdt, "compatible", "arm,armv8-timer"));
+    TRY(fdt_property_string(fdt, "compatible", aarch32 ? "arm,armv7-timer" : "arm,armv8-timer"));
     TRY(prop_irqs(fdt, irqs, 3));
     TRY(fdt_property_cell(fdt, "interrupt-parent", GUESTDT_GIC_PHANDLE));
     /* CNTFRQ_EL0 cannot be trapped; the guest gets the host's value. */
@@ -243,11 +244,11 @@ int guestdt_build(void *buf, size_t size, const struct guestdt_params *p)
     TRY(fdt_begin_node(buf, ""));
     TRY(make_root_props(buf));
     TRY(make_chosen(buf, p));
-    TRY(make_cpus(buf, p->nr_vcpus));
+    TRY(make_cpus(buf, p->nr_vcpus, p->aarch32));
     TRY(make_psci(buf));
     TRY(make_memory(buf, p));
     TRY(make_gic(buf, p->gic_version));
-    TRY(make_timer(buf, p->timer_freq));
+    TRY(make_timer(buf, p->timer_freq, p->aarch32));
     if (p->vpl011)
         TRY(make_vpl011(buf));
     if (p->hypervisor_node)

@@ -251,7 +251,7 @@ void domain_start(struct domain *d, uint64_t entry, uint64_t dtb)
     d->cntvoff = arch_counter(); /* the guest's virtual counter starts at its boot */
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         sched_add_vcpu(d->vcpus[i]);
-    vcpu_reset(d->vcpus[0], entry, dtb);
+    vcpu_reset_boot(d->vcpus[0], entry, dtb);
     list_domain(d);
     /* In MiB when whole (what tests and benches read), else in KiB. */
     uint64_t ram = d->ram_size + d->ram1_size;

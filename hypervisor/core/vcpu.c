@@ -27,6 +27,11 @@ void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0)
     arch_vcpu_reset(&v->arch, v->id, pc, x0);
 }
 
+void vcpu_reset_boot(struct vcpu *v, uint64_t pc, uint64_t dtb)
+{
+    arch_vcpu_boot(&v->arch, v->id, pc, dtb);
+}
+
 struct vcpu *current_vcpu(void)
 {
     return this_pcpu()->current;

@@ -4,6 +4,8 @@
  * switched only when a pCPU changes vCPU. ACTLR_EL1 is not switched: guests
  * reach it only through a trap (HCR_EL2.TACR) that ignores writes. The PAuth
  * keys are, when the CPU has PAuth: guests use it directly (HCR_EL2.API/APK).
+ * An AArch32 vCPU clears HCR_EL2.RW while it is loaded and has its own few
+ * registers switched too (DACR, IFSR, FPEXC, the banked SPSRs).
  */
 #include <cloison/arch.h>
 #include <cloison/context.h>
@@ -79,6 +81,38 @@ static void load_pauth(const uint64_t k[10])
     write_sysreg(s3_0_c2_c3_1, k[9]);
 }
 
+/* AArch32 EL1's own registers (vcpu_arch.h): only an AArch32 vCPU has them. */
+static void save_aarch32(struct el1_sysregs32 *s)
+{
+    s->dacr = read_sysreg(dacr32_el2);
+    s->ifsr = read_sysreg(ifsr32_el2);
+    s->fpexc = read_sysreg(fpexc32_el2);
+    s->spsr_abt = read_sysreg(spsr_abt);
+    s->spsr_und = read_sysreg(spsr_und);
+    s->spsr_irq = read_sysreg(spsr_irq);
+    s->spsr_fiq = read_sysreg(spsr_fiq);
+}
+
+static void load_aarch32(const struct el1_sysregs32 *s)
+{
+    write_sysreg(dacr32_el2, s->dacr);
+    write_sysreg(ifsr32_el2, s->ifsr);
+    write_sysreg(fpexc32_el2, s->fpexc);
+    write_sysreg(spsr_abt, s->spsr_abt);
+    write_sysreg(spsr_und, s->spsr_und);
+    write_sysreg(spsr_irq, s->spsr_irq);
+    write_sysreg(spsr_fiq, s->spsr_fiq);
+}
+
+/* HCR_EL2.RW gives EL1's execution state: written only when it changes. */
+static void set_el1_width(bool aarch32)
+{
+    uint64_t hcr = read_sysreg(hcr_el2);
+    uint64_t want = aarch32 ? hcr & ~HCR_RW : hcr | HCR_RW;
+    if (want != hcr)
+        write_sysreg(hcr_el2, want);
+}
+
 void context_save(struct vcpu_arch *a)
 {
     struct el1_sysregs *s = &a->sys;
@@ -114,6 +148,8 @@ void context_save(struct vcpu_arch *a)
     isb();
     if (cpu_caps.pauth)
         save_pauth(s->pauth_keys);
+    if (a->aarch32)
+        save_aarch32(&a->sys32);
     arch_fp_save(&a->fp);
 }
 
@@ -138,6 +174,7 @@ void context_load(struct vcpu_arch *a, struct p2m *p2m, uint64_t cntvoff)
 {
     const struct el1_sysregs *s = &a->sys;
     p2m_enter(p2m, this_pcpu()->id); /* VMID + VTTBR_EL2: AT below needs them */
+    set_el1_width(a->aarch32);
     write_sysreg(vmpidr_el2, s->vmpidr);
     write_changed(cntvoff_el2, cntvoff);
     write_changed(sctlr_el1, s->sctlr);
@@ -168,6 +205,8 @@ void context_load(struct vcpu_arch *a, struct p2m *p2m, uint64_t cntvoff)
     write_sysreg(cntv_ctl_el0, s->cntv_ctl);
     if (cpu_caps.pauth)
         load_pauth(s->pauth_keys);
+    if (a->aarch32)
+        load_aarch32(&a->sys32);
     arch_fp_restore(&a->fp);
     isb();
 }

@@ -103,6 +103,7 @@ static void detect_caps(void)
     cpu_caps.trf = FIELD(dfr0, 40) != 0;
     /* PMUVer 0 = none, 0xf = IMPLEMENTATION DEFINED (not PMUv3) */
     cpu_caps.pmu = FIELD(dfr0, 8) != 0 && FIELD(dfr0, 8) != 0xf;
+    cpu_caps.el1_aarch32 = FIELD(pfr0, 4) == 2;
 }
 
 /* Bits that are RES0 on CPUs without the feature are set only with it. */

@@ -39,6 +39,9 @@ struct guestdt_params {
     bool vpl011;
     bool hypervisor_node; /* xen,enhanced */
     uint32_t timer_freq;  /* 0 = omit clock-frequency */
+    /* AArch32 domain: cpus "arm,cortex-a15" without enable-method (PSCI from
+     * the psci node), timer "arm,armv7-timer" (as Xen 4.17). */
+    bool aarch32;
 };
 
 /*

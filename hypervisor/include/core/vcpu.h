@@ -71,5 +71,7 @@ void vcpu_kick(struct vcpu *v);
 struct vcpu *current_vcpu(void);
 /* Reset v to the architectural boot state: pc, x0, EL1h, MMU off. */
 void vcpu_reset(struct vcpu *v, uint64_t pc, uint64_t x0);
+/* The same for a kernel's boot vCPU: dtb where its boot protocol wants it. */
+void vcpu_reset_boot(struct vcpu *v, uint64_t pc, uint64_t dtb);
 
 #endif

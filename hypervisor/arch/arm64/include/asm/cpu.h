@@ -16,6 +16,7 @@ struct cpu_caps {
     bool spe;   /* FEAT_SPE: MDCR_EL2.TPMS */
     bool trf;   /* FEAT_TRF: MDCR_EL2.TTRF */
     bool pmu;   /* PMUv3: PMCR_EL0 readable (MDCR_EL2.HPMN) */
+    bool el1_aarch32; /* ID_AA64PFR0_EL1.EL1 = 2: 32-bit (zImage) guests can run */
 };
 extern struct cpu_caps cpu_caps;
 #endif

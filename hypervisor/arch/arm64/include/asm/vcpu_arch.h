@@ -28,6 +28,14 @@ struct el1_sysregs {
     bool os_unlocked; /* emulated OS lock (OSLAR_EL1): starts locked */
 };
 
+/* AArch32 EL1 state with no AArch64 EL1 register to live in (switched only
+ * for AArch32 vCPUs: these registers do not exist without AArch32 at EL1).
+ * The banked r8_fiq..LR_und are in guest_regs.x (the architecture's map). */
+struct el1_sysregs32 {
+    uint64_t dacr, ifsr, fpexc;
+    uint64_t spsr_abt, spsr_und, spsr_irq, spsr_fiq;
+};
+
 struct fp_regs {
     __uint128_t q[32];
     uint64_t fpsr, fpcr;
@@ -37,11 +45,19 @@ struct vcpu_arch {
     struct guest_regs regs; /* first: vectors.S stores here */
     struct el1_sysregs sys;
     struct fp_regs fp;
+    struct el1_sysregs32 sys32;
+    /* EL1 is AArch32 (HCR_EL2.RW clear while it runs): set by the domain
+     * builder from its kernel (a zImage), kept across resets. */
+    bool aarch32;
 };
 
 /* The architectural boot state of vCPU `id`: pc, x0, EL1h with interrupts
- * masked, MMU and caches off (Linux's arm64 boot protocol, PSCI CPU_ON). */
+ * masked, MMU and caches off (Linux's arm64 boot protocol, PSCI CPU_ON). An
+ * AArch32 vCPU starts in SVC mode, A32 or (pc bit 0 set) T32 at pc & ~1. */
 void arch_vcpu_reset(struct vcpu_arch *a, unsigned int id, uint64_t pc, uint64_t x0);
+/* The boot vCPU's state for its kernel: arm64 x0 = dtb; AArch32 (Linux's ARM
+ * boot protocol) r0 = 0, r1 = ~0 (no machine id: DT boot), r2 = dtb. */
+void arch_vcpu_boot(struct vcpu_arch *a, unsigned int id, uint64_t pc, uint64_t dtb);
 /* The MPIDR vCPU `id` reads (Aff0 = id % 16, Aff1 = id / 16). */
 uint64_t vcpu_mpidr(unsigned int id);
 
