@@ -6,6 +6,7 @@
  * cannot make progress and is crashed instead of looping for ever.
  */
 #include <core/domain.h>
+#include <trap/aarch32.h>
 #include <trap/traps.h>
 #include <core/vcpu.h>
 #include <asm/sysreg.h>
@@ -31,6 +32,11 @@ void set_guest_reg(struct vcpu *v, unsigned int n, uint64_t val)
 void advance_pc(struct vcpu *v, uint64_t esr)
 {
     v->arch.regs.elr += (esr & ESR_IL) ? 4 : 2;
+    /* AArch32: the PC wraps at 4 GiB, and T32 code leaves its IT block. */
+    if (v->arch.regs.spsr & PSR_AARCH32) {
+        v->arch.regs.elr &= 0xffffffffUL;
+        v->arch.regs.spsr = aarch32_it_advance(v->arch.regs.spsr);
+    }
 }
 
 static bool from_el0(const struct vcpu *v)
@@ -68,17 +74,29 @@ static void inject_sync(struct vcpu *v, uint64_t esr, uint64_t far, bool set_far
 
 void inject_undef(struct vcpu *v)
 {
+    if (v->arch.aarch32) {
+        inject32_undef(v);
+        return;
+    }
     inject_sync(v, ((uint64_t)ESR_EL1_EC_UNKNOWN << ESR_EC_SHIFT) | ESR_IL, 0, false);
 }
 
 void inject_dabt(struct vcpu *v, uint64_t far)
 {
+    if (v->arch.aarch32) {
+        inject32_abort(v, far, false);
+        return;
+    }
     uint64_t ec = from_el0(v) ? ESR_EL1_EC_DABT_LOW : ESR_EL1_EC_DABT_CUR;
     inject_sync(v, (ec << ESR_EC_SHIFT) | ESR_IL | FSC_SYNC_EXT_ABORT, far, true);
 }
 
 void inject_pabt(struct vcpu *v, uint64_t far)
 {
+    if (v->arch.aarch32) {
+        inject32_abort(v, far, true);
+        return;
+    }
     uint64_t ec = from_el0(v) ? ESR_EL1_EC_IABT_LOW : ESR_EL1_EC_IABT_CUR;
     inject_sync(v, (ec << ESR_EC_SHIFT) | ESR_IL | FSC_SYNC_EXT_ABORT, far, true);
 }

@@ -16,6 +16,8 @@
  *  - LORegions (HCR_EL2.TLOR): RAZ/WI, i.e. LORID_EL1 says zero regions;
  *  - DC ISW/CSW/CISW (HCR_EL2.TSW): no-ops, since a guest does not own the
  *    caches and its memory is kept coherent by the stage-2 attributes;
+ * AArch32 guests reach the same table through their CP15/CP14 encodings
+ * (trap/aarch32_sysreg.c maps each onto its AArch64 key).
  * Everything else (IMPLEMENTATION DEFINED registers under HCR_EL2.TIDCP, RAS
  * error records under TERR, SVE/SME/AMU/trace/MTE registers, unknown ones) is
  * logged once per access and undefined in the guest.
@@ -108,20 +110,22 @@ static const struct sysreg_entry table[] = {
     {SYSREG(2, 0, 0, 0, 0), M_OP0, vdebug_access}, /* op0 == 2 */
 };
 
+sysreg_fn sysreg_find(uint16_t key)
+{
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+        if ((key & table[i].mask) == table[i].key)
+            return table[i].fn;
+    return NULL;
+}
+
 void trap_sysreg(struct vcpu *v, uint64_t esr)
 {
     uint64_t iss = ESR_ISS(esr);
     unsigned int rt = (iss >> 5) & 0x1f;
     struct sysreg_access a = {.key = iss_key(iss), .write = !(iss & 1)};
-    sysreg_fn fn = NULL;
+    sysreg_fn fn = sysreg_find(a.key);
 
     a.val = a.write ? guest_reg(v, rt) : 0;
-    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-        if ((a.key & table[i].mask) == table[i].key) {
-            fn = table[i].fn;
-            break;
-        }
-    }
     if (!fn || !fn(v, &a)) {
         guest_log(v,
                   "%s of unhandled system register S%u_%u_C%u_C%u_%u at pc 0x%lx: undefined "

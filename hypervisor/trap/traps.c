@@ -13,6 +13,7 @@
 #include <core/stretch.h>
 #include <lib/printf.h>
 #include <public/xen.h>
+#include <trap/aarch32.h>
 #include <trap/trapcount.h>
 #include <trap/traps.h>
 #include <core/vcpu.h>
@@ -31,7 +32,10 @@ static void trap_undef(struct vcpu *v, uint64_t esr)
 
 static void trap_wfx(struct vcpu *v, uint64_t esr)
 {
+    bool run = aarch32_cond_passed(esr, v->arch.regs.spsr); /* AArch32: may be conditional */
     advance_pc(v, esr);
+    if (!run)
+        return;
     if (esr & 1) /* WFE: give others a turn */
         vcpu_yield(v);
     else
@@ -117,9 +121,22 @@ static void trap_serror(struct vcpu *v, uint64_t esr)
 }
 
 static const trap_fn ec_table[64] = {
-    [EC_WFX] = trap_wfx,       [EC_HVC64] = trap_hvc,     [EC_HVC32] = trap_hvc,
-    [EC_SMC64] = trap_smc,     [EC_SMC32] = trap_smc,     [EC_SYSREG] = trap_sysreg,
-    [EC_DABT_LOW] = trap_dabt, [EC_IABT_LOW] = trap_iabt, [EC_SERROR] = trap_serror,
+    [EC_WFX] = trap_wfx,
+    [EC_HVC64] = trap_hvc,
+    [EC_HVC32] = trap_hvc32,
+    [EC_SMC64] = trap_smc,
+    [EC_SMC32] = trap_smc32,
+    [EC_SYSREG] = trap_sysreg,
+    [EC_DABT_LOW] = trap_dabt,
+    [EC_IABT_LOW] = trap_iabt,
+    [EC_SERROR] = trap_serror,
+    /* From AArch32 (trap/aarch32_sysreg.c) */
+    [EC_CP15_32] = trap_cp15_32,
+    [EC_CP15_64] = trap_cp15_64,
+    [EC_CP14_32] = trap_cp14_32,
+    [EC_CP14_LS] = trap_cp14_ls,
+    [EC_CP10_ID] = trap_cp10_id,
+    [EC_CP14_64] = trap_cp14_64,
 };
 
 /* Classes of the EL2 stretch statistic (core/stretch.h): what was taken. */
@@ -174,7 +191,8 @@ static unsigned int sync_class(const struct vcpu *v, uint64_t esr)
     case EC_HVC64:
     case EC_HVC32:
         if ((esr & 0xffff) == XEN_HYPERCALL_TAG) {
-            uint64_t nr = v->arch.regs.x[16];
+            uint64_t nr =
+                ESR_EC(esr) == EC_HVC32 ? (uint32_t)v->arch.regs.x[12] : v->arch.regs.x[16];
             return nr < XEN_NR_HYPERCALLS ? TC_HVC + (unsigned int)nr : TC_HVC_OTHER;
         }
         return (esr & 0xffff) == 0 ? TC_SMCCC : TC_UNDEF;
@@ -184,6 +202,12 @@ static unsigned int sync_class(const struct vcpu *v, uint64_t esr)
     case EC_WFX:
         return esr & 1 ? TC_WFE : TC_WFI;
     case EC_SYSREG:
+    case EC_CP15_32:
+    case EC_CP15_64:
+    case EC_CP14_32:
+    case EC_CP14_LS:
+    case EC_CP10_ID:
+    case EC_CP14_64:
         return TC_SYSREG;
     case EC_DABT_LOW:
         return TC_MMIO;
@@ -208,10 +232,19 @@ static void count_sync(const struct vcpu *v, uint64_t esr)
     case EC_SYSREG: /* Rt cleared: one count per register and direction */
         trapcount(id, TCC_SYSREG, (uint32_t)(ESR_ISS(esr) & ~(0x1fUL << 5)));
         break;
+    case EC_CP15_32: /* AArch32: the same, tagged with the class (CV/COND cleared) */
+    case EC_CP15_64:
+    case EC_CP14_32:
+    case EC_CP14_LS:
+    case EC_CP10_ID:
+    case EC_CP14_64:
+        trapcount(id, TCC_SYSREG,
+                  (uint32_t)(ESR_EC(esr) << 25) | (uint32_t)(ESR_ISS(esr) & 0xffc1fUL));
+        break;
     case EC_HVC64:
     case EC_HVC32:
         if ((esr & 0xffff) == XEN_HYPERCALL_TAG)
-            trapcount(id, TCC_HVC, (uint32_t)v->arch.regs.x[16]);
+            trapcount(id, TCC_HVC, (uint32_t)v->arch.regs.x[ESR_EC(esr) == EC_HVC32 ? 12 : 16]);
         else
             trapcount(id, (esr & 0xffff) == 0 ? TCC_SMCCC : TCC_UNDEF,
                       (esr & 0xffff) == 0 ? (uint32_t)v->arch.regs.x[0] : ESR_EC(esr));

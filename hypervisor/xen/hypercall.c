@@ -72,6 +72,19 @@ int64_t hypercall_call(struct vcpu *v, uint64_t nr, uint64_t args[5], bool *cont
     return ret;
 }
 
+void hypercall_dispatch32(struct vcpu *v, unsigned int nr_reg)
+{
+    /* Only the low halves are the guest's: its pointers are 32-bit VAs. */
+    uint64_t *x = v->arch.regs.x;
+    uint64_t nr = (uint32_t)x[nr_reg];
+    hypercall_fn fn = nr < XEN_NR_HYPERCALLS ? table[nr].fn : NULL;
+    int64_t ret =
+        fn ? fn(v, (uint32_t)x[0], (uint32_t)x[1], (uint32_t)x[2], (uint32_t)x[3], (uint32_t)x[4])
+           : -ENOSYS;
+    if (ret != CONTINUED)
+        x[0] = (uint32_t)ret;
+}
+
 void hypercall_dispatch(struct vcpu *v)
 {
     uint64_t nr = v->arch.regs.x[16];

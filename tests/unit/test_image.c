@@ -170,7 +170,10 @@ TEST(elf_refused)
     struct image_info info;
     unsigned char *p = calloc(1, 64);
 
-    memcpy(p, "\x7f" "ELF", 4);
+    memcpy(p,
+           "\x7f"
+           "ELF",
+           4);
     CHECK_EQ(image_probe(p, 64, &info), IMAGE_ELF);
     free(p);
 }

@@ -34,7 +34,7 @@ enum image_result {
     IMAGE_ELF,        /* an ELF file: not loadable (yet), refused by name */
 };
 
-/* Linux 32-bit ARM zImage header (arch/arm/boot/compressed/head.S). */
+/* Linux 32-bit ARM zImage header (Linux: Documentation/arch/arm/booting.rst). */
 #define IMAGE_ZIMAGE_MAGIC_OFF 0x24
 #define IMAGE_ZIMAGE_START_OFF 0x28
 #define IMAGE_ZIMAGE_END_OFF 0x2c

@@ -76,7 +76,13 @@ static inline uint64_t cntpct(void)
 
 #define EC_UNKNOWN 0x00
 #define EC_WFX 0x01
+#define EC_CP15_32 0x03
+#define EC_CP15_64 0x04
+#define EC_CP14_32 0x05
+#define EC_CP14_LS 0x06
 #define EC_FP_ASIMD 0x07
+#define EC_CP10_ID 0x08
+#define EC_CP14_64 0x0c
 #define EC_HVC32 0x12
 #define EC_SMC32 0x13
 #define EC_HVC64 0x16

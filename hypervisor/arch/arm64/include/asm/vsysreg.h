@@ -32,6 +32,10 @@ struct sysreg_access {
  * dispatcher then logs it and injects UNDEF). */
 typedef bool (*sysreg_fn)(struct vcpu *v, struct sysreg_access *a);
 
+/* The handler of an AArch64 encoding (sysreg_trap.c's table), NULL if none:
+ * also how AArch32 CP15/CP14 accesses reach the same descriptions. */
+sysreg_fn sysreg_find(uint16_t key);
+
 /* Generic handlers shared by the register groups (sysreg_trap.c). */
 bool sysreg_raz_wi(struct vcpu *v, struct sysreg_access *a); /* reads 0, writes ignored */
 bool sysreg_raz_ro(struct vcpu *v, struct sysreg_access *a); /* reads 0, writes UNDEF */
