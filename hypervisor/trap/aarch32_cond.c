@@ -128,3 +128,10 @@ unsigned int aarch32_reg_index(unsigned int mode, unsigned int r)
         return 31;
     }
 }
+
+unsigned int aarch32_esr_reg(uint64_t spsr, unsigned int n)
+{
+    if (!(spsr & SPSR_AARCH32) || n > 14)
+        return n;
+    return aarch32_reg_index((unsigned int)spsr & PSR32_MODE_MASK, n);
+}

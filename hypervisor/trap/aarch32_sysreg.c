@@ -9,9 +9,9 @@
  * the exceptions are listed below. CP14 debug registers are op0 = 2 with the
  * same op1/CRn/CRm/op2, except the few AArch32-only ones.
  *
- * ESR_EL2 gives the transfer registers (Rt, Rt2) in their AArch64 view
- * already (the banked register of the guest's mode), so guest_reg() reads
- * them directly. An instruction whose condition fails is skipped.
+ * The transfer registers (Rt, Rt2) are mapped onto the banked X register of
+ * the guest's mode (aarch32_esr_reg()). An instruction whose condition
+ * fails is skipped.
  */
 #include <cloison/printk.h>
 #include <core/domain.h>
@@ -117,7 +117,8 @@ static void cp32(struct vcpu *v, uint64_t esr, bool cp14)
         return;
     uint64_t iss = ESR_ISS(esr);
     unsigned int opc2 = (iss >> 17) & 7, opc1 = (iss >> 14) & 7, crn = (iss >> 10) & 0xf;
-    unsigned int rt = (iss >> 5) & 0x1f, crm = (iss >> 1) & 0xf;
+    unsigned int rt = aarch32_esr_reg(v->arch.regs.spsr, (iss >> 5) & 0x1f);
+    unsigned int crm = (iss >> 1) & 0xf;
     bool write = !(iss & 1);
     uint16_t cp = (uint16_t)CP32(opc1, crn, crm, opc2);
     uint64_t val = write ? (uint32_t)guest_reg(v, rt) : 0;
@@ -155,7 +156,9 @@ static void cp64(struct vcpu *v, uint64_t esr, bool cp14)
     if (skipped(v, esr))
         return;
     uint64_t iss = ESR_ISS(esr);
-    unsigned int opc1 = (iss >> 16) & 0xf, rt2 = (iss >> 10) & 0x1f, rt = (iss >> 5) & 0x1f;
+    unsigned int opc1 = (iss >> 16) & 0xf;
+    unsigned int rt2 = aarch32_esr_reg(v->arch.regs.spsr, (iss >> 10) & 0x1f);
+    unsigned int rt = aarch32_esr_reg(v->arch.regs.spsr, (iss >> 5) & 0x1f);
     unsigned int crm = (iss >> 1) & 0xf;
     bool write = !(iss & 1);
     uint64_t val = write ? ((uint32_t)guest_reg(v, rt) | (guest_reg(v, rt2) << 32)) : 0;
@@ -218,7 +221,8 @@ void trap_cp10_id(struct vcpu *v, uint64_t esr)
     if (skipped(v, esr))
         return;
     uint64_t iss = ESR_ISS(esr);
-    unsigned int reg = (iss >> 10) & 0xf, rt = (iss >> 5) & 0x1f;
+    unsigned int reg = (iss >> 10) & 0xf;
+    unsigned int rt = aarch32_esr_reg(v->arch.regs.spsr, (iss >> 5) & 0x1f);
     uint64_t val = 0;
     bool ok = (iss & 1) && reg >= 5 && reg <= 7 &&
               access(v, SYSREG(3, 0, 0, 3, 7 - reg), false, false, &val);
@@ -249,8 +253,10 @@ void trap_hvc32(struct vcpu *v, uint64_t esr)
         hypercall_dispatch32(v, aarch32_reg_index(mode, 12));
     else if (imm == 0)
         smccc32(v);
-    else
+    else {
+        v->arch.regs.elr -= 4; /* UNDEFINED at the HVC itself (4 bytes in A32 and T32) */
         inject_undef(v);
+    }
 }
 
 void trap_smc32(struct vcpu *v, uint64_t esr)

@@ -7,6 +7,7 @@
  */
 #include <core/domain.h>
 #include <core/domain_mmio.h>
+#include <trap/aarch32.h>
 #include <trap/trapcount.h>
 #include <trap/traps.h>
 #include <core/vcpu.h>
@@ -32,7 +33,7 @@ bool mmio_dispatch(struct vcpu *v, uint64_t esr, uint64_t ipa)
         return true;
     }
     unsigned int size = 1U << ISS_SAS(iss);
-    unsigned int rt = ISS_SRT(iss);
+    unsigned int rt = aarch32_esr_reg(v->arch.regs.spsr, ISS_SRT(iss));
     bool write = iss & ISS_WNR;
     uint64_t val = write ? guest_reg(v, rt) : 0;
     if (write && size < 8)
@@ -43,6 +44,8 @@ bool mmio_dispatch(struct vcpu *v, uint64_t esr, uint64_t ipa)
         return true;
     }
     if (!write) {
+        if (v->arch.regs.spsr & PSR_AARCH32)
+            iss &= ~ISS_SF; /* 32-bit registers */
         if ((iss & ISS_SSE) && size < 8 && (val & (1UL << (size * 8 - 1))))
             val |= ~((1UL << (size * 8)) - 1);
         if (!(iss & ISS_SF))

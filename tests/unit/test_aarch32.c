@@ -116,3 +116,20 @@ TEST(banked_registers)
     CHECK_EQ(aarch32_reg_index(0x13, 15), 31);
     CHECK_EQ(aarch32_reg_index(0x15, 13), 31);
 }
+
+TEST(esr_transfer_register)
+{
+    /* From AArch64: as given. */
+    CHECK_EQ(aarch32_esr_reg(0x5, 13), 13);
+    /* AArch64 view from AArch32 (the architecture): unchanged. */
+    CHECK_EQ(aarch32_esr_reg(0x11, 24), 24); /* r8_fiq */
+    CHECK_EQ(aarch32_esr_reg(0x13, 19), 19); /* SP_svc */
+    CHECK_EQ(aarch32_esr_reg(0x13, 3), 3);
+    /* AArch32 numbers (QEMU): mapped through the mode's banks. */
+    CHECK_EQ(aarch32_esr_reg(0x11, 8), 24);
+    CHECK_EQ(aarch32_esr_reg(0x11, 10), 26);
+    CHECK_EQ(aarch32_esr_reg(0x13, 13), 19);
+    CHECK_EQ(aarch32_esr_reg(0x17, 14), 20);
+    CHECK_EQ(aarch32_esr_reg(0x10, 13), 13);
+    CHECK_EQ(aarch32_esr_reg(0x13, 12), 12);
+}

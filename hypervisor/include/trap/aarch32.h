@@ -48,6 +48,16 @@ uint64_t aarch32_it_advance(uint64_t spsr);
  * fiq x29/x30). 31 for r15, a bad mode or LR_hyp (which is ELR_hyp).
  */
 unsigned int aarch32_reg_index(unsigned int mode, unsigned int r);
+/*
+ * The X register a transfer-register field of ESR_EL2 (SRT, Rt, Rt2) names
+ * for a trap taken with PSTATE spsr. The architecture reports the AArch64
+ * view (x19 for SVC mode's SP); some implementations (QEMU's TCG) report the
+ * AArch32 number. The two never collide: an AArch32 instruction cannot name
+ * x8-x14 from FIQ mode nor x13/x14 from another privileged mode, so a value
+ * up to 14 is taken as an AArch32 number of the trapping mode. From AArch64:
+ * n itself.
+ */
+unsigned int aarch32_esr_reg(uint64_t spsr, unsigned int n);
 
 /* Exception classes from AArch32 (trap/aarch32_sysreg.c). */
 void trap_cp15_32(struct vcpu *v, uint64_t esr); /* EC 0x03: MCR/MRC p15 */
