@@ -4,7 +4,9 @@
  * (x20 LR_abt, x22 LR_und) gets the return address, its SPSR the
  * interrupted CPSR, the fault registers the syndrome, and the guest resumes
  * at its vector in ARM or Thumb state as SCTLR.TE says, IRQs masked (and
- * asynchronous aborts for an abort). A guest faulting inside its own vectors
+ * asynchronous aborts for an abort). QEMU's TCG (8.x) does not load the
+ * current mode's SPSR from SPSR_<mode> on a return to AArch32, so under it
+ * the handler reads a stale SPSR; real CPUs do. A guest faulting inside its own vectors
  * cannot make progress and is crashed instead of looping for ever.
  */
 #include <core/domain.h>
