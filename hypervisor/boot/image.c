@@ -93,8 +93,9 @@ bool zimage_place(uint64_t ram_base, uint64_t ram_size, uint32_t start, uint64_t
     uint64_t kend = kernel + len, modbase;
     if (ram_end >= below128 + modsize && kend <= below128)
         modbase = below128;
-    else if (ram_end - modsize >= ALIGN_UP(kend, SZ_2M) && ram_end - ram_base >= modsize)
-        modbase = ALIGN_DOWN(ram_end - modsize, PAGE_SIZE);
+    else if (ram_end - ram_base >= modsize &&
+             ALIGN_DOWN(ram_end - modsize, SZ_2M) >= ALIGN_UP(kend, SZ_2M))
+        modbase = ALIGN_DOWN(ram_end - modsize, SZ_2M);
     else if (kernel - ram_base >= ALIGN_UP(modsize, SZ_2M))
         modbase = kernel - ALIGN_UP(modsize, SZ_2M);
     else

@@ -48,7 +48,8 @@ enum image_result {
  * aligned (its decompressor writes the kernel below itself, from the bottom
  * of RAM); one with a link address at that address. The modules (modsize
  * bytes) go at ram_base + 128 MiB when RAM reaches past it and the kernel
- * ends below, else at the top of RAM if clear of the kernel, else in the
+ * ends below, else in the highest 2 MiB-aligned slot of RAM that holds them
+ * if clear of the kernel, else in the
  * 2 MiB-rounded room below the kernel. Returns false when nothing fits.
  */
 struct zimage_layout {
