@@ -39,6 +39,7 @@ $(FDTINC)/.stamp:
 
 include hypervisor/build.mk
 -include tests/guests/build.mk
+-include tests/guests/aarch32/build.mk
 -include tests/unit/build.mk
 -include tests/dom0/build.mk
 

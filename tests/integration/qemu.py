@@ -609,7 +609,7 @@ def _kill_group(proc: subprocess.Popen) -> None:
 def run_cases(cases: list[str], hv: str = "cloison", machine: Optional[Machine] = None,
               timeout: float = 60.0, **kw) -> Result:
     """Convenience: one single-vCPU domain per case, stop once every case gave a verdict."""
-    domains = [Domain(c, cpus=2 if c == "smp" else 1) for c in cases]
+    domains = [Domain(c, cpus=2 if c == "smp" or c.endswith("32_smp") else 1) for c in cases]
     return run(domains, hv, machine, timeout, until=verdicts_for(cases), linger=0.3, **kw)
 
 
