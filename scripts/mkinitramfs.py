@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Build the busybox initramfs the Linux guest tests boot (cpio "newc", gzip).
 
-  /usr/bin/python3 scripts/mkinitramfs.py [--busybox .cache/busybox/busybox]
+  /usr/bin/python3 scripts/mkinitramfs.py [--arch arm64|armhf] [--busybox .cache/busybox/busybox]
                                           [--dom0-tools build/dom0]
                                           [-o build/linux/initramfs.cpio.gz]
 
@@ -193,9 +193,19 @@ def is_aarch64_elf(data: bytes) -> bool:
     return data[:4] == b"\x7fELF" and data[18:20] == b"\xb7\x00"   # EM_AARCH64
 
 
-def build(busybox: Path, modules: Path = None, dom0_tools: Path = None) -> bytes:
+def is_arm_elf(data: bytes) -> bool:
+    return data[:4] == b"\x7fELF" and data[18:20] == b"\x28\x00"   # EM_ARM
+
+
+def build(busybox: Path, modules: Path = None, dom0_tools: Path = None,
+          arch: str = "arm64") -> bytes:
     data = busybox.read_bytes()
-    if not is_aarch64_elf(data):
+    if arch == "armhf":
+        # 32-bit guests: the same /init with armhf busybox, no dom0 tools or modules.
+        if not is_arm_elf(data):
+            raise SystemExit(f"mkinitramfs: {busybox} is not a 32-bit ARM ELF binary")
+        modules = dom0_tools = None
+    elif not is_aarch64_elf(data):
         raise SystemExit(f"mkinitramfs: {busybox} is not an AArch64 ELF binary")
     c = Cpio()
     for d in ["bin", "sbin", "usr", "usr/bin", "usr/sbin", "etc", "proc", "sys", "dev",
@@ -236,11 +246,18 @@ def main():
                     help="the kernel's lib/modules/<release> (virtio block modules)")
     ap.add_argument("--dom0-tools", type=Path, default=BUILD / "dom0",
                     help="where `make` put the tests/dom0 tools (build/dom0)")
-    ap.add_argument("-o", "--output", type=Path, default=BUILD / "linux" / "initramfs.cpio.gz")
+    ap.add_argument("--arch", choices=["arm64", "armhf"], default="arm64",
+                    help="armhf: for the AArch32 guests (busybox from scripts/fetch-armhf.sh)")
+    ap.add_argument("-o", "--output", type=Path, default=None)
     a = ap.parse_args()
+    if a.arch == "armhf":
+        if a.busybox == ap.get_default("busybox"):
+            a.busybox = REPO / ".cache" / "busybox-armhf" / "busybox"
+        a.output = a.output or BUILD / "linux" / "initramfs-armhf.cpio.gz"
+    a.output = a.output or BUILD / "linux" / "initramfs.cpio.gz"
     if not a.busybox.is_file():
         sys.exit(f"mkinitramfs: {a.busybox} is missing: run scripts/fetch-guests.sh")
-    archive = build(a.busybox, a.modules, a.dom0_tools)
+    archive = build(a.busybox, a.modules, a.dom0_tools, a.arch)
     out = io.BytesIO()
     with gzip.GzipFile(fileobj=out, mode="wb", mtime=0, compresslevel=9) as gz:
         gz.write(archive)

@@ -56,6 +56,7 @@ static const struct cp_map cp14_32_map[] = {
     {CP32(0, 0, 1, 0), SYSREG(2, 3, 0, 1, 0), false}, /* DBGDSCRint = MDCCSR_EL0 */
     {CP32(0, 0, 5, 0), SYSREG(2, 3, 0, 5, 0), false}, /* DBGDTRRX/TXint = DBGDTR*_EL0 */
     {CP32(0, 1, 5, 4), SYSREG(2, 0, 1, 4, 4), false}, /* DBGPRSR: RAZ/WI like DBGPRCR */
+    {CP32(0, 0, 7, 0), SYSREG(2, 4, 0, 7, 0), false}, /* DBGVCR = DBGVCR32_EL2 */
 };
 
 static const struct cp_map *map_find(const struct cp_map *m, size_t n, uint16_t cp)

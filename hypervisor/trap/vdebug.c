@@ -10,7 +10,8 @@
  *    starts locked, as after a cold reset;
  *  - OSDLR_EL1 is RAZ/WI, which is what "no double lock" means; the ID
  *    registers say so (ID_AA64DFR0_EL1.DoubleLock = 0xf, idregs.c);
- *  - DBGPRCR_EL1 RAZ/WI, MDRAR_EL1 reads 0 (no memory-mapped debug).
+ *  - DBGPRCR_EL1 RAZ/WI, MDRAR_EL1 reads 0 (no memory-mapped debug);
+ *  - DBGVCR (AArch32 guests' vector catch, DBGVCR32_EL2) RAZ/WI.
  * Anything else (claim tags, DBGAUTHSTATUS_EL1, trace) is undefined.
  */
 #include <core/vcpu.h>
@@ -59,6 +60,7 @@ static const struct dbg_entry dbg_table[] = {
     {SYSREG(2, 0, 1, 1, 4), MASK_ALL, oslsr},            /* OSLSR_EL1 */
     {SYSREG(2, 0, 1, 3, 4), MASK_ALL, sysreg_raz_wi},    /* OSDLR_EL1 */
     {SYSREG(2, 0, 1, 4, 4), MASK_ALL, sysreg_raz_wi},    /* DBGPRCR_EL1 */
+    {SYSREG(2, 4, 0, 7, 0), MASK_ALL, sysreg_raz_wi},    /* DBGVCR32_EL2 (AArch32 DBGVCR) */
 };
 
 bool vdebug_access(struct vcpu *v, struct sysreg_access *a)

@@ -109,6 +109,15 @@ FETCH_HINT = "scripts/fetch-guests.sh && /usr/bin/python3 scripts/mkinitramfs.py
 LINUX_UP_RE = r"CLOISON-LINUX-UP nproc=(\d+)"
 
 
+# Debian's 32-bit armmp-lpae kernel (a zImage: the domain is AArch32) and an
+# initramfs of busybox-static:armhf with the same /init (scripts/fetch-armhf.sh,
+# scripts/mkinitramfs.py --arch armhf).
+ARMHF_ZIMAGE = REPO / ".cache" / "linux-armhf" / "zImage"
+ARMHF_INITRAMFS = BUILD / "linux" / "initramfs-armhf.cpio.gz"
+ARMHF_FETCH_HINT = ("sh scripts/fetch-armhf.sh && "
+                    "/usr/bin/python3 scripts/mkinitramfs.py --arch armhf")
+
+
 @dataclass
 class LinuxDomain(Domain):
     """Debian's cloud-arm64 kernel with the busybox initramfs, as a plain VM."""
@@ -117,6 +126,14 @@ class LinuxDomain(Domain):
     bootargs: str = LINUX_BOOTARGS
     image: Optional[Path] = LINUX_IMAGE
     ramdisk: Optional[Path] = INITRAMFS
+
+
+@dataclass
+class ArmhfLinuxDomain(LinuxDomain):
+    """Debian's armhf (ARMv7 LPAE) kernel with the armhf busybox initramfs."""
+    case: str = "linux-armhf"
+    image: Optional[Path] = ARMHF_ZIMAGE
+    ramdisk: Optional[Path] = ARMHF_INITRAMFS
 
 
 def hv_binary(hv: str) -> Path:

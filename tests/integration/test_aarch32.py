@@ -2,10 +2,13 @@
 the domain is made AArch32 by its kernel) under Cloison, beside 64-bit guests, and the
 same images under Xen 4.17 for parity."""
 
+import re
+
 import pytest
 
 import qemu
 from conftest import assert_all_pass
+from test_linux import BOOT_TIMEOUT, CMD_TIMEOUT, linux, up_re  # noqa: F401 (fixture)
 
 CASES = ["hello", "hcall", "timer", "sysregs", "fault", "smp"]
 ALL = [f"{isa}_{c}" for isa in ("a32", "t32") for c in CASES]
@@ -75,3 +78,90 @@ def test_aarch32_parity_xen(xen, case):
     cases = [f"a32_{case}", f"t32_{case}"]
     res = _run(cases, "xen", qemu.Machine(gic=3))
     assert_all_pass(res, cases)
+
+
+# ---- Debian's armhf kernel (linux-image-armmp-lpae) ----
+
+@pytest.fixture(scope="session")
+def armhf():
+    missing = [p for p in (qemu.ARMHF_ZIMAGE, qemu.ARMHF_INITRAMFS) if not p.is_file()]
+    if missing:
+        pytest.fail(f"missing {', '.join(map(str, missing))}: run {qemu.ARMHF_FETCH_HINT}")
+
+
+def armhf_dom(name, cpus=1, **kw):
+    return qemu.ArmhfLinuxDomain(
+        cpus=cpus, bootargs=f"{qemu.LINUX_BOOTARGS} cloison_name={name}", **kw)
+
+
+def armhf_xen_dom(name, cpus=1, **kw):
+    return qemu.ArmhfLinuxDomain(cpus=cpus, vpl011=False, enhanced="no-xenstore",
+                                 bootargs=f"console=hvc0 cloison_name={name}", **kw)
+
+
+def _shell(con, domid, name):
+    con.focus(domid)
+    con.wait_shell(CMD_TIMEOUT, tag=f"-{name}")
+    con.ask(f"echo ANS-$cloison_name-$((6*7))-END", rf"ANS-{name}-42-END", CMD_TIMEOUT)
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 4])
+@pytest.mark.parametrize("gic", [3, 2])
+def test_armhf_linux_plain_domu(cloison, armhf, gic, cpus):
+    """A plain domU with a vPL011: boots to the shell, every vCPU takes timer
+    interrupts, the kernel says it is ARMv7 (uname -m = armv7l)."""
+    with qemu.Console([armhf_dom("a32", cpus)], "cloison",
+                      qemu.Machine(gic=gic, smp=max(cpus, 2))) as con:
+        m = con.expect(up_re("a32"), BOOT_TIMEOUT)
+        assert int(m.group(1)) == cpus, con.describe()
+        _shell(con, 1, "a32")
+        con.ask("echo M-$(uname -m)-END", r"M-armv7l-END", CMD_TIMEOUT)
+        m = con.ask("irqcount", r"IRQCOUNT ncpu=(\d+) arch_timer=([\d,]+|none)\r*\n",
+                    CMD_TIMEOUT)
+        counts = [int(c) for c in m.group(2).split(",")] if m.group(2) != "none" else []
+        assert len(counts) == cpus and all(c > 0 for c in counts), con.describe()
+    out = con.res.output
+    assert "Kernel panic" not in out and "undefined instruction injected" not in out, \
+        con.res.describe()
+
+
+@pytest.mark.parametrize("cpus", [1, 2])
+def test_armhf_linux_xen_domu(cloison, armhf, cpus):
+    """xen,enhanced: the 32-bit kernel finds Xen 4.17 (grant tables, FIFO event
+    channels), its console is hvc0 over the PV console ring."""
+    with qemu.Console([armhf_xen_dom("x32", cpus)], "cloison",
+                      qemu.Machine(gic=3, smp=2)) as con:
+        con.expect(r"Xen 4\.17 support found", BOOT_TIMEOUT)
+        con.expect(r"xen:events: Using FIFO-based ABI", BOOT_TIMEOUT)
+        m = con.expect(up_re("x32"), BOOT_TIMEOUT)
+        assert int(m.group(1)) == cpus, con.describe()
+        _shell(con, 1, "x32")
+        con.ask("echo HV-$(cat /sys/hypervisor/type)-END", r"HV-xen-END", CMD_TIMEOUT)
+        con.line("poweroff -f")
+        con.expect(r"d1 \(domU1\): shut down: poweroff", CMD_TIMEOUT)
+    assert "Kernel panic" not in con.res.output, con.res.describe()
+
+
+def test_armhf_beside_arm64_linux(cloison, armhf, linux):  # noqa: F811
+    """A 32-bit and a 64-bit Linux domU at once on two pCPUs: both reach their shell
+    and answer."""
+    doms = [armhf_dom("a32", 2), qemu.LinuxDomain(
+        cpus=2, bootargs=f"{qemu.LINUX_BOOTARGS} cloison_name=a64")]
+    with qemu.Console(doms, "cloison", qemu.Machine(gic=3, smp=2)) as con:
+        con.expect(up_re("a32"), BOOT_TIMEOUT, since=0)
+        con.expect(up_re("a64"), BOOT_TIMEOUT, since=0)
+        _shell(con, 1, "a32")
+        con.ask("echo M-$(uname -m)-END", r"M-armv7l-END", CMD_TIMEOUT)
+        _shell(con, 2, "a64")
+        con.ask("echo M-$(uname -m)-END", r"M-aarch64-END", CMD_TIMEOUT)
+    assert "Kernel panic" not in con.res.output, con.res.describe()
+
+
+@pytest.mark.parametrize("hv", ["cloison", "xen"])
+def test_armhf_linux_parity(request, armhf, hv):
+    """The same DTB under both hypervisors: a plain 2-vCPU armhf domU boots."""
+    request.getfixturevalue(hv)
+    with qemu.Console([armhf_dom("p32", 2)], hv, qemu.Machine(gic=3, smp=2)) as con:
+        m = con.expect(up_re("p32"), BOOT_TIMEOUT)
+        assert m.group(1) == "2", con.describe()
+    assert re.search(r"Kernel panic", con.res.output) is None, con.res.describe()
