@@ -87,6 +87,8 @@ check: deps
 guests-fetch: $(DOM0_TOOLS) $(GUEST_OUT)/xen_ctl.img
 	sh scripts/fetch-guests.sh
 	BUILD=$(BUILD) /usr/bin/python3 scripts/mkinitramfs.py --dom0-tools $(DOM0_OUT)
+	sh scripts/fetch-armhf.sh
+	BUILD=$(BUILD) /usr/bin/python3 scripts/mkinitramfs.py --arch armhf
 	/usr/bin/python3 scripts/fetch-xen-tools.py
 	BUILD=$(BUILD) /usr/bin/python3 scripts/mkdom0fs.py
 	/usr/bin/python3 scripts/fetch-libvirt.py
