@@ -1,8 +1,8 @@
 /*
  * DOMCTL set_address_size (35), Xen/ARM's arm64 subarch_do_domctl: 64 makes
- * the domain AArch64 (what every Cloison domain is), 32 AArch32 (refused:
- * Cloison runs no AArch32 guest yet, Xen's answer for a CPU without EL1
- * AArch32), anything else -EINVAL. A domain that owns any page is past the
+ * the domain AArch64 (every domain starts so), 32 AArch32 (libxenguest asks
+ * for it when it loads a zImage: every vCPU then runs AArch32 at EL1; -EINVAL
+ * on a CPU without EL1 AArch32, as Xen), anything else -EINVAL. A domain that owns any page is past the
  * point where its mode may change: -EBUSY, even for the mode it has (Xen's
  * switch_mode checks tot_pages first), so libxenguest calls it before the
  * first populate_physmap. get_address_size (36) is x86's only: on ARM it is
@@ -10,7 +10,18 @@
  */
 #include <cloison/errno.h>
 #include <core/domain.h>
+#include <core/vcpu.h>
+#include <asm/cpu.h>
 #include "ctl.h"
+
+static int64_t set_width(struct domain *d, bool aarch32)
+{
+    if (ctl_tot_pages(d))
+        return -EBUSY;
+    for (unsigned int i = 0; i < d->nr_vcpus; i++)
+        d->vcpus[i]->arch.aarch32 = aarch32;
+    return 0;
+}
 
 int64_t domctl_set_address_size(struct vcpu *v, struct xen_domctl *op, struct domain *d,
                                 bool *copyback)
@@ -18,8 +29,9 @@ int64_t domctl_set_address_size(struct vcpu *v, struct xen_domctl *op, struct do
     (void)v, (void)copyback;
     switch (op->u.address_size.size) {
     case 64:
-        return ctl_tot_pages(d) ? -EBUSY : 0;
-    case 32: /* no AArch32 guests (yet) */
+        return set_width(d, false);
+    case 32:
+        return cpu_caps.el1_aarch32 ? set_width(d, true) : -EINVAL;
     default:
         return -EINVAL;
     }

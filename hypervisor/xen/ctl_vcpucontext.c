@@ -31,6 +31,36 @@ static bool aarch64_psr(uint64_t psr)
     return mode == PSR_MODE_EL0t || mode == PSR_MODE_EL1t || mode == PSR_MODE_EL1h;
 }
 
+/* Xen's is_guest_pv32_psr: an AArch32 mode other than Hyp and Monitor. */
+static bool aarch32_psr(uint64_t psr)
+{
+    switch ((uint32_t)psr & 0x1fu) {
+    case 0x10: /* usr */
+    case 0x11: /* fiq */
+    case 0x12: /* irq */
+    case 0x13: /* svc */
+    case 0x17: /* abt */
+    case 0x1b: /* und */
+    case 0x1f: /* sys */
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Every PSR of the context is one its vCPU's execution state can take (an
+ * SPSR may also be 0: never written). */
+static bool context_psrs_ok(const struct vcpu *t, const struct vcpu_guest_core_regs *r)
+{
+    if (!t->arch.aarch32)
+        return aarch64_psr(r->cpsr) && (!r->spsr_el1 || aarch64_psr(r->spsr_el1));
+    const uint64_t spsrs[] = {r->spsr_el1, r->spsr_fiq, r->spsr_irq, r->spsr_und, r->spsr_abt};
+    for (unsigned int i = 0; i < sizeof(spsrs) / sizeof(spsrs[0]); i++)
+        if (spsrs[i] && !aarch32_psr(spsrs[i]))
+            return false;
+    return aarch32_psr(r->cpsr);
+}
+
 /* v is paused and on no pCPU: its saved state is the whole truth. */
 static void load_context(struct vcpu *v, const struct vcpu_guest_context *c)
 {
@@ -48,6 +78,13 @@ static void load_context(struct vcpu *v, const struct vcpu_guest_context *c)
     a->sys.tcr = c->ttbcr;
     a->sys.ttbr0 = c->ttbr0;
     a->sys.ttbr1 = c->ttbr1;
+    if (a->aarch32) { /* pc32, the banked SPSRs (r0_usr..lr_fiq are x0..x30) */
+        a->regs.elr = r->pc64 & 0xffffffffUL;
+        a->sys32.spsr_fiq = r->spsr_fiq;
+        a->sys32.spsr_irq = r->spsr_irq;
+        a->sys32.spsr_und = r->spsr_und;
+        a->sys32.spsr_abt = r->spsr_abt;
+    }
 }
 
 int64_t domctl_setvcpucontext(struct vcpu *v, struct xen_domctl *op, struct domain *d,
@@ -60,8 +97,7 @@ int64_t domctl_setvcpucontext(struct vcpu *v, struct xen_domctl *op, struct doma
     struct vcpu_guest_context c;
     if (vc->ctxt && copy_from_guest(v, &c, vc->ctxt, sizeof(c)))
         return -EFAULT;
-    if (vc->ctxt && (!aarch64_psr(c.user_regs.cpsr) ||
-                     (c.user_regs.spsr_el1 && !aarch64_psr(c.user_regs.spsr_el1))))
+    if (vc->ctxt && !context_psrs_ok(d->vcpus[vc->vcpu], &c.user_regs))
         return -EINVAL;
     /* Xen pauses the domain around the update: so do we. */
     int rc = domain_ctl_pause(d, v->domain);

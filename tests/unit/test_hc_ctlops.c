@@ -6,6 +6,7 @@
  * get/set_paging_mempool_size, cputopoinfo, numainfo and readconsole over
  * the log ring, each with Xen 4.17's answers and error codes.
  */
+#include <asm/cpu.h>
 #include "harness.h"
 #include "hc_util.h"
 #include <console/conring.h>
@@ -392,14 +393,14 @@ TEST(setnodeaffinity_needs_node_0)
     CHECK(quiet());
 }
 
-TEST(set_address_size_64_until_the_domain_owns_pages)
+TEST(set_address_size_until_the_domain_owns_pages)
 {
     world();
     struct xen_domctl op = domctl(XEN_DOMCTL_set_address_size, 1);
     op.u.address_size.size = 64;
     CHECK(domctl_fails(d0, op, -EBUSY)); /* d1 has its RAM */
     op.u.address_size.size = 32;
-    CHECK(domctl_fails(d0, op, -EINVAL)); /* no AArch32 guests */
+    CHECK(domctl_fails(d0, op, -EBUSY));
     op.u.address_size.size = 48;
     CHECK(domctl_fails(d0, op, -EINVAL));
     /* A domain without pages yet (as a toolstack domain before populate). */
@@ -407,8 +408,17 @@ TEST(set_address_size_64_until_the_domain_owns_pages)
     op = domctl(XEN_DOMCTL_set_address_size, 3);
     op.u.address_size.size = 64;
     CHECK(domctl_fails(d0, op, 0));
+    op.u.address_size.size = 32; /* a zImage: every vCPU AArch32 */
+    CHECK(domctl_fails(d0, op, 0));
+    for (unsigned int i = 0; i < d3->nr_vcpus; i++)
+        CHECK(d3->vcpus[i]->arch.aarch32);
+    op.u.address_size.size = 64; /* and back */
+    CHECK(domctl_fails(d0, op, 0));
+    CHECK(!d3->vcpus[0]->arch.aarch32);
+    cpu_caps.el1_aarch32 = false; /* a CPU without EL1 AArch32: Xen's -EINVAL */
     op.u.address_size.size = 32;
     CHECK(domctl_fails(d0, op, -EINVAL));
+    cpu_caps.el1_aarch32 = true;
     d3->ram_size = FAKE_RAM_PAGES * PAGE_SIZE;
     /* get_address_size is x86's: not a command on ARM. */
     CHECK(domctl_fails(d0, domctl(XEN_DOMCTL_get_address_size, 1), -ENOSYS));

@@ -14,6 +14,7 @@
 #include <core/domain_ram.h>
 #include <core/sched.h>
 #include <core/vcpu.h>
+#include <asm/cpu.h>
 #include <drivers/irqchip.h>
 #include "hypercall_fake.h"
 #include "p2m_fake.h"
@@ -116,3 +117,7 @@ void arch_icache_invalidate_all(void)
 {
     fake_ctl.icache_flushes++;
 }
+
+/* The host CPU's features the control interface asks about (arch/arm64/cpu.c):
+ * tests may clear el1_aarch32 to see a CPU without 32-bit guests. */
+struct cpu_caps cpu_caps = {.el1_aarch32 = true};
