@@ -21,6 +21,7 @@ What dom0 gets:
     xen-gntalloc, xen-blkback, xen-netback, bridge, loop) and their dependencies, with a
     modules.dep for busybox's modprobe;
   * the domU kit: /var/lib/xen/images/Image (the same Debian kernel) and initrd.cpio.gz,
+    and, when scripts/fetch-armhf.sh has run, zImage + initrd-armhf.cpio.gz (armhf.cfg),
     /etc/xen/demo.cfg (a small Linux domU) and /etc/xen/linux.cfg (two vCPUs, a
     file-backed PV disk, a vif on the bridge xenbr0); xen_ctl.img and xen-ctl.cfg (the
     test guest that checks a domU's domctl/sysctl are refused, on a vPL011).
@@ -172,6 +173,19 @@ on_poweroff = "preserve"
 """
 
 
+ARMHF_CFG = f"""# A 32-bit (AArch32) Linux domU: Debian's armhf armmp-lpae zImage with an armhf
+# busybox initramfs (scripts/fetch-armhf.sh); libxenguest sees the zImage and makes
+# the domain 32-bit (DOMCTL set_address_size 32). Its console is hvc0.
+name = "armhf"
+type = "pvh"
+kernel = "/{IMAGES}/zImage"
+ramdisk = "/{IMAGES}/initrd-armhf.cpio.gz"
+extra = "console=hvc0 cloison_name=armhf"
+memory = 128
+vcpus = 2
+"""
+
+
 def modinfo_depends(ko: Path) -> list[str]:
     """The `depends=` field of a module's .modinfo (comma-separated names)."""
     m = re.search(rb"(?:^|\0)depends=([^\0]*)\0", ko.read_bytes())
@@ -271,7 +285,7 @@ class Tree:
 
 
 def build(busybox: Path, tools: Path, modules: Path, domu_kernel: Path,
-          domu_initrd: Path, xen_ctl: Path) -> bytes:
+          domu_initrd: Path, xen_ctl: Path, armhf: tuple = None) -> bytes:
     bb = busybox.read_bytes()
     if not is_aarch64_elf(bb):
         sys.exit(f"mkdom0fs: {busybox} is not an AArch64 ELF binary")
@@ -331,6 +345,14 @@ def build(busybox: Path, tools: Path, modules: Path, domu_kernel: Path,
         sys.exit(f"mkdom0fs: {xen_ctl} is not an arm64 Image")
     t.file(f"{IMAGES}/xen_ctl.img", ctl)
     t.file("etc/xen/xen-ctl.cfg", XEN_CTL_CFG.encode())
+    if armhf:  # the 32-bit domU kit, when scripts/fetch-armhf.sh has run
+        zimage, initrd = armhf
+        z = zimage.read_bytes()
+        if z[0x24:0x28] != b"\x18\x28\x6f\x01":
+            sys.exit(f"mkdom0fs: {zimage} is not a zImage")
+        t.file(f"{IMAGES}/zImage", z)
+        t.file(f"{IMAGES}/initrd-armhf.cpio.gz", initrd.read_bytes())
+        t.file("etc/xen/armhf.cfg", ARMHF_CFG.encode())
     return c.finish()
 
 
@@ -342,6 +364,10 @@ def main():
     ap.add_argument("--domu-kernel", type=Path, default=CACHE / "linux" / "Image")
     ap.add_argument("--domu-initrd", type=Path, default=BUILD / "linux" / "initramfs.cpio.gz")
     ap.add_argument("--xen-ctl", type=Path, default=BUILD / "guests" / "xen_ctl.img")
+    ap.add_argument("--armhf-kernel", type=Path, default=CACHE / "linux-armhf" / "zImage",
+                    help="the 32-bit domU's zImage (left out when missing)")
+    ap.add_argument("--armhf-initrd", type=Path,
+                    default=BUILD / "linux" / "initramfs-armhf.cpio.gz")
     ap.add_argument("-o", "--output", type=Path, default=BUILD / "linux" / "dom0fs.cpio")
     a = ap.parse_args()
     for path, hint in [(a.busybox, "scripts/fetch-guests.sh"),
@@ -354,7 +380,10 @@ def main():
             sys.exit(f"mkdom0fs: {path} is missing: run {hint}")
     if not (a.modules / "kernel").is_dir():
         sys.exit(f"mkdom0fs: {a.modules}/kernel is missing: run scripts/fetch-guests.sh")
-    archive = build(a.busybox, a.tools, a.modules, a.domu_kernel, a.domu_initrd, a.xen_ctl)
+    armhf = ((a.armhf_kernel, a.armhf_initrd)
+             if a.armhf_kernel.is_file() and a.armhf_initrd.is_file() else None)
+    archive = build(a.busybox, a.tools, a.modules, a.domu_kernel, a.domu_initrd, a.xen_ctl,
+                    armhf)
     a.output.parent.mkdir(parents=True, exist_ok=True)
     tmp = a.output.with_suffix(f".tmp{os.getpid()}")
     tmp.write_bytes(archive)

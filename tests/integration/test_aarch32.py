@@ -165,3 +165,33 @@ def test_armhf_linux_parity(request, armhf, hv):
         m = con.expect(up_re("p32"), BOOT_TIMEOUT)
         assert m.group(1) == "2", con.describe()
     assert re.search(r"Kernel panic", con.res.output) is None, con.res.describe()
+
+
+# ---- a 32-bit domU made by Debian's xl 4.17 from dom0 ----
+
+@pytest.mark.parametrize("hv", ["cloison", "xen"])
+def test_armhf_xl_create(request, armhf, hv):
+    """`xl create -c /etc/xen/armhf.cfg` in the toolstack dom0 (scripts/mkdom0fs.py
+    puts the armhf zImage and initramfs there): libxenguest loads the zImage, makes
+    the domain 32-bit (set_address_size 32) and starts vCPU 0 in SVC mode; the domU
+    reaches its shell on hvc0 with 2 vCPUs and says armv7l; xl destroy ends it."""
+    import test_toolstack as ts
+    request.getfixturevalue(hv)
+    with qemu.Console([], hv=hv, cmd=ts.command(hv)) as con:
+        s = ts.Session(con, hv)
+        ts.boot(con, s, "ocaml")
+        if s.sh("test -f /etc/xen/armhf.cfg")[0] != 0:
+            pytest.fail("dom0fs has no armhf kit: run " + qemu.ARMHF_FETCH_HINT +
+                        " && /usr/bin/python3 scripts/mkdom0fs.py")
+        mark = len(con.res.output)
+        con.line("xl create -c /etc/xen/armhf.cfg")
+        up = con.expect(ts.DOMU_UP.format(name="armhf"), ts.DOMU_BOOT, since=mark)
+        assert up.group(1) == "2", up.group(0) + s.where()
+        s.domu_shell("armhf")
+        rc, out = s.sh("echo M-$(uname -m)-$(cat /sys/hypervisor/type)")
+        assert rc == 0 and "M-armv7l-xen" in out, out + s.where()
+        s.detach()
+        assert s.xl_list().get("armhf"), s.where()
+        s.ok("xl destroy armhf")
+        s.wait_for("armhf gone", s.only_dom0_listed)
+    assert "Kernel panic" not in con.res.output, con.res.describe()
