@@ -169,7 +169,9 @@ def test_armhf_linux_parity(request, armhf, hv):
 
 # ---- a 32-bit domU made by Debian's xl 4.17 from dom0 ----
 
-@pytest.mark.parametrize("hv", ["cloison", "xen"])
+@pytest.mark.parametrize("hv", ["cloison", pytest.param("xen", marks=pytest.mark.xfail(
+    reason="under Xen 4.17 (QEMU TCG) this domU's kernel oopses early at boot "
+           "(executes data, 'Fatal exception in interrupt'), seen 2026-12-05", strict=False))])
 def test_armhf_xl_create(request, armhf, hv):
     """`xl create -c /etc/xen/armhf.cfg` in the toolstack dom0 (scripts/mkdom0fs.py
     puts the armhf zImage and initramfs there): libxenguest loads the zImage, makes
@@ -195,3 +197,29 @@ def test_armhf_xl_create(request, armhf, hv):
         s.ok("xl destroy armhf")
         s.wait_for("armhf gone", s.only_dom0_listed)
     assert "Kernel panic" not in con.res.output, con.res.describe()
+
+
+# ---- hostile AArch32 guests ----
+
+def test_aarch32_hypercall_fuzzer_harms_nobody(cloison):
+    """A32 and T32 hcall_fuzz (20,000 random hypercalls each through r12/r0-r4, random
+    argument structures, bad 32-bit pointers) beside a 64-bit worker on two pCPUs: the
+    worker passes, Cloison stays up, and once all are gone as much memory is free as
+    after a benign trio of the same sizes."""
+    from test_isolation import assert_hypervisor_sound, last_free_kib
+    trio = ["a32_hcall_fuzz", "t32_hcall_fuzz", "worker"]
+    res = qemu.run([qemu.Domain(c, enhanced="no-xenstore") for c in trio], "cloison",
+                   qemu.Machine(gic=3, smp=2), 300, until=qemu.verdicts_for(trio), linger=1.0)
+    assert_all_pass(res, trio)
+    assert_hypervisor_sound(res)
+    calm_cases = ["a32_hello", "t32_hello", "worker"]
+    calm = qemu.run([qemu.Domain(c, enhanced="no-xenstore") for c in calm_cases], "cloison",
+                    qemu.Machine(gic=3, smp=2), 120, until=qemu.verdicts_for(calm_cases),
+                    linger=1.0)
+    assert_all_pass(calm, calm_cases)
+    # The boot modules stay reserved (for restarts), in whole pages: the images differ.
+    def module_kib(cases):
+        return sum(-(-qemu.Domain(c).image_path().stat().st_size // 4096) * 4 for c in cases)
+    missing = (last_free_kib(calm) + module_kib(calm_cases)) - (last_free_kib(res) +
+                                                                 module_kib(trio))
+    assert missing == 0, f"{missing} KiB missing after the fuzzers\n" + res.describe()
