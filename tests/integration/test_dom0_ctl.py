@@ -39,11 +39,9 @@ HVM_HAP = 0x2 | 0x100          # XEN_DOMINF_hvm_guest | XEN_DOMINF_hap
 # PHYSCAP hvm | hap | gnttab_v1; Xen 4.17 adds vpmu (0x80) where the CPU has a
 # PMU, which Cloison does not offer guests.
 CAPS = {"cloison": 0x1 | 0x8 | 0x100, "xen": 0x1 | 0x8 | 0x80 | 0x100}
-# Where Cloison answers otherwise, on purpose:
-#  - set_address_size(32): Xen switches a domain to AArch32 where the CPU has
-#    EL1 AArch32 (cortex-a57 has), so a domain with pages gets -EBUSY; Cloison
-#    runs no AArch32 guest yet and refuses 32 first (-EINVAL).
-ADDR32 = {"cloison": EINVAL, "xen": EBUSY}
+# set_address_size(32): both switch a domain to AArch32 where the CPU has EL1
+# AArch32 (cortex-a57 has), so a domain with pages gets -EBUSY.
+ADDR32 = {"cloison": EBUSY, "xen": EBUSY}
 CREDIT2 = 6
 EOPNOTSUPP_SIZE = 2**32 - 95   # Xen's resource_max_frames(-EOPNOTSUPP) as a size
 
