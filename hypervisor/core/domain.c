@@ -19,6 +19,12 @@
  * Timers of a domain's objects are initialised when the object is built,
  * before any other pCPU can see it, never lazily (core/timer.h).
  *
+ * Scale (docs/DESIGN.md, "Domains at scale"): nothing here walks all
+ * domains on a path whose frequency grows with them. Ids, lookup and
+ * ordered walks go through lib/idtab (O(1)); the reaper, which runs before
+ * every guest entry, looks only at the dying list, and whether anything is
+ * left running is kept as counts, not found by a walk.
+ *
  * Locks: reap_lock, domlist_lock, domain->lock (order: cloison/spinlock.h).
  */
 #include <cloison/assert.h>
@@ -38,7 +44,7 @@
 #include <core/sched.h>
 #include <core/stretch.h>
 #include <core/vcpu.h>
-#include <lib/bitmap.h>
+#include <lib/idtab.h>
 #include <lib/printf.h>
 #include <public/xen.h>
 #include <string.h>
@@ -50,50 +56,46 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id);
 _Static_assert(DOMCFG_MAX_VCPUS == DOMAIN_MAX_VCPUS, "boot descriptions and domains agree");
 
 static spinlock_t domlist_lock = SPINLOCK_INIT;
-static struct domain *domlist;
-static unsigned int nr_domains;
+/* Domain ids 1..DOMID_FIRST_RESERVED-1 (0 is dom0's, asked for), handed out
+ * in increasing order and wrapping, as Xen does, never one still in use (a
+ * domain being torn down included). A domain is found by its id (published)
+ * from its listing until the reaper takes it. Under domlist_lock. */
+static struct idtab domids;
+static bool domids_ready;
+static unsigned int nr_domains; /* listed */
+/* Listed domains a shutdown left preserved: they do not count as running. */
+static unsigned int nr_preserved;
+/* Dying listed domains, linked through d->next: all the reaper looks at.
+ * nr_dying is read without the lock by the reaper's fast path. */
+static struct domain *dying;
+static unsigned int nr_dying;
 /* Restarts under way: a domain taken off the list to be freed and built
  * again. It counts as live until its rebuild is on the list (or failed), so
  * a reap of another domain in the meantime does not power the machine off.
  * Under domlist_lock. */
 static unsigned int nr_rebuilding;
-/* Domain ids 1..DOMID_FIRST_RESERVED-1 (0 is dom0's), handed out in
- * increasing order and wrapping, as Xen does, never one still in use (a
- * domain being torn down included). Under domlist_lock. */
-static uint64_t domid_used[BITMAP_WORDS(DOMID_FIRST_RESERVED)] = {1}; /* id 0 */
-static uint16_t next_domid = 1;
 static bool any_domain_started;
 static bool boot_done; /* the boot description has been fully processed */
-/* Domains marked DYING and not yet unlinked by the reaper, plus one while a
- * pass is owed for another reason (the last domain preserved, boot done):
- * every guest entry calls domain_reap(), and with nothing to reap it returns
- * on these loads instead of scanning the list under domlist_lock. */
-static unsigned int reap_work;
-static bool reap_owed;
 
 static const char *const reason_names[] = {"poweroff", "reboot",   "suspend",
                                            "crash",    "watchdog", "soft_reset"};
+
+static const struct idtab_heap domids_heap = {xzalloc, xfree};
 
 /* want: a toolstack's explicit id (createdomain), 0 = the rover's next. */
 static int alloc_domid(bool dom0, uint16_t want)
 {
     ASSERT_HELD(&domlist_lock);
-    if (dom0)
-        return 0;
-    if (want) {
-        if (want >= DOMID_FIRST_RESERVED || bitmap_test(domid_used, want))
-            return -EEXIST;
-        bitmap_set(domid_used, want);
-        return want;
+    if (!domids_ready) {
+        idtab_init(&domids, DOMID_FIRST_RESERVED, &domids_heap);
+        domids_ready = true;
     }
-    size_t id = bitmap_find_next_zero(domid_used, DOMID_FIRST_RESERVED, next_domid);
-    if (id >= DOMID_FIRST_RESERVED)
-        id = bitmap_find_next_zero(domid_used, DOMID_FIRST_RESERVED, 1);
-    if (id >= DOMID_FIRST_RESERVED)
-        return -ENOMEM; /* Xen's answer when every id is taken */
-    bitmap_set(domid_used, id);
-    next_domid = (uint16_t)(id + 1 < DOMID_FIRST_RESERVED ? id + 1 : 1);
-    return (int)id;
+    int id = dom0   ? idtab_take(&domids, 0)
+             : want ? idtab_take(&domids, want)
+                    : idtab_alloc(&domids, 1);
+    if (id == IDTAB_FULL && (dom0 || want))
+        return -EEXIST;
+    return id < 0 ? -ENOMEM : id; /* -ENOMEM: Xen's answer when every id is taken */
 }
 
 static const char *reason_name(shutdown_reason_t r)
@@ -129,9 +131,9 @@ static void domain_free(struct domain *d)
     p2m_destroy(&d->p2m);
     foreign_domain_destroy(d); /* after its stage 2 is gone: nothing maps them now */
     domain_free_ram(d);
-    if (d->id != 0) {
+    if (d->id_held) {
         spin_lock(&domlist_lock);
-        bitmap_clear(domid_used, d->id);
+        idtab_free(&domids, d->id);
         spin_unlock(&domlist_lock);
     }
     xfree(d);
@@ -177,6 +179,7 @@ struct domain *domain_create(const struct domain_cfg *cfg)
         return NULL;
     }
     d->id = (uint16_t)id;
+    d->id_held = true;
     d->is_privileged = cfg->is_dom0;
     d->cfg = *cfg;
     if (!cfg->name[0]) /* the toolstack names domains in xenstore, not here */
@@ -237,9 +240,8 @@ void domain_discard(struct domain *d)
 static void list_domain(struct domain *d)
 {
     spin_lock(&domlist_lock);
-    d->next = domlist;
-    domlist = d;
-    nr_domains++;
+    idtab_publish(&domids, d->id, d);
+    __atomic_store_n(&nr_domains, nr_domains + 1, __ATOMIC_RELAXED);
     any_domain_started = true;
     spin_unlock(&domlist_lock);
 }
@@ -344,19 +346,38 @@ uint64_t domain_max_pages(const struct domain *d)
     return domain_ram_pages(d);
 }
 
+/* d has just turned dying (once): the reaper may take it from now on. */
+static void push_dying_locked(struct domain *d, bool was_preserved)
+{
+    ASSERT_HELD(&domlist_lock);
+    if (was_preserved)
+        nr_preserved--;
+    if (idtab_get(&domids, d->id) != d)
+        return; /* not listed (never happens: only listed domains run or are found) */
+    d->next = dying;
+    dying = d;
+    __atomic_store_n(&nr_dying, nr_dying + 1, __ATOMIC_RELAXED);
+}
+
 int domain_ctl_destroy(struct domain *d, const struct domain *caller)
 {
     if (d == caller)
         return -EINVAL;
+    /* domlist_lock around the change: a preserved domain turning dying is
+     * counted as running again in the same step, so no reaper sees it as
+     * neither (and powers the machine off). */
+    spin_lock(&domlist_lock);
     spin_lock(&d->lock);
     enum domain_state was = d->state;
     d->ctl_destroyed = true;
     /* Release, as in domain_shutdown(): the reaper reads it unlocked. */
     __atomic_store_n(&d->state, DOM_DYING, __ATOMIC_RELEASE);
     spin_unlock(&d->lock);
+    if (was != DOM_DYING)
+        push_dying_locked(d, was == DOM_PRESERVED);
+    spin_unlock(&domlist_lock);
     if (was == DOM_DYING)
         return 0; /* asked again: it is on its way */
-    __atomic_fetch_add(&reap_work, 1, __ATOMIC_RELEASE);
     printk("d%u (%s): destroyed by the toolstack", d->id, d->name);
     if (was == DOM_RUNNING) {
         domain_notify(DOMAIN_SHUTTING_DOWN, d->id, d);
@@ -427,19 +448,22 @@ void domain_shutdown(struct domain *d, shutdown_reason_t reason)
     __atomic_store_n(&d->state, action == ACTION_PRESERVE ? DOM_PRESERVED : DOM_DYING,
                      __ATOMIC_RELEASE);
     spin_unlock(&d->lock);
-    if (action != ACTION_PRESERVE)
-        __atomic_fetch_add(&reap_work, 1, __ATOMIC_RELEASE);
+    /* Running until now, it was counted as running: until the count below
+     * it still is, which at worst delays a power-off to the reap after. */
+    spin_lock(&domlist_lock);
+    if (action == ACTION_PRESERVE)
+        __atomic_store_n(&nr_preserved, nr_preserved + 1, __ATOMIC_RELAXED);
+    else
+        push_dying_locked(d, false);
+    spin_unlock(&domlist_lock);
     domain_notify(DOMAIN_SHUTTING_DOWN, d->id, d);
     printk("d%u (%s): shut down: %s; %s", d->id, d->name, reason_name(reason),
            d->cfg.toolstack ? "left to the toolstack" : action_names[action]);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         sched_kill_vcpu(d->vcpus[i]);
     domain_notify(DOMAIN_SHUT_DOWN, d->id, d);
-    if (action == ACTION_PRESERVE) {
-        __atomic_fetch_add(&reap_work, 1, __ATOMIC_RELEASE); /* one pass: power off? */
+    if (action == ACTION_PRESERVE)
         domain_reap(); /* it may have been the last one running */
-        __atomic_fetch_sub(&reap_work, 1, __ATOMIC_RELEASE);
-    }
 }
 
 void domain_crash(struct domain *d, const char *why, uint64_t addr)
@@ -476,10 +500,19 @@ static bool reapable(const struct domain *d)
 static unsigned int live_domains(void)
 {
     ASSERT_HELD(&domlist_lock);
-    unsigned int n = nr_rebuilding;
-    for (struct domain *d = domlist; d; d = d->next)
-        n += d->state != DOM_PRESERVED;
-    return n;
+    return nr_domains + nr_rebuilding - nr_preserved;
+}
+
+/* The reaper's fast path, on every guest entry: nothing dying and something
+ * running, read without the lock. A stale read is harmless: a domain turning
+ * dying is seen on the next entry, and whoever makes the machine empty (a
+ * reap, a preserving shutdown) decides the power-off under the lock itself. */
+static bool nothing_to_reap(void)
+{
+    unsigned int n = __atomic_load_n(&nr_domains, __ATOMIC_RELAXED) +
+                     __atomic_load_n(&nr_rebuilding, __ATOMIC_RELAXED);
+    return __atomic_load_n(&nr_dying, __ATOMIC_RELAXED) == 0 &&
+           n > __atomic_load_n(&nr_preserved, __ATOMIC_RELAXED);
 }
 
 /* Whether the machine has nothing left to run; decided under domlist_lock
@@ -489,7 +522,7 @@ static bool nothing_left(bool rebuilt)
 {
     spin_lock(&domlist_lock);
     if (rebuilt)
-        nr_rebuilding--;
+        __atomic_store_n(&nr_rebuilding, nr_rebuilding - 1, __ATOMIC_RELAXED);
     bool none = live_domains() == 0;
     spin_unlock(&domlist_lock);
     return none;
@@ -504,26 +537,24 @@ void domain_reap(void)
 {
     static struct domain_cfg restart_cfg; /* under reap_lock */
     static spinlock_t reap_lock = SPINLOCK_INIT;
-    if (!any_domain_started || !boot_done)
-        return;
-    if (!__atomic_load_n(&reap_work, __ATOMIC_ACQUIRE) &&
-        !(__atomic_load_n(&reap_owed, __ATOMIC_ACQUIRE) &&
-          __atomic_exchange_n(&reap_owed, false, __ATOMIC_ACQ_REL)))
+    if (!any_domain_started || !__atomic_load_n(&boot_done, __ATOMIC_ACQUIRE) || nothing_to_reap())
         return;
     struct domain *victim = NULL;
     spin_lock(&domlist_lock);
-    for (struct domain **pp = &domlist; *pp; pp = &(*pp)->next) {
+    for (struct domain **pp = &dying; *pp; pp = &(*pp)->next) {
         if (reapable(*pp)) {
             victim = *pp;
             *pp = victim->next;
-            nr_domains--;
-            __atomic_fetch_sub(&reap_work, 1, __ATOMIC_RELAXED);
+            __atomic_store_n(&nr_dying, nr_dying - 1, __ATOMIC_RELAXED);
+            idtab_publish(&domids, victim->id, NULL);
+            __atomic_store_n(&nr_domains, nr_domains - 1, __ATOMIC_RELAXED);
             break;
         }
     }
     bool restart = victim && victim->rebuild && !victim->ctl_destroyed &&
                    action_for(victim, victim->shutdown_reason) == ACTION_RESTART;
-    nr_rebuilding += restart; /* live until rebuilt: see nothing_left() */
+    /* live until rebuilt: see nothing_left() */
+    __atomic_store_n(&nr_rebuilding, nr_rebuilding + restart, __ATOMIC_RELAXED);
     bool none_left = !victim && live_domains() == 0;
     spin_unlock(&domlist_lock);
     if (victim) {
@@ -561,20 +592,16 @@ void domain_reap(void)
 /* All boot domains exist: from now on an empty machine powers off. */
 void domain_boot_done(void)
 {
-    boot_done = true;
-    /* With every boot domain already gone or preserved, the next pass
-     * powers off: it is owed one. */
-    __atomic_store_n(&reap_owed, true, __ATOMIC_RELEASE);
+    /* With every boot domain already preserved, the next pass powers off:
+     * nothing_to_reap() sees no domain running. */
+    __atomic_store_n(&boot_done, true, __ATOMIC_RELEASE);
 }
 
 /* The listed domain with this id, or NULL; domlist_lock held. */
 static struct domain *find_locked(uint16_t id)
 {
     ASSERT_HELD(&domlist_lock);
-    struct domain *d = domlist;
-    while (d && d->id != id)
-        d = d->next;
-    return d;
+    return domids_ready ? idtab_get(&domids, id) : NULL;
 }
 
 struct domain *domain_by_id(uint16_t id)
@@ -600,10 +627,8 @@ struct domain *domain_get(uint16_t id)
 struct domain *domain_get_next(uint16_t min_id)
 {
     spin_lock(&domlist_lock);
-    struct domain *best = NULL;
-    for (struct domain *d = domlist; d; d = d->next)
-        if (d->id >= min_id && (!best || d->id < best->id))
-            best = d;
+    int id = domids_ready ? idtab_next(&domids, min_id) : -1;
+    struct domain *best = id < 0 ? NULL : idtab_get(&domids, (uint32_t)id);
     if (best) /* as domain_get(): not picked for freeing until the put */
         __atomic_fetch_add(&best->refs, 1, __ATOMIC_ACQ_REL);
     spin_unlock(&domlist_lock);
@@ -618,8 +643,9 @@ void domain_put(struct domain *d)
 void domain_for_each(void (*fn)(struct domain *d))
 {
     spin_lock(&domlist_lock);
-    for (struct domain *d = domlist; d; d = d->next)
-        fn(d);
+    for (int id = domids_ready ? idtab_next(&domids, 0) : -1; id >= 0;
+         id = idtab_next(&domids, (uint32_t)id + 1))
+        fn(idtab_get(&domids, (uint32_t)id));
     spin_unlock(&domlist_lock);
 }
 

@@ -10,7 +10,7 @@ DOMAIN_WORLD_SRCS := hypervisor/core/domain.c hypervisor/core/domain_hooks.c hyp
     hypervisor/core/foreign_map.c hypervisor/core/sched.c hypervisor/core/stretch.c \
     hypervisor/core/timer.c \
     hypervisor/arch/arm64/irq.c hypervisor/arch/arm64/vcpu_reset.c \
-    hypervisor/lib/bitmap.c hypervisor/lib/u64map.c hypervisor/lib/sort.c hypervisor/lib/string.c \
+    hypervisor/lib/bitmap.c hypervisor/lib/idtab.c hypervisor/lib/u64map.c hypervisor/lib/sort.c hypervisor/lib/string.c \
     tests/unit/fakes/p2m_fake.c tests/unit/fakes/lock_fake.c \
     tests/unit/fakes/timer_fake.c tests/unit/fakes/sched_fake.c
 DOMAIN_WORLD_CFLAGS := -Itests/unit/fakes/arch -include tests/unit/lib_rename.h \

@@ -132,10 +132,10 @@ TEST(an_allocation_failure_anywhere_unwinds_everything)
                 domain_discard(d);
         }
     }
-    /* The domain, its chunk table and their host-address index, three
-     * vCPUs; three chunks (each failure tried in smaller halves too, which
-     * fail as well). */
-    CHECK_EQ(points[0], 6);
+    /* The domain, the leaf of the id table its id falls in, its chunk table
+     * and their host-address index, three vCPUs; three chunks (each failure
+     * tried in smaller halves too, which fail as well). */
+    CHECK_EQ(points[0], 7);
     CHECK_EQ(points[1], 3);
     /* More than the guest RAM banks hold: refused before anything. */
     c.memory_kib = (GUEST_RAM0_MAX + GUEST_RAM1_MAX) / 1024 + 4;

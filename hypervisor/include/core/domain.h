@@ -96,7 +96,8 @@ struct domain {
     /* Builds it again from its description (on_*=restart), set by its
      * creator; NULL: a restart policy acts as destroy. */
     struct domain *(*rebuild)(const struct domain_cfg *cfg);
-    struct domain *next;
+    struct domain *next; /* on the dying list (core/domain.c) */
+    bool id_held;        /* its id is allocated: freed with it */
 };
 
 /*
