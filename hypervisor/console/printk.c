@@ -114,12 +114,17 @@ static void drain_locked(unsigned int budget)
  * falls through its trigger, so the FIFO is filled first). Topping up here
  * too matters because the interrupt reaches one pCPU, which may stay in EL2
  * with IRQs masked for long (the boot CPU building hundreds of domains while
- * the others already run some): the ring would fill and drop their lines. */
-static void kick_locked(void)
+ * the others already run some): the ring would fill and drop their lines.
+ * The burst covers what was just added as well: a UART whose FIFO never
+ * fills (QEMU's PL011 takes every byte at once) then keeps the ring from
+ * growing line by line until it drops them (thousands of boot domains, one
+ * line each, with no transmit interrupt on the boot CPU); a real FIFO still
+ * stops the burst when full. */
+static void kick_locked(uint32_t head_before)
 {
     if (!async)
         return;
-    drain_locked(TX_BURST);
+    drain_locked(TX_BURST + (unsigned int)(head - head_before));
     if (tail != head && !tx_irq_on) {
         uart_tx_irq(true);
         tx_irq_on = true;
@@ -171,6 +176,7 @@ bool console_puts_line_part(unsigned int owner, const char *prefix, size_t plen,
     size_t n = (cont ? 0 : (open_line_owner ? 2 : 0) + plen) + wire_len(s, len) + (end ? 2 : 0);
     int slot = async ? guest_slot(owner) : 0;
     bool fits = guest_fits(slot, n);
+    uint32_t was = head;
     if (fits) {
         if (!cont) {
             end_open_line_locked();
@@ -180,7 +186,7 @@ bool console_puts_line_part(unsigned int owner, const char *prefix, size_t plen,
         if (end)
             out_locked((unsigned int)slot, "\n", 1);
         open_line_owner = end ? 0 : owner;
-        kick_locked();
+        kick_locked(was);
     }
     spin_unlock_irqrestore(&console_lock, f);
     return fits;
@@ -216,6 +222,7 @@ void vprintk(const char *fmt, va_list ap)
         return;
     size_t len = (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
     uint64_t f = spin_lock_irqsave(&console_lock);
+    uint32_t added_from = head;
     if (lost) {
         char note[64];
         uint64_t was = lost;
@@ -226,7 +233,7 @@ void vprintk(const char *fmt, va_list ap)
             lost += was;
     }
     hv_line_locked(prefix, sizeof(prefix) - 1, buf, len);
-    kick_locked();
+    kick_locked(added_from);
     spin_unlock_irqrestore(&console_lock, f);
 }
 
