@@ -55,13 +55,26 @@ uint16_t console_input_focus(void)
     return slot ? (uint16_t)(slot - 1) : CONSOLE_FOCUS_CLOISON;
 }
 
-static struct input_dom *find_locked(uint16_t id)
+/* Where id is in doms (ascending), or where it would go: binary search, as
+ * every typed byte looks up the focus among thousands of domains. */
+static size_t index_of_locked(uint16_t id)
 {
     ASSERT_HELD(&input_lock);
-    for (size_t i = 0; i < nr_doms; i++)
-        if (doms[i].d->id == id)
-            return &doms[i];
-    return NULL;
+    size_t lo = 0, hi = nr_doms;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (doms[mid].d->id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static struct input_dom *find_locked(uint16_t id)
+{
+    size_t i = index_of_locked(id);
+    return i < nr_doms && doms[i].d->id == id ? &doms[i] : NULL;
 }
 
 /* Move the focus to `slot` (0 = Cloison) and say so; lock held. */
@@ -130,11 +143,12 @@ void console_input_attach(struct domain *d, console_rx_fn rx)
         printk("d%u (%s): console input not available (out of memory)", d->id, d->name);
         return;
     }
-    size_t i = nr_doms++;
-    for (; i > 0 && doms[i - 1].d->id > d->id; i--) {
-        doms[i] = doms[i - 1];
-        slots[i] = slots[i - 1];
-    }
+    /* Ids grow as domains are created: nearly always appended; otherwise
+     * the tail moves up one (a memmove, no per-entry work). */
+    size_t i = index_of_locked(d->id);
+    memmove(&doms[i + 1], &doms[i], (nr_doms - i) * sizeof(*doms));
+    memmove(&slots[i + 1], &slots[i], (nr_doms - i) * sizeof(*slots));
+    nr_doms++;
     doms[i] = (struct input_dom){d, rx};
     slots[i] = (uint16_t)slot_of(d->id);
     /* As Xen: dom0 has the input once it exists (unless the user moved it);
@@ -150,19 +164,26 @@ void console_input_attach(struct domain *d, console_rx_fn rx)
 void console_input_detach(struct domain *d)
 {
     uint64_t f = spin_lock_irqsave(&input_lock);
-    size_t i = 0;
-    while (i < nr_doms && doms[i].d != d)
-        i++;
-    if (i < nr_doms) {
-        for (; i + 1 < nr_doms; i++) {
-            doms[i] = doms[i + 1];
-            slots[i] = slots[i + 1];
-        }
+    size_t i = index_of_locked(d->id);
+    struct input_dom *old_d = NULL;
+    uint16_t *old_s = NULL;
+    if (i < nr_doms && doms[i].d == d) {
+        memmove(&doms[i], &doms[i + 1], (nr_doms - i - 1) * sizeof(*doms));
+        memmove(&slots[i], &slots[i + 1], (nr_doms - i - 1) * sizeof(*slots));
         nr_doms--;
         if (focus == slot_of(d->id))
             set_focus_locked(next_focus_locked(slot_of(d->id)));
     }
+    if (nr_doms == 0) { /* the last one gone: the tables too, memory back exactly */
+        old_d = doms;
+        old_s = slots;
+        doms = NULL;
+        slots = NULL;
+        cap_doms = 0;
+    }
     spin_unlock_irqrestore(&input_lock, f);
+    xfree(old_d);
+    xfree(old_s);
 }
 
 void console_input_for_each(void (*fn)(struct domain *d))

@@ -18,11 +18,16 @@ void console_mux_feed(struct console_mux *m, char c, struct console_mux_out *out
     out->buf[out->len++] = c;
 }
 
+/* Binary search: thousands of domains may take input. */
 uint16_t console_mux_next(uint16_t cur, const uint16_t *ids, size_t n)
 {
-    uint16_t best = 0;
-    for (size_t i = 0; i < n; i++)
-        if (ids[i] > cur && (best == 0 || ids[i] < best))
-            best = ids[i];
-    return best;
+    size_t lo = 0, hi = n; /* the first id above cur is in [lo, hi] */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] > cur)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo < n ? ids[lo] : 0;
 }

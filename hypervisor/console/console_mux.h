@@ -27,7 +27,7 @@ struct console_mux_out {
 void console_mux_feed(struct console_mux *m, char c, struct console_mux_out *out);
 
 /* Next focus after `cur` over the ids that can take input (ascending, no 0):
- * the smallest id above cur, or 0 (Cloison) after the last. */
+ * the smallest id above cur, or 0 (Cloison) after the last. O(log n). */
 uint16_t console_mux_next(uint16_t cur, const uint16_t *ids, size_t n);
 
 #endif

@@ -70,7 +70,7 @@ TEST(a_byte_between_ctrl_a_restarts_the_count)
 
 TEST(focus_cycles_through_domains_then_cloison)
 {
-    const uint16_t ids[] = {3, 1, 7};
+    const uint16_t ids[] = {1, 3, 7};
     CHECK_EQ(console_mux_next(0, ids, 3), 1);
     CHECK_EQ(console_mux_next(1, ids, 3), 3);
     CHECK_EQ(console_mux_next(3, ids, 3), 7);
@@ -83,4 +83,17 @@ TEST(focus_moves_on_from_a_vanished_domain)
     CHECK_EQ(console_mux_next(2, ids, 2), 4); /* d2 died: next one up */
     CHECK_EQ(console_mux_next(4, ids, 1), 0);
     CHECK_EQ(console_mux_next(0, ids, 0), 0); /* nobody takes input: Cloison */
+}
+
+TEST(next_over_thousands_of_domains)
+{
+    static uint16_t ids[4096];
+    for (unsigned int i = 0; i < 4096; i++)
+        ids[i] = (uint16_t)(2 * i + 1); /* odd slots: 1 .. 8191 */
+    CHECK_EQ(console_mux_next(0, ids, 4096), 1);
+    CHECK_EQ(console_mux_next(1, ids, 4096), 3);
+    CHECK_EQ(console_mux_next(2, ids, 4096), 3);
+    CHECK_EQ(console_mux_next(4000, ids, 4096), 4001);
+    CHECK_EQ(console_mux_next(8190, ids, 4096), 8191);
+    CHECK_EQ(console_mux_next(8191, ids, 4096), 0);
 }
