@@ -1,0 +1,1 @@
+UNIT_SRCS_test_pheap := hypervisor/lib/pheap.c
