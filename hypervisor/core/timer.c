@@ -15,7 +15,9 @@
 
 struct timer_queue {
     spinlock_t lock;
-    struct timer *head; /* sorted by deadline */
+    /* By deadline: a pairing heap, as a pCPU may hold thousands of vCPU
+     * timers (one per domain at scale) and a sorted list costs O(n) to arm. */
+    struct pheap heap;
     /* The timer whose callback this pCPU is running, with the lock dropped.
      * Written under the lock; timer_cancel() on other pCPUs reads it. */
     struct timer *running;
@@ -45,7 +47,7 @@ void timer_init(struct timer *t, void (*fn)(struct timer *t), void *data)
 {
     t->fn = fn;
     t->data = data;
-    t->next = NULL;
+    t->node = (struct pheap_node){0};
     t->armed = false;
     t->killed = false;
     t->deadline = 0;
@@ -97,16 +99,17 @@ static void unlink(struct timer_queue *q, struct timer *t)
 {
     ASSERT_HELD(&q->lock);
     q->resync = true;
-    for (struct timer **pp = &q->head; *pp; pp = &(*pp)->next) {
-        if (*pp == t) {
-            *pp = t->next;
-            break;
-        }
-    }
-    t->next = NULL;
+    pheap_remove(&q->heap, &t->node);
     /* Release: a timer_cancel() that reads it unarmed sees what was written
      * before, the `running` of a callback about to start included. */
     __atomic_store_n(&t->armed, false, __ATOMIC_RELEASE);
+}
+
+/* The armed timer with the earliest deadline, or NULL (queue lock held). */
+static struct timer *earliest(const struct timer_queue *q)
+{
+    struct pheap_node *n = pheap_min(&q->heap);
+    return n ? (struct timer *)(void *)((char *)n - offsetof(struct timer, node)) : NULL;
 }
 
 /* Program the local hardware for the earliest deadline (queue lock held). */
@@ -114,12 +117,13 @@ static void reprogram(struct timer_queue *q)
 {
     ASSERT_HELD(&q->lock);
     q->resync = false;
-    if (q->head) {
-        if (q->hw_armed && q->hw_deadline == q->head->deadline)
+    struct timer *first = earliest(q);
+    if (first) {
+        if (q->hw_armed && q->hw_deadline == first->deadline)
             return;
-        hyptimer_program(q->head->deadline);
+        hyptimer_program(first->deadline);
         q->hw_armed = true;
-        q->hw_deadline = q->head->deadline;
+        q->hw_deadline = first->deadline;
     } else if (q->hw_armed) {
         hyptimer_stop();
         q->hw_armed = false;
@@ -138,11 +142,8 @@ bool timer_set(struct timer *t, unsigned int cpu, uint64_t deadline)
         t->deadline = deadline;
         __atomic_store_n(&t->cpu, cpu, __ATOMIC_RELAXED);
         __atomic_store_n(&t->armed, true, __ATOMIC_RELAXED);
-        struct timer **pp = &q->head;
-        while (*pp && (*pp)->deadline <= deadline)
-            pp = &(*pp)->next;
-        t->next = *pp;
-        *pp = t;
+        t->node.key = deadline;
+        pheap_insert(&q->heap, &t->node);
         if (cpu == this_cpu_id())
             reprogram(q);
         else
@@ -206,7 +207,7 @@ static void timer_interrupt(uint32_t intid, void *data)
     struct timer_queue *q = &queues[this_cpu_id()];
     uint64_t f = spin_lock_irqsave(&q->lock);
     for (;;) {
-        struct timer *t = q->head;
+        struct timer *t = earliest(q);
         if (!t || t->deadline > arch_counter())
             break;
         __atomic_store_n(&q->running, t, __ATOMIC_RELAXED);

@@ -8,7 +8,7 @@
 DOMAIN_WORLD_SRCS := hypervisor/core/domain.c hypervisor/core/domain_hooks.c hypervisor/core/footprint.c hypervisor/core/domain_p2m.c \
     hypervisor/core/domain_ram.c hypervisor/core/domain_mmio.c hypervisor/core/domain_ram_alloc.c hypervisor/core/vcpu.c \
     hypervisor/core/foreign_map.c hypervisor/core/sched.c hypervisor/core/stretch.c \
-    hypervisor/core/timer.c \
+    hypervisor/core/timer.c hypervisor/lib/pheap.c \
     hypervisor/arch/arm64/irq.c hypervisor/arch/arm64/vcpu_reset.c \
     hypervisor/lib/bitmap.c hypervisor/lib/idtab.c hypervisor/lib/u64map.c hypervisor/lib/sort.c hypervisor/lib/string.c \
     tests/unit/fakes/p2m_fake.c tests/unit/fakes/lock_fake.c \

@@ -24,14 +24,15 @@
 #ifndef CLOISON_TIMER_H
 #define CLOISON_TIMER_H
 
+#include <lib/pheap.h>
 #include <cloison/types.h>
 
 struct timer {
     uint64_t deadline;
     void (*fn)(struct timer *t);
     void *data;
-    struct timer *next;
-    unsigned int cpu; /* the queue it is on, or was last set on: changes only
+    struct pheap_node node; /* on its queue, keyed by deadline, while armed */
+    unsigned int cpu;       /* the queue it is on, or was last set on: changes only
                        * with that queue's lock (and the new one's) held */
     bool armed;
     bool killed; /* timer_kill()ed: timer_set() does nothing */
