@@ -36,8 +36,10 @@ PANIC_RE = re.compile(r"panic|Panic|PANIC|Assertion|BUG")
 ROLLOVERS_RE = re.compile(r"powering off \((\d+) VMID rollovers\)")
 
 
-def domains(n: int, case: str = "ticker", mem_kib: int = MIN_KIB) -> list[qemu.Domain]:
-    return [qemu.Domain(case, mem_kib=mem_kib, share_modules=True) for _ in range(n)]
+def domains(n: int, case: str = "ticker", mem_kib: int = MIN_KIB,
+            bootargs: str = "") -> list[qemu.Domain]:
+    return [qemu.Domain(case, mem_kib=mem_kib, share_modules=True, bootargs=bootargs)
+            for _ in range(n)]
 
 
 def machine(n: int, cpu: str = "cortex-a57", smp: int = 4, mem_kib: int = MIN_KIB,
@@ -112,12 +114,20 @@ class Run:
 
     def __init__(self, doms: list, hv: str, mach: qemu.Machine, bootargs: Optional[str] = None):
         self._tmp = tempfile.TemporaryDirectory(prefix="cloison-scale-")
-        cmd = qemu.hv_command(doms, hv, mach, Path(self._tmp.name), bootargs)
+        try:
+            cmd = qemu.hv_command(doms, hv, mach, Path(self._tmp.name), bootargs)
+        except BaseException:
+            self._tmp.cleanup()
+            raise
         self.start = time.monotonic()
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         os.set_blocking(self.proc.stdout.fileno(), False)
         self.lines: list = []     # (t, line)
+        # Seen by the suite's no-panic check (conftest.py), as qemu.Console's runs are.
+        self.res = qemu.Result(hv, "", self.lines, None, False, False, False, 0.0, cmd)
+        if qemu.RECORD_RESULTS:
+            qemu.RESULTS.append(self.res)
         self._partial = b""
         self.eof = False
         self.watch = Watch(hv)
@@ -140,6 +150,7 @@ class Run:
                 break
             data += chunk
         t = time.monotonic() - self.start
+        self.res.duration = t
         *complete, self._partial = (self._partial + bytes(data)).split(b"\n")
         self.lines += [(t, ln.decode("utf-8", "replace").rstrip("\r")) for ln in complete]
         self.watch.feed(self.lines)
@@ -174,6 +185,9 @@ class Run:
                 pass
         self.proc.wait(timeout=10)
         self.pump(0)
+        rc = self.proc.returncode
+        self.res.exited = rc is not None and rc >= 0  # only we kill (SIGKILL)
+        self.res.returncode = rc if self.res.exited else None
         for f in (self.proc.stdin, self.proc.stdout):
             try:
                 f.close()
