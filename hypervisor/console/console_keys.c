@@ -3,11 +3,13 @@
  * dumps that take no lock a guest could hold for long; reads of other pCPUs'
  * scheduling fields are racy snapshots, which is fine for a dump.
  */
+#include <cloison/arch.h>
 #include <core/domain.h>
 #include <core/footprint.h>
 #include <core/stretch.h>
 #include <cloison/mm.h>
 #include <cloison/percpu.h>
+#include <cloison/p2m.h>
 #include <cloison/printk.h>
 #include <core/timer.h>
 #include <core/vcpu.h>
@@ -62,6 +64,12 @@ static void key_runqueues(void)
     }
 }
 
+static uint64_t ticks_ns(uint64_t ticks)
+{
+    uint64_t f = timer_freq();
+    return f ? ticks * 1000000000ULL / f : 0;
+}
+
 static void key_memory(void)
 {
     struct mm_usage u;
@@ -70,12 +78,9 @@ static void key_memory(void)
            (uint64_t)mm_total_pages() * 4, (uint64_t)u.free_pages * 4, (uint64_t)u.heap_bytes,
            (uint64_t)u.heap_pages);
     footprint_print_last();
-}
-
-static uint64_t ticks_ns(uint64_t ticks)
-{
-    uint64_t f = timer_freq();
-    return f ? ticks * 1000000000ULL / f : 0;
+    /* With the counter's time, so two presses give a rate (bench/scale.py). */
+    printk("VMIDs: %u bits, %lu rollovers at %lu ms, %u domains", p2m_vmid_bits(),
+           p2m_vmid_rollovers(), ticks_ns(arch_counter()) / 1000000, domain_count());
 }
 
 static void print_stretch(const char *what, unsigned int cls, const struct stretch_stat *st)

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <cloison/mm.h>
 #include <core/footprint.h>
+#include <cloison/p2m.h>
 #include <core/domain.h>
 #include <drivers/irqchip.h>
 #include <drivers/uart.h>
@@ -161,4 +162,15 @@ void mm_usage(struct mm_usage *u)
 /* The 'm' key's breakdown of the last domain created (core/footprint.c). */
 void footprint_print_last(void)
 {
+}
+
+/* The 'm' key's VMID line. */
+unsigned int p2m_vmid_bits(void)
+{
+    return 8;
+}
+
+unsigned long p2m_vmid_rollovers(void)
+{
+    return 3;
 }
