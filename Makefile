@@ -110,6 +110,7 @@ bench: deps
 	/usr/bin/python3 bench/density.py
 	/usr/bin/python3 bench/toolstack.py --many $(BENCH_MANY)
 	/usr/bin/python3 bench/linux_boot.py
+	/usr/bin/python3 bench/scale.py
 
 clean:
 	rm -rf $(BUILD)
