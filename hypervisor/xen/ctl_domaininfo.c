@@ -101,7 +101,8 @@ int64_t domctl_getdomaininfo(struct vcpu *v, struct xen_domctl *op, struct domai
 }
 
 /* One entry per domain from first_domain on, at most max_domains; the walk
- * ends with the domains (one list walk per entry, under domlist_lock). */
+ * ends with the domains. Each step finds the next listed id in O(1)
+ * (core's id table, lib/idtab), so a list of N domains costs O(N). */
 int64_t sysctl_getdomaininfolist(struct vcpu *v, struct xen_sysctl *op, bool *copyback)
 {
     struct xen_sysctl_getdomaininfolist *l = &op->u.getdomaininfolist;

@@ -172,7 +172,7 @@ void domain_put(struct domain *d);
 /* The listed domain with the smallest id >= min_id, referenced as by
  * domain_get(), or NULL: Xen's "first domain at or after" walks of its
  * id-sorted list (getdomaininfo, getdomaininfolist), one step at a time.
- * O(domains) under domlist_lock. */
+ * O(1) in the number of domains (lib/idtab), under domlist_lock. */
 struct domain *domain_get_next(uint16_t min_id);
 /* Unreferenced lookup: the pointer is only good while the caller holds a
  * lock the domain's teardown also takes. Prefer domain_get. */
