@@ -351,7 +351,7 @@ static void push_dying_locked(struct domain *d, bool was_preserved)
 {
     ASSERT_HELD(&domlist_lock);
     if (was_preserved)
-        nr_preserved--;
+        __atomic_store_n(&nr_preserved, nr_preserved - 1, __ATOMIC_RELAXED);
     if (idtab_get(&domids, d->id) != d)
         return; /* not listed (never happens: only listed domains run or are found) */
     d->next = dying;
