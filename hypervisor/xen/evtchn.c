@@ -9,14 +9,18 @@
 #include <xen/evtchn.h>
 #include <cloison/mm.h>
 #include <cloison/spinlock.h>
+#include <lib/idtab.h>
 #include <xen/xen_domain.h>
 #include <public/xen.h>
 #include <string.h>
 #include "evtchn_priv.h"
 
-/* Domains by id, for the operations that name another domain (see xen/evtchn.h). */
+/* Domains by id, for the operations that name another domain (see
+ * xen/evtchn.h): O(1) however many domains there are (lib/idtab). */
 static spinlock_t registry_lock = SPINLOCK_INIT;
-static struct xen_dom *registry;
+static struct idtab registry;
+static bool registry_ready;
+static const struct idtab_heap registry_heap = {xzalloc, xfree};
 
 /* Per-vCPU VIRQs; every other VIRQ is global and bound on vCPU 0 only. */
 static bool virq_is_global(uint32_t virq)
@@ -69,13 +73,11 @@ static void unpin(struct xen_dom *x)
 }
 
 /* The registered domain with this id, pinned, or NULL. Taken holding no
- * evtchn lock; nothing is taken under registry_lock. */
+ * evtchn lock; only the heap's is taken under registry_lock. */
 static struct xen_dom *lookup_pinned(uint16_t domid)
 {
     spin_lock(&registry_lock);
-    struct xen_dom *x = registry;
-    while (x && x->domid != domid)
-        x = x->evtchn_next;
+    struct xen_dom *x = registry_ready ? idtab_get(&registry, domid) : NULL;
     if (x)
         pin(x);
     spin_unlock(&registry_lock);
@@ -255,9 +257,18 @@ int evtchn_init(struct xen_dom *x)
         return rc;
     }
     spin_lock(&registry_lock);
-    x->evtchn_next = registry;
-    registry = x;
+    if (!registry_ready) {
+        idtab_init(&registry, DOMID_FIRST_RESERVED, &registry_heap);
+        registry_ready = true;
+    }
+    rc = idtab_take(&registry, x->domid);
+    if (rc >= 0)
+        idtab_publish(&registry, x->domid, x);
     spin_unlock(&registry_lock);
+    if (rc < 0) {      /* no memory for the table's leaf (an id is never registered twice) */
+        free_table(x); /* as above */
+        return -ENOMEM;
+    }
     return 0;
 }
 
@@ -464,12 +475,8 @@ static uint32_t next_allocated(struct xen_dom *x, uint32_t p)
 void evtchn_destroy(struct xen_dom *x)
 {
     spin_lock(&registry_lock);
-    for (struct xen_dom **pp = &registry; *pp; pp = &(*pp)->evtchn_next) {
-        if (*pp == x) {
-            *pp = x->evtchn_next;
-            break;
-        }
-    }
+    if (registry_ready && idtab_get(&registry, x->domid) == x)
+        idtab_free(&registry, x->domid);
     spin_unlock(&registry_lock);
     spin_lock(&x->evtchn_lock);
     x->evtchn_dead = true;

@@ -5,7 +5,7 @@
 HC_WORLD_SRCS := hypervisor/xen/hypercall.c $(sort $(wildcard hypervisor/xen/hc_*.c)) \
     $(sort $(wildcard hypervisor/xen/ctl_*.c)) \
     hypervisor/xen/guest_copy.c \
-    hypervisor/xen/evtchn.c hypervisor/xen/evtchn_xen.c hypervisor/xen/evtchn_mask.c \
+    hypervisor/xen/evtchn.c hypervisor/lib/idtab.c hypervisor/xen/evtchn_xen.c hypervisor/xen/evtchn_mask.c \
     hypervisor/xen/evtchn_2l.c hypervisor/xen/evtchn_fifo.c \
     hypervisor/xen/evtchn_cfg.c hypervisor/xen/grant_table.c hypervisor/xen/grant_map.c \
     hypervisor/xen/shared_info.c hypervisor/xen/target_domain.c hypervisor/xen/xen_memory.c \

@@ -43,6 +43,16 @@ static struct xen_dom *dom(uint16_t id, bool privileged, uint32_t ports)
     return fake_dom(id, privileged, ports);
 }
 
+/* The event channel registry's table leaf for ids 0..255 exists before a
+ * test counts heap objects (lib/idtab allocates it with its first id), so
+ * the counts below are the domain's own. Kept for the whole run. */
+static void registry_leaf_kept(void)
+{
+    static struct xen_dom *resident;
+    if (!resident)
+        resident = fake_dom(250, false, 0);
+}
+
 /* Switch to FIFO with an event array of `pages` pages. */
 static void to_fifo(struct xen_dom *x, unsigned int pages)
 {
@@ -92,6 +102,7 @@ static void check_invalid(struct xen_dom *x, uint32_t port)
 
 TEST(few_ports_cost_one_group_and_one_bucket)
 {
+    registry_leaf_kept();
     size_t objs = heap_objs, bytes = heap_bytes;
     struct xen_dom *x = dom(1, false, 0);
     uint32_t p;
@@ -176,6 +187,7 @@ TEST(configured_below_4096)
 
 TEST(dom0_reaches_the_fifo_maximum)
 {
+    registry_leaf_kept();
     size_t objs = heap_objs;
     struct xen_dom *x = dom(0, true, 0);
     uint32_t hi, port;
@@ -201,6 +213,7 @@ TEST(dom0_reaches_the_fifo_maximum)
 
 TEST(reset_frees_what_it_closed)
 {
+    registry_leaf_kept();
     size_t objs = heap_objs, bytes = heap_bytes;
     struct xen_dom *x = dom(1, false, 8192);
     uint32_t hi, xport, p;
@@ -232,6 +245,7 @@ TEST(reset_frees_what_it_closed)
  * bit in shared_info: it must not write there, and destroy still frees it. */
 TEST(backend_port_above_4095_survives_reset)
 {
+    registry_leaf_kept();
     size_t objs = heap_objs;
     struct xen_dom *x = dom(1, false, 8192);
     uint32_t p, xport;
@@ -290,6 +304,7 @@ TEST(interdomain_with_a_port_above_4095)
  * where it has reached, survives it (as on Xen). */
 TEST(reset_of_the_largest_table_comes_in_bounded_calls)
 {
+    registry_leaf_kept();
     size_t objs = heap_objs;
     struct xen_dom *x = dom(0, true, 0);
     uint32_t hi, p;
@@ -314,6 +329,7 @@ TEST(reset_of_the_largest_table_comes_in_bounded_calls)
 
 TEST(allocation_failures_leave_a_usable_table)
 {
+    registry_leaf_kept();
     size_t objs = heap_objs;
     struct xen_dom *x = calloc(1, sizeof(*x));
     uint32_t p;

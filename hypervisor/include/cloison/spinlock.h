@@ -33,8 +33,8 @@
  *  8. vpl011.lock        one vPL011's register model and input backlog (vdev/vpl011.c)
  *  9. pvconsole.lock     one PV console's ring indices (xen/pvconsole.c)
  * 10. rx_lock            dom0's console input buffer (xen/dom0_console.c)
- * 11. registry_lock      event channels' domains by id; nothing is taken under it, and
- *                        it is taken holding no evtchn_lock (xen/evtchn.c)
+ * 11. registry_lock      event channels' domains by id (a lib/idtab: only mm_lock is taken
+ *                        under it, for a leaf), taken holding no evtchn_lock (xen/evtchn.c)
  * 12. evtchn_lock        one domain's event channel bindings (struct xen_dom): which port
  *                        is what, bound to whom; a sender holds its own (xen/evtchn.c)
  * 13. pending_lock       delivery into one domain (struct xen_dom): pending bits, FIFO

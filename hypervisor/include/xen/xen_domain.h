@@ -60,11 +60,10 @@ struct xen_dom {
     uint64_t max_mapped_gfn; /* highest GFN ever mapped (XENMEM_maximum_gpfn) */
 
     /* Event channels, see EVTCHN_BUCKET_PORTS; locks in xen/evtchn.h. */
-    spinlock_t evtchn_lock;      /* the bindings: taken by whoever changes or follows one */
-    spinlock_t pending_lock;     /* delivery into this domain: FIFO tails, event words */
-    unsigned int evtchn_pins;    /* atomic: pCPUs keeping it allocated between two locks */
-    bool evtchn_dead;            /* being destroyed: no new binding (evtchn_lock) */
-    struct xen_dom *evtchn_next; /* registry of live domains (evtchn.c's registry_lock) */
+    spinlock_t evtchn_lock;   /* the bindings: taken by whoever changes or follows one */
+    spinlock_t pending_lock;  /* delivery into this domain: FIFO tails, event words */
+    unsigned int evtchn_pins; /* atomic: pCPUs keeping it allocated between two locks */
+    bool evtchn_dead;         /* being destroyed: no new binding (evtchn_lock) */
     /* The table: written holding both locks, read holding either
      * (reset_next: evtchn_lock alone). */
     struct evtchn **groups[EVTCHN_NR_GROUPS];
