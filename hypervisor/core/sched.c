@@ -137,6 +137,7 @@ static void enqueue(struct pcpu *p, struct vcpu *v)
     if (v->on_runq || p->current == v || v->move_to != NO_MOVE)
         return;
     v->runq_next = NULL;
+    v->runq_prev = p->runq_tail;
     if (p->runq_tail)
         p->runq_tail->runq_next = v;
     else
@@ -150,7 +151,9 @@ static struct vcpu *dequeue(struct pcpu *p)
     struct vcpu *v = p->runq_head;
     if (v) {
         p->runq_head = v->runq_next;
-        if (!p->runq_head)
+        if (p->runq_head)
+            p->runq_head->runq_prev = NULL;
+        else
             p->runq_tail = NULL;
         v->on_runq = false;
         v->runq_next = NULL;
@@ -158,25 +161,23 @@ static struct vcpu *dequeue(struct pcpu *p)
     return v;
 }
 
-/* Take v off p's run queue if it is on it (runq_lock held). */
+/* Take v off p's run queue if it is on it (runq_lock held): O(1), the queue
+ * being doubly linked (a pause or kill of one of thousands of vCPUs). */
 static void runq_remove(struct pcpu *p, struct vcpu *v)
 {
     ASSERT_HELD(&p->runq_lock);
     if (!v->on_runq)
         return;
-    struct vcpu **pp = &p->runq_head;
-    struct vcpu *prev = NULL;
-    while (*pp && *pp != v) {
-        prev = *pp;
-        pp = &(*pp)->runq_next;
-    }
-    if (*pp) {
-        *pp = v->runq_next;
-        if (p->runq_tail == v)
-            p->runq_tail = prev;
-    }
+    if (v->runq_prev)
+        v->runq_prev->runq_next = v->runq_next;
+    else
+        p->runq_head = v->runq_next;
+    if (v->runq_next)
+        v->runq_next->runq_prev = v->runq_prev;
+    else
+        p->runq_tail = v->runq_prev;
     v->on_runq = false;
-    v->runq_next = NULL;
+    v->runq_next = v->runq_prev = NULL;
 }
 
 void sched_resched_cpu(unsigned int cpu)

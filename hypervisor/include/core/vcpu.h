@@ -49,7 +49,7 @@ struct vcpu {
      * when its pCPU next switches it out, -1 if none. Under runq_lock. */
     int move_to;
     bool tlb_stale; /* moved since it last ran: flush on its next load */
-    struct vcpu *runq_next;
+    struct vcpu *runq_next, *runq_prev;
     /* v->pcpu may touch it: set when picked (under runq_lock), cleared after
      * its switch-out's last touch. The reaper frees no vCPU while set. */
     bool loaded;
