@@ -180,6 +180,8 @@ struct domain *domain_create(const struct domain_cfg *cfg)
     }
     d->id = (uint16_t)id;
     d->id_held = true;
+    /* The id table's leaf for 256 ids comes with the first of them. */
+    footprint_mark(&fp, "domain id", 0);
     d->is_privileged = cfg->is_dom0;
     d->cfg = *cfg;
     if (!cfg->name[0]) /* the toolstack names domains in xenstore, not here */
