@@ -27,10 +27,13 @@ define FUZZ_template
 FUZZ_OBJS_$(1) := $$(patsubst %.c,$(BUILD)/fuzz/obj/$(1)/%.o,tests/fuzz/$(1).c $$(FUZZ_SRCS_$(1)) \
                     $(UNIT_COMMON_SRCS))
 
+# -MD, not -MMD: lib/include and the arm64 headers come in through -idirafter,
+# which makes them system headers, and -MMD would leave them out of the .d files
+# (an object kept its old view of a changed lib header).
 $(BUILD)/fuzz/obj/$(1)/%.o: %.c $(FDTINC)/.stamp tests/fuzz/$(1).mk
 	@mkdir -p $$(dir $$@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $$(FUZZ_CFLAGS_$(1)) \
-	    $$(if $$(filter $$<,$(UNIT_RENAMED)),$(UNIT_RENAME_FLAGS)) -MMD -MP -c $$< -o $$@
+	    $$(if $$(filter $$<,$(UNIT_RENAMED)),$(UNIT_RENAME_FLAGS)) -MD -MP -c $$< -o $$@
 
 $(BUILD)/fuzz/$(1): $$(FUZZ_OBJS_$(1))
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $$^ $$(FUZZ_LIBS_$(1))

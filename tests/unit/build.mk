@@ -43,10 +43,13 @@ define UNIT_TEST_template
 UNIT_OBJS_$(1) := $$(patsubst %.c,$(BUILD)/unit/obj/$(1)/%.o,tests/unit/$(1).c $$(UNIT_SRCS_$(1)) \
                     $(UNIT_COMMON_SRCS))
 
+# -MD, not -MMD: lib/include and the arm64 headers come in through -idirafter,
+# which makes them system headers, and -MMD would leave them out of the .d files
+# (an object kept its old view of a changed lib header).
 $(BUILD)/unit/obj/$(1)/%.o: %.c $(FDTINC)/.stamp tests/unit/$(1).mk
 	@mkdir -p $$(dir $$@)
 	$(HOSTCC) $(UNIT_CFLAGS) $$(UNIT_CFLAGS_$(1)) \
-	    $$(if $$(filter $$<,$(UNIT_RENAMED)),$(UNIT_RENAME_FLAGS)) -MMD -MP -c $$< -o $$@
+	    $$(if $$(filter $$<,$(UNIT_RENAMED)),$(UNIT_RENAME_FLAGS)) -MD -MP -c $$< -o $$@
 
 $(BUILD)/unit/$(1): $$(UNIT_OBJS_$(1))
 	$(HOSTCC) $(UNIT_CFLAGS) -o $$@ $$^ $$(UNIT_LIBS_$(1))
