@@ -5,6 +5,7 @@
 #include <cloison/errno.h>
 #include <xen/guest_copy.h>
 #include <cloison/mm.h>
+#include <cloison/p2m.h>
 #include <core/vcpu.h>
 #include <string.h>
 
@@ -14,12 +15,30 @@ static bool owns(const struct domain *d, paddr_t pa)
     return domain_ram_chunk_of_pa(d, pa) != NULL;
 }
 
+/*
+ * The walk through the guest's stage 1 and stage 2. A failure may be a
+ * break-before-make under way on another pCPU (a block split by the guest's
+ * other vCPU mapping a grant or ballooning): its entries are invalid from the
+ * break to the make, so the walk is retried once with changes held off. The
+ * guest's own accesses get the same retry (trap/traps.c, s2_fault_resolved).
+ */
+static paddr_t walk(struct vcpu *v, vaddr_t gva, bool write)
+{
+    paddr_t pa = arch_guest_va_to_pa(gva, write);
+    if (pa)
+        return pa;
+    p2m_hold(&v->domain->p2m);
+    pa = arch_guest_va_to_pa(gva, write);
+    p2m_release(&v->domain->p2m);
+    return pa;
+}
+
 static int copy(struct vcpu *v, vaddr_t gva, void *hbuf, size_t len, bool to_guest)
 {
     uint8_t *h = hbuf;
     while (len) {
         size_t n = MIN(len, PAGE_SIZE - (gva & (PAGE_SIZE - 1)));
-        paddr_t pa = arch_guest_va_to_pa(gva, to_guest);
+        paddr_t pa = walk(v, gva, to_guest);
         if (!pa || !owns(v->domain, pa))
             return -EFAULT;
         if (to_guest)

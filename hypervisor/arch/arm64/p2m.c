@@ -136,6 +136,16 @@ int p2m_init(struct p2m *p)
     return 0;
 }
 
+void p2m_hold(struct p2m *p)
+{
+    spin_lock(&p->lock);
+}
+
+void p2m_release(struct p2m *p)
+{
+    spin_unlock(&p->lock);
+}
+
 size_t p2m_pool_pages(struct p2m *p)
 {
     spin_lock(&p->lock);

@@ -82,6 +82,14 @@ int p2m_map(struct p2m *p, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type t
  */
 int p2m_set_page(struct p2m *p, ipa_t ipa, paddr_t pa, enum p2m_type t);
 int p2m_clear_page(struct p2m *p, ipa_t ipa);
+/*
+ * Hold off changes to p's entries (its lock: writers hold it from the break
+ * to the make), for a hypervisor-side walk through the live stage 2 (AT
+ * S12E1) that failed and may have met a break-before-make in progress.
+ * Nothing else may be taken while held (lock order: p2m.lock).
+ */
+void p2m_hold(struct p2m *p);
+void p2m_release(struct p2m *p);
 /* What ipa maps to now; false if nothing. */
 bool p2m_lookup(struct p2m *p, ipa_t ipa, paddr_t *pa, enum p2m_type *t);
 void p2m_destroy(struct p2m *p); /* TLB flush for the VMID, free tables, release the VMID */
