@@ -1,0 +1,45 @@
+/*
+ * CPU pools: a partition of the pCPUs, each part with its own scheduling
+ * policy (lib/sched_policy.h) and its own domains. A domain runs only on
+ * its pool's pCPUs; a pCPU is in at most one pool (or free). Pool 0 holds
+ * the boot pCPU and every pCPU no other pool claims at boot.
+ *
+ * Boot-time pools come from the device tree (Xen's xen,cpupool binding,
+ * boot/), run-time ones from the toolstack (SYSCTL cpupool_op, xen/). Both
+ * go through this interface, implemented with the scheduler (core/sched.c,
+ * core/cpupool.c), which serialises every change.
+ */
+#ifndef CLOISON_CORE_CPUPOOL_H
+#define CLOISON_CORE_CPUPOOL_H
+
+#include <cloison/types.h>
+#include <lib/sched_policy.h>
+
+struct cpupool;
+struct domain;
+
+#define CPUPOOL_ID_ANY 0xffffffffU /* Xen's XEN_SYSCTL_CPUPOOL_PAR_ANY: the lowest free id */
+
+/* A new pool with no pCPU and no domain. 0; -EEXIST (id taken), -ENOMEM. */
+int cpupool_create(uint32_t id, const struct sched_policy *pol, struct cpupool **out);
+/* 0; -EBUSY while it has domains or pCPUs; pool 0 -EINVAL. */
+int cpupool_destroy(struct cpupool *p);
+/* A free pCPU joins p. 0; -EBUSY if it is in a pool, -EINVAL if offline. */
+int cpupool_assign_cpu(struct cpupool *p, unsigned int cpu);
+/* A pCPU of p becomes free, its vCPUs moved to the pool's other pCPUs
+ * first. 0; -EBUSY (last pCPU of a pool with domains), -EINVAL (not in p). */
+int cpupool_unassign_cpu(struct cpupool *p, unsigned int cpu);
+/* Every vCPU of d leaves its pool for `to` (running ones at their next
+ * switch). 0; -EBUSY (to has no pCPU). */
+int cpupool_move_domain(struct domain *d, struct cpupool *to);
+
+struct cpupool *cpupool_by_id(uint32_t id);      /* NULL if none */
+struct cpupool *cpupool_first_from(uint32_t id); /* lowest id >= id, NULL if none (SYSCTL INFO) */
+struct cpupool *cpupool0(void);
+uint32_t cpupool_id(const struct cpupool *p);
+const struct sched_policy *cpupool_policy(const struct cpupool *p);
+uint64_t cpupool_cpus(const struct cpupool *p);
+unsigned int cpupool_nr_domains(const struct cpupool *p);
+uint64_t cpupool_free_cpus(void); /* online pCPUs in no pool */
+
+#endif
