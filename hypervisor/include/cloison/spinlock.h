@@ -61,7 +61,11 @@
  *                        killed (core/timer.c)
  * 24. wc_lock            the wallclock base and its copy in shared_info (xen/wallclock.c)
  * 25. p2m.lock           one domain's stage-2 tables and its P2M pool; growing the pool
- *                        takes mm_lock under it (struct p2m, arch/arm64/p2m.c)
+ *                        takes mm_lock under it (struct p2m, arch/arm64/p2m.c). A guest
+ *                        copy whose stage-1/2 walk failed takes it (p2m_hold) to retry
+ *                        the walk with no break-before-make under way, so copies to and
+ *                        from guest memory are made holding nothing ranked above 25
+ *                        (xen/guest_copy.c)
  * 26. vmid_lock          the VMID allocator's slow path and VMID-targeted TLB flushes
  *                        (arch/arm64/p2m.c)
  * 27. map_lock           the EL2 page tables, ioremap() (arch/arm64/mmu.c)
