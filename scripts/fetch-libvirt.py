@@ -68,16 +68,13 @@ def main() -> None:
     # The base tree first: its libraries are not taken again here.
     fxt.main()
     ident = selection()
-    if MANIFEST.is_file() and ROOT.is_dir() and \
-            MANIFEST.read_text().splitlines()[:1] == [f"selection {ident}"]:
+    if fxt.manifest_current(MANIFEST, ROOT, ident):
         return
     fxt.DEBS.mkdir(parents=True, exist_ok=True)
     OUT.mkdir(parents=True, exist_ok=True)
     MANIFEST.unlink(missing_ok=True)
     pkgs = fxt.fetch(TOOLS, ROOT, base=fxt.ROOT, files_only=FILES_ONLY)
-    tmp = MANIFEST.with_suffix(".tmp")
-    tmp.write_text(f"selection {ident}\n" + "".join(f"{n} {v}\n" for n, v in pkgs))
-    tmp.replace(MANIFEST)
+    fxt.write_manifest(MANIFEST, ident, pkgs)
     log(f"{ROOT}: {len(pkgs)} packages ({', '.join(n for n, _ in pkgs)})")
 
 

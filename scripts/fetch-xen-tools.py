@@ -360,18 +360,30 @@ def fetch(tools: dict = TOOLS, root: Path = ROOT, base=None,
     return sorted((n, _version(d)) for n, d in taken.items())
 
 
+def manifest_current(manifest: Path, root: Path, ident: str) -> bool:
+    """The tree at root was made from this selection (its manifest's first
+    line says so): nothing to fetch."""
+    return manifest.is_file() and root.is_dir() and \
+        manifest.read_text().splitlines()[:1] == [f"selection {ident}"]
+
+
+def write_manifest(manifest: Path, ident: str, pkgs) -> None:
+    """The manifest last and atomically: a fetch cut short leaves none, so
+    the next run starts again rather than trusting half a tree."""
+    tmp = manifest.with_suffix(".tmp")
+    tmp.write_text(f"selection {ident}\n" + "".join(f"{n} {v}\n" for n, v in pkgs))
+    tmp.replace(manifest)
+
+
 def main() -> None:
     ident = spec_id()
-    if MANIFEST.is_file() and ROOT.is_dir() and \
-            MANIFEST.read_text().splitlines()[:1] == [f"selection {ident}"]:
+    if manifest_current(MANIFEST, ROOT, ident):
         return
     DEBS.mkdir(parents=True, exist_ok=True)
     OUT.mkdir(parents=True, exist_ok=True)
     MANIFEST.unlink(missing_ok=True)
     pkgs = fetch()
-    tmp = MANIFEST.with_suffix(".tmp")
-    tmp.write_text(f"selection {ident}\n" + "".join(f"{n} {v}\n" for n, v in pkgs))
-    tmp.replace(MANIFEST)
+    write_manifest(MANIFEST, ident, pkgs)
     log(f"{ROOT}: {len(pkgs)} packages ({', '.join(n for n, _ in pkgs)})")
 
 

@@ -51,7 +51,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mkinitramfs import BUILD, REPO, Cpio, is_aarch64_elf  # noqa: E402
+from mkinitramfs import BUILD, REPO, Cpio, write_atomic, is_aarch64_elf  # noqa: E402
 
 CACHE = REPO / ".cache"
 TOOLS_ROOT = CACHE / "xen-tools" / "root"
@@ -384,10 +384,7 @@ def main():
              if a.armhf_kernel.is_file() and a.armhf_initrd.is_file() else None)
     archive = build(a.busybox, a.tools, a.modules, a.domu_kernel, a.domu_initrd, a.xen_ctl,
                     armhf)
-    a.output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = a.output.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_bytes(archive)
-    tmp.replace(a.output)
+    write_atomic(a.output, archive)
     print(f"mkdom0fs: {a.output} ({len(archive)} bytes)")
 
 

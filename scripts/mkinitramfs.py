@@ -135,6 +135,16 @@ S_IFDIR, S_IFREG, S_IFLNK, S_IFCHR = 0o040000, 0o100000, 0o120000, 0o020000
 MTIME = 0
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """data at path, whole or not at all: written beside it under a
+    per-process name (`make -j` may run two builds of one archive at once),
+    then renamed over it, so a reader never sees half an archive."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
 class Cpio:
     """A minimal newc writer: directories, regular files, symlinks, char devices."""
 
@@ -261,11 +271,7 @@ def main():
     out = io.BytesIO()
     with gzip.GzipFile(fileobj=out, mode="wb", mtime=0, compresslevel=9) as gz:
         gz.write(archive)
-    a.output.parent.mkdir(parents=True, exist_ok=True)
-    # Per-process temporary name: `make -j integration` may run two builds at once.
-    tmp = a.output.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_bytes(out.getvalue())
-    tmp.replace(a.output)
+    write_atomic(a.output, out.getvalue())
     print(f"mkinitramfs: {a.output} ({len(out.getvalue())} bytes)")
 
 

@@ -28,12 +28,11 @@ Kept out of dom0fs.cpio: the other toolstack tests do not load it at every boot.
 """
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mkinitramfs import BUILD, REPO, Cpio  # noqa: E402
+from mkinitramfs import BUILD, REPO, Cpio, write_atomic  # noqa: E402
 from mkdom0fs import IMAGES, Tree  # noqa: E402
 
 CACHE = REPO / ".cache"
@@ -106,10 +105,7 @@ def main():
         if not path.exists():
             sys.exit(f"mklibvirtfs: {path} is missing: run {hint}")
     archive = build(a.root, XEN_TEMPLATE)
-    a.output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = a.output.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_bytes(archive)
-    tmp.replace(a.output)
+    write_atomic(a.output, archive)
     print(f"mklibvirtfs: {a.output} ({len(archive)} bytes)")
 
 
