@@ -6,8 +6,8 @@
  *
  * Boot-time pools come from the device tree (Xen's xen,cpupool binding,
  * boot/), run-time ones from the toolstack (SYSCTL cpupool_op, xen/). Both
- * go through this interface, implemented with the scheduler (core/sched.c,
- * core/cpupool.c), which serialises every change.
+ * go through this interface, implemented beside the scheduler (core/), which
+ * serialises every change.
  */
 #ifndef CLOISON_CORE_CPUPOOL_H
 #define CLOISON_CORE_CPUPOOL_H
