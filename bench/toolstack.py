@@ -109,6 +109,13 @@ unmany)   # unmany FIRST LAST
     for i in $(seq "$2" "$3"); do "$0" destroy "s$i" || exit 1; done ;;
 running)  # running: how many small domains xl lists as running or blocked
     echo "TSB running=$(xl list | grep -c -E '^s[0-9]+ .* (r-----|-b----) ')" ;;
+list)     # list: xl list, timed; the domains it shows, the small ones running or blocked
+    t0=$(now); xl list >/tmp/tsb.list 2>&1 || fail "xl list: $(head -c 200 /tmp/tsb.list)"
+    t1=$(now)
+    echo "TSB list_ns=$(( t1 - t0 )) domains=$(( $(wc -l </tmp/tsb.list) - 1 ))" \
+         "running=$(grep -c -E '^s[0-9]+ .* (r-----|-b----) ' /tmp/tsb.list)" ;;
+free)     # free: xl info's free_memory (MiB)
+    echo "TSB free_mib=$(xl info | sed -n 's/^free_memory *: *//p')" ;;
 serve)    # serve MIB: MIB of zeros on busybox httpd, port 8000
     mkdir -p /srv && dd if=/dev/zero of=/srv/blob bs=1M count="$2" 2>/dev/null &&
         busybox httpd -p 8000 -h /srv || fail "httpd"
@@ -116,7 +123,7 @@ serve)    # serve MIB: MIB of zeros on busybox httpd, port 8000
 get)      # get URL: fetch it, timed
     t0=$(now); wget -q -O /tmp/tsb.got "$2" || fail "wget $2"
     echo "TSB get_ns=$(( $(now) - t0 )) bytes=$(stat -c %s /tmp/tsb.got)"; rm -f /tmp/tsb.got ;;
-*) fail "usage: tsbench create|first|destroy|many|unmany|running|serve|get" ;;
+*) fail "usage: tsbench create|first|destroy|many|unmany|running|list|free|serve|get" ;;
 esac
 """
 

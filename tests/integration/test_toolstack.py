@@ -50,9 +50,11 @@ SHA_RE = r"\b([0-9a-f]{64})\b"
 
 
 def command(hv: str, xenstored: str = "ocaml", fs: Path = DOM0FS,
-            extra: tuple = (), smp: int = SMP) -> list[str]:
+            extra: tuple = (), smp: int = SMP, cpu: str = qemu.Machine.cpu,
+            mem_mib: int = MACHINE_MIB) -> list[str]:
     """QEMU booting hv with the toolstack dom0 (Debian's kernel + dom0fs.cpio, or
-    another file system fs) on smp pCPUs; extra: more QEMU arguments."""
+    another file system fs) on smp pCPUs of type cpu with mem_mib of RAM; extra:
+    more QEMU arguments."""
     kernel = qemu._need(qemu.LINUX_IMAGE, "run " + qemu.FETCH_HINT)
     fs = qemu._need(fs, "run `make guests-fetch` (scripts/fetch-xen-tools.py, "
                     "scripts/mkdom0fs.py)")
@@ -62,7 +64,7 @@ def command(hv: str, xenstored: str = "ocaml", fs: Path = DOM0FS,
     # dom0_mem= on the hypervisor's command line: xl reads it (XENVER_commandline)
     # and turns Debian's autoballoon="auto" off, as on a Debian Xen host.
     bootargs = DOM0_BOOTARGS + (" cloison.xenstored=c" if xenstored == "c" else "")
-    machine = qemu.Machine(gic=3, smp=smp, mem_mib=MACHINE_MIB)
+    machine = qemu.Machine(gic=3, cpu=cpu, smp=smp, mem_mib=mem_mib)
     return [qemu.QEMU, *machine.qemu_args(), "-nodefaults", "-display", "none",
             "-serial", "stdio", "-monitor", "none", "-kernel", str(binary),
             "-append", f"{console} dom0_mem={DOM0_MIB}M",
