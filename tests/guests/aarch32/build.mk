@@ -15,8 +15,8 @@ G32_LIBGCC   := $(shell $(CC32) -print-libgcc-file-name 2>/dev/null)
 G32_CFLAGS   := -std=c11 -O2 -g -ffreestanding -nostdinc -isystem $(G32_GCC_INC) \
     -fno-pic -fno-pie -fno-stack-protector -fno-strict-aliasing -fno-common \
     -march=armv7-a -mfpu=vfpv3-d16 -mfloat-abi=hard -mgeneral-regs-only -mno-unaligned-access -fno-asynchronous-unwind-tables \
-    -fno-unwind-tables -Ihypervisor/lib/include -Iinclude -I$(G32_DIR)/lib $(WARN)
-G32_SRCS     := $(G32_DIR)/lib/lib32.c hypervisor/lib/string.c hypervisor/lib/printf.c
+    -fno-unwind-tables -Ihypervisor/lib/include -Iinclude -I$(G32_DIR)/lib -I$(GUEST_DIR)/lib/include -Itests/include $(WARN)
+G32_SRCS     := $(G32_DIR)/lib/lib32.c $(GUEST_DIR)/lib/report.c hypervisor/lib/string.c hypervisor/lib/printf.c
 G32_IMGS     := $(foreach i,a32 t32,$(patsubst %,$(BUILD)/guests/$(i)_%.img,$(G32_CASES)))
 
 $(G32_OUT)/a32/%.c.o: %.c

@@ -1,8 +1,12 @@
-/* Verdict lines ("TEST <case> PASS|FAIL|RUN ...") and the end of a guest's life. */
+/*
+ * Verdict lines ("TEST <case> PASS|FAIL|RUN ..."), shared by the 64-bit and
+ * the AArch32 guest libraries (report.h): each gives console_write() and
+ * domain_poweroff().
+ */
 #include <stdarg.h>
 #include <lib/printf.h>
 
-#include "guest.h"
+#include "report.h"
 
 static void verdict(const char *status, const char *fmt, va_list ap)
 {
@@ -15,17 +19,6 @@ static void verdict(const char *status, const char *fmt, va_list ap)
 
     if (n > 0)
         console_write(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
-}
-
-void domain_poweroff(void)
-{
-    long rc = sched_shutdown(SHUTDOWN_poweroff);
-
-    /* Still here: the hypervisor refused. Say so, then stop this vCPU. */
-    gprintf("TEST %s FAIL poweroff returned %ld\n", test_name, rc);
-    irq_disable();
-    for (;;)
-        wfi();
 }
 
 void test_pass(const char *fmt, ...)
@@ -55,12 +48,4 @@ void test_run(const char *fmt, ...)
     va_start(ap, fmt);
     verdict("RUN", fmt, ap);
     va_end(ap);
-}
-
-/* libfdt.a is built with -fstack-protector: give it the two symbols it needs. */
-uintptr_t __stack_chk_guard = 0x5a17c0de5a17c0deull;
-void __stack_chk_fail(void);
-void __stack_chk_fail(void)
-{
-    test_fail("stack smashing detected");
 }

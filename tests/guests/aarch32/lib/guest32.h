@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "report.h" /* test_name, test_pass/fail/run, console_write, domain_poweroff */
+
 #ifdef __thumb__
 #define GUEST32_ISA "t32"
 #else
@@ -37,7 +39,6 @@
 #define VPL011 0x22000000u
 #define UART_IMSC 0x38u
 
-extern const char test_name[];
 void test_main(void);
 void test_secondary(unsigned int cpu, uint32_t cpsr);
 
@@ -62,13 +63,8 @@ long xen_hypercall(uint32_t nr, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t 
 long smccc_hvc(uint32_t fid, uint32_t a1, uint32_t a2, uint32_t a3);
 long smc32(uint32_t fid, uint32_t a1, uint32_t a2, uint32_t a3);
 long console_io_write(const char *s, size_t len);
-void console_write(const char *s, size_t len);
 void gprintf(const char *fmt, ...);
 void uart_puts(const char *s);
-
-void test_pass(const char *fmt, ...) __attribute__((noreturn));
-void test_fail(const char *fmt, ...) __attribute__((noreturn));
-void domain_poweroff(void) __attribute__((noreturn));
 
 uint64_t cntvct(void);
 uint32_t cntfrq(void);

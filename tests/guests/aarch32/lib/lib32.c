@@ -1,8 +1,9 @@
 /*
  * The AArch32 guests' runtime: hypercalls (HVC #0xEA1, number in r12),
- * SMCCC over HVC #0, console (console_io, else the vPL011), verdict lines
- * ("TEST <case> PASS|FAIL ...", as tests/guests/lib/report.c), the counter,
- * and the exception dispatch the vectors (start.S) call.
+ * SMCCC over HVC #0, console (console_io, else the vPL011), the end of the
+ * domain (the verdict lines are tests/guests/lib/report.c's, shared with the
+ * 64-bit guests), the counter, and the exception dispatch the vectors
+ * (start.S) call.
  */
 #include <lib/printf.h>
 #include <string.h>
@@ -122,36 +123,6 @@ void domain_poweroff(void)
     gprintf("TEST %s FAIL poweroff returned %ld\n", test_name, rc);
     for (;;)
         __asm__ volatile("wfi");
-}
-
-static void verdict(const char *status, const char *fmt, va_list ap)
-{
-    char buf[200], line[256];
-
-    vsnprintf(buf, sizeof(buf), fmt, ap);
-    int n = snprintf(line, sizeof(line), "TEST %s %s %s\n", test_name, status, buf);
-    if (n > 0)
-        console_write(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
-}
-
-void test_pass(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    verdict("PASS", fmt, ap);
-    va_end(ap);
-    domain_poweroff();
-}
-
-void test_fail(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    verdict("FAIL", fmt, ap);
-    va_end(ap);
-    domain_poweroff();
 }
 
 uint64_t cntvct(void)

@@ -11,9 +11,9 @@
 #include <stdint.h>
 
 #include "guest_asm.h"
+#include "report.h"
 
 /* ---- provided by the case ---- */
-extern const char test_name[];
 void test_main(void);
 void test_secondary(uint64_t context_id); /* weak default: reports FAIL */
 
@@ -120,18 +120,11 @@ int dt_parse(const void *fdt); /* 0 or a negative reason code */
 /* The value of "key=N" in the domain's bootargs (/chosen/bootargs), else dflt. */
 unsigned long bootarg_uint(const char *key, unsigned long dflt);
 
-/* ---- console and verdicts (lib/console.c, lib/report.c) ---- */
+/* ---- console and verdicts (lib/console.c; lib/report.c, see report.h) ---- */
 void console_init(void);
-void console_write(const char *s, size_t len);
 void gprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Result of the zero-length console_io probe at boot: 0 or a negative Xen errno. */
 extern long console_io_probe_result;
-/* "TEST <case> PASS <fmt...>" then power off the domain. */
-void test_pass(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-void test_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-/* "TEST <case> RUN <fmt...>": progress, not a verdict. */
-void test_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void domain_poweroff(void) __attribute__((noreturn));
 
 /* ---- exceptions (lib/trap.c) ---- */
 struct trap_frame {
