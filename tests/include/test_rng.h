@@ -7,26 +7,31 @@
  *   #include "test_rng.h"
  *   ... rnd() % n ...
  *
- * Each file picks its own seed, so each test keeps its own sequence.
+ * Each file picks its own seed, so each test keeps its own sequence. A guest
+ * whose vCPUs draw at once gives each its own state instead:
+ *
+ *   #define TEST_RNG_STATE rng_state[this_cpu()]   (an lvalue, uint64_t)
  */
 #ifndef TESTS_TEST_RNG_H
 #define TESTS_TEST_RNG_H
 
 #include <stdint.h>
 
+#ifndef TEST_RNG_STATE
 #ifndef TEST_RNG_SEED
 #error "define TEST_RNG_SEED (non-zero) before including test_rng.h"
 #endif
-
 static uint64_t test_rng_state = TEST_RNG_SEED;
+#define TEST_RNG_STATE test_rng_state
+#endif
 
 /* The next number of the sequence (never 0 from a non-zero seed). */
 static inline uint64_t rnd(void)
 {
-    test_rng_state ^= test_rng_state << 13;
-    test_rng_state ^= test_rng_state >> 7;
-    test_rng_state ^= test_rng_state << 17;
-    return test_rng_state;
+    TEST_RNG_STATE ^= TEST_RNG_STATE << 13;
+    TEST_RNG_STATE ^= TEST_RNG_STATE >> 7;
+    TEST_RNG_STATE ^= TEST_RNG_STATE << 17;
+    return TEST_RNG_STATE;
 }
 
 #endif

@@ -3,8 +3,9 @@
  * other half of its attack surface after hypercalls (hcall_fuzz):
  *  - MMIO: random offsets, widths (8..64 bits, and LDP/STP pairs, which give
  *    the hypervisor no instruction syndrome), alignments and values into the
- *    emulated GIC distributor and redistributors, the vPL011, and holes of
- *    the IPA space;
+ *    emulated GIC distributor and redistributors (or CPU interface), the
+ *    vPL011, and holes of the IPA space (trap_fuzz_gen.h, shared with the
+ *    AArch32 twin);
  *  - system registers: MRS/MSR with random encodings (op0 2 and 3), built at
  *    run time, including the GIC's ICC_* registers (SGIs to random targets),
  *    timers, debug, ID and unallocated encodings.
@@ -17,6 +18,7 @@
 #include "guest.h"
 #define TEST_RNG_SEED 0x7A4B3C2D1E0F1234ULL
 #include "test_rng.h"
+#include "trap_fuzz_gen.h"
 
 const char test_name[] = "trap_fuzz";
 
@@ -25,29 +27,20 @@ const char test_name[] = "trap_fuzz";
 
 /* ---- MMIO ---- */
 
-static uint64_t mmio_target(void)
+/* The emulated devices from the DT, and holes below RAM and far above it. */
+static void layout(struct tf_layout *l)
 {
     uint64_t cpus = plat.cpu_count ? plat.cpu_count : 1;
-    for (;;) {
-        switch (rnd() % 5) {
-        case 0:
-        case 1:
-            return plat.gicd + rnd() % 0x10000;
-        case 2:
-            if (plat.gic_version == 3)
-                return plat.gicr + rnd() % (0x20000 * cpus);
-            break;
-        case 3:
-            if (plat.uart) {
-                uint64_t a = plat.uart + rnd() % 0x1000;
-                if ((a & ~3ULL) != plat.uart) /* not the data register */
-                    return a;
-            }
-            break;
-        default: /* nothing there: below RAM and far above it */
-            return rnd() % 2 ? 0x10000000 + rnd() % 0x10000000 : 0x900000000ULL + rnd() % 0x1000;
-        }
-    }
+    *l = (struct tf_layout){
+        .gicd = {plat.gicd, 0x10000},
+        .hole = {{0x10000000, 0x10000000}, {0x900000000ULL, 0x1000}},
+    };
+    if (plat.gic_version == 3)
+        l->gicr = (struct tf_window){plat.gicr, 0x20000 * cpus};
+    else
+        l->gicc = (struct tf_window){plat.gicc, 0x2000};
+    if (plat.uart)
+        l->uart = (struct tf_window){plat.uart, 0x1000};
 }
 
 static void mmio_op(uint64_t a, uint64_t v)
@@ -147,9 +140,13 @@ void test_main(void)
 {
     irq_disable(); /* whatever this enables stays pending */
     unsigned mmio_faults = 0, undefs = 0;
+    struct tf_layout l;
+    layout(&l);
     for (unsigned i = 0; i < MMIO_OPS; i++) {
+        enum tf_kind kind;
+        uint64_t a = tf_mmio_target(&l, &kind);
         trap_expect(&rec);
-        mmio_op(mmio_target(), rnd());
+        mmio_op(a, rnd());
         mmio_faults += rec.taken;
     }
     test_run("mmio=%u faults=%u", MMIO_OPS, mmio_faults);
