@@ -12,8 +12,8 @@
 
 struct boot_state boot_state;
 bool (*trap_hook)(enum trap_kind kind, struct frame32 *f);
-/* 8 KiB per vCPU (start.S): SVC, ABT and UND stacks. */
-uint8_t guest32_stacks[GUEST32_MAX_CPUS][8192] __attribute__((aligned(16)));
+/* 16 KiB per vCPU (start.S): SVC, ABT, UND, IRQ and FIQ stacks. */
+uint8_t guest32_stacks[GUEST32_MAX_CPUS][16384] __attribute__((aligned(16)));
 
 static bool use_uart;
 

@@ -10,7 +10,7 @@
     .fpu vfpv3
     .arm
 
-#define STACK_SHIFT 13 /* 8 KiB per vCPU: 6 KiB SVC, 1 KiB each for ABT and UND */
+#define STACK_SHIFT 14 /* 16 KiB per vCPU: 10 KiB SVC, 2 KiB each for ABT, UND, IRQ and FIQ */
 #define MAX_CPUS 4
 
     .section .text.head, "ax"
@@ -60,7 +60,9 @@ secondary_entry:
     bl      guest32_secondary
     b       park
 
-/* Stacks of cpu r0 for SVC, ABT and UND mode; VBAR; FP access. Uses r0-r3. */
+/* Stacks of cpu r0 for SVC, ABT, UND, IRQ and FIQ mode (an interrupt a case
+ * lets in reaches its trap hook, or fails the test, instead of pushing at
+ * address 0); VBAR; FP access. Uses r0-r3. */
 cpu_setup:
     ldr     r1, =guest32_stacks
     add     r0, r0, #1
@@ -69,9 +71,13 @@ cpu_setup:
     cps     #0x17                           /* abt */
     sub     sp, r1, #0
     cps     #0x1b                           /* und */
-    sub     sp, r1, #1024
+    sub     sp, r1, #2048
+    cps     #0x12                           /* irq */
+    sub     sp, r1, #4096
+    cps     #0x11                           /* fiq */
+    sub     sp, r1, #6144
     msr     cpsr_c, r3
-    sub     sp, r1, #2048                   /* svc */
+    sub     sp, r1, #8192                   /* svc */
     ldr     r2, =vectors
     mcr     p15, 0, r2, c12, c0, 0          /* VBAR */
     mrc     p15, 0, r2, c1, c0, 2           /* CPACR: cp10/cp11 full access */
@@ -88,7 +94,14 @@ park:
 /*
  * Vectors: every exception saves r0-r12 and LR on its mode's stack, with
  * the SPSR, and calls guest32_trap(kind, frame); the handler may change the
- * frame's return address (frame[13]).
+ * frame's return address (frame[13]) and SPSR (frame[0]).
+ *
+ * The return is RFE from the stack, not a write of the mode's SPSR and an
+ * LDM ^ that reads it back: QEMU's TCG keeps the current mode's SPSR in a
+ * register of its own that a return from EL2 to AArch32 does not reload,
+ * so when the hypervisor runs another AArch32 vCPU on this pCPU between the
+ * two instructions, LDM ^ returns with that vCPU's SPSR (seen as an
+ * illegal return: PSTATE.IL set, interrupts unmasked). Real CPUs bank it.
  */
     .balign 32
 vectors:
@@ -102,6 +115,7 @@ vectors:
     b       vec_fiq
 
 .macro VEC kind
+    sub     sp, sp, #4                      /* the CPSR word RFE loads, after LR */
     push    {r0-r12, lr}
     mrs     r0, spsr
     push    {r0}
@@ -109,8 +123,9 @@ vectors:
     mov     r1, sp
     bl      guest32_trap
     pop     {r0}
-    msr     spsr_cxsf, r0
-    ldm     sp!, {r0-r12, pc}^
+    str     r0, [sp, #56]                   /* above r0-r12 and LR */
+    pop     {r0-r12}
+    rfeia   sp!                             /* PC = LR, CPSR = the frame's SPSR */
 .endm
 
 vec_reset:
