@@ -47,7 +47,9 @@ static int64_t cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint64_t 
     struct vcpu *t = vcpu_by_mpidr(v->domain, target);
     if (!t)
         return PSCI_INVALID_PARAMETERS;
-    if (entry & 1)
+    /* Bit 0 asks an AArch32 vCPU to start in T32 (vcpu_reset honours it); a
+     * 64-bit one has no such state: refused, as Xen 4.17 refuses it. */
+    if ((entry & 1) && !t->arch.aarch32)
         return v01 ? PSCI_INVALID_PARAMETERS : PSCI_INVALID_ADDRESS;
     /* Decided under the target's run-queue lock: of two CPU_ONs racing for
      * one vCPU exactly one succeeds; the target is reset by its own pCPU. */
