@@ -26,7 +26,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Xen's hypercall and sub-command numbers (xen/include/public/xen.h ...). */
+/* Xen's hypercall and sub-command numbers (include/public/xen.h: hypercalls and
+ * console_io; sched.h, vcpu.h, memory.h): spelled here for both guest builds. */
 #define HF_sched_op_compat 6
 #define HF_platform_op 7
 #define HF_memory_op 12
