@@ -223,3 +223,26 @@ def test_aarch32_hypercall_fuzzer_harms_nobody(cloison):
     missing = (last_free_kib(calm) + module_kib(calm_cases)) - (last_free_kib(res) +
                                                                  module_kib(trio))
     assert missing == 0, f"{missing} KiB missing after the fuzzers\n" + res.describe()
+
+
+@pytest.mark.parametrize("gic", [3, 2], ids=["gicv3", "gicv2"])
+def test_aarch32_trap_fuzzer_harms_nobody(cloison, gic):
+    """A32 and T32 trap_fuzz (2 vCPUs each, 20,000 accesses per vCPU built at run
+    time: random CP15/CP14 MRC/MCR/MRRC/MCRR, conditional under random flags, VMRS/
+    VMSR, WFE, failing WFI, HVC/SMC with random immediates, UDF, LDC/STC, MMIO of
+    every size and without a syndrome into the vGIC, vPL011 and holes) beside a 64-bit
+    worker on two pCPUs: a WFI with the timer armed comes back, holes and accesses
+    without a syndrome abort, UDF is UNDEFINED, a failing condition writes no register,
+    the worker passes and Cloison stays up."""
+    from test_isolation import assert_hypervisor_sound
+    trio = ["a32_trap_fuzz", "t32_trap_fuzz", "worker"]
+    doms = [qemu.Domain("a32_trap_fuzz", cpus=2), qemu.Domain("t32_trap_fuzz", cpus=2),
+            qemu.Domain("worker")]
+    res = qemu.run(doms, "cloison", qemu.Machine(gic=gic, smp=2), 300,
+                   until=qemu.verdicts_for(trio), linger=1.0)
+    assert_all_pass(res, trio)
+    assert_hypervisor_sound(res)
+    for v in res.final():
+        if v.case.endswith("trap_fuzz"):
+            assert v.kv.get("cpus") == "2" and v.kv.get("gic") == str(gic), v.line
+
