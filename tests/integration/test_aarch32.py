@@ -246,3 +246,19 @@ def test_aarch32_trap_fuzzer_harms_nobody(cloison, gic):
         if v.case.endswith("trap_fuzz"):
             assert v.kv.get("cpus") == "2" and v.kv.get("gic") == str(gic), v.line
 
+
+@pytest.mark.parametrize("gic", [3, 2], ids=["gicv3", "gicv2"])
+def test_aarch32_psci_races(cloison, gic):
+    """A32 and T32 psci_race (4 vCPUs each on 2 pCPUs, CPU_ON/CPU_OFF of each other for
+    2 s, half the starts in T32) beside a 64-bit worker: every CPU_ON answers SUCCESS,
+    ALREADY_ON or ON_PENDING, exactly one succeeds per start, every start is in SVC mode
+    with interrupts masked, in the instruction set asked for, with its context id."""
+    trio = ["a32_psci_race", "t32_psci_race", "worker"]
+    doms = [qemu.Domain("a32_psci_race", cpus=4), qemu.Domain("t32_psci_race", cpus=4),
+            qemu.Domain("worker")]
+    res = qemu.run(doms, "cloison", qemu.Machine(gic=gic, smp=2), 180,
+                   until=qemu.verdicts_for(trio), linger=0.3)
+    assert_all_pass(res, trio)
+    for v in res.final():
+        if v.case.endswith("psci_race"):
+            assert int(v.kv["starts"]) >= 50 and int(v.kv["t32"]) > 0, v.line
