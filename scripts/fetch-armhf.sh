@@ -4,6 +4,8 @@
 #   .cache/linux-armhf/zImage     Debian's linux-image-armmp-lpae kernel (armhf
 #                                 vmlinuz-* is a self-decompressing zImage)
 #   .cache/linux-armhf/version    its release string, e.g. 6.1.0-56-armmp-lpae
+#   .cache/linux-armhf-armmp/     the same for the non-LPAE flavour (linux-image-armmp:
+#                                 short-descriptor page tables, 32-bit TTBRs, DACR)
 #   .cache/busybox-armhf/busybox  busybox-static:armhf (scripts/mkinitramfs.py --arch armhf)
 # The versioned kernel package is the one the linux-image-armmp-lpae metapackage
 # depends on. Idempotent; `apt-get update` runs only when a download fails. Adds
@@ -13,9 +15,9 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache="$top/.cache"
 debs="$cache/deb-armhf"
-meta=linux-image-armmp-lpae
 
-if [ -s "$cache/linux-armhf/zImage" ] && [ -s "$cache/busybox-armhf/busybox" ]; then
+if [ -s "$cache/linux-armhf/zImage" ] && [ -s "$cache/linux-armhf-armmp/zImage" ] &&
+    [ -s "$cache/busybox-armhf/busybox" ]; then
     exit 0
 fi
 
@@ -40,7 +42,12 @@ download() {
 
 mkdir -p "$debs"
 
-if ! [ -s "$cache/linux-armhf/zImage" ]; then
+# kernel META DIR: the zImage of the kernel package metapackage META depends on,
+# into .cache/DIR (zImage and version) unless there.
+kernel() {
+    meta=$1
+    out="$cache/$2"
+    [ -s "$out/zImage" ] && return 0
     download "$meta"
     metadeb=$(ls "$debs"/${meta}_*_armhf.deb | tail -n 1)
     dep=$(dpkg-deb -f "$metadeb" Depends | tr ',' '\n' |
@@ -50,19 +57,22 @@ if ! [ -s "$cache/linux-armhf/zImage" ]; then
     [ -n "$dep" ] || { echo "fetch-armhf: cannot resolve $meta's kernel package" >&2; exit 1; }
     download "$dep${depver:+=$depver}"
     kdeb=$(ls "$debs"/"$dep"_*_armhf.deb | tail -n 1)
-    rm -rf "$cache/linux-armhf"
-    mkdir -p "$cache/linux-armhf/root"
-    dpkg-deb --fsys-tarfile "$kdeb" | tar -x -C "$cache/linux-armhf/root" ./boot
+    rm -rf "$out"
+    mkdir -p "$out/root"
+    dpkg-deb --fsys-tarfile "$kdeb" | tar -x -C "$out/root" ./boot
     release=${dep#linux-image-}
-    vmlinuz="$cache/linux-armhf/root/boot/vmlinuz-$release"
+    vmlinuz="$out/root/boot/vmlinuz-$release"
     # A zImage carries the magic 0x016f2818 at offset 0x24.
     magic=$(dd if="$vmlinuz" bs=1 skip=36 count=4 2>/dev/null | od -An -tx1 | tr -d ' \n')
     [ "$magic" = 18286f01 ] || { echo "fetch-armhf: $vmlinuz is not a zImage" >&2; exit 1; }
-    echo "$release" >"$cache/linux-armhf/version"
-    cp "$vmlinuz" "$cache/linux-armhf/zImage.tmp"
-    mv "$cache/linux-armhf/zImage.tmp" "$cache/linux-armhf/zImage"
-    echo "fetch-armhf: $cache/linux-armhf/zImage from $(basename "$kdeb")"
-fi
+    echo "$release" >"$out/version"
+    cp "$vmlinuz" "$out/zImage.tmp"
+    mv "$out/zImage.tmp" "$out/zImage"
+    echo "fetch-armhf: $out/zImage from $(basename "$kdeb")"
+}
+
+kernel linux-image-armmp-lpae linux-armhf
+kernel linux-image-armmp linux-armhf-armmp
 
 if ! [ -s "$cache/busybox-armhf/busybox" ]; then
     download busybox-static

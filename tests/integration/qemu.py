@@ -113,6 +113,8 @@ LINUX_UP_RE = r"CLOISON-LINUX-UP nproc=(\d+)"
 # initramfs of busybox-static:armhf with the same /init (scripts/fetch-armhf.sh,
 # scripts/mkinitramfs.py --arch armhf).
 ARMHF_ZIMAGE = REPO / ".cache" / "linux-armhf" / "zImage"
+# The non-LPAE flavour (linux-image-armmp): short-descriptor page tables.
+ARMMP_ZIMAGE = REPO / ".cache" / "linux-armhf-armmp" / "zImage"
 ARMHF_INITRAMFS = BUILD / "linux" / "initramfs-armhf.cpio.gz"
 ARMHF_FETCH_HINT = ("sh scripts/fetch-armhf.sh && "
                     "/usr/bin/python3 scripts/mkinitramfs.py --arch armhf")
@@ -134,6 +136,13 @@ class ArmhfLinuxDomain(LinuxDomain):
     case: str = "linux-armhf"
     image: Optional[Path] = ARMHF_ZIMAGE
     ramdisk: Optional[Path] = ARMHF_INITRAMFS
+
+
+@dataclass
+class ArmmpLinuxDomain(ArmhfLinuxDomain):
+    """Debian's non-LPAE armhf kernel (linux-image-armmp), the same initramfs."""
+    case: str = "linux-armmp"
+    image: Optional[Path] = ARMMP_ZIMAGE
 
 
 def hv_binary(hv: str) -> Path:
