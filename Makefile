@@ -115,6 +115,7 @@ bench: deps
 	/usr/bin/python3 bench/toolstack.py --many $(BENCH_MANY)
 	/usr/bin/python3 bench/xl_many.py --mode icount --n $(BENCH_XL_MANY) --xen-n $(BENCH_XL_MANY_XEN)
 	/usr/bin/python3 bench/linux_boot.py
+	/usr/bin/python3 bench/aarch32.py
 	/usr/bin/python3 bench/scale.py
 
 clean:
