@@ -18,6 +18,11 @@
  * c, the framework reports it back as `prev` to the next pick() on c, and
  * pick() on any other pCPU must not return it until then (the policy knows
  * it is running: it was not put back in any queue).
+ *
+ * A pCPU leaves its pool in two steps, both on that pCPU under the lock: the
+ * framework takes it out of `cpus` first, then calls pick() there, which
+ * takes prev back (into a queue if runnable) and returns no item, then
+ * cpu_remove().
  */
 #ifndef LIB_SCHED_POLICY_H
 #define LIB_SCHED_POLICY_H
@@ -25,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <lib/pheap.h>
 
 #define SCHED_MAX_CPUS 64 /* cpu masks are uint64_t: bit c = pCPU c */
 #define SCHED_NO_CPU (-1)
@@ -40,19 +46,24 @@ struct sched_dom {
     unsigned int nr_items;
     union {
         struct {
-            int64_t budget;        /* ns left in this cap period (cap != 0) */
-            uint64_t period_start; /* ns */
+            int64_t budget;            /* ns left in this cap period (cap != 0) */
+            uint64_t period_start;     /* ns */
+            struct pheap_node repl;    /* in the pool's replenish heap while parked */
+            struct sched_item *parked; /* its items out of budget (parked_next) */
+            bool waiting;              /* repl is in the heap */
         } credit2;
     } u;
 };
 
 /* Policy-private state of one vCPU. Each policy owns its member. */
 struct sched_credit2_item {
-    int64_t credit;                     /* ns of fair-share time in hand */
-    uint64_t start;                     /* ns it last started running */
-    struct sched_item *q_next, *q_prev; /* the pool's run queue */
-    bool queued;
-    bool parked; /* out of budget (cap): not queued until replenished */
+    int64_t credit;                 /* ns of fair-share time in hand, less the pool's base */
+    uint64_t start;                 /* ns it got its pCPU (rate limit) */
+    uint64_t charged;               /* ns up to which its run time is charged */
+    struct pheap_node node;         /* in a run queue while queued */
+    struct sched_item *parked_next; /* on its domain's parked list */
+    int16_t queue;                  /* -1: none; SCHED_MAX_CPUS: the pool's; else a pCPU's */
+    bool parked;                    /* out of budget (cap): not queued until replenished */
 };
 
 struct sched_null_item {
@@ -89,10 +100,21 @@ struct arinc653_window {
 };
 struct sched_pool_state {
     uint64_t cpus; /* pCPUs of the pool (framework-owned) */
+    /* pick() may add pCPUs that must pick again here (it has no kick
+     * argument); the framework kicks them after the call and clears it. */
+    uint64_t kick;
     union {
         struct {
-            struct sched_item *q_head, *q_tail; /* runnable, not running */
-            uint64_t ratelimit_ns;              /* minimum time a vCPU runs before preemption */
+            /* Runnable items not running, most credit first: those that may
+             * run on every pCPU of the pool in runq, the others (pinned to
+             * part of it) at their home pCPU. */
+            struct pheap runq;
+            struct pheap cpu_runq[SCHED_MAX_CPUS];
+            struct pheap repl;     /* capped domains parked, by replenish time */
+            int64_t base;          /* credit every item gained from resets */
+            uint64_t ratelimit_ns; /* minimum time a vCPU runs before preemption */
+            uint64_t tickled;      /* pCPUs kicked to pick, not yet picked */
+            uint64_t untimed;      /* pCPUs running with no deadline */
             struct sched_item *running[SCHED_MAX_CPUS];
         } credit2;
         struct {
