@@ -22,6 +22,7 @@
 #include <cloison/percpu.h>
 #include <cloison/printk.h>
 #include <core/sched.h>
+#include <lib/sched_policy.h>
 #include <core/timer.h>
 #include <trap/trapcount.h>
 #include <trap/traps.h>
@@ -54,6 +55,27 @@ static void attach_layers(void)
     vtimer_init();
     idregs_init();
     console_input_init(hv_opts.conswitch_to_dom0);
+}
+
+/* sched= (Xen's names): pool 0's policy. A scheduler Cloison lacks is
+ * said so, and the default (credit2) runs, as Xen does with a name it
+ * does not know. */
+static void sched_choose(const struct hv_options *o)
+{
+    static const char *const names[] = {[HV_SCHED_CREDIT2] = "credit2",
+                                        [HV_SCHED_CREDIT] = "credit",
+                                        [HV_SCHED_NULL] = "null",
+                                        [HV_SCHED_ARINC653] = "arinc653",
+                                        [HV_SCHED_RTDS] = "rtds"};
+    const char *name = names[o->sched];
+    const struct sched_policy *pol = sched_policy_by_name(name);
+    if (!pol) {
+        printk("sched=%s: Cloison has no such scheduler; using credit2", name);
+        pol = &sched_credit2;
+    }
+    sched_set_default_policy(pol);
+    if (pol != &sched_credit2)
+        printk("scheduler: %s", pol->name);
 }
 
 static void cpu_common_init(unsigned int id)
@@ -246,6 +268,7 @@ void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
     if (irqchip_init(fdt) != 0)
         refuse_boot("no usable interrupt controller");
     p2m_arch_init(hv_opts.vmid_bits);
+    sched_choose(&hv_opts);
     cpu_common_init(0);
     attach_layers();
     compose_layers(); /* before any pCPU schedules or any domain exists */

@@ -4,6 +4,7 @@
  * scheduling fields are racy snapshots, which is fine for a dump.
  */
 #include <cloison/arch.h>
+#include <core/cpupool.h>
 #include <core/domain.h>
 #include <core/footprint.h>
 #include <core/stretch.h>
@@ -56,11 +57,16 @@ static void key_runqueues(void)
         const struct vcpu *cur = __atomic_load_n(&p->current, __ATOMIC_RELAXED);
         if (!p->online)
             continue;
-        if (cur)
-            printk("pCPU%u: running d%uv%u, %u vCPUs assigned", i, cur->domain->id, cur->id,
-                   p->nr_vcpus);
+        const struct cpupool *pool = __atomic_load_n(&p->pool, __ATOMIC_RELAXED);
+        char where[24];
+        if (pool)
+            snprintf(where, sizeof(where), "Pool-%u", cpupool_id(pool));
         else
-            printk("pCPU%u: idle, %u vCPUs assigned", i, p->nr_vcpus);
+            snprintf(where, sizeof(where), "no pool");
+        if (cur)
+            printk("pCPU%u (%s): running d%uv%u", i, where, cur->domain->id, cur->id);
+        else
+            printk("pCPU%u (%s): idle", i, where);
     }
 }
 

@@ -5,9 +5,9 @@
  *
  * Object lifetime across pCPUs (docs/DESIGN.md §7): a domain and its vCPUs
  * are freed only by the reaper, and only once no other pCPU can reach them:
- *  - no pCPU has one of its vCPUs loaded: `loaded` is set when a vCPU is
- *    picked, under the run-queue lock sched_kill_vcpu() takes, and cleared
- *    after its switch-out's last touch;
+ *  - no pCPU has one of its vCPUs loaded: `loaded` is counted when a vCPU
+ *    is picked, under the pool lock sched_kill_vcpu() takes, and down after
+ *    its switch-out's last touch;
  *  - no pCPU holds a reference taken with domain_get();
  *  - no timer of its vCPUs is queued or running: sched_kill_vcpu() kills
  *    them, so a trap or switch-out still under way on the vCPU's pCPU cannot
@@ -124,10 +124,9 @@ static void domain_free(struct domain *d)
         struct vcpu *v = d->vcpus[i];
         if (!v)
             continue;
-        if (v->placed) /* counted on its pCPU by sched_add_vcpu */
-            __atomic_fetch_sub(&pcpus[v->pcpu].nr_vcpus, 1, __ATOMIC_RELAXED);
         xfree(v);
     }
+    sched_destroy_domain(d);
     p2m_destroy(&d->p2m);
     foreign_domain_destroy(d); /* after its stage 2 is gone: nothing maps them now */
     domain_free_ram(d);
@@ -180,6 +179,7 @@ struct domain *domain_create(const struct domain_cfg *cfg)
     }
     d->id = (uint16_t)id;
     d->id_held = true;
+    sched_init_domain(d); /* pool 0 until told otherwise */
     /* The id table's leaf for 256 ids comes with the first of them. */
     footprint_mark(&fp, "domain id", 0);
     d->is_privileged = cfg->is_dom0;
@@ -271,7 +271,7 @@ void domain_publish_paused(struct domain *d)
 {
     d->ctl_pauses = 1;
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-        d->vcpus[i]->paused = true; /* nobody else sees it yet */
+        d->vcpus[i]->paused = 1; /* nobody else sees it yet */
         sched_add_vcpu(d->vcpus[i]);
     }
     list_domain(d);

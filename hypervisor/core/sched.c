@@ -1,18 +1,26 @@
 /*
- * Round-robin scheduler (see core/sched.h).
+ * The scheduling framework (see core/sched.h): pools of pCPUs, each with
+ * its lock and its policy (lib/sched_policy.h), which decides which vCPU
+ * each of the pool's pCPUs runs and until when; this file carries it out.
  *
- * Invariant: a pCPU's run queue holds the RUNNABLE vCPUs assigned to it that
- * are not its current one. Only the owning pCPU switches vCPU state in and
- * out (context_load/save); other pCPUs change a vCPU's scheduling state
- * under the owner's runq_lock and then kick the owner with an SGI.
+ * What the framework keeps for itself, under the vCPU's pool's lock: the
+ * vCPU states (OFF, RUNNABLE, BLOCKED, DEAD), pause counts, PSCI starts,
+ * hard affinity, and each pCPU's current vCPU. Every change that makes a
+ * vCPU runnable or not (RUNNABLE and not paused) is reported to the policy
+ * (wake/sleep) in the same hold, and the pCPUs it names are kicked after.
  *
- * Migration (hard affinity): a vCPU changes pCPU only while no pCPU has it
- * loaded, under the run-queue locks of both pCPUs (lower id first), so its
- * owner is always the pCPU whose lock its state is under. Whoever takes a
- * vCPU's lock re-reads v->pcpu once holding it (vcpu_lock()). A vCPU loaded
- * when its move is asked for is marked (move_to) and left to its pCPU, which
- * moves it in the switch-out after saving it, before it clears `loaded`; a
- * marked vCPU is never picked again nor queued where it is.
+ * Only the pCPU running a vCPU switches its state in and out
+ * (context_load/save). An item picked by a pCPU may still be in its
+ * previous pCPU's switch-out (saved after the pick there, outside the
+ * lock): `loaded` counts the pCPUs holding it (at most two), and the new
+ * one waits for the count to come down to itself before loading it.
+ *
+ * A vCPU's pool is its domain's (d->pool); whoever takes a vCPU's pool lock
+ * reads d->pool again once holding it (a domain changes pool only with
+ * both locks held, its vCPUs paused and off every pCPU). A pCPU's pool
+ * (pcpus[c].pool) changes from NULL to a pool under that pool's lock
+ * (cpupool_assign_cpu), and back to NULL only on that pCPU itself, when it
+ * passes through the scheduler after being marked `leaving`.
  */
 #include <cloison/assert.h>
 #include <cloison/arch.h>
@@ -26,16 +34,19 @@
 #include <core/stretch.h>
 #include <core/timer.h>
 #include <core/vcpu.h>
+#include <string.h>
+#include "sched_pool.h"
 
 void return_to_guest(struct guest_regs *regs) __noreturn;
 
 #define SCHED_MAX_ENTRY_HOOKS 4
 
-#define NO_MOVE (-1)
-
 static struct timer slice_timers[MAX_PCPUS];
 static struct guest_regs idle_regs[MAX_PCPUS]; /* trap frame target while idle */
-static spinlock_t placement_lock = SPINLOCK_INIT;
+static const struct sched_policy *default_policy = &sched_credit2;
+
+struct cpupool cpupools[CPUPOOL_MAX];
+spinlock_t pools_lock = SPINLOCK_INIT;
 
 static void vcpu_nop(struct vcpu *v)
 {
@@ -68,16 +79,68 @@ void sched_add_entry_hook(sched_entry_fn fn)
     entry_hooks[nr_entry_hooks++] = fn;
 }
 
+void sched_set_default_policy(const struct sched_policy *pol)
+{
+    default_policy = pol;
+}
+
+const struct sched_policy *sched_default_policy(void)
+{
+    return default_policy;
+}
+
+#define NS_PER_S 1000000000ULL
+
+/* The counter in ns and back, without overflow for centuries of uptime. */
+uint64_t sched_now_ns(void)
+{
+    uint64_t t = arch_counter(), f = timer_freq();
+    return t / f * NS_PER_S + t % f * NS_PER_S / f;
+}
+
+static uint64_t ns_to_ticks(uint64_t ns)
+{
+    uint64_t f = timer_freq();
+    return ns / NS_PER_S * f + (ns % NS_PER_S * f + NS_PER_S - 1) / NS_PER_S;
+}
+
 static void slice_expired(struct timer *t)
 {
     (void)t;
     this_pcpu()->need_resched = true;
 }
 
+void sched_pool_setup(struct cpupool *p, uint32_t id, const struct sched_policy *pol)
+{
+    memset(p, 0, sizeof(*p));
+    p->id = id;
+    p->used = true;
+    p->lock = (spinlock_t)SPINLOCK_INIT;
+    p->pol = pol;
+    pol->init(&p->st);
+}
+
+/* The boot CPU sets up pool 0 (every other pool unused); each pCPU joins
+ * pool 0 as it comes up (the device tree's pools take theirs from it). */
 void sched_init_cpu(unsigned int cpu)
 {
     timer_init(&slice_timers[cpu], slice_expired, NULL);
     pcpus[cpu].cur_regs = &idle_regs[cpu];
+    pcpus[cpu].pool = NULL;
+    pcpus[cpu].leaving = false;
+    if (cpu == 0) {
+        for (unsigned int i = 0; i < CPUPOOL_MAX; i++)
+            cpupools[i].used = false;
+        sched_pool_setup(&cpupools[0], 0, default_policy);
+    }
+    struct cpupool *p0 = &cpupools[0];
+    uint64_t kick = 0;
+    uint64_t f = spin_lock_irqsave(&p0->lock);
+    p0->st.cpus |= 1ULL << cpu;
+    p0->pol->cpu_add(&p0->st, cpu, sched_now_ns(), &kick);
+    __atomic_store_n(&pcpus[cpu].pool, p0, __ATOMIC_RELEASE);
+    spin_unlock_irqrestore(&p0->lock, f);
+    sched_kick_mask(kick);
 }
 
 uint64_t sched_online_mask(void)
@@ -89,95 +152,53 @@ uint64_t sched_online_mask(void)
     return m;
 }
 
-/* The least-loaded online pCPU of mask (of all online ones if none is in
- * it); placement_lock held. */
-static unsigned int least_loaded(uint64_t mask)
+static struct vcpu *vcpu_of_item(struct sched_item *it)
 {
-    ASSERT_HELD(&placement_lock);
-    uint64_t online = sched_online_mask();
-    if (!(mask & online))
-        mask = online;
-    int best = -1;
-    for (unsigned int c = 0; c < nr_pcpus; c++)
-        if ((mask & online & (1ULL << c)) && (best < 0 || pcpus[c].nr_vcpus < pcpus[best].nr_vcpus))
-            best = (int)c;
-    return best < 0 ? 0 : (unsigned int)best;
+    return it ? (struct vcpu *)((uintptr_t)it - offsetof(struct vcpu, item)) : NULL;
 }
 
-void sched_add_vcpu(struct vcpu *v)
-{
-    spin_lock(&placement_lock);
-    unsigned int best = least_loaded(v->hard_affinity);
-    v->pcpu = best;
-    v->placed = true;
-    __atomic_fetch_add(&pcpus[best].nr_vcpus, 1, __ATOMIC_RELAXED);
-    spin_unlock(&placement_lock);
-}
-
-/* Lock the run queue v is on: v->pcpu read again under the lock, since a
- * migration changes it holding both pCPUs' locks. Returns the pCPU. */
-static struct pcpu *vcpu_lock(struct vcpu *v, uint64_t *flags)
+/* Lock the pool v's domain is in: d->pool read again under the lock. */
+static struct cpupool *vcpu_lock(struct vcpu *v, uint64_t *flags)
 {
     for (;;) {
-        unsigned int c = __atomic_load_n(&v->pcpu, __ATOMIC_ACQUIRE);
-        struct pcpu *p = &pcpus[c];
-        *flags = spin_lock_irqsave(&p->runq_lock);
-        if (v->pcpu == c)
+        struct cpupool *p = __atomic_load_n(&v->domain->pool, __ATOMIC_ACQUIRE);
+        *flags = spin_lock_irqsave(&p->lock);
+        if (v->domain->pool == p)
             return p;
-        spin_unlock_irqrestore(&p->runq_lock, *flags);
+        spin_unlock_irqrestore(&p->lock, *flags);
     }
 }
 
-/* runq_lock of v's pCPU held */
-static void enqueue(struct pcpu *p, struct vcpu *v)
+static void vcpu_unlock(struct cpupool *p, uint64_t flags, uint64_t kick)
 {
-    ASSERT_HELD(&p->runq_lock);
-    ASSERT(p == &pcpus[v->pcpu] && v->state == VCPU_RUNNABLE); /* invariant at the top */
-    /* A vCPU on its way to another pCPU is queued there by its move. */
-    if (v->on_runq || p->current == v || v->move_to != NO_MOVE)
-        return;
-    v->runq_next = NULL;
-    v->runq_prev = p->runq_tail;
-    if (p->runq_tail)
-        p->runq_tail->runq_next = v;
-    else
-        p->runq_head = v;
-    p->runq_tail = v;
-    v->on_runq = true;
+    spin_unlock_irqrestore(&p->lock, flags);
+    sched_kick_mask(kick);
 }
 
-static struct vcpu *dequeue(struct pcpu *p)
+static bool runnable(const struct vcpu *v)
 {
-    struct vcpu *v = p->runq_head;
-    if (v) {
-        p->runq_head = v->runq_next;
-        if (p->runq_head)
-            p->runq_head->runq_prev = NULL;
-        else
-            p->runq_tail = NULL;
-        v->on_runq = false;
-        v->runq_next = NULL;
-    }
-    return v;
+    return v->state == VCPU_RUNNABLE && !v->paused;
 }
 
-/* Take v off p's run queue if it is on it (runq_lock held): O(1), the queue
- * being doubly linked (a pause or kill of one of thousands of vCPUs). */
-static void runq_remove(struct pcpu *p, struct vcpu *v)
+/* Tell the policy if v became runnable or stopped being so (pool lock held). */
+static void note(struct cpupool *p, struct vcpu *v, uint64_t *kick)
 {
-    ASSERT_HELD(&p->runq_lock);
-    if (!v->on_runq)
+    ASSERT_HELD(&p->lock);
+    bool r = runnable(v);
+    if (!v->placed || v->item.runnable == r)
         return;
-    if (v->runq_prev)
-        v->runq_prev->runq_next = v->runq_next;
+    v->item.runnable = r;
+    if (r)
+        p->pol->wake(&p->st, &v->item, sched_now_ns(), kick);
     else
-        p->runq_head = v->runq_next;
-    if (v->runq_next)
-        v->runq_next->runq_prev = v->runq_prev;
-    else
-        p->runq_tail = v->runq_prev;
-    v->on_runq = false;
-    v->runq_next = v->runq_prev = NULL;
+        p->pol->sleep(&p->st, &v->item, sched_now_ns(), kick);
+}
+
+/* v is some pCPU's current vCPU (pool lock held): that pCPU, else -1. */
+static int running_cpu(const struct vcpu *v)
+{
+    unsigned int c = v->pcpu;
+    return pcpus[c].current == v ? (int)c : -1;
 }
 
 void sched_resched_cpu(unsigned int cpu)
@@ -187,60 +208,90 @@ void sched_resched_cpu(unsigned int cpu)
         irqchip_send_sgi(cpu, IRQ_SGI_KICK);
 }
 
+void sched_kick_mask(uint64_t mask)
+{
+    for (; mask; mask &= mask - 1) {
+        unsigned int c = (unsigned int)__builtin_ctzll(mask);
+        if (c < nr_pcpus)
+            sched_resched_cpu(c);
+    }
+}
+
+static void init_item(struct vcpu *v)
+{
+    struct sched_item *it = &v->item;
+    it->dom = &v->domain->sched;
+    it->vcpu_id = v->id;
+    it->affinity = v->hard_affinity;
+    it->runnable = false;
+    it->running_on = SCHED_NO_CPU;
+}
+
+void sched_add_vcpu(struct vcpu *v)
+{
+    uint64_t f, kick = 0;
+    struct cpupool *p = vcpu_lock(v, &f);
+    if (!v->placed) {
+        init_item(v);
+        p->pol->insert(&p->st, &v->item, sched_now_ns());
+        v->placed = true;
+        v->domain->sched.nr_items++;
+        note(p, v, &kick);
+    }
+    vcpu_unlock(p, f, kick);
+}
+
 void vcpu_wake(struct vcpu *v)
 {
-    uint64_t f;
-    struct pcpu *p = vcpu_lock(v, &f);
-    bool woke = false;
-    if (v->state == VCPU_BLOCKED || v->state == VCPU_OFF) {
+    uint64_t f, kick = 0;
+    struct cpupool *p = vcpu_lock(v, &f);
+    if (v->state == VCPU_BLOCKED || v->state == VCPU_OFF)
         v->state = VCPU_RUNNABLE;
-        woke = true;
-    }
-    if (v->state == VCPU_RUNNABLE && !v->paused)
-        enqueue(p, v);
-    bool resched = woke || p->current == v;
-    spin_unlock_irqrestore(&p->runq_lock, f);
-    if (resched)
-        sched_resched_cpu(p->id);
+    note(p, v, &kick);
+    int c = running_cpu(v); /* running: its pCPU looks again */
+    if (c >= 0)
+        kick |= 1ULL << c;
+    vcpu_unlock(p, f, kick);
 }
 
 void vcpu_kick(struct vcpu *v)
 {
-    /* Read the state under the run-queue lock: vcpu_block() checks for
-     * pending interrupts and sets BLOCKED under it, so a kick either sees
-     * BLOCKED or its interrupt was visible to that check. The wake-up is
-     * made under the same hold: were the lock dropped in between, the vCPU
-     * could be woken by another kick and CPU_OFF itself meanwhile, and this
-     * kick would then take it from OFF to RUNNABLE, starting it again
-     * without a CPU_ON. */
-    uint64_t f;
-    struct pcpu *p = vcpu_lock(v, &f);
+    /* Read the state under the pool lock: vcpu_block() checks for pending
+     * interrupts and sets BLOCKED under it, so a kick either sees BLOCKED
+     * or its interrupt was visible to that check. The wake-up is made under
+     * the same hold: were the lock dropped in between, the vCPU could be
+     * woken by another kick and CPU_OFF itself meanwhile, and this kick
+     * would then take it from OFF to RUNNABLE, starting it again without a
+     * CPU_ON. */
+    uint64_t f, kick = 0;
+    struct cpupool *p = vcpu_lock(v, &f);
     enum vcpu_state state = v->state;
     if (state == VCPU_BLOCKED) {
         v->state = VCPU_RUNNABLE;
-        if (!v->paused)
-            enqueue(p, v);
+        note(p, v, &kick);
     }
-    spin_unlock_irqrestore(&p->runq_lock, f);
-
-    /* p: where v was while locked; had it moved since, its move queued it
-     * (or found it blocked) and kicked its new pCPU. */
+    int c = running_cpu(v);
+    vcpu_unlock(p, f, kick);
+    if (c < 0)
+        return;
     if (state == VCPU_BLOCKED)
-        sched_resched_cpu(p->id);
-    else if (state == VCPU_RUNNABLE && p->id != this_cpu_id())
-        irqchip_send_sgi(p->id, IRQ_SGI_KICK); /* make it exit and see new interrupts */
+        sched_resched_cpu((unsigned int)c); /* blocked while still on its pCPU */
+    else if (state == VCPU_RUNNABLE && (unsigned int)c != this_cpu_id())
+        irqchip_send_sgi((unsigned int)c, IRQ_SGI_KICK); /* exit and see new interrupts */
     /* A runnable vCPU of this pCPU sees new interrupts at its next entry. */
 }
 
 void vcpu_block(struct vcpu *v)
 {
-    uint64_t f;
-    struct pcpu *p = vcpu_lock(v, &f);
+    uint64_t f, kick = 0;
+    struct cpupool *p = vcpu_lock(v, &f);
     /* Checked under the lock: an injection after this point takes the same
      * lock in vcpu_kick and finds the vCPU BLOCKED. */
-    if (v->state == VCPU_RUNNABLE && !vops.irq_pending(v))
+    if (v->state == VCPU_RUNNABLE && !vops.irq_pending(v)) {
         v->state = VCPU_BLOCKED;
-    spin_unlock_irqrestore(&p->runq_lock, f);
+        note(p, v, &kick);
+    }
+    vcpu_unlock(p, f, kick);
 }
 
 void vcpu_yield(struct vcpu *v)
@@ -251,26 +302,29 @@ void vcpu_yield(struct vcpu *v)
 
 void vcpu_stop(struct vcpu *v)
 {
-    uint64_t f;
-    struct pcpu *p = vcpu_lock(v, &f);
+    uint64_t f, kick = 0;
+    struct cpupool *p = vcpu_lock(v, &f);
     if (v->state != VCPU_DEAD)
         v->state = VCPU_OFF;
-    spin_unlock_irqrestore(&p->runq_lock, f);
-    sched_resched_cpu(p->id);
+    note(p, v, &kick);
+    int c = running_cpu(v);
+    if (c >= 0)
+        kick |= 1ULL << c;
+    vcpu_unlock(p, f, kick);
 }
 
 /*
  * PSCI CPU_ON, from any pCPU. The target may still be loaded on its own pCPU,
  * in the middle of the switch-out that follows its CPU_OFF (context_save()
  * writing its EL1 registers): its registers are not touched here but reset
- * by its own pCPU when it next picks it (sched_return_to_guest), before they
- * are loaded. The OFF -> RUNNABLE step is taken under the run-queue lock,
- * so of two CPU_ONs racing for one vCPU exactly one succeeds.
+ * by the pCPU that next picks it (sched_return_to_guest), once that one holds
+ * it alone. The OFF -> RUNNABLE step is taken under the pool lock, so of two
+ * CPU_ONs racing for one vCPU exactly one succeeds.
  */
 int vcpu_start(struct vcpu *v, uint64_t pc, uint64_t x0)
 {
-    uint64_t f;
-    struct pcpu *p = vcpu_lock(v, &f);
+    uint64_t f, kick = 0;
+    struct cpupool *p = vcpu_lock(v, &f);
     int rc = 0;
     if (v->state != VCPU_OFF) {
         rc = v->start_pending ? -EBUSY : -EEXIST;
@@ -279,138 +333,48 @@ int vcpu_start(struct vcpu *v, uint64_t pc, uint64_t x0)
         v->start_x0 = x0;
         v->start_pending = true;
         v->state = VCPU_RUNNABLE;
-        if (!v->paused)
-            enqueue(p, v);
+        note(p, v, &kick);
+        int c = running_cpu(v);
+        if (c >= 0)
+            kick |= 1ULL << c;
     }
-    spin_unlock_irqrestore(&p->runq_lock, f);
-    if (!rc)
-        sched_resched_cpu(p->id);
+    vcpu_unlock(p, f, kick);
     return rc;
 }
 
 void sched_kill_vcpu(struct vcpu *v)
 {
-    uint64_t f;
-    struct pcpu *p = vcpu_lock(v, &f);
+    uint64_t f, kick = 0;
+    struct cpupool *p = vcpu_lock(v, &f);
     v->state = VCPU_DEAD;
     v->start_pending = false;
-    v->move_to = NO_MOVE; /* a dead vCPU stays where it is */
-    runq_remove(p, v);
-    spin_unlock_irqrestore(&p->runq_lock, f);
+    note(p, v, &kick);
+    int c = running_cpu(v);
+    if (c >= 0)
+        kick |= 1ULL << c;
+    vcpu_unlock(p, f, kick);
     /* Killed, not just cancelled: a trap still running on v's pCPU (a CNTP
      * write) or its switch-out (a BLOCKED prev) may try to arm them again,
      * and must find them dead. The reaper waits for their callbacks. */
     timer_kill(&v->vtimer_wake);
     timer_kill(&v->ptimer.timer); /* the emulated EL1 physical timer (vptimer.c) */
-    sched_resched_cpu(p->id);
-}
-
-/* Both pCPUs' run-queue locks, the lower id first (cloison/spinlock.h). */
-static uint64_t lock_two(unsigned int a, unsigned int b)
-{
-    uint64_t f = spin_lock_irqsave(&pcpus[MIN(a, b)].runq_lock);
-    if (a != b)
-        spin_lock(&pcpus[MAX(a, b)].runq_lock);
-    return f;
-}
-
-static void unlock_two(unsigned int a, unsigned int b, uint64_t f)
-{
-    if (a != b)
-        spin_unlock(&pcpus[MAX(a, b)].runq_lock);
-    spin_unlock_irqrestore(&pcpus[MIN(a, b)].runq_lock, f);
-}
-
-/* v, loaded nowhere, goes from pCPU `from` to `to` (both locks held): off
- * from's queue, onto to's if it may run. Its next load flushes that pCPU's
- * TLB of its VMID: the guest's local invalidations reached only the pCPUs
- * it ran on. */
-static void move_locked(struct vcpu *v, unsigned int from, unsigned int to)
-{
-    ASSERT_HELD(&pcpus[from].runq_lock);
-    ASSERT_HELD(&pcpus[to].runq_lock);
-    runq_remove(&pcpus[from], v);
-    v->move_to = NO_MOVE;
-    if (from != to) {
-        __atomic_store_n(&v->pcpu, to, __ATOMIC_RELEASE);
-        v->tlb_stale = true;
-        __atomic_fetch_sub(&pcpus[from].nr_vcpus, 1, __ATOMIC_RELAXED);
-        __atomic_fetch_add(&pcpus[to].nr_vcpus, 1, __ATOMIC_RELAXED);
-    }
-    if (v->state == VCPU_RUNNABLE && !v->paused)
-        enqueue(&pcpus[to], v);
-}
-
-/*
- * The switch-out of prev, marked to move, on its pCPU p: it is saved; move
- * it and only then clear `loaded` (under both locks, so the new pCPU cannot
- * pick it before). A kill since it was marked cancelled the move; prev is
- * not touched after `loaded` is clear unless it is alive, which it stays
- * while p's lock is held (the kill takes it).
- */
-static void finish_move(struct pcpu *p, struct vcpu *prev)
-{
-    int to = __atomic_load_n(&prev->move_to, __ATOMIC_ACQUIRE);
-    if (to == NO_MOVE) { /* killed meanwhile */
-        __atomic_store_n(&prev->loaded, false, __ATOMIC_RELEASE);
-        return;
-    }
-    uint64_t f = lock_two(p->id, (unsigned int)to);
-    bool moving = prev->move_to == to && prev->state != VCPU_DEAD;
-    if (!moving)
-        prev->move_to = NO_MOVE;
-    __atomic_store_n(&prev->loaded, false, __ATOMIC_RELEASE);
-    if (moving)
-        move_locked(prev, p->id, (unsigned int)to);
-    unlock_two(p->id, (unsigned int)to, f);
-    if (moving)
-        sched_resched_cpu((unsigned int)to);
-}
-
-/* One attempt to move v off `from`, to `to`: true when done or left to
- * v's pCPU, false to try again (v moved meanwhile, or is being switched
- * out right now: a bounded wait). placement_lock held. */
-static bool try_move(struct vcpu *v, unsigned int from, unsigned int to)
-{
-    uint64_t f = lock_two(from, to);
-    struct pcpu *p = &pcpus[from];
-    bool done = true, kick_to = false, kick_from = false;
-    if (v->pcpu != from) {
-        done = false;
-    } else if (v->state == VCPU_DEAD) {
-        /* stays; freed with its domain */
-    } else if (p->current == v) {
-        v->move_to = (int)to; /* its pCPU moves it when it switches it out */
-        p->need_resched = true;
-        kick_from = true;
-    } else if (__atomic_load_n(&v->loaded, __ATOMIC_ACQUIRE)) {
-        done = false; /* picked out, not yet saved */
-    } else {
-        move_locked(v, from, to);
-        kick_to = true;
-    }
-    unlock_two(from, to, f);
-    if (kick_from)
-        sched_resched_cpu(from);
-    if (kick_to)
-        sched_resched_cpu(to);
-    return done;
 }
 
 int sched_set_hard_affinity(struct vcpu *v, uint64_t mask)
 {
-    if (!(mask & sched_online_mask()))
+    uint64_t f, kick = 0;
+    struct cpupool *p = vcpu_lock(v, &f);
+    uint64_t cpus = p->st.cpus ? p->st.cpus : SCHED_AFFINITY_ALL;
+    if (!(mask & sched_online_mask() & cpus)) {
+        spin_unlock_irqrestore(&p->lock, f);
         return -EINVAL; /* Xen: no online pCPU of the pool in it */
-    spin_lock(&placement_lock);
-    v->hard_affinity = mask;
-    while (v->placed) {
-        unsigned int from = __atomic_load_n(&v->pcpu, __ATOMIC_ACQUIRE);
-        if (mask & (1ULL << from))
-            break; /* where it is may stay */
-        if (try_move(v, from, least_loaded(mask)))
-            break;
     }
-    spin_unlock(&placement_lock);
+    v->hard_affinity = mask;
+    if (v->placed) {
+        v->item.affinity = mask;
+        p->pol->affinity(&p->st, &v->item, sched_now_ns(), &kick);
+    }
+    vcpu_unlock(p, f, kick);
     return 0;
 }
 
@@ -421,26 +385,24 @@ void sched_set_soft_affinity(struct vcpu *v, uint64_t mask)
 
 void sched_pause_vcpu(struct vcpu *v)
 {
-    uint64_t f;
-    struct pcpu *p = vcpu_lock(v, &f);
-    v->paused = true; /* pick() drops it from the queue and switches it out */
-    bool running = p->current == v;
-    spin_unlock_irqrestore(&p->runq_lock, f);
-    if (running)
-        sched_resched_cpu(p->id);
+    uint64_t f, kick = 0;
+    struct cpupool *p = vcpu_lock(v, &f);
+    v->paused++; /* the policy drops it; its pCPU switches it out */
+    note(p, v, &kick);
+    int c = running_cpu(v);
+    if (c >= 0)
+        kick |= 1ULL << c;
+    vcpu_unlock(p, f, kick);
 }
 
 void sched_unpause_vcpu(struct vcpu *v)
 {
-    uint64_t f;
-    struct pcpu *p = vcpu_lock(v, &f);
-    v->paused = false;
-    bool run = v->state == VCPU_RUNNABLE;
-    if (run)
-        enqueue(p, v);
-    spin_unlock_irqrestore(&p->runq_lock, f);
-    if (run)
-        sched_resched_cpu(p->id);
+    uint64_t f, kick = 0;
+    struct cpupool *p = vcpu_lock(v, &f);
+    if (v->paused)
+        v->paused--;
+    note(p, v, &kick);
+    vcpu_unlock(p, f, kick);
 }
 
 void sched_wait_unloaded(struct vcpu *v)
@@ -455,15 +417,87 @@ void sched_wait_unloaded(struct vcpu *v)
 
 void sched_set_online(struct vcpu *v, bool online)
 {
-    uint64_t f;
-    struct pcpu *p = vcpu_lock(v, &f);
+    uint64_t f, kick = 0;
+    struct cpupool *p = vcpu_lock(v, &f);
     if (v->state != VCPU_DEAD) {
         v->state = online ? VCPU_RUNNABLE : VCPU_OFF;
         v->start_pending = false;
-        if (online && !v->paused)
-            enqueue(p, v);
+        note(p, v, &kick);
     }
-    spin_unlock_irqrestore(&p->runq_lock, f);
+    vcpu_unlock(p, f, kick);
+}
+
+void sched_init_domain(struct domain *d)
+{
+    d->sched.domid = d->id;
+    d->sched.weight = SCHED_DEFAULT_WEIGHT;
+    d->sched.cap = 0;
+    struct cpupool *p0 = &cpupools[0];
+    d->pool = p0;
+    __atomic_fetch_add(&p0->nr_domains, 1, __ATOMIC_RELAXED);
+}
+
+void sched_destroy_domain(struct domain *d)
+{
+    if (d->pool)
+        __atomic_fetch_sub(&d->pool->nr_domains, 1, __ATOMIC_RELAXED);
+    d->pool = NULL;
+}
+
+int sched_set_dom_params(struct domain *d, uint16_t weight, uint16_t cap)
+{
+    if (!d->pool) /* not yet (or no longer) in a pool */
+        return -EINVAL;
+    uint64_t f, kick = 0;
+    struct cpupool *p;
+    for (;;) {
+        p = __atomic_load_n(&d->pool, __ATOMIC_ACQUIRE);
+        f = spin_lock_irqsave(&p->lock);
+        if (d->pool == p)
+            break;
+        spin_unlock_irqrestore(&p->lock, f);
+    }
+    d->sched.weight = weight;
+    d->sched.cap = cap;
+    if (p->pol->dom_params)
+        p->pol->dom_params(&p->st, &d->sched, sched_now_ns(), &kick);
+    spin_unlock_irqrestore(&p->lock, f);
+    sched_kick_mask(kick);
+    return 0;
+}
+
+struct cpupool *domain_cpupool(const struct domain *d)
+{
+    return __atomic_load_n(&d->pool, __ATOMIC_ACQUIRE);
+}
+
+/* Both pools' locks held; d's vCPUs paused and loaded nowhere. */
+void sched_move_domain_locked(struct domain *d, struct cpupool *from, struct cpupool *to)
+{
+    uint64_t now = sched_now_ns(), kick = 0;
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = d->vcpus[i];
+        if (v && v->placed) {
+            v->item.runnable = false;
+            from->pol->remove(&from->st, &v->item, now, &kick);
+        }
+    }
+    /* Policy state of the old pool goes; weight and cap stay. */
+    memset(&d->sched.u, 0, sizeof(d->sched.u));
+    __atomic_store_n(&d->pool, to, __ATOMIC_RELEASE);
+    __atomic_fetch_sub(&from->nr_domains, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&to->nr_domains, 1, __ATOMIC_RELAXED);
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = d->vcpus[i];
+        if (v && v->placed) {
+            init_item(v);
+            to->pol->insert(&to->st, &v->item, now);
+            note(to, v, &kick);
+        }
+    }
+    if (to->pol->dom_params)
+        to->pol->dom_params(&to->st, &d->sched, now, &kick);
+    from->st.kick |= kick; /* kicked by the caller after unlocking */
 }
 
 static void vtimer_wake_fn(struct timer *t)
@@ -478,7 +512,7 @@ void sched_init_vcpu(struct vcpu *v)
 {
     timer_init(&v->vtimer_wake, vtimer_wake_fn, v);
     v->hard_affinity = v->soft_affinity = SCHED_AFFINITY_ALL; /* Xen's default */
-    v->move_to = NO_MOVE;
+    v->item.running_on = SCHED_NO_CPU;
 }
 
 void sched_destroy_vcpu(struct vcpu *v)
@@ -489,17 +523,30 @@ void sched_destroy_vcpu(struct vcpu *v)
     timer_kill(&v->ptimer.timer);
     timer_cancel(&v->vtimer_wake);
     timer_cancel(&v->ptimer.timer);
+    /* Loaded nowhere (the reaper saw to it): the policy let go of it at the
+     * pick that switched it out; it leaves its pool. */
+    if (v->placed && v->domain->pool) {
+        uint64_t f, kick = 0;
+        struct cpupool *p = vcpu_lock(v, &f);
+        v->item.runnable = false;
+        p->pol->remove(&p->st, &v->item, sched_now_ns(), &kick);
+        v->placed = false;
+        v->domain->sched.nr_items--;
+        vcpu_unlock(p, f, kick);
+    }
 }
 
 /*
  * Switch this pCPU's hardware state from prev to next (either may be NULL).
- * p->current was already set to next under the run-queue lock, so a remote
- * wake-up of prev from now on queues it instead of assuming it still runs;
- * next->loaded was set there too, so the reaper keeps next's domain.
+ * p->current was already set to next under the pool lock, so a remote
+ * wake-up of prev from now on goes to the policy instead of assuming it
+ * still runs; next->loaded was counted there too, so the reaper keeps next's
+ * domain. next may still be in its previous pCPU's switch-out: its state is
+ * loaded once that pCPU let go of it (loaded back to 1, this pCPU's).
  * start: next was started by PSCI CPU_ON (vcpu_start) since it last ran: its
- * registers are reset here, on its own pCPU, before they are loaded; if it is
- * prev too (started again before this pCPU left it), what the hardware holds
- * of its old life is dropped, not saved.
+ * registers are reset here, before they are loaded; if it is prev too
+ * (started again before this pCPU left it), what the hardware holds of its
+ * old life is dropped, not saved.
  */
 static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next, bool start)
 {
@@ -515,20 +562,18 @@ static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next, bool
          * is killed already or will be, and this set does nothing. */
         if (prev->state == VCPU_BLOCKED && deadline)
             timer_set(&prev->vtimer_wake, p->id, deadline);
-        /* Last touch: once clear, the reaper may free a dead vCPU. Marked
-         * under the run-queue lock before the pick that left it, so read
-         * without it here. */
-        if (__atomic_load_n(&prev->move_to, __ATOMIC_ACQUIRE) != NO_MOVE)
-            finish_move(p, prev);
-        else
-            __atomic_store_n(&prev->loaded, false, __ATOMIC_RELEASE);
+        /* Last touch: once it is down to 0 the reaper may free a dead vCPU. */
+        __atomic_fetch_sub(&prev->loaded, 1, __ATOMIC_RELEASE);
     }
     if (next) {
+        if (prev != next)
+            while (__atomic_load_n(&next->loaded, __ATOMIC_ACQUIRE) > 1)
+                ; /* its previous pCPU is saving it: a bounded stretch of EL2 code */
         if (start)
             arch_vcpu_reset(&next->arch, next->id, next->start_pc, next->start_x0);
         timer_cancel(&next->vtimer_wake);
         context_load(&next->arch, &next->domain->p2m, next->domain->cntvoff);
-        if (next->tlb_stale) { /* moved here since it last ran (move_locked) */
+        if (next->tlb_stale) { /* ran elsewhere since it last ran here */
             context_tlb_flush_local();
             next->tlb_stale = false;
         }
@@ -541,43 +586,86 @@ static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next, bool
     }
 }
 
-/* Choose the next vCPU for this pCPU (runq_lock held). */
-static struct vcpu *pick(struct pcpu *p)
+/* This pCPU's pool, locked; NULL (nothing locked) when it is in none. */
+static struct cpupool *pcpu_pool_lock(struct pcpu *p, uint64_t *flags)
 {
-    ASSERT_HELD(&p->runq_lock);
-    struct vcpu *cur = p->current;
-    /* A vCPU marked to move is left to switch_to(), which moves it. */
-    bool cur_ok = cur && cur->state == VCPU_RUNNABLE && !cur->paused && cur->move_to == NO_MOVE;
-    if (cur_ok && !p->need_resched)
-        return cur;
-    struct vcpu *next;
-    while ((next = dequeue(p)) != NULL) {
-        if (next->state == VCPU_RUNNABLE && !next->paused)
-            break;
+    for (;;) {
+        struct cpupool *pool = __atomic_load_n(&p->pool, __ATOMIC_ACQUIRE);
+        if (!pool)
+            return NULL;
+        *flags = spin_lock_irqsave(&pool->lock);
+        if (p->pool == pool)
+            return pool;
+        spin_unlock_irqrestore(&pool->lock, *flags);
     }
-    if (!next)
-        return cur_ok ? cur : NULL;
-    if (cur_ok) {
-        p->current = NULL; /* so enqueue() accepts it */
-        enqueue(p, cur);
-        p->current = cur;
+}
+
+/*
+ * What this pCPU runs next (NULL: idle), as its pool's policy decides; a
+ * pCPU marked leaving leaves its pool here. *until: when to ask again (ns,
+ * 0 = not before something happens). Sets p->current and counts next as
+ * loaded, under the pool lock.
+ */
+static struct vcpu *pick(struct pcpu *p, bool *start, uint64_t *until)
+{
+    uint64_t f, kick = 0;
+    struct vcpu *prev = p->current, *next = NULL;
+    struct cpupool *pool = pcpu_pool_lock(p, &f);
+    *until = 0;
+    *start = false;
+    if (pool) {
+        uint64_t now = sched_now_ns();
+        struct sched_decision d = pool->pol->pick(&pool->st, p->id, prev ? &prev->item : NULL, now);
+        kick = pool->st.kick;
+        pool->st.kick = 0;
+        if (p->leaving) {
+            ASSERT(!d.next); /* the policy's promise for a pCPU out of p->cpus */
+            pool->pol->cpu_remove(&pool->st, p->id, now, &kick);
+            __atomic_store_n(&p->pool, NULL, __ATOMIC_RELEASE);
+            p->leaving = false;
+            d.next = NULL;
+            d.until = 0;
+        }
+        next = vcpu_of_item(d.next);
+        *until = d.until;
     }
+    /* A pCPU in no pool ran nothing since it left one. */
+    p->current = next;
+    if (next && next != prev) {
+        /* Loaded from the moment it is picked, under the lock the kill
+         * takes: a vCPU picked before its kill is one the reaper waits for. */
+        __atomic_fetch_add(&next->loaded, 1, __ATOMIC_RELAXED);
+        if (next->pcpu != p->id) {
+            /* The guest's local TLB invalidations reached only the pCPUs
+             * it ran on: flush its VMID here at its load. */
+            next->tlb_stale = true;
+            __atomic_store_n(&next->pcpu, p->id, __ATOMIC_RELAXED);
+        }
+    }
+    /* Started by CPU_ON since it last ran: reset by switch_to(), here. */
+    if (next && next->start_pending) {
+        *start = true;
+        next->start_pending = false;
+    }
+    if (pool)
+        spin_unlock_irqrestore(&pool->lock, f);
+    sched_kick_mask(kick & ~(1ULL << p->id));
     return next;
 }
 
 /*
- * Whether pick() would keep cur, read without the run-queue lock (IRQs are
- * masked). Whoever else changes cur's state, pauses, moves or starts it, or
- * queues a competitor, does so under the lock and then sets need_resched and
- * kicks this pCPU with an SGI: a change this read misses is followed by the
- * SGI, taken as soon as the guest is entered, and the next pass takes the
- * lock. This pCPU's own changes (a WFI blocking cur) are seen in order.
+ * Whether the policy would be asked for nothing new: read without the lock
+ * (IRQs are masked). Whoever else changes cur's state, pauses or starts it,
+ * or makes the policy change its mind, does so under the pool lock and then
+ * sets need_resched and kicks this pCPU with an SGI: a change this read
+ * misses is followed by the SGI, taken as soon as the guest is entered, and
+ * the next pass takes the lock. The slice timer sets need_resched too. This
+ * pCPU's own changes (a WFI blocking cur) are seen in order.
  */
 static bool keeps_running(struct pcpu *p, struct vcpu *cur)
 {
     return cur && !READ_ONCE(p->need_resched) && READ_ONCE(cur->state) == VCPU_RUNNABLE &&
-           !READ_ONCE(cur->paused) && READ_ONCE(cur->move_to) == NO_MOVE &&
-           !READ_ONCE(cur->start_pending);
+           !READ_ONCE(cur->paused) && !READ_ONCE(cur->start_pending);
 }
 
 __noreturn void sched_return_to_guest(void)
@@ -585,40 +673,28 @@ __noreturn void sched_return_to_guest(void)
     struct pcpu *p = this_pcpu();
     for (;;) {
         struct vcpu *prev = p->current, *next;
-        bool start = false, others;
+        bool start = false, picked = false;
+        uint64_t until = 0;
         if (keeps_running(p, prev)) {
             /* The common exit: the vCPU goes back in, no lock taken. */
             next = prev;
-            others = READ_ONCE(p->runq_head) != NULL;
         } else {
-            uint64_t f = spin_lock_irqsave(&p->runq_lock);
-            prev = p->current;
-            next = pick(p);
-            p->current = next;
-            /* Loaded from the moment it is picked, under the lock the kill
-             * takes: a vCPU picked before its kill is one the reaper must
-             * wait for. */
-            if (next)
-                __atomic_store_n(&next->loaded, true, __ATOMIC_RELAXED);
-            /* Started by CPU_ON since it last ran: reset by switch_to(), here. */
-            start = next && next->start_pending;
-            if (start)
-                next->start_pending = false;
+            /* Cleared before looking: whatever changes after sets it again. */
             p->need_resched = false;
-            others = p->runq_head != NULL;
-            spin_unlock_irqrestore(&p->runq_lock, f);
+            next = pick(p, &start, &until);
+            picked = true;
         }
 
         switch_to(p, prev, next, start);
         /* Reaping, the Xen upcall line, the vGIC flush (boot/compose.c). */
         for (unsigned int i = 0; i < nr_entry_hooks; i++)
             entry_hooks[i](next);
-        /* A slice starts when a vCPU is switched in (or when a competitor
-         * appears); traps and interrupts inside the slice do not extend it. */
+        /* The policy's deadline, from its pick; traps and interrupts in
+         * between do not extend it. None: no tick at all. */
         struct timer *slice = &slice_timers[p->id];
-        if (others && (prev != next || !slice->armed))
-            timer_set(slice, p->id, arch_counter() + ms_to_ticks(SCHED_SLICE_MS));
-        else if (!others && READ_ONCE(slice->armed)) /* only this pCPU arms it */
+        if (picked && until)
+            timer_set(slice, p->id, ns_to_ticks(until));
+        else if (picked && READ_ONCE(slice->armed)) /* only this pCPU arms it */
             timer_cancel(slice);
         timer_sync_local();
 

@@ -1,5 +1,5 @@
 /*
- * credit2, in the spirit of Xen's (xen/common/sched/credit2.c): fair share
+ * credit2, in the spirit of Xen 4.17's credit2 scheduler: fair share
  * by credit, one run queue per pool.
  *
  *  - Every item holds credit, in ns. Running burns it in proportion to
@@ -45,13 +45,13 @@
 
 static struct sched_item *item_of(struct pheap_node *n)
 {
-    return n ? (struct sched_item *)((char *)n - offsetof(struct sched_item, u.credit2.node))
+    return n ? (struct sched_item *)((uintptr_t)n - offsetof(struct sched_item, u.credit2.node))
              : NULL;
 }
 
 static struct sched_dom *dom_of_repl(struct pheap_node *n)
 {
-    return (struct sched_dom *)((char *)n - offsetof(struct sched_dom, u.credit2.repl));
+    return (struct sched_dom *)((uintptr_t)n - offsetof(struct sched_dom, u.credit2.repl));
 }
 
 static int64_t credit(const struct sched_pool_state *p, const struct sched_item *it)

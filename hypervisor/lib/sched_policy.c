@@ -3,8 +3,8 @@
  * command line, cpupool-sched in the device tree, the toolstack's sched_id).
  *
  * A policy whose file is not linked in is simply absent: the references
- * are weak, so a policy is added by adding its file (lib/sched_null.c,
- * lib/sched_arinc653.c) and nothing here changes.
+ * are weak, so a policy is added by adding its file to lib/ (null,
+ * ARINC 653) and nothing here changes.
  */
 #include <lib/sched_policy.h>
 #include <string.h>

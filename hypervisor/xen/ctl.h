@@ -21,9 +21,6 @@ struct vcpu;
 /* Held across every domctl command (xen/hc_domctl.c), only ever tried. */
 extern spinlock_t ctl_domctl_lock;
 
-/* Xen 4.17's default scheduler, reported for pool 0 (the only pool). */
-#define CTL_SCHED_ID XEN_SCHEDULER_CREDIT2
-
 /* d as getdomaininfo describes it (Xen's getdomaininfo()), every field
  * written (padding zeroed); d referenced by the caller. */
 void ctl_domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *info);

@@ -14,6 +14,7 @@
 #include <cloison/errno.h>
 #include <cloison/mm.h>
 #include <cloison/percpu.h>
+#include <core/cpupool.h>
 #include <core/domain.h>
 #include <xen/guest_copy.h>
 #include <string.h>
@@ -110,9 +111,9 @@ int64_t sysctl_physinfo(struct vcpu *v, struct xen_sysctl *op, bool *copyback)
     return 0;
 }
 
-/* INFO: the first pool with id >= cpupool_id (only 0), else -ENOENT, which
- * ends the callers' loops. FREEINFO: the pCPUs in no pool (none). The ops
- * that change pools: not offered (-ENOSYS, Xen's answer to an unknown op). */
+/* INFO: the first pool with id >= cpupool_id, else -ENOENT, which ends
+ * the callers' loops. FREEINFO: the pCPUs in no pool. The ops that change
+ * pools: not offered here (-ENOSYS, Xen's answer to an unknown op). */
 int64_t sysctl_cpupool_op(struct vcpu *v, struct xen_sysctl *op, bool *copyback)
 {
     struct xen_sysctl_cpupool_op *c = &op->u.cpupool_op;
@@ -120,16 +121,18 @@ int64_t sysctl_cpupool_op(struct vcpu *v, struct xen_sysctl *op, bool *copyback)
     unsigned int online, nbits = online_map(map, &online);
     int rc;
     switch (c->op) {
-    case XEN_SYSCTL_CPUPOOL_OP_INFO:
-        if (c->cpupool_id != 0)
+    case XEN_SYSCTL_CPUPOOL_OP_INFO: {
+        struct cpupool *p = cpupool_first_from(c->cpupool_id);
+        if (!p)
             return -ENOENT;
-        c->sched_id = CTL_SCHED_ID;
-        c->n_dom = domain_count(); /* pool 0 holds every domain */
-        rc = ctl_put_bitmap(v, &c->cpumap, map, nbits);
+        c->cpupool_id = cpupool_id(p);
+        c->sched_id = cpupool_policy(p)->xen_id;
+        c->n_dom = cpupool_nr_domains(p);
+        rc = ctl_put_mask(v, &c->cpumap, cpupool_cpus(p), nbits);
         break;
+    }
     case XEN_SYSCTL_CPUPOOL_OP_FREEINFO:
-        memset(map, 0, sizeof(map));
-        rc = ctl_put_bitmap(v, &c->cpumap, map, nbits);
+        rc = ctl_put_mask(v, &c->cpumap, cpupool_free_cpus(), nbits);
         break;
     default:
         return -ENOSYS;

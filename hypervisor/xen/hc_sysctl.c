@@ -8,6 +8,7 @@
  * is the scheduler's rate limit and the log ring's start (readconsole clear).
  */
 #include <cloison/errno.h>
+#include <core/cpupool.h>
 #include <core/domain.h>
 #include <core/vcpu.h>
 #include <xen/guest_copy.h>
@@ -17,7 +18,7 @@
 static int64_t sched_id(struct vcpu *v, struct xen_sysctl *op, bool *copyback)
 {
     (void)v;
-    op->u.sched_id.sched_id = CTL_SCHED_ID;
+    op->u.sched_id.sched_id = cpupool_policy(cpupool0())->xen_id; /* Xen: the default's */
     *copyback = true;
     return 0;
 }

@@ -7,7 +7,7 @@
 # strlcpy (glibc 2.36 has none).
 DOMAIN_WORLD_SRCS := hypervisor/core/domain.c hypervisor/core/domain_hooks.c hypervisor/core/footprint.c hypervisor/core/domain_p2m.c \
     hypervisor/core/domain_ram.c hypervisor/core/domain_mmio.c hypervisor/core/domain_ram_alloc.c hypervisor/core/vcpu.c \
-    hypervisor/core/foreign_map.c hypervisor/core/sched.c hypervisor/core/stretch.c \
+    hypervisor/core/foreign_map.c hypervisor/core/sched.c hypervisor/core/cpupool.c hypervisor/lib/sched_credit2.c hypervisor/lib/sched_policy.c hypervisor/core/stretch.c \
     hypervisor/core/timer.c hypervisor/lib/pheap.c \
     hypervisor/arch/arm64/irq.c hypervisor/arch/arm64/vcpu_reset.c \
     hypervisor/lib/bitmap.c hypervisor/lib/idtab.c hypervisor/lib/u64map.c hypervisor/lib/sort.c hypervisor/lib/string.c \

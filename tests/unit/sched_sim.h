@@ -1,6 +1,6 @@
 /*
- * A simulated pool for the scheduling policies (tests/unit/test_sched_*.c,
- * tests/fuzz/fuzz_sched_*.c): pCPUs that pick when kicked or when their
+ * A simulated pool for the scheduling policies (tests/unit/test_sched_credit2.c and
+ * the policies' fuzz targets): pCPUs that pick when kicked or when their
  * deadline comes, items that run for ever (burst 0) or run `burst` ns every
  * `period` ns, simulated time in ns. It checks on every pick what the
  * framework relies on (lib/sched_policy.h): the item returned is runnable,

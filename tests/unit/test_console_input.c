@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <cloison/irq.h>
 #include <console/console.h>
+#include <core/cpupool.h>
 #include <core/domain.h>
 #include <core/vcpu.h>
 #include <cloison/percpu.h>
@@ -185,11 +186,12 @@ TEST(debug_keys_while_cloison_has_the_focus)
     fake_uart_clear();
     pcpus[0].online = pcpus[1].online = true;
     pcpus[0].current = dom[2]->vcpus[0];
-    pcpus[1].nr_vcpus = 2;
+    pcpus[1].pool = (struct cpupool *)&fake_pool;
     type("r");
-    CHECK_STR_EQ(fake_uart_out, "(cloison) pCPU0: running d2v0, 0 vCPUs assigned\r\n"
-                                "(cloison) pCPU1: idle, 2 vCPUs assigned\r\n");
+    CHECK_STR_EQ(fake_uart_out, "(cloison) pCPU0 (no pool): running d2v0\r\n"
+                                "(cloison) pCPU1 (Pool-7): idle\r\n");
     pcpus[0].current = NULL;
+    pcpus[1].pool = NULL;
     fake_uart_clear();
     type("m");
     CHECK_STR_EQ(fake_uart_out,

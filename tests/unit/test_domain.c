@@ -8,7 +8,9 @@
 #include "harness.h"
 #include <cloison/errno.h>
 #include <cloison/p2m.h>
+#include <core/cpupool.h>
 #include <core/domain.h>
+#include <core/sched.h>
 #include <core/domain_p2m.h>
 #include <core/domain_ram.h>
 #include <core/footprint.h>
@@ -47,7 +49,10 @@ TEST(parts_built_in_order_and_torn_down_in_reverse)
     CHECK_EQ(d->cntvoff, 12345);
     CHECK(domain_by_id(d->id) == d);
     CHECK_EQ(domain_count(), 1);
-    CHECK_EQ(pcpus[0].nr_vcpus + pcpus[1].nr_vcpus, 2);
+    CHECK(d->vcpus[0]->placed && d->vcpus[1]->placed);
+    CHECK(domain_cpupool(d) == cpupool0());
+    CHECK_EQ(d->sched.nr_items, 2);
+    CHECK_EQ(cpupool_nr_domains(cpupool0()), 1);
     struct vcpu *v0 = d->vcpus[0], *v1 = d->vcpus[1];
     CHECK_EQ(v0->state, VCPU_RUNNABLE); /* vCPU 0 boots, the others wait for PSCI */
     CHECK_EQ(v1->state, VCPU_OFF);
@@ -71,7 +76,7 @@ TEST(parts_built_in_order_and_torn_down_in_reverse)
     pass_all();
     snprintf(want, sizeof(want), "-c -b -a 1X%u 2X%u ", id, id);
     CHECK_STR_EQ(trace, want);
-    CHECK_EQ(pcpus[0].nr_vcpus + pcpus[1].nr_vcpus, 0);
+    CHECK_EQ(cpupool_nr_domains(cpupool0()), 0);
     CHECK(fake_power_offs > 0); /* it was the only one */
     CHECK(all_freed());
     CHECK(!part_bad);

@@ -466,9 +466,11 @@ TEST(destroyed_while_blocked_with_timers_armed)
     REQUIRE(d);
     struct vcpu *v0 = d->vcpus[0], *v1 = d->vcpus[1];
     vcpu_wake(v1); /* PSCI CPU_ON */
+    /* Each takes one of the two idle pCPUs (the policy's choice). */
+    fake_sched_pass(0);
+    fake_sched_pass(1);
+    REQUIRE(pcpus[v0->pcpu].current == v0 && pcpus[v1->pcpu].current == v1);
     REQUIRE(v0->pcpu != v1->pcpu);
-    CHECK(fake_sched_pass(v0->pcpu) == v0);
-    CHECK(fake_sched_pass(v1->pcpu) == v1);
     /* vCPU 0 arms both timers and waits for an interrupt. */
     v0->arch.sys.cntv_ctl = FAKE_CNTV_ENABLE;
     v0->arch.sys.cntv_cval = 1000000;

@@ -1,11 +1,10 @@
 /*
- * core/sched.c's hard affinity: placement within it, and a vCPU moved to a
- * pCPU of its new map when its own is not in it, whatever its state: queued
- * or blocked (moved at once, under both run-queue locks), running (marked,
- * moved by its pCPU when it switches it out, never picked there again), or
- * killed before its pCPU got to it (stays). Each move leaves both queues
- * well formed, moves the load counts, and flushes the TLB of the pCPU it
- * next runs on. Same fakes as test_sched (fakes/sched_fake.h).
+ * core/sched.c's hard affinity, carried out by the pool's policy (credit2):
+ * a vCPU runs only on pCPUs of its map, whatever its state when the map
+ * changes: waiting (it waits where it may run), blocked (it wakes there),
+ * running elsewhere (its pCPU is kicked and lets it go at its next pick),
+ * or killed. Each arrival on another pCPU flushes the TLB there. Same fakes
+ * as test_sched (fakes/sched_fake.h).
  */
 #include "harness.h"
 #include <cloison/errno.h>
@@ -37,6 +36,7 @@ static void setup(unsigned int nr)
     fake_sched_reset(nr);
     memset(&dom, 0, sizeof(dom));
     memset(vc, 0, sizeof(vc));
+    sched_init_domain(&dom);
     for (int i = 0; i < NV; i++) {
         vc[i].domain = &dom;
         vc[i].id = (unsigned int)i;
@@ -45,182 +45,101 @@ static void setup(unsigned int nr)
     }
 }
 
-static bool queued_on(unsigned int cpu, const struct vcpu *v)
-{
-    for (const struct vcpu *q = pcpus[cpu].runq_head; q; q = q->runq_next)
-        if (q == v)
-            return true;
-    return false;
-}
-
-static bool only_on(unsigned int cpu, const struct vcpu *v)
+static int where(const struct vcpu *v)
 {
     for (unsigned int c = 0; c < nr_pcpus; c++)
-        if (queued_on(c, v) != (c == cpu))
-            return false;
-    return v->on_runq;
+        if (pcpus[c].current == v)
+            return (int)c;
+    return -1;
 }
 
-TEST(defaults_are_every_pcpu_and_placement_stays_within_the_hard_map)
-{
-    setup(4);
-    CHECK_EQ(vc[0].hard_affinity, SCHED_AFFINITY_ALL);
-    CHECK_EQ(vc[0].soft_affinity, SCHED_AFFINITY_ALL);
-    CHECK_EQ(vc[0].move_to, -1);
-    CHECK_EQ(sched_online_mask(), 0xf);
-    /* Not placed yet: only kept; placement then honours it. */
-    CHECK_EQ(sched_set_hard_affinity(&vc[0], 1u << 2), 0);
-    CHECK_EQ(sched_set_hard_affinity(&vc[1], (1u << 2) | (1u << 3)), 0);
-    sched_set_soft_affinity(&vc[1], 1u << 3);
-    sched_add_vcpu(&vc[0]);
-    sched_add_vcpu(&vc[1]);
-    CHECK_EQ(vc[0].pcpu, 2);
-    CHECK_EQ(vc[1].pcpu, 3); /* 2 is busier now */
-    CHECK_EQ(vc[1].soft_affinity, 1u << 3);
-    /* No online pCPU in the map: refused, nothing changed (Xen's -EINVAL). */
-    pcpus[3].online = false;
-    CHECK_EQ(sched_set_hard_affinity(&vc[1], 1u << 3), -EINVAL);
-    CHECK_EQ(sched_set_hard_affinity(&vc[1], 1u << 6), -EINVAL);
-    CHECK_EQ(sched_set_hard_affinity(&vc[1], 0), -EINVAL);
-    CHECK_EQ(vc[1].hard_affinity, (1u << 2) | (1u << 3));
-    /* A map without an online pCPU at placement (offlined since): anywhere online. */
-    vc[2].hard_affinity = 1u << 3;
-    sched_add_vcpu(&vc[2]);
-    CHECK_EQ(vc[2].pcpu, 0);
-    CHECK_EQ(fake_locks_held, 0);
-}
-
-TEST(a_queued_vcpu_moves_at_once_and_runs_there_after_a_tlb_flush)
-{
-    setup(2);
-    sched_add_vcpu(&vc[0]); /* pCPU 0 */
-    sched_add_vcpu(&vc[1]); /* pCPU 1 */
-    vcpu_wake(&vc[0]);
-    vcpu_wake(&vc[1]);
-    CHECK(fake_sched_pass(1) == &vc[1]); /* 1 runs; 0 waits in pCPU 0's queue */
-    pcpus[1].need_resched = false;
-    unsigned int sgis = fake_sgis[1];
-    CHECK_EQ(sched_set_hard_affinity(&vc[0], 1u << 1), 0);
-    CHECK_EQ(vc[0].pcpu, 1);
-    CHECK(only_on(1, &vc[0]));
-    CHECK_EQ(vc[0].move_to, -1);
-    CHECK_EQ(pcpus[0].nr_vcpus, 0);
-    CHECK_EQ(pcpus[1].nr_vcpus, 2);
-    CHECK(pcpus[1].need_resched);
-    CHECK_EQ(fake_sgis[1], sgis + 1);
-    CHECK(!fake_sched_pass(0)); /* nothing left there */
-    CHECK(fake_sched_pass(1) == &vc[0]);
-    CHECK_EQ(fake_tlb_flushes[1], 1);
-    CHECK_EQ(fake_tlb_flushes[0], 0);
-    /* Once: its next load there flushes nothing. */
-    pcpus[1].need_resched = true;
-    CHECK(fake_sched_pass(1) == &vc[1]);
-    pcpus[1].need_resched = true;
-    CHECK(fake_sched_pass(1) == &vc[0]);
-    CHECK_EQ(fake_tlb_flushes[1], 1);
-    /* Its pCPU in the new map: it stays. */
-    CHECK_EQ(sched_set_hard_affinity(&vc[0], 0x3), 0);
-    CHECK_EQ(vc[0].pcpu, 1);
-    CHECK_EQ(fake_context_errors, 0);
-    CHECK_EQ(fake_locks_held, 0);
-}
-
-TEST(a_blocked_vcpu_moves_and_its_wakeup_reaches_the_new_pcpu)
+TEST(defaults_are_every_pcpu_and_a_map_needs_an_online_pcpu_of_the_pool)
 {
     setup(3);
-    sched_add_vcpu(&vc[0]); /* pCPU 0 */
+    pcpus[2].online = false;
+    for (int i = 0; i < NV; i++) {
+        CHECK_EQ(vc[i].hard_affinity, SCHED_AFFINITY_ALL);
+        CHECK_EQ(vc[i].soft_affinity, SCHED_AFFINITY_ALL);
+        sched_add_vcpu(&vc[i]);
+        CHECK_EQ(vc[i].item.affinity, SCHED_AFFINITY_ALL);
+    }
+    CHECK_EQ(sched_set_hard_affinity(&vc[0], 1ULL << 2), -EINVAL); /* offline */
+    CHECK_EQ(sched_set_hard_affinity(&vc[0], 1ULL << 5), -EINVAL); /* no such pCPU */
+    CHECK_EQ(vc[0].hard_affinity, SCHED_AFFINITY_ALL);
+    CHECK_EQ(sched_set_hard_affinity(&vc[0], 6), 0);
+    CHECK_EQ(vc[0].item.affinity, 6ULL);
+    sched_set_soft_affinity(&vc[1], 2); /* kept, not used to place */
+    CHECK_EQ(vc[1].soft_affinity, 2ULL);
+    CHECK_EQ(fake_locks_held, 0);
+}
+
+TEST(a_pinned_vcpu_is_run_only_by_its_pcpu)
+{
+    setup(2);
+    sched_add_vcpu(&vc[0]);
+    CHECK_EQ(sched_set_hard_affinity(&vc[0], 2), 0);
+    vcpu_wake(&vc[0]); /* from pCPU 0, which may not run it */
+    CHECK(!pcpus[0].need_resched);
+    CHECK(pcpus[1].need_resched);
+    CHECK(!fake_sched_pass(0));
+    CHECK(fake_sched_pass(1) == &vc[0]);
+    CHECK_EQ(fake_context_errors, 0);
+}
+
+TEST(a_running_vcpu_leaves_a_pcpu_its_map_drops_and_runs_after_a_tlb_flush)
+{
+    setup(2);
+    sched_add_vcpu(&vc[0]);
+    vcpu_wake(&vc[0]);
+    CHECK(fake_sched_pass(0) == &vc[0]);
+    unsigned int flushes = fake_tlb_flushes[1];
+    fake_set_cpu(1);
+    CHECK_EQ(sched_set_hard_affinity(&vc[0], 2), 0); /* from pCPU 1 */
+    fake_set_cpu(0);
+    CHECK(pcpus[0].need_resched);
+    CHECK_EQ(fake_sgis[0], 1);
+    CHECK(!fake_sched_pass(0)); /* lets it go */
+    CHECK(!vc[0].loaded);
+    CHECK(pcpus[1].need_resched);
+    CHECK(fake_sched_pass(1) == &vc[0]);
+    CHECK_EQ(vc[0].pcpu, 1);
+    CHECK_EQ(fake_tlb_flushes[1], flushes + 1);
+    /* Back where it was allowed again: no move while it runs there. */
+    CHECK_EQ(sched_set_hard_affinity(&vc[0], 3), 0);
+    CHECK(fake_sched_pass(1) == &vc[0]);
+    CHECK_EQ(fake_tlb_flushes[1], flushes + 1);
+    CHECK_EQ(fake_context_errors, 0);
+}
+
+TEST(a_blocked_vcpu_wakes_where_its_new_map_allows)
+{
+    setup(2);
+    sched_add_vcpu(&vc[0]);
     vcpu_wake(&vc[0]);
     CHECK(fake_sched_pass(0) == &vc[0]);
     vcpu_block(&vc[0]);
-    CHECK(!fake_sched_pass(0)); /* switched out, blocked */
-    CHECK_EQ(sched_set_hard_affinity(&vc[0], 0x6), 0);
-    CHECK_EQ(vc[0].pcpu, 1); /* the least loaded of 1 and 2 */
-    CHECK(!vc[0].on_runq);
-    unsigned int sgis = fake_sgis[1];
-    vcpu_kick(&vc[0]); /* an interrupt for it, from pCPU 0 */
-    CHECK_EQ(vc[0].state, VCPU_RUNNABLE);
-    CHECK(only_on(1, &vc[0]));
-    CHECK_EQ(fake_sgis[1], sgis + 1);
+    CHECK(!fake_sched_pass(0));
+    CHECK_EQ(sched_set_hard_affinity(&vc[0], 2), 0);
+    vcpu_wake(&vc[0]);
+    CHECK(!pcpus[0].need_resched);
     CHECK(fake_sched_pass(1) == &vc[0]);
-    CHECK_EQ(fake_tlb_flushes[1], 1);
+    CHECK_EQ(where(&vc[0]), 1);
     CHECK_EQ(fake_context_errors, 0);
 }
 
-TEST(a_running_vcpu_is_moved_by_its_pcpu_at_the_switch_out)
-{
-    setup(2);
-    sched_add_vcpu(&vc[0]); /* pCPU 0 */
-    sched_add_vcpu(&vc[1]); /* pCPU 1 */
-    sched_add_vcpu(&vc[2]); /* pCPU 0 */
-    for (int i = 0; i < 3; i++)
-        vcpu_wake(&vc[i]);
-    CHECK(fake_sched_pass(0) == &vc[0]);
-    CHECK(fake_sched_pass(1) == &vc[1]);
-    pcpus[0].need_resched = false;
-    /* Asked from pCPU 1: marked, its pCPU made to look again, not moved yet. */
-    fake_set_cpu(1);
-    unsigned int sgis = fake_sgis[0];
-    CHECK_EQ(sched_set_hard_affinity(&vc[0], 1u << 1), 0);
-    fake_set_cpu(0);
-    CHECK_EQ(vc[0].pcpu, 0);
-    CHECK_EQ(vc[0].move_to, 1);
-    CHECK(pcpus[0].need_resched);
-    CHECK_EQ(fake_sgis[0], sgis + 1);
-    CHECK(vc[0].loaded && fake_loaded[0] == &vc[0]);
-    /* pCPU 0 runs the next one; vc0, saved, is on pCPU 1's queue. */
-    CHECK(fake_sched_pass(0) == &vc[2]);
-    CHECK_EQ(vc[0].pcpu, 1);
-    CHECK_EQ(vc[0].move_to, -1);
-    CHECK(!vc[0].loaded);
-    CHECK(only_on(1, &vc[0]));
-    CHECK(!queued_on(0, &vc[0]));
-    CHECK(pcpus[1].need_resched);
-    /* Never again on pCPU 0, however often it looks. */
-    for (int i = 0; i < 3; i++) {
-        pcpus[0].need_resched = true;
-        CHECK(fake_sched_pass(0) == &vc[2]);
-    }
-    pcpus[1].need_resched = true;
-    CHECK(fake_sched_pass(1) == &vc[0]); /* vc1 was current: vc0 is next */
-    CHECK_EQ(fake_tlb_flushes[1], 1);
-    CHECK_EQ(pcpus[0].nr_vcpus, 1);
-    CHECK_EQ(pcpus[1].nr_vcpus, 2);
-    CHECK_EQ(fake_context_errors, 0);
-    CHECK_EQ(fake_locks_held, 0);
-}
-
-TEST(a_running_vcpu_alone_on_its_pcpu_leaves_it_idle)
+TEST(a_kill_after_a_map_change_leaves_nothing_behind)
 {
     setup(2);
     sched_add_vcpu(&vc[0]);
     vcpu_wake(&vc[0]);
     CHECK(fake_sched_pass(0) == &vc[0]);
-    CHECK_EQ(sched_set_hard_affinity(&vc[0], 1u << 1), 0); /* from pCPU 0 itself */
+    CHECK_EQ(sched_set_hard_affinity(&vc[0], 2), 0);
+    sched_kill_vcpu(&vc[0]); /* before pCPU 0 let it go */
     CHECK(!fake_sched_pass(0));
-    CHECK(fake_loaded[0] == NULL);
-    CHECK(fake_sched_pass(1) == &vc[0]);
-    CHECK(fake_loaded[1] == &vc[0]);
-    CHECK_EQ(fake_context_errors, 0);
-}
-
-TEST(a_kill_before_the_switch_out_cancels_the_move)
-{
-    setup(2);
-    sched_add_vcpu(&vc[0]);
-    vcpu_wake(&vc[0]);
-    CHECK(fake_sched_pass(0) == &vc[0]);
-    CHECK_EQ(sched_set_hard_affinity(&vc[0], 1u << 1), 0);
-    CHECK_EQ(vc[0].move_to, 1);
-    sched_kill_vcpu(&vc[0]);
-    CHECK_EQ(vc[0].move_to, -1);
-    CHECK(!fake_sched_pass(0));
-    CHECK_EQ(vc[0].pcpu, 0); /* dead where it was, counted there */
-    CHECK(!vc[0].loaded && !vc[0].on_runq);
-    CHECK_EQ(pcpus[0].nr_vcpus, 1);
     CHECK(!fake_sched_pass(1));
-    /* A dead vCPU is not moved either. */
-    CHECK_EQ(sched_set_hard_affinity(&vc[0], 1u << 1), 0);
-    CHECK_EQ(vc[0].pcpu, 0);
+    CHECK(!vc[0].loaded);
+    sched_destroy_vcpu(&vc[0]);
+    CHECK(!vc[0].placed);
     CHECK_EQ(fake_context_errors, 0);
     CHECK_EQ(fake_locks_held, 0);
 }

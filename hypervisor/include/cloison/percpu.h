@@ -1,7 +1,7 @@
 /*
  * Per-physical-CPU state, reached through TPIDR_EL2 (one mrs away).
  * Fields other pCPUs may touch are marked "shared" and accessed under
- * runq_lock or atomically.
+ * the pCPU's pool's lock (core/sched.c) or atomically.
  */
 #ifndef CLOISON_PERCPU_H
 #define CLOISON_PERCPU_H
@@ -14,6 +14,7 @@
 
 struct vcpu;
 struct guest_regs;
+struct cpupool;
 
 struct pcpu {
     struct guest_regs *cur_regs; /* first: vectors.S saves the trap frame here */
@@ -23,9 +24,8 @@ struct pcpu {
     struct vcpu *current; /* NULL while idle */
     bool online;
     /* shared: */
-    spinlock_t runq_lock;
-    struct vcpu *runq_head, *runq_tail;
-    unsigned int nr_vcpus; /* vCPUs assigned here (load balancing at create) */
+    struct cpupool *pool; /* its pool (core/sched.c), NULL: free, it idles */
+    bool leaving;         /* unassigned from its pool: leaves it at its next pick */
     volatile bool need_resched;
     uint64_t idle_ticks, busy_since;
 };

@@ -48,9 +48,11 @@
  *                        (struct console_log, include/console/console.h)
  * 17. domain.lock        one domain's state and shutdown reason (struct domain,
  *                        include/core/domain.h)
- * 18. placement_lock     where new vCPUs go: pCPU load counts (core/sched.c)
- * 19. pcpu.runq_lock     one pCPU's run queue and current vCPU, and the scheduling state
- *                        of the vCPUs assigned to it (struct pcpu, cloison/percpu.h)
+ * 18. pools_lock         changes to CPU pools: creation, pCPUs, domain moves; may wait
+ *                        for a pCPU to leave a pool (core/cpupool.c)
+ * 19. cpupool.lock       one pool's policy state, its pCPUs' current vCPUs and the
+ *                        scheduling state of its domains' vCPUs (core/sched.c); two at
+ *                        once only moving a domain, the lower pool id first
  * 20. vgic_dist.lock     one domain's whole vGIC state: interrupts, pending lists, LR
  *                        records (vdev/vgic-priv.h)
  * 21. gicv2/gicv3.lock   read-modify-write of shared host GICD registers
@@ -83,7 +85,7 @@
  *  - Callbacks run under the lock of whoever calls them (console receive
  *    callbacks under input_lock, domain_for_each() under domlist_lock): they
  *    take only locks below it.
- *  - vcpu_kick()/vcpu_wake() take a runq_lock: code holding a vgic_dist.lock
+ *  - vcpu_kick()/vcpu_wake() take a cpupool.lock: code holding a vgic_dist.lock
  *    collects the vCPUs to kick and kicks after unlocking.
  *  - Two locks of the same class (two domains' locks, two pCPUs' run queues):
  *    the one of the lower domain id (pCPU id) first, and never a third. Who
@@ -101,7 +103,7 @@
  *    interrupts a lock holder on its own pCPU and starts with nothing held
  *    (the _irqsave forms keep that true if a path ever runs with IRQs on).
  *  - Waiting counts as taking: timer_cancel() waits while the timer's
- *    callback runs on another pCPU, and callbacks take runq_lock,
+ *    callback runs on another pCPU, and callbacks take cpupool.lock,
  *    vgic_dist.lock, flush_lock, console_log.lock and console_lock (and timer
  *    queues'). So it is called holding none of those (the reaper calls it
  *    under reap_lock only); from inside a callback it does not wait

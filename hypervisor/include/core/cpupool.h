@@ -41,5 +41,10 @@ const struct sched_policy *cpupool_policy(const struct cpupool *p);
 uint64_t cpupool_cpus(const struct cpupool *p);
 unsigned int cpupool_nr_domains(const struct cpupool *p);
 uint64_t cpupool_free_cpus(void); /* online pCPUs in no pool */
+/* credit2's rate limit in the pool (SYSCTL scheduler_op), in us: 0 = none.
+ * -EINVAL if p's policy has none. */
+int cpupool_get_ratelimit(struct cpupool *p, uint32_t *us);
+int cpupool_set_ratelimit(struct cpupool *p, uint32_t us);
+/* The pool a domain is in (core/sched.h): domain_cpupool(d). */
 
 #endif

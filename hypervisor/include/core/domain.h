@@ -11,6 +11,7 @@
 #include <core/domain_cfg.h>
 #include <core/domain_mmio.h>
 #include <lib/u64map.h>
+#include <lib/sched_policy.h>
 #include <public/sched.h>
 
 #define DOMAIN_MAX_VCPUS 8
@@ -73,8 +74,6 @@ struct domain {
      * nothing else; zero until set. */
     uint8_t handle[16];       /* XEN_DOMCTL_setdomainhandle: its UUID */
     uint64_t node_affinity;   /* XEN_DOMCTL_setnodeaffinity: NUMA nodes (node 0) */
-    uint16_t sched_weight;    /* credit2 weight, 0 = never set (Xen's default, 256) */
-    uint16_t sched_cap;       /* credit2 cap, % of one pCPU, 0 = none */
     unsigned int refs;        /* domain_get() holders: not freed while > 0 */
     unsigned int parts_begun; /* registered parts whose init ran (for the teardown) */
     /* Toolstack pauses (pausedomain; createdomain leaves 1): no vCPU runs
@@ -97,7 +96,11 @@ struct domain {
      * creator; NULL: a restart policy acts as destroy. */
     struct domain *(*rebuild)(const struct domain_cfg *cfg);
     struct domain *next; /* on the dying list (core/domain.c) */
-    bool id_held;        /* its id is allocated: freed with it */
+    /* Scheduling (core/sched.c): its pool, and what the pool's policy sees
+     * of it (weight and cap set through sched_set_dom_params). */
+    struct cpupool *pool;
+    struct sched_dom sched;
+    bool id_held; /* its id is allocated: freed with it */
 };
 
 /*

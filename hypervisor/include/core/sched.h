@@ -1,9 +1,10 @@
 /*
- * The scheduler: per-pCPU FIFO run queues, round-robin time slices driven by
- * the EL2 timer, vCPUs placed on the least-loaded pCPU of their hard
- * affinity when created, and moved when their hard affinity leaves it.
- * Every trap ends in sched_return_to_guest(), which picks what this pCPU
- * runs next (possibly the idle loop) and enters it.
+ * The scheduler: a framework over CPU pools (core/cpupool.h), each pool
+ * with its policy (lib/sched_policy.h: credit2 by default) deciding which
+ * vCPU each of its pCPUs runs and until when; the deadline is the EL2 slice
+ * timer's (no tick when there is none). Every trap ends in
+ * sched_return_to_guest(), which asks the policy only when something
+ * changed, and enters what this pCPU runs next (possibly the idle loop).
  */
 #ifndef CLOISON_SCHED_H
 #define CLOISON_SCHED_H
@@ -11,11 +12,27 @@
 #include <cloison/types.h>
 
 struct vcpu;
+struct domain;
+struct cpupool;
+struct sched_policy;
 
-#define SCHED_SLICE_MS 10
+#define SCHED_DEFAULT_WEIGHT 256 /* Xen's credit2 default */
 
+/* The policy of pool 0 (sched= on the command line; credit2 if unset).
+ * Before sched_init_cpu(0). */
+void sched_set_default_policy(const struct sched_policy *pol);
+const struct sched_policy *sched_default_policy(void);
+/* On each pCPU as it comes up; the boot CPU's (0) sets up pool 0 first.
+ * The pCPU joins pool 0. */
 void sched_init_cpu(unsigned int cpu);
-void sched_add_vcpu(struct vcpu *v); /* pick its pCPU; state stays as set */
+/* A new domain: in pool 0, weight 256, no cap (domain_create). */
+void sched_init_domain(struct domain *d);
+void sched_destroy_domain(struct domain *d);
+/* Weight (1..65535) and cap (% of one pCPU, 0 = none) for d's policy:
+ * taken at once. 0; -EINVAL if d is in no pool. */
+int sched_set_dom_params(struct domain *d, uint16_t weight, uint16_t cap);
+struct cpupool *domain_cpupool(const struct domain *d);
+void sched_add_vcpu(struct vcpu *v); /* into its domain's pool; state stays as set */
 /* OFF/BLOCKED -> RUNNABLE. OFF only for a vCPU whose registers are set and
  * that is loaded nowhere (domain_start); PSCI CPU_ON is vcpu_start(). */
 void vcpu_wake(struct vcpu *v);
@@ -27,8 +44,9 @@ void vcpu_stop(struct vcpu *v); /* -> OFF (PSCI CPU_OFF) */
  * if a start is already pending (ON_PENDING); -EEXIST if it is on (or dead). */
 int vcpu_start(struct vcpu *v, uint64_t pc, uint64_t x0);
 void sched_kill_vcpu(struct vcpu *v); /* -> DEAD, leaves its pCPU; its timers killed */
-/* Toolstack pause (core/domain.c): a paused vCPU is not picked, whatever its
- * state; unpausing queues it again if it is runnable. Any pCPU. */
+/* Pauses are counted (the toolstack's, core/domain.c; a pool move's): a
+ * paused vCPU is not picked, whatever its state; the last unpause makes it
+ * runnable again if it is RUNNABLE. Any pCPU. */
 void sched_pause_vcpu(struct vcpu *v);
 void sched_unpause_vcpu(struct vcpu *v);
 /* After sched_pause_vcpu: return once v is on no pCPU (or unpaused again). */
@@ -40,11 +58,10 @@ void sched_set_online(struct vcpu *v, bool online);
 #define SCHED_AFFINITY_ALL (~0ULL)
 /* The online pCPUs. */
 uint64_t sched_online_mask(void);
-/* Hard affinity: v runs only on pCPUs in mask. If its pCPU is not in it, v
- * moves to the least-loaded one that is: at once if no pCPU has it loaded,
- * else when its pCPU next switches it out (asked with an SGI). A vCPU not
- * yet placed is placed within it. 0, or -EINVAL (no online pCPU in mask).
- * Any pCPU; the caller serialises changes of one vCPU's affinity. */
+/* Hard affinity: v runs only on pCPUs in mask (the policy decides which);
+ * running elsewhere, it leaves that pCPU at its next pick (asked with an
+ * SGI). 0, or -EINVAL (no online pCPU of its pool in mask). Any pCPU; the
+ * caller serialises changes of one vCPU's affinity. */
 int sched_set_hard_affinity(struct vcpu *v, uint64_t mask);
 /* Soft affinity: kept for the toolstack to read back (not used to place). */
 void sched_set_soft_affinity(struct vcpu *v, uint64_t mask);
@@ -66,7 +83,7 @@ __noreturn void sched_start_cpu(void); /* enter the scheduler on this pCPU */
 struct sched_vcpu_ops {
     void (*switch_out)(struct vcpu *v);   /* its registers were just saved */
     void (*switch_in)(struct vcpu *v);    /* its registers were just loaded */
-    bool (*irq_pending)(struct vcpu *v);  /* an interrupt would end its WFI (runq_lock held) */
+    bool (*irq_pending)(struct vcpu *v);  /* an interrupt would end its WFI (pool lock held) */
     void (*vtimer_fired)(struct vcpu *v); /* raise its virtual timer PPI (it was descheduled) */
 };
 void sched_set_vcpu_ops(const struct sched_vcpu_ops *ops);

@@ -1,9 +1,10 @@
 /*
  * A virtual CPU: its guest register state and scheduling state.
  *
- * Its scheduling state is under its pCPU's runq_lock (lock order:
- * cloison/spinlock.h). A vCPU's architectural state is only touched by the
- * pCPU it is assigned to (v->pcpu); other pCPUs ask through vcpu_kick().
+ * Its scheduling state is under its domain's pool's lock (core/sched.c,
+ * lock order: cloison/spinlock.h). A vCPU's architectural state is only
+ * touched by the pCPU running it (v->pcpu); other pCPUs ask through
+ * vcpu_kick().
  */
 #ifndef CLOISON_VCPU_H
 #define CLOISON_VCPU_H
@@ -12,6 +13,7 @@
 #include <cloison/spinlock.h>
 #include <core/timer.h>
 #include <asm/vcpu_arch.h>
+#include <lib/sched_policy.h>
 
 struct domain;
 struct vgic_cpu;
@@ -37,24 +39,21 @@ struct vcpu {
 
     struct domain *domain;
     unsigned int id;   /* vCPU index in the domain */
-    unsigned int pcpu; /* pCPU this vCPU runs on */
+    unsigned int pcpu; /* pCPU it runs on, or last ran on */
     enum vcpu_state state;
-    bool paused; /* not eligible to run while set */
-    bool on_runq;
-    bool placed; /* given a pCPU by sched_add_vcpu (counted there) */
+    unsigned int paused; /* pauses (toolstack, pool moves): not run while > 0 */
+    bool placed;         /* in its pool's policy (sched_add_vcpu) */
     /* pCPUs it may run on (bit i = pCPU i), and those it would rather run
      * on; all at first (core/sched.c; the toolstack sets them). */
     uint64_t hard_affinity, soft_affinity;
-    /* Loaded when a move off its pCPU was asked for: the pCPU to move it to
-     * when its pCPU next switches it out, -1 if none. Under runq_lock. */
-    int move_to;
-    bool tlb_stale; /* moved since it last ran: flush on its next load */
-    struct vcpu *runq_next, *runq_prev;
-    /* v->pcpu may touch it: set when picked (under runq_lock), cleared after
-     * its switch-out's last touch. The reaper frees no vCPU while set. */
-    bool loaded;
-    /* PSCI CPU_ON accepted (vcpu_start), not yet acted on: its pCPU resets
-     * it to start_pc / start_x0 when it next picks it. Under runq_lock. */
+    bool tlb_stale; /* ran on another pCPU since it last ran on v->pcpu */
+    /* pCPUs that may touch it: counted when picked (under the pool lock),
+     * down after a switch-out's last touch; 2 while a pCPU that picked it
+     * waits for the one still saving it. The reaper frees none while > 0. */
+    unsigned int loaded;
+    struct sched_item item; /* what its pool's policy sees of it */
+    /* PSCI CPU_ON accepted (vcpu_start), not yet acted on: the pCPU that
+     * next picks it resets it to start_pc / start_x0. Under the pool lock. */
     bool start_pending;
     uint64_t start_pc, start_x0;
     struct timer vtimer_wake; /* fires the vtimer of a descheduled vCPU */

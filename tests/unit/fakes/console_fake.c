@@ -4,6 +4,7 @@
 #include <cloison/mm.h>
 #include <core/footprint.h>
 #include <cloison/p2m.h>
+#include <core/cpupool.h>
 #include <core/domain.h>
 #include <drivers/irqchip.h>
 #include <drivers/uart.h>
@@ -173,4 +174,12 @@ unsigned int p2m_vmid_bits(void)
 unsigned long p2m_vmid_rollovers(void)
 {
     return 3;
+}
+
+/* The 'r' key names each pCPU's pool (core/cpupool.c is not linked in the
+ * console world): fake_pool is Pool-7. */
+uint64_t fake_pool;
+uint32_t cpupool_id(const struct cpupool *p)
+{
+    return p == (const struct cpupool *)&fake_pool ? 7 : 0;
 }

@@ -39,4 +39,6 @@ size_t fake_uart_pending(void);
 /* Take the transmit interrupt while it is on and the FIFO has room. */
 void fake_uart_take_tx(void);
 
+extern uint64_t fake_pool; /* a pool named Pool-7 by cpupool_id() */
+
 #endif

@@ -10,6 +10,7 @@
 #include <cloison/errno.h>
 #include <cloison/mm.h>
 #include <cloison/p2m.h>
+#include <core/cpupool.h>
 #include <core/domain.h>
 #include <core/domain_ram.h>
 #include <core/sched.h>
@@ -121,3 +122,82 @@ void arch_icache_invalidate_all(void)
 /* The host CPU's features the control interface asks about (arch/arm64/cpu.c):
  * tests may clear el1_aarch32 to see a CPU without 32-bit guests. */
 struct cpu_caps cpu_caps = {.el1_aarch32 = true};
+
+/* Pools and scheduler parameters (core/cpupool.c, core/sched.c): pool 0
+ * alone, credit2, holding every online pCPU and every domain; weight and
+ * cap kept in the domain as the framework does; the rate limit kept. */
+static const struct sched_policy fake_credit2 = {.name = "credit2", .xen_id = 6};
+static uint64_t fake_pool0_word;
+static uint32_t fake_ratelimit_us = 1000;
+#define FAKE_POOL0 ((struct cpupool *)&fake_pool0_word)
+
+struct cpupool *cpupool0(void)
+{
+    return FAKE_POOL0;
+}
+
+struct cpupool *cpupool_by_id(uint32_t id)
+{
+    return id == 0 ? FAKE_POOL0 : NULL;
+}
+
+struct cpupool *cpupool_first_from(uint32_t id)
+{
+    return id == 0 ? FAKE_POOL0 : NULL;
+}
+
+uint32_t cpupool_id(const struct cpupool *p)
+{
+    (void)p;
+    return 0;
+}
+
+const struct sched_policy *cpupool_policy(const struct cpupool *p)
+{
+    (void)p;
+    return &fake_credit2;
+}
+
+uint64_t cpupool_cpus(const struct cpupool *p)
+{
+    (void)p;
+    return sched_online_mask();
+}
+
+unsigned int cpupool_nr_domains(const struct cpupool *p)
+{
+    (void)p;
+    return domain_count();
+}
+
+uint64_t cpupool_free_cpus(void)
+{
+    return 0;
+}
+
+int cpupool_get_ratelimit(struct cpupool *p, uint32_t *us)
+{
+    (void)p;
+    *us = fake_ratelimit_us;
+    return 0;
+}
+
+int cpupool_set_ratelimit(struct cpupool *p, uint32_t us)
+{
+    (void)p;
+    fake_ratelimit_us = us;
+    return 0;
+}
+
+struct cpupool *domain_cpupool(const struct domain *d)
+{
+    (void)d;
+    return FAKE_POOL0;
+}
+
+int sched_set_dom_params(struct domain *d, uint16_t weight, uint16_t cap)
+{
+    d->sched.weight = weight;
+    d->sched.cap = cap;
+    return 0;
+}

@@ -159,7 +159,6 @@ struct domain *fake_domain(uint16_t id, unsigned int flags, unsigned int nr_vcpu
         v->id = i;
         v->state = VCPU_RUNNABLE;
         v->hard_affinity = v->soft_affinity = SCHED_AFFINITY_ALL;
-        v->move_to = -1;
         v->pcpu = i % nr_pcpus;
         v->placed = true;
         d->vcpus[i] = v;

@@ -147,17 +147,22 @@ void fake_sched_reset(unsigned int nr)
         p->id = c;
         p->online = c < nr;
         p->current = NULL;
-        p->runq_head = p->runq_tail = NULL;
-        p->runq_lock = (spinlock_t)SPINLOCK_INIT;
-        p->nr_vcpus = 0;
+        p->pool = NULL;
+        p->leaving = false;
         p->need_resched = false;
-        /* Nothing runs and nothing waits: the pass cancels the slice timer. */
+        /* In no pool, nothing runs: the pass cancels the slice timer. */
         fake_sched_pass(c);
-        sched_init_cpu(c);
-        p->idle_ticks = 0;
         fake_loaded[c] = NULL;
         fake_sgis[c] = 0;
         fake_tlb_flushes[c] = 0;
+    }
+    /* pCPU 0 sets up pool 0 afresh; the online ones join it. */
+    for (unsigned int c = 0; c < nr; c++) {
+        struct pcpu *p = &pcpus[c];
+        sched_init_cpu(c);
+        p->need_resched = false;
+        p->idle_ticks = 0;
+        fake_sgis[c] = 0;
     }
     fake_context_errors = 0;
     fake_power_offs = 0;
