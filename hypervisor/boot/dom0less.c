@@ -14,6 +14,9 @@
  *                                              the domain may use (default 4096)
  *           xen,domain-p2m-mem-mb = <2>;       optional: P2M pool (stage-2 tables)
  *                                              in MiB (default: core/domain_p2m.c)
+ *           cloison,sched-weight = <512>;      optional, Cloison's own: credit2
+ *           cloison,sched-cap = <25>;          weight (default 256) and cap (% of
+ *                                              one pCPU, default 0: none)
  *           module@4a000000 { compatible = "multiboot,kernel", "multiboot,module";
  *                             reg = <...>; bootargs = "..."; };
  *           module@4b000000 { compatible = "multiboot,ramdisk", "multiboot,module";
@@ -188,6 +191,37 @@ static bool parse_p2m_mem(const struct parse_ctx *c, int node, struct domain_cfg
         return false;
     }
     return true;
+}
+
+/* Cloison's "cloison,sched-weight" and "cloison,sched-cap" (one cell each):
+ * what xl sched-credit2 -w / -c set, for domains no toolstack manages.
+ * After parse_cpus: a cap is bounded by 100 per vCPU, as Xen bounds it. */
+static bool parse_sched(const struct parse_ctx *c, int node, struct domain_cfg *cfg)
+{
+    static const char *const props[] = {"cloison,sched-weight", "cloison,sched-cap"};
+    bool ok = true;
+    for (unsigned int i = 0; i < 2; i++) {
+        int len;
+        const fdt32_t *p = fdt_getprop(c->fdt, node, props[i], &len);
+        if (!p)
+            continue;
+        if (len != 4) {
+            say(c, "property '%s' must be one cell, has %d bytes", props[i], len);
+            ok = false;
+            continue;
+        }
+        uint32_t v = fdt32_ld(p), max = i == 0 ? 65535 : 100 * (cfg->vcpus ? cfg->vcpus : 1);
+        if ((i == 0 && v == 0) || v > max) {
+            say(c, "property '%s' (%u) outside %u..%u", props[i], v, i == 0 ? 1u : 0u, max);
+            ok = false;
+            continue;
+        }
+        if (i == 0)
+            cfg->sched_weight = (uint16_t)v;
+        else
+            cfg->sched_cap = (uint16_t)v;
+    }
+    return ok;
 }
 
 /* Cell counts for the modules' reg: the domain node's own, else inherited
@@ -429,6 +463,7 @@ static bool parse_domain(struct parse_ctx *c, int node, struct domain_cfg *cfg)
     parse_enhanced(c, node, cfg);
     ok = parse_event_channels(c, node, cfg) && ok;
     ok = parse_p2m_mem(c, node, cfg) && ok;
+    ok = parse_sched(c, node, cfg) && ok;
     ok = parse_action(c, node, "on_poweroff", ACTION_DESTROY, &cfg->on_poweroff) && ok;
     ok = parse_action(c, node, "on_reboot", ACTION_DESTROY, &cfg->on_reboot) && ok;
     ok = parse_action(c, node, "on_crash", ACTION_DESTROY, &cfg->on_crash) && ok;

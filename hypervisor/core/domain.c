@@ -179,12 +179,12 @@ struct domain *domain_create(const struct domain_cfg *cfg)
     }
     d->id = (uint16_t)id;
     d->id_held = true;
-    sched_init_domain(d); /* pool 0 until told otherwise */
     /* The id table's leaf for 256 ids comes with the first of them. */
     footprint_mark(&fp, "domain id", 0);
     d->is_privileged = cfg->is_dom0;
     d->cfg = *cfg;
-    if (!cfg->name[0]) /* the toolstack names domains in xenstore, not here */
+    sched_init_domain(d); /* pool 0 until told otherwise; weight and cap from cfg */
+    if (!cfg->name[0])    /* the toolstack names domains in xenstore, not here */
         snprintf(d->cfg.name, sizeof(d->cfg.name), "d%u", d->id);
     strlcpy(d->name, d->cfg.name, sizeof(d->name));
     cfg = &d->cfg;

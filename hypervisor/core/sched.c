@@ -430,8 +430,8 @@ void sched_set_online(struct vcpu *v, bool online)
 void sched_init_domain(struct domain *d)
 {
     d->sched.domid = d->id;
-    d->sched.weight = SCHED_DEFAULT_WEIGHT;
-    d->sched.cap = 0;
+    d->sched.weight = d->cfg.sched_weight ? d->cfg.sched_weight : SCHED_DEFAULT_WEIGHT;
+    d->sched.cap = d->cfg.sched_cap;
     struct cpupool *p0 = &cpupools[0];
     d->pool = p0;
     __atomic_fetch_add(&p0->nr_domains, 1, __ATOMIC_RELAXED);

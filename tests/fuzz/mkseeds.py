@@ -284,6 +284,22 @@ def small_seeds():
                     "orders": hdr + b"".join(bytes([1, o]) for o in range(12)) + bytes([0, 2] * 6)})
     write("printf", {"ints": b"%d %5u %-8x %lx %llu %%", "strings": b"%s|%10s|%-10s|%.2s",
                      "ptr": b"%p %c %hhd %zu %#o"})
+    # fuzz_sched_credit2: 3-byte ops (op, a, b): 0 wake item a, 1 sleep, 2 pick on pCPU b,
+    # 3 time passes, 4 affinity, 5 weight/cap of domain a, 6 item leaves, 7 joins,
+    # 8 pCPU b leaves the pool, 9 joins it
+    def c2(*ops):
+        return b"".join(bytes(o) for o in ops)
+    wake_all = [(0, i, 0) for i in range(12)]
+    picks = [(2, 0, c) for c in range(4)]
+    tick = [(3, 0, 40)]
+    write("sched_credit2", {
+        "share": c2(*wake_all, *(picks + tick) * 20),
+        "caps": c2((5, 0, 0x80 | 25), (5, 1, 3), *wake_all, *(picks + tick) * 30, (5, 0, 0)),
+        "pools": c2(*wake_all, *picks, (8, 0, 3), *tick, (4, 1, 1), (9, 0, 3), *(picks + tick) * 5,
+                    (8, 0, 0), (6, 2, 0), (7, 2, 0), (0, 2, 0), *(picks + tick) * 5),
+        "blocking": c2(*wake_all, *((1, i, 0) for i in range(0, 12, 2)), *(picks + tick) * 5,
+                       *((0, i, 0) for i in range(0, 12, 2)), *(picks + tick) * 5),
+    })
 
 
 if __name__ == "__main__":

@@ -84,6 +84,10 @@ class Domain:
     event_channels: Optional[int] = None
     # Xen's `xen,domain-p2m-mem-mb`: the domain's P2M pool in MiB (None: the default).
     p2m_mem_mb: Optional[int] = None
+    # Cloison's `cloison,sched-weight` / `cloison,sched-cap` (credit2's weight and
+    # cap, as xl sched-credit2 -w/-c), written for Cloison only.
+    sched_weight: Optional[int] = None
+    sched_cap: Optional[int] = None
     # True: load this domain's files once and name that copy in every sharing
     # domain's modules (one kernel for many domains, as a real boot tree may).
     share_modules: bool = False
@@ -209,6 +213,10 @@ def _chosen_block(domains: list[Domain], bootargs: str, hv: str = "cloison") -> 
                 lines.append(f'\t\t\t{prop} = "{getattr(dom, prop)}";')
         if dom.event_channels is not None and hv == "cloison":
             lines.append(f"\t\t\tcloison,event-channels = <{dom.event_channels}>;")
+        if dom.sched_weight is not None and hv == "cloison":
+            lines.append(f"\t\t\tcloison,sched-weight = <{dom.sched_weight}>;")
+        if dom.sched_cap is not None and hv == "cloison":
+            lines.append(f"\t\t\tcloison,sched-cap = <{dom.sched_cap}>;")
         if dom.p2m_mem_mb is not None:
             lines.append(f"\t\t\txen,domain-p2m-mem-mb = <{dom.p2m_mem_mb}>;")
         for kind, _, addr, size in mods:

@@ -14,11 +14,14 @@
 #include <string.h>
 #include <lib/sched_policy.h>
 
-#define SIM_MAX_ITEMS 64
+#define SIM_MAX_ITEMS 1024
 
 struct sim_item {
     struct sched_item it;
     uint64_t burst, period; /* burst 0: never blocks */
+    uint64_t first;         /* != 0: its first burst (a boot), then burst/period */
+    bool booted;            /* its first burst is done (or it has none) */
+    uint64_t booted_at;     /* ns */
     uint64_t left;          /* of this burst */
     uint64_t next_wake;     /* 0: none */
     uint64_t ran;           /* ns run in total */
@@ -69,6 +72,7 @@ static inline struct sim_item *sim_add(struct sim *s, struct sched_dom *d, uint6
     si->it.running_on = SCHED_NO_CPU;
     si->burst = burst;
     si->period = period;
+    si->booted = true;
     si->in_pool = true;
     s->pol->insert(&s->st, &si->it, s->now);
     return si;
@@ -80,7 +84,7 @@ static inline void sim_set_runnable(struct sim *s, struct sim_item *si, bool r)
         return;
     si->it.runnable = r;
     if (r) {
-        si->left = si->burst;
+        si->left = si->booted ? si->burst : si->first;
         s->pol->wake(&s->st, &si->it, s->now, &s->kick);
     } else {
         s->pol->sleep(&s->st, &si->it, s->now, &s->kick);
@@ -145,8 +149,10 @@ static inline void sim_run(struct sim *s, uint64_t end)
             if (s->until[c] && s->until[c] < next)
                 next = s->until[c];
             struct sched_item *it = s->cur[c];
-            if (it && sim_of(it)->burst && s->now + sim_of(it)->left < next)
-                next = s->now + sim_of(it)->left;
+            struct sim_item *si = it ? sim_of(it) : NULL;
+            bool limited = si && (si->booted ? si->burst != 0 : si->first != 0);
+            if (limited && s->now + si->left < next)
+                next = s->now + si->left;
         }
         for (unsigned int i = 0; i < s->nitems; i++)
             if (s->items[i].next_wake && s->items[i].next_wake < next)
@@ -161,8 +167,15 @@ static inline void sim_run(struct sim *s, uint64_t end)
                 continue;
             struct sim_item *si = sim_of(it);
             si->ran += dt;
-            if (si->burst) {
+            if (si->booted ? si->burst != 0 : si->first != 0) {
                 si->left = si->left > dt ? si->left - dt : 0;
+                if (!si->left && !si->booted) {
+                    si->booted = true;
+                    si->booted_at = s->now;
+                    si->left = si->burst;
+                    if (!si->burst)
+                        continue; /* a hog from now on */
+                }
                 if (!si->left && si->it.runnable) {
                     /* Its burst is done: it blocks until its next period. */
                     uint64_t w = si->period;

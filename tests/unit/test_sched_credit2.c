@@ -225,6 +225,41 @@ TEST(leaving_pcpu_gives_back_its_item)
     CHECK_EQ(s.errors, 0);
 }
 
+/* 1,024 newcomers, one every 20 ms, each needing 5 ms before it ticks
+ * (0.5 ms every 4 s), beside those already ticking: each boots as soon as
+ * it arrives (the shape of test_scale's boot, which a policy that lets
+ * sleepers and newcomers overtake a half-booted item for long fails). */
+TEST(a_stream_of_newcomers_starves_no_one)
+{
+    static struct sched_dom doms[SIM_MAX_ITEMS];
+    sim_init(&s, &sched_credit2, 1);
+    uint64_t t0 = s.now;
+    for (unsigned int i = 0; i < SIM_MAX_ITEMS; i++) {
+        doms[i] = (struct sched_dom){.domid = (uint16_t)i, .weight = 256};
+        struct sim_item *si = sim_add(&s, &doms[i], 500000, 4000 * MS);
+        si->first = 5 * MS;
+        si->booted = false;
+        si->next_wake = t0 + i * 20 * MS;
+    }
+    sim_run(&s, t0 + 40000 * MS);
+    uint64_t worst = 0;
+    unsigned int booted = 0;
+    for (unsigned int i = 0; i < SIM_MAX_ITEMS; i++) {
+        struct sim_item *si = &s.items[i];
+        if (!si->booted)
+            continue;
+        booted++;
+        uint64_t wait = si->booted_at - (t0 + i * 20 * MS);
+        if (wait > worst)
+            worst = wait;
+    }
+    printf("  %u of %d booted, the slowest in %lu ms\n", booted, SIM_MAX_ITEMS,
+           (unsigned long)(worst / MS));
+    CHECK_EQ(booted, SIM_MAX_ITEMS);
+    CHECK(worst < 600 * MS);
+    CHECK_EQ(s.errors, 0);
+}
+
 /* 4,096 items: waking, picking and sleeping cost no walk of them all (a
  * loose bound on the simulated work, not a timing). */
 TEST(thousands_of_items)

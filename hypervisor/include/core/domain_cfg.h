@@ -68,6 +68,11 @@ struct domain_cfg {
      * pool, its stage-2 tables, in MiB; 0 = not given: what its layout
      * needs plus headroom for run-time mappings (core/domain_p2m.c). */
     uint32_t p2m_mem_mb;
+    /* "cloison,sched-weight" = <1..65535> and "cloison,sched-cap" = <0..100 x
+     * cpus> (Cloison extension, as xl sched-credit2 -w/-c: a domain without
+     * a toolstack can still be weighed and capped): its credit2 weight
+     * (0 = not given: 256) and cap in % of one pCPU (0 = none). */
+    uint16_t sched_weight, sched_cap;
     /* dom0: the control domain, built from /chosen's own modules, RAM
      * direct-mapped, device tree derived from the host's. */
     bool is_dom0;

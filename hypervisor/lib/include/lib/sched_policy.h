@@ -64,6 +64,7 @@ struct sched_credit2_item {
     struct sched_item *parked_next; /* on its domain's parked list */
     int16_t queue;                  /* -1: none; SCHED_MAX_CPUS: the pool's; else a pCPU's */
     bool parked;                    /* out of budget (cap): not queued until replenished */
+    bool partial;                   /* in the pool's queue with an affinity short of every pCPU */
 };
 
 struct sched_null_item {
@@ -76,9 +77,11 @@ struct sched_null_item {
 struct sched_item {
     struct sched_dom *dom;
     unsigned int vcpu_id;
-    uint64_t affinity; /* pCPUs it may run on: hard affinity within the pool's */
-    bool runnable;     /* wants a pCPU: not blocked, paused, off or dead */
-    int running_on;    /* written by the policy: pick() returned it here, SCHED_NO_CPU */
+    /* pCPUs it may run on: hard affinity within the pool's (none of the
+     * pool's, after a pCPU left: any of them, Xen's broken affinity) */
+    uint64_t affinity;
+    bool runnable;  /* wants a pCPU: not blocked, paused, off or dead */
+    int running_on; /* written by the policy: pick() returned it here, SCHED_NO_CPU */
     union {
         struct sched_credit2_item credit2;
         struct sched_null_item null;
@@ -115,6 +118,7 @@ struct sched_pool_state {
             uint64_t ratelimit_ns; /* minimum time a vCPU runs before preemption */
             uint64_t tickled;      /* pCPUs kicked to pick, not yet picked */
             uint64_t untimed;      /* pCPUs running with no deadline */
+            unsigned int partial;  /* items in runq whose affinity is not every pCPU */
             struct sched_item *running[SCHED_MAX_CPUS];
         } credit2;
         struct {
