@@ -384,6 +384,17 @@ static void c2_wake(struct sched_pool_state *p, struct sched_item *it, uint64_t 
     }
     if (IT(it)->parked)
         unpark_one(it);
+    /* A waker is placed no more than MIN_TIMER behind the best waiting
+     * item: what it ran long ago does not keep it behind every other
+     * waker for ever. Without this floor, no reset comes while the best
+     * item still has credit (sleepers burn little), so the spread of
+     * credit among thousands of mostly idle vCPUs stays, and those at its
+     * bottom wait behind all the others at every wake (test_scale's 4,096
+     * tickers: some saw a tick every 13 s of their 4). CPU-bound items
+     * never wake, and their shares stay the weights'. */
+    struct sched_item *best = item_of(pheap_min(&C2(p)->runq));
+    if (best && credit(p, it) < credit(p, best) - (int64_t)MIN_TIMER)
+        set_credit(p, it, credit(p, best) - (int64_t)MIN_TIMER);
     enqueue(p, it, kick);
 }
 

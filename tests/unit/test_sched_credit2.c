@@ -260,6 +260,45 @@ TEST(a_stream_of_newcomers_starves_no_one)
     CHECK_EQ(s.errors, 0);
 }
 
+/* Many mostly idle items (1 ms every 100 ms, 400 of them: 4 pCPUs' worth
+ * on one pCPU, overloaded), half of which burnt 50 ms more at their start:
+ * each keeps getting its turns, none falls behind the others for good. */
+TEST(sleepers_that_ran_more_long_ago_are_not_kept_behind)
+{
+    static struct sched_dom doms[400];
+    sim_init(&s, &sched_credit2, 1);
+    for (unsigned int i = 0; i < 400; i++) {
+        doms[i] = (struct sched_dom){.domid = (uint16_t)i, .weight = 256};
+        struct sim_item *si = sim_add(&s, &doms[i], MS, 100 * MS);
+        if (i % 2) { /* ran 50 ms more, long ago */
+            si->first = 51 * MS;
+            si->booted = false;
+        }
+        sim_set_runnable(&s, si, true);
+    }
+    sim_run(&s, s.now + 2000 * MS); /* the extra runs are over */
+    uint64_t before[400];
+    for (unsigned int i = 0; i < 400; i++)
+        before[i] = s.items[i].ran;
+    uint64_t t0 = s.now;
+    sim_run(&s, t0 + 4000 * MS);
+    uint64_t lo = UINT64_MAX, hi = 0, odd = 0, even = 0;
+    for (unsigned int i = 0; i < 400; i++) {
+        uint64_t r = s.items[i].ran - before[i];
+        lo = r < lo ? r : lo;
+        hi = r > hi ? r : hi;
+        if (i % 2)
+            odd += r;
+        else
+            even += r;
+    }
+    printf("  400 sleepers over 4 s: %lu..%lu ms each, those that ran more %.3f of the rest\n",
+           (unsigned long)(lo / MS), (unsigned long)(hi / MS), (double)odd / (double)even);
+    CHECK(lo * 2 >= hi); /* no one kept at the bottom */
+    CHECK((double)odd / (double)even > 0.8);
+    CHECK_EQ(s.errors, 0);
+}
+
 /* 4,096 items: waking, picking and sleeping cost no walk of them all (a
  * loose bound on the simulated work, not a timing). */
 TEST(thousands_of_items)
