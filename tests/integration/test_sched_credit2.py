@@ -7,7 +7,7 @@ both alike and their ratio is the policy's, within the issue's 10%."""
 import qemu
 
 REPORT_S = 2
-REPORTS = 5   # windows averaged, after the first (boot) window
+REPORTS = 6   # windows averaged, after the first (boot) window
 
 
 def _rates(res, domid):

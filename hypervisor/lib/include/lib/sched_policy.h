@@ -65,6 +65,7 @@ struct sched_credit2_item {
     int16_t queue;                  /* -1: none; SCHED_MAX_CPUS: the pool's; else a pCPU's */
     bool parked;                    /* out of budget (cap): not queued until replenished */
     bool partial;                   /* in the pool's queue with an affinity short of every pCPU */
+    bool woke;                      /* queued by a wake-up (no switch resistance against it) */
 };
 
 struct sched_null_item {
