@@ -74,6 +74,10 @@ struct sched_null_item {
     bool waiting;
 };
 
+struct sched_arinc653_item {
+    struct sched_item *next; /* the pool's items: a new schedule looks its windows up there */
+};
+
 /* One vCPU as a policy sees it (embedded in struct vcpu). */
 struct sched_item {
     struct sched_dom *dom;
@@ -86,6 +90,7 @@ struct sched_item {
     union {
         struct sched_credit2_item credit2;
         struct sched_null_item null;
+        struct sched_arinc653_item arinc653;
     } u;
 };
 
@@ -97,10 +102,15 @@ struct sched_decision {
 
 /* Policy-private state of one pool (embedded in struct cpupool). */
 #define ARINC653_MAX_WINDOWS 64 /* Xen's ARINC653_MAX_DOMAINS_PER_SCHEDULE */
+#define ARINC653_BY_HANDLE 0xffffffffU
 struct arinc653_window {
     uint8_t dom_handle[16];
     unsigned int vcpu_id;
     uint64_t runtime; /* ns */
+    /* ARINC653_BY_HANDLE: the window names its domain by dom_handle (Xen's
+     * sysctl); else by this domain id (the device tree, where dom0less
+     * domains all have the zero handle). */
+    uint32_t domid;
 };
 struct sched_pool_state {
     uint64_t cpus; /* pCPUs of the pool (framework-owned) */
@@ -132,6 +142,7 @@ struct sched_pool_state {
             unsigned int nr_windows;
             struct arinc653_window windows[ARINC653_MAX_WINDOWS];
             struct sched_item *items[ARINC653_MAX_WINDOWS]; /* window -> item, NULL if absent */
+            struct sched_item *all; /* every item of the pool (sched_arinc653_item.next) */
         } arinc653;
     } u;
 };
