@@ -26,10 +26,6 @@
 #include <lib/sched_arinc653.h>
 #include <string.h>
 
-/* pick() cannot kick: the schedule's pCPU, whose vCPU is still being
- * switched out on a pCPU that left the pool, looks again this soon. */
-#define A653_RETRY_NS 100000ULL
-
 static uint64_t add_sat(uint64_t a, uint64_t b)
 {
     return a + b < a ? UINT64_MAX : a + b;
@@ -234,9 +230,15 @@ static struct sched_decision a653_pick(struct sched_pool_state *p, unsigned int 
                                        struct sched_item *prev, uint64_t now)
 {
     struct sched_decision d = {NULL, 0};
-    if (prev && prev->running_on == (int)cpu)
+    int sc = sched_arinc653_cpu(p);
+    if (prev && prev->running_on == (int)cpu) {
         prev->running_on = SCHED_NO_CPU;
-    if ((int)cpu != sched_arinc653_cpu(p) || p->u.arinc653.major_frame == 0)
+        /* Switched out where the schedule ran before a lower pCPU joined:
+         * the schedule's pCPU may run it now. */
+        if (sc != SCHED_NO_CPU && sc != (int)cpu)
+            p->kick |= 1ULL << sc;
+    }
+    if ((int)cpu != sc || p->u.arinc653.major_frame == 0)
         return d; /* not the schedule's pCPU, or no schedule: idle, no tick */
     unsigned int w = window_at(p, now, &d.until);
     if (w == p->u.arinc653.nr_windows)
@@ -244,11 +246,8 @@ static struct sched_decision a653_pick(struct sched_pool_state *p, unsigned int 
     struct sched_item *it = p->u.arinc653.items[w];
     if (!it || !it->runnable || !(it->affinity & (1ULL << cpu)))
         return d; /* absent, blocked or pinned elsewhere: the window idles */
-    if (it->running_on != SCHED_NO_CPU && it->running_on != (int)cpu) {
-        if (now + A653_RETRY_NS < d.until)
-            d.until = now + A653_RETRY_NS;
-        return d;
-    }
+    if (it->running_on != SCHED_NO_CPU && it->running_on != (int)cpu)
+        return d; /* still being switched out elsewhere: that pick() kicks us */
     it->running_on = (int)cpu;
     d.next = it;
     return d;

@@ -13,8 +13,7 @@
  * start is when the schedule took effect; every pick() on the schedule's
  * pCPU (the lowest) returns the newest item the window names if it is
  * runnable and allowed there, else idle, with the window's end as its
- * deadline (or a short retry while that item runs elsewhere); other pCPUs
- * idle with no deadline.
+ * deadline; other pCPUs idle with no deadline; kicks always settle.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -95,16 +94,12 @@ static void check_pick(void)
     struct sched_item *want = w < model.nr_windows ? model_item(&model.windows[w]) : NULL;
     if (want && (!want->runnable || !(want->affinity >> sc & 1)))
         want = NULL;
-    if (d.next != want) {
-        MUST(!d.next && want && want->running_on != sc && d.until > sim.now &&
-             d.until <= want_until); /* retry: it is being switched out elsewhere */
-        return;
-    }
-    MUST(d.until == want_until);
+    MUST(d.next == want && d.until == want_until);
 }
 
 static void check(void)
 {
+    MUST(!sim.stuck);
     int sc = sched_arinc653_cpu(&sim.p);
     for (unsigned int c = 0; c < NCPU; c++) {
         if ((int)c == sc || !(sim.p.cpus >> c & 1))

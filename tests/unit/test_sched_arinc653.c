@@ -144,7 +144,6 @@ TEST(one_pcpu_per_pool_runs_the_schedule)
     sim.now += MS / 4;
     psim_cpu_add(&sim, 1); /* pCPU 1 takes over once pCPU 3 switched c out */
     CHECK(sim.cur[3] == NULL);
-    psim_advance(&sim, sim.now + MS / 8);
     CHECK(sim.cur[1] == &c);
     CHECK_EQ(sim.dec[1].until, 6 * MS);
 }
@@ -280,6 +279,7 @@ TEST(policies_are_found_by_xen_name_and_id)
     CHECK(sched_policy_by_name("null") == &sched_null);
     CHECK(sched_policy_by_id(7) == &sched_arinc653);
     CHECK(sched_policy_by_id(9) == &sched_null);
+    CHECK(sched_policy_by_name("credit2") == &sched_credit2);
     CHECK(sched_policy_by_name("rtds") == NULL);
     CHECK(sched_policy_by_id(8) == NULL);
 }
