@@ -81,6 +81,10 @@ sysctl_fn sysctl_readconsole;  /* ctl_readconsole.c */
 sysctl_fn sysctl_cputopoinfo;  /* ctl_topology.c */
 sysctl_fn sysctl_numainfo;     /* ctl_topology.c */
 sysctl_fn sysctl_scheduler_op; /* ctl_sched.c */
+/* scheduler_op on an arinc653 pool, for ctl_sched.c's dispatch
+ * (ctl_sched_arinc653.c). */
+struct cpupool;
+int64_t sysctl_arinc653_op(struct vcpu *v, struct xen_sysctl_scheduler_op *op, struct cpupool *p);
 int64_t sysctl_getdomaininfolist(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
 int64_t sysctl_physinfo(struct vcpu *v, struct xen_sysctl *op, bool *copyback);
 int64_t sysctl_cpupool_op(struct vcpu *v, struct xen_sysctl *op, bool *copyback);

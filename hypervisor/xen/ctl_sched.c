@@ -14,8 +14,10 @@
  * command not put/getinfo -EINVAL, no such pool -ESRCH, a scheduler other
  * than the pool's -EINVAL; credit2's rate limit of that pool (default 1000
  * us, Xen's): putinfo takes 0 (none) or 100..500000 us (else -EINVAL), both
- * return the value in force. (Other schedulers' global parameters are
- * their own: ARINC 653's schedule is decoded with its policy.)
+ * return the value in force. An arinc653 pool's schedule goes to
+ * ctl_sched_arinc653.c. A null or arinc653 domain, and a null pool, have
+ * no parameters: 0 once sched_id matches (Xen's sched_adjust_dom and
+ * sched_adjust_cpupool with no hook).
  */
 #include <cloison/errno.h>
 #include <core/cpupool.h>
@@ -52,13 +54,12 @@ int64_t domctl_scheduler_op(struct vcpu *v, struct xen_domctl *op, struct domain
     if (s->cmd > XEN_DOMCTL_SCHEDOP_getvcpuinfo)
         return -EINVAL;
     if (s->sched_id != XEN_SCHEDULER_CREDIT2)
-        return -EINVAL; /* null and ARINC 653 have no per-domain parameters here */
+        return 0; /* null and ARINC 653 have no per-domain parameters: Xen answers 0 */
     return dom_cntl(s, d);
 }
 
 int64_t sysctl_scheduler_op(struct vcpu *v, struct xen_sysctl *op, bool *copyback)
 {
-    (void)v;
     struct xen_sysctl_scheduler_op *s = &op->u.scheduler_op;
     uint32_t *r = &s->u.sched_credit2.ratelimit_us;
     if (s->cmd != XEN_SYSCTL_SCHEDOP_putinfo && s->cmd != XEN_SYSCTL_SCHEDOP_getinfo)
@@ -66,8 +67,12 @@ int64_t sysctl_scheduler_op(struct vcpu *v, struct xen_sysctl *op, bool *copybac
     struct cpupool *pool = cpupool_by_id(s->cpupool_id);
     if (!pool)
         return -ESRCH;
-    if (s->sched_id != cpupool_policy(pool)->xen_id || s->sched_id != XEN_SCHEDULER_CREDIT2)
+    if (s->sched_id != cpupool_policy(pool)->xen_id)
         return -EINVAL;
+    if (s->sched_id == XEN_SCHEDULER_ARINC653)
+        return sysctl_arinc653_op(v, s, pool); /* nothing in *op changes */
+    if (s->sched_id != XEN_SCHEDULER_CREDIT2)
+        return 0; /* null has no pool parameters: Xen answers 0 */
     if (s->cmd == XEN_SYSCTL_SCHEDOP_putinfo) {
         if (*r && (*r > XEN_SYSCTL_SCHED_RATELIMIT_MAX || *r < XEN_SYSCTL_SCHED_RATELIMIT_MIN))
             return -EINVAL;

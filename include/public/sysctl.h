@@ -165,6 +165,29 @@ _Static_assert(offsetof(struct xen_sysctl_numainfo, distance) == 16, "numainfo l
 struct xen_sysctl_credit2_schedule {
     uint32_t ratelimit_us;
 };
+/* arinc653: the schedule, through a guest handle (Xen's
+ * xen_sysctl_arinc653_schedule); runtimes and the major frame in ns. */
+#define ARINC653_MAX_DOMAINS_PER_SCHEDULE 64
+struct xen_sysctl_arinc653_entry {
+    uint8_t dom_handle[16]; /* the domain's handle (UUID) */
+    uint32_t vcpu_id;
+    uint32_t pad;
+    uint64_t runtime;
+};
+_Static_assert(sizeof(struct xen_sysctl_arinc653_entry) == 32, "arinc653 entry layout");
+_Static_assert(offsetof(struct xen_sysctl_arinc653_entry, runtime) == 24, "arinc653 entry layout");
+struct xen_sysctl_arinc653_schedule {
+    uint64_t major_frame;
+    uint8_t num_sched_entries;
+    uint8_t pad[7];
+    struct xen_sysctl_arinc653_entry sched_entries[ARINC653_MAX_DOMAINS_PER_SCHEDULE];
+};
+_Static_assert(sizeof(struct xen_sysctl_arinc653_schedule) == 2064, "arinc653 schedule layout");
+_Static_assert(offsetof(struct xen_sysctl_arinc653_schedule, sched_entries) == 16,
+               "arinc653 schedule layout");
+struct xen_sysctl_sched_arinc653 {
+    uint64_t schedule; /* guest handle: xen_sysctl_arinc653_schedule */
+};
 struct xen_sysctl_scheduler_op {
     uint32_t cpupool_id;
     uint32_t sched_id; /* XEN_SCHEDULER_* */
@@ -172,6 +195,7 @@ struct xen_sysctl_scheduler_op {
     uint32_t pad;
     union {
         struct xen_sysctl_credit2_schedule sched_credit2;
+        struct xen_sysctl_sched_arinc653 sched_arinc653;
         uint8_t pad[16]; /* credit's is 12 bytes, arinc653's a handle */
         uint64_t align;
     } u;

@@ -41,6 +41,13 @@ const struct sched_policy *cpupool_policy(const struct cpupool *p);
 uint64_t cpupool_cpus(const struct cpupool *p);
 unsigned int cpupool_nr_domains(const struct cpupool *p);
 uint64_t cpupool_free_cpus(void); /* online pCPUs in no pool */
+
+/* An arinc653 pool's schedule (lib/sched_arinc653.h), under the pool's lock.
+ * put: s in force at once (a new major frame starts now); -EINVAL if s
+ * breaks Xen's rules or p is not an arinc653 pool. get: 0, or -EINVAL. */
+struct arinc653_schedule;
+int cpupool_arinc653_put(struct cpupool *p, const struct arinc653_schedule *s);
+int cpupool_arinc653_get(struct cpupool *p, struct arinc653_schedule *s);
 /* credit2's rate limit in the pool (SYSCTL scheduler_op), in us: 0 = none.
  * -EINVAL if p's policy has none. */
 int cpupool_get_ratelimit(struct cpupool *p, uint32_t *us);
