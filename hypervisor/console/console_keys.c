@@ -63,11 +63,14 @@ static void key_runqueues(void)
             snprintf(where, sizeof(where), "Pool-%u", cpupool_id(pool));
         else
             snprintf(where, sizeof(where), "no pool");
+        uint64_t ends = __atomic_load_n(&p->slice_ends, __ATOMIC_RELAXED);
         if (cur)
-            printk("pCPU%u (%s): running d%uv%u", i, where, cur->domain->id, cur->id);
+            printk("pCPU%u (%s): running d%uv%u, %lu slice ends", i, where, cur->domain->id,
+                   cur->id, ends);
         else
-            printk("pCPU%u (%s): idle", i, where);
+            printk("pCPU%u (%s): idle, %lu slice ends", i, where, ends);
     }
+    cpupool_dump_null();
 }
 
 static uint64_t ticks_ns(uint64_t ticks)

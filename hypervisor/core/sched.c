@@ -107,6 +107,7 @@ static uint64_t ns_to_ticks(uint64_t ns)
 static void slice_expired(struct timer *t)
 {
     (void)t;
+    this_pcpu()->slice_ends++;
     this_pcpu()->need_resched = true;
 }
 

@@ -188,8 +188,8 @@ TEST(debug_keys_while_cloison_has_the_focus)
     pcpus[0].current = dom[2]->vcpus[0];
     pcpus[1].pool = (struct cpupool *)&fake_pool;
     type("r");
-    CHECK_STR_EQ(fake_uart_out, "(cloison) pCPU0 (no pool): running d2v0\r\n"
-                                "(cloison) pCPU1 (Pool-7): idle\r\n");
+    CHECK_STR_EQ(fake_uart_out, "(cloison) pCPU0 (no pool): running d2v0, 0 slice ends\r\n"
+                                "(cloison) pCPU1 (Pool-7): idle, 0 slice ends\r\n");
     pcpus[0].current = NULL;
     pcpus[1].pool = NULL;
     fake_uart_clear();

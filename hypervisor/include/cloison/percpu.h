@@ -28,6 +28,7 @@ struct pcpu {
     bool leaving;         /* unassigned from its pool: leaves it at its next pick */
     volatile bool need_resched;
     uint64_t idle_ticks, busy_since;
+    uint64_t slice_ends; /* the policy's deadlines reached (a tick); 0 under null */
 };
 
 extern struct pcpu pcpus[MAX_PCPUS];

@@ -46,6 +46,10 @@ uint64_t cpupool_free_cpus(void); /* online pCPUs in no pool */
  * put: s in force at once (a new major frame starts now); -EINVAL if s
  * breaks Xen's rules or p is not an arinc653 pool. get: 0, or -EINVAL. */
 struct arinc653_schedule;
+
+/* Each null pool's pCPU owners and the vCPUs waiting for one, in order
+ * (printk, for the debug key 'r'). */
+void cpupool_dump_null(void);
 int cpupool_arinc653_put(struct cpupool *p, const struct arinc653_schedule *s);
 int cpupool_arinc653_get(struct cpupool *p, struct arinc653_schedule *s);
 /* credit2's rate limit in the pool (SYSCTL scheduler_op), in us: 0 = none.
