@@ -21,6 +21,7 @@
 #include <cloison/p2m.h>
 #include <cloison/percpu.h>
 #include <cloison/printk.h>
+#include <boot/arinc653_boot.h>
 #include <core/sched.h>
 #include <lib/sched_policy.h>
 #include <core/timer.h>
@@ -279,5 +280,6 @@ void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
            (uint64_t)mm_reserve_pages() >> 8, online_cpus(), irqchip_info()->version,
            p2m_vmid_bits(), p2m_ipa_bits(), timer_freq());
     create_boot_domains(fdt);
+    arinc653_boot_pool0(fdt);
     sched_start_cpu();
 }
