@@ -10,10 +10,12 @@
  * wins. A pCPU whose owner blocks idles. Placement takes the lowest free
  * pCPU of the affinity, so the assignment is deterministic.
  *
- * Where Xen differs: Xen gives a vCPU that goes offline (PSCI CPU_OFF) its
- * pCPU back; the framework reports only `runnable`, so here an offline item
- * keeps its pCPU until it leaves the pool. Xen prefers soft affinity when
- * placing; Cloison has only hard affinity.
+ * An item is placed at its first wake (Xen: at insert if its vCPU is up,
+ * else when it comes up), so a secondary vCPU its guest never starts takes
+ * no pCPU. Where Xen differs: Xen gives a vCPU that goes offline later
+ * (PSCI CPU_OFF) its pCPU back; the framework reports only `runnable`, so
+ * here it keeps its pCPU until it leaves the pool. Xen prefers soft
+ * affinity when placing; Cloison has only hard affinity.
  */
 #include <lib/sched_null.h>
 
@@ -145,14 +147,15 @@ static void null_cpu_remove(struct sched_pool_state *p, unsigned int cpu, uint64
 
 static void null_insert(struct sched_pool_state *p, struct sched_item *it, uint64_t now)
 {
+    (void)p;
     (void)now;
     it->running_on = SCHED_NO_CPU;
     it->u.null.cpu = SCHED_NO_CPU;
     it->u.null.w_next = it->u.null.w_prev = NULL;
     it->u.null.waiting = false;
-    /* Assigned now, runnable or not (Xen's insert): the wake that follows
-     * kicks the pCPU. */
-    place(p, it, p->cpus, NULL);
+    /* Placed at its first wake: a vCPU that never comes up (a secondary
+     * left off by its guest) takes no pCPU, as Xen leaves offline units
+     * unassigned. */
 }
 
 static void null_remove(struct sched_pool_state *p, struct sched_item *it, uint64_t now,
@@ -168,10 +171,11 @@ static void null_remove(struct sched_pool_state *p, struct sched_item *it, uint6
 static void null_wake(struct sched_pool_state *p, struct sched_item *it, uint64_t now,
                       uint64_t *kick)
 {
-    (void)p;
     (void)now;
     if (it->u.null.cpu != SCHED_NO_CPU)
         *kick |= bit((unsigned int)it->u.null.cpu);
+    else if (!it->u.null.waiting)
+        place(p, it, p->cpus, kick); /* its first wake */
 }
 
 static void null_sleep(struct sched_pool_state *p, struct sched_item *it, uint64_t now,

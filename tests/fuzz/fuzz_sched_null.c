@@ -4,8 +4,9 @@
  * pCPUs (of 0..15); then 3-byte ops on 12 item slots: insert, remove, wake,
  * sleep, set affinity, add or remove a pCPU, let time pass, a spurious
  * pick(). After every op (and the picks its kicks caused): each item in
- * the pool owns exactly one pCPU of its affinity and of the pool, or waits
- * exactly once in a well-formed list; no pCPU has two owners; no waiter
+ * the pool that was ever woken owns exactly one pCPU of its affinity and
+ * of the pool, or waits exactly once in a well-formed list (one never woken
+ * does neither); no pCPU has two owners; no waiter
  * could use a free pCPU (it would have got it); a pCPU runs only its own
  * runnable owner, with no deadline; every runnable owner runs, so no kick
  * was forgotten.
@@ -23,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct psim sim;
 static struct sched_dom dom;
 static struct sched_item it[NSLOT];
-static bool in_pool[NSLOT];
+static bool in_pool[NSLOT], woken[NSLOT];
 
 #define MUST(c)      \
     do {             \
@@ -68,6 +69,10 @@ static void check(void)
     for (unsigned int i = 0; i < NSLOT; i++) {
         if (!in_pool[i])
             continue;
+        if (!woken[i]) {
+            MUST(!it[i].u.null.waiting && it[i].u.null.cpu == SCHED_NO_CPU);
+            continue; /* never woken: placed at its first wake */
+        }
         if (it[i].u.null.waiting) {
             waiting++;
             MUST(!(it[i].affinity & free)); /* it would have had that pCPU */
@@ -89,6 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     psim_init(&sim, &sched_null, cpus);
     memset(&dom, 0, sizeof(dom));
     memset(in_pool, 0, sizeof(in_pool));
+    memset(woken, 0, sizeof(woken));
     for (size_t i = 2; i + 3 <= size; i += 3) {
         unsigned int op = data[i] % 9, a = data[i + 1], b = data[i + 2];
         struct sched_item *x = &it[a % NSLOT];
@@ -100,6 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 psim_item(x, &dom, a % NSLOT, aff ? aff : ~0ULL);
                 psim_insert(&sim, x);
                 in_pool[a % NSLOT] = true;
+                woken[a % NSLOT] = false;
             }
             break;
         case 1:
@@ -109,8 +116,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             break;
         case 2:
-            if (in)
+            if (in) {
                 psim_wake(&sim, x);
+                woken[a % NSLOT] = true;
+            }
             break;
         case 3:
             if (in)

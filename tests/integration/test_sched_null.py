@@ -41,3 +41,12 @@ def test_null_pool_one_pcpu_each_no_tick_and_a_waiter(cloison):
     # d3 ran only after d1 had passed: it waited for the pCPU d1 held.
     order = [v.domid for v in res.final() if v.case == "worker"]
     assert order == [1, 3], order
+
+
+def test_null_secondary_vcpu_gets_its_pcpu_when_started(cloison):
+    # The smp guest starts vCPU 1 with PSCI CPU_ON: under null it takes the
+    # free pCPU then (never before: an unstarted vCPU holds no pCPU).
+    res = qemu.run([qemu.Domain("smp", cpus=2)], "cloison", qemu.Machine(gic=3, smp=2),
+                   timeout=60, bootargs=NULL_ARGS, until=qemu.verdicts_for(["smp"]),
+                   linger=0.5)
+    assert_all_pass(res, ["smp"])

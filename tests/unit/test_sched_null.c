@@ -177,6 +177,23 @@ TEST(a_moved_item_runs_nowhere_else_until_switched_out)
     CHECK_EQ(sim.dec[1].until, 0);
 }
 
+TEST(a_vcpu_never_woken_takes_no_pcpu)
+{
+    setup(0x3, 1, ALL);
+    psim_item(&it[1], &dom, 1, ALL); /* a secondary its guest leaves off */
+    psim_insert(&sim, &it[1]);
+    psim_item(&it[2], &dom, 2, ALL);
+    psim_insert(&sim, &it[2]);
+    psim_wake(&sim, &it[2]);
+    CHECK_EQ(sched_null_cpu_of(&it[1]), SCHED_NO_CPU);
+    CHECK_EQ(nr_waiting(), 0);
+    CHECK(sim.cur[1] == &it[2]);
+    psim_wake(&sim, &it[1]); /* started now: no pCPU left, it waits */
+    CHECK(sched_null_first_waiting(&sim.p) == &it[1]);
+    psim_remove(&sim, &it[0]);
+    CHECK(sim.cur[0] == &it[1]);
+}
+
 TEST(the_policy_names_itself_as_xen_does)
 {
     CHECK_STR_EQ(sched_null.name, "null");

@@ -14,7 +14,8 @@ struct sched_item *sched_null_owner(const struct sched_pool_state *p, unsigned i
 /* The wait list, oldest first: for (it = first(p); it; it = next(it)). */
 struct sched_item *sched_null_first_waiting(const struct sched_pool_state *p);
 struct sched_item *sched_null_next_waiting(const struct sched_item *it);
-/* The pCPU `it` owns, SCHED_NO_CPU while it waits (or is in no null pool). */
+/* The pCPU `it` owns, SCHED_NO_CPU while it waits, before its first wake,
+ * or in no null pool. */
 int sched_null_cpu_of(const struct sched_item *it);
 
 #endif
