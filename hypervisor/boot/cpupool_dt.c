@@ -241,6 +241,33 @@ int cpupool_dt_parse(const void *fdt, const struct cpupool_dt_host *host, struct
     return (int)out->nr;
 }
 
+const char *cpupool_dt_boot_sched(const void *fdt, uint64_t boot_mpidr)
+{
+    struct ctx c = {.fdt = fdt};
+    int chosen, node, len, slen;
+    if (fdt_check_header(fdt))
+        return NULL;
+    c.cpus = fdt_path_offset(fdt, "/cpus");
+    chosen = fdt_path_offset(fdt, "/chosen");
+    if (c.cpus < 0 || chosen < 0)
+        return NULL;
+    fdt_for_each_subnode(node, fdt, chosen)
+    {
+        if (fdt_node_check_compatible(fdt, node, "xen,cpupool"))
+            continue;
+        const fdt32_t *p = fdt_getprop(fdt, node, "cpupool-cpus", &len);
+        for (int i = 0; p && i < len / 4 && i < CPUPOOL_DT_MAX_CPUS; i++) {
+            uint32_t ph = fdt32_ld(p + i);
+            int cpu = ph && ph != ~0U ? fdt_node_offset_by_phandle(fdt, ph) : -1;
+            uint64_t mpidr;
+            if (cpu >= 0 && fdt_parent_offset(fdt, cpu) == c.cpus && cpu_reg(&c, cpu, &mpidr) &&
+                mpidr == (boot_mpidr & MPIDR_HWID_MASK))
+                return get_string(fdt, node, "cpupool-sched", &slen);
+        }
+    }
+    return NULL;
+}
+
 const struct cpupool_dt_pool *cpupool_dt_by_phandle(const struct cpupool_dt *t, uint32_t phandle)
 {
     for (unsigned int i = 0; phandle && i < t->nr; i++)

@@ -17,6 +17,8 @@
  *           cloison,sched-weight = <512>;      optional, Cloison's own: credit2
  *           cloison,sched-cap = <25>;          weight (default 256) and cap (% of
  *                                              one pCPU, default 0: none)
+ *           domain-cpupool = <&pool1>;         optional: its CPU pool's node
+ *                                              (boot/cpupool_dt.c checks it)
  *           module@4a000000 { compatible = "multiboot,kernel", "multiboot,module";
  *                             reg = <...>; bootargs = "..."; };
  *           module@4b000000 { compatible = "multiboot,ramdisk", "multiboot,module";
@@ -224,6 +226,16 @@ static bool parse_sched(const struct parse_ctx *c, int node, struct domain_cfg *
     return ok;
 }
 
+/* "domain-cpupool": the phandle of its pool's node, taken as it is; whether
+ * it names a pool is boot/cpupool_dt.c's question, asked of every domain
+ * before any is built (a wrong one stops the boot, it is not skipped). */
+static void parse_cpupool(const struct parse_ctx *c, int node, struct domain_cfg *cfg)
+{
+    int len;
+    const fdt32_t *p = fdt_getprop(c->fdt, node, "domain-cpupool", &len);
+    cfg->cpupool_phandle = p && len == 4 ? fdt32_ld(p) : 0;
+}
+
 /* Cell counts for the modules' reg: the domain node's own, else inherited
  * from the nearest ancestor that has one (as Xen's scanner does: /chosen,
  * then the root), else the device-tree defaults (2 address, 1 size). A domain
@@ -398,8 +410,7 @@ static bool parse_modules(struct parse_ctx *c, int node, struct domain_cfg *cfg)
 /* Properties of Xen's binding that Cloison does not implement: a DTB written
  * for Xen still boots, the user learns what is not honoured. */
 static const char *const unsupported_props[] = {
-    "xen,static-mem", "direct-map", "nr_spis",  "domain-cpupool",
-    "passthrough",    "llc-colors", "bootargs",
+    "xen,static-mem", "direct-map", "nr_spis", "passthrough", "llc-colors", "bootargs",
 };
 
 static void warn_unsupported(const struct parse_ctx *c, int node)
@@ -467,6 +478,7 @@ static bool parse_domain(struct parse_ctx *c, int node, struct domain_cfg *cfg)
     ok = parse_action(c, node, "on_poweroff", ACTION_DESTROY, &cfg->on_poweroff) && ok;
     ok = parse_action(c, node, "on_reboot", ACTION_DESTROY, &cfg->on_reboot) && ok;
     ok = parse_action(c, node, "on_crash", ACTION_DESTROY, &cfg->on_crash) && ok;
+    parse_cpupool(c, node, cfg);
     warn_unsupported(c, node);
     ok = parse_modules(c, node, cfg) && ok;
     if (!ok)

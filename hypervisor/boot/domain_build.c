@@ -10,6 +10,7 @@
  * caches off sees them.
  */
 #include <cloison/arch.h>
+#include <core/cpupool.h>
 #include <core/domain.h>
 #include <core/vcpu.h>
 #include <boot/domain_build.h>
@@ -172,13 +173,25 @@ int domain_load_images(struct domain *d, const struct domain_cfg *cfg, uint64_t 
     return rc;
 }
 
+/* Its pool, before it runs (boot/setup.c made the pools and checked the
+ * domains' references to them). */
+static int place_in_pool(struct domain *d, const struct domain_cfg *cfg)
+{
+    struct cpupool *p = cpupool_by_id(cfg->cpupool_id);
+    if (!p)
+        return -ESRCH;
+    return p == cpupool0() ? 0 : cpupool_move_domain(d, p);
+}
+
 struct domain *domain_build(const struct domain_cfg *cfg)
 {
     struct domain *d = domain_create(cfg);
     if (!d)
         return NULL;
     uint64_t entry, dtb;
-    int rc = cfg->is_dom0 ? dom0_build(d, cfg, host_fdt, &hv_opts, &entry, &dtb)
+    int rc = place_in_pool(d, cfg);
+    if (!rc)
+        rc = cfg->is_dom0 ? dom0_build(d, cfg, host_fdt, &hv_opts, &entry, &dtb)
                           : domain_load_images(d, cfg, &entry, &dtb);
     if (rc) {
         printk("%s: domain not created (error %d)", cfg->name, rc);

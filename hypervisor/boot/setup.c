@@ -4,10 +4,13 @@
  * secondary CPUs, then the dom0less domains from the device tree.
  */
 #include <cloison/arch.h>
+#include <cloison/errno.h>
 #include <boot/bootargs.h>
 #include <boot/compose.h>
 #include <console/console.h>
+#include <core/cpupool.h>
 #include <core/domain.h>
+#include <boot/cpupool_dt.h>
 #include <boot/fdt_validate.h>
 #include <core/domain_cfg.h>
 #include <boot/dom0_build.h>
@@ -40,6 +43,8 @@ void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr) __noreturn
 
 /* One boot domain at a time: domain_create() keeps its own copy. */
 static struct domain_cfg boot_cfg;
+/* The boot pools, for the domains' domain-cpupool (build_boot_domain). */
+static struct cpupool_dt boot_pools;
 struct hv_options hv_opts;
 const void *host_fdt;
 
@@ -153,9 +158,10 @@ static void report_cfg_error(const char *msg)
 
 /*
  * Boot input Cloison cannot run on (memory it cannot find or keep, no
- * interrupt controller, the wrong load address): say why and power the
- * machine off through PSCI (or halt this CPU when the firmware has none).
- * Only the boot CPU runs: no other has been started yet.
+ * interrupt controller, the wrong load address, wrong CPU pools): say why
+ * and power the machine off through PSCI (or halt this CPU when the
+ * firmware has none). No domain exists yet: the other pCPUs, if started,
+ * idle.
  */
 static __noreturn void __attribute__((format(printf, 1, 2))) refuse_boot(const char *fmt, ...)
 {
@@ -185,6 +191,8 @@ static uint64_t ticks_to_us(uint64_t ticks)
 static int build_boot_domain(void *ctx, struct domain_cfg *cfg)
 {
     struct boot_progress *p = ctx;
+    const struct cpupool_dt_pool *pool = cpupool_dt_by_phandle(&boot_pools, cfg->cpupool_phandle);
+    cfg->cpupool_id = pool ? pool->id : 0; /* create_boot_pools checked the phandles */
     if (!boot_modules_usable(host_fdt, cfg) || !domain_build(cfg))
         return 0;
     if (++p->created % BOOT_BLOCK == 0) {
@@ -194,6 +202,75 @@ static int build_boot_domain(void *ctx, struct domain_cfg *cfg)
         p->block_start = now;
     }
     return 0;
+}
+
+static bool sched_known(const char *name)
+{
+    return sched_policy_by_name(name) != NULL;
+}
+
+/* The scheduler sched= chose (or credit2): the other boot pools' default. */
+static const struct sched_policy *cmdline_policy;
+
+/* Pool-0's scheduler is set before the boot pCPU joins it (sched.h): the
+ * one the pool node holding the boot pCPU names, if it names one Cloison
+ * has (a wrong node stops the boot later, create_boot_pools). */
+static void boot_pool_sched(const void *fdt)
+{
+    cmdline_policy = sched_default_policy();
+    const char *name = cpupool_dt_boot_sched(fdt, arch_cpu_mpidr());
+    const struct sched_policy *pol = name ? sched_policy_by_name(name) : NULL;
+    if (pol)
+        sched_set_default_policy(pol);
+}
+
+/* One boot pool other than Pool-0 is created (Pool-0 has its scheduler from
+ * boot_pool_sched); its pCPUs leave Pool-0 (where they came up) for it. */
+static void make_pool(const struct cpupool_dt_pool *bp)
+{
+    const struct sched_policy *pol = bp->sched ? sched_policy_by_name(bp->sched) : cmdline_policy;
+    struct cpupool *p = cpupool0();
+    int rc = 0;
+    if (bp->id == 0)
+        rc = pol == cpupool_policy(p) ? 0 : -EINVAL;
+    else
+        rc = cpupool_create(bp->id, pol, &p);
+    for (unsigned int cpu = 0; !rc && cpu < nr_pcpus; cpu++) {
+        if (!(bp->cpus & (1ULL << cpu)) || (cpupool_cpus(p) & (1ULL << cpu)))
+            continue;
+        if (cpupool_cpus(cpupool0()) & (1ULL << cpu))
+            rc = cpupool_unassign_cpu(cpupool0(), cpu);
+        if (!rc)
+            rc = cpupool_assign_cpu(p, cpu);
+    }
+    if (rc)
+        refuse_boot("Pool-%u (%s) cannot be made (error %d)", bp->id, pol->name, rc);
+    printk("cpupool: Pool-%u: %s, pCPUs 0x%lx%s", bp->id, pol->name, cpupool_cpus(p),
+           bp->node < 0 && bp->id ? " (those no pool node claims)" : "");
+}
+
+/* Xen's boot-time cpupools (boot/cpupool_dt.c), and every domain's reference
+ * to one checked, before any domain is built. Any mistake stops the boot:
+ * pools decide which domains share pCPUs, a guess could break the
+ * isolation the tree asks for (Xen panics on these). */
+static void create_boot_pools(const void *fdt)
+{
+    uint64_t mpidr[MAX_PCPUS], online = 0;
+    for (unsigned int i = 0; i < nr_pcpus; i++) {
+        mpidr[i] = pcpus[i].mpidr;
+        if (__atomic_load_n(&pcpus[i].online, __ATOMIC_ACQUIRE))
+            online |= 1ULL << i;
+    }
+    const struct cpupool_dt_host host = {mpidr, nr_pcpus, online, 0, sched_known};
+    int n = cpupool_dt_parse(fdt, &host, &boot_pools, NULL, NULL, report_cfg_error);
+    if (n < 0)
+        refuse_boot("the CPU pools in /chosen are not usable (see the cpupool: lines above)");
+    if (cpupool_dt_check_domains(fdt, &boot_pools, report_cfg_error) < 0)
+        refuse_boot("a domain names no CPU pool (see the cpupool: lines above)");
+    if (n == 1 && boot_pools.pool[0].node < 0)
+        return;                      /* no pool nodes: Pool-0 of every pCPU, as it is */
+    for (int i = n - 1; i >= 0; i--) /* Pool-0 last: it gives pCPUs away */
+        make_pool(&boot_pools.pool[i]);
 }
 
 /* dom0 and the dom0less domains, in tree order, as many as there are: a
@@ -270,6 +347,7 @@ void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
         refuse_boot("no usable interrupt controller");
     p2m_arch_init(hv_opts.vmid_bits);
     sched_choose(&hv_opts);
+    boot_pool_sched(fdt);
     cpu_common_init(0);
     attach_layers();
     compose_layers(); /* before any pCPU schedules or any domain exists */
@@ -279,6 +357,7 @@ void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
            (uint64_t)mm_total_pages() >> 8, (uint64_t)mm_free_pages() >> 8,
            (uint64_t)mm_reserve_pages() >> 8, online_cpus(), irqchip_info()->version,
            p2m_vmid_bits(), p2m_ipa_bits(), timer_freq());
+    create_boot_pools(fdt);
     create_boot_domains(fdt);
     arinc653_boot_pool0(fdt);
     sched_start_cpu();

@@ -21,6 +21,11 @@ struct vcpu;
 /* Held across every domctl command (xen/hc_domctl.c), only ever tried. */
 extern spinlock_t ctl_domctl_lock;
 
+/* The id of d's pool (Xen's cpupool_get_id), CTL_POOL_NONE while it is in
+ * none (ctl_cpupool.c). */
+#define CTL_POOL_NONE 0xffffffffU
+uint32_t ctl_domain_pool_id(const struct domain *d);
+
 /* d as getdomaininfo describes it (Xen's getdomaininfo()), every field
  * written (padding zeroed); d referenced by the caller. */
 void ctl_domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *info);

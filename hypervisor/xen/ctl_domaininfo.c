@@ -85,7 +85,7 @@ void ctl_domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *in
     if (d->xen && d->xen->shinfo) /* Xen/ARM: the machine frame */
         info->shared_info_frame = virt_to_phys(d->xen->shinfo) >> PAGE_SHIFT;
     memcpy(info->handle, d->handle, sizeof(info->handle));
-    info->cpupool = 0;
+    info->cpupool = ctl_domain_pool_id(d);
     info->gpaddr_bits = (uint8_t)p2m_ipa_bits();
 }
 

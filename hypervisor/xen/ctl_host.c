@@ -1,8 +1,8 @@
 /*
  * The host as the toolstack sees it: SYSCTL physinfo (xl info, and the
- * capabilities libxl builds every domain's configuration from) and
- * cpupool_op (one pool, 0, holding every online pCPU: xen-init-dom0 names
- * it in xenstore and xl create insists on it).
+ * capabilities libxl builds every domain's configuration from), and the
+ * xenctl_bitmap helpers the CPU maps of every ctl_*.c go through (the pools
+ * themselves: ctl_cpupool.c).
  *
  * What Xen 4.17 on ARM reports, with Cloison's numbers: one thread per core
  * and one core per socket (Xen/ARM does not read the topology), one NUMA
@@ -14,7 +14,6 @@
 #include <cloison/errno.h>
 #include <cloison/mm.h>
 #include <cloison/percpu.h>
-#include <core/cpupool.h>
 #include <core/domain.h>
 #include <xen/guest_copy.h>
 #include <string.h>
@@ -109,34 +108,4 @@ int64_t sysctl_physinfo(struct vcpu *v, struct xen_sysctl *op, bool *copyback)
     pi->max_mfn = max_mfn();
     *copyback = true;
     return 0;
-}
-
-/* INFO: the first pool with id >= cpupool_id, else -ENOENT, which ends
- * the callers' loops. FREEINFO: the pCPUs in no pool. The ops that change
- * pools: not offered here (-ENOSYS, Xen's answer to an unknown op). */
-int64_t sysctl_cpupool_op(struct vcpu *v, struct xen_sysctl *op, bool *copyback)
-{
-    struct xen_sysctl_cpupool_op *c = &op->u.cpupool_op;
-    uint8_t map[(MAX_PCPUS + 7) / 8];
-    unsigned int online, nbits = online_map(map, &online);
-    int rc;
-    switch (c->op) {
-    case XEN_SYSCTL_CPUPOOL_OP_INFO: {
-        struct cpupool *p = cpupool_first_from(c->cpupool_id);
-        if (!p)
-            return -ENOENT;
-        c->cpupool_id = cpupool_id(p);
-        c->sched_id = cpupool_policy(p)->xen_id;
-        c->n_dom = cpupool_nr_domains(p);
-        rc = ctl_put_mask(v, &c->cpumap, cpupool_cpus(p), nbits);
-        break;
-    }
-    case XEN_SYSCTL_CPUPOOL_OP_FREEINFO:
-        rc = ctl_put_mask(v, &c->cpumap, cpupool_free_cpus(), nbits);
-        break;
-    default:
-        return -ENOSYS;
-    }
-    *copyback = rc == 0;
-    return rc;
 }

@@ -9,6 +9,7 @@
  * arch_sanitise_domain_config (xen-toolstack-abi.md §4.1.2).
  */
 #include <cloison/errno.h>
+#include <core/cpupool.h>
 #include <core/domain.h>
 #include <core/domain_cfg.h>
 #include <core/vcpu.h>
@@ -73,9 +74,18 @@ static int check_arch(struct xen_domctl_createdomain *c)
         return -EINVAL;
     if (c->arch.nr_spis > MAX_SPIS)
         return -EINVAL;
-    if (c->cpupool_id != 0)
-        return -ENOENT; /* one pool, Pool-0 */
     return 0;
+}
+
+/* sched_init_domain's cpupool_add_domain: no such pool -ESRCH, a pool
+ * without pCPUs -ENODEV (checked before the domain exists; the domctl lock
+ * keeps the pool as it is until the domain is in it). */
+static int check_pool(uint32_t id, struct cpupool **pool)
+{
+    *pool = cpupool_by_id(id);
+    if (!*pool)
+        return -ESRCH;
+    return cpupool_cpus(*pool) ? 0 : -ENODEV;
 }
 
 int64_t domctl_createdomain(struct vcpu *v, struct xen_domctl *op, struct domain *unused,
@@ -88,6 +98,7 @@ int64_t domctl_createdomain(struct vcpu *v, struct xen_domctl *op, struct domain
         rc = check_arch(c);
     if (rc)
         return rc;
+    struct cpupool *pool;
     struct domain_cfg cfg;
     memset(&cfg, 0, sizeof(cfg));
     cfg.toolstack = true;
@@ -101,6 +112,9 @@ int64_t domctl_createdomain(struct vcpu *v, struct xen_domctl *op, struct domain
         }
         cfg.domid = op->domain;
     }
+    if ((rc = check_pool(c->cpupool_id, &pool)) != 0)
+        return rc;
+    cfg.cpupool_id = c->cpupool_id;
     cfg.vcpus = c->max_vcpus;
     cfg.enhanced = XEN_ENHANCED_ENABLED;
     uint64_t ports = (uint64_t)c->max_evtchn_port + 1;
@@ -109,6 +123,10 @@ int64_t domctl_createdomain(struct vcpu *v, struct xen_domctl *op, struct domain
     struct domain *d = domain_create(&cfg);
     if (!d)
         return -ENOMEM;
+    if (pool != cpupool0() && (rc = cpupool_move_domain(d, pool)) != 0) {
+        domain_discard(d);
+        return rc;
+    }
     domain_publish_paused(d);
     op->domain = d->id;
     c->arch.clock_frequency = 0; /* the host's timer node gives none: the guest reads CNTFRQ */

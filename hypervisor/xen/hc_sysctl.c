@@ -5,9 +5,15 @@
  * domain (Xen's dummy XSM policy: -EPERM), then the command from the table
  * (-ENOSYS if Cloison does not serve it). The reply is copied back whole,
  * only on success. Every command here is bounded; the only state one changes
- * is the scheduler's rate limit and the log ring's start (readconsole clear).
+ * is the scheduler's rate limit, the log ring's start (readconsole clear)
+ * and the CPU pools (cpupool_op). cpupool_op runs under the domctl lock, as
+ * createdomain's choice of a pool does: the pools a command found stay as
+ * they were until it is done. Like the domctl envelope, the lock is only
+ * tried: held elsewhere, the call is issued again (Xen's sysctl_lock is
+ * taken the same way).
  */
 #include <cloison/errno.h>
+#include <cloison/spinlock.h>
 #include <core/cpupool.h>
 #include <core/domain.h>
 #include <core/vcpu.h>
@@ -48,8 +54,12 @@ int64_t do_sysctl(struct vcpu *v, uint64_t arg, uint64_t a1, uint64_t a2, uint64
     sysctl_fn *fn = op.cmd < ARRAY_SIZE(sysctl_ops) ? sysctl_ops[op.cmd] : NULL;
     if (!fn)
         return -ENOSYS;
-    bool copyback = false;
+    bool copyback = false, locked = op.cmd == XEN_SYSCTL_cpupool_op;
+    if (locked && !spin_trylock(&ctl_domctl_lock))
+        return hypercall_continue(v, arg, 0, 0, 0, 0);
     int64_t rc = fn(v, &op, &copyback);
+    if (locked)
+        spin_unlock(&ctl_domctl_lock);
     if (rc == 0 && copyback && copy_to_guest(v, arg, &op, sizeof(op)))
         rc = -EFAULT;
     return rc;

@@ -107,6 +107,7 @@ _Static_assert(offsetof(struct xen_sysctl_getdomaininfolist, num_domains) == 16,
 #define XEN_SYSCTL_CPUPOOL_OP_RMCPU 5
 #define XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN 6
 #define XEN_SYSCTL_CPUPOOL_OP_FREEINFO 7
+#define XEN_SYSCTL_CPUPOOL_PAR_ANY 0xFFFFFFFFu /* cpupool_id (create), cpu (add/remove) */
 
 struct xen_sysctl_cpupool_op {
     uint32_t op;

@@ -15,7 +15,7 @@ HC_WORLD_SRCS := hypervisor/xen/hypercall.c $(sort $(wildcard hypervisor/xen/hc_
     hypervisor/core/domain_p2m.c hypervisor/console/conring.c \
     hypervisor/lib/u64map.c hypervisor/lib/sort.c hypervisor/lib/pfnmap.c hypervisor/lib/string.c \
     tests/unit/fakes/p2m_fake.c tests/unit/fakes/lock_fake.c \
-    tests/unit/fakes/hypercall_fake.c tests/unit/fakes/ctl_fake.c \
+    tests/unit/fakes/hypercall_fake.c tests/unit/fakes/ctl_fake.c tests/unit/fakes/cpupool_fake.c \
     tests/unit/fakes/vgic_level_fake.c tests/unit/fakes/cpupool_arinc653_fake.c \
     hypervisor/lib/sched_arinc653.c
 HC_WORLD_CFLAGS := -Itests/unit/fakes/arch -DCLOISON_VERSION='"host"' -include tests/unit/lib_rename.h \

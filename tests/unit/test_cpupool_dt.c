@@ -240,6 +240,26 @@ TEST(arinc653_hook)
     free(fdt);
 }
 
+/* Pool-0's scheduler, read before the other pCPUs are up. */
+TEST(boot_pcpu_pool_scheduler)
+{
+    void *fdt = load_dtb("cpupool_good.dtb");
+    REQUIRE(fdt);
+    const char *s = cpupool_dt_boot_sched(fdt, 0x0);
+    REQUIRE(s);
+    CHECK_STR_EQ(s, "credit2");                 /* cpupool_b holds cpu@0 */
+    s = cpupool_dt_boot_sched(fdt, 0x80000101); /* MPIDR's RES1 bit 31 ignored */
+    REQUIRE(s);
+    CHECK_STR_EQ(s, "null");
+    CHECK(cpupool_dt_boot_sched(fdt, 0x1) == NULL); /* in no pool node */
+    CHECK(cpupool_dt_boot_sched(fdt, 0x200) == NULL);
+    free(fdt);
+    fdt = load_dtb("dom0less_good.dtb");
+    REQUIRE(fdt);
+    CHECK(cpupool_dt_boot_sched(fdt, 0x0) == NULL);
+    free(fdt);
+}
+
 TEST(unusable_input)
 {
     char junk[64] = {0};

@@ -87,6 +87,14 @@ int cpupool_dt_parse(const void *fdt, const struct cpupool_dt_host *host, struct
 int cpupool_dt_check_domains(const void *fdt, const struct cpupool_dt *t,
                              void (*report)(const char *msg));
 
+/*
+ * The cpupool-sched of the pool node that lists the boot pCPU (a cpu node of
+ * /cpus whose reg is boot_mpidr): Pool-0's scheduler, wanted before any
+ * other pCPU is up (so before cpupool_dt_parse can run). NULL if no node
+ * lists it, or the node names none or no string; nothing else is checked.
+ */
+const char *cpupool_dt_boot_sched(const void *fdt, uint64_t boot_mpidr);
+
 /* The pool whose node has this phandle, NULL if none (phandle 0: NULL). */
 const struct cpupool_dt_pool *cpupool_dt_by_phandle(const struct cpupool_dt *t, uint32_t phandle);
 

@@ -25,5 +25,6 @@
 #define EOVERFLOW 75
 #define EILSEQ 84
 #define EOPNOTSUPP 95
+#define EADDRNOTAVAIL 99
 #define ENOBUFS 105
 #endif

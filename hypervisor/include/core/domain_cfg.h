@@ -88,6 +88,13 @@ struct domain_cfg {
     /* Interrupt lines beyond the 32 private ones the vGIC offers, rounded up
      * to a multiple of 32; 0 = the default 32 (createdomain's nr_spis). */
     uint32_t nr_spis;
+    /* The CPU pool it runs in (Xen's createdomain cpupool_id; for a boot
+     * domain, the pool its "domain-cpupool" names, boot/cpupool_dt.c).
+     * 0 = Pool-0. */
+    uint32_t cpupool_id;
+    /* "domain-cpupool": the phandle of a /chosen xen,cpupool node as the
+     * tree gives it, 0 = none (boot/setup.c turns it into cpupool_id). */
+    uint32_t cpupool_phandle;
 };
 
 /*

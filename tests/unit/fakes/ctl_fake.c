@@ -18,6 +18,7 @@
 #include <asm/cpu.h>
 #include <drivers/irqchip.h>
 #include "hypercall_fake.h"
+#include "cpupool_fake.h"
 #include "p2m_fake.h"
 
 struct fake_ctl fake_ctl;
@@ -41,7 +42,14 @@ struct domain *domain_create(const struct domain_cfg *cfg)
     d->shutdown_reason = SHUTDOWN_REASON_UNSET;
     d->max_pages_set = true;
     fake_ctl.created++;
+    fake_dom_pool[id] = 0; /* core makes every domain in Pool-0 */
     return d;
+}
+
+void domain_discard(struct domain *d)
+{
+    fake_ctl.discarded++;
+    fake_domain_free(d);
 }
 
 void domain_publish_paused(struct domain *d)
@@ -123,78 +131,8 @@ void arch_icache_invalidate_all(void)
  * tests may clear el1_aarch32 to see a CPU without 32-bit guests. */
 struct cpu_caps cpu_caps = {.el1_aarch32 = true};
 
-/* Pools and scheduler parameters (core/cpupool.c, core/sched.c): pool 0
- * alone, credit2, holding every online pCPU and every domain; weight and
- * cap kept in the domain as the framework does; the rate limit kept. */
-static const struct sched_policy fake_credit2 = {.name = "credit2", .xen_id = 6};
-static uint64_t fake_pool0_word;
-static uint32_t fake_ratelimit_us = 1000;
-#define FAKE_POOL0 ((struct cpupool *)&fake_pool0_word)
-
-struct cpupool *cpupool0(void)
-{
-    return FAKE_POOL0;
-}
-
-struct cpupool *cpupool_by_id(uint32_t id)
-{
-    return id == 0 ? FAKE_POOL0 : NULL;
-}
-
-struct cpupool *cpupool_first_from(uint32_t id)
-{
-    return id == 0 ? FAKE_POOL0 : NULL;
-}
-
-uint32_t cpupool_id(const struct cpupool *p)
-{
-    (void)p;
-    return 0;
-}
-
-const struct sched_policy *cpupool_policy(const struct cpupool *p)
-{
-    (void)p;
-    return &fake_credit2;
-}
-
-uint64_t cpupool_cpus(const struct cpupool *p)
-{
-    (void)p;
-    return sched_online_mask();
-}
-
-unsigned int cpupool_nr_domains(const struct cpupool *p)
-{
-    (void)p;
-    return domain_count();
-}
-
-uint64_t cpupool_free_cpus(void)
-{
-    return 0;
-}
-
-int cpupool_get_ratelimit(struct cpupool *p, uint32_t *us)
-{
-    (void)p;
-    *us = fake_ratelimit_us;
-    return 0;
-}
-
-int cpupool_set_ratelimit(struct cpupool *p, uint32_t us)
-{
-    (void)p;
-    fake_ratelimit_us = us;
-    return 0;
-}
-
-struct cpupool *domain_cpupool(const struct domain *d)
-{
-    (void)d;
-    return FAKE_POOL0;
-}
-
+/* Scheduler parameters (core/sched.c): weight and cap kept in the domain as
+ * the framework does (the pools: fakes/cpupool_fake.c). */
 int sched_set_dom_params(struct domain *d, uint16_t weight, uint16_t cap)
 {
     d->sched.weight = weight;

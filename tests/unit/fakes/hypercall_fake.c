@@ -20,6 +20,7 @@
 #include <xen/pvconsole.h>
 #include <xen/xen_domain.h>
 #include "hypercall_fake.h"
+#include "cpupool_fake.h"
 
 uint64_t fake_guest_writes, fake_guest_reads, fake_ro_gfn;
 unsigned int fake_yields, fake_blocks, fake_pvcons_polls, fake_runstate_updates, fake_shutdowns;
@@ -210,6 +211,7 @@ void fake_world_reset(void)
     memset(fake_spi_changes, 0, sizeof(fake_spi_changes));
     fake_now = 0;
     fake_affinity_moves = 0;
+    fake_cpupool_reset();
 }
 
 /* ---- calling into the decoders as a guest ---- */

@@ -84,6 +84,7 @@ struct fake_ctl {
     unsigned int populated; /* domain_ram_populate() calls */
     uint64_t flushed_bytes; /* arch_dcache_clean_inval_range() */
     unsigned int icache_flushes;
+    unsigned int discarded; /* domain_discard() calls */
 };
 extern struct fake_ctl fake_ctl;
 /* fakes/vgic_level_fake.c: interrupt lines of emulated devices (the vPL011
