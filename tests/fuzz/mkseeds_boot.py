@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write the seed corpora of the boot-input fuzzers into tests/fuzz/corpus/<name>/
-(committed): fuzz_mm, fuzz_irqchip, fuzz_dom0_dt, fuzz_guestdt, fuzz_bootargs
-and fuzz_heap.
+(committed): fuzz_mm, fuzz_irqchip, fuzz_dom0_dt, fuzz_guestdt, fuzz_bootargs,
+fuzz_heap and fuzz_cpupool_dt.
 
 Device trees are small valid trees compiled with dtc (QEMU virt's own trees
 for dom0_dt, dumped with `-machine dumpdtb`), each showing one thing the
@@ -158,6 +158,21 @@ def heap_seeds():
     write("heap", {"small": small, "large": large, "churn": churn})
 
 
+def cpupool_dt_seeds():
+    """The unit test's trees (tests/unit/data/cpupool_*.dts), each followed by
+    the host bytes fuzz_cpupool_dt.c reads past the tree (online mask, boot
+    pCPU)."""
+    data = os.path.join(HERE, "..", "unit", "data")
+    seeds = {}
+    for name in ("cpupool_good", "cpupool_bad", "cpupool_baddom"):
+        out = subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-i", data,
+                              os.path.join(data, name + ".dts")],
+                             capture_output=True, check=True).stdout
+        seeds[name] = out + bytes([0x0F, 0])
+        seeds[name + "_boot2"] = out + bytes([0x07, 2])
+    write("cpupool_dt", seeds)
+
+
 def main():
     for tool in ("dtc", "qemu-system-aarch64"):
         if not shutil.which(tool):
@@ -168,6 +183,7 @@ def main():
     guestdt_seeds()
     bootargs_seeds()
     heap_seeds()
+    cpupool_dt_seeds()
 
 
 if __name__ == "__main__":
