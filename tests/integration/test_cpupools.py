@@ -23,6 +23,7 @@ from conftest import assert_all_pass
 
 MACHINE = qemu.Machine(gic=3, smp=4, mem_mib=2048)
 POOL1_PHANDLE = 0x9001
+BOOT_SCHED = "credit2"
 
 
 def cpu_phandles(dts):
@@ -130,14 +131,16 @@ def test_two_pools_keep_their_domains_on_their_pcpus(cloison):
         con.expect(r"cpupool: Pool-1: credit2, pCPUs 0xc", timeout=30)
         con.expect(r"boot domains: 3 built", timeout=30)
         time.sleep(2)
-        con.write(qemu.SWITCH_INPUT)
-        con.expect(r"console input: (?!d)", timeout=10)
+        con.focus(None)
         for _ in range(8):
             mark = len(con.res.output)
             con.write(b"r")
-            con.expect(r"pCPU3: .*\n", timeout=10, since=mark)
-            for cpu, dom in re.findall(r"pCPU(\d+): running d(\d+)v\d+", con.res.output[mark:]):
+            con.expect(r"pCPU3\b.*\n", timeout=10, since=mark)
+            out = con.res.output[mark:]
+            for cpu, dom in re.findall(r"pCPU(\d+)(?: \(Pool-\d+\))?: running d(\d+)v\d+", out):
                 seen.setdefault(int(dom), set()).add(int(cpu))
+            pools = dict(re.findall(r"pCPU(\d+) \((Pool-\d+)\)", out))
+            assert pools == {"0": "Pool-0", "1": "Pool-0", "2": "Pool-1", "3": "Pool-1"}, out
             time.sleep(0.5)
     res = con.res
     ids = {int(i): name for i, name in re.findall(r"d(\d+) \((domU\d)\)", res.output)}
@@ -146,3 +149,21 @@ def test_two_pools_keep_their_domains_on_their_pcpus(cloison):
     for name in ("domU1", "domU2"):
         assert by_name.get(name, set()) <= {0, 1}, (by_name, res.describe())
     assert by_name.get("domU1") or by_name.get("domU2"), (by_name, res.describe())
+
+
+def test_boot_pool_scheduler_and_leftover_pool(cloison):
+    """Xen's ids: the node holding the boot pCPU (listed second here) is
+    Pool-0 and its scheduler is Pool-0's; the pCPU no node claims makes one
+    more pool (the default scheduler); domains run in theirs. (credit2 is
+    the one policy on the sched branch; with null merged, pool_boot can name
+    "null" and Pool-0's line shows it.)"""
+    doms = [qemu.Domain("hello"), qemu.Domain("worker")]
+    pools = [("pool_x", [2], "credit2", []), ("pool_boot", [0, 1], BOOT_SCHED, [])]
+    res = qemu.run(doms, "cloison", MACHINE, timeout=60,
+                   until=qemu.verdicts_for(["hello", "worker"]), linger=0.5,
+                   dts_edit=pools_edit(pools, {"domU2": POOL1_PHANDLE}))
+    assert_all_pass(res, ["hello", "worker"])
+    for line in (f"cpupool: Pool-0: {BOOT_SCHED}, pCPUs 0x3",
+                 "cpupool: Pool-1: credit2, pCPUs 0x4",
+                 "cpupool: Pool-2: credit2, pCPUs 0x8 (those no pool node claims)"):
+        assert lines_with(res, line), line + "\n" + res.describe()
