@@ -262,6 +262,9 @@ static void create_boot_pools(const void *fdt)
             online |= 1ULL << i;
     }
     const struct cpupool_dt_host host = {mpidr, nr_pcpus, online, 0, sched_known};
+    /* The ARINC 653 schedule of an arinc653 pool node (cloison,arinc653-*)
+     * is read through the parser's hook (NULL: none yet); what it parses is
+     * left in the pool's sched_params for make_pool to hand to the pool. */
     int n = cpupool_dt_parse(fdt, &host, &boot_pools, NULL, NULL, report_cfg_error);
     if (n < 0)
         refuse_boot("the CPU pools in /chosen are not usable (see the cpupool: lines above)");
