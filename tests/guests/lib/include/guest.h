@@ -166,6 +166,12 @@ unsigned gic_last_source(void); /* v2: CPUID of the SGI this vCPU last acknowled
 void vtimer_arm_at(uint64_t cval);
 void vtimer_stop(void);
 
+/* ---- order statistics (lib/stats.c) ---- */
+/* The nearest-rank quantile of a[0..n) (per_mille 990 = p99); reorders a. */
+uint32_t stats_quantile(uint32_t *a, size_t n, unsigned per_mille);
+/* Counter ticks (CNTFRQ) to microseconds. */
+uint64_t ticks_to_us(uint64_t ticks);
+
 /* ---- stage-1 identity map (lib/mmu.c) ---- */
 /* A VA the guest's stage 1 leaves unmapped (for -EFAULT checks). */
 #define GUEST_UNMAPPED_VA 0x400000000ull
