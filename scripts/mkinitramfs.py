@@ -110,6 +110,14 @@ if grep -q 'cloison\.xenfront' /proc/cmdline; then
         fi
     done
 fi
+# cloison.panic_after=N (the crashing "infotainment" domain of
+# tests/integration/test_sched_latency.py and `make run DEMO=speedometer`): N seconds
+# after userspace is up, a kernel panic (sysrq c); with panic=1 on the command line
+# the kernel resets the domain a second later, and on_reboot="restart" boots it again.
+pa=$(sed -n 's/.*cloison\.panic_after=\([0-9]*\).*/\1/p' /proc/cmdline)
+if [ -n "$pa" ]; then
+    (sleep "$pa"; echo "CLOISON-LINUX-CRASHING"; echo c > /proc/sysrq-trigger) &
+fi
 export PS1='~ # ' HOME=/root PATH=/sbin:/usr/sbin:/bin:/usr/bin
 while true; do
     setsid cttyhack sh
