@@ -1,0 +1,212 @@
+#!/usr/bin/python3
+"""Scheduling isolation, Cloison beside Xen 4.17 (Debian's) in the same run.
+
+(a) Latency of a guest's vCPU (the latency guest, poll mode, 5 s; QEMU virt -smp 2),
+    per scheduler and placement, with and without a hostile neighbour (the spin
+    guest with 3 vCPUs spinning with interrupts masked):
+      idle          the latency guest alone
+      shared        beside the spinner on the same two pCPUs (the default scheduler)
+      pool-null     Xen's boot-time cpupools (device tree): the latency guest alone in
+                    a pool "rt" of pCPU 1 with the null scheduler, the spinner in
+                    Pool-0 (pCPU 0, credit2)
+      sched=NAME    the whole machine on scheduler NAME (`sched=` on the command
+                    line), beside the spinner
+    Per row: worst gap, p99 of the per-millisecond worst gaps, time lost, the time
+    the host did not run QEMU's thread (host_off), and hv_share = (lost - host_off) /
+    time the thread ran (tests/integration/schedmeasure.py: the host is shared, so
+    the guest's own figure is corrected by what the host took). A hypervisor that
+    lacks a scheduler or boot-time pools shows the row as "n/a" with what it said.
+    The timer variant (1 ms deadlines, WFI between them) idle and beside the
+    spinner: worst and p99 handler lateness and misses, raw (the vCPU idles, so
+    the host's part cannot be taken out: for reading beside the other rows).
+(b) Context-switch cost (deterministic): two `yield` guests on one pCPU under
+    -icount shift=0 hand the pCPU to each other with SCHEDOP_yield; one alone yields
+    to nobody. (pair - alone) / 2 = the instructions of one switch between domains
+    (save, scheduler decision, restore, both halves), a yield hypercall excluded.
+
+Interleaved: each round runs every scenario on each hypervisor in turn, so a
+change in the host's load falls on both. Run: /usr/bin/python3 bench/sched.py
+[--runs N]; needs `make` and scripts/fetch-xen.sh. For reading, not asserting.
+"""
+
+import argparse
+import re
+import statistics
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "integration"))
+import qemu  # noqa: E402
+import schedmeasure as sm  # noqa: E402
+
+HVS = ["cloison", "xen"]
+ICOUNT_SHIFT = 0
+MEASURE_MS = 5000
+SPIN_READY = r"TEST spin RUN spinning with interrupts masked vcpus=3"
+POOLS = [sm.Pool("pool0", [0], "credit2"), sm.Pool("rt", [1], "null")]
+# Schedulers by Xen's names; which one a hypervisor has is read from its boot lines.
+SCHEDULERS = ["credit", "credit2", "null", "arinc653"]
+GUEST_LINE = re.compile(r"\(d\d+\)|DOM\d+:|TEST ")
+
+
+def hv_lines(res):
+    return [line for _, line in res.lines if not GUEST_LINE.search(line)]
+
+
+def latency_dom():
+    return qemu.Domain("latency", bootargs=f"ms={MEASURE_MS}")
+
+
+def base_bootargs(hv):
+    return qemu.XEN_BOOTARGS if hv == "xen" else qemu.CLOISON_BOOTARGS
+
+
+def refusal(res, what):
+    """A hypervisor line saying `what` is unknown, unsupported or ignored, if any."""
+    bad = re.compile(rf"(?i)(could not find|unknown|unsupported|not supported|ignor|"
+                     rf"misses|dropped|invalid).*{what}|{what}.*(ignor|unsupported|"
+                     rf"not supported|unknown)")
+    return next((line.strip() for line in hv_lines(res) if bad.search(line)), None)
+
+
+def scenarios():
+    """name -> (domains, cpus for the host correction, bootargs suffix, dts_edit,
+    ready regex, what the hypervisor must not refuse)."""
+    out = {
+        "idle": ([latency_dom()], "busiest", "", None, None, None),
+        "shared": ([latency_dom(), qemu.Domain("spin", cpus=3)], [0, 1], "", None,
+                   SPIN_READY, None),
+        "pool-null": ([latency_dom(), qemu.Domain("spin", cpus=3)], [1], "",
+                      sm.pools_edit(POOLS, {0: "rt", 1: "pool0"}), SPIN_READY, "cpupool"),
+    }
+    for s in SCHEDULERS:
+        out[f"sched={s}"] = ([latency_dom(), qemu.Domain("spin", cpus=3)], [0, 1],
+                             f" sched={s}", None, SPIN_READY, "sched")
+    return out
+
+
+def run_latency(hv, name, spec):
+    doms, cpus, extra, edit, ready, must = spec
+    res, fig = sm.measure_latency(doms, hv, qemu.Machine(gic=3, smp=2), cpus,
+                                  timeout=240, bootargs=base_bootargs(hv) + extra,
+                                  dts_edit=edit, ready=None)
+    said = refusal(res, must) if must else None
+    if said:
+        return None, f"{hv} says: {said}"
+    if name.startswith("sched="):
+        want = name.split("=", 1)[1]
+        named = [ln.strip() for ln in hv_lines(res)
+                 if re.search(r"(?i)sched", ln) and not re.search(r"(?i)command line", ln)]
+        if not any(re.search(rf"\b{want}\b", ln) for ln in named):
+            return None, (f"{hv} names no scheduler {want} at boot"
+                          + (f" ({named[0]})" if named else " (sched= ignored)"))
+    if name == "pool-null" and not any(re.search(r"(?i)pool", ln) for ln in hv_lines(res)):
+        return None, f"{hv} shows no pool at boot (the xen,cpupool nodes are ignored)"
+    if fig is None:
+        last = next((v.line for v in res.final() if v.case == "latency"), "no verdict")
+        return None, f"{hv}: latency guest: {last}"
+    if ready and not re.search(ready, res.output):
+        return None, f"{hv}: the spinner never started"
+    return fig, None
+
+
+def run_timer(hv, spinner):
+    """The latency guest's timer mode (1 ms deadlines, WFI between them): raw
+    figures (the vCPU idles, so no host correction applies)."""
+    dom = qemu.Domain("latency", bootargs=f"ms={MEASURE_MS} timer=1 period_us=1000 "
+                      "margin_us=1000")
+    doms = [dom] + ([qemu.Domain("spin", cpus=3)] if spinner else [])
+    res = qemu.run(doms, hv, qemu.Machine(gic=3, smp=2), timeout=240,
+                   until=qemu.verdicts_for(["latency"]), linger=0.3)
+    v = next((v for v in res.final() if v.case == "latency"), None)
+    if v is None or v.status != "PASS":
+        raise RuntimeError(f"latency timer under {hv}: {v.line if v else 'no verdict'}")
+    return v.kv
+
+
+def ctx_switch(hv):
+    """(alone, pair) instructions per yield, or raise."""
+    machine = qemu.Machine(gic=3, smp=1, icount_shift=ICOUNT_SHIFT)
+    out = []
+    for n in (1, 2):
+        doms = [qemu.Domain("yield", bootargs="n=20000") for _ in range(n)]
+        res = qemu.run(doms, hv, machine, timeout=300, until=qemu.verdicts_for(["yield"]),
+                       linger=0.3)
+        v = next((v for v in res.final() if v.case == "yield"), None)
+        if v is None or v.status != "PASS":
+            raise RuntimeError(f"yield x{n} under {hv}: {v.line if v else 'no verdict'}")
+        ticks = int(v.kv["per_yield_milli"]) / 1000
+        out.append(ticks * (1e9 / int(v.kv["cntfrq"])) / (1 << ICOUNT_SHIFT))
+    return tuple(out)
+
+
+def fmt_fig(figs):
+    if not figs:
+        return None
+    med = lambda f: statistics.median(f(x) for x in figs)  # noqa: E731
+    return (f"{med(lambda x: int(x.extra['worst_gap_us'])) / 1e3:9.1f} "
+            f"{med(lambda x: int(x.extra['p99_ms_worst_us'])) / 1e3:8.2f} "
+            f"{med(lambda x: x.lost_us) / 1e3:9.0f} {med(lambda x: x.host_off_us) / 1e3:9.0f} "
+            f"{med(lambda x: x.hv_share):8.3f}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--only", nargs="*", help="scenario names (default: all)")
+    args = ap.parse_args()
+    specs = scenarios()
+    names = args.only or list(specs)
+    figs = {(hv, n): [] for hv in HVS for n in names}
+    why = {}
+    for _ in range(args.runs):
+        for name in names:
+            for hv in HVS:
+                if (hv, name) in why:
+                    continue
+                try:
+                    fig, reason = run_latency(hv, name, specs[name])
+                except (qemu.Expired, FileNotFoundError, ValueError, RuntimeError) as e:
+                    fig, reason = None, f"{hv}: {str(e).splitlines()[0]}"
+                if fig is None:
+                    why[(hv, name)] = reason
+                else:
+                    figs[(hv, name)].append(fig)
+    print(f"Latency guest, {MEASURE_MS} ms, QEMU virt -smp 2 (median of {args.runs}); "
+          "ms except hv_share")
+    print(f"{'scenario':12} {'hv':8} {'worst':>9} {'p99/ms':>8} {'lost':>9} {'host_off':>9} "
+          f"{'hv_share':>8}")
+    for name in names:
+        for hv in HVS:
+            row = fmt_fig(figs[(hv, name)])
+            print(f"{name:12} {hv:8} {row if row else 'n/a  (' + why.get((hv, name), '?') + ')'}")
+    print("pool-null under Xen 4.17: Debian's build has run-time pools (xl cpupool-*, from a "
+          "dom0 toolstack) but no boot-time ones and no null scheduler; this bench boots "
+          "dom0less guests only, so its pools are not measured here.")
+    print()
+    print(f"Timer deadlines every 1 ms for {MEASURE_MS} ms, WFI between (raw guest figures, "
+          "not corrected for the host): lateness in ms, misses = over 1 ms late or skipped")
+    print(f"{'scenario':12} {'hv':8} {'worst':>9} {'p99':>8} {'misses':>7} {'deadlines':>9}")
+    for label, spin in (("idle", False), ("shared", True)):
+        for hv in HVS:
+            try:
+                kv = run_timer(hv, spin)
+                print(f"{label:12} {hv:8} {int(kv['worst_late_us']) / 1e3:9.2f} "
+                      f"{int(kv['p99_late_us']) / 1e3:8.2f} {kv['misses']:>7} "
+                      f"{kv['deadlines']:>9}")
+            except (RuntimeError, FileNotFoundError, KeyError) as e:
+                print(f"{label:12} {hv:8} n/a ({e})")
+    print()
+    print(f"Context switch between two domains on one pCPU (-icount shift={ICOUNT_SHIFT}, "
+          "instructions)")
+    print(f"{'hv':8} {'yield alone':>12} {'yield pair':>11} {'per switch':>11}")
+    for hv in HVS:
+        try:
+            alone, pair = ctx_switch(hv)
+            print(f"{hv:8} {alone:12.0f} {pair:11.0f} {(pair - alone) / 2:11.0f}")
+        except (RuntimeError, FileNotFoundError, KeyError, ValueError) as e:
+            print(f"{hv:8} n/a ({e})")
+
+
+if __name__ == "__main__":
+    main()
