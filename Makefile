@@ -3,7 +3,9 @@
 #   make        build/cloison (arm64 Image), test guests, host unit tests
 #   make run    Cloison + Debian's Xen toolstack in dom0, one domU by xl create, dom0's shell
 #               (HV=xen: the same under Xen 4.17; DEMO=check: non-interactive, with a verdict;
-#               DEMO=guests: the dom0less test guests, no dom0)
+#               DEMO=guests: the dom0less test guests, no dom0; DEMO=speedometer: a periodic
+#               guest in a null cpupool keeps its deadlines, live, beside a crash-looping Linux;
+#               DEMO=speedometer-check: the same with a verdict)
 #   make check  lint + host unit tests + fuzzers briefly + integration tests
 #   make bench  benchmarks, printed side by side with baselines (BENCH_MANY=0: shorter)
 .DEFAULT_GOAL := all
@@ -55,8 +57,10 @@ DEMO ?=
 DEMO_FLAGS.      :=
 DEMO_FLAGS.check := --check
 DEMO_FLAGS.guests := --guests
+DEMO_FLAGS.speedometer := --speedometer
+DEMO_FLAGS.speedometer-check := --speedometer --check
 run: deps
-	@case "$(DEMO)" in ""|check|guests) ;; *) echo "make run: DEMO=$(DEMO)? (check, guests or unset)"; exit 2;; esac
+	@case "$(DEMO)" in ""|check|guests|speedometer|speedometer-check) ;; *) echo "make run: DEMO=$(DEMO)? (check, guests, speedometer, speedometer-check or unset)"; exit 2;; esac
 	@case "$(HV)" in cloison|xen) ;; *) echo "make run: HV=$(HV)? (cloison or xen)"; exit 2;; esac
 	$(MAKE) all
 	$(if $(filter guests,$(DEMO)),,$(MAKE) guests-fetch)
@@ -117,6 +121,7 @@ bench: deps
 	/usr/bin/python3 bench/linux_boot.py
 	/usr/bin/python3 bench/aarch32.py
 	/usr/bin/python3 bench/scale.py
+	/usr/bin/python3 bench/sched.py
 
 clean:
 	rm -rf $(BUILD)

@@ -24,6 +24,10 @@ plain `poweroff`, which asks init, does nothing).
             `xl list` back to Domain-0 alone; prints `DEMO PASS (<hv>)` or
             `DEMO FAIL (<hv>): <step>: <what was seen>` and exits 0 or 1.
   --guests  the former demo: dom0less test guests side by side, no dom0.
+  --speedometer  the isolation scenario (scripts/demo_speedometer.py): a periodic
+            guest in a null cpupool of its own keeps its deadlines, shown live, while a
+            Linux domU beside it crashes and restarts in a loop (with --check: until it
+            has come back twice, then a verdict).
 
 A step that fails is reported as such, with what the console showed, never skipped:
 in the interactive mode you still get dom0's shell when it is up, under that report.
@@ -42,6 +46,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "integration"))
 import qemu  # noqa: E402
 import test_toolstack as ts  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import demo_speedometer  # noqa: E402
 
 GUEST_CASES = ["hello", "timer", "smp", "worker", "fault", "hcall_null"]
 LEAVE_KEY = b"\x1c"          # Ctrl-\ leaves QEMU
@@ -276,6 +283,9 @@ def main() -> int:
     ap.add_argument("--hv", default="cloison", choices=["cloison", "xen"])
     ap.add_argument("--check", action="store_true", help="non-interactive, with a verdict")
     ap.add_argument("--guests", action="store_true", help="dom0less test guests, no dom0")
+    ap.add_argument("--speedometer", action="store_true",
+                    help="a periodic guest in a null pool beside a crash-looping Linux")
+    ap.add_argument("--raw", action="store_true", help="with --speedometer: the whole console")
     ap.add_argument("cases", nargs="*", default=GUEST_CASES, help="with --guests")
     ap.add_argument("--gic", type=int, default=3, choices=[2, 3], help="with --guests")
     ap.add_argument("--cpu", default="cortex-a57", help="with --guests")
@@ -283,6 +293,13 @@ def main() -> int:
     args = ap.parse_args()
     if args.guests:
         return guests_demo(args)
+    if args.speedometer:
+        try:
+            return demo_speedometer.run(args.hv, check_s=600 if args.check else 0,
+                                        raw=args.raw)
+        except FileNotFoundError as e:
+            print(f"demo: {e}", file=sys.stderr)
+            return 1
     try:
         return toolstack_demo(args.hv, args.check)
     except FileNotFoundError as e:
