@@ -88,7 +88,7 @@ check: deps
 # The initramfs carries the dom0 test tools (tests/dom0): build them first.
 # The toolstack dom0's file system holds Debian's Xen 4.17 userspace (fetched with
 # its libraries) and that initramfs for its domUs.
-guests-fetch: $(DOM0_TOOLS) $(GUEST_OUT)/xen_ctl.img
+guests-fetch: $(DOM0_TOOLS) $(GUEST_OUT)/xen_ctl.img $(GUEST_OUT)/latency.img $(GUEST_OUT)/spin.img
 	sh scripts/fetch-guests.sh
 	BUILD=$(BUILD) /usr/bin/python3 scripts/mkinitramfs.py --dom0-tools $(DOM0_OUT)
 	sh scripts/fetch-armhf.sh

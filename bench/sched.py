@@ -19,6 +19,10 @@
     The timer variant (1 ms deadlines, WFI between them) idle and beside the
     spinner: worst and p99 handler lateness and misses, raw (the vCPU idles, so
     the host's part cannot be taken out: for reading beside the other rows).
+    Run-time pools (Xen 4.17 has them; boot-time ones and null it lacks): Debian's xl
+    in a toolstack dom0 moves pCPU 1 into a pool "rt" (credit2, then null), creates
+    the spinner in Pool-0 and the latency guest in "rt"; same figures (--no-toolstack
+    leaves this out).
 (b) Context-switch cost (deterministic): two `yield` guests on one pCPU under
     -icount shift=0 hand the pCPU to each other with SCHEDOP_yield; one alone yields
     to nobody. (pair - alone) / 2 = the instructions of one switch between domains
@@ -33,11 +37,13 @@ import argparse
 import re
 import statistics
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "integration"))
 import qemu  # noqa: E402
 import schedmeasure as sm  # noqa: E402
+import test_toolstack as ts  # noqa: E402
 
 HVS = ["cloison", "xen"]
 ICOUNT_SHIFT = 0
@@ -124,6 +130,47 @@ def run_timer(hv, spinner):
     return v.kv
 
 
+def runtime_pool(hv, rt_sched):
+    """Run-time pools from Debian's toolstack in dom0 (-smp 2): pCPU 1 taken out of
+    Pool-0 into a pool "rt" with rt_sched (`xl cpupool-cpu-remove`, `cpupool-create`),
+    the 3-vCPU spinner created in Pool-0 beside dom0, then the latency guest in "rt"
+    (`xl create ... pool="rt"`); its figures come on its vuart. (Figures, or None
+    and what went wrong.)"""
+    cmd = ts.command(hv, extra=tuple(sm.QEMU_ARGS), smp=2)
+    with qemu.Console([], hv=hv, cmd=cmd) as con:
+        with sm.Sampler(con.proc.pid, con.start, 2) as sampler:
+            s = ts.Session(con, hv)
+            try:
+                ts.boot(con, s, "ocaml")
+                for c in ("xl cpupool-cpu-remove Pool-0 1",
+                          f"xl cpupool-create 'name=\"rt\"' 'sched=\"{rt_sched}\"' "
+                          "'cpus=\"1\"'",
+                          "xl create /etc/xen/spin.cfg"):
+                    rc, out = s.sh(c)
+                    if rc:
+                        return None, f"{hv}: `{c}` exited {rc}: {out.strip()[-200:]}"
+                mark = len(con.res.output)
+                rc, out = s.sh("xl create /etc/xen/latency.cfg 'pool=\"rt\"'")
+                if rc:
+                    return None, f"{hv}: xl create pool=rt exited {rc}: {out.strip()[-200:]}"
+                # It waits 20 s (wait_ms) before measuring: its lines then come live.
+                s.attach("-t vuart latency")
+                con.expect(r"TEST latency RUN measuring", timeout=60, since=mark)
+                con.expect(r"TEST latency (PASS|FAIL)[^\n]*\n", timeout=120, since=mark)
+                sampler.wait_past(time.monotonic() - con.start)
+                s.detach()
+            except (qemu.Expired, AssertionError) as e:
+                return None, f"{hv}: {str(e).splitlines()[0]}"
+    v = next((v for v in con.res.final() if v.case == "latency"), None)
+    if v is None or v.status != "PASS":
+        return None, f"{hv}: latency guest: {v.line if v else 'no verdict'}"
+    kv = v.kv
+    fig = sm.judge(sampler, sm.clock_offset(con.res), int(kv["end_us"]), int(kv["window_us"]),
+                   int(kv["lost_us"]), [1], {k: kv[k] for k in ("worst_gap_us",
+                                                                  "p99_ms_worst_us")})
+    return fig, None
+
+
 def ctx_switch(hv):
     """(alone, pair) instructions per yield, or raise."""
     machine = qemu.Machine(gic=3, smp=1, icount_shift=ICOUNT_SHIFT)
@@ -154,6 +201,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--only", nargs="*", help="scenario names (default: all)")
+    ap.add_argument("--no-toolstack", action="store_true",
+                    help="leave out the run-time pool made with xl in dom0 (the longest)")
     args = ap.parse_args()
     specs = scenarios()
     names = args.only or list(specs)
@@ -180,9 +229,18 @@ def main():
         for hv in HVS:
             row = fmt_fig(figs[(hv, name)])
             print(f"{name:12} {hv:8} {row if row else 'n/a  (' + why.get((hv, name), '?') + ')'}")
-    print("pool-null under Xen 4.17: Debian's build has run-time pools (xl cpupool-*, from a "
-          "dom0 toolstack) but no boot-time ones and no null scheduler; this bench boots "
-          "dom0less guests only, so its pools are not measured here.")
+    if not args.no_toolstack:
+        print()
+        print("Run-time pool from Debian's xl in dom0 (Xen 4.17 has run-time pools, not "
+              "boot-time ones): pCPU 1 in pool rt, spinner and dom0 in Pool-0")
+        for rt in ("credit2", "null"):
+            for hv in HVS:
+                try:
+                    fig, reason = runtime_pool(hv, rt)
+                except (FileNotFoundError, ValueError, RuntimeError) as e:
+                    fig, reason = None, f"{hv}: {e}"
+                row = fmt_fig([fig]) if fig else None
+                print(f"{'rt=' + rt:12} {hv:8} {row if row else 'n/a  (' + reason + ')'}")
     print()
     print(f"Timer deadlines every 1 ms for {MEASURE_MS} ms, WFI between (raw guest figures, "
           "not corrected for the host): lateness in ms, misses = over 1 ms late or skipped")

@@ -11,6 +11,8 @@ Inputs (all fetched into .cache/, never committed):
                             Image for the domUs (scripts/fetch-guests.sh)
   build/linux/initramfs.cpio.gz   the domUs' busybox initramfs (scripts/mkinitramfs.py)
   build/guests/xen_ctl.img        the xen_ctl test guest (`make`)
+  build/guests/latency.img, spin.img   the scheduling bench's guests (`make`; left out
+                                  when missing)
 
 What dom0 gets:
   * the packages' files where dpkg puts them, /etc/default/xen from the package's
@@ -24,7 +26,9 @@ What dom0 gets:
     and, when scripts/fetch-armhf.sh has run, zImage + initrd-armhf.cpio.gz (armhf.cfg),
     /etc/xen/demo.cfg (a small Linux domU) and /etc/xen/linux.cfg (two vCPUs, a
     file-backed PV disk, a vif on the bridge xenbr0); xen_ctl.img and xen-ctl.cfg (the
-    test guest that checks a domU's domctl/sysctl are refused, on a vPL011).
+    test guest that checks a domU's domctl/sysctl are refused, on a vPL011);
+    latency.img + latency.cfg and spin.img + spin.cfg (bench/sched.py's run-time pool:
+    the latency guest on a vPL011, a 3-vCPU spinner).
 
 /bin/sh is Debian's dash and root's shell bash, as on a Debian host (busybox's applets
 are linked only where no Debian program has the name). /init mounts the kernel file systems, adds what devtmpfs lacks (/dev/fd, /dev/stdin ...:
@@ -160,6 +164,26 @@ acpi = 0
 """
 
 
+LATENCY_CFG = f"""# The latency test guest (tests/guests/cases/latency.c, poll mode, 5 s) for
+# bench/sched.py: `xl create /etc/xen/latency.cfg 'pool="rt"'`, its figures on the
+# vuart (`xl console -t vuart latency`).
+name = "latency"
+kernel = "/{IMAGES}/latency.img"
+extra = "ms=5000 wait_ms=20000"
+memory = 64
+vcpus = 1
+vuart = "sbsa_uart"
+on_poweroff = "preserve"
+"""
+
+SPIN_CFG = f"""# The hostile neighbour of bench/sched.py: 3 vCPUs spinning with interrupts masked.
+name = "spin"
+kernel = "/{IMAGES}/spin.img"
+memory = 64
+vcpus = 3
+"""
+
+
 XEN_CTL_CFG = f"""# The tests' xen_ctl guest (tests/guests/cases/xen_ctl.c) as a toolstack domU: it
 # calls domctl, sysctl, xsm_op and multicall itself, prints one verdict line
 # (`xl console -t vuart xen-ctl`; console_io where the hypervisor lets a domU use
@@ -285,7 +309,8 @@ class Tree:
 
 
 def build(busybox: Path, tools: Path, modules: Path, domu_kernel: Path,
-          domu_initrd: Path, xen_ctl: Path, armhf: tuple = None) -> bytes:
+          domu_initrd: Path, xen_ctl: Path, armhf: tuple = None,
+          sched_kit: tuple = None) -> bytes:
     bb = busybox.read_bytes()
     if not is_aarch64_elf(bb):
         sys.exit(f"mkdom0fs: {busybox} is not an AArch64 ELF binary")
@@ -345,6 +370,10 @@ def build(busybox: Path, tools: Path, modules: Path, domu_kernel: Path,
         sys.exit(f"mkdom0fs: {xen_ctl} is not an arm64 Image")
     t.file(f"{IMAGES}/xen_ctl.img", ctl)
     t.file("etc/xen/xen-ctl.cfg", XEN_CTL_CFG.encode())
+    if sched_kit:  # bench/sched.py's guests, when built
+        for name, img, cfg in zip(("latency", "spin"), sched_kit, (LATENCY_CFG, SPIN_CFG)):
+            t.file(f"{IMAGES}/{name}.img", img.read_bytes())
+            t.file(f"etc/xen/{name}.cfg", cfg.encode())
     if armhf:  # the 32-bit domU kit, when scripts/fetch-armhf.sh has run
         zimage, initrd = armhf
         z = zimage.read_bytes()
@@ -382,8 +411,9 @@ def main():
         sys.exit(f"mkdom0fs: {a.modules}/kernel is missing: run scripts/fetch-guests.sh")
     armhf = ((a.armhf_kernel, a.armhf_initrd)
              if a.armhf_kernel.is_file() and a.armhf_initrd.is_file() else None)
+    kit = (BUILD / "guests" / "latency.img", BUILD / "guests" / "spin.img")
     archive = build(a.busybox, a.tools, a.modules, a.domu_kernel, a.domu_initrd, a.xen_ctl,
-                    armhf)
+                    armhf, kit if all(p.is_file() for p in kit) else None)
     write_atomic(a.output, archive)
     print(f"mkdom0fs: {a.output} ({len(archive)} bytes)")
 

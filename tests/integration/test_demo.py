@@ -23,3 +23,12 @@ def test_demo(cloison):
 @pytest.mark.xen
 def test_demo_xen(xen):
     assert demo.toolstack_demo("xen", check=True) == 0, "DEMO FAIL (see the output)"
+
+
+@pytest.mark.guest_panics
+def test_speedometer_demo(cloison):
+    """`make run DEMO=speedometer-check`: the speedometer reports every second while
+    the infotainment Linux crashes and comes back twice (the scenario runs its
+    course; test_sched_latency.py judges the deadlines)."""
+    import demo_speedometer
+    assert demo_speedometer.run("cloison", check_s=600) == 0, "DEMO FAIL (see the output)"

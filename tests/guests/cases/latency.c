@@ -18,6 +18,9 @@
  *   `misses` (lateness over `margin_us`, default 1000, or a deadline passed
  *   without an interrupt of its own).
  *
+ * `wait_ms=N` waits N ms (WFE) before measuring: time for a toolstack to attach
+ * to its console (bench/sched.py's run-time pool).
+ *
  * Both print `RUN measuring ...` before measuring and at the end `end_us=`
  * (the physical counter in microseconds; QEMU derives it from the host's
  * clock) and `window_us` (the measured span, ending there): the test maps the window onto host time and compares the lost time
@@ -139,7 +142,14 @@ void test_main(void)
     freq = cntfrq();
     isb();
     voff = read_sysreg(cntpct_el0) - read_sysreg(cntvct_el0);
-    uint64_t ms = bootarg_uint("ms", 5000);
+    uint64_t ms = bootarg_uint("ms", 5000), wait_ms = bootarg_uint("wait_ms", 0);
+    if (wait_ms) {
+        /* Idle first (a toolstack attaches to its console meanwhile). */
+        test_run("waiting ms=%llu", (unsigned long long)wait_ms);
+        uint64_t until = cntvct() + wait_ms * (freq / 1000);
+        while (cntvct() < until)
+            __asm__ volatile("wfe" ::: "memory");
+    }
     if (bootarg_uint("timer", 0))
         timer_mode(ms);
     else
