@@ -48,6 +48,7 @@ from typing import Callable, Optional, Sequence, Union
 import qemu
 
 SAMPLE_S = 0.01
+EDGE_S = 0.05      # how far past the first or last sample a time may be read
 # QEMU names its vCPU threads "CPU N/TCG" only when asked.
 QEMU_ARGS = ["-name", "debug-threads=on"]
 THREAD_RE = re.compile(r"CPU (\d+)/TCG")
@@ -123,8 +124,12 @@ class Sampler:
     def runtime_at(self, cpu: int, t: float) -> float:
         """Run time (ns) of pCPU cpu's thread at time t (s since start), interpolated."""
         pts = [(s, r[cpu]) for s, r in self.samples if cpu in r]
-        if not pts or t < pts[0][0] or t > pts[-1][0]:
+        # A little past the last sample is the last value: QEMU exits as soon as the
+        # hypervisor powers the machine off after the guest's last line.
+        if not pts or t < pts[0][0] - EDGE_S or t > pts[-1][0] + EDGE_S:
             raise ValueError(f"no host samples around t={t:.3f}s for CPU {cpu}")
+        if t <= pts[0][0]:
+            return pts[0][1]
         for (t0, r0), (t1, r1) in zip(pts, pts[1:]):
             if t0 <= t <= t1:
                 return r0 if t1 == t0 else r0 + (r1 - r0) * (t - t0) / (t1 - t0)
