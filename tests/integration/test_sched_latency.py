@@ -181,6 +181,7 @@ def test_speedometer_null_pool_beside_crashing_infotainment(cloison):
                       dts_edit=edit, extra_args=sm.QEMU_ARGS) as con:
         with sm.Sampler(con.proc.pid, con.start, 2) as sampler:
             con.expect(r"TEST speedometer RUN sec=1 ", timeout=120, since=0)
+            assert_pools_honoured(con.res)   # before minutes of Linux boots
             for _ in range(RESTARTS + 1):
                 con.expect(up, timeout=LINUX_TIMEOUT)
                 con.expect(r"CLOISON-LINUX-CRASHING", timeout=120)
