@@ -240,6 +240,8 @@ def main():
                 except (FileNotFoundError, ValueError, RuntimeError) as e:
                     fig, reason = None, f"{hv}: {e}"
                 row = fmt_fig([fig]) if fig else None
+                reason = " | ".join(ln.strip() for ln in (reason or "").splitlines()
+                                    if ln.strip())
                 print(f"{'rt=' + rt:12} {hv:8} {row if row else 'n/a  (' + reason + ')'}")
     print()
     print(f"Timer deadlines every 1 ms for {MEASURE_MS} ms, WFI between (raw guest figures, "
