@@ -584,6 +584,14 @@ void domain_reap(void)
             rebuild(&restart_cfg); /* listed by domain_start(), or reported */
         spin_unlock(&reap_lock);
         none_left = nothing_left(restart);
+        /* One domain per pass keeps each pass short; more may be waiting
+         * (a burst of shutdowns, or those held back until boot_done), and
+         * an idle pCPU with no deadline passes through here only when
+         * asked: ask for the next pass now. A domain not yet reapable
+         * (loaded somewhere, pages still mapped) is seen again when that
+         * ends, which happens in a pass of its own. */
+        if (!none_left && __atomic_load_n(&nr_dying, __ATOMIC_RELAXED))
+            sched_resched_cpu(this_cpu_id());
     }
     if (none_left) {
         printk("no domains left running: powering off (%lu VMID rollovers)", p2m_vmid_rollovers());

@@ -2,7 +2,10 @@
  * CPU pools: a partition of the pCPUs, each part with its own scheduling
  * policy (lib/sched_policy.h) and its own domains. A domain runs only on
  * its pool's pCPUs; a pCPU is in at most one pool (or free). Pool 0 holds
- * the boot pCPU and every pCPU no other pool claims at boot.
+ * the boot pCPU. Every pCPU comes up in pool 0; the device tree's pools
+ * then take theirs, with Xen's ids (boot/cpupool_dt.c: the pCPUs no pool
+ * node claims form one more pool, which is pool 0 only if the boot pCPU is
+ * among them).
  *
  * Boot-time pools come from the device tree (Xen's xen,cpupool binding,
  * boot/), run-time ones from the toolstack (SYSCTL cpupool_op, xen/). Both
