@@ -113,7 +113,9 @@ list)     # list: xl list, timed; the domains it shows, the small ones running o
     t0=$(now); xl list >/tmp/tsb.list 2>&1 || fail "xl list: $(head -c 200 /tmp/tsb.list)"
     t1=$(now)
     echo "TSB list_ns=$(( t1 - t0 )) domains=$(( $(wc -l </tmp/tsb.list) - 1 ))" \
-         "running=$(grep -c -E '^s[0-9]+ .* (r-----|-b----) ' /tmp/tsb.list)" ;;
+         "running=$(grep -c -E '^s[0-9]+ .* (r-----|-b----) ' /tmp/tsb.list)" \
+         "$(awk '$1 == "Domain-0" { d = $6 } $1 ~ /^s[0-9]+$/ { s += $6 }
+                 END { printf "dom0_cpu_s=%s small_cpu_s=%.1f", d, s }' /tmp/tsb.list)" ;;
 free)     # free: xl info's free_memory (MiB)
     echo "TSB free_mib=$(xl info | sed -n 's/^free_memory *: *//p')" ;;
 serve)    # serve MIB: MIB of zeros on busybox httpd, port 8000

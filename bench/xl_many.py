@@ -12,7 +12,9 @@ helper and /etc/xen/small.cfg: the `idle` test guest, 4 MiB, 1 vCPU, no devices,
 
   xl create      each create timed by dom0's clock; per block its median and worst;
   xl list        after each block: time by dom0's clock, how many domains it shows and
-                 how many small ones are running or blocked (all of them must be);
+                 how many small ones are running or blocked (all of them must be), and
+                 the CPU seconds it reports so far for dom0 and for all small domains
+                 (where the time goes as N grows);
 then every small domain is destroyed (median per block) and `xl info` free_memory
 must be back where it was before the first create.
 
@@ -89,10 +91,12 @@ def session(hv: str, n: int, args, fs: Path) -> Run:
                              + (fail.group(1).strip() if fail else f"exited {rc}"))
                 v = b.tsb("list", ts.STEP * 2)
                 row.update(list_s=int(v["list_ns"]) / 1e9, listed=int(v["domains"]),
-                           running=int(v["running"]))
+                           running=int(v["running"]), dom0_cpu=float(v["dom0_cpu_s"]),
+                           small_cpu=float(v["small_cpu_s"]))
                 print(f"[{hv}] s{first}..s{last}: create median "
                       f"{statistics.median(made):.2f} s, xl list {row['list_s']:.2f} s, "
-                      f"{row['running']} running", file=sys.stderr, flush=True)
+                      f"{row['running']} running; CPU s so far: dom0 {row['dom0_cpu']:.1f}, "
+                      f"small domains {row['small_cpu']:.1f}", file=sys.stderr, flush=True)
                 if row["running"] != last:
                     raise NA(f"{row['running']} small domains running after s{last}")
             for row in run.blocks:
@@ -127,13 +131,15 @@ def table(runs: list[Run], args) -> None:
         print(f"{run.hv}: dom0 up in "
               + (f"{run.boot_s:.0f} s" if run.boot_s is not None else "n/a"))
         print(f"  {'domains':>13}  {'create med':>10}  {'create max':>10}  {'xl list':>8}  "
-              f"{'listed':>6}  {'running':>7}  {'destroy med':>11}")
+              f"{'listed':>6}  {'running':>7}  {'destroy med':>11}  {'dom0 CPU':>8}  "
+              f"{'small CPU':>9}")
         for r in run.blocks:
             print(f"  {'s%d..s%d' % (r['first'], r['last']):>13}  {fmt(r['create']):>10}  "
                   f"{fmt(r['create'], max):>10}  "
                   f"{r['list_s'] if 'list_s' in r else float('nan'):8.2f}  "
                   f"{r.get('listed', '-'):>6}  {r.get('running', '-'):>7}  "
-                  f"{fmt(r.get('destroy', [])):>11}")
+                  f"{fmt(r.get('destroy', [])):>11}  {r.get('dom0_cpu', float('nan')):8.1f}  "
+                  f"{r.get('small_cpu', float('nan')):9.1f}")
         if run.free_before is not None and run.free_after is not None:
             print(f"  free_memory {run.free_before} MiB before, {run.free_after} MiB after "
                   + ("(back exactly)" if run.free_before == run.free_after else "(NOT back)"))
