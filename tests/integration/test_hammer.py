@@ -21,9 +21,9 @@ finish its work; its power-off preserves it, so its memory stays out of the
 count below. A second test runs two hammers that find each other.
 
 Asserted: no panic (conftest), RESTARTS restarts, the hammer's PASS on its last
-boot and no FAIL, the worker's PASS, and memory after the hammer's final destroy
-exactly what it was after its first (every destroy prints the free pages, the
-heap's live bytes and the pages it holds).
+boot and no FAIL, the worker's PASS, and memory after each of the hammer's
+destroys, from the SETTLE-th on, exactly the same (every destroy prints the free
+pages, the heap's live bytes and the pages it holds).
 """
 
 import re
@@ -36,6 +36,7 @@ RESTARTS = 300
 MAX_DELAY_US = 100000  # each boot hammers for a random 0-100 ms
 # worker at 100 Hz: about as long as the restarts take (~35 s unloaded).
 NEIGHBOUR_TICKS = 2000
+SETTLE = 10  # destroys before the memory baseline (see test_hammer_restarts)
 
 RESTART_RE = re.compile(r"\bd(\d+) \(domU[34]\): shut down: (\w+); restarting it")
 DESTROYED_RE = re.compile(r"\bd(\d+): destroyed, (\d+) KiB free, heap (\d+) B in (\d+) pages")
@@ -91,9 +92,15 @@ def test_hammer_restarts(cloison, gic, cpus):
     destroys = hammer_destroys(res, 3 + RESTARTS)
     assert len(destroys) == RESTARTS + 1 and destroys[-1][0] == 3 + RESTARTS, \
         f"{len(destroys)} destroys\n" + res.describe()
-    start, end = destroys[0][1], destroys[-1][1]
-    assert end == start, (f"(heap bytes, free+heap KiB) {start} after the first destroy, "
-                          f"{end} after the last\n" + res.describe())
+    # The baseline is a few boots in: the worker's tables that the hammer is the
+    # first to touch (its grants' active entries, made on first use and kept
+    # while the worker lives) come into being during the first boot that gets
+    # that far, and a hammer killed within a few ms of its start may not have.
+    # From there on, every destroy must leave exactly the same.
+    start = destroys[SETTLE][1]
+    moved = [(d, m) for d, m in destroys[SETTLE:] if m != start]
+    assert not moved, (f"(heap bytes, free+heap KiB) {start} after destroy {SETTLE + 1}, "
+                       f"then {moved[:3]}\n" + res.describe())
 
 
 def test_two_hammers(cloison):
