@@ -21,5 +21,5 @@ if [ "$(id -u)" != 0 ]; then
 fi
 dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+"$(dirname "$0")/apt-update.sh"
 apt-get install -y -qq --no-install-recommends $missing

@@ -25,7 +25,7 @@ updated=no
 apt_update() {
     [ $updated = yes ] && return 0
     updated=yes
-    apt-get update -qq
+    "$top/scripts/apt-update.sh"
 }
 dpkg --print-foreign-architectures | grep -qx armhf || { dpkg --add-architecture armhf; apt_update; }
 

@@ -28,7 +28,7 @@ apt_update() {
     if ! dpkg --print-foreign-architectures | grep -qx arm64; then
         dpkg --add-architecture arm64
     fi
-    apt-get update -qq
+    "$top/scripts/apt-update.sh"
 }
 
 # download NAME[=VERSION]: the arm64 .deb into $debs unless a matching one is there.

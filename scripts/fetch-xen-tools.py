@@ -105,7 +105,8 @@ def _apt_update() -> None:
                              capture_output=True, text=True).stdout.split()
     if ARCH not in foreign:
         subprocess.run(["dpkg", "--add-architecture", ARCH], check=True)
-    subprocess.run(["apt-get", "update", "-qq"], check=True)
+    # Retries a mirror caught mid-sync; the download that follows gives the verdict.
+    subprocess.run([str(Path(__file__).resolve().parent / "apt-update.sh")], check=True)
 
 
 def _cached(name: str) -> list[Path]:

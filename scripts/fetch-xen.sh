@@ -18,7 +18,7 @@ mkdir -p "$cache/deb"
 cd "$cache/deb"
 if ! ls ${pkg}_*_arm64.deb >/dev/null 2>&1; then
     # apt-get update only when the package lists are stale or missing.
-    apt-get download "$pkg:arm64" || { apt-get update && apt-get download "$pkg:arm64"; }
+    apt-get download "$pkg:arm64" || { "$top/scripts/apt-update.sh" && apt-get download "$pkg:arm64"; }
 fi
 deb=$(ls ${pkg}_*_arm64.deb | head -n 1)
 
