@@ -80,7 +80,7 @@ def test_aarch32_parity_xen(xen, case):
     assert_all_pass(res, cases)
 
 
-# ---- Debian's armhf kernel (linux-image-armmp-lpae) ----
+# ---- Debian's armhf kernels: linux-image-armmp-lpae and the non-LPAE armmp ----
 
 @pytest.fixture(scope="session")
 def armhf():
@@ -89,14 +89,37 @@ def armhf():
         pytest.fail(f"missing {', '.join(map(str, missing))}: run {qemu.ARMHF_FETCH_HINT}")
 
 
+@pytest.fixture(scope="session")
+def armmp():
+    missing = [p for p in (qemu.ARMMP_ZIMAGE, qemu.ARMHF_INITRAMFS) if not p.is_file()]
+    if missing:
+        pytest.fail(f"missing {', '.join(map(str, missing))}: run {qemu.ARMHF_FETCH_HINT}")
+
+
+# Each flavour: the fixture checking its files, its domain class, and what
+# `uname -r` ends with. armmp is the non-LPAE kernel: short-descriptor page tables
+# (TTBCR.EAE = 0, 32-bit TTBR0/TTBR1 and DACR, all the guest's own: none of them
+# traps).
+FLAVOURS = {
+    "lpae": ("armhf", qemu.ArmhfLinuxDomain, "armmp-lpae"),
+    "armmp": ("armmp", qemu.ArmmpLinuxDomain, "armmp"),
+}
+
+
+def flavour_dom(request, flavour, name, cpus=1, xen=False, **kw):
+    """FLAVOUR's kernel as a domU named NAME: plain with a vPL011, or (XEN) with
+    xen,enhanced and its console on hvc0."""
+    fixture, cls, _ = FLAVOURS[flavour]
+    request.getfixturevalue(fixture)
+    if xen:
+        return cls(cpus=cpus, vpl011=False, enhanced="no-xenstore",
+                   bootargs=f"console=hvc0 cloison_name={name}", **kw)
+    return cls(cpus=cpus, bootargs=f"{qemu.LINUX_BOOTARGS} cloison_name={name}", **kw)
+
+
 def armhf_dom(name, cpus=1, **kw):
     return qemu.ArmhfLinuxDomain(
         cpus=cpus, bootargs=f"{qemu.LINUX_BOOTARGS} cloison_name={name}", **kw)
-
-
-def armhf_xen_dom(name, cpus=1, **kw):
-    return qemu.ArmhfLinuxDomain(cpus=cpus, vpl011=False, enhanced="no-xenstore",
-                                 bootargs=f"console=hvc0 cloison_name={name}", **kw)
 
 
 def _shell(con, domid, name):
@@ -105,31 +128,56 @@ def _shell(con, domid, name):
     con.ask(f"echo ANS-$cloison_name-$((6*7))-END", rf"ANS-{name}-42-END", CMD_TIMEOUT)
 
 
-@pytest.mark.parametrize("cpus", [1, 2, 4])
-@pytest.mark.parametrize("gic", [3, 2])
-def test_armhf_linux_plain_domu(cloison, armhf, gic, cpus):
-    """A plain domU with a vPL011: boots to the shell, every vCPU takes timer
-    interrupts, the kernel says it is ARMv7 (uname -m = armv7l)."""
-    with qemu.Console([armhf_dom("a32", cpus)], "cloison",
-                      qemu.Machine(gic=gic, smp=max(cpus, 2))) as con:
-        m = con.expect(up_re("a32"), BOOT_TIMEOUT)
-        assert int(m.group(1)) == cpus, con.describe()
-        _shell(con, 1, "a32")
-        con.ask("echo M-$(uname -m)-END", r"M-armv7l-END", CMD_TIMEOUT)
-        m = con.ask("irqcount", r"IRQCOUNT ncpu=(\d+) arch_timer=([\d,]+|none)\r*\n",
-                    CMD_TIMEOUT)
-        counts = [int(c) for c in m.group(2).split(",")] if m.group(2) != "none" else []
-        assert len(counts) == cpus and all(c > 0 for c in counts), con.describe()
+def _check_plain(con, flavour, name, cpus):
+    """The plain domU NAME reaches its shell with CPUS vCPUs, says it is ARMv7 with
+    FLAVOUR's kernel, and every vCPU takes timer interrupts."""
+    m = con.expect(up_re(name), BOOT_TIMEOUT)
+    assert int(m.group(1)) == cpus, con.describe()
+    _shell(con, 1, name)
+    release = re.escape(FLAVOURS[flavour][2])
+    con.ask("echo M-$(uname -m)-$(uname -r)-END", rf"M-armv7l-[^ ]*-{release}-END",
+            CMD_TIMEOUT)
+    m = con.ask("irqcount", r"IRQCOUNT ncpu=(\d+) arch_timer=([\d,]+|none)\r*\n",
+                CMD_TIMEOUT)
+    counts = [int(c) for c in m.group(2).split(",")] if m.group(2) != "none" else []
+    assert len(counts) == cpus and all(c > 0 for c in counts), con.describe()
+
+
+def _no_panic(con):
     out = con.res.output
     assert "Kernel panic" not in out and "undefined instruction injected" not in out, \
         con.res.describe()
 
 
+@pytest.mark.parametrize("cpus", [1, 2, 4])
+@pytest.mark.parametrize("gic", [3, 2])
+def test_armhf_linux_plain_domu(request, gic, cpus):
+    """The LPAE kernel as a plain domU with a vPL011, GICv3 and GICv2, 1/2/4 vCPUs."""
+    with qemu.Console([flavour_dom(request, "lpae", "a32", cpus)], "cloison",
+                      qemu.Machine(gic=gic, smp=max(cpus, 2))) as con:
+        _check_plain(con, "lpae", "a32", cpus)
+    _no_panic(con)
+
+
+@pytest.mark.parametrize("hv", ["cloison", "xen"])
 @pytest.mark.parametrize("cpus", [1, 2])
-def test_armhf_linux_xen_domu(cloison, armhf, cpus):
+def test_armmp_linux_plain_domu(request, hv, cpus):
+    """The non-LPAE kernel as a plain domU under Cloison and, for parity, Xen 4.17."""
+    request.getfixturevalue(hv)
+    with qemu.Console([flavour_dom(request, "armmp", "mp", cpus)], hv,
+                      qemu.Machine(gic=3, smp=2)) as con:
+        _check_plain(con, "armmp", "mp", cpus)
+    _no_panic(con)
+
+
+@pytest.mark.parametrize("flavour,cpus", [("lpae", 1), ("lpae", 2), ("armmp", 2)])
+def test_armhf_linux_xen_domu(cloison, request, flavour, cpus):
     """xen,enhanced: the 32-bit kernel finds Xen 4.17 (grant tables, FIFO event
-    channels), its console is hvc0 over the PV console ring."""
-    with qemu.Console([armhf_xen_dom("x32", cpus)], "cloison",
+    channels), its console is hvc0 over the PV console ring, and it powers off.
+    (Under Cloison only: a dom0less domU's hvc0 under Xen 4.17 needs a dom0's
+    xenconsoled, and Debian's non-debug Xen drops a domU's console_io, so nothing of
+    it reaches the serial line; the plain domUs are the parity check.)"""
+    with qemu.Console([flavour_dom(request, flavour, "x32", cpus, xen=True)], "cloison",
                       qemu.Machine(gic=3, smp=2)) as con:
         con.expect(r"Xen 4\.17 support found", BOOT_TIMEOUT)
         con.expect(r"xen:events: Using FIFO-based ABI", BOOT_TIMEOUT)
@@ -165,57 +213,6 @@ def test_armhf_linux_parity(request, armhf, hv):
         m = con.expect(up_re("p32"), BOOT_TIMEOUT)
         assert m.group(1) == "2", con.describe()
     assert re.search(r"Kernel panic", con.res.output) is None, con.res.describe()
-
-
-# ---- the non-LPAE flavour (linux-image-armmp) ----
-
-@pytest.fixture(scope="session")
-def armmp():
-    missing = [p for p in (qemu.ARMMP_ZIMAGE, qemu.ARMHF_INITRAMFS) if not p.is_file()]
-    if missing:
-        pytest.fail(f"missing {', '.join(map(str, missing))}: run {qemu.ARMHF_FETCH_HINT}")
-
-
-@pytest.mark.parametrize("hv", ["cloison", "xen"])
-@pytest.mark.parametrize("cpus", [1, 2])
-def test_armmp_linux_plain_domu(request, armmp, hv, cpus):
-    """Debian's non-LPAE kernel: short-descriptor page tables (TTBCR.EAE = 0, 32-bit
-    TTBR0/TTBR1 and DACR, all the guest's own: nothing of them traps) as a plain domU
-    with a vPL011, under Cloison and, for parity, Xen 4.17: it reaches its shell, every
-    vCPU takes timer interrupts, and it says it is ARMv7 without LPAE."""
-    request.getfixturevalue(hv)
-    dom = qemu.ArmmpLinuxDomain(
-        cpus=cpus, bootargs=f"{qemu.LINUX_BOOTARGS} cloison_name=mp")
-    with qemu.Console([dom], hv, qemu.Machine(gic=3, smp=2)) as con:
-        m = con.expect(up_re("mp"), BOOT_TIMEOUT)
-        assert int(m.group(1)) == cpus, con.describe()
-        _shell(con, 1, "mp")
-        con.ask("echo M-$(uname -m)-$(uname -r)-END", r"M-armv7l-[^ ]*-armmp-END", CMD_TIMEOUT)
-        m = con.ask("irqcount", r"IRQCOUNT ncpu=(\d+) arch_timer=([\d,]+|none)\r*\n",
-                    CMD_TIMEOUT)
-        counts = [int(c) for c in m.group(2).split(",")] if m.group(2) != "none" else []
-        assert len(counts) == cpus and all(c > 0 for c in counts), con.describe()
-    out = con.res.output
-    assert "Kernel panic" not in out and "undefined instruction injected" not in out, \
-        con.res.describe()
-
-
-def test_armmp_linux_xen_domu(cloison, armmp):
-    """The non-LPAE kernel as a Xen domU (2 vCPUs): finds Xen 4.17, FIFO event
-    channels, hvc0, /sys/hypervisor/type = xen. (Not under Xen 4.17 itself: a
-    dom0less domU's hvc0 there needs a dom0's xenconsoled, and Debian's non-debug
-    Xen drops a domU's console_io, so nothing of it reaches the serial line; the
-    plain domU above is the parity check.)"""
-    dom = qemu.ArmmpLinuxDomain(cpus=2, vpl011=False, enhanced="no-xenstore",
-                                bootargs="console=hvc0 cloison_name=xmp")
-    with qemu.Console([dom], "cloison", qemu.Machine(gic=3, smp=2)) as con:
-        con.expect(r"Xen 4\.17 support found", BOOT_TIMEOUT)
-        con.expect(r"xen:events: Using FIFO-based ABI", BOOT_TIMEOUT)
-        m = con.expect(up_re("xmp"), BOOT_TIMEOUT)
-        assert m.group(1) == "2", con.describe()
-        _shell(con, 1, "xmp")
-        con.ask("echo HV-$(cat /sys/hypervisor/type)-END", r"HV-xen-END", CMD_TIMEOUT)
-    assert "Kernel panic" not in con.res.output, con.res.describe()
 
 
 # ---- a 32-bit domU made by Debian's xl 4.17 from dom0 ----
