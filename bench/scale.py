@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Domains at scale: Cloison beside Xen 4.17 on -M virt,gic-version=3 -cpu cortex-a57
-(8-bit VMIDs), 2 pCPUs, every domain 1 vCPU with the smallest RAM each accepts
+"""Domains at scale: Cloison beside Xen 4.17 on -M virt,gic-version=3, -cpu cortex-a57
+(8-bit VMIDs) and -cpu max (16-bit VMIDs), 2 pCPUs, every domain 1 vCPU with the smallest RAM each accepts
 (Cloison 2 MiB; Xen 4.17 panics below 8 MiB: "Unable to find suitable location
 for dtb+initrd"), one guest image loaded once for all.
 
@@ -18,12 +18,14 @@ for dtb+initrd"), one guest image loaded once for all.
       figure scaled by its fair share (2 pCPUs over N vCPUs): flat in N when
       switching, rollovers included, costs nothing.
 Xen 4.17 gives each domain a VMID for life: with 8-bit VMIDs it builds 255 domUs
-and panics at the 256th, which is printed as its figure for N >= 256.
+and panics at the 256th, which is printed as its figure for N >= 256; on -cpu max
+its 16-bit VMIDs let it go on.
 
 Wall-clock figures on a shared host are this machine's; under -icount the
 2 pCPUs would run in one host thread and 4,096 domains take far longer, so this
-bench stays on wall clock. About 20 minutes.
+bench stays on wall clock. About 20 minutes per CPU model.
 Run: /usr/bin/python3 bench/scale.py [--sizes 64,256] [--runnable 16,256] [--no-xen]
+                                     [--cpus cortex-a57,max]
 """
 import argparse
 import re
@@ -49,11 +51,11 @@ def kib_for(hv):
     return sb.MIN_KIB if hv == "cloison" else XEN_KIB
 
 
-def boot(hv, n):
+def boot(hv, n, cpu):
     """(seconds to all up, ms per domain built at N) or (None, failure text)."""
     kib = kib_for(hv)
     # The machine is sized for Cloison's 2 MiB domains; Xen's need 8 MiB each.
-    mach = sb.machine(n, smp=SMP, mem_kib=kib)
+    mach = sb.machine(n, cpu=cpu, smp=SMP, mem_kib=kib)
     # until: none leaves before all are up (ticker.c).
     with sb.Run(sb.domains(n, "ticker", mem_kib=kib, bootargs="until=100000"), hv, mach,
                 bootargs=None if hv == "xen" else qemu.CLOISON_BOOTARGS) as run:
@@ -87,7 +89,7 @@ def failure(run, n):
             + (f", panic: {why.strip()}" if why else ""))
 
 
-def runnable(hv, n):
+def runnable(hv, n, cpu):
     """(rollovers/s or None, witness units/s) with n runnable domains, or (None, failure)."""
     kib = kib_for(hv)
     # The witness's window holds at least three rounds of every runnable
@@ -95,7 +97,7 @@ def runnable(hv, n):
     report_s = max(5, -(-n * 3 // (100 * SMP)))
     doms = [qemu.Domain("tput", mem_kib=kib, share_modules=True, bootargs=f"report_s={report_s}")]
     doms += sb.domains(n - 1, "spin", mem_kib=kib)
-    mach = sb.machine(n, smp=SMP, mem_kib=kib)
+    mach = sb.machine(n, cpu=cpu, smp=SMP, mem_kib=kib)
     bootargs = qemu.CLOISON_BOOTARGS + " conswitch=ax" if hv == "cloison" else None
     with sb.Run(doms, hv, mach, bootargs=bootargs) as run:
         run.follow(900, lambda w: len(w.up) >= n or w.panics)
@@ -138,12 +140,21 @@ def main():
     ap.add_argument("--sizes", default="64,256,1024,4096")
     ap.add_argument("--runnable", default="16,256,1024,4096")
     ap.add_argument("--no-xen", action="store_true")
+    ap.add_argument("--cpus", default="cortex-a57,max",
+                    help="QEMU CPU models, one set of tables each")
     a = ap.parse_args()
     sizes = [int(x) for x in a.sizes.split(",") if x]
     runn = [int(x) for x in a.runnable.split(",") if x]
     hvs = ["cloison"] + ([] if a.no_xen else ["xen"])
     start = time.monotonic()
-    print(f"Domains at scale: cortex-a57 (8-bit VMIDs), GICv3, {SMP} pCPUs; "
+    for cpu in [c for c in a.cpus.split(",") if c]:
+        tables(cpu, sizes, runn, hvs)
+    print(f"(bench took {time.monotonic() - start:.0f} s)")
+
+
+def tables(cpu, sizes, runn, hvs):
+    vmids = "8-bit VMIDs" if cpu == "cortex-a57" else "its VMID width"
+    print(f"Domains at scale: {cpu} ({vmids}), GICv3, {SMP} pCPUs; "
           f"RAM per domain: Cloison {sb.MIN_KIB // 1024} MiB, Xen {XEN_KIB // 1024} MiB")
     print(f"{'(a) boot to all up':28}  {'Cloison s':>10}  {'ms/domain':>10}  {'Xen 4.17':>10}  "
           f"{'ms/domain':>10}")
@@ -154,7 +165,7 @@ def main():
             if hv == "xen" and xen_failed is not None and n > xen_failed[0]:
                 row[hv] = (None, xen_failed[1])
                 continue
-            row[hv] = boot(hv, n)
+            row[hv] = boot(hv, n, cpu)
             if hv == "xen" and row[hv][0] is None:
                 xen_failed = (n, row[hv][1])
         c = row["cloison"]
@@ -168,7 +179,7 @@ def main():
           f"{'Xen u/s':>9}  {'x N/2':>9}")
     xen_failed = None
     for n in runn:
-        roll, tput = runnable("cloison", n)
+        roll, tput = runnable("cloison", n, cpu)
         line = f"{n:>6} runnable{'':13}  "
         if roll is None and isinstance(tput, str):
             line += tput
@@ -178,7 +189,7 @@ def main():
             if xen_failed is not None and n > xen_failed[0]:
                 x = (None, xen_failed[1])
             else:
-                x = runnable("xen", n)
+                x = runnable("xen", n, cpu)
                 if isinstance(x[1], str):
                     xen_failed = (n, x[1])
             if isinstance(x[1], str):
@@ -186,7 +197,6 @@ def main():
             else:
                 line += f"  {fmt(x[1], '>9.0f')}  {fmt(x[1] * n / SMP if x[1] else None, '>9.0f')}"
         print(line, flush=True)
-    print(f"(bench took {time.monotonic() - start:.0f} s)")
 
 
 if __name__ == "__main__":
