@@ -47,15 +47,40 @@ TPUT_RE = re.compile(r"\(d1\) TEST tput RUN units_per_s=(\d+)")
 XEN_FAIL_RE = re.compile(r"\(XEN\) (?!\*|Panic|Reboot)(.*)")
 
 
+# What Xen 4.17 spends per domain beyond its RAM: a dom0less domU's P2M pool is
+# 2 MiB for 1 vCPU and 8 MiB (4 x (256 x vCPUs + RAM MiB) KiB, rounded up to MiB),
+# and bench/density.py measured 2,159 KiB in all for a 4 MiB domain. A machine
+# sized with Cloison's 256 KiB starved Xen: on -cpu max it built 253 domUs and
+# panicked at the 254th ("Failed to allocate P2M pages"), not a VMID limit.
+XEN_HV_KIB = 2560
+# The largest guest machine a run may ask for: a 4,096-domain Xen machine would be
+# 42 GiB, more than this host has; such a size is printed as not run.
+MAX_MACHINE_MIB = 20 * 1024
+
+
 def kib_for(hv):
     return sb.MIN_KIB if hv == "cloison" else XEN_KIB
+
+
+def machine_for(hv, n, cpu):
+    """The guest machine for n domains under hv, or None when it would not fit the host."""
+    mach = sb.machine(n, cpu=cpu, smp=SMP, mem_kib=kib_for(hv),
+                      hv_kib=256 if hv == "cloison" else XEN_HV_KIB)
+    return mach if mach.mem_mib <= MAX_MACHINE_MIB else None
+
+
+def too_big(hv, n, cpu):
+    mib = sb.machine(n, cpu=cpu, smp=SMP, mem_kib=kib_for(hv), hv_kib=XEN_HV_KIB).mem_mib
+    return f"not run: {n} domains need a {mib // 1024} GiB machine (host limit {MAX_MACHINE_MIB // 1024} GiB)"
 
 
 def boot(hv, n, cpu):
     """(seconds to all up, ms per domain built at N) or (None, failure text)."""
     kib = kib_for(hv)
-    # The machine is sized for Cloison's 2 MiB domains; Xen's need 8 MiB each.
-    mach = sb.machine(n, cpu=cpu, smp=SMP, mem_kib=kib)
+    # Cloison's domains take 2 MiB each, Xen's 8 MiB and its own share of each.
+    mach = machine_for(hv, n, cpu)
+    if mach is None:
+        return None, too_big(hv, n, cpu)
     # until: none leaves before all are up (ticker.c).
     with sb.Run(sb.domains(n, "ticker", mem_kib=kib, bootargs="until=100000"), hv, mach,
                 bootargs=None if hv == "xen" else qemu.CLOISON_BOOTARGS) as run:
@@ -97,7 +122,9 @@ def runnable(hv, n, cpu):
     report_s = max(5, -(-n * 3 // (100 * SMP)))
     doms = [qemu.Domain("tput", mem_kib=kib, share_modules=True, bootargs=f"report_s={report_s}")]
     doms += sb.domains(n - 1, "spin", mem_kib=kib)
-    mach = sb.machine(n, cpu=cpu, smp=SMP, mem_kib=kib)
+    mach = machine_for(hv, n, cpu)
+    if mach is None:
+        return None, too_big(hv, n, cpu)
     bootargs = qemu.CLOISON_BOOTARGS + " conswitch=ax" if hv == "cloison" else None
     with sb.Run(doms, hv, mach, bootargs=bootargs) as run:
         run.follow(900, lambda w: len(w.up) >= n or w.panics)

@@ -43,10 +43,11 @@ def domains(n: int, case: str = "ticker", mem_kib: int = MIN_KIB,
 
 
 def machine(n: int, cpu: str = "cortex-a57", smp: int = 4, mem_kib: int = MIN_KIB,
-            icount_shift: Optional[int] = None) -> qemu.Machine:
-    """Enough RAM for n domains of mem_kib plus the hypervisor's share of each
-    (well under 256 KiB) and 512 MiB for the hypervisor, the modules and the DTB."""
-    mib = 512 + (n * (mem_kib + 256) + 1023) // 1024
+            icount_shift: Optional[int] = None, hv_kib: int = 256) -> qemu.Machine:
+    """Enough RAM for n domains of mem_kib plus the hypervisor's share of each,
+    hv_kib (Cloison's is well under 256 KiB; Xen 4.17's over 2 MiB), and 512 MiB
+    for the hypervisor, the modules and the DTB."""
+    mib = 512 + (n * (mem_kib + hv_kib) + 1023) // 1024
     return qemu.Machine(gic=3, cpu=cpu, smp=smp, mem_mib=max(mib, 1024),
                         icount_shift=icount_shift)
 
