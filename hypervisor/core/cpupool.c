@@ -72,7 +72,7 @@ int cpupool_destroy(struct cpupool *p)
 static void wait_left(unsigned int cpu)
 {
     while (__atomic_load_n(&pcpus[cpu].pool, __ATOMIC_ACQUIRE))
-        ; /* it passes through its scheduler at its next exit: bounded */
+        arch_cpu_relax(); /* it passes through its scheduler at its next exit: bounded */
 }
 
 int cpupool_assign_cpu(struct cpupool *p, unsigned int cpu)

@@ -413,7 +413,7 @@ void sched_wait_unloaded(struct vcpu *v)
      * vCPU: a domain does not pause itself). */
     while (__atomic_load_n(&v->loaded, __ATOMIC_ACQUIRE) &&
            __atomic_load_n(&v->paused, __ATOMIC_RELAXED))
-        ; /* the atomic loads reread them each time round */
+        arch_cpu_relax(); /* the atomic loads reread them each time round */
 }
 
 void sched_set_online(struct vcpu *v, bool online)
@@ -569,7 +569,7 @@ static void switch_to(struct pcpu *p, struct vcpu *prev, struct vcpu *next, bool
     if (next) {
         if (prev != next)
             while (__atomic_load_n(&next->loaded, __ATOMIC_ACQUIRE) > 1)
-                ; /* its previous pCPU is saving it: a bounded stretch of EL2 code */
+                arch_cpu_relax(); /* its previous pCPU is saving it: bounded EL2 code */
         if (start)
             arch_vcpu_reset(&next->arch, next->id, next->start_pc, next->start_x0);
         timer_cancel(&next->vtimer_wake);

@@ -28,6 +28,11 @@ void arch_smp_wmb(void)
     dmb(ishst);
 }
 
+void arch_cpu_relax(void)
+{
+    __asm__ volatile("yield" ::: "memory");
+}
+
 __noreturn void arch_halt(void)
 {
     local_irq_disable();

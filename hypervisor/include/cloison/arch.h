@@ -38,6 +38,10 @@ paddr_t arch_guest_va_to_pa(vaddr_t va, bool write);
 void hyptimer_program(uint64_t cval);
 void hyptimer_stop(void);
 __noreturn void arch_halt(void); /* stop this CPU for good */
+/* Inside a loop waiting for another CPU: a hint that lets that CPU run
+ * where they share a core (SMT, or QEMU's one TCG thread for every vCPU,
+ * as under -icount, where a plain spin holds the thread to its budget). */
+void arch_cpu_relax(void);
 /* pcpus[id] (index, trap stack), TPIDR_EL2 and FP access, before anything. */
 void cpu_early_init(unsigned int id);
 /* Power on the CPU with this MPIDR as pCPU id: it runs fn(id) on its own
