@@ -8,6 +8,7 @@
  * length is checked before its bytes are read, and the work per pool node is
  * bounded by the pCPUs (a node stops at its first bad cell).
  */
+#include <boot/arinc653_dt.h>
 #include <boot/cpupool_dt.h>
 #include <cloison/fdt_cells.h>
 #include <lib/printf.h>
@@ -168,6 +169,25 @@ static bool parse_sched(struct ctx *c, int node, struct cpupool_dt_pool *pool)
     return true;
 }
 
+/* A pool's ARINC 653 schedule (cloison,arinc653-*, include/boot/arinc653_dt.h)
+ * read through the hook when its scheduler is arinc653, refused otherwise. */
+static bool parse_schedule(struct ctx *c, int node, struct cpupool_dt_pool *p,
+                           cpupool_dt_sched_hook *hook, void *cookie)
+{
+    const char *sched = p->sched ? p->sched : c->host->default_sched;
+    if (sched && !strcmp(sched, "arinc653"))
+        return hook ? hook(c->fdt, node, p, c->report, cookie) : true;
+    const char *props[] = {ARINC653_DT_MAJOR_FRAME, ARINC653_DT_SCHEDULE};
+    for (unsigned int i = 0; i < 2; i++) {
+        if (fdt_getprop(c->fdt, node, props[i], NULL)) {
+            say(c, "property '%s' on a pool whose scheduler is %s, not arinc653", props[i],
+                sched ? sched : "credit2");
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Xen's allocation: leftover online pCPUs make one more pool, then the boot
  * pCPU's pool trades ids with pool 0; pools sorted by id. */
 static void allocate(const struct ctx *c, struct cpupool_dt *out)
@@ -231,8 +251,8 @@ int cpupool_dt_parse(const void *fdt, const struct cpupool_dt_host *host, struct
         p->phandle = fdt_get_phandle(fdt, node);
         bool good = parse_sched(&c, node, p);
         good = parse_cpus(&c, node, p) && good;
-        if (good && hook && p->sched && !strcmp(p->sched, "arinc653"))
-            good = hook(fdt, node, p, report, cookie);
+        if (good)
+            good = parse_schedule(&c, node, p, hook, cookie);
         ok = ok && good;
     }
     if (!ok)

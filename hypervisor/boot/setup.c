@@ -24,7 +24,7 @@
 #include <cloison/p2m.h>
 #include <cloison/percpu.h>
 #include <cloison/printk.h>
-#include <boot/arinc653_boot.h>
+#include <boot/arinc653_pools.h>
 #include <core/sched.h>
 #include <lib/sched_policy.h>
 #include <core/timer.h>
@@ -261,11 +261,12 @@ static void create_boot_pools(const void *fdt)
         if (__atomic_load_n(&pcpus[i].online, __ATOMIC_ACQUIRE))
             online |= 1ULL << i;
     }
-    const struct cpupool_dt_host host = {mpidr, nr_pcpus, online, 0, sched_known};
+    const struct cpupool_dt_host host = {mpidr, nr_pcpus,    online,
+                                         0,     sched_known, cmdline_policy->name};
     /* The ARINC 653 schedule of an arinc653 pool node (cloison,arinc653-*)
-     * is read through the parser's hook (NULL: none yet); what it parses is
-     * left in the pool's sched_params for make_pool to hand to the pool. */
-    int n = cpupool_dt_parse(fdt, &host, &boot_pools, NULL, NULL, report_cfg_error);
+     * is read and checked through the parser's hook, left in the pool's
+     * sched_params, and put in force once the domains it names exist. */
+    int n = cpupool_dt_parse(fdt, &host, &boot_pools, arinc653_pools_read, NULL, report_cfg_error);
     if (n < 0)
         refuse_boot("the CPU pools in /chosen are not usable (see the cpupool: lines above)");
     if (cpupool_dt_check_domains(fdt, &boot_pools, report_cfg_error) < 0)
@@ -362,6 +363,6 @@ void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
            p2m_vmid_bits(), p2m_ipa_bits(), timer_freq());
     create_boot_pools(fdt);
     create_boot_domains(fdt);
-    arinc653_boot_pool0(fdt);
+    arinc653_pools_install(fdt, &boot_pools);
     sched_start_cpu();
 }

@@ -4,7 +4,8 @@
  * are the host: which of its 8 pCPUs (MPIDRs 0..3, 0x100..0x103) came up,
  * and the boot pCPU. An accepted partition must be one: pools sorted by id
  * 0..n-1, each with a pCPU, none shared, together every online pCPU, the
- * boot pCPU in Pool-0, at most one pool without a node; the domains'
+ * boot pCPU in Pool-0, at most one pool without a node, a schedule only on an
+ * arinc653 pool; the domains'
  * references are then checked without fault.
  */
 #include <stdint.h>
@@ -41,6 +42,8 @@ static void check(const struct cpupool_dt *t, uint64_t online, unsigned int boot
             nodeless++;
         if (p->sched && !known(p->sched))
             abort();
+        if (p->sched_params && p->sched && strcmp(p->sched, "arinc653"))
+            abort();
         all |= p->cpus;
     }
     if (all != online || nodeless > 1 || !(t->pool[0].cpus & (1ULL << boot)))
@@ -57,7 +60,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t total = fdt_totalsize(fdt);
     unsigned int boot = total + 1 < size ? data[total + 1] % 8 : 0;
     uint64_t online = (total < size ? data[total] : 0xff) | (1u << boot);
-    struct cpupool_dt_host host = {mpidr, 8, online, boot, known};
+    /* Bit 3 of the boot byte: sched=arinc653 (a node naming no scheduler
+     * then has its schedule read). */
+    bool a653 = total + 1 < size && (data[total + 1] & 8);
+    struct cpupool_dt_host host = {mpidr, 8, online, boot, known, a653 ? "arinc653" : NULL};
     int n = cpupool_dt_parse(fdt, &host, &t, hook, &t, fuzz_report);
     if (n >= 0 && (n != (int)t.nr || n < 1))
         abort();

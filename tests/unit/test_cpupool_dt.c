@@ -55,7 +55,7 @@ static bool known(const char *name)
 
 /* The tree's cpus at pCPUs 0..3, in the order CPU bring-up found them. */
 static const uint64_t mpidr[] = {0x0, 0x1, 0x100, 0x101};
-static struct cpupool_dt_host host = {mpidr, 4, 0xf, 0, known};
+static struct cpupool_dt_host host = {mpidr, 4, 0xf, 0, known, NULL};
 static struct cpupool_dt t;
 
 static int parse(const void *fdt)
@@ -236,6 +236,54 @@ TEST(arinc653_hook)
     bool no = false;
     CHECK_EQ(cpupool_dt_parse(big, &host, &t, refuse_hook, &no, collect), -1);
     CHECK_EQ(hook_calls, 2);
+    free(big);
+    free(fdt);
+}
+
+/* A node without cpupool-sched has the default scheduler: with sched=arinc653
+ * its schedule is read too (Pool-0 by sched= alone). */
+TEST(arinc653_hook_for_the_default_scheduler)
+{
+    void *fdt = load_dtb("cpupool_good.dtb");
+    REQUIRE(fdt);
+    size_t n = (size_t)fdt_totalsize(fdt) + 64;
+    void *big = malloc(n);
+    REQUIRE(big);
+    REQUIRE(fdt_open_into(fdt, big, (int)n) == 0);
+    REQUIRE(fdt_delprop(big, fdt_path_offset(big, "/chosen/cpupool_b"), "cpupool-sched") == 0);
+    bool yes = true;
+    hook_calls = 0;
+    CHECK_EQ(cpupool_dt_parse(big, &host, &t, refuse_hook, &yes, collect), 3);
+    CHECK_EQ(hook_calls, 0); /* the default is credit2 */
+    struct cpupool_dt_host h = host;
+    h.default_sched = "arinc653";
+    CHECK_EQ(cpupool_dt_parse(big, &h, &t, refuse_hook, &yes, collect), 3);
+    CHECK_EQ(hook_calls, 1);
+    CHECK(t.pool[0].sched_params == &yes); /* cpupool_b holds the boot pCPU */
+    CHECK(t.pool[0].sched == NULL);
+    free(big);
+    free(fdt);
+}
+
+/* A schedule on a pool that is not arinc653 would never be in force: refused,
+ * naming the node and the property. */
+TEST(arinc653_schedule_on_another_scheduler_refused)
+{
+    void *fdt = load_dtb("cpupool_good.dtb");
+    REQUIRE(fdt);
+    size_t n = (size_t)fdt_totalsize(fdt) + 128;
+    void *big = malloc(n);
+    REQUIRE(big);
+    REQUIRE(fdt_open_into(fdt, big, (int)n) == 0);
+    int a = fdt_path_offset(big, "/chosen/cpupool_a");
+    REQUIRE(fdt_setprop_u32(big, a, "cloison,arinc653-major-frame-us", 10000) == 0);
+    msg_count = 0;
+    CHECK_EQ(cpupool_dt_parse(big, &host, &t, NULL, NULL, collect), -1);
+    CHECK(said("/chosen/cpupool_a", "'cloison,arinc653-major-frame-us' on a pool whose "
+                                    "scheduler is null, not arinc653"));
+    /* The same pool made arinc653: no complaint from the pools' parser. */
+    REQUIRE(fdt_setprop_string(big, a, "cpupool-sched", "arinc653") == 0);
+    CHECK_EQ(cpupool_dt_parse(big, &host, &t, NULL, NULL, collect), 3);
     free(big);
     free(fdt);
 }

@@ -39,11 +39,15 @@ struct cpupool_dt_host {
     unsigned int boot_cpu; /* its pool becomes Pool-0 */
     /* Is this one of Cloison's schedulers (Xen's names)? */
     bool (*sched_known)(const char *name);
+    /* The scheduler of a pool node without cpupool-sched (sched= on the
+     * command line, or credit2); NULL: credit2. */
+    const char *default_sched;
 };
 
-/* The ARINC 653 schedule of a pool node (the `policies` helper's parser of
- * the cloison,arinc653-* properties plugs in here): called for every pool
- * node that names "arinc653", after the node's own checks; returns false
+/* The ARINC 653 schedule of a pool node (boot/arinc653_pools.c reads the
+ * cloison,arinc653-* properties through it): called for every pool node
+ * whose scheduler is arinc653 (named by cpupool-sched, or the default),
+ * after the node's own checks; returns false
  * after reporting what is wrong, which refuses the pools like any other
  * mistake. `cookie` is handed back to the caller untouched (where the
  * parsed schedule goes). NULL: no such properties read. */
@@ -71,7 +75,9 @@ struct cpupool_dt {
  * whole cells; a phandle that names no node, or a node that is not a cpu of
  * /cpus (device_type "cpu"), or has no usable reg; a cpu no pCPU has (not
  * brought up, or past nr_cpus), or one that is offline; a cpu in two pools;
- * cpupool-sched not a string or not a scheduler Cloison has; a hook refusal.
+ * cpupool-sched not a string or not a scheduler Cloison has; a hook refusal;
+ * cloison,arinc653-* properties on a pool whose scheduler is not arinc653
+ * (the operator meant a schedule that would never be in force).
  * Returns the number of pools (>= 1), -1 if refused, or a negative libfdt
  * error for an unusable tree.
  */
