@@ -96,6 +96,21 @@ int cpupool_assign_cpu(struct cpupool *p, unsigned int cpu)
     return rc;
 }
 
+/* Xen's cpu_disable_scheduler: a vCPU of p pinned only to pCPUs p no longer
+ * has (cpu was the last) may run on any of them (or it would never run:
+ * the null policy would keep it waiting). Checked again under each vCPU's
+ * pool lock, so a domain moved meanwhile is left alone. */
+static void break_affinities(struct cpupool *p, unsigned int cpu)
+{
+    for (struct domain *d = domain_get_next(0); d;) {
+        uint16_t id = d->id;
+        if (__atomic_load_n(&d->pool, __ATOMIC_ACQUIRE) == p)
+            sched_break_affinity(d, p, cpu);
+        domain_put(d);
+        d = domain_get_next((uint16_t)(id + 1));
+    }
+}
+
 int cpupool_unassign_cpu(struct cpupool *p, unsigned int cpu)
 {
     if (cpu >= MAX_PCPUS)
@@ -117,6 +132,8 @@ int cpupool_unassign_cpu(struct cpupool *p, unsigned int cpu)
             wait_left(cpu);
     }
     spin_unlock(&pools_lock);
+    if (!rc)
+        break_affinities(p, cpu);
     return rc;
 }
 

@@ -153,6 +153,13 @@ uint64_t sched_online_mask(void)
     return m;
 }
 
+uint64_t sched_domain_cpus(const struct domain *d)
+{
+    const struct cpupool *p = __atomic_load_n(&d->pool, __ATOMIC_ACQUIRE);
+    uint64_t cpus = p ? __atomic_load_n(&p->st.cpus, __ATOMIC_RELAXED) : 0;
+    return cpus & sched_online_mask();
+}
+
 static struct vcpu *vcpu_of_item(struct sched_item *it)
 {
     return it ? (struct vcpu *)((uintptr_t)it - offsetof(struct vcpu, item)) : NULL;
@@ -379,6 +386,29 @@ int sched_set_hard_affinity(struct vcpu *v, uint64_t mask)
     return 0;
 }
 
+void sched_break_affinity(struct domain *d, const struct cpupool *p, unsigned int cpu)
+{
+    for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+        struct vcpu *v = d->vcpus[i];
+        uint64_t f, kick = 0;
+        if (!v)
+            continue;
+        struct cpupool *now = vcpu_lock(v, &f);
+        bool broken =
+            now == p && (v->hard_affinity & (1ULL << cpu)) && !(v->hard_affinity & now->st.cpus);
+        if (broken) {
+            v->hard_affinity = SCHED_AFFINITY_ALL;
+            if (v->placed) {
+                v->item.affinity = SCHED_AFFINITY_ALL;
+                now->pol->affinity(&now->st, &v->item, sched_now_ns(), &kick);
+            }
+        }
+        vcpu_unlock(now, f, kick);
+        if (broken)
+            printk("Breaking affinity for d%uv%u", d->id, v->id);
+    }
+}
+
 void sched_set_soft_affinity(struct vcpu *v, uint64_t mask)
 {
     v->soft_affinity = mask; /* kept for the toolstack; placement ignores it */
@@ -488,8 +518,12 @@ void sched_move_domain_locked(struct domain *d, struct cpupool *from, struct cpu
     __atomic_store_n(&d->pool, to, __ATOMIC_RELEASE);
     __atomic_fetch_sub(&from->nr_domains, 1, __ATOMIC_RELAXED);
     __atomic_fetch_add(&to->nr_domains, 1, __ATOMIC_RELAXED);
+    /* Xen's sched_move_domain: both maps back to every pCPU (a pin to the
+     * old pool's pCPUs means nothing in the new one). */
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
         struct vcpu *v = d->vcpus[i];
+        if (v)
+            v->hard_affinity = v->soft_affinity = SCHED_AFFINITY_ALL;
         if (v && v->placed) {
             init_item(v);
             to->pol->insert(&to->st, &v->item, now);

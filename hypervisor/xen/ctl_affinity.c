@@ -5,9 +5,10 @@
  * and reported, not used to place). Xen 4.17's vcpu_affinity_domctl, in its
  * order: vCPU index beyond the domain's -EINVAL, vCPU not created -ESRCH, no
  * flags or a NULL map for a flag given -EINVAL. set: the hard map must hold
- * an online pCPU of the pool (-EINVAL, nothing changed); each map given is
- * written back as the scheduler will use it (hard: with the pool's pCPUs;
- * soft: with those and the hard map); a soft map that cannot be read puts
+ * an online pCPU of the domain's pool (-EINVAL, nothing changed; an online
+ * pCPU of another pool does not count); each map given is written back as
+ * the scheduler will use it (hard: and the pool's online pCPUs; soft: and
+ * those and the hard map); a soft map that cannot be read puts
  * the hard map back. get: the maps as set. As on Xen, a later map's result
  * replaces an earlier one's, so the call's result is the last map's. FORCE
  * (undo a guest's temporary pin) has nothing to undo here.
@@ -37,7 +38,8 @@ static int get_maps(struct vcpu *v, struct xen_domctl_vcpuaffinity *a, const str
 
 static int set_maps(struct vcpu *v, struct xen_domctl_vcpuaffinity *a, struct vcpu *t)
 {
-    uint64_t online = sched_online_mask(), old_hard = t->hard_affinity, mask;
+    /* Xen's cpupool_domain_master_cpumask: the online pCPUs of t's pool. */
+    uint64_t online = sched_domain_cpus(t->domain), old_hard = t->hard_affinity, mask;
     int rc = 0;
     if (a->flags & XEN_VCPUAFFINITY_HARD) {
         rc = ctl_get_mask(v, &a->cpumap_hard, &mask, nr_pcpus);

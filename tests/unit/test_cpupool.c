@@ -154,3 +154,64 @@ TEST(pools_take_pcpus_and_domains)
     CHECK_EQ(fake_context_errors, 0);
     CHECK_EQ(fake_locks_held, 0);
 }
+
+/* Xen's rules for affinity across pools: a domain moved to another pool gets
+ * every pCPU in both maps (sched_move_domain); a pCPU leaving a pool breaks
+ * the hard affinity of a vCPU pinned to it and to no other pCPU of the pool
+ * (cpu_disable_scheduler, said on the console), and leaves every other pin
+ * alone; what the affinity domctls report against is the pool's pCPUs. */
+TEST(affinities_follow_the_pools_as_on_xen)
+{
+    setup(3);
+    dom.nr_vcpus = 3;
+    for (int i = 0; i < 3; i++)
+        dom.vcpus[i] = &vc[i];
+    add_and_wake(0, 2);
+    settle();
+    CHECK_EQ(sched_domain_cpus(&dom), 7ULL);
+    CHECK_EQ(sched_set_hard_affinity(&vc[0], 1ULL << 2), 0);       /* pCPU 2 only */
+    CHECK_EQ(sched_set_hard_affinity(&vc[1], (1ULL << 2) | 1), 0); /* 2 and 0 */
+    CHECK_EQ(sched_set_hard_affinity(&vc[2], 1ULL << 1), 0);       /* 1 only */
+    sched_set_soft_affinity(&vc[0], 1ULL << 2);
+    settle();
+
+    /* pCPU 2 leaves pool 0 (asked from pCPU 0: it waits for pCPU 2). */
+    fake_set_cpu(2);
+    CHECK_EQ(cpupool_unassign_cpu(cpupool0(), 2), 0);
+    fake_set_cpu(0);
+    fake_sched_pass(2);
+    CHECK_EQ(cpupool_cpus(cpupool0()), 3ULL);
+    CHECK_EQ(sched_domain_cpus(&dom), 3ULL);
+    CHECK_EQ(vc[0].hard_affinity, SCHED_AFFINITY_ALL); /* broken */
+    CHECK_EQ(vc[0].item.affinity, SCHED_AFFINITY_ALL);
+    CHECK_EQ(vc[0].soft_affinity, 1ULL << 2); /* soft: untouched */
+    CHECK_EQ(vc[1].hard_affinity, 5ULL);      /* pCPU 0 left in it */
+    CHECK_EQ(vc[2].hard_affinity, 2ULL);      /* never had pCPU 2 */
+    CHECK(strstr(fake_log, "Breaking affinity for d0v0\n") != NULL);
+    CHECK(strstr(fake_log, "d0v1") == NULL && strstr(fake_log, "d0v2") == NULL);
+    /* A map must meet the pool: pCPU 2 is online but in no pool of ours. */
+    CHECK_EQ(sched_set_hard_affinity(&vc[2], 1ULL << 2), -EINVAL);
+    CHECK_EQ(vc[2].hard_affinity, 2ULL);
+    CHECK(run_until(0, &vc[0], 20) || run_until(1, &vc[0], 20)); /* runs again */
+
+    /* To a pool of pCPU 2: both maps of every vCPU become every pCPU. */
+    struct cpupool *p1;
+    CHECK_EQ(cpupool_create(CPUPOOL_ID_ANY, &sched_credit2, &p1), 0);
+    CHECK_EQ(cpupool_assign_cpu(p1, 2), 0);
+    for (int i = 0; i < 3; i++)
+        vcpu_block(&vc[i]);
+    for (unsigned int c = 0; c < 3; c++)
+        fake_sched_pass(c);
+    CHECK_EQ(cpupool_move_domain(&dom, p1), 0);
+    CHECK_EQ(sched_domain_cpus(&dom), 4ULL);
+    for (int i = 0; i < 3; i++) {
+        CHECK_EQ(vc[i].hard_affinity, SCHED_AFFINITY_ALL);
+        CHECK_EQ(vc[i].soft_affinity, SCHED_AFFINITY_ALL);
+    }
+    for (int i = 0; i < 3; i++)
+        vcpu_wake(&vc[i]);
+    CHECK(run_until(2, &vc[2], 20)); /* the one pinned to pCPU 1 runs on 2 now */
+    CHECK(state_ok());
+    CHECK_EQ(fake_context_errors, 0);
+    CHECK_EQ(fake_locks_held, 0);
+}

@@ -5,5 +5,5 @@
 UNIT_SRCS_test_cpupool := hypervisor/core/sched.c hypervisor/core/cpupool.c hypervisor/lib/sched_credit2.c hypervisor/lib/sched_policy.c hypervisor/core/stretch.c hypervisor/core/timer.c hypervisor/lib/pheap.c \
                         hypervisor/arch/arm64/irq.c hypervisor/arch/arm64/vcpu_reset.c \
                         tests/unit/fakes/timer_fake.c \
-                        tests/unit/fakes/lock_fake.c tests/unit/fakes/sched_fake.c
+                        tests/unit/fakes/lock_fake.c tests/unit/fakes/sched_fake.c tests/unit/fakes/domlist_fake.c
 UNIT_CFLAGS_test_cpupool := -Itests/unit/fakes/arch

@@ -9,6 +9,7 @@
 #include <asm/cpu.h>
 #include "harness.h"
 #include "hc_util.h"
+#include "fakes/cpupool_fake.h"
 #include <console/conring.h>
 #include <public/domctl.h>
 #include <public/sysctl.h>
@@ -223,6 +224,36 @@ TEST(vcpuaffinity_get_set_and_written_back_maps)
     CHECK_EQ(run(&op), -EFAULT);
     CHECK_EQ(t->hard_affinity, 0x01);
     CHECK_EQ(t->pcpu, 0);
+    CHECK(quiet());
+}
+
+/* Xen's rule (vcpu_set_hard_affinity, cpupool_domain_master_cpumask): the
+ * hard map must meet the domain's pool, not just the online pCPUs, and the
+ * maps come back cut to that pool. */
+TEST(vcpuaffinity_against_the_domains_pool)
+{
+    world();
+    fake_cpupool_reset();
+    struct cpupool *p1;
+    REQUIRE(cpupool_create(1, &fake_policy_null, &p1) == 0);
+    REQUIRE(cpupool_unassign_cpu(cpupool0(), 1) == 0);
+    REQUIRE(cpupool_assign_cpu(p1, 1) == 0);
+    fake_dom_pool[1] = 1; /* d1 in pool 1 (pCPU 1), d0 in Pool-0 (pCPU 0) */
+    struct vcpu *t = d1->vcpus[0];
+    uint8_t h[4] = {0x01}, s[4] = {0x03};
+    const uint32_t H = XEN_VCPUAFFINITY_HARD, S = XEN_VCPUAFFINITY_SOFT;
+    uint64_t before = t->hard_affinity;
+    /* pCPU 0 is online, but Pool-0's. */
+    CHECK_EQ(affinity(XEN_DOMCTL_setvcpuaffinity, H, h, s, 8), -EINVAL);
+    CHECK_EQ(t->hard_affinity, before);
+    CHECK_EQ(h[0], 0x01);
+    h[0] = 0x03;
+    CHECK_EQ(affinity(XEN_DOMCTL_setvcpuaffinity, H | S, h, s, 8), 0);
+    CHECK_EQ(h[0], 0x02); /* hard & the pool's pCPUs */
+    CHECK_EQ(s[0], 0x02); /* soft & those & hard */
+    CHECK(t->hard_affinity == 0x03 && t->soft_affinity == 0x03);
+    CHECK_EQ(t->pcpu, 1);
+    fake_cpupool_reset();
     CHECK(quiet());
 }
 

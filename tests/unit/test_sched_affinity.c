@@ -12,6 +12,7 @@
 #include <core/sched.h>
 #include <core/timer.h>
 #include <core/vcpu.h>
+#include "fakes/domlist_fake.h"
 #include "fakes/lock_fake.h"
 #include "fakes/sched_fake.h"
 #include "fakes/timer_fake.h"
@@ -37,6 +38,8 @@ static void setup(unsigned int nr)
     memset(&dom, 0, sizeof(dom));
     memset(vc, 0, sizeof(vc));
     sched_init_domain(&dom);
+    fake_domlist_reset();
+    fake_domlist_add(&dom);
     for (int i = 0; i < NV; i++) {
         vc[i].domain = &dom;
         vc[i].id = (unsigned int)i;

@@ -58,6 +58,13 @@ void sched_set_online(struct vcpu *v, bool online);
 #define SCHED_AFFINITY_ALL (~0ULL)
 /* The online pCPUs. */
 uint64_t sched_online_mask(void);
+/* The online pCPUs of d's pool (Xen's cpupool_domain_master_cpumask): what
+ * a hard affinity must meet, and what the affinity domctls report against. */
+uint64_t sched_domain_cpus(const struct domain *d);
+/* pCPU cpu has just left pool p: a vCPU of d (in p) whose hard affinity
+ * held cpu and now holds no pCPU of p gets every pCPU, hard affinity
+ * broken as Xen's cpu_disable_scheduler breaks it (said on the console). */
+void sched_break_affinity(struct domain *d, const struct cpupool *p, unsigned int cpu);
 /* Hard affinity: v runs only on pCPUs in mask (the policy decides which);
  * running elsewhere, it leaves that pCPU at its next pick (asked with an
  * SGI). 0, or -EINVAL (no online pCPU of its pool in mask). Any pCPU; the

@@ -159,6 +159,13 @@ const struct sched_policy *cpupool_policy(const struct cpupool *p)
     return p->pol;
 }
 
+/* core/sched.c's rule over the table: the online pCPUs of the domain's pool. */
+uint64_t sched_domain_cpus(const struct domain *d)
+{
+    const struct cpupool *p = cpupool_by_id(fake_dom_pool[d->id]);
+    return p ? p->cpus & online() : 0;
+}
+
 uint64_t cpupool_cpus(const struct cpupool *p)
 {
     return p->cpus;

@@ -279,7 +279,7 @@ uint64_t sched_online_mask(void)
  * tests the real one): the lowest pCPU of the map if its own is not in it. */
 int sched_set_hard_affinity(struct vcpu *v, uint64_t mask)
 {
-    uint64_t usable = mask & sched_online_mask();
+    uint64_t usable = mask & sched_domain_cpus(v->domain);
     if (!usable)
         return -EINVAL;
     v->hard_affinity = mask;
