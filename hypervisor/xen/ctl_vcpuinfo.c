@@ -3,12 +3,17 @@
  * off; a vCPU killed by the domain's shutdown stays online, as getdomaininfo
  * counts it), blocked (waiting for an interrupt), running (on a pCPU now),
  * the time it has run (ns, the slice under way included) and the pCPU it is
- * on. A vCPU index beyond the domain's: -EINVAL; one not created: -ESRCH
- * (Xen's order). The fields are snapshots, read without locks.
+ * on or last ran on. That is always a pCPU of the domain's pool, as Xen's
+ * v->processor is: a vCPU that has not run there yet (a null pool's waiting
+ * vCPU, a domain just moved) reports the lowest pCPU of the pool in its hard
+ * affinity (Xen's null pick_res takes any of those). A vCPU index beyond the
+ * domain's: -EINVAL; one not created: -ESRCH (Xen's order). The fields are
+ * snapshots, read without locks.
  */
 #include <cloison/arch.h>
 #include <cloison/errno.h>
 #include <core/domain.h>
+#include <core/sched.h>
 #include <core/vcpu.h>
 #include "ctl.h"
 
@@ -27,6 +32,17 @@ uint64_t ctl_vcpu_ticks(const struct vcpu *v)
     return ticks;
 }
 
+static uint32_t shown_cpu(const struct domain *d, const struct vcpu *t)
+{
+    uint32_t cpu = __atomic_load_n(&t->pcpu, __ATOMIC_RELAXED);
+    uint64_t pool = sched_domain_cpus(d);
+    if (cpu < 64 && (pool & (1ULL << cpu)))
+        return cpu;
+    uint64_t m = pool & __atomic_load_n(&t->hard_affinity, __ATOMIC_RELAXED);
+    m = m ? m : pool;
+    return m ? (uint32_t)__builtin_ctzll(m) : cpu;
+}
+
 int64_t domctl_getvcpuinfo(struct vcpu *v, struct xen_domctl *op, struct domain *d, bool *copyback)
 {
     (void)v;
@@ -43,7 +59,7 @@ int64_t domctl_getvcpuinfo(struct vcpu *v, struct xen_domctl *op, struct domain 
     g->blocked = st == VCPU_BLOCKED;
     g->running = loaded;
     g->cpu_time = ticks_to_ns(ticks);
-    g->cpu = __atomic_load_n(&t->pcpu, __ATOMIC_RELAXED);
+    g->cpu = shown_cpu(d, t);
     *copyback = true;
     return 0;
 }

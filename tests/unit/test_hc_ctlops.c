@@ -143,6 +143,22 @@ TEST(getvcpuinfo_fields_and_errors)
     t->state = VCPU_OFF;
     CHECK_EQ(run(&op), 0);
     CHECK_EQ(op.u.getvcpuinfo.online, 0);
+    /* In a pool of pCPU 1 only, never run there (t->pcpu 0, Pool-0's): the
+     * pool's pCPU, as Xen's v->processor always is one. */
+    fake_cpupool_reset();
+    struct cpupool *p1;
+    REQUIRE(cpupool_create(1, &fake_policy_null, &p1) == 0);
+    REQUIRE(cpupool_unassign_cpu(cpupool0(), 1) == 0);
+    REQUIRE(cpupool_assign_cpu(p1, 1) == 0);
+    fake_dom_pool[1] = 1;
+    t->pcpu = 0;
+    t->state = VCPU_RUNNABLE;
+    CHECK_EQ(run(&op), 0);
+    CHECK_EQ(op.u.getvcpuinfo.cpu, 1);
+    CHECK_EQ(op.u.getvcpuinfo.running, 0);
+    CHECK_EQ(op.u.getvcpuinfo.blocked, 0);
+    fake_cpupool_reset();
+    t->state = VCPU_OFF;
     /* Beyond the domain's vCPUs: -EINVAL; not created: -ESRCH. */
     struct xen_domctl bad = domctl(XEN_DOMCTL_getvcpuinfo, 1);
     bad.u.getvcpuinfo.vcpu = 2;
