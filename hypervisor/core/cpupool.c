@@ -62,13 +62,19 @@ int cpupool_destroy(struct cpupool *p)
     spin_lock(&pools_lock);
     if (__atomic_load_n(&p->nr_domains, __ATOMIC_RELAXED) || p->st.cpus)
         rc = -EBUSY;
-    else
+    for (unsigned int c = 0; c < nr_pcpus && !rc; c++)
+        if (__atomic_load_n(&pcpus[c].pool, __ATOMIC_ACQUIRE) == p)
+            rc = -EBUSY; /* a pCPU told to leave it has not yet */
+    if (!rc)
         p->used = false;
     spin_unlock(&pools_lock);
     return rc;
 }
 
-/* Wait until pCPU cpu has left the pool it was told to leave. */
+/* Wait until pCPU cpu has left the pool it was told to leave. Never under
+ * pools_lock: that pCPU may be spinning for it in a hypercall of its own
+ * (cpupool_by_id from any sysctl), and would never reach its scheduler
+ * (found by test_dom0_poolrace: every dom0 vCPU stuck for good). */
 static void wait_left(unsigned int cpu)
 {
     while (__atomic_load_n(&pcpus[cpu].pool, __ATOMIC_ACQUIRE))
@@ -128,10 +134,12 @@ int cpupool_unassign_cpu(struct cpupool *p, unsigned int cpu)
         pcpus[cpu].leaving = true;
         spin_unlock_irqrestore(&p->lock, f);
         sched_resched_cpu(cpu);
-        if (cpu != this_cpu_id())
-            wait_left(cpu);
     }
     spin_unlock(&pools_lock);
+    /* Until it has left, it is in no pool's mask and still not free:
+     * assign sees it busy, destroy keeps p. */
+    if (!rc && cpu != this_cpu_id())
+        wait_left(cpu);
     if (!rc)
         break_affinities(p, cpu);
     return rc;
@@ -143,20 +151,29 @@ int cpupool_move_domain(struct domain *d, struct cpupool *to)
     if (self && self->domain == d)
         return -EBUSY; /* it would wait for itself to stop */
     spin_lock(&pools_lock);
-    struct cpupool *from = d->pool;
-    int rc = 0;
-    if (!to->st.cpus)
-        rc = -EBUSY;
-    if (rc || from == to || !from) {
-        spin_unlock(&pools_lock);
-        return rc;
-    }
-    /* Off every pCPU first (paused: the policy lets go of them), then
-     * moved under both locks, the lower id first. */
+    bool pointless = !to->st.cpus || d->pool == to || !d->pool;
+    int early = to->st.cpus ? 0 : -EBUSY;
+    spin_unlock(&pools_lock);
+    if (pointless)
+        return early; /* the answers below, without pausing anyone */
+    /* Off every pCPU first (paused: the policy lets go of them), waiting
+     * for their pCPUs outside pools_lock (see wait_left), then moved under
+     * both pool locks, the lower id first, with the pools checked again. */
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         sched_pause_vcpu(d->vcpus[i]);
     for (unsigned int i = 0; i < d->nr_vcpus; i++)
         sched_wait_unloaded(d->vcpus[i]);
+    spin_lock(&pools_lock);
+    struct cpupool *from = d->pool;
+    int rc = 0;
+    if (!to->used || !to->st.cpus)
+        rc = -EBUSY;
+    if (rc || from == to || !from) {
+        spin_unlock(&pools_lock);
+        for (unsigned int i = 0; i < d->nr_vcpus; i++)
+            sched_unpause_vcpu(d->vcpus[i]);
+        return rc;
+    }
     struct cpupool *a = from->id < to->id ? from : to, *b = a == from ? to : from;
     uint64_t f = spin_lock_irqsave(&a->lock);
     spin_lock(&b->lock);
