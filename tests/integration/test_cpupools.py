@@ -23,7 +23,7 @@ from conftest import assert_all_pass
 
 MACHINE = qemu.Machine(gic=3, smp=4, mem_mib=2048)
 POOL1_PHANDLE = 0x9001
-BOOT_SCHED = "credit2"
+BOOT_SCHED = "null"
 
 
 def cpu_phandles(dts):
@@ -154,9 +154,8 @@ def test_two_pools_keep_their_domains_on_their_pcpus(cloison):
 def test_boot_pool_scheduler_and_leftover_pool(cloison):
     """Xen's ids: the node holding the boot pCPU (listed second here) is
     Pool-0 and its scheduler is Pool-0's; the pCPU no node claims makes one
-    more pool (the default scheduler); domains run in theirs. (credit2 is
-    the one policy on the sched branch; with null merged, pool_boot can name
-    "null" and Pool-0's line shows it.)"""
+    more pool (the default scheduler); domains run in theirs. Pool-0 runs
+    null here (two domains of one vCPU on its two pCPUs: each has one)."""
     doms = [qemu.Domain("hello"), qemu.Domain("worker")]
     pools = [("pool_x", [2], "credit2", []), ("pool_boot", [0, 1], BOOT_SCHED, [])]
     res = qemu.run(doms, "cloison", MACHINE, timeout=60,
@@ -167,3 +166,24 @@ def test_boot_pool_scheduler_and_leftover_pool(cloison):
                  "cpupool: Pool-1: credit2, pCPUs 0x4",
                  "cpupool: Pool-2: credit2, pCPUs 0x8 (those no pool node claims)"):
         assert lines_with(res, line), line + "\n" + res.describe()
+
+
+@pytest.mark.parametrize("name,said", [
+    # Xen's name of a scheduler Cloison lacks: named on the console.
+    ("rtds", "sched=rtds: Cloison has no such scheduler; using credit2"),
+    # No scheduler of that name at all: the option is refused as malformed.
+    ("bogus", "sched=bogus: malformed value, ignored"),
+])
+def test_unknown_sched_name_runs_credit2(cloison, name, said):
+    """sched= naming a scheduler Cloison does not have: the console says so,
+    Pool-0 runs credit2, and the domains run."""
+    doms = [qemu.Domain("hello"), qemu.Domain("worker")]
+    res = qemu.run(doms, "cloison", MACHINE, timeout=60,
+                   bootargs=qemu.CLOISON_BOOTARGS + f" sched={name}",
+                   until=qemu.verdicts_for(["hello", "worker"]), linger=0.5,
+                   dts_edit=pools_edit([("pool_a", [0, 1], None, []), ("pool_b", [2, 3], None, [])]))
+    assert lines_with(res, said), res.describe()
+    assert_all_pass(res, ["hello", "worker"])
+    assert lines_with(res, "cpupool: Pool-0: credit2, pCPUs 0x3"), res.describe()
+    assert lines_with(res, "cpupool: Pool-1: credit2, pCPUs 0xc"), res.describe()
+    assert not lines_with(res, "scheduler: "), res.describe()
