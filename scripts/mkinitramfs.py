@@ -41,7 +41,8 @@ The dom0 test tools (tests/dom0, built by `make` into build/dom0) go in as
 /bin/<name with - for _>: /bin/xen-foreign maps another domain's page through
 /dev/xen/privcmd (needs `cloison.xenmods`); /bin/xen-ctl prints what SYSCTL
 physinfo, getdomaininfolist, cpupool INFO, sched_id and DOMCTL getdomaininfo answer;
-/bin/xen-mkdom builds, runs and destroys domains with the toolstack's domctls. A missing tool is an error naming
+/bin/xen-mkdom builds, runs and destroys domains with the toolstack's domctls;
+/bin/xen-poolrace races the pool and scheduler sysctls from every dom0 vCPU. A missing tool is an error naming
 the command that builds it: the tests rely on it being there.
 """
 
@@ -199,7 +200,7 @@ VIRTIO_MODULES = ["drivers/virtio/virtio_ring.ko", "drivers/virtio/virtio.ko",
                   "drivers/virtio/virtio_pci_legacy_dev.ko", "drivers/virtio/virtio_pci.ko",
                   "drivers/block/virtio_blk.ko"]
 # Static arm64 programs from tests/dom0 (build/dom0/<name>), as /bin/<name with - for _>.
-DOM0_TOOLS = ["xen_foreign", "xen_ctl", "xen_mkdom", "xen_vuart"]
+DOM0_TOOLS = ["xen_foreign", "xen_ctl", "xen_mkdom", "xen_vuart", "xen_poolrace"]
 # dom0's Xen drivers (cloison.xenmods hook): privcmd first, xenfs uses it.
 XEN_MODULES = ["drivers/xen/xen-privcmd.ko", "drivers/xen/xen-evtchn.ko",
                "drivers/xen/xen-gntdev.ko", "drivers/xen/xenfs/xenfs.ko"]
