@@ -114,3 +114,54 @@ def test_toolstack_cpupools(cloison):
 @pytest.mark.xen
 def test_toolstack_cpupools_xen(xen):
     scenario("xen")
+
+
+# `xl vcpu-list` rows: name, domid, vCPU, CPU, State, Time(s) (xl's
+# print_vcpuinfo: an online vCPU shows its v->processor and "r"/"-" (running)
+# then "b"/"-" (blocked) then "-"; an offline one "-" and "--p").
+VCPU_ROW_RE = re.compile(r"^(\S+)\s+(\d+)\s+(\d+)\s+(\d+|-)\s+(\S{3})\s+([\d.]+)\s", re.M)
+
+
+def vcpu_rows(s: Session, name: str) -> list:
+    """[(vcpu, cpu or None, state, time)] of `xl vcpu-list name`."""
+    return [(int(m.group(3)), None if m.group(4) == "-" else int(m.group(4)), m.group(5),
+             float(m.group(6)))
+            for m in VCPU_ROW_RE.finditer(s.ok(f"xl vcpu-list {name}")) if m.group(1) == name]
+
+
+def test_toolstack_null_pool_waiting_vcpu(cloison):
+    """A 3-vCPU spinner in a null pool of 2 pCPUs: two vCPUs own a pCPU each
+    and run; the third waits (Xen's null scheduler puts it in its wait
+    queue). `xl vcpu-list` shows it as Xen 4.17 would: online, neither
+    running nor blocked ("---"), a pCPU of its pool in the CPU column (Xen's
+    null pick_res leaves v->processor on one, never "-"), and no time run.
+    Cloison only: Debian's Xen is built without the null scheduler."""
+    with qemu.Console([], hv="cloison", cmd=command("cloison", smp=SMP)) as con:
+        s = Session(con, "cloison")
+        boot(con, s, "ocaml")
+        s.ok("xl cpupool-cpu-remove Pool-0 2,3")
+        out = s.ok("xl cpupool-create 'name=\"nl\"' 'sched=\"null\"' 'cpus=\"2,3\"'")
+        assert "number of cpus: 2" in out, out + s.where()
+        assert pools(s)["nl"] == (2, "null", 0), s.where()
+        s.ok("xl create /etc/xen/spin.cfg 'pool=\"nl\"'")
+
+        def settled():
+            rows = vcpu_rows(s, "spin")
+            return len(rows) == 3 and all(r[2] != "--p" for r in rows) and rows
+        rows = s.wait_for("spin's three vCPUs online", settled)
+        for _ in range(3):
+            rows = vcpu_rows(s, "spin")
+            running = [r for r in rows if r[2] == "r--"]
+            waiting = [r for r in rows if r[2] == "---"]
+            assert len(running) == 2 and len(waiting) == 1, (rows, s.where())
+            assert sorted(r[1] for r in running) == [2, 3], (rows, s.where())
+            assert waiting[0][1] in (2, 3), (rows, s.where())
+            assert waiting[0][3] == 0.0, (rows, s.where())
+        # Pool-0's dom0 is untouched, and the waiter takes a pCPU once one
+        # is free: the pool grows by a pCPU (Xen's null assigns it).
+        s.ok("xl cpupool-cpu-remove Pool-0 1")
+        s.ok("xl cpupool-cpu-add nl 1")
+        s.wait_for("the waiting vCPU on pCPU 1",
+                   lambda: sorted((r[1], r[2]) for r in vcpu_rows(s, "spin"))
+                   == [(1, "r--"), (2, "r--"), (3, "r--")])
+        s.ok("xl destroy spin")
