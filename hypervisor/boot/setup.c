@@ -80,8 +80,9 @@ static void sched_choose(const struct hv_options *o)
         pol = &sched_credit2;
     }
     sched_set_default_policy(pol);
-    if (pol != &sched_credit2)
-        printk("scheduler: %s", pol->name);
+    /* Always said, the default too, as Xen's "Using scheduler": a log shows
+     * what ran without knowing the default. */
+    printk("scheduler: %s", pol->name);
 }
 
 static void cpu_common_init(unsigned int id)

@@ -186,4 +186,4 @@ def test_unknown_sched_name_runs_credit2(cloison, name, said):
     assert_all_pass(res, ["hello", "worker"])
     assert lines_with(res, "cpupool: Pool-0: credit2, pCPUs 0x3"), res.describe()
     assert lines_with(res, "cpupool: Pool-1: credit2, pCPUs 0xc"), res.describe()
-    assert not lines_with(res, "scheduler: "), res.describe()
+    assert lines_with(res, "scheduler: credit2"), res.describe()
