@@ -32,6 +32,7 @@ asserting. About 12 minutes with the defaults on a two-core host.
 
 import argparse
 import re
+import socket
 import statistics
 import sys
 import tempfile
@@ -53,10 +54,15 @@ def machine(cpus, icount, mem_mib=None):
     return qemu.Machine(gic=3, smp=cpus, icount_shift=0 if icount else None, **kw)
 
 
+# Cloison variants: the same image with extra boot options.
+VARIANTS = {"pages": " p2m_pages"}
+
+
 def command(hv, role, cpus, icount, workdir, count=False):
     """(QEMU command, domains for qemu.Console) for one boot; count: Cloison counts
-    traps (boot option trapcount)."""
-    extra = " trapcount" if count else ""
+    traps (boot option trapcount). hv may be a Cloison variant (VARIANTS)."""
+    extra = (" trapcount" if count else "") + VARIANTS.get(hv, "")
+    hv = "cloison" if hv in VARIANTS else hv
     if role == "dom0":
         m = machine(cpus, icount, mem_mib=2048)
         if hv == "native":
@@ -76,15 +82,51 @@ def icount_args(cmd):
     return ["shift=0,sleep=off" if a == "shift=0" else a for a in cmd]
 
 
-def boot(hv, role, cpus, icount):
-    """(wall seconds from QEMU's start, the kernel's timestamp) at the marker."""
+def with_monitor(cmd, sock):
+    """cmd with QEMU's human monitor on a Unix socket instead of none."""
+    out = list(cmd)
+    for i in range(len(out) - 1):
+        if out[i] == "-monitor":
+            out[i + 1] = f"unix:{sock},server=on,wait=off"
+            return out
+    return out + ["-monitor", f"unix:{sock},server=on,wait=off"]
+
+
+def monitor_query(sock, line):
+    """One HMP command's output."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(20)
+        s.connect(str(sock))
+        buf = b""
+        while not buf.endswith(b"(qemu) "):
+            buf += s.recv(4096)
+        s.sendall(line.encode() + b"\n")
+        buf = b""
+        while not buf.endswith(b"(qemu) "):
+            buf += s.recv(4096)
+        return buf.decode(errors="replace")
+
+
+def boot(hv, role, cpus, icount, flushes=False):
+    """(wall seconds from QEMU's start, the kernel's timestamp) at the marker;
+    flushes: also QEMU's TLB flush counts then ({"full": n, "partial": n,
+    "elided": n}, from the monitor's `info jit`)."""
     with tempfile.TemporaryDirectory() as wd:
         cmd, doms = command(hv, role, cpus, icount, Path(wd))
         if icount:
             cmd = icount_args(cmd)
-        with qemu.Console(doms, hv if hv != "native" else "cloison", cmd=cmd) as con:
+        sock = Path(wd) / "mon.sock"
+        if flushes:
+            cmd = with_monitor(cmd, sock)
+        con_hv = "xen" if hv == "xen" else "cloison"
+        with qemu.Console(doms, con_hv, cmd=cmd) as con:
             m = con.expect(MARKER_RE, timeout=TIMEOUT)
-            return time.monotonic() - con.start, float(m.group(1))
+            res = (time.monotonic() - con.start, float(m.group(1)))
+            if flushes:
+                jit = monitor_query(sock, "info jit")
+                res += ({k: int(n) for k, n in
+                         re.findall(r"TLB (full|partial|elided) flushes\s+(\d+)", jit)},)
+            return res
 
 
 def fmt(x, spec):
@@ -102,9 +144,18 @@ def main():
     ap.add_argument("--roles", nargs="+", default=["domU", "dom0"], choices=["domU", "dom0"])
     ap.add_argument("--no-xen", action="store_true")
     ap.add_argument("--no-traps", action="store_true")
+    ap.add_argument("--pages", action="store_true",
+                    help="also Cloison with p2m_pages (stage-2 in 4 KiB pages, no blocks)")
+    ap.add_argument("--no-icount", action="store_true", help="wall clock only")
+    ap.add_argument("--flushes", action="store_true",
+                    help="only QEMU's TLB flush counts over one -icount boot of each")
     args = ap.parse_args()
-    hvs = ["native", "cloison"] + ([] if args.no_xen else ["xen"])
+    hvs = (["native", "cloison"] + (["pages"] if args.pages else [])
+           + ([] if args.no_xen else ["xen"]))
     configs = [(role, cpus) for role in args.roles for cpus in args.cpus]
+    if args.flushes:
+        print_flushes(hvs, configs)
+        return
     wall = {(hv, c): [] for hv in hvs for c in configs}
     vtime = {}
     # Interleaved: every configuration once per round, so host noise spreads evenly.
@@ -116,7 +167,7 @@ def main():
                 except (RuntimeError, AssertionError, FileNotFoundError) as e:
                     print(f"[{hv} {c[0]} {c[1]}cpu] wall: {str(e).splitlines()[0]}",
                           file=sys.stderr)
-                if rnd == 0:
+                if rnd == 0 and not args.no_icount:
                     try:
                         vtime[(hv, c)] = boot(hv, *c, icount=True)[1]
                     except (RuntimeError, AssertionError, FileNotFoundError) as e:
@@ -138,6 +189,11 @@ def main():
               + " ".join(f"{ratio(w[hv], w['native']):>8}" for hv in hvs[1:]) + "   "
               + " ".join(f"{fmt(v[hv], '.3f'):>8}" for hv in hvs) + " "
               + " ".join(f"{ratio(v[hv], v['native']):>8}" for hv in hvs[1:]))
+    print("runs (s, in order):")
+    for c in configs:
+        for hv in hvs:
+            runs = " ".join(f"{x:.2f}" for x in wall[(hv, c)])
+            print(f"  {c[0] + ' ' + str(c[1]) + 'cpu':14} {hv:>8}: {runs}")
     if not args.no_traps:
         print()
         for role in args.roles:
@@ -145,6 +201,25 @@ def main():
                 print_traps(role)
             except (RuntimeError, AssertionError, FileNotFoundError) as e:
                 print(f"traps ({role}): n/a: {str(e).splitlines()[0]}")
+
+
+def print_flushes(hvs, configs):
+    """QEMU's own count of software-TLB flushes (all its CPUs) from its start
+    to the marker, under -icount (the same guest work each time). "full": a
+    whole-TLB flush asked for (a TLBI ALL, a TCR/TTBR/SCTLR/HCR/VTTBR write
+    that QEMU answers with a flush); "partial": flushes of some MMU indexes;
+    not counted by QEMU: single-page flushes, and the whole-TLB flush a
+    page flush turns into inside a large-page region (DESIGN.md, Stage-2)."""
+    print("QEMU software-TLB flushes to the marker (-icount; info jit)")
+    print(f"{'config':14} {'hv':>8} {'full':>9} {'partial':>9} {'elided':>9} {'vtime s':>8}")
+    for c in configs:
+        for hv in hvs:
+            try:
+                _, vt, f = boot(hv, *c, icount=True, flushes=True)
+                print(f"{c[0] + ' ' + str(c[1]) + 'cpu':14} {hv:>8} {f.get('full', 0):>9} "
+                      f"{f.get('partial', 0):>9} {f.get('elided', 0):>9} {vt:>8.3f}")
+            except (RuntimeError, AssertionError, FileNotFoundError, OSError) as e:
+                print(f"{c[0] + ' ' + str(c[1]) + 'cpu':14} {hv:>8} n/a: {str(e).splitlines()[0]}")
 
 
 def print_traps(role):

@@ -228,6 +228,7 @@ static const struct opt opts[] = {
     {"ext_regions", OPT_BOOL, F(ext_regions), 0, NULL},
     {"vmid_bits", OPT_UINT, F(vmid_bits), 0, NULL}, /* Cloison's own (not Xen's) */
     {"trapcount", OPT_BOOL, F(trapcount), 0, NULL}, /* Cloison's own */
+    {"p2m_pages", OPT_BOOL, F(p2m_pages), 0, NULL}, /* Cloison's own */
 };
 #undef F
 

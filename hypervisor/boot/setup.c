@@ -350,7 +350,7 @@ void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
     memory_init(fdt);
     if (irqchip_init(fdt) != 0)
         refuse_boot("no usable interrupt controller");
-    p2m_arch_init(hv_opts.vmid_bits);
+    p2m_arch_init(hv_opts.vmid_bits, hv_opts.p2m_pages);
     sched_choose(&hv_opts);
     boot_pool_sched(fdt);
     cpu_common_init(0);

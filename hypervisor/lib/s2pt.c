@@ -64,7 +64,8 @@ static uint64_t map_one(struct s2pt *t, uint64_t ipa, uint64_t pa, uint64_t size
             *e = pa | attrs | S2PT_VALID | S2PT_TABLE;
             return bsize;
         }
-        if (level >= 1 && !((ipa | pa) & (bsize - 1)) && size >= bsize && !(*e & S2PT_VALID)) {
+        if (level >= 1 && !t->pages_only && !((ipa | pa) & (bsize - 1)) && size >= bsize &&
+            !(*e & S2PT_VALID)) {
             *e = pa | attrs | S2PT_VALID; /* block */
             return bsize;
         }

@@ -113,6 +113,9 @@ TEST(booleans_and_names)
     CHECK_EQ(parse("sync_console=maybe"), 1);
     CHECK(!o.sync_console);
     CHECK_EQ(parse("no-dom0_mem=1G"), 1); /* "no-" only for booleans */
+    CHECK(!o.p2m_pages);                  /* default: stage-2 blocks */
+    CHECK_EQ(parse("p2m-pages"), 0);
+    CHECK(o.p2m_pages);
 }
 
 TEST(console_and_sched)

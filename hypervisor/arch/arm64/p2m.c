@@ -26,6 +26,7 @@ static const struct ipa_config ipa_configs[] = {
 
 static const struct ipa_config *cfg;
 static uint64_t vtcr;
+static bool pages_only; /* p2m_pages: no stage-2 blocks (cloison/p2m.h) */
 static unsigned int vmid_bits;
 /* VMIDs by generation: any number of domains on 8-bit VMID hardware. The
  * lock covers the allocator's slow path and every VMID-targeted TLB flush, so
@@ -43,8 +44,9 @@ static void flush_all_vmids(void)
     isb();
 }
 
-void p2m_arch_init(unsigned int vmid_bits_cap)
+void p2m_arch_init(unsigned int vmid_bits_cap, bool pages)
 {
+    pages_only = pages;
     uint64_t mmfr0 = read_sysreg(id_aa64mmfr0_el1);
     uint64_t mmfr1 = read_sysreg(id_aa64mmfr1_el1);
     unsigned int pa_range = mmfr0 & 0xf;
@@ -131,8 +133,12 @@ int p2m_init(struct p2m *p)
      * is mapped (p2m_pool_set_pages), or never for dom0 (as on Xen). */
     pagepool_init(&p->pool, &pool_source, true);
     p->ops = (struct s2pt_ops){pt_alloc, pt_free, pt_publish, pt_flush, p};
-    p->pt = (struct s2pt){phys_to_virt(p->root), cfg->start_level,
-                          (size_t)PT_ENTRIES << cfg->root_order, &p->ops, 0};
+    p->pt = (struct s2pt){phys_to_virt(p->root),
+                          cfg->start_level,
+                          (size_t)PT_ENTRIES << cfg->root_order,
+                          &p->ops,
+                          0,
+                          pages_only};
     return 0;
 }
 

@@ -56,6 +56,9 @@ struct hv_options {
     /* trapcount=<bool> (Cloison extension): count guest exits by domain,
      * class and detail (trap/trapcount.h; the 't' debug key). */
     bool trapcount;
+    /* p2m_pages=<bool> (Cloison extension): stage-2 in 4 KiB pages only,
+     * no 2 MiB / 1 GiB blocks (cloison/p2m.h; for QEMU's TCG). */
+    bool p2m_pages;
 };
 
 /* Xen's defaults. */
