@@ -179,7 +179,7 @@ static paddr_t alloc_pages(unsigned int order, bool guest)
             pa = buddy_alloc(&banks[i], order);
     spin_unlock_irqrestore(&mm_lock, f);
     if (pa)
-        memset(phys_to_virt(pa), 0, PAGE_SIZE << order);
+        arch_zero_pages(phys_to_virt(pa), PAGE_SIZE << order);
     return pa;
 }
 
