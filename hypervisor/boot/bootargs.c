@@ -212,6 +212,17 @@ static bool parse_vwfi(const char *s, struct hv_options *o)
     return true;
 }
 
+/* Xen's "idle" scrubs in idle time; here every page is zeroed when
+ * allocated, as with true. */
+static bool parse_bootscrub(const char *s, struct hv_options *o)
+{
+    int b = strcmp(s, "idle") ? parse_bool(s) : 1;
+    if (b < 0)
+        return false;
+    o->bootscrub = b;
+    return true;
+}
+
 #define F(field) offsetof(struct hv_options, field)
 static const struct opt opts[] = {
     {"console", OPT_CUSTOM, 0, 0, parse_console},
@@ -229,6 +240,7 @@ static const struct opt opts[] = {
     {"vmid_bits", OPT_UINT, F(vmid_bits), 0, NULL}, /* Cloison's own (not Xen's) */
     {"trapcount", OPT_BOOL, F(trapcount), 0, NULL}, /* Cloison's own */
     {"p2m_pages", OPT_BOOL, F(p2m_pages), 0, NULL}, /* Cloison's own */
+    {"bootscrub", OPT_CUSTOM, 0, 0, parse_bootscrub},
 };
 #undef F
 
@@ -244,6 +256,7 @@ void bootargs_defaults(struct hv_options *o)
     o->conswitch_to_dom0 = true;
     o->gnttab_max_frames = 64;
     o->ext_regions = true;
+    o->bootscrub = true;
 }
 
 /* Option names compare with '-' and '_' as the same character, as in Xen. */

@@ -48,7 +48,7 @@ static int alloc_direct_ram(struct domain *d, uint64_t bytes, struct dom0_dt_par
             order--;
         paddr_t pa = 0;
         for (; !pa && order >= DOM0_MIN_ORDER; order--) {
-            pa = page_alloc_guest(order); /* leaves the hypervisor's reserve */
+            pa = page_alloc_guest_ram(order); /* leaves the hypervisor's reserve */
             if (pa)
                 break;
         }

@@ -347,6 +347,7 @@ void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
     bootargs_parse(cmdline, &hv_opts, report_cfg_error);
     xen_version_set_cmdline(cmdline ? cmdline : "");
     host_fdt = fdt;
+    mm_set_bootscrub(hv_opts.bootscrub);
     memory_init(fdt);
     if (irqchip_init(fdt) != 0)
         refuse_boot("no usable interrupt controller");

@@ -47,9 +47,9 @@ static int alloc_bank(struct domain *d, ipa_t ipa, uint64_t bytes)
     while (done < bytes) {
         unsigned int order = domain_ram_chunk_order(ipa + done, bytes - done);
         /* Never into the hypervisor's reserve (cloison/mm.h). */
-        paddr_t pa = page_alloc_guest(order);
+        paddr_t pa = page_alloc_guest_ram(order);
         while (!pa && order)
-            pa = page_alloc_guest(--order);
+            pa = page_alloc_guest_ram(--order);
         if (!pa)
             return -ENOMEM;
         if (reserve_chunk(d) != 0) { /* only after a fallback: the list was sized */

@@ -14,6 +14,7 @@
 #include <core/mm_layout.h>
 #include <lib/buddy.h>
 #include <lib/heap.h>
+#include <lib/scrubmap.h>
 #include <libfdt.h>
 #include <string.h>
 
@@ -26,6 +27,10 @@ static struct buddy banks[MM_MAX_BANKS]; /* [0, nr_banks): banks with an allocat
 static unsigned int nr_banks;
 static struct heap *heap;
 static bool allocators_started;
+/* bootscrub=false: per bank, which pages were handed out since boot
+ * (lib/scrubmap.h); NULL with the default, where every page is zeroed. */
+static uint64_t *used_map[MM_MAX_BANKS];
+static bool bootscrub = true;
 static spinlock_t mm_lock = SPINLOCK_INIT;
 
 static void report(const char *msg)
@@ -84,12 +89,20 @@ static paddr_t carve(paddr_t start, paddr_t end, uint64_t size)
     return 0;
 }
 
+void mm_set_bootscrub(bool scrub)
+{
+    bootscrub = scrub;
+}
+
 /* One buddy allocator over a RAM bank, its metadata carved from the bank
- * itself; a bank that cannot hold it is reported and left unused. */
+ * itself (with bootscrub=false its used-page map after it: 4 KiB per
+ * 128 MiB); a bank that cannot hold it is reported and left unused. */
 static void start_bank(const struct mem_range *bank)
 {
     size_t npages = bank->size >> PAGE_SHIFT;
-    uint64_t msize = ALIGN_UP(buddy_meta_size(npages), PAGE_SIZE);
+    uint64_t bsize = ALIGN_UP(buddy_meta_size(npages), sizeof(uint64_t));
+    uint64_t usize = bootscrub ? 0 : scrubmap_bytes(npages);
+    uint64_t msize = ALIGN_UP(bsize + usize, PAGE_SIZE);
     paddr_t meta = carve(bank->start, bank->start + bank->size, msize);
     struct buddy *b = &banks[nr_banks];
     if (!meta || rangeset_add(&layout.reserved, meta, meta + msize) == RANGESET_FULL) {
@@ -102,17 +115,12 @@ static void start_bank(const struct mem_range *bank)
                bank->start + bank->size);
         return;
     }
+    if (usize) {
+        used_map[nr_banks] = phys_to_virt(meta + bsize);
+        memset(used_map[nr_banks], 0, usize); /* the carved memory is as boot left it */
+    }
     add_free(b, bank->start, bank->start + bank->size);
     nr_banks++;
-}
-
-static void *heap_page_alloc(void *ctx, unsigned int order)
-{
-    (void)ctx;
-    paddr_t pa = 0;
-    for (unsigned int i = 0; i < nr_banks && !pa; i++)
-        pa = buddy_alloc(&banks[i], order);
-    return pa ? phys_to_virt(pa) : NULL;
 }
 
 static struct buddy *bank_of(paddr_t pa)
@@ -121,6 +129,20 @@ static struct buddy *bank_of(paddr_t pa)
         if (pa >= banks[i].base && pa < banks[i].base + banks[i].npages * PAGE_SIZE)
             return &banks[i];
     return NULL;
+}
+
+/* The heap's pages are not zeroed here, but count as used: a domain's RAM
+ * never gets them unzeroed (bootscrub=false). */
+static void *heap_page_alloc(void *ctx, unsigned int order)
+{
+    (void)ctx;
+    paddr_t pa = 0;
+    unsigned int i = 0;
+    for (; i < nr_banks && !pa; i++)
+        pa = buddy_alloc(&banks[i], order);
+    if (pa && used_map[i - 1])
+        scrubmap_mark(used_map[i - 1], (pa - banks[i - 1].base) >> PAGE_SHIFT, (size_t)1 << order);
+    return pa ? phys_to_virt(pa) : NULL;
 }
 
 static void heap_page_free(void *ctx, void *p, unsigned int order)
@@ -169,8 +191,30 @@ static bool reserve_allows_locked(size_t pages)
     return free >= pages && free - pages >= mm_reserve_pages();
 }
 
-/* 2^order zeroed pages; for a guest (guest = true) only outside the reserve. */
-static paddr_t alloc_pages(unsigned int order, bool guest)
+static void zero_run(void *ctx, size_t page, size_t count)
+{
+    paddr_t base = *(const paddr_t *)ctx;
+    arch_zero_pages(phys_to_virt(base + ((paddr_t)page << PAGE_SHIFT)), count << PAGE_SHIFT);
+}
+
+/* Zero 2^order pages at pa; fresh: only those handed out before since boot
+ * (bootscrub=false), else all. Either way they count as used from now on. */
+static void scrub(paddr_t pa, unsigned int order, bool fresh)
+{
+    struct buddy *b = bank_of(pa);
+    uint64_t *map = b ? used_map[b - banks] : NULL;
+    size_t first = map ? (pa - b->base) >> PAGE_SHIFT : 0;
+    if (map && fresh)
+        scrubmap_take(map, first, (size_t)1 << order, zero_run, &b->base);
+    else
+        arch_zero_pages(phys_to_virt(pa), PAGE_SIZE << order);
+    if (map && !fresh)
+        scrubmap_mark(map, first, (size_t)1 << order);
+}
+
+/* 2^order pages, zeroed (fresh: see scrub()); for a guest (guest = true) only
+ * outside the reserve. */
+static paddr_t alloc_pages(unsigned int order, bool guest, bool fresh)
 {
     uint64_t f = spin_lock_irqsave(&mm_lock);
     paddr_t pa = 0;
@@ -179,13 +223,13 @@ static paddr_t alloc_pages(unsigned int order, bool guest)
             pa = buddy_alloc(&banks[i], order);
     spin_unlock_irqrestore(&mm_lock, f);
     if (pa)
-        arch_zero_pages(phys_to_virt(pa), PAGE_SIZE << order);
+        scrub(pa, order, fresh);
     return pa;
 }
 
 paddr_t page_alloc(unsigned int order)
 {
-    return alloc_pages(order, false);
+    return alloc_pages(order, false, false);
 }
 
 void page_free(paddr_t pa, unsigned int order)
@@ -210,7 +254,12 @@ size_t mm_reserve_pages(void)
 
 paddr_t page_alloc_guest(unsigned int order)
 {
-    return alloc_pages(order, true);
+    return alloc_pages(order, true, false);
+}
+
+paddr_t page_alloc_guest_ram(unsigned int order)
+{
+    return alloc_pages(order, true, true);
 }
 
 size_t mm_free_pages(void)

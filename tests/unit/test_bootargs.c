@@ -116,6 +116,13 @@ TEST(booleans_and_names)
     CHECK(!o.p2m_pages);                  /* default: stage-2 blocks */
     CHECK_EQ(parse("p2m-pages"), 0);
     CHECK(o.p2m_pages);
+    CHECK(o.bootscrub); /* Xen's default (idle): zeroed */
+    CHECK_EQ(parse("bootscrub=false"), 0);
+    CHECK(!o.bootscrub);
+    CHECK_EQ(parse("bootscrub=idle"), 0);
+    CHECK(o.bootscrub);
+    CHECK_EQ(parse("bootscrub=0 bootscrub=sometimes"), 1);
+    CHECK(!o.bootscrub);
 }
 
 TEST(console_and_sched)

@@ -59,6 +59,10 @@ struct hv_options {
     /* p2m_pages=<bool> (Cloison extension): stage-2 in 4 KiB pages only,
      * no 2 MiB / 1 GiB blocks (cloison/p2m.h; for QEMU's TCG). */
     bool p2m_pages;
+    /* bootscrub=<bool>|idle (Xen's): false hands a domain RAM no one had
+     * since boot unzeroed (cloison/mm.h, page_alloc_guest_ram); idle, Xen's
+     * default, zeroes on allocation as true does. */
+    bool bootscrub;
 };
 
 /* Xen's defaults. */

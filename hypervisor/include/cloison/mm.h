@@ -30,6 +30,15 @@ paddr_t page_alloc(unsigned int order); /* 2^order pages, zeroed; 0 if none */
  * hypervisor's own reserve, so no guest can starve Cloison's heap.
  */
 paddr_t page_alloc_guest(unsigned int order);
+/*
+ * The same for a domain's RAM: with bootscrub=false (mm_set_bootscrub) pages
+ * no one had since the host booted are handed out as the machine left them
+ * (Xen's bootscrub=false: on QEMU zero and not yet backed by the host; on
+ * hardware whatever was there), the others zeroed. Default: all zeroed.
+ */
+paddr_t page_alloc_guest_ram(unsigned int order);
+/* Before mm_start_allocators(): Xen's bootscrub option (true by default). */
+void mm_set_bootscrub(bool scrub);
 #define MM_HYP_RESERVE_MIN (4UL << 20)
 size_t mm_reserve_pages(void);
 void page_free(paddr_t pa, unsigned int order);

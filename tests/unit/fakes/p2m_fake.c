@@ -72,6 +72,11 @@ paddr_t page_alloc_guest(unsigned int order)
     return page_alloc(order);
 }
 
+paddr_t page_alloc_guest_ram(unsigned int order)
+{
+    return page_alloc(order);
+}
+
 size_t mm_reserve_pages(void)
 {
     return 0;

@@ -1,0 +1,1 @@
+UNIT_SRCS_test_scrubmap := hypervisor/lib/scrubmap.c
