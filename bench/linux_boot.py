@@ -21,16 +21,27 @@ last kernel line before /init runs):
           advances the clock 1 ns and idle time is skipped. Deterministic: it is the
           work the boot costs, traps and their handling included.
 
+  cpu     QEMU's CPU seconds (user + system, all threads) at the marker on the same
+          wall-clock runs: what the boot cost the host, idle not counted; on a shared
+          host far steadier than wall clock.
+
 The ratios are to native; 1.15 is issue 11's target. Then Cloison's trap counts by
 class for one domU and one dom0 boot (the 't' debug key; see DESIGN.md §"Entry and
 exit path").
 
+--variants adds Cloison with options (DESIGN.md §"Entry and exit path"): pages =
+p2m_pages (stage 2 in 4 KiB pages: QEMU's soft TLB then sees no large pages), noscrub =
+bootscrub=false (RAM untouched since boot not zeroed), pg+nos = both. --flushes prints
+only QEMU's own software-TLB flush counts (monitor `info jit`) over one -icount boot each.
+
 Run: /usr/bin/python3 bench/linux_boot.py [--runs N] [--cpus 1 2] [--roles domU dom0]
-[--no-xen]. A hypervisor that is missing or fails shows as n/a. For reading, not
-asserting. About 12 minutes with the defaults on a two-core host.
+[--no-xen] [--variants pages noscrub pg+nos] [--no-icount] [--flushes]. A hypervisor
+that is missing or fails shows as n/a. For reading, not asserting. About 12 minutes with
+the defaults on a two-core host.
 """
 
 import argparse
+import os
 import re
 import socket
 import statistics
@@ -55,7 +66,8 @@ def machine(cpus, icount, mem_mib=None):
 
 
 # Cloison variants: the same image with extra boot options.
-VARIANTS = {"pages": " p2m_pages"}
+VARIANTS = {"pages": " p2m_pages", "noscrub": " bootscrub=false",
+            "pg+nos": " p2m_pages bootscrub=false"}
 
 
 def command(hv, role, cpus, icount, workdir, count=False):
@@ -107,8 +119,15 @@ def monitor_query(sock, line):
         return buf.decode(errors="replace")
 
 
+def cpu_seconds(pid):
+    """CPU time (user + system) QEMU has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def boot(hv, role, cpus, icount, flushes=False):
-    """(wall seconds from QEMU's start, the kernel's timestamp) at the marker;
+    """(wall seconds from QEMU's start, the kernel's timestamp, QEMU's CPU
+    seconds) at the marker;
     flushes: also QEMU's TLB flush counts then ({"full": n, "partial": n,
     "elided": n}, from the monitor's `info jit`)."""
     with tempfile.TemporaryDirectory() as wd:
@@ -121,7 +140,7 @@ def boot(hv, role, cpus, icount, flushes=False):
         con_hv = "xen" if hv == "xen" else "cloison"
         with qemu.Console(doms, con_hv, cmd=cmd) as con:
             m = con.expect(MARKER_RE, timeout=TIMEOUT)
-            res = (time.monotonic() - con.start, float(m.group(1)))
+            res = (time.monotonic() - con.start, float(m.group(1)), cpu_seconds(con.proc.pid))
             if flushes:
                 jit = monitor_query(sock, "info jit")
                 res += ({k: int(n) for k, n in
@@ -144,26 +163,29 @@ def main():
     ap.add_argument("--roles", nargs="+", default=["domU", "dom0"], choices=["domU", "dom0"])
     ap.add_argument("--no-xen", action="store_true")
     ap.add_argument("--no-traps", action="store_true")
-    ap.add_argument("--pages", action="store_true",
-                    help="also Cloison with p2m_pages (stage-2 in 4 KiB pages, no blocks)")
+    ap.add_argument("--variants", nargs="*", default=[], choices=sorted(VARIANTS),
+                    help="also Cloison with these options: pages = p2m_pages (stage-2 in "
+                         "4 KiB pages), noscrub = bootscrub=false, pg+nos = both")
     ap.add_argument("--no-icount", action="store_true", help="wall clock only")
     ap.add_argument("--flushes", action="store_true",
                     help="only QEMU's TLB flush counts over one -icount boot of each")
     args = ap.parse_args()
-    hvs = (["native", "cloison"] + (["pages"] if args.pages else [])
-           + ([] if args.no_xen else ["xen"]))
+    hvs = ["native", "cloison"] + args.variants + ([] if args.no_xen else ["xen"])
     configs = [(role, cpus) for role in args.roles for cpus in args.cpus]
     if args.flushes:
         print_flushes(hvs, configs)
         return
     wall = {(hv, c): [] for hv in hvs for c in configs}
+    cpu = {(hv, c): [] for hv in hvs for c in configs}
     vtime = {}
     # Interleaved: every configuration once per round, so host noise spreads evenly.
     for rnd in range(args.runs):
         for c in configs:
             for hv in hvs:
                 try:
-                    wall[(hv, c)].append(boot(hv, *c, icount=False)[0])
+                    w, _, cs = boot(hv, *c, icount=False)
+                    wall[(hv, c)].append(w)
+                    cpu[(hv, c)].append(cs)
                 except (RuntimeError, AssertionError, FileNotFoundError) as e:
                     print(f"[{hv} {c[0]} {c[1]}cpu] wall: {str(e).splitlines()[0]}",
                           file=sys.stderr)
@@ -189,10 +211,19 @@ def main():
               + " ".join(f"{ratio(w[hv], w['native']):>8}" for hv in hvs[1:]) + "   "
               + " ".join(f"{fmt(v[hv], '.3f'):>8}" for hv in hvs) + " "
               + " ".join(f"{ratio(v[hv], v['native']):>8}" for hv in hvs[1:]))
-    print("runs (s, in order):")
+    print()
+    print("QEMU's CPU seconds (user + system, all threads) at the marker, median of the same "
+          "runs: on a shared host steadier than wall clock, idle time not counted")
+    print(f"{'config':14} {head} {rh}")
+    for c in configs:
+        u = {hv: statistics.median(cpu[(hv, c)]) if cpu[(hv, c)] else None for hv in hvs}
+        print(f"{c[0] + ' ' + str(c[1]) + 'cpu':14} "
+              + " ".join(f"{fmt(u[hv], '.2f'):>8}" for hv in hvs) + " "
+              + " ".join(f"{ratio(u[hv], u['native']):>8}" for hv in hvs[1:]))
+    print("runs (wall s / CPU s, in order):")
     for c in configs:
         for hv in hvs:
-            runs = " ".join(f"{x:.2f}" for x in wall[(hv, c)])
+            runs = " ".join(f"{w:.2f}/{u:.2f}" for w, u in zip(wall[(hv, c)], cpu[(hv, c)]))
             print(f"  {c[0] + ' ' + str(c[1]) + 'cpu':14} {hv:>8}: {runs}")
     if not args.no_traps:
         print()
@@ -215,7 +246,7 @@ def print_flushes(hvs, configs):
     for c in configs:
         for hv in hvs:
             try:
-                _, vt, f = boot(hv, *c, icount=True, flushes=True)
+                _, vt, _, f = boot(hv, *c, icount=True, flushes=True)
                 print(f"{c[0] + ' ' + str(c[1]) + 'cpu':14} {hv:>8} {f.get('full', 0):>9} "
                       f"{f.get('partial', 0):>9} {f.get('elided', 0):>9} {vt:>8.3f}")
             except (RuntimeError, AssertionError, FileNotFoundError, OSError) as e:
