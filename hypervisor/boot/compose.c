@@ -45,8 +45,7 @@ static const struct domain_part parts[] = {
 
 static void reap(struct vcpu *next)
 {
-    (void)next;
-    domain_reap();
+    domain_reap(next);
 }
 
 static void xen_upcall(struct vcpu *next)

@@ -90,8 +90,13 @@ static int place_zimage(struct domain *d, const struct image_info *info, uint64_
     return 0;
 }
 
-int domain_load_images(struct domain *d, const struct domain_cfg *cfg, uint64_t *entry,
-                       uint64_t *dtb)
+/* Where a domU's images go in its RAM (the kernel is copied kcopy bytes). */
+struct image_plan {
+    uint64_t kbase, kcopy, initrd, dtb;
+    bool aarch32;
+};
+
+static int plan_images(struct domain *d, const struct domain_cfg *cfg, struct image_plan *pl)
 {
     const void *kimg = phys_to_virt(cfg->kernel.start);
     struct image_info info;
@@ -101,38 +106,39 @@ int domain_load_images(struct domain *d, const struct domain_cfg *cfg, uint64_t 
                image_result_str(ir));
         return -EINVAL;
     }
-    uint64_t kbase, kcopy = cfg->kernel.size, dtb_ipa, initrd_ipa;
+    pl->kcopy = cfg->kernel.size;
+    pl->aarch32 = info.is_zimage;
     if (info.is_zimage) {
         /* DTB first, the initrd after it, both above the kernel when they fit. */
         uint64_t modbase;
-        int zr = place_zimage(d, &info, DTB_MAX + ALIGN_UP(cfg->ramdisk.size, PAGE_SIZE), &kbase,
-                              &modbase);
+        int zr = place_zimage(d, &info, DTB_MAX + ALIGN_UP(cfg->ramdisk.size, PAGE_SIZE),
+                              &pl->kbase, &modbase);
         if (zr)
             return zr;
-        kcopy = info.image_size;
-        dtb_ipa = modbase;
-        initrd_ipa = modbase + DTB_MAX;
-    } else {
-        kbase = d->ram_base + info.text_offset;
-        uint64_t kend = kbase + MAX(info.image_size, cfg->kernel.size);
-        uint64_t top = d->ram_base + d->ram_size;
-        /* DTB below the top, initrd just below it. */
-        dtb_ipa = dtb_slot(top, kend);
-        initrd_ipa = ALIGN_DOWN(dtb_ipa - cfg->ramdisk.size, PAGE_SIZE);
-        if (top - d->ram_base < DTB_MAX || dtb_ipa < kend ||
-            (cfg->ramdisk.size && (initrd_ipa < kend || initrd_ipa > dtb_ipa))) {
-            printk("d%u: %lu KiB of RAM cannot hold the kernel (%lu KiB)%s", d->id,
-                   d->ram_size >> 10, (kend - d->ram_base) >> 10,
-                   cfg->ramdisk.size ? " and its ramdisk" : "");
-            return -ENOMEM;
-        }
+        pl->kcopy = info.image_size;
+        pl->dtb = modbase;
+        pl->initrd = modbase + DTB_MAX;
+        return 0;
     }
-    int rc = domain_write_ipa(d, kbase, kimg, kcopy);
-    if (!rc && cfg->ramdisk.size)
-        rc = domain_write_ipa(d, initrd_ipa, phys_to_virt(cfg->ramdisk.start), cfg->ramdisk.size);
-    if (rc)
-        return rc;
+    pl->kbase = d->ram_base + info.text_offset;
+    uint64_t kend = pl->kbase + MAX(info.image_size, cfg->kernel.size);
+    uint64_t top = d->ram_base + d->ram_size;
+    /* DTB below the top, initrd just below it. */
+    pl->dtb = dtb_slot(top, kend);
+    pl->initrd = ALIGN_DOWN(pl->dtb - cfg->ramdisk.size, PAGE_SIZE);
+    if (top - d->ram_base < DTB_MAX || pl->dtb < kend ||
+        (cfg->ramdisk.size && (pl->initrd < kend || pl->initrd > pl->dtb))) {
+        printk("d%u: %lu KiB of RAM cannot hold the kernel (%lu KiB)%s", d->id, d->ram_size >> 10,
+               (kend - d->ram_base) >> 10, cfg->ramdisk.size ? " and its ramdisk" : "");
+        return -ENOMEM;
+    }
+    return 0;
+}
 
+/* The guest's device tree, built and written to its slot; then the
+ * instruction cache forgets whatever the RAM held before. */
+static int write_dt(struct domain *d, const struct domain_cfg *cfg, const struct image_plan *pl)
+{
     void *buf = xzalloc(DTB_MAX);
     if (!buf)
         return -ENOMEM;
@@ -144,12 +150,12 @@ int domain_load_images(struct domain *d, const struct domain_cfg *cfg, uint64_t 
         .ram1_base = GUEST_RAM1_BASE,
         .ram1_size = d->ram1_size,
         .bootargs = cfg->bootargs,
-        .initrd_start = cfg->ramdisk.size ? initrd_ipa : 0,
+        .initrd_start = cfg->ramdisk.size ? pl->initrd : 0,
         .initrd_size = cfg->ramdisk.size,
         .vpl011 = cfg->vpl011,
         .hypervisor_node = d->xen_enhanced,
         .timer_freq = 0,
-        .aarch32 = info.is_zimage,
+        .aarch32 = pl->aarch32,
     };
     /* libfdt clobbers FP/SIMD registers, which may hold a running vCPU's state. */
     struct fp_regs *fp = xmalloc(sizeof(*fp));
@@ -158,18 +164,31 @@ int domain_load_images(struct domain *d, const struct domain_cfg *cfg, uint64_t 
         return -ENOMEM;
     }
     arch_fp_save(fp);
-    rc = guestdt_build(buf, DTB_MAX, &p);
+    int rc = guestdt_build(buf, DTB_MAX, &p);
     arch_fp_restore(fp);
     xfree(fp);
-    if (rc) {
+    if (rc)
         printk("d%u: cannot build the guest device tree (libfdt error %d)", d->id, rc);
-    } else {
-        rc = domain_write_ipa(d, dtb_ipa, buf, DTB_MAX);
-    }
+    else
+        rc = domain_write_ipa(d, pl->dtb, buf, DTB_MAX);
     xfree(buf);
-    *entry = kbase;
-    *dtb = dtb_ipa;
     arch_icache_invalidate_all();
+    return rc;
+}
+
+int domain_load_images(struct domain *d, const struct domain_cfg *cfg, uint64_t *entry,
+                       uint64_t *dtb)
+{
+    struct image_plan pl;
+    int rc = plan_images(d, cfg, &pl);
+    if (!rc)
+        rc = domain_write_ipa(d, pl.kbase, phys_to_virt(cfg->kernel.start), pl.kcopy);
+    if (!rc && cfg->ramdisk.size)
+        rc = domain_write_ipa(d, pl.initrd, phys_to_virt(cfg->ramdisk.start), cfg->ramdisk.size);
+    if (!rc)
+        rc = write_dt(d, cfg, &pl);
+    *entry = pl.kbase;
+    *dtb = pl.dtb;
     return rc;
 }
 
@@ -198,7 +217,103 @@ struct domain *domain_build(const struct domain_cfg *cfg)
         domain_discard(d);
         return NULL;
     }
-    d->rebuild = domain_build; /* on_*=restart: the same again */
+    d->rebuild = domain_rebuild_step; /* on_*=restart: the same again */
     domain_start(d, entry, dtb);
     return d;
+}
+
+/*
+ * A restart in bounded steps (core/domain.h, struct domain_rebuild): the
+ * domain is created with its RAM not zeroed, then each step zeroes or copies
+ * at most `budget` bytes: the RAM chunk by chunk, the kernel, the initrd;
+ * the last builds the device tree (64 KiB) and starts it. Nothing can see or
+ * run the domain before that step. dom0 (direct-mapped, built by
+ * boot/dom0_build.c) is rebuilt whole in one step.
+ */
+enum { RB_CREATE, RB_SCRUB, RB_KERNEL, RB_INITRD, RB_START };
+/* rb->layout: the image plan, and the scrub's offset in its chunk. */
+enum { L_KBASE, L_KCOPY, L_INITRD, L_DTB, L_AARCH32, L_SCRUB_OFF };
+
+/* Copy the next at most budget bytes of [src, src + len) to ipa; *done once all are. */
+static int copy_step(struct domain_rebuild *rb, ipa_t ipa, paddr_t src, uint64_t len,
+                     uint64_t budget, bool *done)
+{
+    uint64_t n = MIN(budget, len - rb->pos);
+    int rc = domain_write_ipa(rb->d, ipa + rb->pos, phys_to_virt(src + rb->pos), n);
+    rb->pos += n;
+    *done = rb->pos == len;
+    return rc;
+}
+
+int domain_rebuild_step(struct domain_rebuild *rb, uint64_t budget)
+{
+    const struct domain_cfg *cfg = &rb->cfg;
+    uint64_t *l = rb->layout;
+    bool done = false;
+    int rc = 0;
+    switch (rb->phase) {
+    case RB_CREATE: {
+        if (cfg->is_dom0)
+            return domain_build(cfg) ? 0 : -ENOMEM;
+        rb->d = domain_create_unscrubbed(cfg);
+        if (!rb->d)
+            return -ENOMEM; /* reported */
+        struct image_plan pl;
+        rc = place_in_pool(rb->d, cfg);
+        if (!rc)
+            rc = plan_images(rb->d, cfg, &pl);
+        if (rc)
+            break;
+        l[L_KBASE] = pl.kbase;
+        l[L_KCOPY] = pl.kcopy;
+        l[L_INITRD] = pl.initrd;
+        l[L_DTB] = pl.dtb;
+        l[L_AARCH32] = pl.aarch32;
+        l[L_SCRUB_OFF] = 0;
+        rb->pos = 0;
+        rb->phase = RB_SCRUB;
+        return 1;
+    }
+    case RB_SCRUB: {
+        struct ram_scrub at = {rb->pos, l[L_SCRUB_OFF]};
+        bool more = domain_ram_scrub_step(rb->d, &at, budget);
+        rb->pos = at.chunk;
+        l[L_SCRUB_OFF] = at.off;
+        if (!more) {
+            rb->pos = 0;
+            rb->phase = RB_KERNEL;
+        }
+        return 1;
+    }
+    case RB_KERNEL:
+        rc = copy_step(rb, l[L_KBASE], cfg->kernel.start, l[L_KCOPY], budget, &done);
+        if (!rc && done) {
+            rb->pos = 0;
+            rb->phase = cfg->ramdisk.size ? RB_INITRD : RB_START;
+        }
+        if (!rc)
+            return 1;
+        break;
+    case RB_INITRD:
+        rc = copy_step(rb, l[L_INITRD], cfg->ramdisk.start, cfg->ramdisk.size, budget, &done);
+        if (!rc && done)
+            rb->phase = RB_START;
+        if (!rc)
+            return 1;
+        break;
+    default: {
+        struct image_plan pl = {l[L_KBASE], l[L_KCOPY], l[L_INITRD], l[L_DTB], l[L_AARCH32]};
+        rc = write_dt(rb->d, cfg, &pl);
+        if (rc)
+            break;
+        rb->d->rebuild = domain_rebuild_step;
+        domain_start(rb->d, pl.kbase, pl.dtb);
+        rb->d = NULL;
+        return 0;
+    }
+    }
+    printk("%s: domain not created (error %d)", cfg->name, rc);
+    domain_discard(rb->d);
+    rb->d = NULL;
+    return rc;
 }

@@ -43,6 +43,8 @@
 #include <cloison/printk.h>
 #include <core/sched.h>
 #include <core/stretch.h>
+#include <core/timer.h>
+#include <core/cpupool.h>
 #include <core/vcpu.h>
 #include <lib/idtab.h>
 #include <lib/printf.h>
@@ -158,7 +160,7 @@ static uint64_t guest_free_kib(void)
     return free > reserve ? (uint64_t)(free - reserve) * 4 : 0;
 }
 
-struct domain *domain_create(const struct domain_cfg *cfg)
+static struct domain *create(const struct domain_cfg *cfg, bool zero_ram)
 {
     struct footprint fp;
     footprint_begin(&fp);
@@ -213,7 +215,7 @@ struct domain *domain_create(const struct domain_cfg *cfg)
     footprint_mark(&fp, "stage-2 root", 0);
     /* dom0's RAM is direct-mapped: its builder allocates it (boot/dom0_build.c);
      * a toolstack domain's is populated by the toolstack. */
-    if (!cfg->is_dom0 && !cfg->toolstack && (rc = domain_alloc_ram(d, bytes)) != 0) {
+    if (!cfg->is_dom0 && !cfg->toolstack && (rc = domain_alloc_ram(d, bytes, zero_ram)) != 0) {
         printk("%s: cannot allocate %lu KiB of RAM (%lu KiB free)", cfg->name, cfg->memory_kib,
                guest_free_kib());
         goto fail;
@@ -231,6 +233,16 @@ fail:
     printk("%s: domain not created (error %d)", cfg->name, rc);
     domain_free(d);
     return NULL;
+}
+
+struct domain *domain_create(const struct domain_cfg *cfg)
+{
+    return create(cfg, true);
+}
+
+struct domain *domain_create_unscrubbed(const struct domain_cfg *cfg)
+{
+    return create(cfg, false);
 }
 
 void domain_discard(struct domain *d)
@@ -465,7 +477,7 @@ void domain_shutdown(struct domain *d, shutdown_reason_t reason)
         sched_kill_vcpu(d->vcpus[i]);
     domain_notify(DOMAIN_SHUT_DOWN, d->id, d);
     if (action == ACTION_PRESERVE)
-        domain_reap(); /* it may have been the last one running */
+        domain_reap(NULL); /* it may have been the last one running */
 }
 
 void domain_crash(struct domain *d, const char *why, uint64_t addr)
@@ -531,68 +543,199 @@ static bool nothing_left(bool rebuilt)
 }
 
 /*
- * Called by every pCPU's scheduler loop: free dying domains nobody runs, and
- * rebuild those whose policy says restart. When nothing is left running, the
- * machine powers off so a test run ends by itself.
+ * The reaper's job: one dead domain at a time, freed and, if its policy
+ * says restart, built again, in bounded steps (docs/DESIGN.md §7, "Restarts
+ * in bounded steps"). Each step is one pass of a pCPU of the dead domain's
+ * own pool through its scheduler: freeing the domain, then the builder's
+ * steps, each zeroing or copying at most REAP_STEP_BYTES of guest RAM.
+ * Between steps the pCPU goes back to its scheduler: an idle pCPU asks for
+ * the next step at once; one about to enter a guest of its pool lets that
+ * guest run at least as long as the step took (REAP_TIMER brings it back),
+ * so the pool's guests keep at least half their pCPUs meanwhile. A pCPU of
+ * another pool never takes a step, unless the pool has no pCPU left.
+ * Under reap_lock, only ever tried: a pCPU that finds it taken has nothing
+ * to do here, and a pCPU of a null pool never waits on another's reaping.
  */
-void domain_reap(void)
+#define REAP_STEP_BYTES (1UL << 20)
+
+static spinlock_t reap_lock = SPINLOCK_INIT;
+static bool job_active; /* written under reap_lock, read without by the fast path */
+static struct reap_job {
+    uint16_t id;           /* the dead domain's */
+    uint32_t pool;         /* whose pCPUs work on it (CPUPOOL_NONE: any) */
+    struct domain *victim; /* until freed */
+    bool restart;
+    domain_rebuild_fn rebuild;
+    struct domain_rebuild rb;
+    uint64_t start, next_at, longest; /* counter ticks */
+    unsigned int steps;
+} job;
+static struct timer reap_timer; /* brings a busy pCPU back for the next step */
+static bool reap_timer_ready;
+
+#define CPUPOOL_NONE 0xffffffffu
+
+/* The pool whose pCPUs work for d: its own (CPUPOOL_NONE if in none). */
+static uint32_t pool_of(const struct domain *d)
 {
-    static struct domain_cfg restart_cfg; /* under reap_lock */
-    static spinlock_t reap_lock = SPINLOCK_INIT;
-    if (!any_domain_started || !__atomic_load_n(&boot_done, __ATOMIC_ACQUIRE) || nothing_to_reap())
-        return;
-    struct domain *victim = NULL;
-    spin_lock(&domlist_lock);
+    const struct cpupool *p = domain_cpupool(d);
+    return p ? cpupool_id(p) : CPUPOOL_NONE;
+}
+
+/* Whether this pCPU works for a domain of pool id: it is one of the pool's
+ * online pCPUs, or the pool has none (emptied or destroyed meanwhile), so
+ * the work is not stranded. Pools live in a static table: the pointers read
+ * here stay valid, and no lock is taken (pools_lock may wait for this pCPU). */
+static bool works_for(uint32_t id)
+{
+    bool any = false;
+    for (unsigned int i = 0; i < nr_pcpus; i++) {
+        const struct cpupool *p = __atomic_load_n(&pcpus[i].pool, __ATOMIC_ACQUIRE);
+        if (!p || !__atomic_load_n(&pcpus[i].online, __ATOMIC_ACQUIRE) || cpupool_id(p) != id)
+            continue;
+        if (i == this_cpu_id())
+            return true;
+        any = true;
+    }
+    return !any;
+}
+
+static void reap_timer_fn(struct timer *t)
+{
+    (void)t;
+    this_pcpu()->need_resched = true; /* the next pass takes the next step */
+}
+
+/* Under domlist_lock: take the first reapable dying domain this pCPU works
+ * for off the list and unpublish it; NULL if none. */
+static struct domain *take_victim_locked(void)
+{
+    ASSERT_HELD(&domlist_lock);
     for (struct domain **pp = &dying; *pp; pp = &(*pp)->next) {
-        if (reapable(*pp)) {
-            victim = *pp;
-            *pp = victim->next;
-            __atomic_store_n(&nr_dying, nr_dying - 1, __ATOMIC_RELAXED);
-            idtab_publish(&domids, victim->id, NULL);
-            __atomic_store_n(&nr_domains, nr_domains - 1, __ATOMIC_RELAXED);
-            break;
+        struct domain *v = *pp;
+        if (!reapable(v) || !works_for(pool_of(v)))
+            continue;
+        *pp = v->next;
+        __atomic_store_n(&nr_dying, nr_dying - 1, __ATOMIC_RELAXED);
+        idtab_publish(&domids, v->id, NULL);
+        __atomic_store_n(&nr_domains, nr_domains - 1, __ATOMIC_RELAXED);
+        return v;
+    }
+    return NULL;
+}
+
+/* The first step: everything but the rebuild. Freeing a domain touches its
+ * structures and page lists, never its RAM's contents (pages are zeroed when
+ * next allocated), so it is bounded by the domain's structure, not its size. */
+static void free_victim(void)
+{
+    struct domain *victim = job.victim;
+    if (job.restart) {
+        job.rb.cfg = victim->cfg;
+        job.rebuild = victim->rebuild;
+    }
+    job.victim = NULL;
+    domain_free(victim);
+    struct mm_usage u;
+    mm_usage(&u);
+    /* dom0's stage-2 tables come from the heap and follow its own
+     * mappings (a foreign map in a fresh 2 MiB region takes one): shown
+     * so a leak check can tell them from what the domain gave back. */
+    struct domain *ctl = domain_get(0);
+    size_t ctl_s2 = ctl ? p2m_pool_pages(&ctl->p2m) : 0;
+    if (ctl)
+        domain_put(ctl);
+    printk("d%u: destroyed, %lu KiB free, heap %lu B in %lu pages, dom0 stage 2 %lu KiB", job.id,
+           (uint64_t)u.free_pages * 4, (uint64_t)u.heap_bytes, (uint64_t)u.heap_pages,
+           (uint64_t)ctl_s2 * 4);
+    domain_notify(DOMAIN_DESTROYED, job.id, NULL);
+}
+
+/* One step of the job (reap_lock held): true while there is more. */
+static bool job_step(void)
+{
+    if (job.victim) {
+        free_victim();
+        return job.restart;
+    }
+    int rc = job.rebuild(&job.rb, REAP_STEP_BYTES);
+    if (rc > 0)
+        return true;
+    uint64_t us = timer_freq() / 1000000 ? timer_freq() / 1000000 : 1; /* ticks per us, rounded */
+    printk("d%u: restart %s in %u steps, %lu us, longest step %lu us", job.id,
+           rc ? "failed" : "done", job.steps + 1, (arch_counter() - job.start) / us,
+           job.longest / us);
+    return false;
+}
+
+/*
+ * Called by every pCPU's scheduler loop with what it is about to run (NULL:
+ * idle): free dying domains nobody runs and rebuild those whose policy says
+ * restart, a bounded step at a time (above). When nothing is left running,
+ * the machine powers off so a test run ends by itself.
+ */
+void domain_reap(struct vcpu *next)
+{
+    if (!any_domain_started || !__atomic_load_n(&boot_done, __ATOMIC_ACQUIRE) ||
+        (!__atomic_load_n(&job_active, __ATOMIC_ACQUIRE) && nothing_to_reap()))
+        return;
+    if (!spin_trylock(&reap_lock))
+        return; /* another pCPU is at it */
+    bool none_left = false, more = false, stepped = false;
+    uint64_t now = arch_counter();
+    if (job_active && (!works_for(job.pool) || (next && now < job.next_at))) {
+        spin_unlock(&reap_lock); /* not this pCPU's turn */
+        return;
+    }
+    if (!job_active) {
+        spin_lock(&domlist_lock);
+        struct domain *victim = take_victim_locked();
+        bool restart = victim && victim->rebuild && !victim->ctl_destroyed &&
+                       action_for(victim, victim->shutdown_reason) == ACTION_RESTART;
+        /* live until rebuilt: see nothing_left() */
+        __atomic_store_n(&nr_rebuilding, nr_rebuilding + restart, __ATOMIC_RELAXED);
+        none_left = !victim && live_domains() == 0;
+        spin_unlock(&domlist_lock);
+        if (victim) {
+            memset(&job, 0, sizeof(job));
+            job.victim = victim;
+            job.id = victim->id;
+            job.pool = pool_of(victim);
+            job.restart = restart;
+            job.start = now;
+            __atomic_store_n(&job_active, true, __ATOMIC_RELEASE);
+            if (!reap_timer_ready) {
+                timer_init(&reap_timer, reap_timer_fn, NULL);
+                reap_timer_ready = true;
+            }
         }
     }
-    bool restart = victim && victim->rebuild && !victim->ctl_destroyed &&
-                   action_for(victim, victim->shutdown_reason) == ACTION_RESTART;
-    /* live until rebuilt: see nothing_left() */
-    __atomic_store_n(&nr_rebuilding, nr_rebuilding + restart, __ATOMIC_RELAXED);
-    bool none_left = !victim && live_domains() == 0;
-    spin_unlock(&domlist_lock);
-    if (victim) {
-        stretch_classify(STRETCH_REAP); /* bounded by the domain's size, not a request */
-        uint16_t id = victim->id;
-        struct domain *(*rebuild)(const struct domain_cfg *cfg) = victim->rebuild;
-        spin_lock(&reap_lock);
-        if (restart)
-            restart_cfg = victim->cfg;
-        domain_free(victim);
-        struct mm_usage u;
-        mm_usage(&u);
-        /* dom0's stage-2 tables come from the heap and follow its own
-         * mappings (a foreign map in a fresh 2 MiB region takes one): shown
-         * so a leak check can tell them from what the domain gave back. */
-        struct domain *ctl = domain_get(0);
-        size_t ctl_s2 = ctl ? p2m_pool_pages(&ctl->p2m) : 0;
-        if (ctl)
-            domain_put(ctl);
-        printk("d%u: destroyed, %lu KiB free, heap %lu B in %lu pages, dom0 stage 2 %lu KiB", id,
-               (uint64_t)u.free_pages * 4, (uint64_t)u.heap_bytes, (uint64_t)u.heap_pages,
-               (uint64_t)ctl_s2 * 4);
-        domain_notify(DOMAIN_DESTROYED, id, NULL);
-        if (restart)
-            rebuild(&restart_cfg); /* listed by domain_start(), or reported */
-        spin_unlock(&reap_lock);
-        none_left = nothing_left(restart);
-        /* One domain per pass keeps each pass short; more may be waiting
-         * (a burst of shutdowns, or those held back until boot_done), and
-         * an idle pCPU with no deadline passes through here only when
-         * asked: ask for the next pass now. A domain not yet reapable
-         * (loaded somewhere, pages still mapped) is seen again when that
-         * ends, which happens in a pass of its own. */
-        if (!none_left && __atomic_load_n(&nr_dying, __ATOMIC_RELAXED))
-            sched_resched_cpu(this_cpu_id());
+    if (job_active) {
+        stretch_classify(STRETCH_REAP); /* bounded by a step, not by the domain */
+        more = job_step();
+        stepped = true;
+        uint64_t end = arch_counter(), took = end - now;
+        job.steps++;
+        if (took > job.longest)
+            job.longest = took;
+        if (more) {
+            /* A guest waits: it runs at least as long as the step took. */
+            job.next_at = next ? end + took : end;
+        } else {
+            __atomic_store_n(&job_active, false, __ATOMIC_RELEASE);
+            none_left = nothing_left(job.restart);
+        }
     }
+    spin_unlock(&reap_lock);
+    if (more && next)
+        timer_set(&reap_timer, this_cpu_id(), job.next_at);
+    /* An idle pCPU passes through here only when asked: ask for the next
+     * step, or for the next dying domain (a burst of shutdowns, or those
+     * held back until boot_done) now. A domain not yet reapable (loaded
+     * somewhere, pages still mapped) is seen again when that ends, which
+     * happens in a pass of its own. */
+    else if (stepped && !none_left && (more || __atomic_load_n(&nr_dying, __ATOMIC_RELAXED)))
+        sched_resched_cpu(this_cpu_id());
     if (none_left) {
         printk("no domains left running: powering off (%lu VMID rollovers)", p2m_vmid_rollovers());
         host_system_off();

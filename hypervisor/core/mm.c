@@ -197,24 +197,40 @@ static void zero_run(void *ctx, size_t page, size_t count)
     arch_zero_pages(phys_to_virt(base + ((paddr_t)page << PAGE_SHIFT)), count << PAGE_SHIFT);
 }
 
+/* Pages at pa count as used from now on: zeroed before any later fresh
+ * allocation hands them out (bootscrub=false keeps the map; else no-op). */
+static void mark_used(paddr_t pa, unsigned int order)
+{
+    struct buddy *b = bank_of(pa);
+    uint64_t *map = b ? used_map[b - banks] : NULL;
+    if (map)
+        scrubmap_mark(map, (pa - b->base) >> PAGE_SHIFT, (size_t)1 << order);
+}
+
 /* Zero 2^order pages at pa; fresh: only those handed out before since boot
  * (bootscrub=false), else all. Either way they count as used from now on. */
 static void scrub(paddr_t pa, unsigned int order, bool fresh)
 {
     struct buddy *b = bank_of(pa);
     uint64_t *map = b ? used_map[b - banks] : NULL;
-    size_t first = map ? (pa - b->base) >> PAGE_SHIFT : 0;
-    if (map && fresh)
-        scrubmap_take(map, first, (size_t)1 << order, zero_run, &b->base);
-    else
-        arch_zero_pages(phys_to_virt(pa), PAGE_SIZE << order);
-    if (map && !fresh)
-        scrubmap_mark(map, first, (size_t)1 << order);
+    if (map && fresh) {
+        scrubmap_take(map, (pa - b->base) >> PAGE_SHIFT, (size_t)1 << order, zero_run, &b->base);
+        return;
+    }
+    arch_zero_pages(phys_to_virt(pa), PAGE_SIZE << order);
+    mark_used(pa, order);
 }
 
-/* 2^order pages, zeroed (fresh: see scrub()); for a guest (guest = true) only
- * outside the reserve. */
-static paddr_t alloc_pages(unsigned int order, bool guest, bool fresh)
+/* How alloc_pages() leaves the pages it hands out. */
+enum zeroing {
+    ZERO_ALL,   /* all zeroed */
+    ZERO_FRESH, /* zeroed unless no one had them since boot (see scrub()) */
+    ZERO_NONE,  /* as the last owner left them: the caller zeroes them */
+};
+
+/* 2^order pages, zeroed as Z says; for a guest (guest = true) only outside
+ * the reserve. */
+static paddr_t alloc_pages(unsigned int order, bool guest, enum zeroing z)
 {
     uint64_t f = spin_lock_irqsave(&mm_lock);
     paddr_t pa = 0;
@@ -222,14 +238,16 @@ static paddr_t alloc_pages(unsigned int order, bool guest, bool fresh)
         for (unsigned int i = 0; i < nr_banks && !pa; i++)
             pa = buddy_alloc(&banks[i], order);
     spin_unlock_irqrestore(&mm_lock, f);
-    if (pa)
-        scrub(pa, order, fresh);
+    if (pa && z != ZERO_NONE)
+        scrub(pa, order, z == ZERO_FRESH);
+    else if (pa)
+        mark_used(pa, order);
     return pa;
 }
 
 paddr_t page_alloc(unsigned int order)
 {
-    return alloc_pages(order, false, false);
+    return alloc_pages(order, false, ZERO_ALL);
 }
 
 void page_free(paddr_t pa, unsigned int order)
@@ -254,12 +272,17 @@ size_t mm_reserve_pages(void)
 
 paddr_t page_alloc_guest(unsigned int order)
 {
-    return alloc_pages(order, true, false);
+    return alloc_pages(order, true, ZERO_ALL);
 }
 
 paddr_t page_alloc_guest_ram(unsigned int order)
 {
-    return alloc_pages(order, true, true);
+    return alloc_pages(order, true, ZERO_FRESH);
+}
+
+paddr_t page_alloc_guest_unscrubbed(unsigned int order)
+{
+    return alloc_pages(order, true, ZERO_NONE);
 }
 
 size_t mm_free_pages(void)

@@ -128,8 +128,7 @@ static void listener2(enum domain_event ev, uint16_t domid, struct domain *d)
 /* boot/compose.c's reaper hook. */
 static void reap_hook(struct vcpu *next)
 {
-    (void)next;
-    domain_reap();
+    domain_reap(next);
 }
 
 /* Part b's answer to "do others map this domain's memory?" */
@@ -201,9 +200,14 @@ struct domain *start(const struct domain_cfg *c)
     return d;
 }
 
+static void reap_idle(void)
+{
+    domain_reap(NULL);
+}
+
 enum fake_exit reap_on(unsigned int cpu)
 {
-    return fake_run_on(cpu, domain_reap);
+    return fake_run_on(cpu, reap_idle);
 }
 
 /* A pass of every pCPU: dead vCPUs leave them and the reaper runs. */

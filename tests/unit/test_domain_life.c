@@ -235,23 +235,37 @@ TEST(the_first_shutdown_reason_is_latched)
 }
 
 /* on_*=restart: the reaper frees the domain, then calls its rebuild with
- * the same description. */
-static unsigned int rebuilds;
+ * the same description, one step per pass, REBUILD_STEPS steps in all. */
+#define REBUILD_STEPS 3
+static unsigned int rebuilds, rebuild_steps;
 static struct domain_cfg rebuilt_cfg;
 static bool rebuild_fails;
-static struct domain *rebuild(const struct domain_cfg *c)
+static int rebuild(struct domain_rebuild *rb, uint64_t budget)
 {
-    rebuilds++;
-    rebuilt_cfg = *c;
-    note("rebuild ");
-    if (rebuild_fails)
-        return NULL;
-    struct domain *d = domain_create(c);
-    if (d) {
-        d->rebuild = rebuild;
-        domain_start(d, 0x40080000, 0x48000000);
+    CHECK(budget > 0);
+    rebuild_steps++;
+    if (rb->phase++ == 0) {
+        rebuilds++;
+        rebuilt_cfg = rb->cfg;
+        note("rebuild ");
+        if (rebuild_fails)
+            return -ENOMEM;
+        rb->d = domain_create_unscrubbed(&rb->cfg);
+        return rb->d ? 1 : -ENOMEM;
     }
-    return d;
+    if (rb->phase < REBUILD_STEPS)
+        return 1;
+    rb->d->rebuild = rebuild;
+    domain_start(rb->d, 0x40080000, 0x48000000);
+    rb->d = NULL;
+    return 0;
+}
+
+/* Enough passes of every pCPU for a restart's steps. */
+static void passes(void)
+{
+    for (unsigned int i = 0; i <= REBUILD_STEPS; i++)
+        pass_all();
 }
 
 TEST(restart_rebuilds_from_the_same_description)
@@ -267,8 +281,20 @@ TEST(restart_rebuilds_from_the_same_description)
     d->rebuild = rebuild;
     uint16_t id = d->id;
     trace[0] = 0;
+    rebuild_steps = 0;
     domain_shutdown(d, SHUTDOWN_reboot);
-    pass_all();
+    /* One step per pass: freed first, then built; listed only at the end. */
+    CHECK_EQ(reap_on(0), FAKE_RETURNED);
+    CHECK(!domain_by_id(id));
+    CHECK_EQ(domain_count(), 0);
+    for (unsigned int i = 1; i < REBUILD_STEPS; i++) {
+        CHECK_EQ(reap_on(0), FAKE_RETURNED);
+        CHECK_EQ(rebuild_steps, i);
+        CHECK_EQ(domain_count(), 0);
+        CHECK_EQ(fake_power_offs, 0); /* a rebuild under way keeps the machine on */
+    }
+    CHECK_EQ(reap_on(0), FAKE_RETURNED);
+    CHECK_EQ(rebuild_steps, REBUILD_STEPS);
     CHECK_EQ(rebuilds, 1);
     CHECK_STR_EQ(rebuilt_cfg.name, "phoenix");
     CHECK_EQ(rebuilt_cfg.on_reboot, ACTION_RESTART);
@@ -286,14 +312,14 @@ TEST(restart_rebuilds_from_the_same_description)
     REQUIRE(n);
     domain_put(n);
     domain_shutdown(n, SHUTDOWN_watchdog);
-    pass_all();
+    passes();
     CHECK_EQ(rebuilds, 2);
     CHECK_EQ(domain_count(), 1);
     n = domain_get((uint16_t)(id + 2));
     REQUIRE(n);
     domain_put(n);
     domain_shutdown(n, SHUTDOWN_suspend);
-    pass_all();
+    passes();
     CHECK_EQ(rebuilds, 2);
     CHECK_EQ(domain_count(), 0);
     CHECK(fake_power_offs > 0);
@@ -306,6 +332,7 @@ TEST(restart_rebuilds_from_the_same_description)
     REQUIRE(d);
     d->rebuild = rebuild;
     domain_shutdown(d, SHUTDOWN_reboot);
+    CHECK_EQ(reap_on(0), FAKE_RETURNED); /* freed; the rebuild's first step fails */
     CHECK_EQ(reap_on(0), FAKE_POWERED_OFF);
     CHECK_EQ(rebuilds, 3);
     /* Without a rebuild, restart acts as destroy. */
@@ -329,7 +356,7 @@ static bool bystander_reaped;
 static void shut_and_reap_bystander(void)
 {
     domain_shutdown(bystander, SHUTDOWN_poweroff);
-    domain_reap();
+    domain_reap(NULL);
 }
 
 /* At the first lock pCPU 0 takes once the restarting domain is off the
@@ -365,6 +392,10 @@ static enum fake_exit restart_beside_a_dying_bystander(bool fail)
     fake_lock_hook = reap_bystander_mid_rebuild;
     enum fake_exit how = reap_on(0);
     fake_lock_hook = NULL;
+    /* pCPU 1 found the reaper busy: the bystander waits for the restart's
+     * last step, then goes in a job of its own. */
+    for (unsigned int i = 0; i < REBUILD_STEPS + 2 && how == FAKE_RETURNED; i++)
+        how = reap_on(0);
     return how;
 }
 

@@ -63,7 +63,7 @@ static void watch_free(void *p)
 static void reap_hook(struct vcpu *next)
 {
     (void)next;
-    domain_reap();
+    domain_reap(NULL);
 }
 
 /* trap/vptimer.c's callback, and what the vGIC does for the virtual timer. */

@@ -39,6 +39,10 @@ paddr_t page_alloc_guest(unsigned int order);
 paddr_t page_alloc_guest_ram(unsigned int order);
 /* Before mm_start_allocators(): Xen's bootscrub option (true by default). */
 void mm_set_bootscrub(bool scrub);
+/* The same, not zeroed: what the last owner left is still there. Only for
+ * RAM of a domain nothing can see or run yet, whose builder zeroes it in
+ * bounded steps before it starts (a restart: docs/DESIGN.md §7). */
+paddr_t page_alloc_guest_unscrubbed(unsigned int order);
 #define MM_HYP_RESERVE_MIN (4UL << 20)
 size_t mm_reserve_pages(void);
 void page_free(paddr_t pa, unsigned int order);

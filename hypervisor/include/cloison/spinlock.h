@@ -10,9 +10,9 @@
  *                        (create, pause, start, destroy) and settings (xen/hc_domctl.c); only
  *                        ever tried: a busy one makes the call a continuation, so nothing
  *                        waits on it
- *  1. reap_lock          the reaper's saved boot description; held across freeing a dead
- *                        domain and building its restart, so everything below nests in it
- *                        (core/domain.c, domain_reap)
+ *  1. reap_lock          the reaper's job (one dead domain freed and rebuilt in steps);
+ *                        held across each step, so everything below nests in it; only
+ *                        ever tried: a pCPU finding it busy does not wait (core/domain.c)
  *  2. maptrack_lock      one domain's grant handles and the pages they map (struct
  *                        grant_table); a map or unmap takes the granter's lock under it
  *  3. grant_table.lock   one grant table's frames, active entries and mapping count, a

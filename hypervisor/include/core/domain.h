@@ -33,8 +33,28 @@ typedef unsigned int shutdown_reason_t;
 enum domain_state { DOM_RUNNING, DOM_DYING, DOM_PRESERVED };
 
 struct vcpu;
+struct domain;
 struct domain_cfg;
 struct ram_chunk;
+
+/*
+ * A restart (on_*=restart) under way. The reaper (core/domain.c) frees the
+ * dead domain, then calls the builder that made it (d->rebuild) again and
+ * again, one bounded step per call, on pCPUs of the dead domain's own pool,
+ * the pCPU going back to its scheduler between steps (docs/DESIGN.md §7,
+ * "Restarts in bounded steps"). The builder keeps its progress here.
+ */
+struct domain_rebuild {
+    struct domain_cfg cfg; /* the dead domain's description */
+    struct domain *d;      /* being built: the builder's until it starts it */
+    unsigned int phase;    /* the builder's, 0 at the first call */
+    uint64_t pos;          /* progress within the phase */
+    uint64_t layout[6];    /* the builder's addresses and sizes */
+};
+/* One step that zeroes or copies at most `budget` bytes of guest RAM: 1
+ * while there is more, 0 once the domain is built and started, < 0 if it
+ * could not be (reported, and all the builder made freed). */
+typedef int (*domain_rebuild_fn)(struct domain_rebuild *rb, uint64_t budget);
 struct console_log;
 struct vgic_dist;
 struct vpl011;
@@ -94,7 +114,7 @@ struct domain {
     bool max_pages_set;
     /* Builds it again from its description (on_*=restart), set by its
      * creator; NULL: a restart policy acts as destroy. */
-    struct domain *(*rebuild)(const struct domain_cfg *cfg);
+    domain_rebuild_fn rebuild;
     struct domain *next; /* on the dying list (core/domain.c) */
     /* Scheduling (core/sched.c): its pool, and what the pool's policy sees
      * of it (weight and cap set through sched_set_dom_params). */
@@ -137,6 +157,9 @@ void domain_register_part(const struct domain_part *p);
  * domain_discard() to give up. NULL on failure, reported.
  */
 struct domain *domain_create(const struct domain_cfg *cfg);
+/* The same, its RAM not zeroed (domain_alloc_ram): a restart's builder
+ * zeroes it in steps (domain_ram_scrub_step) before it starts it. */
+struct domain *domain_create_unscrubbed(const struct domain_cfg *cfg);
 /* vCPU 0 starts at entry with x0 = dtb; the domain joins the list and runs. */
 void domain_start(struct domain *d, uint64_t entry, uint64_t dtb);
 /* Free a domain that domain_create() built and that never started. */
@@ -190,8 +213,10 @@ bool domain_gfn_valid(const struct domain *d, uint64_t gfn);
  * dom0's devices). Anything else is refused (Xen's -EINVAL for an address
  * outside the IPA space) before any table is allocated. */
 bool domain_gfn_mappable(struct domain *d, uint64_t gfn);
-/* Free dying domains, restart those whose policy says so, power off when none runs. */
-void domain_reap(void);
+/* Free dying domains, restart those whose policy says so, power off when none
+ * runs: a bounded step per call, from the scheduler's entry hook with what the
+ * pCPU runs next (NULL: it idles). */
+void domain_reap(struct vcpu *next);
 unsigned int domain_count(void);
 /* fn(d) for every domain on the list, under its lock (fn must not take it). */
 void domain_for_each(void (*fn)(struct domain *d));

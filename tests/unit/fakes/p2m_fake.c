@@ -71,6 +71,10 @@ paddr_t page_alloc_guest(unsigned int order)
 {
     return page_alloc(order);
 }
+paddr_t page_alloc_guest_unscrubbed(unsigned int order)
+{
+    return page_alloc(order);
+}
 
 paddr_t page_alloc_guest_ram(unsigned int order)
 {
