@@ -5,7 +5,7 @@
 # the fake context switch and power-off (fakes/sched_fake.c). Shared by
 # test_domain and test_dying_vcpu_timers. domain.c wants the hypervisor's
 # strlcpy (glibc 2.36 has none).
-DOMAIN_WORLD_SRCS := hypervisor/core/domain.c hypervisor/core/domain_hooks.c hypervisor/core/footprint.c hypervisor/core/domain_p2m.c \
+DOMAIN_WORLD_SRCS := hypervisor/core/domain.c hypervisor/core/domain_ctl.c hypervisor/core/domain_hooks.c hypervisor/core/footprint.c hypervisor/core/domain_p2m.c \
     hypervisor/core/domain_ram.c hypervisor/core/domain_mmio.c hypervisor/core/domain_ram_alloc.c hypervisor/core/vcpu.c \
     hypervisor/core/foreign_map.c hypervisor/core/sched.c hypervisor/core/cpupool.c hypervisor/lib/sched_credit2.c hypervisor/lib/sched_policy.c hypervisor/core/stretch.c \
     hypervisor/core/timer.c hypervisor/lib/pheap.c \
