@@ -500,6 +500,7 @@ static struct reap_job {
     struct domain_rebuild rb;
     uint64_t start, next_at, longest; /* counter ticks */
     unsigned int steps;
+    uint64_t cpus; /* the pCPUs that took a step (bit i: pCPU i) */
 } job;
 static struct timer reap_timer; /* brings a busy pCPU back for the next step */
 static bool reap_timer_ready;
@@ -592,10 +593,10 @@ static bool job_step(void)
     int rc = job.rebuild(&job.rb, REAP_STEP_BYTES);
     if (rc > 0)
         return true;
-    uint64_t us = timer_freq() / 1000000 ? timer_freq() / 1000000 : 1; /* ticks per us, rounded */
-    printk("d%u: restart %s in %u steps, %lu us, longest step %lu us", job.id,
-           rc ? "failed" : "done", job.steps + 1, (arch_counter() - job.start) / us,
-           job.longest / us);
+    uint64_t f = timer_freq() ? timer_freq() : 1;
+    printk("d%u: restart %s in %u steps, %lu us, longest step %lu us, on pCPUs 0x%lx", job.id,
+           rc ? "failed" : "done", job.steps + 1, (arch_counter() - job.start) * 1000000 / f,
+           job.longest * 1000000 / f, job.cpus | 1UL << this_cpu_id());
     return false;
 }
 
@@ -645,6 +646,7 @@ void domain_reap(struct vcpu *next)
         stretch_classify(STRETCH_REAP); /* bounded by a step, not by the domain */
         more = job_step();
         stepped = true;
+        job.cpus |= 1UL << this_cpu_id();
         uint64_t end = arch_counter(), took = end - now;
         job.steps++;
         if (took > job.longest)
