@@ -518,18 +518,18 @@ static uint32_t pool_of(const struct domain *d)
  * online pCPUs, or the pool has none (emptied or destroyed meanwhile), so
  * the work is not stranded. Pools live in a static table: the pointers read
  * here stay valid, and no lock is taken (pools_lock may wait for this pCPU). */
-static bool works_for(uint32_t id)
+static bool works_for(uint32_t id, int *other)
 {
-    bool any = false;
+    *other = -1;
     for (unsigned int i = 0; i < nr_pcpus; i++) {
         const struct cpupool *p = __atomic_load_n(&pcpus[i].pool, __ATOMIC_ACQUIRE);
         if (!p || !__atomic_load_n(&pcpus[i].online, __ATOMIC_ACQUIRE) || cpupool_id(p) != id)
             continue;
         if (i == this_cpu_id())
             return true;
-        any = true;
+        *other = (int)i;
     }
-    return !any;
+    return *other < 0;
 }
 
 static void reap_timer_fn(struct timer *t)
@@ -539,14 +539,21 @@ static void reap_timer_fn(struct timer *t)
 }
 
 /* Under domlist_lock: take the first reapable dying domain this pCPU works
- * for off the list and unpublish it; NULL if none. */
-static struct domain *take_victim_locked(void)
+ * for off the list and unpublish it; NULL if none. *kick: a pCPU of the pool
+ * of one this pCPU may not take (it may idle: ask it to look), or -1. */
+static struct domain *take_victim_locked(int *kick)
 {
     ASSERT_HELD(&domlist_lock);
+    *kick = -1;
     for (struct domain **pp = &dying; *pp; pp = &(*pp)->next) {
         struct domain *v = *pp;
-        if (!reapable(v) || !works_for(pool_of(v)))
+        int other;
+        if (!reapable(v))
             continue;
+        if (!works_for(pool_of(v), &other)) {
+            *kick = other;
+            continue;
+        }
         *pp = v->next;
         __atomic_store_n(&nr_dying, nr_dying - 1, __ATOMIC_RELAXED);
         idtab_publish(&domids, v->id, NULL);
@@ -614,14 +621,15 @@ void domain_reap(struct vcpu *next)
     if (!spin_trylock(&reap_lock))
         return; /* another pCPU is at it */
     bool none_left = false, more = false, stepped = false;
+    int kick = -1;
     uint64_t now = arch_counter();
-    if (job_active && (!works_for(job.pool) || (next && now < job.next_at))) {
+    if (job_active && (!works_for(job.pool, &kick) || (next && now < job.next_at))) {
         spin_unlock(&reap_lock); /* not this pCPU's turn */
         return;
     }
     if (!job_active) {
         spin_lock(&domlist_lock);
-        struct domain *victim = take_victim_locked();
+        struct domain *victim = take_victim_locked(&kick);
         bool restart = victim && victim->rebuild && !victim->ctl_destroyed &&
                        action_for(victim, victim->shutdown_reason) == ACTION_RESTART;
         /* live until rebuilt: see nothing_left() */
@@ -629,6 +637,7 @@ void domain_reap(struct vcpu *next)
         none_left = !victim && live_domains() == 0;
         spin_unlock(&domlist_lock);
         if (victim) {
+            kick = -1;
             memset(&job, 0, sizeof(job));
             job.victim = victim;
             job.id = victim->id;
@@ -660,6 +669,8 @@ void domain_reap(struct vcpu *next)
         }
     }
     spin_unlock(&reap_lock);
+    if (kick >= 0)
+        sched_resched_cpu((unsigned int)kick); /* a dead domain waits for its pool */
     if (more && next)
         timer_set(&reap_timer, this_cpu_id(), job.next_at);
     /* An idle pCPU passes through here only when asked: ask for the next
