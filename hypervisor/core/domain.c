@@ -525,8 +525,10 @@ static bool works_for(uint32_t id, int *other)
         const struct cpupool *p = __atomic_load_n(&pcpus[i].pool, __ATOMIC_ACQUIRE);
         if (!p || !__atomic_load_n(&pcpus[i].online, __ATOMIC_ACQUIRE) || cpupool_id(p) != id)
             continue;
-        if (i == this_cpu_id())
+        if (i == this_cpu_id()) {
+            *other = -1;
             return true;
+        }
         *other = (int)i;
     }
     return *other < 0;
@@ -590,6 +592,23 @@ static void free_victim(void)
     domain_notify(DOMAIN_DESTROYED, job.id, NULL);
 }
 
+/* A job for victim, taken off the list (reap_lock held). */
+static void start_job(struct domain *victim, bool restart, uint64_t now)
+{
+    memset(&job, 0, sizeof(job));
+    job.victim = victim;
+    job.id = victim->id;
+    job.pool = pool_of(victim);
+    job.restart = restart;
+    job.start = now;
+    if (!reap_timer_ready) {
+        timer_init(&reap_timer, reap_timer_fn, NULL);
+        reap_timer_ready = true;
+    }
+    /* Release: whoever sees the job active sees the timer ready. */
+    __atomic_store_n(&job_active, true, __ATOMIC_RELEASE);
+}
+
 /* One step of the job (reap_lock held): true while there is more. */
 static bool job_step(void)
 {
@@ -618,10 +637,20 @@ void domain_reap(struct vcpu *next)
     if (!any_domain_started || !__atomic_load_n(&boot_done, __ATOMIC_ACQUIRE) ||
         (!__atomic_load_n(&job_active, __ATOMIC_ACQUIRE) && nothing_to_reap()))
         return;
-    if (!spin_trylock(&reap_lock))
-        return; /* another pCPU is at it */
-    bool none_left = false, more = false, stepped = false;
     int kick = -1;
+    if (!spin_trylock(&reap_lock)) {
+        /* Another pCPU has it, perhaps only to look: a pCPU of the job's
+         * pool must not lose its turn (idle, nothing else may wake it;
+         * busy, its timer was what brought it here). */
+        if (__atomic_load_n(&job_active, __ATOMIC_ACQUIRE) && works_for(job.pool, &kick)) {
+            if (next)
+                timer_set(&reap_timer, this_cpu_id(), arch_counter() + timer_freq() / 10000);
+            else
+                sched_resched_cpu(this_cpu_id());
+        }
+        return;
+    }
+    bool none_left = false, more = false, stepped = false;
     uint64_t now = arch_counter();
     if (job_active && (!works_for(job.pool, &kick) || (next && now < job.next_at))) {
         spin_unlock(&reap_lock); /* not this pCPU's turn */
@@ -638,17 +667,7 @@ void domain_reap(struct vcpu *next)
         spin_unlock(&domlist_lock);
         if (victim) {
             kick = -1;
-            memset(&job, 0, sizeof(job));
-            job.victim = victim;
-            job.id = victim->id;
-            job.pool = pool_of(victim);
-            job.restart = restart;
-            job.start = now;
-            __atomic_store_n(&job_active, true, __ATOMIC_RELEASE);
-            if (!reap_timer_ready) {
-                timer_init(&reap_timer, reap_timer_fn, NULL);
-                reap_timer_ready = true;
-            }
+            start_job(victim, restart, now);
         }
     }
     if (job_active) {
