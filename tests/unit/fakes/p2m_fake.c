@@ -71,9 +71,19 @@ paddr_t page_alloc_guest(unsigned int order)
 {
     return page_alloc(order);
 }
+/* What a last owner left: a pattern, so a builder that forgets to zero them
+ * before the guest starts shows. */
 paddr_t page_alloc_guest_unscrubbed(unsigned int order)
 {
-    return page_alloc(order);
+    paddr_t pa = page_alloc(order);
+    if (pa)
+        memset((void *)(uintptr_t)pa, 0xa5, PAGE_SIZE << order);
+    return pa;
+}
+
+void arch_zero_pages(void *p, size_t len)
+{
+    memset(p, 0, len);
 }
 
 paddr_t page_alloc_guest_ram(unsigned int order)
