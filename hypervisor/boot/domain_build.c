@@ -9,6 +9,7 @@
  * cleaned to the point of coherency so a guest starting with its MMU and
  * caches off sees them.
  */
+#include <libfdt.h>
 #include <cloison/arch.h>
 #include <core/cpupool.h>
 #include <core/domain.h>
@@ -170,7 +171,10 @@ static int write_dt(struct domain *d, const struct domain_cfg *cfg, const struct
     if (rc)
         printk("d%u: cannot build the guest device tree (libfdt error %d)", d->id, rc);
     else
-        rc = domain_write_ipa(d, pl->dtb, buf, DTB_MAX);
+        /* Only the tree: libfdt's sequential writer leaves a stale copy of the
+         * strings block past fdt_totalsize, and the rest of the slot is the
+         * guest's RAM, zeroed (a guest sees none of the builder's scraps). */
+        rc = domain_write_ipa(d, pl->dtb, buf, fdt_totalsize(buf));
     xfree(buf);
     arch_icache_invalidate_all();
     return rc;

@@ -6,10 +6,13 @@ uint8_t guest_stacks[GUEST_MAX_CPUS << GUEST_STACK_SHIFT] __attribute__((aligned
 void guest_boot(const void *fdt);
 void guest_secondary(uint64_t context_id);
 
+const void *boot_fdt;
+
 void guest_boot(const void *fdt)
 {
     int err;
 
+    boot_fdt = fdt;
     /* MMU first: libfdt makes unaligned loads, which fault on Device memory. */
     mmu_enable();
     err = dt_parse(fdt);

@@ -116,6 +116,8 @@ struct platform {
     bool xen_node;             /* /hypervisor "xen,xen" present */
 };
 extern struct platform plat;
+/* The device tree the hypervisor handed over in x0 (it lies in guest RAM). */
+extern const void *boot_fdt;
 int dt_parse(const void *fdt); /* 0 or a negative reason code */
 /* The value of "key=N" in the domain's bootargs (/chosen/bootargs), else dflt. */
 unsigned long bootarg_uint(const char *key, unsigned long dflt);
