@@ -744,6 +744,18 @@ __noreturn void sched_return_to_guest(void)
     }
 }
 
+bool sched_exit_quiet(void)
+{
+    struct pcpu *p = this_pcpu();
+    return keeps_running(p, p->current) && !timer_resync_pending();
+}
+
+__noreturn void sched_resume(void)
+{
+    stretch_end();
+    return_to_guest(this_pcpu()->cur_regs);
+}
+
 __noreturn void sched_start_cpu(void)
 {
     this_pcpu()->need_resched = true;

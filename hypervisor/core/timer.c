@@ -229,6 +229,11 @@ void timer_irq_init(void)
         panic("timer: PPI %u taken", IRQ_PPI_HYPTIMER);
 }
 
+bool timer_resync_pending(void)
+{
+    return READ_ONCE(queues[this_cpu_id()].resync);
+}
+
 void timer_sync_local(void)
 {
     struct timer_queue *q = &queues[this_cpu_id()];

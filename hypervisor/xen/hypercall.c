@@ -10,12 +10,18 @@
 #include <string.h>
 #include "hypercall.h"
 
-/* The handler and the name (for the EL2 stretch statistic's classes). */
+/*
+ * The handler and the name (for the EL2 stretch statistic's classes); fast:
+ * every sub-op only reads state and writes the guest's registers and memory
+ * (no block, wake, injection, pause, timer, continuation), so the trap layer
+ * may return straight to the guest after it (hypercall_fast()).
+ */
 static const struct {
     hypercall_fn fn;
     const char *name;
+    bool fast;
 } table[XEN_NR_HYPERCALLS] = {
-    [__HYPERVISOR_xen_version] = {do_xen_version, "xen_version"},
+    [__HYPERVISOR_xen_version] = {do_xen_version, "xen_version", true},
     [__HYPERVISOR_console_io] = {do_console_io, "console_io"},
     [__HYPERVISOR_sched_op] = {do_sched_op, "sched_op"},
     [__HYPERVISOR_grant_table_op] = {do_grant_table_op, "grant_table_op"},
@@ -83,6 +89,27 @@ void hypercall_dispatch32(struct vcpu *v, unsigned int nr_reg)
            : -ENOSYS;
     if (ret != CONTINUED)
         x[0] = (uint32_t)ret;
+}
+
+bool hypercall_fast(struct vcpu *v)
+{
+    uint64_t *x = v->arch.regs.x;
+    uint64_t nr = x[16];
+    if (nr >= XEN_NR_HYPERCALLS || !table[nr].fast)
+        return false;
+    x[0] = (uint64_t)table[nr].fn(v, x[0], x[1], x[2], x[3], x[4]);
+    return true;
+}
+
+bool hypercall_fast32(struct vcpu *v, unsigned int nr_reg)
+{
+    uint64_t *x = v->arch.regs.x;
+    uint64_t nr = (uint32_t)x[nr_reg];
+    if (nr >= XEN_NR_HYPERCALLS || !table[nr].fast)
+        return false;
+    x[0] = (uint32_t)table[nr].fn(v, (uint32_t)x[0], (uint32_t)x[1], (uint32_t)x[2], (uint32_t)x[3],
+                                  (uint32_t)x[4]);
+    return true;
 }
 
 void hypercall_dispatch(struct vcpu *v)

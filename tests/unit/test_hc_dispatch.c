@@ -14,6 +14,7 @@
 #include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/version.h>
+#include <xen/hypercall.h>
 
 #define HI 0xdeadbeef00000000ULL /* garbage in bits 63:32 */
 
@@ -164,4 +165,54 @@ TEST(unsigned_long_sub_commands_use_all_64_bits)
              FAKE_RAM_PAGES);
     CHECK(fails_clean(v, __HYPERVISOR_memory_op, HI | XENMEM_add_to_physmap, ARG, 0, -EDOM));
     CHECK(fails_clean(v, __HYPERVISOR_hvm_op, HI | HVMOP_get_param, ARG, 0, -ENOSYS));
+}
+
+/* The fast entry (the trap layer's exit without the scheduler pass): only
+ * xen_version takes it, with exactly the dispatcher's results and widths;
+ * any other number (served or not) is refused with nothing run or moved,
+ * so the trap layer dispatches it as usual. */
+static int64_t fast(struct vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1, bool aarch32, bool *ok)
+{
+    uint64_t *x = v->arch.regs.x;
+    for (unsigned int i = 0; i < 31; i++)
+        x[i] = 0x5a5a000000000000ULL | i;
+    x[aarch32 ? 12 : 16] = nr;
+    x[0] = a0, x[1] = a1;
+    v->arch.regs.elr = FAKE_HVC_PC + 4;
+    *ok = aarch32 ? hypercall_fast32(v, 12) : hypercall_fast(v);
+    return (int64_t)x[0];
+}
+
+TEST(only_xen_version_takes_the_fast_entry)
+{
+    world();
+    struct vcpu *v = vcpu0(d1);
+    bool ok;
+    for (uint64_t nr = 0; nr < XEN_NR_HYPERCALLS + 2; nr++) {
+        if (nr == __HYPERVISOR_xen_version)
+            continue;
+        CHECK_EQ(fast(v, nr, ARG, ARG, false, &ok), ARG);
+        CHECK(!ok);
+        CHECK_EQ(fast(v, nr, ARG, ARG, true, &ok), ARG);
+        CHECK(!ok);
+        for (unsigned int i = 2; i < 31; i++)
+            CHECK_EQ(v->arch.regs.x[i], (i == 12 ? nr : 0x5a5a000000000000ULL | i));
+        CHECK_EQ(v->arch.regs.elr, FAKE_HVC_PC + 4);
+    }
+    fast(v, (1ULL << 32) | __HYPERVISOR_xen_version, 0, 0, false, &ok); /* x16 is 64 bits */
+    CHECK(!ok);
+
+    unsigned int upcalls = fake_upcalls[1][0], yields = fake_yields, blocks = fake_blocks;
+    CHECK_EQ(fast(v, __HYPERVISOR_xen_version, HI | XENVER_version, 0, false, &ok), 0x40011);
+    CHECK(ok);
+    CHECK_EQ(fast(v, __HYPERVISOR_xen_version, XENVER_pagesize, 0, true, &ok), 4096);
+    CHECK(ok);
+    CHECK_EQ(fast(v, __HYPERVISOR_xen_version, 99, 0, true, &ok), (uint32_t)-ENOSYS);
+    CHECK(ok); /* 32-bit: the result is r0's 32 bits */
+    CHECK_EQ(fast(v, __HYPERVISOR_xen_version, 99, 0, false, &ok), -ENOSYS);
+    CHECK(ok && v->arch.regs.elr == FAKE_HVC_PC + 4 && v->arch.regs.x[1] == 0);
+    CHECK_EQ(fake_upcalls[1][0], upcalls);
+    CHECK_EQ(fake_yields, yields);
+    CHECK_EQ(fake_blocks, blocks);
+    CHECK(quiet());
 }

@@ -78,6 +78,22 @@ void sched_init_vcpu(struct vcpu *v); /* at creation: its scheduler timers */
 void sched_destroy_vcpu(struct vcpu *v);
 void sched_resched_cpu(unsigned int cpu);
 __noreturn void sched_return_to_guest(void);
+/*
+ * The fast exit, for a trap whose handler changed nothing any pass through
+ * the scheduler looks at: it blocked, woke, paused, started or switched no
+ * vCPU, injected nothing, armed no timer (a null hypercall). Such a pass
+ * would only put the same vCPU back, so it is skipped when nothing else
+ * asks for one: sched_exit_quiet() says whether this pCPU's current vCPU
+ * keeps running with nothing pending for its pass (no need_resched, which
+ * every remote change of its state, pause, kill, start or of the policy's
+ * mind sets before its SGI; no remote timer change to reprogram). A new
+ * interrupt for the guest (a vCPU kick, the slice timer, a device) is a
+ * physical one, still pending while IRQs are masked here: it is taken at
+ * the eret and its exit makes the full pass. sched_resume() ends the EL2
+ * stretch and enters the current vCPU as it is.
+ */
+bool sched_exit_quiet(void);
+__noreturn void sched_resume(void);
 __noreturn void sched_start_cpu(void); /* enter the scheduler on this pCPU */
 
 /*

@@ -52,5 +52,8 @@ uint64_t timer_freq(void); /* CNTFRQ */
 uint64_t ms_to_ticks(uint64_t ms);
 /* Reprogram this pCPU's hardware timer for its queue (after remote inserts). */
 void timer_sync_local(void);
+/* Whether timer_sync_local() has work (a remote timer_set changed this
+ * pCPU's queue): read without the lock, as there. */
+bool timer_resync_pending(void);
 
 #endif
