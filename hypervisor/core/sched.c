@@ -744,16 +744,13 @@ __noreturn void sched_return_to_guest(void)
     }
 }
 
-bool sched_exit_quiet(void)
+void sched_resume_if_quiet(void)
 {
     struct pcpu *p = this_pcpu();
-    return keeps_running(p, p->current) && !timer_resync_pending();
-}
-
-__noreturn void sched_resume(void)
-{
+    if (!keeps_running(p, p->current) || timer_resync_pending())
+        return;
     stretch_end();
-    return_to_guest(this_pcpu()->cur_regs);
+    return_to_guest(p->cur_regs);
 }
 
 __noreturn void sched_start_cpu(void)

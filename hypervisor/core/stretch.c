@@ -4,6 +4,7 @@
  */
 #include <cloison/arch.h>
 #include <cloison/percpu.h>
+#include <asm/counter.h>
 #include <core/stretch.h>
 #include <string.h>
 
@@ -23,7 +24,7 @@ static unsigned int nr_trap_names;
 void stretch_begin(unsigned int cls, uint16_t domid)
 {
     struct stretch_cpu *s = &cpus[this_cpu_id()];
-    s->start = arch_counter();
+    s->start = arch_counter_inline();
     s->cls = cls < STRETCH_CLASSES ? cls : STRETCH_FIRST_TRAP;
     s->domid = domid;
 }
@@ -39,7 +40,7 @@ void stretch_end(void)
     struct stretch_cpu *s = &cpus[this_cpu_id()];
     if (!s->start)
         return; /* the pCPU's first entry into the scheduler */
-    uint64_t d = arch_counter() - s->start;
+    uint64_t d = arch_counter_inline() - s->start;
     unsigned int c = s->cls;
     s->start = 0;
     s->count[c]++;

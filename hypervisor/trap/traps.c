@@ -8,6 +8,7 @@
 #include <xen/hypercall.h>
 #include <cloison/entry.h>
 #include <drivers/irqchip.h>
+#include <cloison/percpu.h>
 #include <cloison/printk.h>
 #include <core/sched.h>
 #include <core/stretch.h>
@@ -185,16 +186,21 @@ static void name_classes(void)
     stretch_set_names(class_names, TC_END);
 }
 
+static unsigned int hvc_class(uint64_t nr)
+{
+    return nr < XEN_NR_HYPERCALLS ? TC_HVC + (unsigned int)nr : TC_HVC_OTHER;
+}
+
 static unsigned int sync_class(const struct vcpu *v, uint64_t esr)
 {
+    /* Xen hypercalls first: the hot exits, before the switch's compares. */
+    if (ESR_EC(esr) == EC_HVC64 && (esr & 0xffff) == XEN_HYPERCALL_TAG)
+        return hvc_class(v->arch.regs.x[16]);
+    if (ESR_EC(esr) == EC_HVC32 && (esr & 0xffff) == XEN_HYPERCALL_TAG)
+        return hvc_class((uint32_t)v->arch.regs.x[12]);
     switch (ESR_EC(esr)) {
     case EC_HVC64:
     case EC_HVC32:
-        if ((esr & 0xffff) == XEN_HYPERCALL_TAG) {
-            uint64_t nr =
-                ESR_EC(esr) == EC_HVC32 ? (uint32_t)v->arch.regs.x[12] : v->arch.regs.x[16];
-            return nr < XEN_NR_HYPERCALLS ? TC_HVC + (unsigned int)nr : TC_HVC_OTHER;
-        }
         return (esr & 0xffff) == 0 ? TC_SMCCC : TC_UNDEF;
     case EC_SMC64:
     case EC_SMC32:
@@ -277,9 +283,11 @@ static bool fast_call(struct vcpu *v, uint64_t esr)
         return false;
     if (ESR_EC(esr) == EC_HVC64)
         return hypercall_fast(v);
-    if (ESR_EC(esr) == EC_HVC32)
-        return hypercall_fast32(
-            v, aarch32_reg_index((unsigned int)v->arch.regs.spsr & PSR32_MODE_MASK, 12));
+    if (ESR_EC(esr) == EC_HVC32) {
+        /* r12 of its mode: aarch32_reg_index(mode, 12), without the call */
+        bool fiq = ((unsigned int)v->arch.regs.spsr & PSR32_MODE_MASK) == PSR32_MODE_FIQ;
+        return hypercall_fast32(v, fiq ? 12 + 16 : 12);
+    }
     return false;
 }
 
@@ -291,16 +299,15 @@ static bool fast_call(struct vcpu *v, uint64_t esr)
 static __noreturn void guest_sync_entry(struct guest_regs *regs)
 {
     (void)regs;
-    struct vcpu *v = current_vcpu();
+    struct vcpu *v = this_pcpu()->current;
     uint64_t esr = read_sysreg(esr_el2);
     stretch_begin(sync_class(v, esr), (uint16_t)v->domain->id);
     if (trapcount_on)
         count_sync(v, esr);
     v->nr_traps++;
     if (fast_call(v, esr)) {
-        if (sched_exit_quiet())
-            sched_resume();
-        vgic_sync(v); /* something else wants the full pass */
+        sched_resume_if_quiet();
+        vgic_sync(v); /* not quiet: something wants the full pass */
     } else {
         vgic_sync(v);
         trap_fn fn = ec_table[ESR_EC(esr)];

@@ -60,9 +60,10 @@ int64_t do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, 
                        uint64_t a4)
 {
     (void)a2, (void)a3, (void)a4;
-    switch ((uint32_t)cmd) { /* an int in Xen's prototype: upper bits ignored */
-    case XENVER_version:
+    /* The null hypercall's answer first, before the frame the copies need. */
+    if ((uint32_t)cmd == XENVER_version) /* an int in Xen's prototype: upper bits ignored */
         return (XEN_COMPAT_MAJOR << 16) | XEN_COMPAT_MINOR;
+    switch ((uint32_t)cmd) {
     case XENVER_extraversion: {
         xen_extraversion_t ev = {0};
         strlcpy(ev, "-cloison", sizeof(ev));

@@ -83,17 +83,16 @@ __noreturn void sched_return_to_guest(void);
  * the scheduler looks at: it blocked, woke, paused, started or switched no
  * vCPU, injected nothing, armed no timer (a null hypercall). Such a pass
  * would only put the same vCPU back, so it is skipped when nothing else
- * asks for one: sched_exit_quiet() says whether this pCPU's current vCPU
- * keeps running with nothing pending for its pass (no need_resched, which
- * every remote change of its state, pause, kill, start or of the policy's
- * mind sets before its SGI; no remote timer change to reprogram). A new
- * interrupt for the guest (a vCPU kick, the slice timer, a device) is a
- * physical one, still pending while IRQs are masked here: it is taken at
- * the eret and its exit makes the full pass. sched_resume() ends the EL2
- * stretch and enters the current vCPU as it is.
+ * asks for one: sched_resume_if_quiet() returns at once unless this pCPU's
+ * current vCPU keeps running with nothing pending for its pass (no
+ * need_resched, which every remote change of its state, pause, kill, start
+ * or of the policy's mind sets before its SGI; no remote timer change to
+ * reprogram); then it ends the EL2 stretch and enters that vCPU as it is.
+ * A new interrupt for the guest (a vCPU kick, the slice timer, a device) is
+ * a physical one, still pending while IRQs are masked here: it is taken at
+ * the eret and its exit makes the full pass.
  */
-bool sched_exit_quiet(void);
-__noreturn void sched_resume(void);
+void sched_resume_if_quiet(void);
 __noreturn void sched_start_cpu(void); /* enter the scheduler on this pCPU */
 
 /*

@@ -8,7 +8,7 @@ void hypercall_dispatch(struct vcpu *v); /* x16 = number, x0.. = args, x0 = resu
 /* The same for an AArch32 vCPU: the number in x[nr_reg] (r12 of its mode),
  * arguments r0-r4 zero-extended (32-bit guest pointers), result in r0. */
 void hypercall_dispatch32(struct vcpu *v, unsigned int nr_reg);
-/* A call that may take the fast exit (core/sched.h: sched_exit_quiet):
+/* A call that may take the fast exit (core/sched.h: sched_resume_if_quiet):
  * if the number names one, run it (as the two above) and return true;
  * else touch nothing and return false. */
 bool hypercall_fast(struct vcpu *v);
