@@ -13,7 +13,9 @@
 #include <cloison/spinlock.h>
 #include <core/timer.h>
 
-struct timer_queue {
+/* A cache line each (no false sharing between pCPUs), and a power of two:
+ * a queue's index is a shift away from its address (set_resync). */
+struct __attribute__((aligned(64))) timer_queue {
     spinlock_t lock;
     /* By deadline: a pairing heap, as a pCPU may hold thousands of vCPU
      * timers (one per domain at scale) and a sorted list costs O(n) to arm. */
@@ -27,11 +29,16 @@ struct timer_queue {
     bool hw_armed;
     uint64_t hw_deadline;
     /* The head changed since the hardware was last programmed (a timer
-     * unlinked, or set from another pCPU): timer_sync_local() has work. */
-    bool resync;
+     * unlinked, or set from another pCPU): timer_sync_local() has work. Kept
+     * in the pCPU's record (pcpus[].timer_resync), which every exit reads. */
 };
 
 static struct timer_queue queues[MAX_PCPUS];
+
+static void set_resync(const struct timer_queue *q, bool resync)
+{
+    pcpus[q - queues].timer_resync = resync;
+}
 
 uint64_t timer_freq(void)
 {
@@ -98,7 +105,7 @@ static unsigned int lock_two(struct timer *t, unsigned int cpu, uint64_t *flags)
 static void unlink(struct timer_queue *q, struct timer *t)
 {
     ASSERT_HELD(&q->lock);
-    q->resync = true;
+    set_resync(q, true);
     pheap_remove(&q->heap, &t->node);
     /* Release: a timer_cancel() that reads it unarmed sees what was written
      * before, the `running` of a callback about to start included. */
@@ -116,7 +123,7 @@ static struct timer *earliest(const struct timer_queue *q)
 static void reprogram(struct timer_queue *q)
 {
     ASSERT_HELD(&q->lock);
-    q->resync = false;
+    set_resync(q, false);
     struct timer *first = earliest(q);
     if (first) {
         if (q->hw_armed && q->hw_deadline == first->deadline)
@@ -147,7 +154,7 @@ bool timer_set(struct timer *t, unsigned int cpu, uint64_t deadline)
         if (cpu == this_cpu_id())
             reprogram(q);
         else
-            q->resync = true;
+            set_resync(q, true);
     }
     unlock_two(home, cpu, f);
     /* A remote queue's head changed: its owner reprograms on its next pass
@@ -229,17 +236,12 @@ void timer_irq_init(void)
         panic("timer: PPI %u taken", IRQ_PPI_HYPTIMER);
 }
 
-bool timer_resync_pending(void)
-{
-    return READ_ONCE(queues[this_cpu_id()].resync);
-}
-
 void timer_sync_local(void)
 {
     struct timer_queue *q = &queues[this_cpu_id()];
     /* Read without the lock, as the head was before: a remote timer_set()
      * after this read is seen on the pass its kick causes. */
-    if (!READ_ONCE(q->resync))
+    if (!timer_resync_pending())
         return;
     uint64_t f = spin_lock_irqsave(&q->lock);
     reprogram(q);

@@ -27,6 +27,9 @@ struct pcpu {
     struct cpupool *pool; /* its pool (core/sched.c), NULL: free, it idles */
     bool leaving;         /* unassigned from its pool: leaves it at its next pick */
     volatile bool need_resched;
+    /* core/timer.c: its timer queue's head changed since the hardware was
+     * last programmed (under the queue's lock; read without it on exits). */
+    volatile bool timer_resync;
     uint64_t idle_ticks, busy_since;
     uint64_t slice_ends; /* the policy's deadlines reached (a tick); 0 under null */
 };

@@ -26,6 +26,7 @@
 
 #include <lib/pheap.h>
 #include <cloison/types.h>
+#include <cloison/percpu.h>
 
 struct timer {
     uint64_t deadline;
@@ -54,6 +55,9 @@ uint64_t ms_to_ticks(uint64_t ms);
 void timer_sync_local(void);
 /* Whether timer_sync_local() has work (a remote timer_set changed this
  * pCPU's queue): read without the lock, as there. */
-bool timer_resync_pending(void);
+static inline bool timer_resync_pending(void)
+{
+    return this_pcpu()->timer_resync;
+}
 
 #endif
