@@ -274,19 +274,31 @@ static void count_sync(const struct vcpu *v, uint64_t esr)
 
 /*
  * A call that leaves nothing for the exit path (core/sched.h: the fast
- * exit): run it here, and true; it was run whichever exit follows. Only Xen hypercalls the Xen layer marks
- * fast, which it runs itself; anything else false, nothing done.
+ * exit): run it here, and true; it was run whichever exit follows. Xen
+ * hypercalls the Xen layer marks fast (it runs them itself), and the SMCCC
+ * and PSCI queries over HVC #0; anything else false, nothing done.
  */
 static bool fast_call(struct vcpu *v, uint64_t esr)
 {
-    if ((esr & 0xffff) != XEN_HYPERCALL_TAG)
-        return false;
-    if (ESR_EC(esr) == EC_HVC64)
-        return hypercall_fast(v);
+    uint32_t imm = esr & 0xffff;
+    if (ESR_EC(esr) == EC_HVC64) {
+        if (imm == XEN_HYPERCALL_TAG)
+            return hypercall_fast(v);
+        if (imm != 0 || !smccc_is_query((uint32_t)v->arch.regs.x[0]))
+            return false;
+        smccc_dispatch(v);
+        return true;
+    }
     if (ESR_EC(esr) == EC_HVC32) {
-        /* r12 of its mode: aarch32_reg_index(mode, 12), without the call */
-        bool fiq = ((unsigned int)v->arch.regs.spsr & PSR32_MODE_MASK) == PSR32_MODE_FIQ;
-        return hypercall_fast32(v, fiq ? 12 + 16 : 12);
+        if (imm == XEN_HYPERCALL_TAG) {
+            /* r12 of its mode: aarch32_reg_index(mode, 12), without the call */
+            bool fiq = ((unsigned int)v->arch.regs.spsr & PSR32_MODE_MASK) == PSR32_MODE_FIQ;
+            return hypercall_fast32(v, fiq ? 12 + 16 : 12);
+        }
+        if (imm != 0 || !smccc_is_query((uint32_t)v->arch.regs.x[0]))
+            return false;
+        trap_hvc32(v, esr); /* the SMCCC call, its arguments' upper halves cleared */
+        return true;
     }
     return false;
 }

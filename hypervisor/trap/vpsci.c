@@ -97,6 +97,20 @@ static int64_t features(uint32_t fn)
     }
 }
 
+bool smccc_is_query(uint32_t fn)
+{
+    switch (fn) {
+    case PSCI_VERSION:
+    case PSCI_FEATURES:
+    case PSCI_MIGRATE_INFO_TYPE:
+    case SMCCC_VERSION:
+    case SMCCC_ARCH_FEATURES:
+        return true;
+    default:
+        return false;
+    }
+}
+
 void smccc_dispatch(struct vcpu *v)
 {
     uint32_t fn = (uint32_t)v->arch.regs.x[0];
