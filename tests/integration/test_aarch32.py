@@ -149,7 +149,20 @@ def _no_panic(con):
         con.res.describe()
 
 
-@pytest.mark.parametrize("cpus", [1, 2, 4])
+# Four vCPUs: open defect, seen 2026-12-05 on GICv2 in 2 runs of 3 (main and the
+# branches alike): the kernel oopses in interrupt context (a NULL dereference, or
+# a jump into its stack) and panics. Suspected, not yet shown: QEMU's TCG keeps
+# the current AArch32 mode's SPSR in a register of its own that a return from
+# EL2 does not reload (DESIGN §4, AArch32), so when two vCPUs of a 32-bit domain
+# follow each other on a pCPU, one may return from an exception (Linux: MSR SPSR,
+# then LDM ^) with the other's SPSR. The test guests avoid it with RFE; Linux
+# cannot. Kept running (not strict) so a pass shows as XPASS.
+FOUR_VCPUS = pytest.param(4, marks=pytest.mark.xfail(
+    reason="open: 4-vCPU armhf Linux oopses in interrupt context, intermittently "
+           "(suspected QEMU AArch32 current-SPSR quirk, DESIGN §4)", strict=False))
+
+
+@pytest.mark.parametrize("cpus", [1, 2, FOUR_VCPUS])
 @pytest.mark.parametrize("gic", [3, 2])
 def test_armhf_linux_plain_domu(request, gic, cpus):
     """The LPAE kernel as a plain domU with a vPL011, GICv3 and GICv2, 1/2/4 vCPUs."""
