@@ -21,21 +21,21 @@ static const struct {
     const char *name;
     bool fast;
 } table[XEN_NR_HYPERCALLS] = {
-    [__HYPERVISOR_xen_version] = {do_xen_version, "xen_version", true},
-    [__HYPERVISOR_console_io] = {do_console_io, "console_io"},
-    [__HYPERVISOR_sched_op] = {do_sched_op, "sched_op"},
-    [__HYPERVISOR_grant_table_op] = {do_grant_table_op, "grant_table_op"},
-    [__HYPERVISOR_memory_op] = {do_memory_op, "memory_op"},
-    [__HYPERVISOR_vm_assist] = {do_vm_assist, "vm_assist"},
-    [__HYPERVISOR_vcpu_op] = {do_vcpu_op, "vcpu_op"},
-    [__HYPERVISOR_event_channel_op] = {do_event_channel_op, "event_channel_op"},
-    [__HYPERVISOR_hvm_op] = {do_hvm_op, "hvm_op"},
-    [__HYPERVISOR_platform_op] = {do_platform_op, "platform_op"},
-    [__HYPERVISOR_physdev_op] = {do_physdev_op, "physdev_op"},
-    [__HYPERVISOR_multicall] = {do_multicall, "multicall"},
-    [__HYPERVISOR_xsm_op] = {do_xsm_op, "xsm_op"},
-    [__HYPERVISOR_sysctl] = {do_sysctl, "sysctl"},
-    [__HYPERVISOR_domctl] = {do_domctl, "domctl"},
+    [__HYPERVISOR_xen_version] = {do_xen_version, "xen_version", .fast = true},
+    [__HYPERVISOR_console_io] = {do_console_io, "console_io", .fast = false},
+    [__HYPERVISOR_sched_op] = {do_sched_op, "sched_op", .fast = false},
+    [__HYPERVISOR_grant_table_op] = {do_grant_table_op, "grant_table_op", .fast = false},
+    [__HYPERVISOR_memory_op] = {do_memory_op, "memory_op", .fast = false},
+    [__HYPERVISOR_vm_assist] = {do_vm_assist, "vm_assist", .fast = false},
+    [__HYPERVISOR_vcpu_op] = {do_vcpu_op, "vcpu_op", .fast = false},
+    [__HYPERVISOR_event_channel_op] = {do_event_channel_op, "event_channel_op", .fast = false},
+    [__HYPERVISOR_hvm_op] = {do_hvm_op, "hvm_op", .fast = false},
+    [__HYPERVISOR_platform_op] = {do_platform_op, "platform_op", .fast = false},
+    [__HYPERVISOR_physdev_op] = {do_physdev_op, "physdev_op", .fast = false},
+    [__HYPERVISOR_multicall] = {do_multicall, "multicall", .fast = false},
+    [__HYPERVISOR_xsm_op] = {do_xsm_op, "xsm_op", .fast = false},
+    [__HYPERVISOR_sysctl] = {do_sysctl, "sysctl", .fast = false},
+    [__HYPERVISOR_domctl] = {do_domctl, "domctl", .fast = false},
 };
 
 const char *hypercall_name(uint64_t nr)
