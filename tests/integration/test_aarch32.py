@@ -286,8 +286,8 @@ def test_aarch32_hypercall_fuzzer_harms_nobody(cloison):
     assert missing == 0, f"{missing} KiB missing after the fuzzers\n" + res.describe()
 
 
-# GICv2: open defect, older than 2026-12-05's changes (that day: 4 runs in 60 on
-# main failed, 5 in 30 on the tree of the day before): the T32 fuzzer's UDF (in an
+# GICv2: open defect, older than the changes of 2026-12-05 12:23-15:23 (then: 4 runs in 60 on
+# main failed, 5 in 30 on b0e295a, the tree before that session): the T32 fuzzer's UDF (in an
 # IT block) entered the guest's data abort vector instead of its undefined-
 # instruction vector, and no-syndrome accesses took no abort, up to 2,035 times in
 # one run, while Cloison and the 64-bit worker stayed sound. Cause not found yet. Kept
