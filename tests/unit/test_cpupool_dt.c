@@ -48,6 +48,23 @@ static void *load_dtb(const char *name)
     return buf;
 }
 
+/* NAME opened into a buffer with ROOM bytes to spare for the test's edits;
+ * NULL if it cannot be read or opened. */
+static void *load_dtb_room(const char *name, size_t room)
+{
+    void *fdt = load_dtb(name);
+    if (!fdt)
+        return NULL;
+    size_t n = (size_t)fdt_totalsize(fdt) + room;
+    void *big = malloc(n);
+    if (big && fdt_open_into(fdt, big, (int)n) != 0) {
+        free(big);
+        big = NULL;
+    }
+    free(fdt);
+    return big;
+}
+
 static bool known(const char *name)
 {
     return !strcmp(name, "credit2") || !strcmp(name, "null") || !strcmp(name, "arinc653");
@@ -244,12 +261,8 @@ TEST(arinc653_hook)
  * its schedule is read too (Pool-0 by sched= alone). */
 TEST(arinc653_hook_for_the_default_scheduler)
 {
-    void *fdt = load_dtb("cpupool_good.dtb");
-    REQUIRE(fdt);
-    size_t n = (size_t)fdt_totalsize(fdt) + 64;
-    void *big = malloc(n);
+    void *big = load_dtb_room("cpupool_good.dtb", 64);
     REQUIRE(big);
-    REQUIRE(fdt_open_into(fdt, big, (int)n) == 0);
     REQUIRE(fdt_delprop(big, fdt_path_offset(big, "/chosen/cpupool_b"), "cpupool-sched") == 0);
     bool yes = true;
     hook_calls = 0;
@@ -262,19 +275,14 @@ TEST(arinc653_hook_for_the_default_scheduler)
     CHECK(t.pool[0].sched_params == &yes); /* cpupool_b holds the boot pCPU */
     CHECK(t.pool[0].sched == NULL);
     free(big);
-    free(fdt);
 }
 
 /* A schedule on a pool that is not arinc653 would never be in force: refused,
  * naming the node and the property. */
 TEST(arinc653_schedule_on_another_scheduler_refused)
 {
-    void *fdt = load_dtb("cpupool_good.dtb");
-    REQUIRE(fdt);
-    size_t n = (size_t)fdt_totalsize(fdt) + 128;
-    void *big = malloc(n);
+    void *big = load_dtb_room("cpupool_good.dtb", 128);
     REQUIRE(big);
-    REQUIRE(fdt_open_into(fdt, big, (int)n) == 0);
     int a = fdt_path_offset(big, "/chosen/cpupool_a");
     REQUIRE(fdt_setprop_u32(big, a, "cloison,arinc653-major-frame-us", 10000) == 0);
     msg_count = 0;
@@ -285,7 +293,6 @@ TEST(arinc653_schedule_on_another_scheduler_refused)
     REQUIRE(fdt_setprop_string(big, a, "cpupool-sched", "arinc653") == 0);
     CHECK_EQ(cpupool_dt_parse(big, &host, &t, NULL, NULL, collect), 3);
     free(big);
-    free(fdt);
 }
 
 /* Pool-0's scheduler, read before the other pCPUs are up. */
