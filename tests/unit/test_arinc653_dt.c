@@ -10,45 +10,21 @@
 #include <libfdt.h>
 #include <boot/arinc653_dt.h>
 #include "harness.h"
-
-#define MAX_MSGS 32
-static char msgs[MAX_MSGS][320];
-static int msg_count;
-
-static void collect(const char *msg)
-{
-    if (msg_count < MAX_MSGS)
-        snprintf(msgs[msg_count++], sizeof(msgs[0]), "%s", msg);
-}
-
-static bool said(const char *a, const char *b)
-{
-    for (int i = 0; i < msg_count; i++)
-        if (strstr(msgs[i], a) && (!b || strstr(msgs[i], b)))
-            return true;
-    return false;
-}
+#include "test_files.h"
 
 static void *fdt;
 static struct arinc653_dt dt;
 
 static int parse(const char *node)
 {
-    if (!fdt) {
-        FILE *f = fopen(UNIT_DATA_DIR "/arinc653.dtb", "rb");
-        static char buf[8192];
-        if (!f)
-            return -100;
-        size_t n = fread(buf, 1, sizeof(buf), f);
-        fclose(f);
-        if (n == 0)
-            return -100;
-        fdt = buf;
-    }
+    if (!fdt)
+        fdt = test_file_load("arinc653.dtb"); /* kept for every test */
+    if (!fdt)
+        return -100;
     char path[64];
     snprintf(path, sizeof(path), "/chosen/%s", node);
-    msg_count = 0;
-    return arinc653_dt_parse(fdt, fdt_path_offset(fdt, path), &dt, collect);
+    test_msgs_clear();
+    return arinc653_dt_parse(fdt, fdt_path_offset(fdt, path), &dt, test_msgs_collect);
 }
 
 static uint32_t phandle_of(const char *path)
@@ -59,7 +35,7 @@ static uint32_t phandle_of(const char *path)
 TEST(a_good_schedule_is_read_whole)
 {
     CHECK_EQ(parse("good"), 1);
-    CHECK_EQ(msg_count, 0);
+    CHECK_EQ(test_msg_count, 0);
     CHECK_EQ(dt.major_frame_ns, 10000000);
     CHECK_EQ(dt.nr_windows, 3);
     CHECK_EQ(dt.windows[0].dom_phandle, phandle_of("/chosen/domU1"));
@@ -91,35 +67,36 @@ TEST(the_schedule_names_domains_by_id_and_passes_xen_rules)
 TEST(neither_property_means_the_default_schedule)
 {
     CHECK_EQ(parse("none"), 0);
-    CHECK_EQ(msg_count, 0);
+    CHECK_EQ(test_msg_count, 0);
 }
 
 TEST(one_property_without_the_other_is_refused)
 {
     CHECK_EQ(parse("half"), -1);
-    CHECK(said("arinc653: /chosen/half: ", "without cloison,arinc653-major-frame-us"));
+    CHECK(
+        test_msgs_said_both("arinc653: /chosen/half: ", "without cloison,arinc653-major-frame-us"));
     CHECK_EQ(parse("half2"), -1);
-    CHECK(said("/chosen/half2", "without cloison,arinc653-schedule"));
+    CHECK(test_msgs_said_both("/chosen/half2", "without cloison,arinc653-schedule"));
 }
 
 TEST(bad_shapes_are_refused_naming_the_node)
 {
     CHECK_EQ(parse("zero"), -1);
-    CHECK(said("/chosen/zero", "major-frame-us: 0"));
+    CHECK(test_msgs_said_both("/chosen/zero", "major-frame-us: 0"));
     CHECK_EQ(parse("ragged"), -1);
-    CHECK(said("/chosen/ragged", "not <domain vcpu runtime-us> triples"));
+    CHECK(test_msgs_said_both("/chosen/ragged", "not <domain vcpu runtime-us> triples"));
     CHECK_EQ(parse("empty"), -1);
-    CHECK(said("/chosen/empty", "triples"));
+    CHECK(test_msgs_said_both("/chosen/empty", "triples"));
     CHECK_EQ(parse("over"), -1);
-    CHECK(said("/chosen/over", "1001 us, more than the major frame (1000 us)"));
+    CHECK(test_msgs_said_both("/chosen/over", "1001 us, more than the major frame (1000 us)"));
 }
 
 TEST(every_bad_window_is_reported)
 {
     CHECK_EQ(parse("wrong"), -1);
-    CHECK(said("window 0", "is not a /chosen xen,domain node"));
-    CHECK(said("window 1", "domain domU1 is not in this pool"));
-    CHECK(said("window 2", "domain domU3 has no vCPU 4 (cpus = 1)"));
-    CHECK(said("window 3", "runtime 0"));
-    CHECK_EQ(msg_count, 4);
+    CHECK(test_msgs_said_both("window 0", "is not a /chosen xen,domain node"));
+    CHECK(test_msgs_said_both("window 1", "domain domU1 is not in this pool"));
+    CHECK(test_msgs_said_both("window 2", "domain domU3 has no vCPU 4 (cpus = 1)"));
+    CHECK(test_msgs_said_both("window 3", "runtime 0"));
+    CHECK_EQ(test_msg_count, 4);
 }

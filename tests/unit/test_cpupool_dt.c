@@ -9,61 +9,7 @@
 #include <libfdt.h>
 #include <boot/cpupool_dt.h>
 #include "harness.h"
-
-#define MAX_MSGS 64
-static char msgs[MAX_MSGS][320];
-static int msg_count;
-
-static void collect(const char *msg)
-{
-    if (msg_count < MAX_MSGS)
-        snprintf(msgs[msg_count++], sizeof(msgs[0]), "%s", msg);
-}
-
-/* Is there a message containing both substrings? */
-static bool said(const char *a, const char *b)
-{
-    for (int i = 0; i < msg_count; i++)
-        if (strstr(msgs[i], a) && (!b || strstr(msgs[i], b)))
-            return true;
-    return false;
-}
-
-static void *load_dtb(const char *name)
-{
-    char path[256];
-    snprintf(path, sizeof(path), "%s/%s", UNIT_DATA_DIR, name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    void *buf = malloc((size_t)n);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    return buf;
-}
-
-/* NAME opened into a buffer with ROOM bytes to spare for the test's edits;
- * NULL if it cannot be read or opened. */
-static void *load_dtb_room(const char *name, size_t room)
-{
-    void *fdt = load_dtb(name);
-    if (!fdt)
-        return NULL;
-    size_t n = (size_t)fdt_totalsize(fdt) + room;
-    void *big = malloc(n);
-    if (big && fdt_open_into(fdt, big, (int)n) != 0) {
-        free(big);
-        big = NULL;
-    }
-    free(fdt);
-    return big;
-}
+#include "test_files.h"
 
 static bool known(const char *name)
 {
@@ -77,9 +23,9 @@ static struct cpupool_dt t;
 
 static int parse(const void *fdt)
 {
-    msg_count = 0;
+    test_msgs_clear();
     memset(&t, 0xa5, sizeof(t));
-    return cpupool_dt_parse(fdt, &host, &t, NULL, NULL, collect);
+    return cpupool_dt_parse(fdt, &host, &t, NULL, NULL, test_msgs_collect);
 }
 
 static const char *node_name(const void *fdt, int node)
@@ -89,12 +35,12 @@ static const char *node_name(const void *fdt, int node)
 
 TEST(xens_ids_boot_pool_swapped_leftovers_pooled)
 {
-    void *fdt = load_dtb("cpupool_good.dtb");
+    void *fdt = test_dtb_load("cpupool_good.dtb");
     REQUIRE(fdt);
     host.online = 0xf;
     host.boot_cpu = 0;
     REQUIRE(parse(fdt) == 3);
-    CHECK_EQ(msg_count, 0);
+    CHECK_EQ(test_msg_count, 0);
     /* cpupool_b holds the boot pCPU: Pool-0; cpupool_a takes its id 1. */
     CHECK_EQ(t.pool[0].id, 0);
     CHECK_STR_EQ(node_name(fdt, t.pool[0].node), "cpupool_b");
@@ -111,8 +57,8 @@ TEST(xens_ids_boot_pool_swapped_leftovers_pooled)
     CHECK(t.pool[2].sched == NULL);
     CHECK_EQ(t.pool[2].phandle, 0);
     /* domain-cpupool's phandles find them. */
-    CHECK_EQ(cpupool_dt_check_domains(fdt, &t, collect), 0);
-    CHECK_EQ(msg_count, 0);
+    CHECK_EQ(cpupool_dt_check_domains(fdt, &t, test_msgs_collect), 0);
+    CHECK_EQ(test_msg_count, 0);
     int d1 = fdt_path_offset(fdt, "/chosen/domU1");
     const fdt32_t *ph = fdt_getprop(fdt, d1, "domain-cpupool", NULL);
     REQUIRE(ph);
@@ -126,7 +72,7 @@ TEST(xens_ids_boot_pool_swapped_leftovers_pooled)
 
 TEST(boot_cpu_elsewhere_moves_pool0)
 {
-    void *fdt = load_dtb("cpupool_good.dtb");
+    void *fdt = test_dtb_load("cpupool_good.dtb");
     REQUIRE(fdt);
     /* Booted on pCPU2 (cpupool_a): it is Pool-0, the others keep tree order. */
     host.boot_cpu = 2;
@@ -158,7 +104,7 @@ TEST(boot_cpu_elsewhere_moves_pool0)
 
 TEST(no_pool_nodes_one_pool_of_every_online_cpu)
 {
-    void *fdt = load_dtb("dom0less_good.dtb");
+    void *fdt = test_dtb_load("dom0less_good.dtb");
     REQUIRE(fdt);
     host.online = 0xb;
     REQUIRE(parse(fdt) == 1);
@@ -166,49 +112,53 @@ TEST(no_pool_nodes_one_pool_of_every_online_cpu)
     CHECK_EQ(t.pool[0].cpus, 0xb);
     CHECK_EQ(t.pool[0].node, -1);
     CHECK(t.pool[0].sched == NULL);
-    CHECK_EQ(msg_count, 0);
-    CHECK_EQ(cpupool_dt_check_domains(fdt, &t, collect), 0);
+    CHECK_EQ(test_msg_count, 0);
+    CHECK_EQ(cpupool_dt_check_domains(fdt, &t, test_msgs_collect), 0);
     host.online = 0xf;
     free(fdt);
 }
 
 TEST(each_bad_pool_refused_naming_its_node)
 {
-    void *fdt = load_dtb("cpupool_bad.dtb");
+    void *fdt = test_dtb_load("cpupool_bad.dtb");
     REQUIRE(fdt);
     host.online = 0x7; /* pCPU3 (c3) did not come up */
     host.boot_cpu = 0;
     CHECK_EQ(parse(fdt), -1);
-    CHECK(said("cpupool: /chosen/p_empty: ", "'cpupool-cpus' is empty"));
-    CHECK(said("cpupool: /chosen/p_missing: ", "'cpupool-cpus' missing"));
-    CHECK(said("cpupool: /chosen/p_sched: ", "\"bogus\": no such scheduler"));
-    CHECK(said("/chosen/p_dup: ", "cpupool-cpus[1]: pCPU0 is already in pool node 'p_sched'"));
-    CHECK(said("/chosen/p_self: ", "cpupool-cpus[1]: pCPU2 is already in this pool"));
-    CHECK(said("/chosen/p_notcpu: ", "node 'interrupt-controller@8000000' is not a cpu node"));
-    CHECK(said("/chosen/p_nonode: ", "phandle 0x999 names no node"));
-    CHECK(said("/chosen/p_offline: ", "'cpu@101' is pCPU3, which is not online"));
-    CHECK(said("/chosen/p_absent: ", "'cpu@200' (MPIDR 0x200) is not a pCPU Cloison brought up"));
-    CHECK(said("/chosen/p_odd: ", "has 2 bytes, not whole phandles"));
-    CHECK(said("/chosen/p_schedtype: ", "'cpupool-sched' is not a scheduler name"));
-    CHECK(said("/chosen/p_schedtype: ", "pCPU1 is already in pool node 'p_dup'"));
-    CHECK_EQ(msg_count, 12);
+    CHECK(test_msgs_said_both("cpupool: /chosen/p_empty: ", "'cpupool-cpus' is empty"));
+    CHECK(test_msgs_said_both("cpupool: /chosen/p_missing: ", "'cpupool-cpus' missing"));
+    CHECK(test_msgs_said_both("cpupool: /chosen/p_sched: ", "\"bogus\": no such scheduler"));
+    CHECK(test_msgs_said_both("/chosen/p_dup: ",
+                              "cpupool-cpus[1]: pCPU0 is already in pool node 'p_sched'"));
+    CHECK(
+        test_msgs_said_both("/chosen/p_self: ", "cpupool-cpus[1]: pCPU2 is already in this pool"));
+    CHECK(test_msgs_said_both("/chosen/p_notcpu: ",
+                              "node 'interrupt-controller@8000000' is not a cpu node"));
+    CHECK(test_msgs_said_both("/chosen/p_nonode: ", "phandle 0x999 names no node"));
+    CHECK(test_msgs_said_both("/chosen/p_offline: ", "'cpu@101' is pCPU3, which is not online"));
+    CHECK(test_msgs_said_both("/chosen/p_absent: ",
+                              "'cpu@200' (MPIDR 0x200) is not a pCPU Cloison brought up"));
+    CHECK(test_msgs_said_both("/chosen/p_odd: ", "has 2 bytes, not whole phandles"));
+    CHECK(test_msgs_said_both("/chosen/p_schedtype: ", "'cpupool-sched' is not a scheduler name"));
+    CHECK(test_msgs_said_both("/chosen/p_schedtype: ", "pCPU1 is already in pool node 'p_dup'"));
+    CHECK_EQ(test_msg_count, 12);
     host.online = 0xf;
     free(fdt);
 }
 
 TEST(domains_naming_no_pool_refused)
 {
-    void *fdt = load_dtb("cpupool_baddom.dtb");
+    void *fdt = test_dtb_load("cpupool_baddom.dtb");
     REQUIRE(fdt);
     REQUIRE(parse(fdt) == 2);
-    CHECK_EQ(cpupool_dt_check_domains(fdt, &t, collect), -1);
-    CHECK(said("cpupool: /chosen/d_gic: ",
-               "names 'interrupt-controller@8000000', not a xen,cpupool"));
-    CHECK(said("/chosen/d_nonode: ", "phandle 0x777 names no node"));
-    CHECK(said("/chosen/d_len: ", "must be one phandle, has 8 bytes"));
-    CHECK(!said("d_good", NULL));
-    CHECK(!said("other", NULL));
-    CHECK_EQ(msg_count, 3);
+    CHECK_EQ(cpupool_dt_check_domains(fdt, &t, test_msgs_collect), -1);
+    CHECK(test_msgs_said_both("cpupool: /chosen/d_gic: ",
+                              "names 'interrupt-controller@8000000', not a xen,cpupool"));
+    CHECK(test_msgs_said_both("/chosen/d_nonode: ", "phandle 0x777 names no node"));
+    CHECK(test_msgs_said_both("/chosen/d_len: ", "must be one phandle, has 8 bytes"));
+    CHECK(!test_msgs_said_both("d_good", NULL));
+    CHECK(!test_msgs_said_both("other", NULL));
+    CHECK_EQ(test_msg_count, 3);
     free(fdt);
 }
 
@@ -234,26 +184,21 @@ static bool refuse_hook(const void *fdt, int node, struct cpupool_dt_pool *pool,
 /* The ARINC 653 hook sees only arinc653 pools, and its refusal refuses. */
 TEST(arinc653_hook)
 {
-    void *fdt = load_dtb("cpupool_good.dtb");
+    void *fdt = test_dtb_load("cpupool_good.dtb");
     REQUIRE(fdt);
     bool yes = true;
     hook_calls = 0;
-    CHECK_EQ(cpupool_dt_parse(fdt, &host, &t, refuse_hook, &yes, collect), 3);
+    CHECK_EQ(cpupool_dt_parse(fdt, &host, &t, refuse_hook, &yes, test_msgs_collect), 3);
     CHECK_EQ(hook_calls, 0); /* null and credit2 pools only */
-    /* Make cpupool_a an arinc653 pool (same length as "null" + 4). */
-    size_t n = (size_t)fdt_totalsize(fdt) + 64;
-    void *big = malloc(n);
-    REQUIRE(big);
-    REQUIRE(fdt_open_into(fdt, big, (int)n) == 0);
-    int a = fdt_path_offset(big, "/chosen/cpupool_a");
-    REQUIRE(fdt_setprop_string(big, a, "cpupool-sched", "arinc653") == 0);
-    CHECK_EQ(cpupool_dt_parse(big, &host, &t, refuse_hook, &yes, collect), 3);
+    /* Make cpupool_a an arinc653 pool. */
+    int a = fdt_path_offset(fdt, "/chosen/cpupool_a");
+    REQUIRE(fdt_setprop_string(fdt, a, "cpupool-sched", "arinc653") == 0);
+    CHECK_EQ(cpupool_dt_parse(fdt, &host, &t, refuse_hook, &yes, test_msgs_collect), 3);
     CHECK_EQ(hook_calls, 1);
     CHECK(t.pool[1].sched_params == &yes);
     bool no = false;
-    CHECK_EQ(cpupool_dt_parse(big, &host, &t, refuse_hook, &no, collect), -1);
+    CHECK_EQ(cpupool_dt_parse(fdt, &host, &t, refuse_hook, &no, test_msgs_collect), -1);
     CHECK_EQ(hook_calls, 2);
-    free(big);
     free(fdt);
 }
 
@@ -261,16 +206,16 @@ TEST(arinc653_hook)
  * its schedule is read too (Pool-0 by sched= alone). */
 TEST(arinc653_hook_for_the_default_scheduler)
 {
-    void *big = load_dtb_room("cpupool_good.dtb", 64);
+    void *big = test_dtb_load("cpupool_good.dtb");
     REQUIRE(big);
     REQUIRE(fdt_delprop(big, fdt_path_offset(big, "/chosen/cpupool_b"), "cpupool-sched") == 0);
     bool yes = true;
     hook_calls = 0;
-    CHECK_EQ(cpupool_dt_parse(big, &host, &t, refuse_hook, &yes, collect), 3);
+    CHECK_EQ(cpupool_dt_parse(big, &host, &t, refuse_hook, &yes, test_msgs_collect), 3);
     CHECK_EQ(hook_calls, 0); /* the default is credit2 */
     struct cpupool_dt_host h = host;
     h.default_sched = "arinc653";
-    CHECK_EQ(cpupool_dt_parse(big, &h, &t, refuse_hook, &yes, collect), 3);
+    CHECK_EQ(cpupool_dt_parse(big, &h, &t, refuse_hook, &yes, test_msgs_collect), 3);
     CHECK_EQ(hook_calls, 1);
     CHECK(t.pool[0].sched_params == &yes); /* cpupool_b holds the boot pCPU */
     CHECK(t.pool[0].sched == NULL);
@@ -281,24 +226,25 @@ TEST(arinc653_hook_for_the_default_scheduler)
  * naming the node and the property. */
 TEST(arinc653_schedule_on_another_scheduler_refused)
 {
-    void *big = load_dtb_room("cpupool_good.dtb", 128);
+    void *big = test_dtb_load("cpupool_good.dtb");
     REQUIRE(big);
     int a = fdt_path_offset(big, "/chosen/cpupool_a");
     REQUIRE(fdt_setprop_u32(big, a, "cloison,arinc653-major-frame-us", 10000) == 0);
-    msg_count = 0;
-    CHECK_EQ(cpupool_dt_parse(big, &host, &t, NULL, NULL, collect), -1);
-    CHECK(said("/chosen/cpupool_a", "'cloison,arinc653-major-frame-us' on a pool whose "
-                                    "scheduler is null, not arinc653"));
+    test_msgs_clear();
+    CHECK_EQ(cpupool_dt_parse(big, &host, &t, NULL, NULL, test_msgs_collect), -1);
+    CHECK(test_msgs_said_both("/chosen/cpupool_a",
+                              "'cloison,arinc653-major-frame-us' on a pool whose "
+                              "scheduler is null, not arinc653"));
     /* The same pool made arinc653: no complaint from the pools' parser. */
     REQUIRE(fdt_setprop_string(big, a, "cpupool-sched", "arinc653") == 0);
-    CHECK_EQ(cpupool_dt_parse(big, &host, &t, NULL, NULL, collect), 3);
+    CHECK_EQ(cpupool_dt_parse(big, &host, &t, NULL, NULL, test_msgs_collect), 3);
     free(big);
 }
 
 /* Pool-0's scheduler, read before the other pCPUs are up. */
 TEST(boot_pcpu_pool_scheduler)
 {
-    void *fdt = load_dtb("cpupool_good.dtb");
+    void *fdt = test_dtb_load("cpupool_good.dtb");
     REQUIRE(fdt);
     const char *s = cpupool_dt_boot_sched(fdt, 0x0);
     REQUIRE(s);
@@ -309,7 +255,7 @@ TEST(boot_pcpu_pool_scheduler)
     CHECK(cpupool_dt_boot_sched(fdt, 0x1) == NULL); /* in no pool node */
     CHECK(cpupool_dt_boot_sched(fdt, 0x200) == NULL);
     free(fdt);
-    fdt = load_dtb("dom0less_good.dtb");
+    fdt = test_dtb_load("dom0less_good.dtb");
     REQUIRE(fdt);
     CHECK(cpupool_dt_boot_sched(fdt, 0x0) == NULL);
     free(fdt);
@@ -318,17 +264,17 @@ TEST(boot_pcpu_pool_scheduler)
 TEST(unusable_input)
 {
     char junk[64] = {0};
-    CHECK(cpupool_dt_parse(junk, &host, &t, NULL, NULL, collect) < -1);
-    void *fdt = load_dtb("cpupool_good.dtb");
+    CHECK(cpupool_dt_parse(junk, &host, &t, NULL, NULL, test_msgs_collect) < -1);
+    void *fdt = test_dtb_load("cpupool_good.dtb");
     REQUIRE(fdt);
     struct cpupool_dt_host h = host;
     h.boot_cpu = 4;
-    CHECK(cpupool_dt_parse(fdt, &h, &t, NULL, NULL, collect) < -1);
+    CHECK(cpupool_dt_parse(fdt, &h, &t, NULL, NULL, test_msgs_collect) < -1);
     /* No scheduler lookup: every cpupool-sched is unknown. */
     h = host;
     h.sched_known = NULL;
-    msg_count = 0;
-    CHECK_EQ(cpupool_dt_parse(fdt, &h, &t, NULL, NULL, collect), -1);
-    CHECK(said("cpupool_a", "no such scheduler"));
+    test_msgs_clear();
+    CHECK_EQ(cpupool_dt_parse(fdt, &h, &t, NULL, NULL, test_msgs_collect), -1);
+    CHECK(test_msgs_said_both("cpupool_a", "no such scheduler"));
     free(fdt);
 }

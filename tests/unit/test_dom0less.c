@@ -5,64 +5,21 @@
 #include <libfdt.h>
 #include <core/domain_cfg.h>
 #include "harness.h"
-
-#define MAX_MSGS 128
-static char msgs[MAX_MSGS][256];
-static int msg_count;
-
-static void collect(const char *msg)
-{
-    if (msg_count < MAX_MSGS)
-        snprintf(msgs[msg_count++], sizeof(msgs[0]), "%s", msg);
-}
-
-/* Is there a message containing both substrings? */
-static bool said(const char *a, const char *b)
-{
-    for (int i = 0; i < msg_count; i++)
-        if (strstr(msgs[i], a) && (!b || strstr(msgs[i], b)))
-            return true;
-    return false;
-}
-
-static void *load_dtb(const char *name)
-{
-    char path[256];
-    FILE *f;
-    long n;
-    void *buf;
-
-    snprintf(path, sizeof(path), "%s/%s", UNIT_DATA_DIR, name);
-    f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    rewind(f);
-    buf = malloc((size_t)n + 4096); /* room for fdt_open_into edits */
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (buf)
-        fdt_open_into(buf, buf, (int)n + 4096);
-    return buf;
-}
+#include "test_files.h"
 
 #define MAX_DOMAINS 64
 static struct domain_cfg cfg[MAX_DOMAINS];
 
 static int parse(const void *fdt, int max)
 {
-    msg_count = 0;
+    test_msgs_clear();
     memset(cfg, 0xa5, sizeof(cfg));
-    return dom0less_parse(fdt, cfg, max, collect);
+    return dom0less_parse(fdt, cfg, max, test_msgs_collect);
 }
 
 TEST(good_domains_all_fields)
 {
-    void *fdt = load_dtb("dom0less_good.dtb");
+    void *fdt = test_dtb_load("dom0less_good.dtb");
 
     REQUIRE(fdt);
     REQUIRE(parse(fdt, MAX_DOMAINS) == 6);
@@ -118,33 +75,33 @@ TEST(good_domains_all_fields)
 
 TEST(good_domains_warnings)
 {
-    void *fdt = load_dtb("dom0less_good.dtb");
+    void *fdt = test_dtb_load("dom0less_good.dtb");
 
     REQUIRE(fdt);
     parse(fdt, MAX_DOMAINS);
     /* Only domU5 deserves remarks. */
-    for (int i = 0; i < msg_count; i++)
-        CHECK(strstr(msgs[i], "dom0less: /chosen/domU5"));
-    CHECK(said("/chosen/domU5: property 'xen,enhanced'", "bogus"));
-    CHECK(said("/chosen/domU5: property 'direct-map' not supported", NULL));
-    CHECK(said("/chosen/domU5: property 'bootargs' not supported", "kernel module"));
-    CHECK(said("/chosen/domU5: property '#address-cells' missing", "using 2"));
-    CHECK(said("/chosen/domU5: property '#size-cells' missing", "using 2"));
-    CHECK(said("/chosen/domU5/module@4f000000: property 'compatible'", "ignored"));
-    CHECK(!said("skipped", NULL));
+    for (int i = 0; i < test_msg_count; i++)
+        CHECK(strstr(test_msgs[i], "dom0less: /chosen/domU5"));
+    CHECK(test_msgs_said_both("/chosen/domU5: property 'xen,enhanced'", "bogus"));
+    CHECK(test_msgs_said_both("/chosen/domU5: property 'direct-map' not supported", NULL));
+    CHECK(test_msgs_said_both("/chosen/domU5: property 'bootargs' not supported", "kernel module"));
+    CHECK(test_msgs_said_both("/chosen/domU5: property '#address-cells' missing", "using 2"));
+    CHECK(test_msgs_said_both("/chosen/domU5: property '#size-cells' missing", "using 2"));
+    CHECK(test_msgs_said_both("/chosen/domU5/module@4f000000: property 'compatible'", "ignored"));
+    CHECK(!test_msgs_said_both("skipped", NULL));
     free(fdt);
 }
 
 TEST(too_many_domains)
 {
-    void *fdt = load_dtb("dom0less_good.dtb");
+    void *fdt = test_dtb_load("dom0less_good.dtb");
 
     REQUIRE(fdt);
     CHECK_EQ(parse(fdt, 2), 2);
     CHECK_STR_EQ(cfg[0].name, "domU1");
     CHECK_STR_EQ(cfg[1].name, "domU2");
-    CHECK(said("/chosen/domU3: too many domains (at most 2)", NULL));
-    CHECK(said("/chosen/domU6: too many domains", NULL));
+    CHECK(test_msgs_said_both("/chosen/domU3: too many domains (at most 2)", NULL));
+    CHECK(test_msgs_said_both("/chosen/domU6: too many domains", NULL));
     CHECK_EQ(parse(fdt, 0), 0);
     free(fdt);
 }
@@ -184,7 +141,7 @@ static const struct {
 
 TEST(bad_domains_skipped_good_kept)
 {
-    void *fdt = load_dtb("dom0less_bad.dtb");
+    void *fdt = test_dtb_load("dom0less_bad.dtb");
     char path[128];
 
     REQUIRE(fdt);
@@ -196,23 +153,23 @@ TEST(bad_domains_skipped_good_kept)
     for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
         snprintf(path, sizeof(path), "dom0less: /chosen/%s: %s", bad_cases[i].node,
                  bad_cases[i].needle);
-        if (!said(path, NULL))
+        if (!test_msgs_said_both(path, NULL))
             HARNESS_FAIL("no message \"%s\"", path);
         /* The domain part of the path, for the "skipped" line. */
         snprintf(path, sizeof(path), "/chosen/%s", bad_cases[i].node);
         if (strchr(path + 8, '/'))
             *strchr(path + 8, '/') = '\0';
-        if (!said(path, "domain skipped"))
+        if (!test_msgs_said_both(path, "domain skipped"))
             HARNESS_FAIL("%s not reported as skipped", path);
     }
-    CHECK(!said("/chosen/good", NULL));
+    CHECK(!test_msgs_said_both("/chosen/good", NULL));
     free(fdt);
 }
 
 /* Mutations of the good tree with libfdt. */
 TEST(bootargs_too_long)
 {
-    void *fdt = load_dtb("dom0less_good.dtb");
+    void *fdt = test_dtb_load("dom0less_good.dtb");
     char longargs[600];
     int node;
 
@@ -223,7 +180,8 @@ TEST(bootargs_too_long)
     REQUIRE(node >= 0);
     REQUIRE(fdt_setprop_string(fdt, node, "bootargs", longargs) == 0);
     CHECK_EQ(parse(fdt, MAX_DOMAINS), 5);
-    CHECK(said("/chosen/domU1/module@4a000000: property 'bootargs' is 599 bytes", NULL));
+    CHECK(test_msgs_said_both("/chosen/domU1/module@4a000000: property 'bootargs' is 599 bytes",
+                              NULL));
 
     /* 511 characters is the most that fits. */
     longargs[DOMCFG_BOOTARGS_LEN - 1] = '\0';
@@ -236,7 +194,7 @@ TEST(bootargs_too_long)
 
 TEST(enhanced_not_a_string)
 {
-    void *fdt = load_dtb("dom0less_good.dtb");
+    void *fdt = test_dtb_load("dom0less_good.dtb");
     int node;
 
     REQUIRE(fdt);
@@ -244,13 +202,13 @@ TEST(enhanced_not_a_string)
     REQUIRE(fdt_setprop(fdt, node, "xen,enhanced", "ab", 2) == 0);
     CHECK_EQ(parse(fdt, MAX_DOMAINS), 6);
     CHECK_EQ(cfg[0].enhanced, XEN_ENHANCED_ENABLED);
-    CHECK(said("/chosen/domU1: property 'xen,enhanced' is not a string", NULL));
+    CHECK(test_msgs_said_both("/chosen/domU1: property 'xen,enhanced' is not a string", NULL));
     free(fdt);
 }
 
 TEST(shutdown_actions)
 {
-    void *fdt = load_dtb("dom0less_good.dtb");
+    void *fdt = test_dtb_load("dom0less_good.dtb");
     int node;
 
     REQUIRE(fdt);
@@ -273,14 +231,14 @@ TEST(shutdown_actions)
     node = fdt_path_offset(fdt, "/chosen/domU2");
     REQUIRE(fdt_setprop_string(fdt, node, "on_poweroff", "explode") == 0);
     CHECK_EQ(parse(fdt, MAX_DOMAINS), 5);
-    CHECK(said("/chosen/domU2: property 'on_poweroff' must be", NULL));
-    CHECK(said("/chosen/domU2: domain skipped", NULL));
+    CHECK(test_msgs_said_both("/chosen/domU2: property 'on_poweroff' must be", NULL));
+    CHECK(test_msgs_said_both("/chosen/domU2: domain skipped", NULL));
     free(fdt);
 }
 
 TEST(event_channels_bounds_and_plain_vm)
 {
-    void *fdt = load_dtb("dom0less_good.dtb");
+    void *fdt = test_dtb_load("dom0less_good.dtb");
     int node;
 
     REQUIRE(fdt);
@@ -292,21 +250,22 @@ TEST(event_channels_bounds_and_plain_vm)
     CHECK_EQ(parse(fdt, MAX_DOMAINS), 6);
     CHECK_EQ(cfg[1].event_channels, 1);
     CHECK_EQ(cfg[5].event_channels, 131072);
-    CHECK(!said("cloison,event-channels", NULL));
+    CHECK(!test_msgs_said_both("cloison,event-channels", NULL));
     /* A plain VM has no event channels: kept, with a warning. */
     node = fdt_path_offset(fdt, "/chosen/domU1");
     REQUIRE(fdt_setprop_u32(fdt, node, "cloison,event-channels", 64) == 0);
     CHECK_EQ(parse(fdt, MAX_DOMAINS), 6);
     CHECK_EQ(cfg[0].event_channels, 64);
-    CHECK(said("/chosen/domU1: property 'cloison,event-channels' ignored without", NULL));
-    CHECK(!said("skipped", NULL));
+    CHECK(test_msgs_said_both("/chosen/domU1: property 'cloison,event-channels' ignored without",
+                              NULL));
+    CHECK(!test_msgs_said_both("skipped", NULL));
     free(fdt);
 }
 
 TEST(no_chosen_bad_header_null_report)
 {
     char buf[256];
-    void *fdt = load_dtb("dom0less_good.dtb");
+    void *fdt = test_dtb_load("dom0less_good.dtb");
 
     REQUIRE(fdt_create_empty_tree(buf, sizeof(buf)) == 0);
     CHECK_EQ(parse(buf, MAX_DOMAINS), 0);
@@ -384,7 +343,7 @@ TEST(hv_bootargs_rules)
 
 TEST(hv_bootargs_from_good_tree)
 {
-    void *fdt = load_dtb("dom0less_good.dtb");
+    void *fdt = test_dtb_load("dom0less_good.dtb");
     const char *s;
 
     REQUIRE(fdt);
