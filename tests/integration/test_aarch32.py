@@ -286,19 +286,7 @@ def test_aarch32_hypercall_fuzzer_harms_nobody(cloison):
     assert missing == 0, f"{missing} KiB missing after the fuzzers\n" + res.describe()
 
 
-# GICv2: open defect, older than the changes of 2026-12-05 12:23-15:23 (then: 4 runs in 60 on
-# main failed, 5 in 30 on b0e295a, the tree before that session): the T32 fuzzer's UDF (in an
-# IT block) entered the guest's data abort vector instead of its undefined-
-# instruction vector, and no-syndrome accesses took no abort, up to 2,035 times in
-# one run, while Cloison and the 64-bit worker stayed sound. Cause not found yet. Kept
-# running (not strict), so a pass shows as XPASS and the failure's lines stay in
-# the log.
-GICV2_OPEN = pytest.param(2, id="gicv2", marks=pytest.mark.xfail(
-    reason="open: T32 UDF sometimes answered with a data abort on GICv2 (1 run in ~10)",
-    strict=False))
-
-
-@pytest.mark.parametrize("gic", [pytest.param(3, id="gicv3"), GICV2_OPEN])
+@pytest.mark.parametrize("gic", [3, 2], ids=["gicv3", "gicv2"])
 def test_aarch32_trap_fuzzer_harms_nobody(cloison, gic):
     """A32 and T32 trap_fuzz (2 vCPUs each, 20,000 accesses per vCPU built at run
     time: random CP15/CP14 MRC/MCR/MRRC/MCRR, conditional under random flags, VMRS/

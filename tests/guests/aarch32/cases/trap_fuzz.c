@@ -79,6 +79,18 @@ static unsigned int ncpus;
 
 /* ---- the code buffer ---- */
 
+/*
+ * One page per vCPU, code and all: no other vCPU writes to or runs code from
+ * the page holding a vCPU's buffer. With the buffers of two vCPUs in one
+ * page, QEMU 7.2's multi-threaded TCG now and then (5 runs in 265 on a
+ * loaded host, 2026-12-05) kept running a stale translation of a buffer
+ * whatever was written into it after, until the end of the run: the same
+ * instruction answered every access (a UDF aborted, an access to a hole did
+ * not), while the guest read the new instruction back from memory and
+ * running it again gave the same stale answer. Not seen with one page per
+ * vCPU (0 in 200) nor under single-threaded TCG (0 in 130). Real CPUs need
+ * only the ICIALLU below.
+ */
 struct cpu_state {
     /* A32: insn, bx lr. T32: IT or NOP, hw1, hw2 (or 16-bit insn, NOP), bx lr. */
     uint32_t code[4] __attribute__((aligned(16)));
@@ -88,7 +100,7 @@ struct cpu_state {
     unsigned int undefs, aborts, bad;
     unsigned int cond_fail, mmio, hole, nosyn;
     volatile bool done;
-} __attribute__((aligned(64)));
+} __attribute__((aligned(4096)));
 static struct cpu_state cpus[GUEST32_MAX_CPUS];
 
 static uint32_t resume_addr(struct cpu_state *c)
