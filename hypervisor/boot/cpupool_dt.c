@@ -216,6 +216,24 @@ static void allocate(const struct ctx *c, struct cpupool_dt *out)
     }
 }
 
+/* A domain names its pool by phandle, so two pool nodes sharing one (a tree
+ * merged from overlays, a copied node) would send every such domain to the
+ * first: refused, as is the reserved ~0. */
+static bool phandle_unique(const struct ctx *c, const struct cpupool_dt *t,
+                           const struct cpupool_dt_pool *p)
+{
+    if (p->phandle == ~0U) {
+        say(c, "phandle 0x%x is reserved", p->phandle);
+        return false;
+    }
+    for (unsigned int i = 0; p->phandle && i < p->id; i++)
+        if (t->pool[i].phandle == p->phandle) {
+            say(c, "phandle 0x%x is also %s's", p->phandle, node_name(c->fdt, t->pool[i].node));
+            return false;
+        }
+    return true;
+}
+
 int cpupool_dt_parse(const void *fdt, const struct cpupool_dt_host *host, struct cpupool_dt *out,
                      cpupool_dt_sched_hook *hook, void *cookie, void (*report)(const char *msg))
 {
@@ -249,7 +267,8 @@ int cpupool_dt_parse(const void *fdt, const struct cpupool_dt_host *host, struct
         p->id = out->nr++;
         p->node = node;
         p->phandle = fdt_get_phandle(fdt, node);
-        bool good = parse_sched(&c, node, p);
+        bool good = phandle_unique(&c, out, p);
+        good = parse_sched(&c, node, p) && good;
         good = parse_cpus(&c, node, p) && good;
         if (good)
             good = parse_schedule(&c, node, p, hook, cookie);

@@ -162,6 +162,28 @@ TEST(domains_naming_no_pool_refused)
     free(fdt);
 }
 
+/* Two pool nodes with one phandle (libfdt finds the first, dtc refuses
+ * such a source, an overlay merge can make one): a domain naming it would
+ * land in the first pool, so the tree is refused naming the second node. */
+TEST(pools_sharing_a_phandle_refused)
+{
+    void *fdt = test_dtb_load("cpupool_good.dtb");
+    REQUIRE(fdt);
+    int a = fdt_path_offset(fdt, "/chosen/cpupool_a");
+    uint32_t ph = fdt_get_phandle(fdt, a);
+    REQUIRE(ph != 0);
+    REQUIRE(fdt_setprop_u32(fdt, fdt_path_offset(fdt, "/chosen/cpupool_b"), "phandle", ph) == 0);
+    CHECK_EQ(parse(fdt), -1);
+    CHECK(test_msgs_said_both("cpupool: /chosen/cpupool_b: ", "is also cpupool_a's"));
+    CHECK_EQ(test_msg_count, 1);
+    /* ~0 is no phandle a node may have. */
+    REQUIRE(fdt_setprop_u32(fdt, fdt_path_offset(fdt, "/chosen/cpupool_b"), "phandle", ~0U) == 0);
+    CHECK_EQ(parse(fdt), -1);
+    CHECK(test_msgs_said_both("/chosen/cpupool_b: ", "phandle 0xffffffff is reserved"));
+    CHECK_EQ(test_msg_count, 1);
+    free(fdt);
+}
+
 /* The leftovers' pool has no node: a domain cannot name it by phandle. */
 TEST(phandle_of_the_leftovers_pool_is_none)
 {
