@@ -214,6 +214,19 @@ static inline bool run_until(unsigned int cpu, struct vcpu *v, int n)
     return false;
 }
 
+/* core/sched.c disarms the slice timer lazily (arm_slice()): a deadline
+ * left from before a pick without one ends once more, for nothing. Let it
+ * end: true if pCPU cpu then runs v (NULL: idles) with nothing armed. */
+static inline bool stale_slice_ends(unsigned int cpu, const struct vcpu *v)
+{
+    if (fake_hyptimer[cpu] != FAKE_HYPTIMER_OFF) {
+        interrupt_at(cpu, fake_hyptimer[cpu]);
+        if (fake_sched_pass(cpu) != v)
+            return false;
+    }
+    return fake_hyptimer[cpu] == FAKE_HYPTIMER_OFF;
+}
+
 /* Run every pCPU through its deadlines until `ticks` from now. */
 static inline void run_for(uint64_t ticks)
 {
