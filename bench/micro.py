@@ -18,7 +18,10 @@ QEMU virt's 62.5 MHz counter and N = 0. Under -icount QEMU runs all vCPUs in
 one thread, round-robin, so `ipi` counts the instructions of both pCPUs while
 the sender waits (the receiver's wake-up included): it is elapsed work, not
 the sender's alone. Figures include the guest's loop and check (a few
-instructions per op).
+instructions per op). The guest's wait loops YIELD, as Linux's cpu_relax():
+that one thread moves to another CPU only at such a hint, a WFI or the end of
+its budget, so a plain spin kept vCPU 1 from ever starting (see DESIGN.md §4,
+the -icount stalls).
 
 Run: /usr/bin/python3 bench/micro.py. Needs `make` and scripts/fetch-xen.sh; a
 hypervisor that is missing or fails shows as n/a. For reading, not asserting.

@@ -138,7 +138,7 @@ static void start_secondaries(const void *fdt)
         nr_pcpus++;
         uint64_t deadline = arch_counter() + timer_freq();
         while (!__atomic_load_n(&pcpus[id].online, __ATOMIC_ACQUIRE) && arch_counter() < deadline)
-            ;
+            arch_cpu_relax();
         if (!pcpus[id].online)
             printk("cpu: pCPU%u (MPIDR 0x%lx) did not come up", id, mpidr);
     }

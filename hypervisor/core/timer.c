@@ -174,8 +174,10 @@ static bool wait_callback(const struct timer *t)
         return false;
     bool waited = false;
     for (unsigned int c = 0; c < MAX_PCPUS; c++)
-        while (c != self && __atomic_load_n(&queues[c].running, __ATOMIC_ACQUIRE) == t)
+        while (c != self && __atomic_load_n(&queues[c].running, __ATOMIC_ACQUIRE) == t) {
             waited = true;
+            arch_cpu_relax();
+        }
     return waited;
 }
 

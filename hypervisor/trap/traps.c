@@ -6,6 +6,7 @@
  */
 #include <core/domain.h>
 #include <xen/hypercall.h>
+#include <cloison/arch.h>
 #include <cloison/entry.h>
 #include <drivers/irqchip.h>
 #include <cloison/percpu.h>
@@ -37,9 +38,13 @@ static void trap_wfx(struct vcpu *v, uint64_t esr)
     advance_pc(v, esr);
     if (!run)
         return;
-    if (esr & 1) /* WFE: give others a turn */
+    if (esr & 1) { /* WFE: give others a turn */
         vcpu_yield(v);
-    else
+        /* The guest is spin-waiting: pass the hint on (arch.h). Under
+         * QEMU's one-thread TCG (-icount) a WFE that traps is otherwise no
+         * reason to move to the CPU the guest waits for. */
+        arch_cpu_relax();
+    } else
         vcpu_block(v);
 }
 

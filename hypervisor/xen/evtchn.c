@@ -5,6 +5,7 @@
  * switched ABI, evtchn_fifo.c; unmask and a port's state for SCHEDOP_poll are
  * evtchn_mask.c; the hypervisor's own ports are evtchn_xen.c.
  */
+#include <cloison/arch.h>
 #include <cloison/errno.h>
 #include <xen/evtchn.h>
 #include <cloison/mm.h>
@@ -488,7 +489,7 @@ void evtchn_destroy(struct xen_dom *x)
         evtchn_fifo_free(x);
     unlock_table(x);
     while (__atomic_load_n(&x->evtchn_pins, __ATOMIC_ACQUIRE))
-        ; /* a peer between dropping and retaking locks: a few instructions */
+        arch_cpu_relax(); /* a peer between dropping and retaking locks: a few instructions */
     /* Unregistered, unbound, unpinned: nobody reaches the table any more. */
     free_table(x);
 }

@@ -66,9 +66,11 @@ static bool wait_ipi(unsigned cpu, uint32_t want)
 {
     uint64_t t0 = cntvct();
 
-    while (__atomic_load_n(&ipi_count[cpu], __ATOMIC_ACQUIRE) != want)
+    while (__atomic_load_n(&ipi_count[cpu], __ATOMIC_ACQUIRE) != want) {
+        __asm__ volatile("yield" ::: "memory");
         if (cntvct() - t0 > 2 * cntfrq())
             return false;
+    }
     return true;
 }
 
@@ -120,9 +122,11 @@ void test_main(void)
         long rc = psci_call(PSCI_CPU_ON64, plat.cpu_mpidr[1], (uintptr_t)secondary_entry, 0);
         if (rc)
             test_fail("CPU_ON(1) ret=%ld", rc);
-        for (t0 = cntvct(); !__atomic_load_n(&secondary_ready, __ATOMIC_ACQUIRE);)
+        for (t0 = cntvct(); !__atomic_load_n(&secondary_ready, __ATOMIC_ACQUIRE);) {
+            __asm__ volatile("yield" ::: "memory");
             if (cntvct() - t0 > 5 * cntfrq())
                 test_fail("vCPU 1 did not start");
+        }
         t0 = cntvct();
         for (unsigned i = 0; i < N_IPI; i++) {
             gic_send_sgi(1, IPI_SGI);

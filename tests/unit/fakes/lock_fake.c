@@ -1,5 +1,6 @@
 /* Host spinlocks: see fakes/lock_fake.h. */
 #include <stdlib.h>
+#include <cloison/arch.h>
 #include <cloison/spinlock.h>
 #include "lock_fake.h"
 
@@ -49,4 +50,9 @@ void spin_unlock_irqrestore(spinlock_t *l, uint64_t flags)
     fake_irqs_masked = flags;
     if (!flags && fake_irq_unmask_hook)
         fake_irq_unmask_hook();
+}
+
+/* The spin-wait hint of every loop that waits for another pCPU. */
+void arch_cpu_relax(void)
+{
 }

@@ -6,6 +6,7 @@
  * spin_held_here() is what the normal build checks: held by someone.
  */
 #include <sched.h>
+#include <cloison/arch.h>
 #include <cloison/spinlock.h>
 
 void spin_lock(spinlock_t *l)
@@ -39,4 +40,10 @@ void spin_unlock_irqrestore(spinlock_t *l, uint64_t flags)
 {
     (void)flags;
     spin_unlock(l);
+}
+
+/* A thread waiting for another (a timer callback to end) lets it run. */
+void arch_cpu_relax(void)
+{
+    sched_yield();
 }

@@ -96,10 +96,6 @@ void return_to_guest(struct guest_regs *regs)
     leave(FAKE_ENTERED_GUEST);
 }
 
-void arch_cpu_relax(void)
-{
-}
-
 void arch_idle_wait(void)
 {
     fake_entered = NULL;
