@@ -107,6 +107,16 @@ static uint32_t dominfo_pool(uint16_t dom)
     return op.u.getdomaininfo.cpupool;
 }
 
+/* The world with one more credit2 pool and no pCPU in it (its id). */
+static uint32_t world_with_empty_pool(void)
+{
+    int64_t rc;
+    world();
+    uint32_t id = create(ANY, XEN_SCHEDULER_CREDIT2, &rc);
+    CHECK_EQ(rc, 0);
+    return id;
+}
+
 /* xl cpupool-list, -create, -cpu-remove/-add, create pool=, -migrate,
  * -destroy, in libxl's order of calls. */
 TEST(xl_cpupool_session)
@@ -225,9 +235,7 @@ TEST(create_and_destroy_checks)
 
 TEST(addcpu_rmcpu_checks)
 {
-    world();
-    int64_t rc;
-    uint32_t p = create(ANY, XEN_SCHEDULER_CREDIT2, &rc);
+    uint32_t p = world_with_empty_pool();
     struct xen_sysctl op = pool_op(XEN_SYSCTL_CPUPOOL_OP_ADDCPU, 9);
     op.u.cpupool_op.cpu = 1;
     CHECK(fails(op, -ENOENT)); /* no such pool, first */
@@ -263,9 +271,7 @@ TEST(addcpu_rmcpu_checks)
 
 TEST(movedomain_checks)
 {
-    world();
-    int64_t rc;
-    uint32_t empty = create(ANY, XEN_SCHEDULER_CREDIT2, &rc);
+    uint32_t empty = world_with_empty_pool();
     struct xen_sysctl op = pool_op(XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN, 0);
     op.u.cpupool_op.domid = 7;
     CHECK(fails(op, -ESRCH));
@@ -287,9 +293,7 @@ TEST(movedomain_checks)
 
 TEST(createdomain_pool_must_exist_and_have_cpus)
 {
-    world();
-    int64_t rc;
-    uint32_t empty = create(ANY, XEN_SCHEDULER_CREDIT2, &rc);
+    uint32_t empty = world_with_empty_pool();
     struct xen_domctl cd;
     memset(&cd, 0, sizeof(cd));
     cd.cmd = XEN_DOMCTL_createdomain;
