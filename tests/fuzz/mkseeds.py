@@ -7,14 +7,12 @@ for fuzz_hc_* (record format in tests/fuzz/hc_fuzz.h), device trees compiled
 with dtc for fuzz_dom0less, and a few inputs for fuzz_buddy and fuzz_printf.
 Run from anywhere: python3 tests/fuzz/mkseeds.py (needs dtc).
 """
-import os
 import shutil
 import struct
 import subprocess
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "corpus")
+from seeds_io import write
 
 SELF = 0x7FF0                  # DOMID_SELF
 RAM_GFN = 0x40000              # FAKE_RAM_GFN: guest RAM at IPA 0x40000000, 8 pages
@@ -48,15 +46,6 @@ def rec(caller, entry, args=(), stores=()):
         assert len(data) <= 64
         body += struct.pack("<HB", off, len(data)) + data
     return struct.pack("<BH", caller | (entry << 2), form) + body
-
-
-def write(name, seeds):
-    d = os.path.join(OUT, name)
-    shutil.rmtree(d, ignore_errors=True)
-    os.makedirs(d)
-    for fname, data in seeds.items():
-        with open(os.path.join(d, fname), "wb") as f:
-            f.write(data)
 
 
 # ---- event_channel_op: table 0-4 event_channel_op, 5 sched_op, 6 vcpu_op, 7 destroy

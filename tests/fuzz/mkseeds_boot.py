@@ -16,17 +16,7 @@ import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "corpus")
-
-
-def write(name, seeds):
-    d = os.path.join(OUT, name)
-    shutil.rmtree(d, ignore_errors=True)
-    os.makedirs(d)
-    for fname, data in seeds.items():
-        with open(os.path.join(d, fname), "wb") as f:
-            f.write(data)
+from seeds_io import HERE, write
 
 
 def dtb(src):

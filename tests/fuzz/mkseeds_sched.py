@@ -5,20 +5,8 @@ tests/fuzz/corpus/sched_null/ and tests/fuzz/corpus/sched_arinc653/
 mutations start from shapes that reach the interesting paths. Run from
 anywhere: python3 tests/fuzz/mkseeds_sched.py
 """
-import os
-import shutil
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "corpus")
-
-
-def write(name, seeds):
-    d = os.path.join(OUT, name)
-    shutil.rmtree(d, ignore_errors=True)
-    os.makedirs(d)
-    for fname, data in seeds.items():
-        with open(os.path.join(d, fname), "wb") as f:
-            f.write(bytes(data))
+from seeds_io import write
 
 
 # fuzz_sched_null: 2 bytes of pCPUs, then (op, a, b): 0 insert, 1 remove, 2 wake,
