@@ -38,11 +38,23 @@ static void report(const char *msg)
     printk("%s", msg);
 }
 
+/* RAM is mapped 1:1 from mmu_early_enable() on (the window mm_init() is
+ * given is what that map holds), so the layout may keep its larger tables
+ * there before mmu_final(); mmu_final() maps every RAM bank again. */
+static void *ram_at(uint64_t pa, uint64_t size)
+{
+    (void)size;
+    return phys_to_virt(pa);
+}
+
 int mm_init(const void *fdt, paddr_t wstart, paddr_t wend)
 {
     struct range image = {(uintptr_t)_head, ALIGN_UP((uintptr_t)_end, PAGE_SIZE)};
-    if (mm_layout_scan(&layout, fdt, image, (struct range){wstart, wend}, report) != 0)
+    if (mm_layout_scan(&layout, fdt, image, (struct range){wstart, wend}, ram_at, report) != 0)
         return -1;
+    if (layout.tables.end)
+        printk("mm: tables for %u boot modules and %u reserved ranges at 0x%lx-0x%lx",
+               layout.modules.cap, layout.reserved.cap, layout.tables.start, layout.tables.end);
     for (unsigned int i = 0; i < layout.ram.nr; i++)
         ram[i] =
             (struct mem_range){layout.ram.r[i].start, layout.ram.r[i].end - layout.ram.r[i].start};

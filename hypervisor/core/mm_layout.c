@@ -111,8 +111,8 @@ static bool add_reserved(struct mm_layout *l, const char *what, uint64_t base, u
     end = end > UINT64_MAX - (PAGE_SIZE - 1) ? UINT64_MAX : ALIGN_UP(end, PAGE_SIZE);
     if (!size || rangeset_add(&l->reserved, start, end) != RANGESET_FULL)
         return true;
-    say(l, "%s: 0x%llx-0x%llx: more than %d separate reserved ranges", what,
-        (unsigned long long)start, (unsigned long long)end, MM_MAX_RESERVED);
+    say(l, "%s: 0x%llx-0x%llx: more than %u separate reserved ranges", what,
+        (unsigned long long)start, (unsigned long long)end, l->reserved.cap);
     return false;
 }
 
@@ -188,23 +188,333 @@ static int find_firmware_reserved(struct mm_layout *l, const void *fdt, struct c
     return 0;
 }
 
+/*
+ * How large the tables must be, read from the tree before anything is
+ * reserved: an upper bound, never an exact count (a domain the parsers
+ * later refuse still counts), so no table can fill up.
+ */
+
+/* Modules: a kernel and a ramdisk at most per /chosen "xen,domain" node
+ * (boot/boot_modules.c reserves no more), and dom0's two. */
+static uint64_t count_modules(const void *fdt)
+{
+    int chosen = fdt_path_offset(fdt, "/chosen"), node, mod;
+    uint64_t n = 2;
+
+    if (chosen < 0)
+        return n;
+    fdt_for_each_subnode(node, fdt, chosen)
+    {
+        unsigned int k = 0;
+        if (fdt_node_check_compatible(fdt, node, "xen,domain"))
+            continue;
+        fdt_for_each_subnode(mod, fdt, node)
+        {
+            if (++k == 2)
+                break;
+        }
+        n += k;
+    }
+    return n;
+}
+
+/* /memreserve/ entries and /reserved-memory reg entries (8 bytes, one cell
+ * each, is the smallest an entry can be). */
+static uint64_t count_firmware_reserved(const void *fdt)
+{
+    int n = fdt_num_mem_rsv(fdt), rm = fdt_path_offset(fdt, "/reserved-memory"), child, len;
+    uint64_t total = n > 0 ? (uint64_t)n : 0;
+
+    if (rm < 0)
+        return total;
+    fdt_for_each_subnode(child, fdt, rm)
+    {
+        if (fdt_getprop(fdt, child, "reg", &len))
+            total += (uint64_t)len / 8;
+    }
+    return total;
+}
+
+/*
+ * Where the larger tables may go: RAM clear of everything the layout will
+ * hold, found by walking the tree again (nothing can be stored yet). The
+ * walk is quiet: the scan and the domain parsers report bad nodes.
+ */
+
+typedef void (*span_fn)(void *ctx, uint64_t start, uint64_t end);
+
+/* A node's #address-cells or #size-cells as the parsers read it: its own,
+ * else the inherited one; 0 when unusable (the parsers refuse the node). */
+static uint32_t quiet_cells(const void *fdt, int node, const char *prop, uint32_t inherited)
+{
+    int len;
+    const fdt32_t *p = fdt_getprop(fdt, node, prop, &len);
+    uint32_t v;
+
+    if (!p)
+        return inherited;
+    if (len != 4)
+        return 0;
+    v = fdt32_ld(p);
+    return v >= 1 && v <= 2 ? v : 0;
+}
+
+static struct cells quiet_node_cells(const void *fdt, int node, struct cells inherited)
+{
+    return (struct cells){quiet_cells(fdt, node, "#address-cells", inherited.addr),
+                          quiet_cells(fdt, node, "#size-cells", inherited.size)};
+}
+
+/* fn for every whole, non-empty entry of the node's reg. */
+static void quiet_regs(const void *fdt, int node, struct cells c, span_fn fn, void *ctx)
+{
+    int len;
+    const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+    int entry = (int)(c.addr + c.size) * 4;
+
+    if (!reg || !c.addr || !c.size)
+        return;
+    for (int off = 0; off + entry <= len; off += entry) {
+        const fdt32_t *e = reg + off / 4;
+        uint64_t base = fdt_read_cells(e, c.addr), size = fdt_read_cells(e + c.addr, c.size);
+        if (size)
+            fn(ctx, base, range_end(base, size));
+    }
+}
+
+/* Every reg a boot module could have, with the cells boot/dom0less.c reads
+ * it with: each /chosen child's (dom0's modules are among them) and each
+ * child's of a "xen,domain" node. More than boot_modules_reserve() can
+ * ever reserve, never less. */
+static void for_each_module_reg(const void *fdt, struct cells root, span_fn fn, void *ctx)
+{
+    int chosen = fdt_path_offset(fdt, "/chosen"), node, mod;
+    struct cells cc, dc;
+
+    if (chosen < 0)
+        return;
+    cc = quiet_node_cells(fdt, chosen, root);
+    fdt_for_each_subnode(node, fdt, chosen)
+    {
+        if (fdt_node_check_compatible(fdt, node, "xen,domain")) {
+            quiet_regs(fdt, node, cc, fn, ctx);
+            continue;
+        }
+        dc = quiet_node_cells(fdt, node, cc);
+        fdt_for_each_subnode(mod, fdt, node)
+        {
+            quiet_regs(fdt, mod, dc, fn, ctx);
+        }
+    }
+}
+
+/* Everything the tables must stay clear of: image, tree, the firmware's
+ * reservations and every module. */
+static void for_each_obstacle(const struct mm_layout *l, const void *fdt, struct cells root,
+                              span_fn fn, void *ctx)
+{
+    int n = fdt_num_mem_rsv(fdt), rm = fdt_path_offset(fdt, "/reserved-memory"), child;
+
+    fn(ctx, l->image.start, l->image.end);
+    fn(ctx, l->dtb.start, l->dtb.end);
+    for (int i = 0; i < n; i++) {
+        uint64_t a, sz;
+        if (fdt_get_mem_rsv(fdt, i, &a, &sz) == 0 && sz)
+            fn(ctx, a, range_end(a, sz));
+    }
+    if (rm >= 0) {
+        struct cells c = quiet_node_cells(fdt, rm, root);
+        fdt_for_each_subnode(child, fdt, rm)
+        {
+            quiet_regs(fdt, child, c, fn, ctx);
+        }
+    }
+    for_each_module_reg(fdt, root, fn, ctx);
+}
+
+/*
+ * The search, top down in one RAM bank, with a fixed buffer (static_st:
+ * unused until the tables are chosen): one walk keeps the obstacles below
+ * hi with the highest ends, in a min-heap by end; every other obstacle
+ * ends at or below floor. Sorted, they describe [floor, hi) exactly: the
+ * highest free stretch there is found, or all of them lie above a new hi
+ * and the next walk goes on below. O(obstacles / buffer) walks per bank,
+ * each O(obstacles x log buffer), in place of a walk per candidate.
+ */
+struct search {
+    struct range *heap;
+    unsigned int n, cap;
+    uint64_t lo, hi; /* what is left of the bank: [lo, hi) */
+    uint64_t floor;  /* no obstacle not kept ends above it */
+};
+
+static void swap_ranges(struct range *a, struct range *b)
+{
+    struct range t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static void sift_down(struct range *h, unsigned int n, unsigned int i)
+{
+    for (;;) {
+        unsigned int m = i, c = 2 * i + 1;
+        if (c < n && h[c].end < h[m].end)
+            m = c;
+        if (c + 1 < n && h[c + 1].end < h[m].end)
+            m = c + 1;
+        if (m == i)
+            return;
+        swap_ranges(&h[i], &h[m]);
+        i = m;
+    }
+}
+
+static void sift_up(struct range *h, unsigned int i)
+{
+    while (i && h[(i - 1) / 2].end > h[i].end) {
+        swap_ranges(&h[i], &h[(i - 1) / 2]);
+        i = (i - 1) / 2;
+    }
+}
+
+/* One obstacle seen by the walk: kept if it reaches into [lo, hi) and is
+ * among the cap highest ends so far. */
+static void keep_obstacle(void *ctx, uint64_t start, uint64_t end)
+{
+    struct search *s = ctx;
+
+    if (start >= s->hi || end <= s->lo)
+        return;
+    if (s->n < s->cap) {
+        s->heap[s->n] = (struct range){start, end};
+        sift_up(s->heap, s->n++);
+    } else if (end > s->heap[0].end) {
+        s->floor = MAX(s->floor, s->heap[0].end);
+        s->heap[0] = (struct range){start, end};
+        sift_down(s->heap, s->n, 0);
+    } else {
+        s->floor = MAX(s->floor, end);
+    }
+}
+
+/* Heap sort of the min-heap: highest end first. */
+static void sort_by_end_down(struct range *h, unsigned int n)
+{
+    while (n > 1) {
+        swap_ranges(&h[0], &h[--n]);
+        sift_down(h, n, 0);
+    }
+}
+
+/* Is there room for size bytes in [lo, x)? */
+static bool room_below(const struct search *s, uint64_t x, uint64_t size)
+{
+    return x >= s->lo && x - s->lo >= size;
+}
+
+/* The highest page-aligned end x <= hi such that [x - size, x) is clear of
+ * every kept obstacle; no room_below() it when there is none. */
+static uint64_t sweep(const struct search *s, uint64_t size)
+{
+    uint64_t x = s->hi;
+
+    for (unsigned int i = 0; i < s->n && room_below(s, x, size); i++) {
+        if (s->heap[i].end <= x - size)
+            break; /* this one and the rest end below the stretch */
+        x = MIN(x, ALIGN_DOWN(s->heap[i].start, PAGE_SIZE));
+    }
+    return x;
+}
+
+static bool place_in_bank(struct mm_layout *l, const void *fdt, struct cells root,
+                          struct range bank, uint64_t size, uint64_t *at)
+{
+    struct search s = {l->static_st, 0, ARRAY_SIZE(l->static_st), bank.start, bank.end, 0};
+
+    while (room_below(&s, s.hi, size)) {
+        uint64_t x;
+        s.n = 0;
+        s.floor = s.lo;
+        for_each_obstacle(l, fdt, root, keep_obstacle, &s);
+        sort_by_end_down(s.heap, s.n);
+        x = sweep(&s, size);
+        if (!room_below(&s, x, size))
+            return false;
+        if (x - size >= s.floor) {
+            *at = x - size;
+            return true;
+        }
+        s.hi = x; /* the kept obstacles all start at or above x */
+    }
+    return false;
+}
+
+/* size bytes of page-aligned RAM for the tables: the highest bank with room first. */
+static bool place_tables(struct mm_layout *l, const void *fdt, struct cells root, uint64_t size,
+                         uint64_t *at)
+{
+    for (unsigned int i = l->ram.nr; i-- > 0;) {
+        if (place_in_bank(l, fdt, root, l->ram.r[i], size, at))
+            return true;
+    }
+    return false;
+}
+
+/* reserved's and modules' tables: the static ones when they suffice, else
+ * RAM found for them (reserved by the caller). */
+static int make_tables(struct mm_layout *l, const void *fdt, struct cells root,
+                       void *(*ram_at)(uint64_t pa, uint64_t size))
+{
+    uint64_t mods = count_modules(fdt), at, bytes;
+    /* image, tree, these tables, and the allocators' metadata (core/mm.c) */
+    uint64_t rsv = 3 + MM_MAX_BANKS + count_firmware_reserved(fdt) + mods;
+    struct range *t;
+
+    if (mods <= MM_STATIC_RANGES && rsv <= MM_STATIC_RANGES) {
+        rangeset_init(&l->reserved, l->static_st, MM_STATIC_RANGES);
+        rangeset_init(&l->modules, l->static_st + MM_STATIC_RANGES, MM_STATIC_RANGES);
+        return 0;
+    }
+    /* A tree fdt_validate() accepts holds far fewer; the check keeps the
+     * casts below honest. */
+    if (rsv + mods > UINT32_MAX / sizeof(struct range)) {
+        say(l, "the device tree names %llu boot modules and %llu reserved ranges: too many",
+            (unsigned long long)mods, (unsigned long long)rsv);
+        return -1;
+    }
+    bytes = ALIGN_UP((rsv + mods) * sizeof(struct range), PAGE_SIZE);
+    if (!place_tables(l, fdt, root, bytes, &at)) {
+        say(l,
+            "the device tree names up to %llu boot modules and %llu reserved ranges: their "
+            "tables need %llu KiB of RAM in one piece clear of Cloison's image, the tree, every "
+            "reservation and every module, and no RAM bank has that",
+            (unsigned long long)mods, (unsigned long long)rsv, (unsigned long long)bytes >> 10);
+        return -1;
+    }
+    t = ram_at(at, bytes);
+    l->tables = (struct range){at, at + bytes};
+    rangeset_init(&l->reserved, t, (unsigned int)rsv);
+    rangeset_init(&l->modules, t + rsv, (unsigned int)mods);
+    return 0;
+}
+
 int mm_layout_scan(struct mm_layout *l, const void *fdt, struct range image, struct range window,
-                   void (*report)(const char *msg))
+                   void *(*ram_at)(uint64_t pa, uint64_t size), void (*report)(const char *msg))
 {
     struct cells root;
 
     memset(l, 0, sizeof(*l));
     rangeset_init(&l->ram, l->ram_st, MM_MAX_BANKS);
-    rangeset_init(&l->reserved, l->reserved_st, MM_MAX_RESERVED);
-    rangeset_init(&l->modules, l->module_st, MM_MAX_MODULES);
     l->report = report;
     l->image = image;
     l->window = window;
     l->dtb = (struct range){(uintptr_t)fdt, range_end((uintptr_t)fdt, fdt_totalsize(fdt))};
-    if (find_ram(l, fdt, &root) != 0)
+    if (find_ram(l, fdt, &root) != 0 || make_tables(l, fdt, root, ram_at) != 0)
         return -1;
     if (!add_reserved(l, "Cloison's image", image.start, image.end - image.start) ||
-        !add_reserved(l, "the device tree", l->dtb.start, l->dtb.end - l->dtb.start))
+        !add_reserved(l, "the device tree", l->dtb.start, l->dtb.end - l->dtb.start) ||
+        !add_reserved(l, "Cloison's boot tables", l->tables.start, l->tables.end - l->tables.start))
         return -1;
     return find_firmware_reserved(l, fdt, root);
 }
@@ -217,6 +527,10 @@ static enum mm_module classify(const struct mm_layout *l, uint64_t start, uint64
         return MM_MODULE_IMAGE;
     if (start < l->dtb.end && end > l->dtb.start)
         return MM_MODULE_DTB;
+    /* Never, when the tables were placed clear of every module's reg: kept
+     * so that a module the walk missed is refused, not overwritten. */
+    if (start < l->tables.end && end > l->tables.start)
+        return MM_MODULE_TABLES;
     return MM_MODULE_OK;
 }
 
@@ -274,6 +588,7 @@ const char *mm_module_str(enum mm_module m)
         [MM_MODULE_DTB] = "overlaps the boot device tree",
         [MM_MODULE_OVERLAP] = "overlaps another boot module",
         [MM_MODULE_TOO_MANY] = "is one boot module too many for Cloison's tables",
+        [MM_MODULE_TABLES] = "overlaps the RAM holding Cloison's boot tables",
     };
 
     return (unsigned int)m < ARRAY_SIZE(str) ? str[m] : "is unusable";

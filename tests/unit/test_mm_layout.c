@@ -1,7 +1,9 @@
 /*
  * core/mm_layout.c: RAM banks and reservations read from small device trees
  * (written here with libfdt's sequential API), the refusals each bad tree
- * gets (naming node and property), and the boot-module rules.
+ * gets (naming node and property), the boot-module rules, and the tables
+ * sized for trees naming thousands of modules (placed in the test's
+ * pretend RAM, backed by a host buffer).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -32,7 +34,13 @@ struct tree {
     int rm_ac, rm_sc; /* /reserved-memory cells; 0 = absent */
     uint64_t rm[4][2];
     int nrm;
+    /* dom0less domains, one kernel module each ([start, size]), written in
+     * the order i * DOM_ORDER_STEP mod ndoms (not sorted by address). */
+    const uint64_t (*dom)[2];
+    int ndoms;
 };
+
+#define DOM_ORDER_STEP 7919 /* a prime: a permutation of any count it does not divide */
 
 static void put_cells(fdt32_t *out, int *k, uint64_t v, int cells)
 {
@@ -51,9 +59,36 @@ static void add_reg(void *fdt, const uint64_t (*e)[2], int n, int ac, int sc, in
     fdt_property(fdt, "reg", reg, k * 4 + extra);
 }
 
+/* /chosen with a "xen,domain" node per module, each with its kernel. */
+static void add_domains(void *fdt, const struct tree *t)
+{
+    char name[32];
+
+    fdt_begin_node(fdt, "chosen");
+    for (int k = 0; k < t->ndoms; k++) {
+        int i = (int)(((long long)k * DOM_ORDER_STEP) % t->ndoms);
+        fdt32_t reg[4];
+        int n = 0;
+        snprintf(name, sizeof(name), "domU%d", i);
+        fdt_begin_node(fdt, name);
+        fdt_property_string(fdt, "compatible", "xen,domain");
+        fdt_property_cell(fdt, "#address-cells", 2);
+        fdt_property_cell(fdt, "#size-cells", 2);
+        snprintf(name, sizeof(name), "module@%llx", (unsigned long long)t->dom[i][0]);
+        fdt_begin_node(fdt, name);
+        fdt_property(fdt, "compatible", "multiboot,kernel\0multiboot,module", 34);
+        put_cells(reg, &n, t->dom[i][0], 2);
+        put_cells(reg, &n, t->dom[i][1], 2);
+        fdt_property(fdt, "reg", reg, sizeof(reg));
+        fdt_end_node(fdt);
+        fdt_end_node(fdt);
+    }
+    fdt_end_node(fdt);
+}
+
 static void *build(const struct tree *t)
 {
-    size_t size = 64 * 1024 + (size_t)t->nrsv * 16;
+    size_t size = 64 * 1024 + (size_t)t->nrsv * 16 + (size_t)t->ndoms * 256;
     void *fdt = calloc(1, size);
     int ac = t->root_ac > 0 ? t->root_ac : 2, sc = t->root_sc > 0 ? t->root_sc : 1;
     if (ac > 2)
@@ -93,16 +128,32 @@ static void *build(const struct tree *t)
         fdt_end_node(fdt);
         fdt_end_node(fdt);
     }
+    if (t->ndoms)
+        add_domains(fdt, t);
     fdt_end_node(fdt);
     fdt_finish(fdt);
     return fdt;
+}
+
+/* The pretend RAM the larger tables are placed in: a host buffer. */
+static void *ram_buf;
+static int ram_at_calls;
+
+static void *test_ram_at(uint64_t pa, uint64_t size)
+{
+    (void)pa;
+    free(ram_buf);
+    ram_buf = calloc(1, size);
+    ram_at_calls++;
+    return ram_buf;
 }
 
 static int scan(const struct tree *t, void **fdtp)
 {
     void *fdt = build(t);
     test_msgs_clear();
-    int rc = mm_layout_scan(&layout, fdt, image, window, test_msgs_collect);
+    ram_at_calls = 0;
+    int rc = mm_layout_scan(&layout, fdt, image, window, test_ram_at, test_msgs_collect);
     if (fdtp)
         *fdtp = fdt;
     else
@@ -218,7 +269,7 @@ TEST(size_cells_zero_is_refused)
     fdt_end_node(fdt);
     fdt_finish(fdt);
     test_msgs_clear();
-    CHECK_EQ(mm_layout_scan(&layout, fdt, image, window, test_msgs_collect), -1);
+    CHECK_EQ(mm_layout_scan(&layout, fdt, image, window, test_ram_at, test_msgs_collect), -1);
     CHECK(test_msgs_said("property '#size-cells' = 0 not supported"));
     free(fdt);
 }
@@ -244,7 +295,12 @@ TEST(partial_reg_entry_reported)
     CHECK(test_msgs_said("/memory@40000000: property 'reg' has 20 bytes, not a multiple of 16"));
 }
 
-TEST(too_many_separate_reservations_refuse)
+static bool clear_of_tables(uint64_t start, uint64_t end)
+{
+    return end <= layout.tables.start || start >= layout.tables.end;
+}
+
+TEST(many_separate_reservations_get_tables_in_ram)
 {
     one_bank();
     for (int i = 0; i < 1100; i++) {
@@ -252,15 +308,25 @@ TEST(too_many_separate_reservations_refuse)
         tr.rsv[i][1] = 0x1000;
     }
     tr.nrsv = 1100;
-    CHECK_EQ(scan(&tr, NULL), -1);
-    /* Image and tree take two slots: the 1023rd entry finds none. */
-    CHECK(test_msgs_said("mm: /memreserve/ entry 1022: 0x83fe0000-0x83fe1000"));
-    CHECK(test_msgs_said("more than 1024 separate reserved ranges"));
-    /* The same count adjacent is one range. */
+    CHECK_EQ(scan(&tr, NULL), 0);
+    CHECK_EQ(test_msg_count, 0);
+    CHECK_EQ(ram_at_calls, 1);
+    CHECK(layout.reserved.cap >= 1100 + 3);
+    CHECK_EQ(layout.reserved.nr, 1100 + 3); /* image, tree, the tables */
+    CHECK(reserved(layout.tables.start, layout.tables.end));
+    for (int i = 0; i < 1100; i++) {
+        CHECK(reserved(tr.rsv[i][0], tr.rsv[i][0] + 0x1000));
+        CHECK(clear_of_tables(tr.rsv[i][0], tr.rsv[i][0] + tr.rsv[i][1]));
+    }
+    CHECK(clear_of_tables(IMAGE_START, IMAGE_END));
+    CHECK(rangeset_check(&layout.reserved, true));
+    /* The same count adjacent is one range (the tables are still sized for
+     * 1100: the count is taken before merging). */
     for (int i = 0; i < 1100; i++)
         tr.rsv[i][0] = 2 * GiB + (uint64_t)i * 0x1000;
     CHECK_EQ(scan(&tr, NULL), 0);
     CHECK(reserved(2 * GiB, 2 * GiB + 1100 * 0x1000));
+    CHECK(clear_of_tables(2 * GiB, 2 * GiB + 1100 * 0x1000));
 }
 
 TEST(reserved_memory_cells)
@@ -325,18 +391,116 @@ TEST(boot_modules)
     free(fdt);
 }
 
-TEST(too_many_modules)
+TEST(modules_the_tree_does_not_name_find_no_room)
 {
     one_bank();
     REQUIRE(scan(&tr, NULL) == 0);
+    CHECK_EQ(ram_at_calls, 0); /* the static tables suffice: no domain */
     int ok = 0;
     for (int i = 0; i < 1100; i++)
         ok += mm_layout_add_module(&layout, 0x50000000 + (uint64_t)i * 0x10000, 0x100, NULL) ==
               MM_MODULE_OK;
-    /* The reservations (image, tree) take two of the 1024 merged slots. */
-    CHECK_EQ(ok, 1022);
+    /* The tables hold what the tree names (dom0's two here) and the static
+     * 64; the reservations (image, tree) take two of the 64 merged slots. */
+    CHECK_EQ(ok, MM_STATIC_RANGES - 2);
     CHECK_EQ(mm_layout_add_module(&layout, 0x90000000, 0x100, NULL), MM_MODULE_TOO_MANY);
     CHECK_EQ(mm_layout_check_module(&layout, 0x90000000, 0x100, NULL), MM_MODULE_TOO_MANY);
     CHECK(rangeset_check(&layout.modules, false));
     CHECK(rangeset_check(&layout.reserved, true));
+}
+
+#define NDOMS 3000
+static uint64_t doms[NDOMS][2];
+
+/* NDOMS modules of 64 KiB packed edge to edge from the top of the bank
+ * down (the highest stretch is taken first: the search must get below all
+ * of them), a /memreserve/ just below, skipping `gap` modules at index
+ * `hole` (none when gap is 0). */
+static void packed_modules(uint64_t bank_end, int hole, int gap)
+{
+    one_bank();
+    tr.bank[0][1] = bank_end - GiB;
+    for (int i = 0; i < NDOMS; i++) {
+        int slot = i < hole || !gap ? i : i + gap;
+        doms[i][0] = bank_end - (uint64_t)(slot + 1) * 0x10000;
+        doms[i][1] = 0x10000;
+    }
+    tr.dom = doms;
+    tr.ndoms = NDOMS;
+    tr.rsv[0][0] = doms[NDOMS - 1][0] - 0x8000;
+    tr.rsv[0][1] = 0x8000;
+    tr.nrsv = 1;
+}
+
+TEST(three_thousand_distinct_modules)
+{
+    void *fdt;
+    struct range c;
+
+    packed_modules(3 * GiB, 0, 0);
+    REQUIRE(scan(&tr, &fdt) == 0);
+    CHECK_EQ(test_msg_count, 0);
+    CHECK_EQ(ram_at_calls, 1);
+    CHECK(layout.modules.cap >= NDOMS);
+    /* Placed just below the modules and the reservation: the highest room. */
+    CHECK_EQ(layout.tables.end, tr.rsv[0][0]);
+    for (int i = 0; i < NDOMS; i++)
+        CHECK_EQ(mm_layout_add_module(&layout, doms[i][0], doms[i][1], NULL), MM_MODULE_OK);
+    CHECK_EQ(layout.modules.nr, NDOMS);
+    for (int i = 0; i < NDOMS; i++) {
+        CHECK_EQ(mm_layout_check_module(&layout, doms[i][0], doms[i][1], NULL), MM_MODULE_OK);
+        CHECK(clear_of_tables(doms[i][0], doms[i][0] + doms[i][1]));
+    }
+    CHECK(clear_of_tables(tr.rsv[0][0], tr.rsv[0][0] + tr.rsv[0][1]));
+    CHECK(clear_of_tables(IMAGE_START, IMAGE_END));
+    CHECK(clear_of_tables(layout.dtb.start, layout.dtb.end));
+    CHECK(reserved(layout.tables.start, layout.tables.end));
+    CHECK(reserved(doms[NDOMS - 1][0], 3 * GiB));
+    /* Overlaps among them are still refused, naming the other. */
+    CHECK_EQ(mm_layout_add_module(&layout, doms[7][0] + 0x1000, 0x10000, &c), MM_MODULE_OVERLAP);
+    CHECK_EQ(c.start, doms[7][0]); /* the lowest it overlaps */
+    /* A module the walk could not have seen, over the tables, is refused. */
+    CHECK_EQ(mm_layout_add_module(&layout, layout.tables.start, 0x1000, NULL), MM_MODULE_TABLES);
+    CHECK(strstr(mm_module_str(MM_MODULE_TABLES), "tables"));
+    CHECK(rangeset_check(&layout.modules, false));
+    CHECK(rangeset_check(&layout.reserved, true));
+    free(fdt);
+}
+
+TEST(tables_found_in_a_hole_among_the_modules)
+{
+    /* The bank holds only the modules and 4 KiB gaps between them but for
+     * one hole of two modules' room: the tables (96 KiB) go there. */
+    packed_modules(0x50000000 + (NDOMS + 2) * 0x10000ULL, 1500, 2);
+    tr.bank[0][0] = 0x50000000;
+    tr.bank[0][1] = (NDOMS + 2) * 0x10000ULL;
+    for (int i = 0; i < NDOMS; i++)
+        doms[i][1] = 0xf000;
+    tr.nrsv = 0;
+    REQUIRE(scan(&tr, NULL) == 0);
+    CHECK_EQ(layout.tables.end, doms[1499][0]);
+    CHECK(layout.tables.start >= doms[1500][0] + doms[1500][1]);
+    for (int i = 0; i < NDOMS; i++)
+        CHECK_EQ(mm_layout_add_module(&layout, doms[i][0], doms[i][1], NULL), MM_MODULE_OK);
+}
+
+TEST(no_room_for_the_tables_refuses)
+{
+    /* As above without the hole: 4 KiB gaps only. */
+    packed_modules(0x50000000 + NDOMS * 0x10000ULL, 0, 0);
+    tr.bank[0][0] = 0x50000000;
+    tr.bank[0][1] = NDOMS * 0x10000ULL;
+    for (int i = 0; i < NDOMS; i++)
+        doms[i][1] = 0xf000;
+    tr.nrsv = 0;
+    CHECK_EQ(scan(&tr, NULL), -1);
+    CHECK_EQ(ram_at_calls, 0);
+    CHECK(test_msgs_said("mm: the device tree names up to 3002 boot modules and 3013 reserved "
+                         "ranges: their tables need 96 KiB of RAM in one piece"));
+    /* And a bank too small for them at all. */
+    packed_modules(3 * GiB, 0, 0);
+    tr.bank[0][0] = 2 * GiB;
+    tr.bank[0][1] = 0x10000;
+    CHECK_EQ(scan(&tr, NULL), -1);
+    CHECK(test_msgs_said("no RAM bank has that"));
 }

@@ -11,8 +11,14 @@
  *
  * Sizes: reservations are merged (duplicates, overlaps and adjacent ranges
  * cost one slot) and boot modules are kept exactly as named (identical ones
- * are one module shared by its domains). Xen 4.17 takes at most 32 distinct
- * modules and 256 reserved banks; the tables below hold well beyond that.
+ * are one module shared by its domains). There is no fixed cap on either:
+ * the scan counts, from the tree, how many modules the domains can name (at
+ * most a kernel and a ramdisk each, dom0's too) and how many reservations
+ * there can be, and when that exceeds the small tables inside struct
+ * mm_layout (BSS), it puts tables of that size in RAM no module, reservation,
+ * Cloison's image or the tree uses, and reserves that RAM too. Only RAM
+ * bounds them. (Xen 4.17 takes at most 32 distinct modules and 256 reserved
+ * banks.)
  */
 #ifndef CLOISON_MM_LAYOUT_H
 #define CLOISON_MM_LAYOUT_H
@@ -20,9 +26,8 @@
 #include <cloison/types.h>
 #include <lib/rangeset.h>
 
-#define MM_MAX_BANKS 8       /* RAM banks after merging; more are reported, ignored */
-#define MM_MAX_RESERVED 1024 /* separate reserved ranges (modules included) */
-#define MM_MAX_MODULES 1024  /* distinct boot modules */
+#define MM_MAX_BANKS 8      /* RAM banks after merging; more are reported, ignored */
+#define MM_STATIC_RANGES 64 /* reserved ranges, and modules, held without RAM tables */
 
 struct mm_layout {
     struct rangeset ram;      /* usable RAM, page aligned, merged */
@@ -30,20 +35,27 @@ struct mm_layout {
     struct rangeset modules;  /* boot modules, exact byte ranges */
     struct range image, dtb;  /* Cloison's image (with BSS), the boot DTB */
     struct range window;      /* where RAM may be: what EL2 can map as RAM */
+    struct range tables;      /* RAM holding reserved and modules, or empty */
     void (*report)(const char *msg);
-    struct range ram_st[MM_MAX_BANKS], reserved_st[MM_MAX_RESERVED], module_st[MM_MAX_MODULES];
+    struct range ram_st[MM_MAX_BANKS];
+    /* reserved's and modules' tables when the tree needs no more (the first
+     * half each), else scratch while the RAM for larger ones is found. */
+    struct range static_st[2 * MM_STATIC_RANGES];
 };
 
 /*
  * Fill *l from the tree: RAM from the root's device_type = "memory" nodes
  * (page aligned inwards, clipped to window, the physical range the EL2 maps
  * can hold as RAM), then image, the tree itself, /memreserve/ and every
- * /reserved-memory child's reg as reservations. 0, or -1 when Cloison cannot
- * run on what the tree says (no usable RAM, reservations it cannot read or
- * hold), after reporting why. report may be NULL.
+ * /reserved-memory child's reg as reservations, in tables sized for the
+ * tree (see above). ram_at(pa, size) is where the scan may write size bytes
+ * of RAM at physical address pa (it is called at most once, for the larger
+ * tables). 0, or -1 when Cloison cannot run on what the tree says (no usable
+ * RAM, reservations it cannot read, no RAM for the tables), after reporting
+ * why. report may be NULL.
  */
 int mm_layout_scan(struct mm_layout *l, const void *fdt, struct range image, struct range window,
-                   void (*report)(const char *msg));
+                   void *(*ram_at)(uint64_t pa, uint64_t size), void (*report)(const char *msg));
 
 /* What a boot module's byte range is, for the domain that names it. */
 enum mm_module {
@@ -53,7 +65,8 @@ enum mm_module {
     MM_MODULE_IMAGE,    /* overlaps Cloison's image */
     MM_MODULE_DTB,      /* overlaps the boot device tree */
     MM_MODULE_OVERLAP,  /* overlaps another module without being it */
-    MM_MODULE_TOO_MANY, /* no room left in the tables */
+    MM_MODULE_TOO_MANY, /* no room left in the tables (more than the tree names) */
+    MM_MODULE_TABLES,   /* overlaps the RAM holding these tables */
 };
 
 /* Reserve [start, start + size) as a boot module (before any allocator
