@@ -269,6 +269,10 @@ int p2m_map(struct p2m *p, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type t
         ipa + size > (1UL << cfg->pa_bits))
         return -EINVAL;
     spin_lock(&p->lock);
+    /* p2m_pages is for RAM, which the guest's TLB maintenance is about;
+     * device windows keep their blocks: dom0's include PCIe's (512 GiB on
+     * QEMU virt), which in pages would take the heap and seconds to map. */
+    p->pt.pages_only = pages_only && t != P2M_DEVICE;
     int rc = s2pt_map(&p->pt, ipa, pa, size, s2_attrs(t) & ~(PTE_VALID | PTE_TABLE));
     spin_unlock(&p->lock);
     return errno_of(rc);

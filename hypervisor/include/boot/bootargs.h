@@ -56,8 +56,8 @@ struct hv_options {
     /* trapcount=<bool> (Cloison extension): count guest exits by domain,
      * class and detail (trap/trapcount.h; the 't' debug key). */
     bool trapcount;
-    /* p2m_pages=<bool> (Cloison extension): stage-2 in 4 KiB pages only,
-     * no 2 MiB / 1 GiB blocks (cloison/p2m.h; for QEMU's TCG). */
+    /* p2m_pages=<bool> (Cloison extension): guest RAM in 4 KiB stage-2
+     * pages only, no 2 MiB / 1 GiB blocks (cloison/p2m.h; for QEMU's TCG). */
     bool p2m_pages;
     /* bootscrub=<bool>|idle (Xen's): false hands a domain RAM no one had
      * since boot unzeroed (cloison/mm.h, page_alloc_guest_ram); idle, Xen's

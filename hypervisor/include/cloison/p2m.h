@@ -36,8 +36,9 @@ struct p2m {
 
 /* Once: VTCR_EL2 from the CPU's features; VMIDs of at most vmid_bits_cap bits
  * (0 = what the CPU has; the vmid_bits= option, to exercise rollovers);
- * pages: every domain's stage-2 in 4 KiB pages, no blocks (the p2m_pages
- * option: faster under QEMU's TCG, slower on hardware; DESIGN.md). */
+ * pages: every domain's RAM in 4 KiB stage-2 pages, no blocks (the p2m_pages
+ * option: faster under QEMU's TCG, slower on hardware; DESIGN.md); device
+ * windows keep their blocks. */
 void p2m_arch_init(unsigned int vmid_bits_cap, bool pages);
 unsigned int p2m_ipa_bits(void);
 unsigned int p2m_vmid_bits(void);
