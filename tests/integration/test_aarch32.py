@@ -246,7 +246,7 @@ def test_armhf_linux_parity(request, armhf, hv):
 # wrong state. Xen 4.17's "executes data" oops may be the same.
 @pytest.mark.parametrize("hv", [
     pytest.param("cloison", marks=pytest.mark.xfail(
-        reason="open: the 2-vCPU armhf domU sometimes stops booting (QEMU TCG suspected)",
+        reason="open: the 2-vCPU armhf domU sometimes crashes at boot (cause not found)",
         strict=False)),
     pytest.param("xen", marks=pytest.mark.xfail(
         reason="under Xen 4.17 (QEMU TCG) this domU's kernel oopses early at boot "
