@@ -54,7 +54,7 @@ static void free_table(struct s2pt *t, uint64_t *table)
 
 /* Map the largest block that fits at ipa; its size, or 0 with *rc set. */
 static uint64_t map_one(struct s2pt *t, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t attrs,
-                        int *rc)
+                        bool pages_only, int *rc)
 {
     uint64_t *table = t->root;
     for (unsigned int level = t->start_level;; level++) {
@@ -64,7 +64,7 @@ static uint64_t map_one(struct s2pt *t, uint64_t ipa, uint64_t pa, uint64_t size
             *e = pa | attrs | S2PT_VALID | S2PT_TABLE;
             return bsize;
         }
-        if (level >= 1 && !t->pages_only && !((ipa | pa) & (bsize - 1)) && size >= bsize &&
+        if (level >= 1 && !pages_only && !((ipa | pa) & (bsize - 1)) && size >= bsize &&
             !(*e & S2PT_VALID)) {
             *e = pa | attrs | S2PT_VALID; /* block */
             return bsize;
@@ -85,11 +85,12 @@ static uint64_t map_one(struct s2pt *t, uint64_t ipa, uint64_t pa, uint64_t size
     }
 }
 
-int s2pt_map(struct s2pt *t, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t attrs)
+int s2pt_map(struct s2pt *t, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t attrs,
+             bool pages_only)
 {
     int rc = S2PT_OK;
     while (size) {
-        uint64_t step = map_one(t, ipa, pa, size, attrs, &rc);
+        uint64_t step = map_one(t, ipa, pa, size, attrs, pages_only, &rc);
         if (!step)
             break;
         ipa += step;

@@ -183,7 +183,7 @@ static struct s2pt new_tables(size_t pool_pages)
     pagepool_init(&tpool, &source, false);
     CHECK_EQ(pagepool_resize(&tpool, pool_pages, NULL), PAGEPOOL_DONE);
     /* 40-bit IPA: two concatenated level-1 root pages. */
-    return (struct s2pt){root, 1, 2 * S2PT_ENTRIES, &tops, 0, false};
+    return (struct s2pt){root, 1, 2 * S2PT_ENTRIES, &tops, 0};
 }
 
 static void done_tables(struct s2pt *t)
@@ -209,11 +209,11 @@ TEST(s2pt_blocks_and_lookup)
 {
     struct s2pt t = new_tables(4);
     /* 4 MiB of RAM: two 2 MiB blocks under one level-2 table. */
-    CHECK_EQ(s2pt_map(&t, RAM_IPA, 0x80000000ULL, 4 << 20, ATTRS), S2PT_OK);
+    CHECK_EQ(s2pt_map(&t, RAM_IPA, 0x80000000ULL, 4 << 20, ATTRS, false), S2PT_OK);
     CHECK_EQ(t.tables, 1);
     CHECK_EQ(pa_of(&t, RAM_IPA + 0x301000), 0x80301000ULL);
     CHECK_EQ(pa_of(&t, RAM_IPA + (4 << 20)), 0);
-    CHECK_EQ(s2pt_map(&t, RAM_IPA, 0x90000000ULL, 2 << 20, ATTRS), S2PT_EXISTS);
+    CHECK_EQ(s2pt_map(&t, RAM_IPA, 0x90000000ULL, 2 << 20, ATTRS, false), S2PT_EXISTS);
     done_tables(&t);
 }
 
@@ -222,8 +222,7 @@ TEST(s2pt_pages_only_makes_no_block)
     /* The same 4 MiB as level-3 pages: a level-2 table and two level-3
      * tables, every page its own entry, lookups unchanged. */
     struct s2pt t = new_tables(3);
-    t.pages_only = true;
-    CHECK_EQ(s2pt_map(&t, RAM_IPA, 0x80000000ULL, 4 << 20, ATTRS), S2PT_OK);
+    CHECK_EQ(s2pt_map(&t, RAM_IPA, 0x80000000ULL, 4 << 20, ATTRS, true), S2PT_OK);
     CHECK_EQ(t.tables, 3);
     CHECK_EQ(pagepool_used(&tpool), 3);
     for (uint64_t off = 0; off < (4 << 20); off += 0x1000) {
@@ -236,7 +235,7 @@ TEST(s2pt_pages_only_makes_no_block)
     CHECK_EQ(pa_of(&t, RAM_IPA + (4 << 20)), 0);
     /* A 1 GiB-aligned gigabyte would be one level-1 block otherwise: it needs
      * 1 + 512 tables, more than the pool holds, and says so. */
-    CHECK_EQ(s2pt_map(&t, 2ULL << 30, 2ULL << 30, 1ULL << 30, ATTRS), S2PT_NOMEM);
+    CHECK_EQ(s2pt_map(&t, 2ULL << 30, 2ULL << 30, 1ULL << 30, ATTRS, true), S2PT_NOMEM);
     /* A page in the middle changes as with blocks, with no split. */
     flushes = 0;
     CHECK_EQ(s2pt_clear_page(&t, RAM_IPA + 0x3000), S2PT_OK);
@@ -316,7 +315,7 @@ TEST(s2pt_table_kept_while_a_neighbour_maps)
 TEST(s2pt_split_block_and_restore)
 {
     struct s2pt t = new_tables(3);
-    CHECK_EQ(s2pt_map(&t, RAM_IPA, 0x80000000ULL, 4 << 20, ATTRS), S2PT_OK);
+    CHECK_EQ(s2pt_map(&t, RAM_IPA, 0x80000000ULL, 4 << 20, ATTRS, false), S2PT_OK);
     /* Ballooning one page out of a 2 MiB block: split into a level-3 table. */
     CHECK_EQ(s2pt_clear_page(&t, RAM_IPA + 0x3000), S2PT_OK);
     CHECK_EQ(t.tables, 2);
@@ -385,7 +384,7 @@ TEST(s2pt_random_against_a_model)
     struct s2pt t = new_tables(12);
     uint64_t model[SLOTS + RAM_SLOTS] = {0};
     bool split[2] = {false, false};
-    CHECK_EQ(s2pt_map(&t, RAM_IPA, 0x80000000ULL, 4 << 20, ATTRS), S2PT_OK);
+    CHECK_EQ(s2pt_map(&t, RAM_IPA, 0x80000000ULL, 4 << 20, ATTRS, false), S2PT_OK);
     for (unsigned s = SLOTS; s < SLOTS + RAM_SLOTS; s++)
         model[s] = 0x80000000ULL + (slot_ipa(s) - RAM_IPA);
     unsigned refused = 0;

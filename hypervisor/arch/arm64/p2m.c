@@ -133,12 +133,8 @@ int p2m_init(struct p2m *p)
      * is mapped (p2m_pool_set_pages), or never for dom0 (as on Xen). */
     pagepool_init(&p->pool, &pool_source, true);
     p->ops = (struct s2pt_ops){pt_alloc, pt_free, pt_publish, pt_flush, p};
-    p->pt = (struct s2pt){phys_to_virt(p->root),
-                          cfg->start_level,
-                          (size_t)PT_ENTRIES << cfg->root_order,
-                          &p->ops,
-                          0,
-                          pages_only};
+    p->pt = (struct s2pt){phys_to_virt(p->root), cfg->start_level,
+                          (size_t)PT_ENTRIES << cfg->root_order, &p->ops, 0};
     return 0;
 }
 
@@ -272,8 +268,8 @@ int p2m_map(struct p2m *p, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type t
     /* p2m_pages is for RAM, which the guest's TLB maintenance is about;
      * device windows keep their blocks: dom0's include PCIe's (512 GiB on
      * QEMU virt), which in pages would take the heap and seconds to map. */
-    p->pt.pages_only = pages_only && t != P2M_DEVICE;
-    int rc = s2pt_map(&p->pt, ipa, pa, size, s2_attrs(t) & ~(PTE_VALID | PTE_TABLE));
+    int rc = s2pt_map(&p->pt, ipa, pa, size, s2_attrs(t) & ~(PTE_VALID | PTE_TABLE),
+                      pages_only && t != P2M_DEVICE);
     spin_unlock(&p->lock);
     return errno_of(rc);
 }

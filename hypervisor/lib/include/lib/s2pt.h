@@ -49,17 +49,16 @@ struct s2pt {
     size_t root_entries;      /* S2PT_ENTRIES << root order */
     const struct s2pt_ops *ops;
     size_t tables; /* tables below the root, linked now */
-    /* s2pt_map makes no blocks, only level-3 pages: for emulators whose
-     * software TLB pays for stage-2 blocks (DESIGN.md, "Stage-2"). */
-    bool pages_only;
 };
 
 /* Map [ipa, ipa + size) to pa with attrs (block/page type bits added here),
- * the largest blocks alignment allows (levels 1-2; none if pages_only) and
- * pages elsewhere. For
+ * the largest blocks alignment allows (levels 1-2) and pages elsewhere;
+ * pages_only: no blocks, only level-3 pages (for emulators whose software
+ * TLB pays for stage-2 blocks: DESIGN.md, "Stage-2"). For
  * building: an entry already valid at level 3 is overwritten, a block in
  * the way is S2PT_EXISTS. On failure what was mapped stays. */
-int s2pt_map(struct s2pt *t, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t attrs);
+int s2pt_map(struct s2pt *t, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t attrs,
+             bool pages_only);
 /* The level-3 entry for ipa becomes desc | page bit, creating tables and
  * splitting a block covering ipa (the new table repeats it, finer); a valid
  * old entry is replaced with break-before-make. S2PT_NOMEM leaves no table
