@@ -67,7 +67,7 @@ static bool wait_ipi(unsigned cpu, uint32_t want)
     uint64_t t0 = cntvct();
 
     while (__atomic_load_n(&ipi_count[cpu], __ATOMIC_ACQUIRE) != want) {
-        __asm__ volatile("yield" ::: "memory");
+        cpu_relax();
         if (cntvct() - t0 > 2 * cntfrq())
             return false;
     }
@@ -123,7 +123,7 @@ void test_main(void)
         if (rc)
             test_fail("CPU_ON(1) ret=%ld", rc);
         for (t0 = cntvct(); !__atomic_load_n(&secondary_ready, __ATOMIC_ACQUIRE);) {
-            __asm__ volatile("yield" ::: "memory");
+            cpu_relax();
             if (cntvct() - t0 > 5 * cntfrq())
                 test_fail("vCPU 1 did not start");
         }

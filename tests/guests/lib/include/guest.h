@@ -72,6 +72,13 @@ static inline void irq_disable(void)
 {
     __asm__ volatile("msr daifset, #2" ::: "memory");
 }
+/* In a loop waiting for another vCPU (Linux's cpu_relax()): under -icount
+ * QEMU runs every CPU in one thread and leaves one only at such a hint. */
+static inline void cpu_relax(void)
+{
+    __asm__ volatile("yield" ::: "memory");
+}
+
 static inline void wfi(void)
 {
     __asm__ volatile("wfi" ::: "memory");
