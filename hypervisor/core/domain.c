@@ -491,6 +491,7 @@ static bool nothing_left(bool rebuilt)
 
 static spinlock_t reap_lock = SPINLOCK_INIT;
 static bool job_active; /* written under reap_lock, read without by the fast path */
+static bool reap_again; /* a pass found reap_lock taken: look again (domain_reap) */
 static struct reap_job {
     uint16_t id;           /* the dead domain's */
     uint32_t pool;         /* whose pCPUs work on it (CPUPOOL_NONE: any) */
@@ -627,6 +628,37 @@ static bool job_step(void)
 }
 
 /*
+ * reap_lock for this pass, tried only (never waited for); false when another
+ * pCPU has it, having made sure this pass's work is not lost.
+ */
+static bool take_reap_lock(const struct vcpu *next)
+{
+    if (spin_trylock(&reap_lock))
+        return true;
+    /* A job under way: a pCPU of its pool must not lose its turn (idle,
+     * nothing else may wake it; busy, its timer was what brought it here). */
+    int kick;
+    if (__atomic_load_n(&job_active, __ATOMIC_ACQUIRE) && works_for(job.pool, &kick)) {
+        if (next)
+            timer_set(&reap_timer, this_cpu_id(), arch_counter() + timer_freq() / 10000);
+        else
+            sched_resched_cpu(this_cpu_id());
+        return false;
+    }
+    /* Nothing being reaped: the holder is looking for a victim, and what it
+     * looked at may have changed since (this pCPU may just have let go of a
+     * dead domain's last vCPU, making it reapable). Had this pass given up,
+     * both would go idle with the domain never freed. So it leaves word,
+     * then tries once more: either the holder had let go by then and the
+     * lock is this pass's, or the holder still has it and sees the word
+     * after its unlock (the fences pair: store-then-try here, unlock-then-
+     * read in domain_reap). */
+    __atomic_store_n(&reap_again, true, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    return spin_trylock(&reap_lock);
+}
+
+/*
  * Called by every pCPU's scheduler loop with what it is about to run (NULL:
  * idle): free dying domains nobody runs and rebuild those whose policy says
  * restart, a bounded step at a time (above). When nothing is left running,
@@ -637,19 +669,9 @@ void domain_reap(struct vcpu *next)
     if (!any_domain_started || !__atomic_load_n(&boot_done, __ATOMIC_ACQUIRE) ||
         (!__atomic_load_n(&job_active, __ATOMIC_ACQUIRE) && nothing_to_reap()))
         return;
-    int kick = -1;
-    if (!spin_trylock(&reap_lock)) {
-        /* Another pCPU has it, perhaps only to look: a pCPU of the job's
-         * pool must not lose its turn (idle, nothing else may wake it;
-         * busy, its timer was what brought it here). */
-        if (__atomic_load_n(&job_active, __ATOMIC_ACQUIRE) && works_for(job.pool, &kick)) {
-            if (next)
-                timer_set(&reap_timer, this_cpu_id(), arch_counter() + timer_freq() / 10000);
-            else
-                sched_resched_cpu(this_cpu_id());
-        }
+    if (!take_reap_lock(next))
         return;
-    }
+    int kick = -1;
     bool none_left = false, more = false, stepped = false;
     uint64_t now = arch_counter();
     if (job_active && (!works_for(job.pool, &kick) || (next && now < job.next_at))) {
@@ -688,6 +710,12 @@ void domain_reap(struct vcpu *next)
         }
     }
     spin_unlock(&reap_lock);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    /* A pass lost reap_lock to this one while nothing was being reaped:
+     * look again, in a pass of its own (each pass stays one bounded look,
+     * however often other pCPUs contend). */
+    if (__atomic_exchange_n(&reap_again, false, __ATOMIC_RELAXED))
+        sched_resched_self(next != NULL);
     if (kick >= 0)
         sched_resched_cpu((unsigned int)kick); /* a dead domain waits for its pool */
     if (more && next)

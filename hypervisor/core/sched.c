@@ -218,6 +218,13 @@ void sched_resched_cpu(unsigned int cpu)
         irqchip_send_sgi(cpu, IRQ_SGI_KICK);
 }
 
+void sched_resched_self(bool entering_guest)
+{
+    this_pcpu()->need_resched = true;
+    if (entering_guest) /* a guest without traps or a tick would put it off */
+        irqchip_send_sgi(this_cpu_id(), IRQ_SGI_KICK);
+}
+
 void sched_kick_mask(uint64_t mask)
 {
     for (; mask; mask &= mask - 1) {

@@ -322,11 +322,24 @@ class Result:
     def final(self) -> list[Verdict]:
         return [v for v in self.verdicts if v.status in ("PASS", "FAIL")]
 
+    def silences(self, n: int = 3) -> list[tuple[float, float, str]]:
+        """The n longest waits for console output: (start s, length s, the line before)."""
+        gaps = [(t1 - t0, t0, line) for (t0, line), (t1, _) in zip(self.lines, self.lines[1:])]
+        if self.lines:
+            gaps.append((self.duration - self.lines[-1][0], *self.lines[-1]))
+        return [(t0, gap, line) for gap, t0, line in sorted(gaps, reverse=True)[:n]]
+
     def describe(self) -> str:
-        tail = "\n".join(line for _, line in self.lines[-60:])
+        # Times let a failure report tell a stall from slowness (a run that
+        # simply went slow has no long silence).
+        tail = "\n".join(f"[{t:7.2f}] {line}" for t, line in self.lines[-60:])
+        quiet = "\n".join(f"  {gap:6.2f}s from {t0:.2f}s, after: {line}"
+                           for t0, gap, line in self.silences())
         return (f"hv={self.hv} exited={self.exited} rc={self.returncode} "
                 f"timed_out={self.timed_out} condition_met={self.condition_met} "
-                f"duration={self.duration:.1f}s\ncmd: {' '.join(self.cmd)}\n"
+                f"duration={self.duration:.1f}s lines={len(self.lines)}\n"
+                f"cmd: {' '.join(self.cmd)}\n"
+                f"--- longest silences ---\n{quiet}\n"
                 f"--- last console lines ---\n{tail}")
 
 

@@ -17,6 +17,7 @@
 #include <core/timer.h>
 #include <core/vcpu.h>
 #include "domain_world.h"
+#include "fakes/lock_fake.h"
 #include "fakes/p2m_fake.h"
 #include "fakes/sched_fake.h"
 #include "fakes/timer_fake.h"
@@ -158,6 +159,62 @@ TEST(the_reaper_waits_for_loaded_vcpus)
     CHECK_EQ(fake_power_offs, 0);
     CHECK(pcpus[v0->pcpu].need_resched); /* kicked */
     fake_sched_pass(v0->pcpu);           /* switches it out, then reaps */
+    CHECK_EQ(domain_count(), 0);
+    CHECK(fake_power_offs > 0);
+    CHECK(all_freed());
+}
+
+/*
+ * The interleaving that stalled a restart loop in CI (4 pCPUs, a 2-vCPU
+ * domain powering itself off hundreds of times): pCPU A's reaper, holding
+ * reap_lock, finds the dead domain's other vCPU still loaded on pCPU B; B
+ * then switches it out, and B's reaper finds reap_lock taken. Idle pCPUs run
+ * only when asked: unless A looks again, nobody ever frees the domain.
+ */
+static unsigned int race_a, race_b;
+static struct vcpu *race_v1;
+static bool race_replayed;
+static enum fake_exit race_b_exit;
+
+static void pass_on_b(void)
+{
+    sched_return_to_guest();
+}
+
+/* At A's release of domlist_lock under reap_lock: its look is done. */
+static void let_go_on_b(spinlock_t *l)
+{
+    (void)l;
+    if (this_cpu_id() != race_a || fake_locks_held != 2 || pcpus[race_a].current ||
+        !race_v1->loaded)
+        return;
+    fake_unlock_hook = NULL;
+    race_b_exit = fake_run_on(race_b, pass_on_b);
+    race_replayed = true;
+}
+
+TEST(a_vcpu_let_go_while_the_reaper_looks_is_not_lost)
+{
+    setup(true);
+    struct domain_cfg c = cfg("racer", 4096, 2);
+    struct domain *d = start(&c);
+    REQUIRE(d);
+    race_a = 0;
+    race_b = 1;
+    REQUIRE(vcpu_start(d->vcpus[1], 0x40000000, 0) == 0); /* PSCI CPU_ON */
+    struct vcpu *on_a = fake_sched_pass(race_a);
+    race_v1 = fake_sched_pass(race_b);
+    CHECK(on_a && race_v1 && on_a != race_v1); /* one vCPU loaded on each */
+    fake_set_cpu(race_a);                      /* A's vCPU powers the domain off */
+    domain_shutdown(d, SHUTDOWN_poweroff);
+    fake_set_cpu(0);
+    race_replayed = false;
+    fake_unlock_hook = let_go_on_b;
+    fake_sched_pass(race_a);
+    fake_unlock_hook = NULL;
+    CHECK(race_replayed);
+    CHECK_EQ(race_b_exit, FAKE_IDLED); /* B's reaper gave up: the lock was A's */
+    /* A looked again, found it reapable, freed it: the last domain. */
     CHECK_EQ(domain_count(), 0);
     CHECK(fake_power_offs > 0);
     CHECK(all_freed());

@@ -77,6 +77,10 @@ void sched_init_vcpu(struct vcpu *v); /* at creation: its scheduler timers */
  * callback of theirs runs (core/timer.h); no lock held. */
 void sched_destroy_vcpu(struct vcpu *v);
 void sched_resched_cpu(unsigned int cpu);
+/* This pCPU passes through its scheduler again: at once if it is about to
+ * idle; if about to enter a guest, right after (its own kick SGI brings it
+ * back). */
+void sched_resched_self(bool entering_guest);
 __noreturn void sched_return_to_guest(void);
 /*
  * The fast exit, for a trap whose handler changed nothing any pass through

@@ -7,6 +7,7 @@
 int fake_locks_held;
 bool fake_irqs_masked;
 void (*fake_lock_hook)(spinlock_t *l);
+void (*fake_unlock_hook)(spinlock_t *l);
 
 void spin_lock(spinlock_t *l)
 {
@@ -20,6 +21,8 @@ void spin_lock(spinlock_t *l)
 
 void spin_unlock(spinlock_t *l)
 {
+    if (fake_unlock_hook)
+        fake_unlock_hook(l);
     if (l->owner == l->next)
         abort(); /* not held */
     l->owner++;
