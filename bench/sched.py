@@ -9,6 +9,10 @@
       pool-null     Xen's boot-time cpupools (device tree): the latency guest alone in
                     a pool "rt" of pCPU 1 with the null scheduler, the spinner in
                     Pool-0 (pCPU 0, credit2)
+      pool-arinc653 the same pools with "rt" on the ARINC 653 scheduler, the latency
+                    guest's window the whole 10 ms major frame (Cloison's
+                    cloison,arinc653-* properties; Xen has no boot-time pools nor a
+                    device-tree schedule)
       sched=NAME    the whole machine on scheduler NAME (`sched=` on the command
                     line), beside the spinner
     Per row: worst gap, p99 of the per-millisecond worst gaps, time lost, the time
@@ -78,6 +82,21 @@ def refusal(res, what):
     return next((line.strip() for line in hv_lines(res) if bad.search(line)), None)
 
 
+# pool-arinc653: the latency guest's one window fills the major frame, so it
+# is alone on its pCPU as under null, re-picked at every frame's start.
+ARINC_FRAME_US = 10000
+
+
+def arinc653_edit(dts):
+    pools = [POOLS[0], sm.Pool("rt", [1], "arinc653")]
+    dts = sm.pools_edit(pools, {0: "rt", 1: "pool0"})(dts)
+    return dts + "\n".join([
+        "/ {", "\tchosen {", "\t\trt {",
+        f"\t\t\tcloison,arinc653-major-frame-us = <{ARINC_FRAME_US}>;",
+        f"\t\t\tcloison,arinc653-schedule = <&{{/chosen/domU1}} 0 {ARINC_FRAME_US}>;",
+        "\t\t};", "\t};", "};", ""])
+
+
 def scenarios():
     """name -> (domains, cpus for the host correction, bootargs suffix, dts_edit,
     ready regex, what the hypervisor must not refuse)."""
@@ -87,6 +106,8 @@ def scenarios():
                    SPIN_READY, None),
         "pool-null": ([latency_dom(), qemu.Domain("spin", cpus=3)], [1], "",
                       sm.pools_edit(POOLS, {0: "rt", 1: "pool0"}), SPIN_READY, "cpupool"),
+        "pool-arinc653": ([latency_dom(), qemu.Domain("spin", cpus=3)], [1], "",
+                          arinc653_edit, SPIN_READY, "cpupool"),
     }
     for s in SCHEDULERS:
         out[f"sched={s}"] = ([latency_dom(), qemu.Domain("spin", cpus=3)], [0, 1],
@@ -109,7 +130,7 @@ def run_latency(hv, name, spec):
         if not any(re.search(rf"\b{want}\b", ln) for ln in named):
             return None, (f"{hv} names no scheduler {want} at boot"
                           + (f" ({named[0]})" if named else " (sched= ignored)"))
-    if name == "pool-null" and not any(re.search(r"(?i)pool", ln) for ln in hv_lines(res)):
+    if name.startswith("pool-") and not any(re.search(r"(?i)pool", ln) for ln in hv_lines(res)):
         return None, f"{hv} shows no pool at boot (the xen,cpupool nodes are ignored)"
     if fig is None:
         last = next((v.line for v in res.final() if v.case == "latency"), "no verdict")
@@ -264,12 +285,12 @@ def main():
                     figs[(hv, name)].append(fig)
     print(f"Latency guest, {MEASURE_MS} ms, QEMU virt -smp 2 (median of {args.runs}); "
           "ms except hv_share")
-    print(f"{'scenario':12} {'hv':8} {'worst':>9} {'p99/ms':>8} {'lost':>9} {'host_off':>9} "
+    print(f"{'scenario':13} {'hv':8} {'worst':>9} {'p99/ms':>8} {'lost':>9} {'host_off':>9} "
           f"{'hv_share':>8}")
     for name in names:
         for hv in HVS:
             row = fmt_fig(figs[(hv, name)])
-            print(f"{name:12} {hv:8} {row if row else 'n/a  (' + why.get((hv, name), '?') + ')'}")
+            print(f"{name:13} {hv:8} {row if row else 'n/a  (' + why.get((hv, name), '?') + ')'}")
     if not args.no_toolstack:
         print()
         print("Run-time pool from Debian's xl in dom0 (Xen 4.17 has run-time pools, not "

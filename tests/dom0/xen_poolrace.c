@@ -92,6 +92,15 @@ static int sysctl(struct bufs *b, uint32_t cmd)
     return ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &h) < 0 ? -errno : 0;
 }
 
+static void tally(struct worker *w, int rc)
+{
+    w->calls++;
+    if (rc)
+        w->errors++;
+    else
+        w->ok++;
+}
+
 static uint64_t handle(struct worker *w, void *valid)
 {
     switch (next(w) % 8) {
@@ -128,12 +137,7 @@ static void cpupool_op(struct worker *w)
     c->domid = next(w) % 2 ? victim : 0x7ff0 + (uint32_t)(next(w) % 0x10);
     c->cpumap.bitmap = handle(w, b->map);
     c->cpumap.nr_bits = next(w) % 4 ? 8 * MAP_BYTES : (uint32_t)next(w);
-    int rc = sysctl(b, XEN_SYSCTL_cpupool_op);
-    w->calls++;
-    if (rc)
-        w->errors++;
-    else
-        w->ok++;
+    tally(w, sysctl(b, XEN_SYSCTL_cpupool_op));
 }
 
 static void arinc653_op(struct worker *w)
@@ -160,12 +164,7 @@ static void arinc653_op(struct worker *w)
         }
         s->u.sched_arinc653.schedule = handle(w, &b->sched);
     }
-    int rc = sysctl(b, XEN_SYSCTL_scheduler_op);
-    w->calls++;
-    if (rc)
-        w->errors++;
-    else
-        w->ok++;
+    tally(w, sysctl(b, XEN_SYSCTL_scheduler_op));
 }
 
 static void *run(void *arg)
@@ -184,10 +183,11 @@ static void *run(void *arg)
     return NULL;
 }
 
-static int info(struct bufs *b, uint32_t from, uint32_t *id, uint8_t *map)
+/* A cpupool_op sub-op that fills a cpumap (INFO, FREEINFO): into map. */
+static int map_op(struct bufs *b, uint32_t op, uint32_t from, uint32_t *id, uint8_t *map)
 {
     memset(&b->sysctl, 0, sizeof(b->sysctl));
-    b->sysctl.u.cpupool_op.op = XEN_SYSCTL_CPUPOOL_OP_INFO;
+    b->sysctl.u.cpupool_op.op = op;
     b->sysctl.u.cpupool_op.cpupool_id = from;
     b->sysctl.u.cpupool_op.cpumap.bitmap = (uintptr_t)b->map;
     b->sysctl.u.cpupool_op.cpumap.nr_bits = 8 * MAP_BYTES;
@@ -195,6 +195,11 @@ static int info(struct bufs *b, uint32_t from, uint32_t *id, uint8_t *map)
     *id = b->sysctl.u.cpupool_op.cpupool_id;
     memcpy(map, b->map, MAP_BYTES);
     return rc;
+}
+
+static int info(struct bufs *b, uint32_t from, uint32_t *id, uint8_t *map)
+{
+    return map_op(b, XEN_SYSCTL_CPUPOOL_OP_INFO, from, id, map);
 }
 
 static int pool_op(struct bufs *b, uint32_t op, uint32_t id, uint32_t cpu, uint32_t domid)
@@ -220,16 +225,10 @@ static void restore(struct bufs *b)
         pool_op(b, XEN_SYSCTL_CPUPOOL_OP_DESTROY, id, 0, 0);
     }
     /* Free pCPUs (FREEINFO) back to Pool-0. */
-    memset(&b->sysctl, 0, sizeof(b->sysctl));
-    b->sysctl.u.cpupool_op.op = XEN_SYSCTL_CPUPOOL_OP_FREEINFO;
-    b->sysctl.u.cpupool_op.cpumap.bitmap = (uintptr_t)b->map;
-    b->sysctl.u.cpupool_op.cpumap.nr_bits = 8 * MAP_BYTES;
-    if (sysctl(b, XEN_SYSCTL_cpupool_op) == 0) {
-        memcpy(map, b->map, MAP_BYTES);
+    if (map_op(b, XEN_SYSCTL_CPUPOOL_OP_FREEINFO, 0, &id, map) == 0)
         for (uint32_t cpu = 0; cpu < 8 * MAP_BYTES; cpu++)
             if (map[cpu / 8] & (1u << (cpu % 8)))
                 pool_op(b, XEN_SYSCTL_CPUPOOL_OP_ADDCPU, 0, cpu, 0);
-    }
     printf("XR pools ids=");
     const char *sep = "";
     for (uint32_t from = 0; info(b, from, &id, map) == 0; from = id + 1) {

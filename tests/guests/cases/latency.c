@@ -84,34 +84,26 @@ static void poll_mode(uint64_t ms)
               (unsigned long long)ticks_to_us(pct_of(stop)));
 }
 
-static uint64_t period, margin, next_deadline;
+static uint64_t margin;
+static struct deadlines clock;
 static volatile uint64_t handled, misses, worst_late;
 
 static void on_deadline(unsigned intid)
 {
     (void)intid;
-    uint64_t now = cntvct(), late = now - next_deadline;
+    uint64_t passed, late = deadlines_hit(&clock, cntvct(), &passed);
     if (handled < MAX_SLOTS)
         slot[handled] = late > UINT32_MAX ? UINT32_MAX : (uint32_t)late;
     handled++;
     if (late > worst_late)
         worst_late = late;
-    if (late > margin)
-        misses++;
-    next_deadline += period;
-    /* Deadlines that passed while this one waited are missed outright. */
-    while (next_deadline <= now) {
-        next_deadline += period;
-        misses++;
-    }
-    vtimer_arm_at(next_deadline);
+    misses += (late > margin) + passed;
 }
 
 static void timer_mode(uint64_t ms)
 {
     uint64_t period_us = bootarg_uint("period_us", 1000);
     uint64_t margin_us = bootarg_uint("margin_us", 1000);
-    period = period_us * freq / 1000000;
     margin = margin_us * freq / 1000000;
     irq_register(VTIMER_PPI, on_deadline);
     gic_enable_ppi(VTIMER_PPI);
@@ -119,8 +111,7 @@ static void timer_mode(uint64_t ms)
              (unsigned long long)ms, (unsigned long long)period_us, (unsigned long long)margin_us,
              (unsigned long long)ticks_to_us(pct_of(cntvct())));
     uint64_t start = cntvct(), end = start + ms * (freq / 1000);
-    next_deadline = start + period;
-    vtimer_arm_at(next_deadline);
+    deadlines_start(&clock, period_us * freq / 1000000);
     irq_enable();
     while (cntvct() < end)
         wfi();

@@ -16,3 +16,20 @@ void vtimer_stop(void)
     write_sysreg(cntv_ctl_el0, CNTV_CTL_IMASK);
     isb();
 }
+
+void deadlines_start(struct deadlines *d, uint64_t period)
+{
+    d->period = period;
+    d->next = cntvct() + period;
+    vtimer_arm_at(d->next);
+}
+
+uint64_t deadlines_hit(struct deadlines *d, uint64_t now, uint64_t *passed)
+{
+    uint64_t late = now - d->next;
+    *passed = 0;
+    for (d->next += d->period; d->next <= now; d->next += d->period)
+        (*passed)++;
+    vtimer_arm_at(d->next);
+    return late;
+}

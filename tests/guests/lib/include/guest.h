@@ -174,6 +174,17 @@ unsigned gic_last_source(void); /* v2: CPUID of the SGI this vCPU last acknowled
 #define VTIMER_PPI 27
 void vtimer_arm_at(uint64_t cval);
 void vtimer_stop(void);
+/* A deadline every `period` counter ticks on absolute CVAL values, so
+ * lateness never accumulates (the latency and speedometer guests). */
+struct deadlines {
+    uint64_t period, next;
+};
+void deadlines_start(struct deadlines *d, uint64_t period); /* the first one period from now */
+/* In the timer's handler, now read at its first instruction: how late the
+ * deadline was (ticks); *passed: deadlines that went by meanwhile without an
+ * interrupt of their own (missed outright). The timer is armed for the next
+ * deadline still ahead. */
+uint64_t deadlines_hit(struct deadlines *d, uint64_t now, uint64_t *passed);
 
 /* ---- order statistics (lib/stats.c) ---- */
 /* The nearest-rank quantile of a[0..n) (per_mille 990 = p99); reorders a. */
