@@ -55,10 +55,10 @@ def test_4096_domains_alive_together_and_memory_back(cloison):
     """4,096 1-vCPU domains of 2 MiB on cortex-a57 (8-bit VMIDs: rollovers under
     load) and 2 pCPUs, each ticking every 4 s with a hypercall and a console line
     every 8 s (tests/guests/cases/ticker.c). All are up before any leaves; none is
-    starved (each handled at least a third of the ticks its lifetime had); the
-    console answers a key while all run; every domain passes; and once the last is
-    destroyed every page not kept by the heap is free again and the heap holds no
-    object more than before the first domain was built."""
+    starved (each handled at least a third of the median domain's ticks per second
+    of life); the console answers a key while all run; every domain passes; and once
+    the last is destroyed every page not kept by the heap is free again and the heap
+    holds no object more than before the first domain was built."""
     n = SCALE_N
     doms = sb.domains(n, bootargs=f"until={SCALE_UNTIL_S}")
     # conswitch=ax: the console input stays with Cloison (Xen's option), so its
@@ -80,15 +80,27 @@ def test_4096_domains_alive_together_and_memory_back(cloison):
     assert len(w.created) == n
     failed = {d: r for d, (s, r) in w.final.items() if s != "PASS"}
     assert not failed, f"{len(failed)} domains failed: {list(failed.items())[:10]}"
-    # None starved: ticks handled against the ticks its life held (4 s each).
-    exit_t = {}
+    # None starved: each domain's share of ticks against everyone's. A tick
+    # handled late re-arms a period from then (ticker.c), so a machine short
+    # of CPU (a busy host) slows every domain's ticks alike; a starved domain
+    # is one left far behind the others. Its life by its own counter (which
+    # runs whether or not its vCPU does): the console's times would add
+    # however long its last line queued behind thousands of others.
+    lives = {}
     for t, line in run.lines:
-        m = re.search(r"\(d(\d+)\) TEST ticker PASS ticks=(\d+)", line)
+        m = re.search(r"\(d(\d+)\) TEST ticker PASS ticks=(\d+) life_s=(\d+)", line)
         if m:
-            exit_t[int(m.group(1))] = (t, int(m.group(2)))
-    starved = {d: (round(t - w.up[d]), k) for d, (t, k) in exit_t.items()
-               if k < (t - w.up[d]) / 4 / 3}
-    assert not starved, f"domains with too few ticks (lifetime s, ticks): {list(starved.items())[:10]}"
+            d = int(m.group(1))
+            lives[d] = (int(m.group(3)), int(m.group(2)), round(t - w.up[d]))
+    assert len(lives) == n, f"{n - len(lives)} PASS lines without ticks= and life_s="
+    rates = sorted(k / max(life, 1) for life, k, _ in lives.values())
+    median = rates[len(rates) // 2]
+    print(f"ticks per second of life: min {rates[0]:.3f} median {median:.3f} "
+          f"max {rates[-1]:.3f} (at most {1 / 4:.3f})")
+    starved = {d: life for d, life in lives.items() if life[1] / max(life[0], 1) < median / 3}
+    assert not starved, (f"domains with under a third of the median {median:.3f} ticks/s "
+                         "(life s, ticks, life s by the console): "
+                         f"{list(starved.items())[:10]}")
     assert w.rollovers and w.rollovers > 0, "no VMID rollover with 4,096 domains on 8 bits"
     # Memory back exactly: the baseline printed before the first domain was built.
     free0, heap0, pages0 = w.baseline
