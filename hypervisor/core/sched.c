@@ -763,6 +763,8 @@ __noreturn void sched_return_to_guest(void)
             arm_slice(p, until);
         timer_sync_local();
 
+        if (next)
+            context_entry(&next->arch);
         stretch_end(); /* IRQs open from here: in the guest, or in the idle wait */
         if (next)
             return_to_guest(&next->arch.regs);
@@ -779,6 +781,7 @@ void sched_resume_if_quiet(void)
     struct pcpu *p = this_pcpu();
     if (!keeps_running(p, p->current) || timer_resync_pending())
         return;
+    context_entry(&p->current->arch);
     stretch_end();
     return_to_guest(p->cur_regs);
 }

@@ -4,15 +4,17 @@
  * (x20 LR_abt, x22 LR_und) gets the return address, its SPSR the
  * interrupted CPSR, the fault registers the syndrome, and the guest resumes
  * at its vector in ARM or Thumb state as SCTLR.TE says, IRQs masked (and
- * asynchronous aborts for an abort). QEMU's TCG (8.x) does not load the
- * current mode's SPSR from SPSR_<mode> on a return to AArch32, so under it
- * the handler reads a stale SPSR; real CPUs do. A guest faulting inside its own vectors
+ * asynchronous aborts for an abort). QEMU's TCG does not load the current
+ * mode's SPSR from SPSR_<mode> on a return to AArch32: context_entry() does
+ * it there (lib/a32_spsr.c), so the handler reads the SPSR written here, as
+ * on real CPUs. A guest faulting inside its own vectors
  * cannot make progress and is crashed instead of looping for ever.
  */
 #include <core/domain.h>
 #include <core/vcpu.h>
 #include <trap/aarch32.h>
 #include <trap/traps.h>
+#include <cloison/context.h>
 #include <asm/sysreg.h>
 
 #define SCTLR_V (1UL << 13)  /* high vectors */
@@ -37,6 +39,9 @@ static bool enter(struct vcpu *v, unsigned int mode, unsigned int vec, unsigned 
     uint64_t base = (sctlr & SCTLR_V) ? 0xffff0000UL : (read_sysreg(vbar_el1) & 0xffffffe0UL);
     uint64_t cpsr = v->arch.regs.spsr, pc = v->arch.regs.elr;
 
+    /* The live SPSR of the mode left into its bank; the entry loads the new
+     * mode's (on CPUs that hold it apart: QEMU's TCG). */
+    context_a32_mode_change(&v->arch);
     if (pc >= base && pc < base + 0x20 && (cpsr & PSR32_MODE_MASK) != PSR32_MODE_USR) {
         domain_crash(v->domain, "fault inside its exception vectors, pc", pc);
         return false;

@@ -14,6 +14,9 @@
 #include <asm/vcpu_arch.h>
 #include <asm/cpu.h>
 #include <asm/sysreg.h>
+#include <cloison/mm.h>
+#include <cloison/printk.h>
+#include <lib/a32_spsr.h>
 
 #define CNT_CTL_ENABLE BIT(0)
 #define CNT_CTL_IMASK BIT(1)
@@ -104,6 +107,161 @@ static void load_aarch32(const struct el1_sysregs32 *s)
     write_sysreg(spsr_fiq, s->spsr_fiq);
 }
 
+/*
+ * The live SPSR of an AArch32 vCPU's current mode (lib/a32_spsr.c):
+ * on a CPU that holds it apart from SPSR_<mode> (QEMU's TCG), carried
+ * across vCPU switches and EL2's mode changes by running `msr spsr_fsxc, r0`
+ * or `mrs r0, spsr` in that mode at EL1 (a32_tramp.S): stage 1 and 2 off so
+ * the two instructions are fetched from their physical address, interrupts
+ * routed to EL1 (IMO/FMO/AMO clear) and masked there, so nothing but their
+ * HVC ends the run. The TLB entries of the flat EL1 translation are dropped
+ * after. Whether the CPU needs it is measured at the first AArch32 entry
+ * (live_apart()); a CPU that follows the architecture never runs it again.
+ */
+extern const uint32_t a32_tramp_set[], a32_tramp_get[];
+uint64_t a32_tramp_run(uint64_t r0, uint64_t spsr, uint64_t pc);
+
+#define SCTLR_M BIT(0)
+#define EC_HVC32 0x12
+#define PROBE_LIVE 0x600001d3U /* SVC mode, Z C flags, AIF */
+#define PROBE_BANK 0x900001d3U /* SVC mode, N V flags, AIF */
+
+static int a32_live_apart = -1; /* unknown, 0 or 1: the same on every pCPU */
+static uint64_t a32_holder[MAX_PCPUS];
+static uint64_t a32_tokens;
+
+static uint32_t a32_tramp(const uint32_t *code, unsigned int mode, uint32_t r0)
+{
+    uint64_t hcr = read_sysreg(hcr_el2), sctlr = read_sysreg(sctlr_el1);
+    write_sysreg(hcr_el2, hcr & ~(HCR_VM | HCR_IMO | HCR_FMO | HCR_AMO | HCR_RW));
+    write_sysreg(sctlr_el1, sctlr & ~SCTLR_M);
+    isb();
+    uint64_t r = a32_tramp_run(r0, mode | PSR_A | PSR_I | PSR_F, virt_to_phys(code));
+    write_sysreg(sctlr_el1, sctlr);
+    write_sysreg(hcr_el2, hcr);
+    isb();
+    __asm__ volatile("tlbi vmalls12e1" ::: "memory");
+    dsb(nsh);
+    isb();
+    uint64_t esr = r >> 32;
+    if (((esr >> 26) & 0x3f) != EC_HVC32)
+        panic("AArch32 SPSR access at EL1 ended by ESR %#lx", (unsigned long)esr);
+    return (uint32_t)r;
+}
+
+static uint32_t a32_live_get(unsigned int mode)
+{
+    return a32_tramp(a32_tramp_get, mode, 0);
+}
+
+static void a32_live_set(unsigned int mode, uint32_t value)
+{
+    a32_tramp(a32_tramp_set, mode, value);
+}
+
+static uint64_t a32_bank_read(enum a32_spsr_bank b)
+{
+    switch (b) {
+    case A32_SPSR_SVC:
+        return read_sysreg(spsr_el1);
+    case A32_SPSR_ABT:
+        return read_sysreg(spsr_abt);
+    case A32_SPSR_UND:
+        return read_sysreg(spsr_und);
+    case A32_SPSR_IRQ:
+        return read_sysreg(spsr_irq);
+    case A32_SPSR_FIQ:
+        return read_sysreg(spsr_fiq);
+    default:
+        return 0;
+    }
+}
+
+static void a32_bank_write(enum a32_spsr_bank b, uint64_t value)
+{
+    switch (b) {
+    case A32_SPSR_SVC:
+        write_sysreg(spsr_el1, value);
+        break;
+    case A32_SPSR_ABT:
+        write_sysreg(spsr_abt, value);
+        break;
+    case A32_SPSR_UND:
+        write_sysreg(spsr_und, value);
+        break;
+    case A32_SPSR_IRQ:
+        write_sysreg(spsr_irq, value);
+        break;
+    case A32_SPSR_FIQ:
+        write_sysreg(spsr_fiq, value);
+        break;
+    default:
+        break;
+    }
+}
+
+static uint64_t a32_new_token(void)
+{
+    return __atomic_add_fetch(&a32_tokens, 1, __ATOMIC_RELAXED);
+}
+
+static const struct a32_spsr_cpu a32_cpu = {
+    .live_get = a32_live_get,
+    .live_set = a32_live_set,
+    .bank_read = a32_bank_read,
+    .bank_write = a32_bank_write,
+    .new_token = a32_new_token,
+};
+
+/*
+ * Whether this CPU holds the current mode's SPSR apart from SPSR_<mode>:
+ * measured with an AArch32 vCPU loaded (HCR_EL2.RW clear): the live SPSR of
+ * SVC mode set to one value, SPSR_EL1 to another, the live one read back.
+ * The loaded vCPU's SPSR_EL1 is put back; this pCPU then holds no vCPU's
+ * live SPSR.
+ */
+static bool live_apart(void)
+{
+    int s = __atomic_load_n(&a32_live_apart, __ATOMIC_RELAXED);
+    if (s >= 0)
+        return s;
+    uint64_t pa = virt_to_phys(a32_tramp_set);
+    if (pa + 16 > (1UL << 32)) {
+        printk("AArch32: SPSR handling not checked (EL1 code above 4 GiB)\n");
+        s = 0;
+    } else {
+        uint64_t saved = read_sysreg(spsr_el1);
+        a32_live_set(A32_MODE_SVC, PROBE_LIVE);
+        write_sysreg(spsr_el1, PROBE_BANK);
+        isb();
+        uint32_t got = a32_live_get(A32_MODE_SVC);
+        write_sysreg(spsr_el1, saved);
+        isb();
+        s = got != PROBE_BANK;
+        a32_holder[this_cpu_id()] = 0;
+        if (s)
+            printk("AArch32: this CPU keeps the current mode's SPSR apart from SPSR_<mode> "
+                   "(read %#x, SPSR_EL1 %#x): carried across vCPU switches\n",
+                   got, PROBE_BANK);
+    }
+    __atomic_store_n(&a32_live_apart, s, __ATOMIC_RELAXED);
+    return s;
+}
+
+void context_entry(struct vcpu_arch *a)
+{
+    if (!a->aarch32 || !live_apart())
+        return;
+    a32_spsr_restore(&a32_cpu, &a32_holder[this_cpu_id()], &a->spsr_token, a->regs.spsr);
+}
+
+void context_a32_mode_change(struct vcpu_arch *a)
+{
+    if (a->aarch32 && __atomic_load_n(&a32_live_apart, __ATOMIC_RELAXED) == 1)
+        a32_spsr_capture(&a32_cpu, a32_holder[this_cpu_id()], a->spsr_token, a->regs.spsr);
+    a->spsr_token = 0;
+}
+
 /* HCR_EL2.RW gives EL1's execution state: written only when it changes. */
 static void set_el1_width(bool aarch32)
 {
@@ -116,6 +274,9 @@ static void set_el1_width(bool aarch32)
 void context_save(struct vcpu_arch *a)
 {
     struct el1_sysregs *s = &a->sys;
+    /* The live SPSR into its bank first: the banks are the saved truth. */
+    if (a->aarch32 && __atomic_load_n(&a32_live_apart, __ATOMIC_RELAXED) == 1)
+        a32_spsr_capture(&a32_cpu, a32_holder[this_cpu_id()], a->spsr_token, a->regs.spsr);
     s->sctlr = read_sysreg(sctlr_el1);
     s->cpacr = read_sysreg(cpacr_el1);
     s->ttbr0 = read_sysreg(ttbr0_el1);

@@ -25,6 +25,7 @@ void arch_vcpu_reset(struct vcpu_arch *a, unsigned int id, uint64_t pc, uint64_t
     s->sctlr = SCTLR_EL1_RESET;
     s->vmpidr = vcpu_mpidr(id);
     memset(&a->sys32, 0, sizeof(a->sys32));
+    a->spsr_token = 0; /* a pCPU holding its old live SPSR holds nothing of it now */
     a->regs.x[0] = x0;
     if (a->aarch32) {
         s->sctlr = SCTLR32_RESET;

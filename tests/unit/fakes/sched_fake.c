@@ -56,6 +56,13 @@ void context_load(struct vcpu_arch *a, struct p2m *p2m, uint64_t cntvoff)
     fake_loaded[fake_cpu] = v;
 }
 
+/* The last step before an entry: of the vCPU loaded. */
+void context_entry(struct vcpu_arch *a)
+{
+    if (fake_loaded[fake_cpu] != vcpu_of(a))
+        fake_context_errors++;
+}
+
 /* Only after a load, of the vCPU just loaded. */
 void context_tlb_flush_local(void)
 {

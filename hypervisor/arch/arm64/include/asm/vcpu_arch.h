@@ -49,6 +49,9 @@ struct vcpu_arch {
     /* EL1 is AArch32 (HCR_EL2.RW clear while it runs): set by the domain
      * builder from its kernel (a zImage), kept across resets. */
     bool aarch32;
+    /* Whose live SPSR a pCPU holds (arch/arm64/context.c, lib/a32_spsr.c):
+     * given at an entry that loaded it, 0 once EL2 changed the state. */
+    uint64_t spsr_token;
 };
 
 /* The architectural boot state of vCPU `id`: pc, x0, EL1h with interrupts
