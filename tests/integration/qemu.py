@@ -477,7 +477,14 @@ class Console:
     def __enter__(self) -> "Console":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if isinstance(exc, Expired) and self.res.hv == "cloison" and not self.eof:
+            try:
+                view = self.cloisons_view()
+            except OSError as e:
+                view = f"(could not ask: {e})"
+            exc.args = (f"{exc.args[0] if exc.args else ''}\n"
+                        f"--- Cloison's view after the timeout ---\n{view}",)
         self.close()
 
     def _cleanup_tmp(self) -> None:
@@ -612,7 +619,30 @@ class Console:
 
     def describe(self) -> str:
         self.res.duration = time.monotonic() - self.start
-        return self.res.describe()
+        text = self.res.describe()
+        if self._partial:   # a prompt with no newline yet: it says how far a guest got
+            text += f"\n[{self.res.duration:7.2f}] {self._partial}   <- no newline yet"
+        return text
+
+    def cloisons_view(self) -> str:
+        """After a timeout: move the console input back to Cloison and ask it for its
+        domains' vCPU states and what each pCPU runs, so a failure report tells a
+        guest waiting for nothing from a vCPU that never ran again."""
+        mark = len(self.res.output)
+        for _ in range(8):
+            if self.focus_now() is None or self.eof:
+                break
+            seen = len(FOCUS_RE.findall(self.res.output))
+            self.write(SWITCH_INPUT)
+            end = time.monotonic() + 2.0
+            while len(FOCUS_RE.findall(self.res.output)) == seen and time.monotonic() < end:
+                self.pump(0.2)
+        self.write(b"q")
+        self.write(b"r")
+        end = time.monotonic() + 3.0
+        while time.monotonic() < end and self.pump(end - time.monotonic()):
+            pass
+        return self.res.output[mark:].replace("\r", "") or "(no answer)"
 
     def close(self) -> Result:
         if self._sel is None:

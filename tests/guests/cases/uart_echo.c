@@ -133,11 +133,20 @@ void test_main(void)
     test_run("waiting for input");
     for (;;) {
         prompt();
+        /* Checked with IRQs masked: a line arriving between the check and
+         * the WFI would otherwise be handled there and leave the WFI waiting
+         * for an interrupt that already came. Masked, it stays pending and
+         * ends the WFI, and is taken once IRQs are unmasked. */
+        irq_disable();
         while (lines_out == lines_in) {
             if (cntvct() - start > WAIT_S * freq)
                 test_fail("no quit after %d s lines=%u irqs=%u", WAIT_S, lines_out, irqs);
             wfi();
+            irq_enable();
+            isb(); /* the pending interrupt is taken here at the latest */
+            irq_disable();
         }
+        irq_enable();
         const char *l = lines[lines_out % NR_LINES];
         if (same(l, "quit"))
             break;
