@@ -34,7 +34,9 @@
 extern char _head[], _end[];
 
 /* Grab RAM in naturally aligned power-of-two blocks, largest first; each
- * block is mapped 1:1 and becomes (part of) a bank in dom0's memory node. */
+ * block is mapped 1:1 and becomes (part of) a bank in dom0's memory node.
+ * Mapped lazily, as a domU's (core/domain_ram.h): each 2 MiB is zeroed when
+ * dom0 or the hypervisor first uses it. */
 static int alloc_direct_ram(struct domain *d, uint64_t bytes, struct dom0_dt_params *p)
 {
     size_t max_chunks = 64;
@@ -48,14 +50,14 @@ static int alloc_direct_ram(struct domain *d, uint64_t bytes, struct dom0_dt_par
             order--;
         paddr_t pa = 0;
         for (; !pa && order >= DOM0_MIN_ORDER; order--) {
-            pa = page_alloc_guest_ram(order); /* leaves the hypervisor's reserve */
+            pa = page_alloc_guest_lazy(order); /* leaves the hypervisor's reserve */
             if (pa)
                 break;
         }
         if (!pa || d->nr_ram_chunks == max_chunks)
             return -ENOMEM;
         d->ram_chunks[d->nr_ram_chunks++] = (struct ram_chunk){pa, pa, order};
-        int rc = p2m_map(&d->p2m, pa, pa, PAGE_SIZE << order, P2M_RAM);
+        int rc = p2m_map(&d->p2m, pa, pa, PAGE_SIZE << order, P2M_RAM_LAZY);
         if (rc)
             return rc;
         left -= PAGE_SIZE << order;

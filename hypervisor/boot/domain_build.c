@@ -24,11 +24,25 @@
 #include <asm/cpu.h>
 #include <drivers/irqchip.h>
 #include <cloison/mm.h>
+#include <cloison/p2m.h>
 #include <cloison/printk.h>
 #include <core/timer.h>
 #include <string.h>
 
 #define DTB_MAX (64 * 1024)
+
+/* RAM the domain never used is zeroed when first looked up (lazy mapping,
+ * core/domain_ram.h): look up every page about to be written, so that the
+ * zeroing comes before the write, never after it. */
+static bool ready(struct domain *d, ipa_t ipa, uint64_t len)
+{
+    paddr_t pa;
+    enum p2m_type t;
+    for (ipa_t p = ipa & PAGE_MASK; p < ipa + len; p += PAGE_SIZE)
+        if (!p2m_lookup(&d->p2m, p, &pa, &t))
+            return false;
+    return true;
+}
 
 int domain_write_ipa(struct domain *d, ipa_t ipa, const void *src, uint64_t len)
 {
@@ -42,6 +56,8 @@ int domain_write_ipa(struct domain *d, ipa_t ipa, const void *src, uint64_t len)
         if (ipa < c->ipa || ipa >= c->ipa + csize)
             continue;
         uint64_t n = MIN(len, c->ipa + csize - ipa);
+        if (!ready(d, ipa, n))
+            return -EINVAL;
         void *dst = phys_to_virt(c->pa + (ipa - c->ipa));
         memcpy(dst, s, n);
         arch_dcache_clean_range(dst, n);
@@ -228,15 +244,16 @@ struct domain *domain_build(const struct domain_cfg *cfg)
 
 /*
  * A restart in bounded steps (core/domain.h, struct domain_rebuild): the
- * domain is created with its RAM not zeroed, then each step zeroes or copies
- * at most `budget` bytes: the RAM chunk by chunk, the kernel, the initrd;
- * the last builds the device tree (64 KiB) and starts it. Nothing can see or
- * run the domain before that step. dom0 (direct-mapped, built by
- * boot/dom0_build.c) is rebuilt whole in one step.
+ * domain is created (its RAM mapped lazily: nothing zeroed yet), then each
+ * step copies at most `budget` bytes, of the kernel, then of the initrd,
+ * zeroing the blocks they land in (at most two per step); the last builds
+ * the device tree (64 KiB) and starts it. Nothing can see or run the domain
+ * before that step. dom0 (direct-mapped, built by boot/dom0_build.c) is
+ * rebuilt whole in one step.
  */
-enum { RB_CREATE, RB_SCRUB, RB_KERNEL, RB_INITRD, RB_START };
-/* rb->layout: the image plan, and the scrub's offset in its chunk. */
-enum { L_KBASE, L_KCOPY, L_INITRD, L_DTB, L_AARCH32, L_SCRUB_OFF };
+enum { RB_CREATE, RB_KERNEL, RB_INITRD, RB_START };
+/* rb->layout: the image plan. */
+enum { L_KBASE, L_KCOPY, L_INITRD, L_DTB, L_AARCH32 };
 
 /* Copy the next at most budget bytes of [src, src + len) to ipa; *done once all are. */
 static int copy_step(struct domain_rebuild *rb, ipa_t ipa, paddr_t src, uint64_t len,
@@ -259,7 +276,7 @@ int domain_rebuild_step(struct domain_rebuild *rb, uint64_t budget)
     case RB_CREATE: {
         if (cfg->is_dom0)
             return domain_build(cfg) ? 0 : -ENOMEM;
-        rb->d = domain_create_unscrubbed(cfg);
+        rb->d = domain_create(cfg);
         if (!rb->d)
             return -ENOMEM; /* reported */
         struct image_plan pl;
@@ -273,20 +290,8 @@ int domain_rebuild_step(struct domain_rebuild *rb, uint64_t budget)
         l[L_INITRD] = pl.initrd;
         l[L_DTB] = pl.dtb;
         l[L_AARCH32] = pl.aarch32;
-        l[L_SCRUB_OFF] = 0;
         rb->pos = 0;
-        rb->phase = RB_SCRUB;
-        return 1;
-    }
-    case RB_SCRUB: {
-        struct ram_scrub at = {rb->pos, l[L_SCRUB_OFF]};
-        bool more = domain_ram_scrub_step(rb->d, &at, budget);
-        rb->pos = at.chunk;
-        l[L_SCRUB_OFF] = at.off;
-        if (!more) {
-            rb->pos = 0;
-            rb->phase = RB_KERNEL;
-        }
+        rb->phase = RB_KERNEL;
         return 1;
     }
     case RB_KERNEL:

@@ -160,7 +160,7 @@ static uint64_t guest_free_kib(void)
     return free > reserve ? (uint64_t)(free - reserve) * 4 : 0;
 }
 
-static struct domain *create(const struct domain_cfg *cfg, bool zero_ram)
+static struct domain *create(const struct domain_cfg *cfg)
 {
     struct footprint fp;
     footprint_begin(&fp);
@@ -215,7 +215,7 @@ static struct domain *create(const struct domain_cfg *cfg, bool zero_ram)
     footprint_mark(&fp, "stage-2 root", 0);
     /* dom0's RAM is direct-mapped: its builder allocates it (boot/dom0_build.c);
      * a toolstack domain's is populated by the toolstack. */
-    if (!cfg->is_dom0 && !cfg->toolstack && (rc = domain_alloc_ram(d, bytes, zero_ram)) != 0) {
+    if (!cfg->is_dom0 && !cfg->toolstack && (rc = domain_alloc_ram(d, bytes)) != 0) {
         printk("%s: cannot allocate %lu KiB of RAM (%lu KiB free)", cfg->name, cfg->memory_kib,
                guest_free_kib());
         goto fail;
@@ -237,12 +237,7 @@ fail:
 
 struct domain *domain_create(const struct domain_cfg *cfg)
 {
-    return create(cfg, true);
-}
-
-struct domain *domain_create_unscrubbed(const struct domain_cfg *cfg)
-{
-    return create(cfg, false);
+    return create(cfg);
 }
 
 void domain_discard(struct domain *d)
@@ -478,7 +473,10 @@ static bool nothing_left(bool rebuilt)
  * says restart, built again, in bounded steps (docs/DESIGN.md §7, "Restarts
  * in bounded steps"). Each step is one pass of a pCPU of the dead domain's
  * own pool through its scheduler: freeing the domain, then the builder's
- * steps, each zeroing or copying at most REAP_STEP_BYTES of guest RAM.
+ * steps, each copying at most REAP_STEP_BYTES into guest RAM (and zeroing
+ * the lazily mapped 2 MiB block it lands in, if it is the first there: with
+ * that, a step stays well under the 1 M-instruction bound of every EL2
+ * stretch; 1 MiB steps went over it, 1.29 M).
  * Between steps the pCPU goes back to its scheduler: an idle pCPU asks for
  * the next step at once; one about to enter a guest of its pool lets that
  * guest run at least as long as the step took (REAP_TIMER brings it back),
@@ -487,7 +485,7 @@ static bool nothing_left(bool rebuilt)
  * Under reap_lock, only ever tried: a pCPU that finds it taken has nothing
  * to do here, and a pCPU of a null pool never waits on another's reaping.
  */
-#define REAP_STEP_BYTES (1UL << 20)
+#define REAP_STEP_BYTES (512UL << 10)
 
 static spinlock_t reap_lock = SPINLOCK_INIT;
 static bool job_active; /* written under reap_lock, read without by the fast path */

@@ -36,22 +36,22 @@ size_t domain_ram_chunk_count(ipa_t ipa, uint64_t bytes)
 static int reserve_chunk(struct domain *d);
 
 /*
- * Back [ipa, ipa + bytes) with fresh pages: 2 MiB chunks (stage-2 blocks)
- * while they fit, the rest in the fewest naturally aligned powers of two
- * (1.5 MiB is 1 MiB + 512 KiB: two list entries, one level-3 table). A chunk
- * the allocator cannot give whole (fragmented memory) is taken in halves.
+ * Back [ipa, ipa + bytes) with pages as their last owner left them, mapped
+ * lazily (P2M_RAM_LAZY: each block is zeroed when first used, by the guest
+ * or by the hypervisor on its behalf): 2 MiB chunks (stage-2 blocks) while
+ * they fit, the rest in the fewest naturally aligned powers of two (1.5 MiB
+ * is 1 MiB + 512 KiB: two list entries, one level-3 table). A chunk the
+ * allocator cannot give whole (fragmented memory) is taken in halves.
  */
-static int alloc_bank(struct domain *d, ipa_t ipa, uint64_t bytes, bool zero)
+static int alloc_bank(struct domain *d, ipa_t ipa, uint64_t bytes)
 {
-    paddr_t (*alloc)(unsigned int order) =
-        zero ? page_alloc_guest_ram : page_alloc_guest_unscrubbed;
     uint64_t done = 0;
     while (done < bytes) {
         unsigned int order = domain_ram_chunk_order(ipa + done, bytes - done);
         /* Never into the hypervisor's reserve (cloison/mm.h). */
-        paddr_t pa = alloc(order);
+        paddr_t pa = page_alloc_guest_lazy(order);
         while (!pa && order)
-            pa = alloc(--order);
+            pa = page_alloc_guest_lazy(--order);
         if (!pa)
             return -ENOMEM;
         if (reserve_chunk(d) != 0) { /* only after a fallback: the list was sized */
@@ -59,7 +59,7 @@ static int alloc_bank(struct domain *d, ipa_t ipa, uint64_t bytes, bool zero)
             return -ENOMEM;
         }
         d->ram_chunks[d->nr_ram_chunks++] = (struct ram_chunk){ipa + done, pa, order};
-        if (p2m_map(&d->p2m, ipa + done, pa, PAGE_SIZE << order, P2M_RAM) != 0)
+        if (p2m_map(&d->p2m, ipa + done, pa, PAGE_SIZE << order, P2M_RAM_LAZY) != 0)
             return -ENOMEM;
         done += PAGE_SIZE << order;
     }
@@ -67,7 +67,7 @@ static int alloc_bank(struct domain *d, ipa_t ipa, uint64_t bytes, bool zero)
 }
 
 /* Bank 0 takes the first 3 GiB, bank 1 the rest (Xen's domU layout). */
-int domain_alloc_ram(struct domain *d, uint64_t bytes, bool zero)
+int domain_alloc_ram(struct domain *d, uint64_t bytes)
 {
     uint64_t bank0 = MIN(bytes, GUEST_RAM0_MAX), bank1 = bytes - bank0;
     if (bank1 > GUEST_RAM1_MAX || (bytes & (PAGE_SIZE - 1)))
@@ -80,9 +80,9 @@ int domain_alloc_ram(struct domain *d, uint64_t bytes, bool zero)
     if (!d->ram_chunks)
         return -ENOMEM;
     d->ram_chunks_cap = cap ? cap : 1;
-    int rc = alloc_bank(d, d->ram_base, bank0, zero);
+    int rc = alloc_bank(d, d->ram_base, bank0);
     if (!rc && bank1)
-        rc = alloc_bank(d, GUEST_RAM1_BASE, bank1, zero);
+        rc = alloc_bank(d, GUEST_RAM1_BASE, bank1);
     if (!rc)
         rc = domain_ram_index(d);
     if (rc) {
@@ -166,22 +166,6 @@ int domain_ram_populate(struct domain *d, uint64_t gfn, unsigned int order)
     }
     spin_unlock(&d->ram_lock);
     return rc;
-}
-
-bool domain_ram_scrub_step(struct domain *d, struct ram_scrub *at, uint64_t budget)
-{
-    while (at->chunk < d->nr_ram_chunks && budget) {
-        const struct ram_chunk *c = &d->ram_chunks[at->chunk];
-        uint64_t n = MIN(budget, (PAGE_SIZE << c->order) - at->off);
-        arch_zero_pages(phys_to_virt(c->pa + at->off), n);
-        budget -= n;
-        at->off += n;
-        if (at->off == PAGE_SIZE << c->order) {
-            at->chunk++;
-            at->off = 0;
-        }
-    }
-    return at->chunk < d->nr_ram_chunks;
 }
 
 int domain_ram_seal(struct domain *d)

@@ -236,8 +236,8 @@ static void scrub(paddr_t pa, unsigned int order, bool fresh)
 /* How alloc_pages() leaves the pages it hands out. */
 enum zeroing {
     ZERO_ALL,   /* all zeroed */
-    ZERO_FRESH, /* zeroed unless no one had them since boot (see scrub()) */
     ZERO_NONE,  /* as the last owner left them: the caller zeroes them */
+    ZERO_LATER, /* the same, and not yet used: page_ready_guest() zeroes them */
 };
 
 /* 2^order pages, zeroed as Z says; for a guest (guest = true) only outside
@@ -250,9 +250,9 @@ static paddr_t alloc_pages(unsigned int order, bool guest, enum zeroing z)
         for (unsigned int i = 0; i < nr_banks && !pa; i++)
             pa = buddy_alloc(&banks[i], order);
     spin_unlock_irqrestore(&mm_lock, f);
-    if (pa && z != ZERO_NONE)
-        scrub(pa, order, z == ZERO_FRESH);
-    else if (pa)
+    if (pa && z == ZERO_ALL)
+        scrub(pa, order, false);
+    else if (pa && z == ZERO_NONE)
         mark_used(pa, order);
     return pa;
 }
@@ -287,14 +287,14 @@ paddr_t page_alloc_guest(unsigned int order)
     return alloc_pages(order, true, ZERO_ALL);
 }
 
-paddr_t page_alloc_guest_ram(unsigned int order)
+paddr_t page_alloc_guest_lazy(unsigned int order)
 {
-    return alloc_pages(order, true, ZERO_FRESH);
+    return alloc_pages(order, true, ZERO_LATER);
 }
 
-paddr_t page_alloc_guest_unscrubbed(unsigned int order)
+void page_ready_guest(paddr_t pa, unsigned int order)
 {
-    return alloc_pages(order, true, ZERO_NONE);
+    scrub(pa, order, true);
 }
 
 size_t mm_free_pages(void)

@@ -21,6 +21,12 @@ static uint64_t *table_of(uint64_t e)
     return (uint64_t *)(uintptr_t)(e & S2PT_ADDR_MASK);
 }
 
+/* The entry maps something, now (valid) or once its memory is ready (lazy). */
+static bool present(uint64_t e)
+{
+    return e & (S2PT_VALID | S2PT_LAZY);
+}
+
 static bool is_table(uint64_t e, unsigned int level)
 {
     return level < LAST_LEVEL && (e & S2PT_VALID) && (e & S2PT_TABLE);
@@ -57,19 +63,22 @@ static uint64_t map_one(struct s2pt *t, uint64_t ipa, uint64_t pa, uint64_t size
                         bool pages_only, int *rc)
 {
     uint64_t *table = t->root;
+    uint64_t valid = attrs & S2PT_LAZY ? 0 : S2PT_VALID;
+    /* Lazy blocks are 2 MiB at most: zeroing one on first use stays bounded. */
+    unsigned int first_block = attrs & S2PT_LAZY ? 2 : 1;
     for (unsigned int level = t->start_level;; level++) {
         uint64_t *e = &table[index_at(t, ipa, level)];
         uint64_t bsize = S2PT_LEVEL_SIZE(level);
         if (level == LAST_LEVEL) {
-            *e = pa | attrs | S2PT_VALID | S2PT_TABLE;
+            *e = pa | attrs | valid | S2PT_TABLE;
             return bsize;
         }
-        if (level >= 1 && !pages_only && !((ipa | pa) & (bsize - 1)) && size >= bsize &&
-            !(*e & S2PT_VALID)) {
-            *e = pa | attrs | S2PT_VALID; /* block */
+        if (level >= first_block && !pages_only && !((ipa | pa) & (bsize - 1)) && size >= bsize &&
+            !present(*e)) {
+            *e = pa | attrs | valid; /* block */
             return bsize;
         }
-        if (!(*e & S2PT_VALID)) {
+        if (!present(*e)) {
             uint64_t *next = new_table(t);
             if (!next) {
                 *rc = S2PT_NOMEM;
@@ -104,7 +113,7 @@ int s2pt_map(struct s2pt *t, uint64_t ipa, uint64_t pa, uint64_t size, uint64_t 
 static bool table_empty(const uint64_t *table)
 {
     for (size_t i = 0; i < S2PT_ENTRIES; i++)
-        if (table[i] & S2PT_VALID)
+        if (present(table[i]))
             return false;
     return true;
 }
@@ -122,7 +131,8 @@ static void prune(struct s2pt *t, struct walk *w, unsigned int deepest)
     }
 }
 
-/* A table repeating the block *e (at level) in entries one level finer. */
+/* A table repeating the block *e (at level) in entries one level finer
+ * (lazy ones for a lazy block: its attributes carry the bit). */
 static uint64_t *split_block(struct s2pt *t, uint64_t e, unsigned int level)
 {
     uint64_t *n = new_table(t);
@@ -152,7 +162,7 @@ static uint64_t *walk_leaf(struct s2pt *t, uint64_t ipa, bool create, struct wal
         if (!is_table(*e, level)) {
             if (!create)
                 return NULL;
-            uint64_t *next = (*e & S2PT_VALID) ? split_block(t, *e, level) : new_table(t);
+            uint64_t *next = present(*e) ? split_block(t, *e, level) : new_table(t);
             if (!next) {
                 *rc = S2PT_NOMEM;
                 prune(t, w, level);
@@ -202,7 +212,7 @@ bool s2pt_lookup(const struct s2pt *t, uint64_t ipa, uint64_t *desc, unsigned in
         return false;
     for (unsigned int l = t->start_level; l <= LAST_LEVEL; l++) {
         uint64_t e = __atomic_load_n(&table[index_at(t, ipa, l)], __ATOMIC_RELAXED);
-        if (!(e & S2PT_VALID))
+        if (!present(e))
             return false;
         if (is_table(e, l)) {
             table = table_of(e);
@@ -210,6 +220,28 @@ bool s2pt_lookup(const struct s2pt *t, uint64_t ipa, uint64_t *desc, unsigned in
         }
         *desc = e;
         *level = l;
+        return true;
+    }
+    return false;
+}
+
+bool s2pt_make_valid(struct s2pt *t, uint64_t ipa)
+{
+    uint64_t *table = t->root;
+    if ((ipa >> S2PT_LEVEL_SHIFT(t->start_level)) >= t->root_entries)
+        return false;
+    for (unsigned int l = t->start_level; l <= LAST_LEVEL; l++) {
+        uint64_t *e = &table[index_at(t, ipa, l)];
+        if (is_table(*e, l)) {
+            table = table_of(*e);
+            continue;
+        }
+        if (!(*e & S2PT_LAZY))
+            return false;
+        /* The memory was made ready before: ordered ahead of the entry. */
+        t->ops->publish(t->ops->ctx);
+        __atomic_store_n(e, (*e & ~S2PT_LAZY) | S2PT_VALID, __ATOMIC_RELAXED);
+        t->ops->publish(t->ops->ctx);
         return true;
     }
     return false;

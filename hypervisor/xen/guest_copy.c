@@ -21,6 +21,8 @@ static bool owns(const struct domain *d, paddr_t pa)
  * other vCPU mapping a grant or ballooning): its entries are invalid from the
  * break to the make, so the walk is retried once with changes held off. The
  * guest's own accesses get the same retry (trap/traps.c, s2_fault_resolved).
+ * Or the page is RAM not yet zeroed (P2M_RAM_LAZY: the guest never touched
+ * it): stage 1 alone gives its IPA, and p2m_lookup() readies it.
  */
 static paddr_t walk(struct vcpu *v, vaddr_t gva, bool write)
 {
@@ -30,6 +32,11 @@ static paddr_t walk(struct vcpu *v, vaddr_t gva, bool write)
     p2m_hold(&v->domain->p2m);
     pa = arch_guest_va_to_pa(gva, write);
     p2m_release(&v->domain->p2m);
+    bool ok;
+    ipa_t ipa = pa ? 0 : arch_guest_va_to_ipa(gva, write, &ok);
+    enum p2m_type t;
+    if (!pa && ok && p2m_lookup(&v->domain->p2m, ipa & PAGE_MASK, &pa, &t))
+        pa = arch_guest_va_to_pa(gva, write);
     return pa;
 }
 

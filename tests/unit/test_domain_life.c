@@ -307,7 +307,7 @@ static int rebuild(struct domain_rebuild *rb, uint64_t budget)
         note("rebuild ");
         if (rebuild_fails)
             return -ENOMEM;
-        rb->d = domain_create_unscrubbed(&rb->cfg);
+        rb->d = domain_create(&rb->cfg);
         return rb->d ? 1 : -ENOMEM;
     }
     if (rb->phase < REBUILD_STEPS)

@@ -334,6 +334,56 @@ TEST(s2pt_split_block_and_restore)
     done_tables(&t);
 }
 
+/* Lazy RAM (P2M_RAM_LAZY): entries the CPU faults on, which map their
+ * address for everything else until made valid one block at a time. */
+TEST(s2pt_lazy_entries_map_until_made_valid)
+{
+    struct s2pt t = new_tables(5);
+    CHECK_EQ(s2pt_map(&t, RAM_IPA, 0x80000000ULL, 4 << 20, ATTRS | S2PT_LAZY, false), S2PT_OK);
+    uint64_t d;
+    unsigned int l;
+    /* Found, lazy, invalid to the CPU; the table holding only lazy blocks lives. */
+    CHECK(s2pt_lookup(&t, RAM_IPA + 0x5000, &d, &l) && l == 2);
+    CHECK((d & S2PT_LAZY) && !(d & S2PT_VALID) && (d & ATTRS) == ATTRS);
+    CHECK_EQ(pa_of(&t, RAM_IPA + 0x205123), 0x80205123ULL);
+    CHECK_EQ(t.tables, 1);
+    /* Nothing maps over it. */
+    CHECK_EQ(s2pt_map(&t, RAM_IPA, 0x90000000ULL, 2 << 20, ATTRS, false), S2PT_EXISTS);
+    /* Made valid: that block only, no flush (no TLB held an invalid entry). */
+    flushes = 0;
+    CHECK(s2pt_make_valid(&t, RAM_IPA + 0x1000));
+    CHECK(s2pt_lookup(&t, RAM_IPA, &d, &l) && (d & S2PT_VALID) && !(d & S2PT_LAZY));
+    CHECK(s2pt_lookup(&t, RAM_IPA + (2 << 20), &d, &l) && (d & S2PT_LAZY));
+    CHECK(!s2pt_make_valid(&t, RAM_IPA + 0x1000));    /* already */
+    CHECK(!s2pt_make_valid(&t, RAM_IPA + (8 << 20))); /* nothing there */
+    CHECK_EQ(flushes, 0);
+    /* A page out of the lazy block: split into lazy pages, the rest kept. */
+    CHECK_EQ(s2pt_clear_page(&t, RAM_IPA + (2 << 20) + 0x3000), S2PT_OK);
+    CHECK_EQ(flushes, 0);
+    CHECK_EQ(t.tables, 2);
+    CHECK_EQ(pa_of(&t, RAM_IPA + (2 << 20) + 0x3000), 0);
+    CHECK(s2pt_lookup(&t, RAM_IPA + (2 << 20) + 0x4000, &d, &l) && l == 3);
+    CHECK((d & S2PT_LAZY) && !(d & S2PT_VALID));
+    CHECK_EQ(pa_of(&t, RAM_IPA + (2 << 20) + 0x4abc), 0x80204abcULL);
+    /* Made valid page by page now, and a page set over a lazy one needs no flush. */
+    CHECK(s2pt_make_valid(&t, RAM_IPA + (2 << 20) + 0x4000));
+    CHECK(s2pt_lookup(&t, RAM_IPA + (2 << 20) + 0x4000, &d, &l) && (d & S2PT_VALID) && l == 3);
+    CHECK(s2pt_lookup(&t, RAM_IPA + (2 << 20) + 0x5000, &d, &l) && (d & S2PT_LAZY));
+    CHECK_EQ(s2pt_set_page(&t, RAM_IPA + (2 << 20) + 0x6000, 0x70000000ULL | ATTRS), S2PT_OK);
+    CHECK_EQ(flushes, 0);
+    CHECK_EQ(pa_of(&t, RAM_IPA + (2 << 20) + 0x6000), 0x70000000ULL);
+    /* No lazy block above 2 MiB: a gigabyte is 512 of them, in one more table. */
+    CHECK_EQ(s2pt_map(&t, 4ULL << 30, 4ULL << 30, 1ULL << 30, ATTRS | S2PT_LAZY, false), S2PT_OK);
+    CHECK(s2pt_lookup(&t, (4ULL << 30) + (5 << 20), &d, &l) && l == 2 && (d & S2PT_LAZY));
+    CHECK_EQ(t.tables, 3);
+    /* Pages only: lazy level-3 entries, one each. */
+    CHECK_EQ(s2pt_map(&t, 3ULL << 30, 0xa0000000ULL, 8 << 12, ATTRS | S2PT_LAZY, true), S2PT_OK);
+    CHECK(s2pt_lookup(&t, (3ULL << 30) + 0x7000, &d, &l) && l == 3 && (d & S2PT_LAZY));
+    CHECK(s2pt_make_valid(&t, (3ULL << 30) + 0x7000));
+    CHECK(s2pt_lookup(&t, (3ULL << 30) + 0x6000, &d, &l) && (d & S2PT_LAZY));
+    done_tables(&t);
+}
+
 /*
  * Random sets and clears against a model, in a pool small enough to run
  * dry: after every operation each address maps what the model says, a

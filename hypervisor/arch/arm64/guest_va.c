@@ -24,3 +24,18 @@ paddr_t arch_guest_va_to_pa(vaddr_t va, bool write)
         return 0;
     return (par & PAR_PA_MASK) | (va & (PAGE_SIZE - 1));
 }
+
+/* Stage 1 only (AT S1E1R/W): the IPA, for a walk that stage 2 refused. */
+ipa_t arch_guest_va_to_ipa(vaddr_t va, bool write, bool *ok)
+{
+    uint64_t saved = read_sysreg(par_el1);
+    if (write)
+        __asm__ volatile("at s1e1w, %0" : : "r"(va));
+    else
+        __asm__ volatile("at s1e1r, %0" : : "r"(va));
+    isb();
+    uint64_t par = read_sysreg(par_el1);
+    write_sysreg(par_el1, saved);
+    *ok = !(par & PAR_F);
+    return (par & PAR_PA_MASK) | (va & (PAGE_SIZE - 1));
+}

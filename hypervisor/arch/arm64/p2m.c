@@ -1,4 +1,5 @@
 /* Stage-2 page tables and VMIDs (see cloison/p2m.h). */
+#include <cloison/arch.h>
 #include <cloison/assert.h>
 #include <cloison/errno.h>
 #include <cloison/mm.h>
@@ -224,7 +225,7 @@ static uint64_t s2_attrs(enum p2m_type t)
     uint64_t a = PTE_VALID | PTE_AF | S2_AP_R | (t == P2M_RAM_RO ? 0 : S2_AP_W);
     if (t == P2M_DEVICE)
         return a | S2_MEMATTR_DEVICE_nGnRE | S2_XN;
-    return a | S2_MEMATTR_NORMAL_WB | PTE_SH_INNER;
+    return a | S2_MEMATTR_NORMAL_WB | PTE_SH_INNER | (t == P2M_RAM_LAZY ? S2PT_LAZY : 0);
 }
 
 /*
@@ -305,14 +306,21 @@ bool p2m_lookup(struct p2m *p, ipa_t ipa, paddr_t *pa, enum p2m_type *t)
 {
     if (ipa >= (1UL << cfg->pa_bits))
         return false;
-    uint64_t e;
-    unsigned int level;
+    uint64_t e = 0;
+    unsigned int level = 0;
     spin_lock(&p->lock);
     bool found = s2pt_lookup(&p->pt, ipa, &e, &level);
+    uint64_t bsize = found ? LEVEL_SIZE(level) : 0, base = e & PTE_ADDR_MASK & ~(bsize - 1);
+    if (found && (e & S2PT_LAZY)) {
+        /* Zeroed to memory, not only to the cache: the guest may first
+         * read it with its MMU and caches off. */
+        page_ready_guest(base, (unsigned int)(LEVEL_SHIFT(level) - PAGE_SHIFT));
+        arch_dcache_clean_range(phys_to_virt(base), bsize);
+        s2pt_make_valid(&p->pt, ipa);
+    }
     spin_unlock(&p->lock);
     if (found) {
-        uint64_t bsize = LEVEL_SIZE(level);
-        *pa = (e & PTE_ADDR_MASK & ~(bsize - 1)) | (ipa & (bsize - 1));
+        *pa = base | (ipa & (bsize - 1));
         *t = (e & S2_XN) ? P2M_DEVICE : P2M_RAM;
     }
     return found;

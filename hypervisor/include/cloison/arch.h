@@ -37,6 +37,8 @@ void arch_smp_wmb(void);
 /* The host physical address a guest VA of the current vCPU maps to, through
  * its stage 1 and stage 2, for a read or a write; 0 if none. */
 paddr_t arch_guest_va_to_pa(vaddr_t va, bool write);
+/* Its IPA, through stage 1 only (*ok false if stage 1 does not map it). */
+ipa_t arch_guest_va_to_ipa(vaddr_t va, bool write, bool *ok);
 /* This pCPU's EL2 physical timer (CNTHP), Cloison's own time source:
  * interrupt at cval (CNTPCT terms), or never. */
 void hyptimer_program(uint64_t cval);

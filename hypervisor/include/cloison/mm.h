@@ -31,18 +31,19 @@ paddr_t page_alloc(unsigned int order); /* 2^order pages, zeroed; 0 if none */
  */
 paddr_t page_alloc_guest(unsigned int order);
 /*
- * The same for a domain's RAM: with bootscrub=false (mm_set_bootscrub) pages
- * no one had since the host booted are handed out as the machine left them
- * (Xen's bootscrub=false: on QEMU zero and not yet backed by the host; on
- * hardware whatever was there), the others zeroed. Default: all zeroed.
+ * The same for a domain's RAM, mapped lazily (P2M_RAM_LAZY): not zeroed
+ * here; what the last owner left stays until page_ready_guest() readies a
+ * block on its first use, and nothing may read or map the pages before.
  */
-paddr_t page_alloc_guest_ram(unsigned int order);
+paddr_t page_alloc_guest_lazy(unsigned int order);
+/* Ready 2^order pages of lazily mapped RAM at pa for their first use:
+ * zeroed, except with bootscrub=false (mm_set_bootscrub) those no one had
+ * since the host booted, which stay as the machine left them (Xen's
+ * bootscrub=false: on QEMU zero and not yet backed by the host; on hardware
+ * whatever was there). They count as used from now on. */
+void page_ready_guest(paddr_t pa, unsigned int order);
 /* Before mm_start_allocators(): Xen's bootscrub option (true by default). */
 void mm_set_bootscrub(bool scrub);
-/* The same, not zeroed: what the last owner left is still there. Only for
- * RAM of a domain nothing can see or run yet, whose builder zeroes it in
- * bounded steps before it starts (a restart: docs/DESIGN.md §7). */
-paddr_t page_alloc_guest_unscrubbed(unsigned int order);
 #define MM_HYP_RESERVE_MIN (4UL << 20)
 size_t mm_reserve_pages(void);
 void page_free(paddr_t pa, unsigned int order);

@@ -14,7 +14,10 @@
 #include <lib/s2pt.h>
 
 /* P2M_RAM_RO: read-only guest RAM (read-only grant mappings); lookups report it as P2M_RAM. */
-enum p2m_type { P2M_RAM, P2M_DEVICE, P2M_RAM_RO };
+/* P2M_RAM_LAZY: RAM whose pages hold what their last owner left, mapped
+ * invalid until first used (the guest's access faults, or the hypervisor
+ * looks it up): each block or page is zeroed then, by p2m_lookup(). */
+enum p2m_type { P2M_RAM, P2M_DEVICE, P2M_RAM_RO, P2M_RAM_LAZY };
 
 /*
  * The domain's P2M pool (Xen's paging mempool): every stage-2 table of the
@@ -93,7 +96,11 @@ int p2m_clear_page(struct p2m *p, ipa_t ipa);
  */
 void p2m_hold(struct p2m *p);
 void p2m_release(struct p2m *p);
-/* What ipa maps to now; false if nothing. */
+/* What ipa maps to now; false if nothing. A lazy entry (P2M_RAM_LAZY) is
+ * zeroed and made valid first, so every hypervisor access by guest address,
+ * and every mapping of the page anywhere else, goes through here and never
+ * sees what the page held before: one choke point. Bounded: one block of at
+ * most 2 MiB is zeroed per call. */
 bool p2m_lookup(struct p2m *p, ipa_t ipa, paddr_t *pa, enum p2m_type *t);
 void p2m_destroy(struct p2m *p); /* TLB flush for the VMID, free tables, release the VMID */
 

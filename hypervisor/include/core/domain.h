@@ -157,9 +157,6 @@ void domain_register_part(const struct domain_part *p);
  * domain_discard() to give up. NULL on failure, reported.
  */
 struct domain *domain_create(const struct domain_cfg *cfg);
-/* The same, its RAM not zeroed (domain_alloc_ram): a restart's builder
- * zeroes it in steps (domain_ram_scrub_step) before it starts it. */
-struct domain *domain_create_unscrubbed(const struct domain_cfg *cfg);
 /* vCPU 0 starts at entry with x0 = dtb; the domain joins the list and runs. */
 void domain_start(struct domain *d, uint64_t entry, uint64_t dtb);
 /* Free a domain that domain_create() built and that never started. */

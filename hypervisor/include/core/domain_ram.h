@@ -13,19 +13,13 @@ struct ram_chunk {
     unsigned int order;
 };
 
-/* Back the domain's RAM banks at Xen's domU addresses with fresh pages:
- * bytes is a multiple of 4 KiB (-EINVAL otherwise). Zeroed, or (zero =
- * false) left as their last owner left them: the caller then zeroes them
- * with domain_ram_scrub_step() before anything can see or run the domain. */
-int domain_alloc_ram(struct domain *d, uint64_t bytes, bool zero);
-/* Where a scrub of a domain's RAM chunks has got to (start: all zero). */
-struct ram_scrub {
-    size_t chunk;
-    uint64_t off;
-};
-/* Zero at most budget bytes of d's RAM from *at on, in chunk order; true
- * while some is left (a restart's bounded steps, core/domain.c). */
-bool domain_ram_scrub_step(struct domain *d, struct ram_scrub *at, uint64_t budget);
+/* Back the domain's RAM banks at Xen's domU addresses: bytes is a multiple
+ * of 4 KiB (-EINVAL otherwise). The pages are not zeroed here but mapped
+ * lazily (P2M_RAM_LAZY): each stage-2 block is zeroed when first used, so
+ * creating a domain costs nothing per byte of RAM and a guest pays only for
+ * the RAM it touches. Whoever writes into the domain's RAM itself goes
+ * through p2m_lookup() first (domain_write_ipa does). */
+int domain_alloc_ram(struct domain *d, uint64_t bytes);
 /* The order of the chunk that backs RAM at ipa with bytes left to back: a
  * 2 MiB block (order 9) where both allow, else the largest power of two
  * that fits and is naturally aligned at ipa. */

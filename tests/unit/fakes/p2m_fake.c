@@ -73,7 +73,7 @@ paddr_t page_alloc_guest(unsigned int order)
 }
 /* What a last owner left: a pattern, so a builder that forgets to zero them
  * before the guest starts shows. */
-paddr_t page_alloc_guest_unscrubbed(unsigned int order)
+paddr_t page_alloc_guest_lazy(unsigned int order)
 {
     paddr_t pa = page_alloc(order);
     if (pa)
@@ -86,9 +86,9 @@ void arch_zero_pages(void *p, size_t len)
     memset(p, 0, len);
 }
 
-paddr_t page_alloc_guest_ram(unsigned int order)
+void page_ready_guest(paddr_t pa, unsigned int order)
 {
-    return page_alloc(order);
+    memset((void *)(uintptr_t)pa, 0, PAGE_SIZE << order);
 }
 
 size_t mm_reserve_pages(void)

@@ -23,6 +23,12 @@
 
 #define S2PT_VALID (1ULL << 0)
 #define S2PT_TABLE (1ULL << 1) /* levels 0-2: next-level table; level 3: page */
+/* A block or page whose memory is not zeroed yet: its entry is complete but
+ * invalid (the CPU faults on it; the bit is one the architecture leaves to
+ * software), until s2pt_make_valid() after the caller has zeroed it. Such an
+ * entry maps its address for everything here: it is looked up, split, kept
+ * from being mapped over, and keeps its table alive. */
+#define S2PT_LAZY (1ULL << 55)
 #define S2PT_ADDR_MASK 0x0000fffffffff000ULL
 #define S2PT_ENTRIES 512
 #define S2PT_LEVEL_SHIFT(l) (39 - 9 * (l))
@@ -51,7 +57,8 @@ struct s2pt {
     size_t tables; /* tables below the root, linked now */
 };
 
-/* Map [ipa, ipa + size) to pa with attrs (block/page type bits added here),
+/* Map [ipa, ipa + size) to pa with attrs (block/page type bits added here;
+ * attrs with S2PT_LAZY: lazy entries, no block above 2 MiB),
  * the largest blocks alignment allows (levels 1-2) and pages elsewhere;
  * pages_only: no blocks, only level-3 pages (for emulators whose software
  * TLB pays for stage-2 blocks: DESIGN.md, "Stage-2"). For
@@ -68,8 +75,12 @@ int s2pt_set_page(struct s2pt *t, uint64_t ipa, uint64_t desc);
  * split first (S2PT_NOMEM if that needs a table there is none for); tables
  * left empty are unlinked and freed, up to the root. */
 int s2pt_clear_page(struct s2pt *t, uint64_t ipa);
-/* The entry translating ipa and its level; false if none. */
+/* The entry translating ipa and its level; false if none. A lazy entry is
+ * found too (S2PT_LAZY set in *desc). */
 bool s2pt_lookup(const struct s2pt *t, uint64_t ipa, uint64_t *desc, unsigned int *level);
+/* The lazy entry translating ipa becomes valid (its memory is ready); false
+ * if ipa's entry is not a lazy one. Nothing to flush: no TLB held it. */
+bool s2pt_make_valid(struct s2pt *t, uint64_t ipa);
 /* Every table below the root back through ops->free (teardown: the caller
  * has made sure nothing walks them any more). The root is the caller's. */
 void s2pt_free_tables(struct s2pt *t);
