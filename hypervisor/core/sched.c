@@ -313,7 +313,7 @@ void vcpu_block(struct vcpu *v)
 
 void vcpu_yield(struct vcpu *v)
 {
-    (void)v;
+    v->item.yielded = true; /* v runs here: this pCPU's next pick() reads it */
     this_pcpu()->need_resched = true;
 }
 
@@ -660,6 +660,8 @@ static struct vcpu *pick(struct pcpu *p, bool *start, uint64_t *until)
     if (pool) {
         uint64_t now = sched_now_ns();
         struct sched_decision d = pool->pol->pick(&pool->st, p->id, prev ? &prev->item : NULL, now);
+        if (prev)
+            prev->item.yielded = false; /* counts for this pick only */
         kick = pool->st.kick;
         pool->st.kick = 0;
         if (p->leaving) {

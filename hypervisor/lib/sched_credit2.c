@@ -10,6 +10,9 @@
  *    as brings that one to CREDIT_INIT (Xen's reset).
  *  - Rate limit: a running item is not preempted before it ran ratelimit_ns
  *    (Xen's 1 ms default; SYSCTL scheduler_op sets it per pool).
+ *  - Yield: an item that yielded gives way to the best waiting one, if
+ *    any, whatever its credit, rate limit or switch resistance (Xen 4.17's
+ *    credit2 does so; two yielding vCPUs on one pCPU alternate per yield).
  *  - Caps: a capped domain has a budget of cap% of one pCPU per 50 ms
  *    period, shared by its items; an item whose domain is out of budget is
  *    parked (not queued) until the period's end refills it.
@@ -483,6 +486,19 @@ static uint64_t deadline(struct sched_pool_state *p, unsigned int cpu, struct sc
     return until;
 }
 
+/* Whether prev, runnable on this pCPU, runs on rather than best (the best
+ * waiting item, NULL if none). */
+static bool stays(const struct sched_pool_state *p, const struct sched_item *prev,
+                  const struct sched_item *best, uint64_t now)
+{
+    if (!best)
+        return true;
+    if (prev->yielded) /* Xen 4.17's credit2: whoever waits runs */
+        return false;
+    return now - IT(prev)->start < C2(p)->ratelimit_ns ||
+           prio(prev, now) + resist(best) >= prio_of_key(IT(best)->node.key);
+}
+
 static struct sched_decision c2_pick(struct sched_pool_state *p, unsigned int cpu,
                                      struct sched_item *prev, uint64_t now)
 {
@@ -511,8 +527,7 @@ static struct sched_decision c2_pick(struct sched_pool_state *p, unsigned int cp
     }
 
     struct sched_item *best = top(p, cpu), *next;
-    if (keep && (!best || now - IT(prev)->start < C2(p)->ratelimit_ns ||
-                 prio(prev, now) + resist(best) >= prio_of_key(IT(best)->node.key))) {
+    if (keep && stays(p, prev, best, now)) {
         next = prev;
     } else {
         next = best;

@@ -339,3 +339,41 @@ TEST(thousands_of_items)
     }
     CHECK_EQ(seen, 4096); /* every one ran: none starved */
 }
+
+/* SCHEDOP_yield: two items on one pCPU hand it to each other at each yield,
+ * inside the rate limit and the switch resistance (Xen 4.17's credit2); without
+ * the yield the runner stays; alone, a yielder runs on. */
+TEST(a_yield_hands_the_pcpu_to_the_waiting_item)
+{
+    static struct sched_pool_state st;
+    struct sched_dom da = {.domid = 1, .weight = 256}, db = {.domid = 2, .weight = 256};
+    struct sched_item a = {.dom = &da, .affinity = ~0ULL}, b = {.dom = &db, .affinity = ~0ULL};
+    uint64_t kick = 0, now = 1;
+    memset(&st, 0, sizeof(st));
+    sched_credit2.init(&st);
+    st.cpus = 1;
+    sched_credit2.cpu_add(&st, 0, now, &kick);
+    sched_credit2.insert(&st, &a, now);
+    a.runnable = true;
+    sched_credit2.wake(&st, &a, now, &kick);
+    struct sched_decision d = sched_credit2.pick(&st, 0, NULL, now);
+    REQUIRE(d.next == &a);
+    a.yielded = true; /* alone: nobody to give way to */
+    d = sched_credit2.pick(&st, 0, &a, now += 1000);
+    CHECK(d.next == &a);
+    a.yielded = false;
+    sched_credit2.insert(&st, &b, now);
+    b.runnable = true;
+    sched_credit2.wake(&st, &b, now, &kick);
+    d = sched_credit2.pick(&st, 0, &a, now += 1000); /* within the rate limit */
+    CHECK(d.next == &a);
+    struct sched_item *cur = &a;
+    for (int i = 0; i < 10; i++) {
+        struct sched_item *other = cur == &a ? &b : &a;
+        cur->yielded = true;
+        d = sched_credit2.pick(&st, 0, cur, now += 1000);
+        cur->yielded = false; /* the framework's part */
+        CHECK(d.next == other);
+        cur = d.next;
+    }
+}

@@ -11,8 +11,8 @@
  * the concurrency in one place, the framework.
  *
  * Ownership of the fields below: the framework writes `dom`, `vcpu_id`,
- * `affinity` and `runnable` before the call that reports the change; the
- * policy never writes them. Only the policy touches its own union member.
+ * `affinity`, `runnable` and `yielded` before the call that reports the
+ * change; the policy never writes them. Only the policy touches its own union member.
  *
  * An item is running on at most one pCPU. After pick() returned it on pCPU
  * c, the framework reports it back as `prev` to the next pick() on c, and
@@ -86,6 +86,7 @@ struct sched_item {
      * pool's, after a pCPU left: any of them, Xen's broken affinity) */
     uint64_t affinity;
     bool runnable;  /* wants a pCPU: not blocked, paused, off or dead */
+    bool yielded;   /* SCHEDOP_yield since its pCPU last picked: read by that pick() */
     int running_on; /* written by the policy: pick() returned it here, SCHED_NO_CPU */
     union {
         struct sched_credit2_item credit2;
