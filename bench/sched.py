@@ -31,9 +31,10 @@
     scenario), sharing the pCPUs and in the "rt" pool: seconds, deadlines missed,
     the worst lateness, hv_share (sharing: the mean of both threads, approximate).
 (b) Context-switch cost (deterministic): two `yield` guests on one pCPU under
-    -icount shift=0 hand the pCPU to each other with SCHEDOP_yield; one alone yields
-    to nobody. (pair - alone) / 2 = the instructions of one switch between domains
-    (save, scheduler decision, restore, both halves), a yield hypercall excluded.
+    -icount shift=0,sleep=off hand the pCPU to each other with SCHEDOP_yield; one
+    alone yields to nobody. pair / 2 - alone = the instructions of one switch
+    between domains (save, scheduler decision, restore), the yield hypercall
+    excluded (bench/yieldswitch.py, shared with bench/aarch32.py).
 
 Interleaved: each round runs every scenario on each hypervisor in turn, so a
 change in the host's load falls on both. Run: /usr/bin/python3 bench/sched.py
@@ -51,9 +52,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "integrat
 import qemu  # noqa: E402
 import schedmeasure as sm  # noqa: E402
 import test_toolstack as ts  # noqa: E402
+import yieldswitch as ys  # noqa: E402
 
 HVS = ["cloison", "xen"]
-ICOUNT_SHIFT = 0
+ICOUNT_SHIFT = ys.ICOUNT_SHIFT
 MEASURE_MS = 5000
 SPIN_READY = r"TEST spin RUN spinning with interrupts masked vcpus=3"
 POOLS = [sm.Pool("pool0", [0], "credit2"), sm.Pool("rt", [1], "null")]
@@ -235,18 +237,7 @@ def speedometer(hv, pools):
 
 def ctx_switch(hv):
     """(alone, pair) instructions per yield, or raise."""
-    machine = qemu.Machine(gic=3, smp=1, icount_shift=ICOUNT_SHIFT)
-    out = []
-    for n in (1, 2):
-        doms = [qemu.Domain("yield", bootargs="n=20000") for _ in range(n)]
-        res = qemu.run(doms, hv, machine, timeout=300, until=qemu.verdicts_for(["yield"]),
-                       linger=0.3)
-        v = next((v for v in res.final() if v.case == "yield"), None)
-        if v is None or v.status != "PASS":
-            raise RuntimeError(f"yield x{n} under {hv}: {v.line if v else 'no verdict'}")
-        ticks = int(v.kv["per_yield_milli"]) / 1000
-        out.append(ticks * (1e9 / int(v.kv["cntfrq"])) / (1 << ICOUNT_SHIFT))
-    return tuple(out)
+    return ys.switch_cost(hv, "yield", bootargs="n=20000")
 
 
 def fmt_fig(figs):
@@ -339,7 +330,7 @@ def main():
     for hv in HVS:
         try:
             alone, pair = ctx_switch(hv)
-            print(f"{hv:8} {alone:12.0f} {pair:11.0f} {(pair - alone) / 2:11.0f}")
+            print(f"{hv:8} {alone:12.0f} {pair:11.0f} {ys.per_switch(alone, pair):11.0f}")
         except (RuntimeError, FileNotFoundError, KeyError, ValueError) as e:
             print(f"{hv:8} n/a ({e})")
 

@@ -55,12 +55,14 @@ class Machine:
     smp: int = 4
     mem_mib: int = 2048
     icount_shift: Optional[int] = None  # -icount shift=N: instruction-counted time
+    icount_sleep: bool = True  # False: sleep=off, idle time skipped (work only)
 
     def qemu_args(self) -> list[str]:
         args = ["-M", f"virt,virtualization=on,gic-version={self.gic}",
                 "-cpu", self.cpu, "-smp", str(self.smp), "-m", str(self.mem_mib)]
         if self.icount_shift is not None:
-            args += ["-icount", f"shift={self.icount_shift}"]
+            args += ["-icount", f"shift={self.icount_shift}"
+                     + ("" if self.icount_sleep else ",sleep=off")]
         return args
 
 
@@ -362,7 +364,7 @@ def native_command(machine: Machine, dom: Domain, extra_args: Iterable[str] = ()
     dom.mem_kib of RAM, console on the board's own PL011: the boot-time baseline."""
     kernel = _need(dom.image_path(), "run " + FETCH_HINT)
     board = Machine(machine.gic, machine.cpu, dom.cpus, max(dom.mem_kib // 1024, 64),
-                    machine.icount_shift)
+                    machine.icount_shift, machine.icount_sleep)
     args = [a.replace("virtualization=on,", "") for a in board.qemu_args()]
     cmd = [QEMU, *args, "-nodefaults", "-display", "none", "-serial", "stdio",
            "-monitor", "none", "-kernel", str(kernel),

@@ -54,6 +54,18 @@ def test_aarch32_beside_aarch64(cloison):
     assert_all_pass(res, cases)
 
 
+def test_aarch32_yield_pair_on_one_pcpu(cloison):
+    """Two A32 yield domains on one pCPU hand it to each other at every SCHEDOP_yield:
+    each switch carries QEMU's live SPSR of SVC mode through the EL1 trampoline
+    (docs/DESIGN.md), so both finish all their yields and PASS. No timing asserted
+    (bench/aarch32.py measures it)."""
+    cases = ["a32_yield", "a32_yield"]
+    res = _run(cases, "cloison", qemu.Machine(gic=3, smp=1), timeout=120)
+    assert_all_pass(res, cases)
+    done = [v for v in res.final() if v.case == "a32_yield"]
+    assert len(done) == 2 and all(v.kv.get("yields") == "20000" for v in done), res.describe()
+
+
 def test_aarch32_hypercall_reports_xen_version(cloison):
     res = _run(["a32_hcall", "t32_hcall"], "cloison", qemu.Machine(gic=3))
     assert_all_pass(res, ["a32_hcall", "t32_hcall"])

@@ -3,8 +3,9 @@
  * bench/sched.py. Two of these share one pCPU: each yield hands the pCPU to
  * the other domain, which yields back, so one call of either spans two
  * switches between domains and two yield hypercalls. Alone, a yield is the
- * hypercall and the scheduler's decision with no switch. The difference,
- * halved, is the cost of a switch (under -icount: instructions).
+ * hypercall and the scheduler's decision with no switch. Half the pair's
+ * figure less the lone one is the cost of a switch (under -icount:
+ * instructions; bench/yieldswitch.py).
  * Bootargs n=N (default 20000). Reports per_yield_milli (CNTVCT ticks per
  * yield, x1000) and cntfrq.
  */
