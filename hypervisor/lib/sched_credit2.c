@@ -10,9 +10,11 @@
  *    as brings that one to CREDIT_INIT (Xen's reset).
  *  - Rate limit: a running item is not preempted before it ran ratelimit_ns
  *    (Xen's 1 ms default; SYSCTL scheduler_op sets it per pool).
- *  - Yield: an item that yielded gives way to the best waiting one, if
- *    any, whatever its credit, rate limit or switch resistance (Xen 4.17's
- *    credit2 does so; two yielding vCPUs on one pCPU alternate per yield).
+ *  - Yield: an item that yielded is not held by the rate limit or the
+ *    switch resistance, and its credit counts YIELD_BIAS less against the
+ *    best waiting item (Xen 4.17's credit2: sched_credit2_yield_bias, 1 ms),
+ *    so two yielding vCPUs on one pCPU alternate per yield, while one far
+ *    behind in credit still waits its turn.
  *  - Caps: a capped domain has a budget of cap% of one pCPU per 50 ms
  *    period, shared by its items; an item whose domain is out of budget is
  *    parked (not queued) until the period's end refills it.
@@ -41,6 +43,7 @@
  * few ms, not at every rate limit (the switch's cost, large under QEMU,
  * came out of the lighter one's share: weights 2:1 measured 2.44:1). */
 #define SWITCH_RESIST 5000000LL
+#define YIELD_BIAS 1000000LL /* ns of credit a yielder gives away (Xen's 1 ms) */
 /* ns: budget replenishment period. Xen's is 10 ms; each period costs a
  * capped vCPU two switches, charged to its budget, and under QEMU that
  * left a 25% cap about 20% of useful work: 50 ms makes that 5 times less. */
@@ -493,8 +496,8 @@ static bool stays(const struct sched_pool_state *p, const struct sched_item *pre
 {
     if (!best)
         return true;
-    if (prev->yielded) /* Xen 4.17's credit2: whoever waits runs */
-        return false;
+    if (prev->yielded)
+        return prio(prev, now) - YIELD_BIAS >= prio_of_key(IT(best)->node.key);
     return now - IT(prev)->start < C2(p)->ratelimit_ns ||
            prio(prev, now) + resist(best) >= prio_of_key(IT(best)->node.key);
 }
