@@ -36,11 +36,12 @@
 #include <xen/xen_part.h>
 
 static const struct domain_part parts[] = {
-    {"console log", console_log_init, NULL, console_log_free, NULL},
-    {"vGIC", vgic_part_init, NULL, vgic_domain_destroy, NULL},
-    {"EL1 physical timer", vptimer_domain_init, NULL, NULL, NULL},
-    {"vPL011", vpl011_domain_init, NULL, vpl011_domain_destroy, NULL},
-    {"Xen interface", xen_part_init, xen_part_start, xen_part_destroy, xen_part_in_use},
+    {"console log", console_log_init, NULL, console_log_free, NULL, NULL},
+    {"vGIC", vgic_part_init, NULL, vgic_domain_destroy, NULL, vgic_dump_vcpu},
+    {"EL1 physical timer", vptimer_domain_init, NULL, NULL, NULL, NULL},
+    {"vPL011", vpl011_domain_init, NULL, vpl011_domain_destroy, NULL, NULL},
+    {"Xen interface", xen_part_init, xen_part_start, xen_part_destroy, xen_part_in_use,
+     xen_vcpu_dump},
 };
 
 static void reap(struct vcpu *next)

@@ -35,11 +35,12 @@ static void dump_domain(struct domain *d)
     printk("d%u (%s): %u vCPU%s, %lu MiB", d->id, d->name, d->nr_vcpus, d->nr_vcpus == 1 ? "" : "s",
            d->ram_size >> 20);
     for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-        const struct vcpu *v = d->vcpus[i];
+        struct vcpu *v = d->vcpus[i];
         unsigned int st = v->state;
         printk("  d%uv%u: %s on pCPU%u, runtime %lu ms, %lu traps, %lu stage-2 retries", d->id, i,
                st < ARRAY_SIZE(vcpu_states) ? vcpu_states[st] : "?", v->pcpu, ticks_ms(v->runtime),
                v->nr_traps, v->nr_s2_retries);
+        domain_parts_dump_vcpu(v); /* its interrupts, its upcall: what it may wait for */
     }
 }
 

@@ -8,6 +8,7 @@
 #include <core/domain.h>
 #include <core/domain_event.h>
 #include <core/footprint.h>
+#include <core/vcpu.h>
 
 #include "domain_hooks.h"
 
@@ -60,6 +61,13 @@ bool domain_parts_in_use(const struct domain *d)
         if (parts[i].in_use && parts[i].in_use(d))
             return true;
     return false;
+}
+
+void domain_parts_dump_vcpu(struct vcpu *v)
+{
+    for (unsigned int i = 0; i < nr_parts && i < v->domain->parts_begun; i++)
+        if (parts[i].dump_vcpu)
+            parts[i].dump_vcpu(v);
 }
 
 void domain_add_event_listener(domain_event_fn fn)

@@ -8,8 +8,12 @@
 #include <core/vcpu.h>
 #include <cloison/p2m.h>
 #include <cloison/printk.h>
+#include <cloison/spinlock.h>
+#include <lib/printf.h>
 #include <drivers/irqchip.h>
 #include <vdev/vgic.h>
+
+#include "vgic-priv.h"
 
 /* dom0 sees the host's GIC addresses, domUs Xen's guest layout. */
 static void gic_layout(const struct domain *d, ipa_t *gicd, ipa_t *gicr, ipa_t *gicc)
@@ -45,4 +49,27 @@ int vgic_part_init(struct domain *d)
         return p2m_map(&d->p2m, gicc, irqchip_info()->gicv_base,
                        MIN(irqchip_info()->gicv_size, (size_t)VGIC_V2_GICC_SIZE), P2M_DEVICE);
     return 0;
+}
+
+void vgic_dump_vcpu(struct vcpu *v)
+{
+    struct vgic_dist *dist = v->domain->vgic;
+    if (!dist || !v->vgic)
+        return;
+    /* Each listed interrupt: e enabled, p latched pending, l line high,
+     * a active, r in a list register at the last flush. */
+    char buf[160];
+    size_t n = 0, shown = 0;
+    uint64_t flags = spin_lock_irqsave(&dist->lock);
+    for (struct vgic_irq *irq = v->vgic->pending_head; irq && n + 16 < sizeof(buf);
+         irq = irq->next_pending, shown++)
+        n += (size_t)snprintf(buf + n, sizeof(buf) - n, " %u:%s%s%s%s%s", irq->intid,
+                              irq->enabled ? "e" : "", irq->pending ? "p" : "",
+                              irq->line_level ? "l" : "", irq->active ? "a" : "",
+                              irq->in_lr ? "r" : "");
+    unsigned int lrs = v->vgic->lr_used;
+    spin_unlock_irqrestore(&dist->lock, flags);
+    buf[n] = 0;
+    printk("    vGIC: %u LRs used, %lu listed:%s", lrs, (unsigned long)shown,
+           shown ? buf : " none");
 }

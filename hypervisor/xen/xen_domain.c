@@ -5,6 +5,7 @@
  * hypervisor-side event channel entry points for backends.
  */
 #include <cloison/arch.h>
+#include <cloison/printk.h>
 #include <core/domain.h>
 #include <cloison/errno.h>
 #include <xen/evtchn.h>
@@ -100,6 +101,19 @@ static void sync_upcall_line(struct vcpu *v, struct xen_dom *x)
         vgic_set_level(v, GUEST_EVTCHN_PPI, true);
         __atomic_store_n(&xv->upcall_line, true, __ATOMIC_SEQ_CST);
     }
+}
+
+void xen_vcpu_dump(struct vcpu *v)
+{
+    struct xen_dom *x = v->domain->xen;
+    if (!x || v->id >= x->nr_vcpus)
+        return;
+    const struct vcpu_info *vi = xen_vcpu_info(x, v->id);
+    printk("    Xen: upcall pending %u, line %s, pending_sel 0x%lx, %s events",
+           __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_RELAXED),
+           __atomic_load_n(&x->vcpu[v->id].upcall_line, __ATOMIC_RELAXED) ? "high" : "low",
+           __atomic_load_n(&vi->evtchn_pending_sel, __ATOMIC_RELAXED),
+           x->fifo ? "FIFO" : "2-level");
 }
 
 void xen_vcpu_before_entry(struct vcpu *v)

@@ -145,9 +145,9 @@ static void setup_world(void)
     if (registered)
         return;
     static const struct domain_part parts[] = {
-        {"a", init_a, start_a, destroy_a, NULL},
-        {"b", init_b, NULL, destroy_b, in_use_b},
-        {"c", init_c, start_c, destroy_c, NULL},
+        {"a", init_a, start_a, destroy_a, NULL, NULL},
+        {"b", init_b, NULL, destroy_b, in_use_b, NULL},
+        {"c", init_c, start_c, destroy_c, NULL, NULL},
     };
     for (unsigned int i = 0; i < ARRAY_SIZE(parts); i++)
         domain_register_part(&parts[i]);

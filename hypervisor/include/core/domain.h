@@ -147,8 +147,14 @@ struct domain_part {
      * a domain the toolstack destroyed stays listed, dying, until none
      * does (Xen's rule). Called under domlist_lock: lock-free reads only. */
     bool (*in_use)(const struct domain *d);
+    /* Optional: this part's state of one vCPU, a line for the 'q' debug key
+     * (what a stuck guest is waiting for: its interrupts, its upcall).
+     * Racy reads, or locks held only briefly by anyone. */
+    void (*dump_vcpu)(struct vcpu *v);
 };
 void domain_register_part(const struct domain_part *p);
+/* Every part's dump_vcpu for v, in registration order. */
+void domain_parts_dump_vcpu(struct vcpu *v);
 
 /*
  * A domain from its description, not yet running: id, RAM (dom0's is its

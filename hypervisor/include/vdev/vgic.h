@@ -83,6 +83,8 @@ void vgic_init(void);
  * d->nr_vcpus is set). 0, -ENOMEM or the window's error. */
 int vgic_domain_init(struct domain *d, unsigned int nr_spis);
 void vgic_domain_destroy(struct domain *d);
+/* One line for the 'q' debug key: v's listed interrupts and their state. */
+void vgic_dump_vcpu(struct vcpu *v);
 /* The domain part (vdev/vgic-part.c): vgic_domain_init with 32 SPIs (dom0:
  * the host's), every vCPU's state, dom0's frames at the host's addresses,
  * GICv2's virtual CPU interface mapped. Undone by vgic_domain_destroy (the

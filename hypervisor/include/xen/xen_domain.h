@@ -80,10 +80,13 @@ struct xen_dom {
 int xen_domain_init(struct domain *d);
 void xen_domain_destroy(struct domain *d);
 
+struct vcpu;
+/* One line for the 'q' debug key (a domain part's dump_vcpu): v's upcall
+ * flag, the line Cloison last gave the vGIC, its selector word. */
+void xen_vcpu_dump(struct vcpu *v);
 /* Before entering a guest vCPU on its own pCPU (sched.c, after switch_to, before
  * vgic_flush): the upcall PPI follows evtchn_upcall_pending (level), and the
  * runstate area is refreshed when the vCPU has just been switched in. */
-struct vcpu;
 void xen_vcpu_before_entry(struct vcpu *v);
 /* Rewrite v's runstate area now (v must be current on this pCPU, context live). */
 void xen_runstate_update(struct vcpu *v);
