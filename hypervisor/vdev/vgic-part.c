@@ -58,18 +58,21 @@ void vgic_dump_vcpu(struct vcpu *v)
         return;
     /* Each listed interrupt: e enabled, p latched pending, l line high,
      * a active, r in a list register at the last flush. */
-    char buf[160];
-    size_t n = 0, shown = 0;
+    char buf[160] = "";
+    size_t n = 0, listed = 0, shown = 0;
     uint64_t flags = spin_lock_irqsave(&dist->lock);
-    for (struct vgic_irq *irq = v->vgic->pending_head; irq && n + 16 < sizeof(buf);
-         irq = irq->next_pending, shown++)
+    for (struct vgic_irq *irq = v->vgic->pending_head; irq; irq = irq->next_pending, listed++) {
+        if (n + 16 >= sizeof(buf))
+            continue; /* counted, not shown: an entry takes at most 11 */
         n += (size_t)snprintf(buf + n, sizeof(buf) - n, " %u:%s%s%s%s%s", irq->intid,
                               irq->enabled ? "e" : "", irq->pending ? "p" : "",
                               irq->line_level ? "l" : "", irq->active ? "a" : "",
                               irq->in_lr ? "r" : "");
+        shown++;
+    }
     unsigned int lrs = v->vgic->lr_used;
     spin_unlock_irqrestore(&dist->lock, flags);
     buf[n] = 0;
-    printk("    vGIC: %u LRs used, %lu listed:%s", lrs, (unsigned long)shown,
-           shown ? buf : " none");
+    printk("    vGIC: %u LRs used, %lu listed:%s%s", lrs, (unsigned long)listed,
+           listed ? buf : " none", shown < listed ? " ..." : "");
 }
