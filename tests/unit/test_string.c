@@ -6,7 +6,7 @@
 #include "harness.h"
 #include "lib_rename.h"
 
-#define BUF 160
+#define BUF 400 /* room for several 64-byte blocks of the copy loops */
 
 static void fill(unsigned char *p, size_t n, unsigned int seed)
 {
@@ -20,7 +20,7 @@ TEST(memcpy_all_alignments)
 
     for (size_t sa = 0; sa < 9; sa++)
         for (size_t da = 0; da < 9; da++)
-            for (size_t n = 0; n < 70; n++) {
+            for (size_t n = 0; n < 200; n++) {
                 fill(src, BUF, (unsigned)n);
                 memset(dst, 0xAA, BUF);
                 memset(ref, 0xAA, BUF);
@@ -37,9 +37,10 @@ TEST(memmove_overlaps_both_ways)
 {
     unsigned char buf[BUF], ref[BUF];
 
-    for (size_t s = 0; s < 24; s++)
-        for (size_t d = 0; d < 24; d++)
-            for (size_t n = 0; n < 100; n += 3) {
+    /* Distances below, at and beyond the 64-byte block, both directions. */
+    for (size_t s = 0; s < 72; s++)
+        for (size_t d = 0; d < 72; d++)
+            for (size_t n = 0; n < 320; n += 7) {
                 fill(buf, BUF, (unsigned)(s + d));
                 memcpy(ref, buf, BUF);
                 memmove(ref + d, ref + s, n);
