@@ -30,12 +30,15 @@ class for one domU and one dom0 boot (the 't' debug key; see DESIGN.md §"Entry 
 exit path").
 
 --variants adds Cloison with options (DESIGN.md §"Entry and exit path"): pages =
-p2m_pages (stage 2 in 4 KiB pages: QEMU's soft TLB then sees no large pages), noscrub =
-bootscrub=false (RAM untouched since boot not zeroed), pg+nos = both. --flushes prints
+p2m_pages=true (stage 2 in 4 KiB pages from the start: QEMU's soft TLB then sees no
+large pages), blocks = p2m_pages=false (2 MiB blocks kept, as on hardware; Cloison's
+default on QEMU's board splits each block into pages at the guest's first touch),
+noscrub = bootscrub=false (RAM untouched since boot not zeroed), pg+nos = pages and
+noscrub. --flushes prints
 only QEMU's own software-TLB flush counts (monitor `info jit`) over one -icount boot each.
 
 Run: /usr/bin/python3 bench/linux_boot.py [--runs N] [--cpus 1 2] [--roles domU dom0]
-[--no-xen] [--variants pages noscrub pg+nos] [--no-icount] [--flushes]. A hypervisor
+[--no-xen] [--variants pages blocks noscrub pg+nos] [--no-icount] [--flushes]. A hypervisor
 that is missing or fails shows as n/a. For reading, not asserting. About 12 minutes with
 the defaults on a two-core host.
 """
@@ -66,8 +69,8 @@ def machine(cpus, icount, mem_mib=None):
 
 
 # Cloison variants: the same image with extra boot options.
-VARIANTS = {"pages": " p2m_pages", "noscrub": " bootscrub=false",
-            "pg+nos": " p2m_pages bootscrub=false"}
+VARIANTS = {"pages": " p2m_pages=true", "blocks": " p2m_pages=false",
+            "noscrub": " bootscrub=false", "pg+nos": " p2m_pages=true bootscrub=false"}
 
 
 def command(hv, role, cpus, icount, workdir, count=False):
@@ -164,8 +167,9 @@ def main():
     ap.add_argument("--no-xen", action="store_true")
     ap.add_argument("--no-traps", action="store_true")
     ap.add_argument("--variants", nargs="*", default=[], choices=sorted(VARIANTS),
-                    help="also Cloison with these options: pages = p2m_pages (stage-2 in "
-                         "4 KiB pages), noscrub = bootscrub=false, pg+nos = both")
+                    help="also Cloison with these options: pages = p2m_pages=true (stage-2 "
+                         "in 4 KiB pages), blocks = p2m_pages=false, noscrub = "
+                         "bootscrub=false, pg+nos = pages and noscrub")
     ap.add_argument("--no-icount", action="store_true", help="wall clock only")
     ap.add_argument("--flushes", action="store_true",
                     help="only QEMU's TLB flush counts over one -icount boot of each")

@@ -223,6 +223,15 @@ static bool parse_bootscrub(const char *s, struct hv_options *o)
     return true;
 }
 
+static bool parse_p2m_pages(const char *s, struct hv_options *o)
+{
+    int b = strcmp(s, "touch") ? parse_bool(s) : 2;
+    if (b < 0)
+        return false;
+    o->p2m_pages = b == 2 ? HV_P2M_TOUCH : b ? HV_P2M_PAGES : HV_P2M_BLOCKS;
+    return true;
+}
+
 #define F(field) offsetof(struct hv_options, field)
 static const struct opt opts[] = {
     {"console", OPT_CUSTOM, 0, 0, parse_console},
@@ -237,9 +246,9 @@ static const struct opt opts[] = {
     {"vwfi", OPT_CUSTOM, 0, 0, parse_vwfi},
     {"gnttab_max_frames", OPT_UINT, F(gnttab_max_frames), 0, NULL},
     {"ext_regions", OPT_BOOL, F(ext_regions), 0, NULL},
-    {"vmid_bits", OPT_UINT, F(vmid_bits), 0, NULL}, /* Cloison's own (not Xen's) */
-    {"trapcount", OPT_BOOL, F(trapcount), 0, NULL}, /* Cloison's own */
-    {"p2m_pages", OPT_BOOL, F(p2m_pages), 0, NULL}, /* Cloison's own */
+    {"vmid_bits", OPT_UINT, F(vmid_bits), 0, NULL},   /* Cloison's own (not Xen's) */
+    {"trapcount", OPT_BOOL, F(trapcount), 0, NULL},   /* Cloison's own */
+    {"p2m_pages", OPT_CUSTOM, 0, 0, parse_p2m_pages}, /* Cloison's own */
     {"bootscrub", OPT_CUSTOM, 0, 0, parse_bootscrub},
 };
 #undef F
@@ -288,7 +297,7 @@ static bool opt_apply(const struct opt *op, const char *val, bool negated, struc
     bool flag;
     int b;
 
-    if (negated && op->kind != OPT_BOOL)
+    if (negated && op->kind != OPT_BOOL && (op->kind != OPT_CUSTOM || val))
         return false;
     switch (op->kind) {
     case OPT_BOOL:
@@ -319,7 +328,9 @@ static bool opt_apply(const struct opt *op, const char *val, bool negated, struc
         memcpy(field, val, strlen(val) + 1);
         return true;
     case OPT_CUSTOM:
-        return val && op->parse(val, o);
+        /* A bare name or its "no-" form stands for =true or =false, as for a
+         * boolean: parsers of other values refuse both. */
+        return op->parse(val ? val : negated ? "false" : "true", o);
     }
     return false;
 }

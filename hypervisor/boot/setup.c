@@ -85,6 +85,34 @@ static void sched_choose(const struct hv_options *o)
     printk("scheduler: %s", pol->name);
 }
 
+/*
+ * The p2m_pages option, or the board's default: QEMU's virt board (root
+ * compatible "linux,dummy-virt", kvmtool's too) splits RAM blocks into
+ * pages at first touch. Under QEMU's TCG a two-stage TLB entry takes the
+ * larger of its two page sizes, and a single-page TLBI that falls among
+ * large entries flushes the whole software TLB: with 2 MiB stage-2 blocks
+ * that is nearly every TLBI a Linux guest issues (DESIGN.md, "Stage-2
+ * blocks and QEMU's soft TLB"). Hardware keeps its blocks.
+ */
+static enum p2m_granule p2m_granule_for(const void *fdt, enum hv_p2m_pages opt)
+{
+    switch (opt) {
+    case HV_P2M_BLOCKS:
+        return P2M_GRANULE_BLOCKS;
+    case HV_P2M_TOUCH:
+        return P2M_GRANULE_TOUCH;
+    case HV_P2M_PAGES:
+        return P2M_GRANULE_PAGES;
+    case HV_P2M_AUTO:
+        break;
+    }
+    if (fdt_node_check_compatible(fdt, 0, "linux,dummy-virt") != 0)
+        return P2M_GRANULE_BLOCKS;
+    printk("p2m: QEMU virt board: RAM blocks become 4 KiB pages at first touch "
+           "(p2m_pages=false keeps them)");
+    return P2M_GRANULE_TOUCH;
+}
+
 static void cpu_common_init(unsigned int id)
 {
     cpu_init_el2(hv_opts.vwfi_native);
@@ -351,7 +379,7 @@ void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
     memory_init(fdt);
     if (irqchip_init(fdt) != 0)
         refuse_boot("no usable interrupt controller");
-    p2m_arch_init(hv_opts.vmid_bits, hv_opts.p2m_pages);
+    p2m_arch_init(hv_opts.vmid_bits, p2m_granule_for(fdt, hv_opts.p2m_pages));
     sched_choose(&hv_opts);
     boot_pool_sched(fdt);
     cpu_common_init(0);

@@ -17,7 +17,10 @@
  *    their region (Linux maps them together at 0x38000000: one level-3
  *    table beside the PV console's) and a shared_info page or grant mapping
  *    put in a gigabyte of its own (a level-2 and a level-3 table).
- * A plain domain makes no stage-2 change after boot: no headroom. The
+ * A plain domain makes no stage-2 change after boot: no headroom, except
+ * with RAM blocks split into pages at first touch (P2M_GRANULE_TOUCH, the
+ * default on QEMU's virt board): there every domain may take one page per
+ * 2 MiB block for that (the same table a later split would use). The
  * property, and later the toolstack (XEN_DOMCTL_set_paging_mempool_size),
  * can give more. Dom0's pool stays elastic, as Xen takes the hardware
  * domain's P2M pages from the heap.
@@ -34,10 +37,11 @@
 
 size_t domain_p2m_headroom(const struct domain *d)
 {
-    if (!d->xen_enhanced)
-        return 0;
     uint64_t ram = d->ram_size + d->ram1_size;
-    return (size_t)((ram + (1ULL << BLOCK_SHIFT) - 1) >> BLOCK_SHIFT) + P2M_FIXED_HEADROOM;
+    size_t blocks = (size_t)((ram + (1ULL << BLOCK_SHIFT) - 1) >> BLOCK_SHIFT);
+    if (d->xen_enhanced)
+        return blocks + P2M_FIXED_HEADROOM;
+    return p2m_granule() == P2M_GRANULE_TOUCH ? blocks : 0;
 }
 
 int domain_set_paging_mempool_size(struct domain *d, uint64_t bytes, size_t *budget)

@@ -225,7 +225,22 @@ bool s2pt_lookup(const struct s2pt *t, uint64_t ipa, uint64_t *desc, unsigned in
     return false;
 }
 
-bool s2pt_make_valid(struct s2pt *t, uint64_t ipa)
+/* The lazy block *e (a level-2 one) becomes a valid level-3 table of pages
+ * over the same memory; false if there is no table page to be had. */
+static bool make_valid_pages(struct s2pt *t, uint64_t *e, unsigned int level)
+{
+    uint64_t *n = split_block(t, (*e & ~S2PT_LAZY) | S2PT_VALID, level);
+    if (!n)
+        return false;
+    /* The pages, then the table over them: the old entry was invalid, so no
+     * TLB holds it and nothing needs breaking first. */
+    t->ops->publish(t->ops->ctx);
+    __atomic_store_n(e, (uint64_t)(uintptr_t)n | S2PT_VALID | S2PT_TABLE, __ATOMIC_RELAXED);
+    t->ops->publish(t->ops->ctx);
+    return true;
+}
+
+bool s2pt_make_valid(struct s2pt *t, uint64_t ipa, bool as_pages)
 {
     uint64_t *table = t->root;
     if ((ipa >> S2PT_LEVEL_SHIFT(t->start_level)) >= t->root_entries)
@@ -238,6 +253,8 @@ bool s2pt_make_valid(struct s2pt *t, uint64_t ipa)
         }
         if (!(*e & S2PT_LAZY))
             return false;
+        if (as_pages && l == LAST_LEVEL - 1 && make_valid_pages(t, e, l))
+            return true;
         /* The memory was made ready before: ordered ahead of the entry. */
         t->ops->publish(t->ops->ctx);
         __atomic_store_n(e, (*e & ~S2PT_LAZY) | S2PT_VALID, __ATOMIC_RELAXED);

@@ -113,10 +113,21 @@ TEST(booleans_and_names)
     CHECK_EQ(parse("sync_console=maybe"), 1);
     CHECK(!o.sync_console);
     CHECK_EQ(parse("no-dom0_mem=1G"), 1); /* "no-" only for booleans */
-    CHECK(!o.p2m_pages);                  /* default: stage-2 blocks */
+    CHECK_EQ(o.p2m_pages, HV_P2M_AUTO);   /* default: the board decides */
     CHECK_EQ(parse("p2m-pages"), 0);
-    CHECK(o.p2m_pages);
-    CHECK(o.bootscrub); /* Xen's default (idle): zeroed */
+    CHECK_EQ(o.p2m_pages, HV_P2M_PAGES);
+    CHECK_EQ(parse("no-p2m_pages"), 0);
+    CHECK_EQ(o.p2m_pages, HV_P2M_BLOCKS);
+    CHECK_EQ(parse("p2m_pages=touch"), 0);
+    CHECK_EQ(o.p2m_pages, HV_P2M_TOUCH);
+    CHECK_EQ(parse("p2m_pages=on"), 0);
+    CHECK_EQ(o.p2m_pages, HV_P2M_PAGES);
+    CHECK_EQ(parse("p2m_pages=sometimes"), 1);
+    CHECK_EQ(parse("no-p2m_pages=touch"), 1);
+    CHECK_EQ(o.p2m_pages, HV_P2M_AUTO);
+    CHECK_EQ(parse("console"), 1);    /* bare: =true, which console refuses */
+    CHECK_EQ(parse("no-console"), 1); /* =false, refused too */
+    CHECK(o.bootscrub);               /* Xen's default (idle): zeroed */
     CHECK_EQ(parse("bootscrub=false"), 0);
     CHECK(!o.bootscrub);
     CHECK_EQ(parse("bootscrub=idle"), 0);

@@ -390,7 +390,8 @@ TEST(dom0_is_domain_0_and_its_builder_owns_its_ram)
 
 /* The P2M pool: xen,domain-p2m-mem-mb when given (refused, naming the
  * property, when less than the layout's tables), else the layout's tables
- * plus headroom only for a Xen-enhanced domain; dom0's is left elastic. */
+ * plus headroom for a Xen-enhanced domain (and for every domain whose
+ * blocks split at first touch); dom0's is left elastic. */
 TEST(p2m_pool_sized_from_layout_or_property)
 {
     setup(true);
@@ -400,6 +401,12 @@ TEST(p2m_pool_sized_from_layout_or_property)
     REQUIRE(d);
     CHECK_EQ(fake_p2m_pool_set, 3); /* a plain VM changes nothing at run time */
     domain_discard(d);
+    /* ... unless its RAM blocks become pages at first touch (QEMU's board). */
+    fake_p2m_granule = P2M_GRANULE_TOUCH;
+    REQUIRE((d = domain_create(&c)));
+    CHECK_EQ(fake_p2m_pool_set, 3 + 2); /* a level-3 table per 2 MiB block */
+    domain_discard(d);
+    fake_p2m_granule = P2M_GRANULE_BLOCKS;
     c.enhanced = XEN_ENHANCED_NO_XENSTORE;
     REQUIRE((d = domain_create(&c)));
     CHECK_EQ(fake_p2m_pool_set, 3 + 2 + 2); /* two 2 MiB blocks, two outside RAM */

@@ -351,11 +351,11 @@ TEST(s2pt_lazy_entries_map_until_made_valid)
     CHECK_EQ(s2pt_map(&t, RAM_IPA, 0x90000000ULL, 2 << 20, ATTRS, false), S2PT_EXISTS);
     /* Made valid: that block only, no flush (no TLB held an invalid entry). */
     flushes = 0;
-    CHECK(s2pt_make_valid(&t, RAM_IPA + 0x1000));
+    CHECK(s2pt_make_valid(&t, RAM_IPA + 0x1000, false));
     CHECK(s2pt_lookup(&t, RAM_IPA, &d, &l) && (d & S2PT_VALID) && !(d & S2PT_LAZY));
     CHECK(s2pt_lookup(&t, RAM_IPA + (2 << 20), &d, &l) && (d & S2PT_LAZY));
-    CHECK(!s2pt_make_valid(&t, RAM_IPA + 0x1000));    /* already */
-    CHECK(!s2pt_make_valid(&t, RAM_IPA + (8 << 20))); /* nothing there */
+    CHECK(!s2pt_make_valid(&t, RAM_IPA + 0x1000, false));    /* already */
+    CHECK(!s2pt_make_valid(&t, RAM_IPA + (8 << 20), false)); /* nothing there */
     CHECK_EQ(flushes, 0);
     /* A page out of the lazy block: split into lazy pages, the rest kept. */
     CHECK_EQ(s2pt_clear_page(&t, RAM_IPA + (2 << 20) + 0x3000), S2PT_OK);
@@ -366,7 +366,7 @@ TEST(s2pt_lazy_entries_map_until_made_valid)
     CHECK((d & S2PT_LAZY) && !(d & S2PT_VALID));
     CHECK_EQ(pa_of(&t, RAM_IPA + (2 << 20) + 0x4abc), 0x80204abcULL);
     /* Made valid page by page now, and a page set over a lazy one needs no flush. */
-    CHECK(s2pt_make_valid(&t, RAM_IPA + (2 << 20) + 0x4000));
+    CHECK(s2pt_make_valid(&t, RAM_IPA + (2 << 20) + 0x4000, false));
     CHECK(s2pt_lookup(&t, RAM_IPA + (2 << 20) + 0x4000, &d, &l) && (d & S2PT_VALID) && l == 3);
     CHECK(s2pt_lookup(&t, RAM_IPA + (2 << 20) + 0x5000, &d, &l) && (d & S2PT_LAZY));
     CHECK_EQ(s2pt_set_page(&t, RAM_IPA + (2 << 20) + 0x6000, 0x70000000ULL | ATTRS), S2PT_OK);
@@ -379,8 +379,47 @@ TEST(s2pt_lazy_entries_map_until_made_valid)
     /* Pages only: lazy level-3 entries, one each. */
     CHECK_EQ(s2pt_map(&t, 3ULL << 30, 0xa0000000ULL, 8 << 12, ATTRS | S2PT_LAZY, true), S2PT_OK);
     CHECK(s2pt_lookup(&t, (3ULL << 30) + 0x7000, &d, &l) && l == 3 && (d & S2PT_LAZY));
-    CHECK(s2pt_make_valid(&t, (3ULL << 30) + 0x7000));
+    CHECK(s2pt_make_valid(&t, (3ULL << 30) + 0x7000, false));
     CHECK(s2pt_lookup(&t, (3ULL << 30) + 0x6000, &d, &l) && (d & S2PT_LAZY));
+    done_tables(&t);
+}
+
+/* Split at first touch (P2M_GRANULE_TOUCH): a lazy 2 MiB block becomes a
+ * table of valid pages over the same memory, or stays a block, made valid,
+ * when there is no table to be had. */
+TEST(s2pt_lazy_block_made_valid_as_pages)
+{
+    struct s2pt t = new_tables(2);
+    CHECK_EQ(s2pt_map(&t, RAM_IPA, 0x80000000ULL, 6 << 20, ATTRS | S2PT_LAZY, false), S2PT_OK);
+    CHECK_EQ(t.tables, 1);
+    flushes = 0;
+    CHECK(s2pt_make_valid(&t, RAM_IPA + (2 << 20) + 0x5000, true));
+    CHECK_EQ(t.tables, 2);
+    uint64_t d;
+    unsigned int l;
+    for (uint64_t off = 0; off < (2 << 20); off += 0x1000) {
+        uint64_t ipa = RAM_IPA + (2 << 20) + off;
+        if (!s2pt_lookup(&t, ipa, &d, &l) || l != 3 || !(d & S2PT_VALID) || (d & S2PT_LAZY) ||
+            (d & ATTRS) != ATTRS || (d & S2PT_ADDR_MASK) != 0x80200000ULL + off) {
+            HARNESS_FAIL("page at +0x%llx: level %u desc 0x%llx", (unsigned long long)off, l,
+                         (unsigned long long)d);
+            return;
+        }
+    }
+    CHECK_EQ(flushes, 0); /* the lazy entry was invalid: nothing to break */
+    /* The blocks beside it stay lazy blocks. */
+    CHECK(s2pt_lookup(&t, RAM_IPA, &d, &l) && l == 2 && (d & S2PT_LAZY));
+    CHECK(!s2pt_make_valid(&t, RAM_IPA + (2 << 20), true)); /* already */
+    /* The pool is dry: the next block is made valid whole. */
+    CHECK(s2pt_make_valid(&t, RAM_IPA + 0x1000, true));
+    CHECK(s2pt_lookup(&t, RAM_IPA + 0x1000, &d, &l) && l == 2 && (d & S2PT_VALID));
+    CHECK(!(d & S2PT_LAZY));
+    CHECK_EQ(t.tables, 2);
+    /* Ballooning a page out of the split block needs no new table. */
+    CHECK_EQ(s2pt_clear_page(&t, RAM_IPA + (2 << 20) + 0x3000), S2PT_OK);
+    CHECK_EQ(pa_of(&t, RAM_IPA + (2 << 20) + 0x3000), 0);
+    CHECK_EQ(pa_of(&t, RAM_IPA + (2 << 20) + 0x4000), 0x80204000ULL);
+    CHECK_EQ(t.tables, 2);
     done_tables(&t);
 }
 

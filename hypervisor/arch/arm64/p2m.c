@@ -27,7 +27,7 @@ static const struct ipa_config ipa_configs[] = {
 
 static const struct ipa_config *cfg;
 static uint64_t vtcr;
-static bool pages_only; /* p2m_pages: no stage-2 blocks (cloison/p2m.h) */
+static enum p2m_granule granule; /* the p2m_pages option (cloison/p2m.h) */
 static unsigned int vmid_bits;
 /* VMIDs by generation: any number of domains on 8-bit VMID hardware. The
  * lock covers the allocator's slow path and every VMID-targeted TLB flush, so
@@ -45,9 +45,9 @@ static void flush_all_vmids(void)
     isb();
 }
 
-void p2m_arch_init(unsigned int vmid_bits_cap, bool pages)
+void p2m_arch_init(unsigned int vmid_bits_cap, enum p2m_granule g)
 {
-    pages_only = pages;
+    granule = g;
     uint64_t mmfr0 = read_sysreg(id_aa64mmfr0_el1);
     uint64_t mmfr1 = read_sysreg(id_aa64mmfr1_el1);
     unsigned int pa_range = mmfr0 & 0xf;
@@ -61,6 +61,11 @@ void p2m_arch_init(unsigned int vmid_bits_cap, bool pages)
      * rollover): at least 4 bits. */
     vmid_bits = vmid_bits_cap ? MIN(MAX(vmid_bits_cap, 4U), hw_bits) : hw_bits;
     idgen_init(&vmids, vmid_bits, MAX_PCPUS, flush_all_vmids);
+}
+
+enum p2m_granule p2m_granule(void)
+{
+    return granule;
 }
 
 unsigned long p2m_vmid_rollovers(void)
@@ -270,7 +275,7 @@ int p2m_map(struct p2m *p, ipa_t ipa, paddr_t pa, uint64_t size, enum p2m_type t
      * device windows keep their blocks: dom0's include PCIe's (512 GiB on
      * QEMU virt), which in pages would take the heap and seconds to map. */
     int rc = s2pt_map(&p->pt, ipa, pa, size, s2_attrs(t) & ~(PTE_VALID | PTE_TABLE),
-                      pages_only && t != P2M_DEVICE);
+                      granule == P2M_GRANULE_PAGES && t != P2M_DEVICE);
     spin_unlock(&p->lock);
     return errno_of(rc);
 }
@@ -316,7 +321,7 @@ bool p2m_lookup(struct p2m *p, ipa_t ipa, paddr_t *pa, enum p2m_type *t)
          * read it with its MMU and caches off. */
         page_ready_guest(base, (unsigned int)(LEVEL_SHIFT(level) - PAGE_SHIFT));
         arch_dcache_clean_range(phys_to_virt(base), bsize);
-        s2pt_make_valid(&p->pt, ipa);
+        s2pt_make_valid(&p->pt, ipa, granule == P2M_GRANULE_TOUCH);
     }
     spin_unlock(&p->lock);
     if (found) {

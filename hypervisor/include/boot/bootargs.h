@@ -56,9 +56,12 @@ struct hv_options {
     /* trapcount=<bool> (Cloison extension): count guest exits by domain,
      * class and detail (trap/trapcount.h; the 't' debug key). */
     bool trapcount;
-    /* p2m_pages=<bool> (Cloison extension): guest RAM in 4 KiB stage-2
-     * pages only, no 2 MiB / 1 GiB blocks (cloison/p2m.h; for QEMU's TCG). */
-    bool p2m_pages;
+    /* p2m_pages=<bool>|touch (Cloison extension; cloison/p2m.h, enum
+     * p2m_granule): true = guest RAM in 4 KiB stage-2 pages only, false =
+     * 2 MiB / 1 GiB blocks, touch = blocks split into pages at the guest's
+     * first touch. Unset (HV_P2M_AUTO): touch on QEMU's virt board, false
+     * elsewhere (boot/setup.c). */
+    enum hv_p2m_pages { HV_P2M_AUTO, HV_P2M_BLOCKS, HV_P2M_TOUCH, HV_P2M_PAGES } p2m_pages;
     /* bootscrub=<bool>|idle (Xen's): false hands a domain RAM no one had
      * since boot unzeroed (cloison/mm.h, page_alloc_guest_ram); idle, Xen's
      * default, zeroes on allocation as true does. */

@@ -37,12 +37,25 @@ struct p2m {
     struct s2pt pt;
 };
 
+/*
+ * How guest RAM is laid out in stage 2 (the p2m_pages option; DESIGN.md,
+ * "Stage-2 blocks and QEMU's soft TLB"). Device windows keep their blocks
+ * in every case.
+ *  BLOCKS: 2 MiB and 1 GiB blocks where alignment allows (hardware: fewer
+ *          TLB entries, shorter walks);
+ *  TOUCH:  lazily zeroed RAM is mapped in blocks, and a 2 MiB block becomes
+ *          a level-3 table of pages when the guest first touches it, if the
+ *          domain's P2M pool has a table to give (else it stays a block);
+ *          the default on QEMU's virt board, whose TCG flushes its whole
+ *          software TLB on any TLBI falling among large entries;
+ *  PAGES:  every domain's RAM in 4 KiB pages from the start.
+ */
+enum p2m_granule { P2M_GRANULE_BLOCKS, P2M_GRANULE_TOUCH, P2M_GRANULE_PAGES };
+
 /* Once: VTCR_EL2 from the CPU's features; VMIDs of at most vmid_bits_cap bits
- * (0 = what the CPU has; the vmid_bits= option, to exercise rollovers);
- * pages: every domain's RAM in 4 KiB stage-2 pages, no blocks (the p2m_pages
- * option: faster under QEMU's TCG, slower on hardware; DESIGN.md); device
- * windows keep their blocks. */
-void p2m_arch_init(unsigned int vmid_bits_cap, bool pages);
+ * (0 = what the CPU has; the vmid_bits= option, to exercise rollovers). */
+void p2m_arch_init(unsigned int vmid_bits_cap, enum p2m_granule granule);
+enum p2m_granule p2m_granule(void);
 unsigned int p2m_ipa_bits(void);
 unsigned int p2m_vmid_bits(void);
 unsigned long p2m_vmid_rollovers(void);

@@ -145,6 +145,13 @@ void printk(const char *fmt, ...)
     }
     va_end(ap);
 }
+enum p2m_granule fake_p2m_granule = P2M_GRANULE_BLOCKS;
+
+enum p2m_granule p2m_granule(void)
+{
+    return fake_p2m_granule;
+}
+
 unsigned int p2m_ipa_bits(void)
 {
     return FAKE_IPA_BITS; /* cortex-a57's */

@@ -18,13 +18,14 @@ struct domain;
 #define FAKE_RAM_GFN 0x40000ULL /* where fake_ram_domain() puts RAM: IPA 0x40000000 */
 #define FAKE_IPA_BITS 40        /* p2m_ipa_bits(), as on cortex-a57 */
 
-extern int fake_pages_freed;         /* page_free() calls */
-extern paddr_t fake_last_freed;      /* ...and the last one's address */
-extern bool fake_set_page_fails;     /* p2m_set_page() answers -ENOMEM while set */
-extern long fake_heap_live;          /* xzalloc() blocks not yet given to xfree() */
-extern long fake_pages_live;         /* pages from page_alloc() not yet freed */
-extern uint64_t fake_dcache_cleaned; /* bytes arch_dcache_clean_range() was given */
-extern unsigned int fake_p2m_live;   /* p2m_init() tables not yet destroyed */
+extern int fake_pages_freed;              /* page_free() calls */
+extern paddr_t fake_last_freed;           /* ...and the last one's address */
+extern bool fake_set_page_fails;          /* p2m_set_page() answers -ENOMEM while set */
+extern enum p2m_granule fake_p2m_granule; /* what p2m_granule() answers (BLOCKS) */
+extern long fake_heap_live;               /* xzalloc() blocks not yet given to xfree() */
+extern long fake_pages_live;              /* pages from page_alloc() not yet freed */
+extern uint64_t fake_dcache_cleaned;      /* bytes arch_dcache_clean_range() was given */
+extern unsigned int fake_p2m_live;        /* p2m_init() tables not yet destroyed */
 /* n > 0: the n-th xzalloc() / page_alloc() from now fails, and every one
  * after it until the test sets 0 again; the failed calls are counted. */
 extern unsigned int fake_heap_fail_in, fake_page_fail_in;

@@ -79,8 +79,12 @@ int s2pt_clear_page(struct s2pt *t, uint64_t ipa);
  * found too (S2PT_LAZY set in *desc). */
 bool s2pt_lookup(const struct s2pt *t, uint64_t ipa, uint64_t *desc, unsigned int *level);
 /* The lazy entry translating ipa becomes valid (its memory is ready); false
- * if ipa's entry is not a lazy one. Nothing to flush: no TLB held it. */
-bool s2pt_make_valid(struct s2pt *t, uint64_t ipa);
+ * if ipa's entry is not a lazy one. Nothing to flush: no TLB held it.
+ * as_pages: a lazy 2 MiB block becomes a level-3 table of valid pages
+ * instead (a table from ops->alloc; with none to be had, the block itself
+ * becomes valid), for emulators whose software TLB pays for stage-2 blocks
+ * (DESIGN.md, "Stage-2 blocks and QEMU's soft TLB"). */
+bool s2pt_make_valid(struct s2pt *t, uint64_t ipa, bool as_pages);
 /* Every table below the root back through ops->free (teardown: the caller
  * has made sure nothing walks them any more). The root is the caller's. */
 void s2pt_free_tables(struct s2pt *t);
