@@ -59,6 +59,7 @@ BASE_SERVICES = {
     "page_alloc_guest": "the page allocator, above the hypervisor's reserve (core/mm.c)",
     "page_free": "the page allocator (core/mm.c)",
     "page_ready_guest": "the page allocator: a lazily mapped guest block's first use (core/mm.c)",
+    "page_ready_guest_filled": "the page allocator: a lazy block a builder overwrote whole (core/mm.c)",
     "xmalloc": "the heap (core/mm.c)",
     "xzalloc": "the heap (core/mm.c)",
     "xfree": "the heap (core/mm.c)",

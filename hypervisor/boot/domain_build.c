@@ -44,6 +44,32 @@ static bool ready(struct domain *d, ipa_t ipa, uint64_t len)
     return true;
 }
 
+/*
+ * Write n bytes at ipa, inside one RAM chunk starting at IPA cipa and PA cpa.
+ * A lazy block the write covers whole is filled without being zeroed first
+ * (p2m_fill_lazy: a kernel image is tens of such blocks); the rest is
+ * readied, then written.
+ */
+static int write_in_chunk(struct domain *d, ipa_t cipa, paddr_t cpa, ipa_t ipa, const uint8_t *s,
+                          uint64_t n)
+{
+    while (n) {
+        uint64_t done = p2m_fill_lazy(&d->p2m, ipa, s, n);
+        if (!done) {
+            done = MIN(n, SZ_2M - (ipa & (SZ_2M - 1))); /* up to the next block */
+            if (!ready(d, ipa, done))
+                return -EINVAL;
+            void *dst = phys_to_virt(cpa + (ipa - cipa));
+            memcpy(dst, s, done);
+            arch_dcache_clean_range(dst, done);
+        }
+        s += done;
+        ipa += done;
+        n -= done;
+    }
+    return 0;
+}
+
 int domain_write_ipa(struct domain *d, ipa_t ipa, const void *src, uint64_t len)
 {
     const uint8_t *s = src;
@@ -56,11 +82,9 @@ int domain_write_ipa(struct domain *d, ipa_t ipa, const void *src, uint64_t len)
         if (ipa < c->ipa || ipa >= c->ipa + csize)
             continue;
         uint64_t n = MIN(len, c->ipa + csize - ipa);
-        if (!ready(d, ipa, n))
-            return -EINVAL;
-        void *dst = phys_to_virt(c->pa + (ipa - c->ipa));
-        memcpy(dst, s, n);
-        arch_dcache_clean_range(dst, n);
+        int rc = write_in_chunk(d, c->ipa, c->pa, ipa, s, n);
+        if (rc)
+            return rc;
         s += n;
         ipa += n;
         len -= n;

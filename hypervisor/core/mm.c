@@ -297,6 +297,11 @@ void page_ready_guest(paddr_t pa, unsigned int order)
     scrub(pa, order, true);
 }
 
+void page_ready_guest_filled(paddr_t pa, unsigned int order)
+{
+    mark_used(pa, order);
+}
+
 size_t mm_free_pages(void)
 {
     return free_pages_sum();

@@ -11,6 +11,7 @@
 #include <lib/idgen.h>
 #include <lib/pagepool.h>
 #include <lib/s2pt.h>
+#include <string.h>
 
 #define VTCR_RES1 BIT(31)
 #define VTCR_VS BIT(19)
@@ -329,6 +330,30 @@ bool p2m_lookup(struct p2m *p, ipa_t ipa, paddr_t *pa, enum p2m_type *t)
         *t = (e & S2_XN) ? P2M_DEVICE : P2M_RAM;
     }
     return found;
+}
+
+uint64_t p2m_fill_lazy(struct p2m *p, ipa_t ipa, const void *src, uint64_t len)
+{
+    if (ipa >= (1UL << cfg->pa_bits))
+        return 0;
+    uint64_t e = 0, bsize = 0;
+    unsigned int level = 0;
+    spin_lock(&p->lock);
+    if (s2pt_lookup(&p->pt, ipa, &e, &level) && (e & S2PT_LAZY)) {
+        bsize = LEVEL_SIZE(level);
+        if ((ipa & (bsize - 1)) || len < bsize) {
+            bsize = 0;
+        } else {
+            void *dst = phys_to_virt(e & PTE_ADDR_MASK);
+            memcpy(dst, src, bsize);
+            page_ready_guest_filled(e & PTE_ADDR_MASK,
+                                    (unsigned int)(LEVEL_SHIFT(level) - PAGE_SHIFT));
+            arch_dcache_clean_range(dst, bsize);
+            s2pt_make_valid(&p->pt, ipa, granule == P2M_GRANULE_TOUCH);
+        }
+    }
+    spin_unlock(&p->lock);
+    return bsize;
 }
 
 void p2m_destroy(struct p2m *p)

@@ -42,6 +42,9 @@ paddr_t page_alloc_guest_lazy(unsigned int order);
  * bootscrub=false: on QEMU zero and not yet backed by the host; on hardware
  * whatever was there). They count as used from now on. */
 void page_ready_guest(paddr_t pa, unsigned int order);
+/* The same for pages the caller has just overwritten whole (a builder's copy):
+ * nothing to zero, they only count as used from now on. */
+void page_ready_guest_filled(paddr_t pa, unsigned int order);
 /* Before mm_start_allocators(): Xen's bootscrub option (true by default). */
 void mm_set_bootscrub(bool scrub);
 #define MM_HYP_RESERVE_MIN (4UL << 20)

@@ -115,6 +115,13 @@ void p2m_release(struct p2m *p);
  * sees what the page held before: one choke point. Bounded: one block of at
  * most 2 MiB is zeroed per call. */
 bool p2m_lookup(struct p2m *p, ipa_t ipa, paddr_t *pa, enum p2m_type *t);
+/* For a builder writing a domain's images: when ipa starts a lazy entry and
+ * [src, src + len) covers all of it, that entry is filled from src, cleaned
+ * to memory and made valid, all under the lock, with no zeroing first (every
+ * byte is written, and nothing could see it before); returns its size. 0 if
+ * ipa's entry is not lazy or not covered whole: the caller then writes the
+ * usual way, after p2m_lookup() has readied it. */
+uint64_t p2m_fill_lazy(struct p2m *p, ipa_t ipa, const void *src, uint64_t len);
 void p2m_destroy(struct p2m *p); /* TLB flush for the VMID, free tables, release the VMID */
 
 #endif
