@@ -12,7 +12,9 @@
 
 #define TOKEN_MAX 256
 
-enum opt_kind { OPT_BOOL, OPT_UINT, OPT_SIZE, OPT_STR, OPT_CUSTOM };
+/* OPT_CUSTOM_BOOL: a parser of its own that also takes the forms of a boolean
+ * (a bare name, "no-" before it); plain OPT_CUSTOM needs a value. */
+enum opt_kind { OPT_BOOL, OPT_UINT, OPT_SIZE, OPT_STR, OPT_CUSTOM, OPT_CUSTOM_BOOL };
 
 struct opt {
     const char *name;
@@ -246,9 +248,9 @@ static const struct opt opts[] = {
     {"vwfi", OPT_CUSTOM, 0, 0, parse_vwfi},
     {"gnttab_max_frames", OPT_UINT, F(gnttab_max_frames), 0, NULL},
     {"ext_regions", OPT_BOOL, F(ext_regions), 0, NULL},
-    {"vmid_bits", OPT_UINT, F(vmid_bits), 0, NULL},   /* Cloison's own (not Xen's) */
-    {"trapcount", OPT_BOOL, F(trapcount), 0, NULL},   /* Cloison's own */
-    {"p2m_pages", OPT_CUSTOM, 0, 0, parse_p2m_pages}, /* Cloison's own */
+    {"vmid_bits", OPT_UINT, F(vmid_bits), 0, NULL},        /* Cloison's own (not Xen's) */
+    {"trapcount", OPT_BOOL, F(trapcount), 0, NULL},        /* Cloison's own */
+    {"p2m_pages", OPT_CUSTOM_BOOL, 0, 0, parse_p2m_pages}, /* Cloison's own */
     {"bootscrub", OPT_CUSTOM, 0, 0, parse_bootscrub},
 };
 #undef F
@@ -297,7 +299,7 @@ static bool opt_apply(const struct opt *op, const char *val, bool negated, struc
     bool flag;
     int b;
 
-    if (negated && op->kind != OPT_BOOL && (op->kind != OPT_CUSTOM || val))
+    if (negated && op->kind != OPT_BOOL && (op->kind != OPT_CUSTOM_BOOL || val))
         return false;
     switch (op->kind) {
     case OPT_BOOL:
@@ -328,8 +330,9 @@ static bool opt_apply(const struct opt *op, const char *val, bool negated, struc
         memcpy(field, val, strlen(val) + 1);
         return true;
     case OPT_CUSTOM:
-        /* A bare name or its "no-" form stands for =true or =false, as for a
-         * boolean: parsers of other values refuse both. */
+        return val && op->parse(val, o);
+    case OPT_CUSTOM_BOOL:
+        /* A bare name or its "no-" form stands for =true or =false. */
         return op->parse(val ? val : negated ? "false" : "true", o);
     }
     return false;

@@ -125,9 +125,10 @@ TEST(booleans_and_names)
     CHECK_EQ(parse("p2m_pages=sometimes"), 1);
     CHECK_EQ(parse("no-p2m_pages=touch"), 1);
     CHECK_EQ(o.p2m_pages, HV_P2M_AUTO);
-    CHECK_EQ(parse("console"), 1);    /* bare: =true, which console refuses */
-    CHECK_EQ(parse("no-console"), 1); /* =false, refused too */
-    CHECK(o.bootscrub);               /* Xen's default (idle): zeroed */
+    CHECK_EQ(parse("conswitch"), 1); /* other values of their own need one */
+    CHECK_EQ(o.conswitch, 'a');
+    CHECK_EQ(parse("no-conswitch"), 1);
+    CHECK(o.bootscrub); /* Xen's default (idle): zeroed */
     CHECK_EQ(parse("bootscrub=false"), 0);
     CHECK(!o.bootscrub);
     CHECK_EQ(parse("bootscrub=idle"), 0);
