@@ -308,6 +308,23 @@ int p2m_clear_page(struct p2m *p, ipa_t ipa)
     return errno_of(rc);
 }
 
+/* The lazy entry at level over base, found for ipa, readied and made valid
+ * (lock held): zeroed, or filled whole from fill; either way in memory, not
+ * only in the cache, since the guest may first read it with its MMU and
+ * caches off. */
+static void ready_lazy(struct p2m *p, ipa_t ipa, paddr_t base, unsigned int level, const void *fill)
+{
+    unsigned int order = (unsigned int)(LEVEL_SHIFT(level) - PAGE_SHIFT);
+    if (fill) {
+        memcpy(phys_to_virt(base), fill, LEVEL_SIZE(level));
+        page_ready_guest_filled(base, order);
+    } else {
+        page_ready_guest(base, order);
+    }
+    arch_dcache_clean_range(phys_to_virt(base), LEVEL_SIZE(level));
+    s2pt_make_valid(&p->pt, ipa, granule == P2M_GRANULE_TOUCH);
+}
+
 bool p2m_lookup(struct p2m *p, ipa_t ipa, paddr_t *pa, enum p2m_type *t)
 {
     if (ipa >= (1UL << cfg->pa_bits))
@@ -318,11 +335,7 @@ bool p2m_lookup(struct p2m *p, ipa_t ipa, paddr_t *pa, enum p2m_type *t)
     bool found = s2pt_lookup(&p->pt, ipa, &e, &level);
     uint64_t bsize = found ? LEVEL_SIZE(level) : 0, base = e & PTE_ADDR_MASK & ~(bsize - 1);
     if (found && (e & S2PT_LAZY)) {
-        /* Zeroed to memory, not only to the cache: the guest may first
-         * read it with its MMU and caches off. */
-        page_ready_guest(base, (unsigned int)(LEVEL_SHIFT(level) - PAGE_SHIFT));
-        arch_dcache_clean_range(phys_to_virt(base), bsize);
-        s2pt_make_valid(&p->pt, ipa, granule == P2M_GRANULE_TOUCH);
+        ready_lazy(p, ipa, base, level, NULL);
     }
     spin_unlock(&p->lock);
     if (found) {
@@ -344,12 +357,7 @@ uint64_t p2m_fill_lazy(struct p2m *p, ipa_t ipa, const void *src, uint64_t len)
         if ((ipa & (bsize - 1)) || len < bsize) {
             bsize = 0;
         } else {
-            void *dst = phys_to_virt(e & PTE_ADDR_MASK);
-            memcpy(dst, src, bsize);
-            page_ready_guest_filled(e & PTE_ADDR_MASK,
-                                    (unsigned int)(LEVEL_SHIFT(level) - PAGE_SHIFT));
-            arch_dcache_clean_range(dst, bsize);
-            s2pt_make_valid(&p->pt, ipa, granule == P2M_GRANULE_TOUCH);
+            ready_lazy(p, ipa, e & PTE_ADDR_MASK, level, src);
         }
     }
     spin_unlock(&p->lock);
