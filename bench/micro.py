@@ -10,6 +10,9 @@ instructions under `-icount shift=0`:
   eoi             EOI of spurious INTID 1023 (no trap: the virtual CPU interface)
   ipi             SGI to vCPU 1, until its handler ran (vCPU 1 waits in WFI)
   ipi_self        SGI to self, until taken
+  mmio_read_uart  load of the vPL011's flag register, trapped and emulated
+  uart_putc       one character as Linux's PL011 earlycon writes it (FR, DR,
+                  FR: three exits), the bytes printed as lines of dots
 
 Tick -> instruction derivation (as bench/run.py): with -icount shift=N QEMU's
 virtual clock advances 2^N ns per executed instruction and CNTVCT counts that
@@ -35,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "integrat
 import qemu  # noqa: E402
 
 HVS = ["cloison", "xen"]
-OPS = ["hvc", "mmio_read_vgic", "eoi", "ipi", "ipi_self"]
+OPS = ["hvc", "mmio_read_vgic", "eoi", "ipi", "ipi_self", "mmio_read_uart", "uart_putc"]
 ICOUNT_SHIFT = 0
 
 

@@ -9,6 +9,11 @@
  *                  virtual CPU interface handles without a trap on v3 and v2
  *   ipi            SGI 1 to vCPU 1, spinning until vCPU 1's handler has run
  *   ipi_self       SGI 1 to this vCPU, taken at once (injection + guest entry)
+ *   mmio_read_uart a load of the vPL011's flag register: a trapped device read
+ *                  outside the vGIC, as a polling console driver does
+ *   uart_putc      one character as Linux's PL011 earlycon writes it: FR until
+ *                  not full, DR, FR until not busy (three exits); the bytes go
+ *                  out as UART_LINES lines of dots
  *
  * Each op is also checked (SMCCC version, IIDR equal every time, every IPI
  * taken exactly once), so a broken path is a FAIL, not a fast number.
@@ -24,6 +29,12 @@ const char test_name[] = "microbench";
 #define IPI_SGI 1
 #define N_FAST 20000
 #define N_IPI 2000
+#define UART_DR 0x00
+#define UART_FR 0x18
+#define UART_FR_BUSY (1u << 3)
+#define UART_FR_TXFF (1u << 5)
+#define UART_LINES 20
+#define UART_LINE_LEN 64 /* the newline included */
 
 static volatile uint32_t ipi_count[2];
 static volatile bool secondary_ready;
@@ -74,6 +85,38 @@ static bool wait_ipi(unsigned cpu, uint32_t want)
     return true;
 }
 
+/* Linux's pl011_putc (its PL011 earlycon). */
+static void uart_putc(char c)
+{
+    while (mmio_read32(plat.uart + UART_FR) & UART_FR_TXFF)
+        cpu_relax();
+    mmio_write32(plat.uart + UART_DR, (uint8_t)c);
+    while (mmio_read32(plat.uart + UART_FR) & UART_FR_BUSY)
+        cpu_relax();
+}
+
+/* Ticks for N_FAST flag-register reads, and for UART_LINES lines of
+ * UART_LINE_LEN characters (0, 0 with no vPL011); the FR value is the same
+ * every time (an idle transmitter, nothing received) or it is a FAIL. */
+static void bench_uart(uint64_t *read, uint64_t *putc)
+{
+    *read = *putc = 0;
+    if (!plat.uart)
+        return;
+    uint32_t fr = mmio_read32(plat.uart + UART_FR);
+    uint64_t t0 = cntvct();
+    for (unsigned i = 0; i < N_FAST; i++)
+        if (mmio_read32(plat.uart + UART_FR) != fr)
+            test_fail("mmio_read_uart: FR changed (0x%x, then 0x%x)", fr,
+                      mmio_read32(plat.uart + UART_FR));
+    *read = cntvct() - t0;
+    t0 = cntvct();
+    for (unsigned l = 0; l < UART_LINES; l++)
+        for (unsigned i = 0; i < UART_LINE_LEN; i++)
+            uart_putc(i == UART_LINE_LEN - 1 ? '\n' : '.');
+    *putc = cntvct() - t0;
+}
+
 static uint64_t per_op_milli(uint64_t ticks, unsigned n)
 {
     return ticks * 1000 / n;
@@ -81,7 +124,7 @@ static uint64_t per_op_milli(uint64_t ticks, unsigned n)
 
 void test_main(void)
 {
-    uint64_t t0, hvc, mmio, eoi, ipi = 0, ipi_self;
+    uint64_t t0, hvc, mmio, eoi, ipi = 0, ipi_self, uart_read, uart_out;
     uint32_t iidr = mmio_read32(plat.gicd + GICD_IIDR);
     bool have_cpu1 = plat.cpu_count >= 2;
 
@@ -108,6 +151,8 @@ void test_main(void)
     for (unsigned i = 0; i < N_FAST; i++)
         eoi_spurious();
     eoi = cntvct() - t0;
+
+    bench_uart(&uart_read, &uart_out);
 
     irq_enable();
     t0 = cntvct();
@@ -139,10 +184,13 @@ void test_main(void)
     if (ipi_count[0] != N_IPI || (have_cpu1 && ipi_count[1] != N_IPI))
         test_fail("ipi counts %u,%u expected %d", ipi_count[0], ipi_count[1], N_IPI);
     test_pass("hvc_milli=%llu mmio_read_vgic_milli=%llu eoi_milli=%llu ipi_milli=%llu "
-              "ipi_self_milli=%llu cntfrq=%llu",
+              "ipi_self_milli=%llu mmio_read_uart_milli=%llu uart_putc_milli=%llu cntfrq=%llu",
               (unsigned long long)per_op_milli(hvc, N_FAST),
               (unsigned long long)per_op_milli(mmio, N_FAST),
               (unsigned long long)per_op_milli(eoi, N_FAST),
               (unsigned long long)(have_cpu1 ? per_op_milli(ipi, N_IPI) : 0),
-              (unsigned long long)per_op_milli(ipi_self, N_IPI), (unsigned long long)cntfrq());
+              (unsigned long long)per_op_milli(ipi_self, N_IPI),
+              (unsigned long long)per_op_milli(uart_read, N_FAST),
+              (unsigned long long)per_op_milli(uart_out, UART_LINES * UART_LINE_LEN),
+              (unsigned long long)cntfrq());
 }
