@@ -39,6 +39,9 @@ int console_log_init(struct domain *d)
     }
     c->tokens = CONSOLE_BURST_BYTES;
     c->last_refill = arch_counter();
+    /* dom0's console is the machine's, shown untagged as Xen does. */
+    if (!d->is_privileged)
+        c->prefix_len = (uint8_t)snprintf(c->prefix, sizeof(c->prefix), "(d%u) ", d->id);
     d->con = c;
     return 0;
 }
@@ -61,14 +64,12 @@ void console_log_free(struct domain *d)
     xfree(c);
 }
 
-/* Part of d's current line to the UART; `end` completes it. dom0's console
- * is the machine's, shown untagged as Xen does; owners are domid + 1 because
- * owner 0 means "no line open". */
+/* Part of d's current line to the UART; `end` completes it. Owners are
+ * domid + 1 because owner 0 means "no line open". */
 static bool emit(struct domain *d, const char *s, size_t len, bool end)
 {
-    char prefix[16];
-    int n = d->is_privileged ? 0 : snprintf(prefix, sizeof(prefix), "(d%u) ", d->id);
-    return console_puts_line_part(d->id + 1u, prefix, (size_t)n, s, len, end);
+    struct console_log *c = d->con;
+    return console_puts_line_part(d->id + 1u, c->prefix, c->prefix_len, s, len, end);
 }
 
 /* Refill the token bucket; lock held. Whole seconds and the rest apart, so
@@ -92,6 +93,7 @@ static void refill(struct console_log *c)
 static void end_line_locked(struct domain *d, struct console_log *c)
 {
     ASSERT_HELD(&c->lock);
+    refill(c);
     size_t rest = c->line_len - c->line_shown;
     bool shown = false;
     if (c->tokens >= rest + 1) {
@@ -115,6 +117,8 @@ static void show_partial_locked(struct domain *d, struct console_log *c)
 {
     ASSERT_HELD(&c->lock);
     size_t n = c->line_len - c->line_shown;
+    if (n)
+        refill(c);
     if (!n || c->tokens < n || !emit(d, c->line + c->line_shown, n, false))
         return; /* stays for the line's end (or the next flush) */
     c->tokens -= n;
@@ -132,7 +136,6 @@ static void flush_fire(struct timer *t)
          * appended before this flush, which then shows its bytes. */
         __atomic_store_n(&d->con->flush_queued, false, __ATOMIC_SEQ_CST);
         spin_lock(&d->con->lock);
-        refill(d->con);
         show_partial_locked(d, d->con);
         spin_unlock(&d->con->lock);
     }
@@ -158,11 +161,24 @@ static void queue_partial(struct domain *d)
     spin_unlock_irqrestore(&flush_lock, f);
 }
 
+/* Was d typed to in the last CONSOLE_ECHO_MS? */
+static bool typed_recently(struct console_log *c)
+{
+    return arch_counter() < __atomic_load_n(&c->echo_until, __ATOMIC_RELAXED);
+}
+
+void console_guest_typed(struct domain *d)
+{
+    __atomic_store_n(&d->con->echo_until, arch_counter() + ms_to_ticks(CONSOLE_ECHO_MS),
+                     __ATOMIC_RELAXED);
+}
+
+/* The tokens are refilled where a line goes out (end_line_locked,
+ * show_partial_locked), not per call: a vPL011 writes one byte a call. */
 size_t console_guest_write(struct domain *d, const char *buf, size_t len)
 {
     struct console_log *c = d->con;
     uint64_t f = spin_lock_irqsave(&c->lock);
-    refill(c);
     for (size_t i = 0; i < len; i++) {
         char ch = buf[i];
         if (c->ring)
@@ -175,7 +191,7 @@ size_t console_guest_write(struct domain *d, const char *buf, size_t len)
             end_line_locked(d, c);
     }
     bool partial = c->line_len > c->line_shown;
-    if (partial && console_input_focus() == d->id) {
+    if (partial && console_input_focus() == d->id && typed_recently(c)) {
         show_partial_locked(d, c); /* the user is typing to it: echo at once */
         partial = false;
     }
@@ -205,7 +221,6 @@ void console_guest_show(struct domain *d)
 {
     struct console_log *c = d->con;
     uint64_t f = spin_lock_irqsave(&c->lock);
-    refill(c);
     show_partial_locked(d, c);
     spin_unlock_irqrestore(&c->lock, f);
 }

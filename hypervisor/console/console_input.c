@@ -206,8 +206,10 @@ static char input_byte(char c)
         set_focus_locked(next_focus_locked(focus));
     } else if (out.len && focus) {
         struct input_dom *e = find_locked((uint16_t)(focus - 1));
-        if (e)
+        if (e) {
+            console_guest_typed(e->d);
             e->rx(e->d, out.buf, out.len);
+        }
     } else if (out.len) {
         key = out.buf[out.len - 1]; /* a held-back Ctrl-a is no debug key */
     }

@@ -197,7 +197,10 @@ TEST(a_freed_log_leaves_the_flush_list)
     CHECK_EQ(fake_locks_held, 0);
 }
 
-TEST(the_focused_domain_echoes_at_once)
+/* With the focus and typed to in the last CONSOLE_ECHO_MS, a partial line
+ * (the echo of a key, the prompt after a command) shows at once; a focused
+ * guest printing on its own goes out a line at a time, as any other. */
+TEST(the_focused_domain_echoes_at_once_while_typed_to)
 {
     fake_timer_reset();
     struct domain *d1 = mkdom(1, false);
@@ -205,9 +208,24 @@ TEST(the_focused_domain_echoes_at_once)
     console_input_attach(d1, NULL); /* the first to take input gets the focus */
     CHECK_EQ(console_input_focus(), 1);
     fake_uart_clear();
+    console_guest_typed(d1);
     say(d1, "# ");
     CHECK_STR_EQ(fake_uart_out, "(d1) # ");
     CHECK_EQ(fake_hyptimer[0], FAKE_HYPTIMER_OFF); /* no timer needed */
+    fake_counter += ms_to_ticks(CONSOLE_ECHO_MS - 1);
+    say(d1, "l");
+    CHECK_STR_EQ(fake_uart_out, "(d1) # l");
+    fake_counter += ms_to_ticks(1);
+    say(d1, "s");
+    CHECK_STR_EQ(fake_uart_out, "(d1) # l"); /* the window is over */
+    after_partial_delay();
+    CHECK_STR_EQ(fake_uart_out, "(d1) # ls");
+    say(d1, "\n");
+    fake_uart_clear();
+    say(d1, "boot");
+    CHECK_STR_EQ(fake_uart_out, ""); /* not typed to: waits for its line */
+    say(d1, "ing\n");
+    CHECK_STR_EQ(fake_uart_out, "(d1) booting\r\n");
     console_guest_flush(d1);
     console_input_detach(d1);
     CHECK_EQ(console_input_focus(), CONSOLE_FOCUS_CLOISON);

@@ -145,6 +145,21 @@ TEST(held_back_ctrl_a_reaches_the_guest_with_the_next_byte)
     CHECK_EQ(ngot[1], 5);
 }
 
+/* Bytes given to a domain open its echo window (console/console.h): its
+ * partial lines then show at once; bytes Cloison keeps (a held-back Ctrl-a)
+ * do not. */
+TEST(typing_to_a_domain_opens_its_echo_window)
+{
+    struct domain *d = dom[console_input_focus()];
+    CHECK(d != NULL);
+    d->con->echo_until = 0;
+    type("\x01");
+    CHECK_EQ(d->con->echo_until, 0);
+    fake_counter += 5;
+    type("z");
+    CHECK_EQ(d->con->echo_until, fake_counter + ms_to_ticks(CONSOLE_ECHO_MS));
+}
+
 /* A flood cannot hold the CPU: 256 bytes per interrupt, the rest on the next. */
 TEST(at_most_256_bytes_per_interrupt)
 {

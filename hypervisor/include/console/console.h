@@ -5,8 +5,11 @@
  * line at a time so domains never interleave mid-line, and into a bounded
  * per-domain log so the output of a domain that died can still be read. A
  * partial line (a shell prompt) is shown after CONSOLE_PARTIAL_MS without a
- * newline, or at once while the domain has the input focus; the rest of the
- * line continues it unless something else was printed in between. Output is
+ * newline, or at once while the domain has the input focus and was typed to
+ * in the last CONSOLE_ECHO_MS (the echo of what the user types, and the prompt
+ * after a command); the rest of the line continues it unless something else
+ * was printed in between. A guest printing on its own (a booting kernel's
+ * earlycon, one byte per call) thus goes out a line at a time. Output is
  * rate-limited per domain (token bucket) and shares the UART's real bandwidth
  * (the transmit ring, console/printk.c), so a chatty or hostile guest can
  * neither monopolise the UART nor make Cloison wait for it.
@@ -38,6 +41,7 @@
  * that either: the transmit ring (console/printk.c) shares it between them. */
 #define CONSOLE_BURST_BYTES 16384
 #define CONSOLE_PARTIAL_MS 50
+#define CONSOLE_ECHO_MS 1000
 
 struct console_log {
     spinlock_t lock;
@@ -49,6 +53,9 @@ struct console_log {
     uint64_t tokens;      /* bytes allowed right now */
     uint64_t last_refill; /* CNTPCT of the last refill */
     uint64_t dropped;     /* bytes dropped by the rate limit since last report */
+    uint64_t echo_until;  /* CNTPCT: typed to lately, partial lines show at once */
+    char prefix[12];      /* "(d<id>) ", or empty for dom0: made once, not per line */
+    uint8_t prefix_len;
     /* On the partial-line flush list (under the flush list lock). */
     bool flush_queued;
     struct domain *flush_next;
@@ -69,6 +76,9 @@ void console_guest_flush(struct domain *d);
 void console_domain_event(enum domain_event ev, uint16_t domid, struct domain *d);
 /* Show a partial line now, leaving it open (the domain gained the focus). */
 void console_guest_show(struct domain *d);
+/* Console input was just given to d: its partial lines show at once for a
+ * while (console_input.c, with its lock held; lock-free here). */
+void console_guest_typed(struct domain *d);
 
 /* ---- output to the UART (console/printk.c) ---- */
 
