@@ -34,11 +34,12 @@ p2m_pages=true (stage 2 in 4 KiB pages from the start: QEMU's soft TLB then sees
 large pages), blocks = p2m_pages=false (2 MiB blocks kept, as on hardware; Cloison's
 default on QEMU's board splits each block into pages at the guest's first touch),
 noscrub = bootscrub=false (RAM untouched since boot not zeroed), pg+nos = pages and
-noscrub. --flushes prints
+noscrub, ipa44 = ipa_bits=44 (a 44-bit IPA space, a 4-level stage-2 walk, as before
+Cloison sized the space to the host's map: 40 bits and 3 levels on QEMU's board). --flushes prints
 only QEMU's own software-TLB flush counts (monitor `info jit`) over one -icount boot each.
 
 Run: /usr/bin/python3 bench/linux_boot.py [--runs N] [--cpus 1 2] [--roles domU dom0]
-[--no-xen] [--variants pages blocks noscrub pg+nos] [--no-icount] [--flushes]. A hypervisor
+[--no-xen] [--variants pages blocks noscrub pg+nos ipa44] [--no-icount] [--flushes]. A hypervisor
 that is missing or fails shows as n/a. For reading, not asserting. About 12 minutes with
 the defaults on a two-core host.
 """
@@ -69,7 +70,7 @@ def machine(cpus, icount, mem_mib=None):
 
 
 # Cloison variants: the same image with extra boot options.
-VARIANTS = {"pages": " p2m_pages=true", "blocks": " p2m_pages=false",
+VARIANTS = {"pages": " p2m_pages=true", "blocks": " p2m_pages=false", "ipa44": " ipa_bits=44",
             "noscrub": " bootscrub=false", "pg+nos": " p2m_pages=true bootscrub=false"}
 
 

@@ -249,6 +249,7 @@ static const struct opt opts[] = {
     {"gnttab_max_frames", OPT_UINT, F(gnttab_max_frames), 0, NULL},
     {"ext_regions", OPT_BOOL, F(ext_regions), 0, NULL},
     {"vmid_bits", OPT_UINT, F(vmid_bits), 0, NULL},        /* Cloison's own (not Xen's) */
+    {"ipa_bits", OPT_UINT, F(ipa_bits), 0, NULL},          /* Cloison's own */
     {"trapcount", OPT_BOOL, F(trapcount), 0, NULL},        /* Cloison's own */
     {"p2m_pages", OPT_CUSTOM_BOOL, 0, 0, parse_p2m_pages}, /* Cloison's own */
     {"bootscrub", OPT_CUSTOM, 0, 0, parse_bootscrub},

@@ -331,6 +331,19 @@ int dom0_dt_for_each_mmio(const void *fdt, void (*fn)(void *ctx, uint64_t base, 
     return n;
 }
 
+static void note_end(void *ctx, uint64_t base, uint64_t size)
+{
+    uint64_t *top = ctx, end = base + size < base ? UINT64_MAX : base + size;
+    *top = MAX(*top, end);
+}
+
+uint64_t dom0_dt_mmio_top(const void *fdt)
+{
+    uint64_t top = 0;
+    dom0_dt_for_each_mmio(fdt, note_end, &top);
+    return top;
+}
+
 int dom0_dt_for_each_spi(const void *fdt, void (*fn)(void *ctx, uint32_t intid), void *ctx)
 {
     int n = 0, node = 0, depth = 0;

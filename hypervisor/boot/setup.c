@@ -14,6 +14,7 @@
 #include <boot/fdt_validate.h>
 #include <core/domain_cfg.h>
 #include <boot/dom0_build.h>
+#include <boot/dom0_dt.h>
 #include <boot/domain_build.h>
 #include <boot/setup.h>
 #include <boot/boot_modules.h>
@@ -111,6 +112,29 @@ static enum p2m_granule p2m_granule_for(const void *fdt, enum hv_p2m_pages opt)
     printk("p2m: QEMU virt board: RAM blocks become 4 KiB pages at first touch "
            "(p2m_pages=false keeps them)");
     return P2M_GRANULE_TOUCH;
+}
+
+/*
+ * The IPA width to ask p2m_arch_init for: the ipa_bits option, or what
+ * every domain's space must hold: the guests' own layout (core/domain.h:
+ * RAM bank 1 ends at 1 TiB, 40 bits) and dom0's direct map (the host's RAM
+ * and devices at IPA == PA). A smaller space is a shorter stage-2 walk: 3
+ * levels at 40 bits where 44 or 48 take 4, so a guest TLB miss reads 19
+ * descriptors instead of 24 (each of the 4 stage-1 reads and the final
+ * address go through stage 2). Under QEMU's TCG, which caches none of them,
+ * that is measurable in a Linux boot (DESIGN.md, "Stage-2 walk depth").
+ */
+static unsigned int ipa_bits_wanted(const void *fdt, unsigned int opt)
+{
+    if (opt)
+        return opt;
+    const struct mem_range *ram;
+    unsigned int nr = mm_ram_banks(&ram);
+    uint64_t top = dom0_dt_mmio_top(fdt);
+    for (unsigned int i = 0; i < nr; i++)
+        top = MAX(top, ram[i].start + ram[i].size);
+    unsigned int bits = top > 1 ? 64 - (unsigned int)__builtin_clzl(top - 1) : 1;
+    return MAX(bits, GUEST_LAYOUT_IPA_BITS);
 }
 
 static void cpu_common_init(unsigned int id)
@@ -379,7 +403,8 @@ void boot_cpu_main(void *fdt, uint64_t load_addr, uint64_t link_addr)
     memory_init(fdt);
     if (irqchip_init(fdt) != 0)
         refuse_boot("no usable interrupt controller");
-    p2m_arch_init(hv_opts.vmid_bits, p2m_granule_for(fdt, hv_opts.p2m_pages));
+    p2m_arch_init(hv_opts.vmid_bits, ipa_bits_wanted(fdt, hv_opts.ipa_bits),
+                  p2m_granule_for(fdt, hv_opts.p2m_pages));
     sched_choose(&hv_opts);
     boot_pool_sched(fdt);
     cpu_common_init(0);

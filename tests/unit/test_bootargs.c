@@ -187,6 +187,9 @@ TEST(unknown_and_long_options_reported_rest_applied)
     CHECK_EQ(o.vmid_bits, 4);
     CHECK_EQ(parse("vmid_bits=four"), 1);
     CHECK_EQ(o.vmid_bits, 0); /* reported, left at the default */
+    CHECK_EQ(o.ipa_bits, 0);  /* default: what the layout and the host need */
+    CHECK_EQ(parse("ipa_bits=44"), 0);
+    CHECK_EQ(o.ipa_bits, 44);
     /* No report callback: still parsed, problems still counted. */
     bootargs_defaults(&o);
     CHECK_EQ(bootargs_parse("bogus sync_console", &o, NULL), 1);

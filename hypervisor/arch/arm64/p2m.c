@@ -46,7 +46,17 @@ static void flush_all_vmids(void)
     isb();
 }
 
-void p2m_arch_init(unsigned int vmid_bits_cap, enum p2m_granule g)
+/* The smallest row at least ipa_bits wide whose root is at most two pages
+ * (a domain's footprint), or the CPU's own row hw. */
+static unsigned int ipa_row_for(unsigned int hw, unsigned int ipa_bits)
+{
+    for (unsigned int r = 0; r < hw; r++)
+        if (ipa_configs[r].pa_bits >= ipa_bits && ipa_configs[r].root_order <= 1)
+            return r;
+    return hw;
+}
+
+void p2m_arch_init(unsigned int vmid_bits_cap, unsigned int ipa_bits, enum p2m_granule g)
 {
     granule = g;
     uint64_t mmfr0 = read_sysreg(id_aa64mmfr0_el1);
@@ -54,7 +64,8 @@ void p2m_arch_init(unsigned int vmid_bits_cap, enum p2m_granule g)
     unsigned int pa_range = mmfr0 & 0xf;
     if (pa_range >= ARRAY_SIZE(ipa_configs))
         pa_range = ARRAY_SIZE(ipa_configs) - 1; /* 52-bit needs LPA2: stay at 48 */
-    cfg = &ipa_configs[pa_range];
+    /* VTCR.PS stays the CPU's: the IPA space shrinks, not what it maps to. */
+    cfg = &ipa_configs[ipa_row_for(pa_range, ipa_bits)];
     unsigned int hw_bits = ((mmfr1 >> 4) & 0xf) == 2 ? 16 : 8;
     vtcr = VTCR_RES1 | cfg->t0sz | ((uint64_t)cfg->sl0 << 6) | (1UL << 8) | (1UL << 10) |
            (3UL << 12) | ((uint64_t)pa_range << 16) | (hw_bits == 16 ? VTCR_VS : 0);

@@ -53,6 +53,10 @@ struct hv_options {
     /* vmid_bits=N (Cloison extension, for tests): use at most N-bit VMIDs
      * (min 4), so VMID rollovers happen with a handful of domains. 0 = all. */
     unsigned int vmid_bits;
+    /* ipa_bits=N (Cloison extension): every domain's IPA space at least N
+     * bits wide (the smallest size the CPU has: 40, 44, 48). 0 = what the
+     * guests' layout and the host's memory map need (boot/setup.c). */
+    unsigned int ipa_bits;
     /* trapcount=<bool> (Cloison extension): count guest exits by domain,
      * class and detail (trap/trapcount.h; the 't' debug key). */
     bool trapcount;

@@ -33,6 +33,10 @@ int dom0_dt_build(const void *host, void *buf, size_t size, const struct dom0_dt
 int dom0_dt_for_each_mmio(const void *fdt, void (*fn)(void *ctx, uint64_t base, uint64_t size),
                           void *ctx);
 
+/* The end of the highest of those ranges (saturating at 2^64 - 1), 0 if
+ * none: how far dom0's direct map of the host's devices reaches. */
+uint64_t dom0_dt_mmio_top(const void *fdt);
+
 /* A GICv2m MSI frame dom0 gets: its MMIO, and the SPIs it raises when the
  * tree says (arm,msi-base-spi / arm,msi-num-spis); nr_spis 0 = ask the
  * frame's MSI_TYPER register. */

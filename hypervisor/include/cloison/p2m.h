@@ -53,8 +53,11 @@ struct p2m {
 enum p2m_granule { P2M_GRANULE_BLOCKS, P2M_GRANULE_TOUCH, P2M_GRANULE_PAGES };
 
 /* Once: VTCR_EL2 from the CPU's features; VMIDs of at most vmid_bits_cap bits
- * (0 = what the CPU has; the vmid_bits= option, to exercise rollovers). */
-void p2m_arch_init(unsigned int vmid_bits_cap, enum p2m_granule granule);
+ * (0 = what the CPU has; the vmid_bits= option, to exercise rollovers); an
+ * IPA space of the smallest size the CPU supports that is at least ipa_bits
+ * wide (its whole PA range if none is), one with a root of at most two pages
+ * (42 bits, an eight-page root, only when the CPU has no more). */
+void p2m_arch_init(unsigned int vmid_bits_cap, unsigned int ipa_bits, enum p2m_granule granule);
 enum p2m_granule p2m_granule(void);
 unsigned int p2m_ipa_bits(void);
 unsigned int p2m_vmid_bits(void);

@@ -21,6 +21,8 @@
 #define GUEST_RAM0_MAX 0xC0000000UL
 #define GUEST_RAM1_BASE 0x200000000UL
 #define GUEST_RAM1_MAX 0xFE00000000UL
+/* The IPA bits the layout above needs: RAM bank 1 ends at 1 TiB. */
+#define GUEST_LAYOUT_IPA_BITS 40
 
 /* Shutdown reasons are Xen's SHUTDOWN_* numbers (public/sched.h). */
 typedef unsigned int shutdown_reason_t;
