@@ -117,9 +117,10 @@ static void show_partial_locked(struct domain *d, struct console_log *c)
 {
     ASSERT_HELD(&c->lock);
     size_t n = c->line_len - c->line_shown;
-    if (n)
-        refill(c);
-    if (!n || c->tokens < n || !emit(d, c->line + c->line_shown, n, false))
+    if (!n)
+        return;
+    refill(c);
+    if (c->tokens < n || !emit(d, c->line + c->line_shown, n, false))
         return; /* stays for the line's end (or the next flush) */
     c->tokens -= n;
     c->line_shown = c->line_len;
